@@ -1,0 +1,266 @@
+//! Object-store access for tasks: [`FileAccess`] resolves `file://`, `memory://`,
+//! `s3://`, `gs://`, `az://` URLs and plain local paths to an `object_store` store.
+//!
+//! Stores are created on first use and kept, so every `memory:///...` location of
+//! one `FileAccess` lands in the same in-memory store. Cloud credentials come from the
+//! standard environment variables (`AWS_*`, `GOOGLE_*`, `AZURE_*`), which
+//! `object_store` reads.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use object_store::path::Path;
+use object_store::registry::{DefaultObjectStoreRegistry, ObjectStoreRegistry};
+use object_store::{ObjectStore, ObjectStoreExt, ObjectStoreScheme, PutPayload};
+use url::Url;
+
+/// A location could not be opened or read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DataError {
+    /// Neither a URL nor a usable local path.
+    #[error("`{location}` is not a valid URL or local path: {reason}")]
+    InvalidLocation {
+        /// The location as given.
+        location: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A scheme no store handles, or one whose store this build leaves out.
+    #[error("`{location}`: {reason}")]
+    UnsupportedScheme {
+        /// The location as given.
+        location: String,
+        /// What is wrong, with the fix where there is one.
+        reason: String,
+    },
+    /// The store reported an error.
+    #[error("object store error at `{location}`")]
+    Store {
+        /// The location as given.
+        location: String,
+        /// The store's error.
+        #[source]
+        source: object_store::Error,
+    },
+}
+
+impl DataError {
+    /// Whether the object was simply not there.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            DataError::Store {
+                source: object_store::Error::NotFound { .. },
+                ..
+            }
+        )
+    }
+
+    /// Whether trying again may help (a network hiccup), as opposed to an error that
+    /// will not go away by itself (bad location, permission denied, unsupported call).
+    pub fn is_transient(&self) -> bool {
+        use object_store::Error as E;
+        match self {
+            DataError::InvalidLocation { .. } | DataError::UnsupportedScheme { .. } => false,
+            DataError::Store { source, .. } => !matches!(
+                source,
+                E::PermissionDenied { .. }
+                    | E::Unauthenticated { .. }
+                    | E::InvalidPath { .. }
+                    | E::NotSupported { .. }
+                    | E::NotImplemented { .. }
+                    | E::UnknownConfigurationKey { .. }
+            ),
+        }
+    }
+}
+
+/// Opens object stores by URL or local path, creating each store once.
+#[derive(Debug, Default)]
+pub struct FileAccess {
+    registry: DefaultObjectStoreRegistry,
+}
+
+impl FileAccess {
+    /// A `FileAccess` with no stores yet; they are created as locations are used.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Uses `store` for every location under `url` (such as `"s3://bucket"` or
+    /// `"memory:///"`), instead of creating one from the URL. Tests use it to plug in
+    /// an in-memory store or a wrapped one.
+    pub fn with_store(self, url: &str, store: Arc<dyn ObjectStore>) -> Result<Self, DataError> {
+        let parsed = to_url(url)?;
+        self.registry.register(parsed, store);
+        Ok(self)
+    }
+
+    /// The store holding `location` and the object's path inside it.
+    pub fn resolve(&self, location: &str) -> Result<(Arc<dyn ObjectStore>, Path), DataError> {
+        let url = to_url(location)?;
+        let scheme = match ObjectStoreScheme::parse(&url) {
+            Ok((scheme, _)) => scheme,
+            Err(_) => {
+                return Err(DataError::UnsupportedScheme {
+                    location: location.to_string(),
+                    reason: format!(
+                        "no object store handles `{}://` locations (use file://, memory:///, s3://, gs://, az:// or a local path)",
+                        url.scheme()
+                    ),
+                });
+            }
+        };
+        if let Some(feature) = missing_feature(&scheme) {
+            return Err(DataError::UnsupportedScheme {
+                location: location.to_string(),
+                reason: format!(
+                    "`{}://` needs the `{feature}` feature of flyte, which this build leaves out",
+                    url.scheme()
+                ),
+            });
+        }
+        match self.registry.resolve(&url) {
+            Ok(found) => Ok(found),
+            // The registry hides why it could not create a store; building one
+            // directly gives the real cause.
+            Err(e) => {
+                let source = object_store::parse_url_opts(&url, std::env::vars())
+                    .err()
+                    .unwrap_or(e);
+                Err(DataError::Store {
+                    location: location.to_string(),
+                    source,
+                })
+            }
+        }
+    }
+
+    /// Whether an object exists at `location`.
+    pub async fn exists(&self, location: &str) -> Result<bool, DataError> {
+        let (store, path) = self.resolve(location)?;
+        match store.head(&path).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(source) => Err(DataError::Store {
+                location: location.to_string(),
+                source,
+            }),
+        }
+    }
+
+    /// Reads the whole object at `location`.
+    pub async fn get(&self, location: &str) -> Result<Bytes, DataError> {
+        let (store, path) = self.resolve(location)?;
+        let store_err = |source| DataError::Store {
+            location: location.to_string(),
+            source,
+        };
+        store
+            .get(&path)
+            .await
+            .map_err(store_err)?
+            .bytes()
+            .await
+            .map_err(store_err)
+    }
+
+    /// Writes `bytes` to `location`, replacing what was there.
+    pub async fn put(&self, location: &str, bytes: impl Into<Bytes>) -> Result<(), DataError> {
+        let (store, path) = self.resolve(location)?;
+        store
+            .put(&path, PutPayload::from(bytes.into()))
+            .await
+            .map(|_| ())
+            .map_err(|source| DataError::Store {
+                location: location.to_string(),
+                source,
+            })
+    }
+}
+
+/// Reads a URL or a local path (relative paths are taken from the current directory).
+pub fn to_url(location: &str) -> Result<Url, DataError> {
+    let invalid = |reason: String| DataError::InvalidLocation {
+        location: location.to_string(),
+        reason,
+    };
+    if location.is_empty() {
+        return Err(invalid("it is empty".to_string()));
+    }
+    if location.contains("://") {
+        return Url::parse(location).map_err(|e| invalid(e.to_string()));
+    }
+    let absolute = std::path::absolute(location).map_err(|e| invalid(e.to_string()))?;
+    Url::from_file_path(&absolute).map_err(|()| invalid("not an absolute path".to_string()))
+}
+
+fn missing_feature(scheme: &ObjectStoreScheme) -> Option<&'static str> {
+    match scheme {
+        #[cfg(not(feature = "aws"))]
+        ObjectStoreScheme::AmazonS3 => Some("aws"),
+        #[cfg(not(feature = "gcp"))]
+        ObjectStoreScheme::GoogleCloudStorage => Some("gcp"),
+        #[cfg(not(feature = "azure"))]
+        ObjectStoreScheme::MicrosoftAzure => Some("azure"),
+        ObjectStoreScheme::Http => Some("http (not offered)"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use object_store::memory::InMemory;
+
+    #[tokio::test]
+    async fn plain_paths_and_file_urls_reach_the_same_file() {
+        let dir = std::env::temp_dir().join(format!("flyte-data-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.txt");
+        std::fs::write(&file, "hi").unwrap();
+        let fa = FileAccess::new();
+        let plain = file.display().to_string();
+        assert!(fa.exists(&plain).await.unwrap());
+        let url = Url::from_file_path(&file).unwrap().to_string();
+        assert_eq!(fa.get(&url).await.unwrap(), Bytes::from("hi"));
+        assert!(!fa.exists(&format!("{plain}.missing")).await.unwrap());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn memory_locations_share_one_store() {
+        let fa = FileAccess::new();
+        fa.put("memory:///a/b", "x").await.unwrap();
+        assert!(fa.exists("memory:///a/b").await.unwrap());
+        assert!(!fa.exists("memory:///a/c").await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_registered_store_is_used() {
+        let store = Arc::new(InMemory::new());
+        store
+            .put(&Path::from("k"), PutPayload::from("v"))
+            .await
+            .unwrap();
+        let fa = FileAccess::new().with_store("memory:///", store).unwrap();
+        assert_eq!(fa.get("memory:///k").await.unwrap(), Bytes::from("v"));
+    }
+
+    #[test]
+    fn unknown_schemes_and_empty_locations_are_rejected_by_name() {
+        let fa = FileAccess::new();
+        let err = fa.resolve("ftp://host/x").unwrap_err();
+        assert!(!err.is_transient());
+        let msg = err.to_string();
+        assert!(
+            msg.contains("ftp://host/x") && msg.contains("`ftp://`"),
+            "{msg}"
+        );
+        assert!(matches!(
+            fa.resolve(""),
+            Err(DataError::InvalidLocation { .. })
+        ));
+    }
+}

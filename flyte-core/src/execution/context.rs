@@ -1,0 +1,85 @@
+//! The [`ExecutionContext`] a task attempt receives.
+
+use std::sync::Arc;
+
+use crate::data::FileAccess;
+
+/// What a task attempt knows about where it runs: the execution, node, task and
+/// attempt, object-store access, and the tracing span its logs go to.
+///
+/// Cheap to clone (a few reference counts).
+#[derive(Clone, Debug)]
+pub struct ExecutionContext {
+    pub(crate) run: Arc<RunShared>,
+    pub(crate) workflow: &'static str,
+    pub(crate) node_path: Arc<str>,
+    pub(crate) node_id: &'static str,
+    pub(crate) task: &'static str,
+    pub(crate) attempt: u32,
+    pub(crate) span: tracing::Span,
+}
+
+/// What every attempt of one run shares.
+#[derive(Debug)]
+pub(crate) struct RunShared {
+    pub(crate) execution_id: String,
+    pub(crate) file_access: Arc<FileAccess>,
+}
+
+impl ExecutionContext {
+    /// A context for running a task outside a workflow (in a test, or a plugin calling
+    /// another task): node `n0`, attempt 1.
+    pub fn standalone(task: &'static str, file_access: Arc<FileAccess>) -> Self {
+        ExecutionContext {
+            run: Arc::new(RunShared {
+                execution_id: super::new_execution_id(),
+                file_access,
+            }),
+            workflow: "",
+            node_path: Arc::from("n0"),
+            node_id: "n0",
+            task,
+            attempt: 1,
+            span: tracing::info_span!("task", task, attempt = 1u32),
+        }
+    }
+
+    /// The id of the whole run.
+    pub fn execution_id(&self) -> &str {
+        &self.run.execution_id
+    }
+    /// The workflow the node belongs to (empty for a standalone task).
+    pub fn workflow(&self) -> &str {
+        self.workflow
+    }
+    /// The node's id in its workflow (`n0`, `n1`, ...).
+    pub fn node_id(&self) -> &str {
+        self.node_id
+    }
+    /// The node's full path from the top workflow (`outer/n2/inner/n0` for a node
+    /// inside a subworkflow).
+    pub fn node_path(&self) -> &str {
+        &self.node_path
+    }
+    /// The running task's name.
+    pub fn task_name(&self) -> &str {
+        self.task
+    }
+    /// The attempt number, from 1.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+    /// Object-store access for this run.
+    pub fn file_access(&self) -> &FileAccess {
+        &self.run.file_access
+    }
+    /// The shared handle to this run's object-store access.
+    pub fn file_access_arc(&self) -> Arc<FileAccess> {
+        self.run.file_access.clone()
+    }
+    /// The span of this attempt; events logged while the task runs are inside it
+    /// already, this is for work the task hands to other threads.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
+    }
+}

@@ -1,0 +1,362 @@
+//! The local executor.
+//!
+//! A node starts as soon as the last of its upstream nodes finishes. Ready nodes run
+//! as tokio tasks, so independent nodes run concurrently; when a node is the only one
+//! that can run (a chain), it runs inline in the executor's own task, which saves a
+//! spawn per node. Each attempt runs inside `catch_unwind`, under the task's timeout,
+//! in its own tracing span. After the first failure no new node starts; running nodes
+//! finish, and their outputs are kept in the error.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, LazyLock};
+
+use futures::FutureExt;
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+use super::context::{ExecutionContext, RunShared};
+use super::{CompletedOutputs, NodeFailure, RunError, RunOptions, new_execution_id};
+use crate::data::FileAccess;
+use crate::task::TaskError;
+use crate::types::{Inputs, Outputs, Value};
+use crate::workflow::{Binding, DynTask, Entity, Workflow, WorkflowSpec};
+
+static DEFAULT_FILE_ACCESS: LazyLock<Arc<FileAccess>> = LazyLock::new(Default::default);
+
+/// Runs `workflow` locally on `input` and returns its outputs.
+///
+/// `#[workflow]` gives each workflow `run` and `run_with` methods that call this with
+/// the inputs as ordinary arguments.
+pub async fn run_workflow<W: Workflow>(
+    workflow: &'static W,
+    input: W::Input,
+    options: &RunOptions,
+) -> Result<W::Output, RunError> {
+    let spec = workflow.spec();
+    if let Err((task, source)) = spec.validate() {
+        return Err(RunError::InvalidTask {
+            workflow: spec.name.clone(),
+            task,
+            source,
+        });
+    }
+    let shared = Arc::new(RunShared {
+        execution_id: options
+            .execution_id
+            .clone()
+            .unwrap_or_else(new_execution_id),
+        file_access: options
+            .file_access
+            .clone()
+            .unwrap_or_else(|| DEFAULT_FILE_ACCESS.clone()),
+    });
+    let span = tracing::info_span!(
+        "workflow",
+        workflow = %spec.name,
+        execution_id = %shared.execution_id
+    );
+    let prefix = Prefix {
+        relative: Arc::from(""),
+        full: Arc::from(format!("{}/", spec.name)),
+    };
+    match run_spec(spec, input.into_values(), shared, prefix)
+        .instrument(span)
+        .await
+    {
+        Ok(values) => Ok(W::Output::from_values(&values)),
+        Err(Failed {
+            failures,
+            completed,
+        }) => Err(RunError::NodeFailed {
+            failures,
+            completed,
+        }),
+    }
+}
+
+/// How node paths of one (sub)workflow start: `n2/` and `outer/n2/inner/` for the
+/// nodes of a subworkflow run by node `n2` of `outer`.
+#[derive(Clone)]
+struct Prefix {
+    relative: Arc<str>,
+    full: Arc<str>,
+}
+
+struct Failed {
+    failures: Vec<NodeFailure>,
+    completed: CompletedOutputs,
+}
+
+type NodeResult = Result<Vec<Value>, Failed>;
+
+async fn run_spec(
+    spec: &'static WorkflowSpec,
+    inputs: Vec<Value>,
+    shared: Arc<RunShared>,
+    prefix: Prefix,
+) -> NodeResult {
+    let plan = &spec.plan;
+    let mut waits = plan.waits_for.clone();
+    let mut results: Vec<Option<Vec<Value>>> = (0..spec.nodes.len()).map(|_| None).collect();
+    let mut ready: Vec<u32> = plan.roots.iter().rev().copied().collect();
+    let mut running: JoinSet<(u32, NodeResult)> = JoinSet::new();
+    let mut failures: Vec<NodeFailure> = Vec::new();
+    let mut completed_inside = CompletedOutputs::default();
+
+    loop {
+        if failures.is_empty() {
+            if ready.len() == 1 && running.is_empty() {
+                let index = ready.pop().unwrap_or_default();
+                let fut = start_node(spec, index, &inputs, &results, &shared, &prefix);
+                let result = fut.await;
+                settle(
+                    spec,
+                    index,
+                    result,
+                    &mut waits,
+                    &mut results,
+                    &mut ready,
+                    &mut failures,
+                    &mut completed_inside,
+                );
+                continue;
+            }
+            // Reversed so that nodes start in call order as `ready` is popped.
+            while let Some(index) = ready.pop() {
+                let fut = start_node(spec, index, &inputs, &results, &shared, &prefix);
+                running.spawn(async move { (index, fut.await) });
+            }
+        }
+        match running.join_next().await {
+            None => break,
+            Some(Ok((index, result))) => settle(
+                spec,
+                index,
+                result,
+                &mut waits,
+                &mut results,
+                &mut ready,
+                &mut failures,
+                &mut completed_inside,
+            ),
+            // Attempts run under catch_unwind, so only a runtime shutting down gets here.
+            Some(Err(e)) => failures.push(NodeFailure {
+                workflow: spec.name.clone(),
+                node: "?".to_string(),
+                path: format!("{}?", prefix.full),
+                task: "?".to_string(),
+                attempt: 0,
+                max_attempts: 0,
+                error: TaskError::Panicked(format!("node task was cancelled: {e}")),
+            }),
+        }
+    }
+
+    if failures.is_empty() && results.iter().all(Option::is_some) {
+        return Ok(spec
+            .outputs
+            .iter()
+            .map(|b| read_binding(b, &inputs, &results))
+            .collect());
+    }
+    let mut completed = CompletedOutputs::default();
+    for (node, values) in spec.nodes.iter().zip(results) {
+        if let Some(values) = values {
+            let names = node.entity.interface().outputs.into_iter().map(|v| v.name);
+            completed.push(
+                format!("{}{}", prefix.relative, node.id),
+                node.entity.name().to_string(),
+                names.collect(),
+                values,
+            );
+        }
+    }
+    completed.extend(completed_inside);
+    Err(Failed {
+        failures,
+        completed,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn settle(
+    spec: &'static WorkflowSpec,
+    index: u32,
+    result: NodeResult,
+    waits: &mut [u32],
+    results: &mut [Option<Vec<Value>>],
+    ready: &mut Vec<u32>,
+    failures: &mut Vec<NodeFailure>,
+    completed_inside: &mut CompletedOutputs,
+) {
+    match result {
+        Ok(values) => {
+            results[index as usize] = Some(values);
+            let plan = &spec.plan;
+            let (start, end) = (
+                plan.downstream_start[index as usize] as usize,
+                plan.downstream_start[index as usize + 1] as usize,
+            );
+            // Pushed in reverse so that `ready.pop()` yields call order.
+            for &down in plan.downstream[start..end].iter().rev() {
+                let w = &mut waits[down as usize];
+                *w -= 1;
+                if *w == 0 {
+                    ready.push(down);
+                }
+            }
+        }
+        Err(failed) => {
+            failures.extend(failed.failures);
+            completed_inside.extend(failed.completed);
+        }
+    }
+}
+
+fn read_binding(binding: &Binding, inputs: &[Value], results: &[Option<Vec<Value>>]) -> Value {
+    match binding {
+        Binding::WorkflowInput { index, .. } => inputs[*index].clone(),
+        Binding::NodeOutput { node, output, .. } => match &results[*node] {
+            Some(values) => values[*output].clone(),
+            None => unreachable!("flyte bug: a node started before its upstream node finished"),
+        },
+        Binding::Constant { value, .. } => value.clone(),
+    }
+}
+
+/// Gathers the node's inputs now and returns the future that runs it.
+fn start_node(
+    spec: &'static WorkflowSpec,
+    index: u32,
+    inputs: &[Value],
+    results: &[Option<Vec<Value>>],
+    shared: &Arc<RunShared>,
+    prefix: &Prefix,
+) -> impl Future<Output = NodeResult> + Send + 'static {
+    let node = &spec.nodes[index as usize];
+    let node_inputs: Vec<Value> = node
+        .inputs
+        .iter()
+        .map(|i| read_binding(&i.binding, inputs, results))
+        .collect();
+    let shared = shared.clone();
+    let prefix = prefix.clone();
+    async move {
+        match node.entity {
+            Entity::Task(task) => {
+                run_task(spec, &node.id, task, node_inputs, shared, &prefix.full).await
+            }
+            Entity::Workflow(wf) => {
+                let inner = wf.spec();
+                let inner_prefix = Prefix {
+                    relative: Arc::from(format!("{}{}/", prefix.relative, node.id)),
+                    full: Arc::from(format!("{}{}/{}/", prefix.full, node.id, inner.name)),
+                };
+                Box::pin(run_spec(inner, node_inputs, shared, inner_prefix)).await
+            }
+        }
+    }
+}
+
+/// Runs a task node's attempts: retries on retryable errors, a timeout per attempt.
+async fn run_task(
+    spec: &'static WorkflowSpec,
+    node_id: &'static str,
+    task: &'static dyn DynTask,
+    inputs: Vec<Value>,
+    shared: Arc<RunShared>,
+    full_prefix: &str,
+) -> NodeResult {
+    let meta = task.metadata();
+    let max_attempts = meta.get_retries().saturating_add(1);
+    let task_name: &'static str = task.name();
+    if let Some(message) = meta.get_deprecated() {
+        tracing::warn!(task = task_name, "task is deprecated: {message}");
+    }
+    let node_path: Arc<str> = Arc::from(format!("{full_prefix}{node_id}"));
+    let mut attempt = 1;
+    loop {
+        let span = tracing::info_span!("node", node = %node_path, task = %task_name, attempt);
+        let ctx = ExecutionContext {
+            run: shared.clone(),
+            workflow: &spec.name,
+            node_path: node_path.clone(),
+            node_id,
+            task: task_name,
+            attempt,
+            span: span.clone(),
+        };
+        let running = AssertUnwindSafe(task.start(ctx, &inputs)).catch_unwind();
+        let outcome = match meta.get_timeout() {
+            Some(limit) => match tokio::time::timeout(limit, running)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => Ok(Err(TaskError::TimedOut(limit))),
+            },
+            None => running.instrument(span.clone()).await,
+        };
+        let error = match outcome {
+            Ok(Ok(values)) => return Ok(values),
+            Ok(Err(e)) => e,
+            Err(panic) => TaskError::Panicked(panic_message(panic)),
+        };
+        if error.is_retryable() && attempt < max_attempts {
+            span.in_scope(|| {
+                tracing::warn!(
+                    max_attempts,
+                    error = %ErrorChain(&error),
+                    "attempt {attempt} of {max_attempts} failed, retrying"
+                )
+            });
+            attempt += 1;
+            continue;
+        }
+        span.in_scope(|| {
+            tracing::error!(
+                max_attempts,
+                error = %ErrorChain(&error),
+                "attempt {attempt} of {max_attempts} failed, giving up"
+            )
+        });
+        return Err(Failed {
+            failures: vec![NodeFailure {
+                workflow: spec.name.clone(),
+                node: node_id.to_string(),
+                path: node_path.to_string(),
+                task: task_name.to_string(),
+                attempt,
+                max_attempts,
+                error,
+            }],
+            completed: CompletedOutputs::default(),
+        });
+    }
+}
+
+/// The text of a panic payload (`panic!` gives a `&str` or a `String`).
+pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(payload) => match payload.downcast::<&'static str>() {
+            Ok(s) => (*s).to_string(),
+            Err(_) => "a panic with a non-string payload".to_string(),
+        },
+    }
+}
+
+/// Shows an error and its sources on one line, for logs.
+pub(crate) struct ErrorChain<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(s) = source {
+            write!(f, ": {s}")?;
+            source = s.source();
+        }
+        Ok(())
+    }
+}

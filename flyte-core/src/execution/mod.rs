@@ -1,0 +1,252 @@
+//! Local execution: runs a workflow's nodes on tokio as soon as their inputs are ready,
+//! with retries, timeouts and panic isolation per attempt.
+
+mod context;
+pub(crate) mod executor;
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub use context::ExecutionContext;
+pub use executor::run_workflow;
+
+use crate::data::FileAccess;
+use crate::task::{ConfigError, TaskError};
+use crate::types::{FlyteType, Value, downcast_value};
+
+/// Settings of one local run.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// The execution id; a fresh one (`local-...`) when not set.
+    pub execution_id: Option<String>,
+    /// Object-store access for the tasks; a process-wide default when not set.
+    pub file_access: Option<Arc<FileAccess>>,
+}
+
+impl RunOptions {
+    /// Sets the execution id.
+    pub fn execution_id(mut self, id: impl Into<String>) -> Self {
+        self.execution_id = Some(id.into());
+        self
+    }
+
+    /// Sets the object-store access the tasks get.
+    pub fn file_access(mut self, fa: Arc<FileAccess>) -> Self {
+        self.file_access = Some(fa);
+        self
+    }
+}
+
+pub(crate) fn new_execution_id() -> String {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "local-{nanos:x}-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// One node that failed: where, which attempt, and why.
+#[derive(Debug)]
+pub struct NodeFailure {
+    /// The workflow the node belongs to.
+    pub workflow: String,
+    /// The node's id in that workflow.
+    pub node: String,
+    /// The node's path from the top workflow (`outer/n2/inner/n0`).
+    pub path: String,
+    /// The task the node runs.
+    pub task: String,
+    /// The attempt that failed last, from 1.
+    pub attempt: u32,
+    /// How many attempts the task's retries allowed.
+    pub max_attempts: u32,
+    /// Why the last attempt failed.
+    pub error: TaskError,
+}
+
+impl fmt::Display for NodeFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "workflow `{}` node `{}` (task `{}`) failed on attempt {} of {}",
+            self.workflow, self.path, self.task, self.attempt, self.max_attempts
+        )?;
+        // Timeouts and panics carry no source chain, so say what happened here.
+        match &self.error {
+            TaskError::TimedOut(_) | TaskError::Panicked(_) => write!(f, ": {}", self.error),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for NodeFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.error {
+            TaskError::TimedOut(_) | TaskError::Panicked(_) => None,
+            e => Some(e),
+        }
+    }
+}
+
+/// The outputs of the nodes that finished before a run failed.
+#[derive(Clone, Default)]
+pub struct CompletedOutputs {
+    nodes: Vec<CompletedNode>,
+}
+
+#[derive(Clone)]
+struct CompletedNode {
+    path: String,
+    task: String,
+    names: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl CompletedOutputs {
+    pub(crate) fn push(
+        &mut self,
+        path: String,
+        task: String,
+        names: Vec<String>,
+        values: Vec<Value>,
+    ) {
+        self.nodes.push(CompletedNode {
+            path,
+            task,
+            names,
+            values,
+        });
+    }
+
+    pub(crate) fn extend(&mut self, other: CompletedOutputs) {
+        self.nodes.extend(other.nodes);
+    }
+
+    /// The paths of the nodes that finished (`n0`, `outer/n2/inner/n0`), in the order
+    /// they finished.
+    pub fn nodes(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().map(|n| n.path.as_str())
+    }
+
+    /// The task a finished node ran.
+    pub fn task(&self, node_path: &str) -> Option<&str> {
+        self.find(node_path).map(|n| n.task.as_str())
+    }
+
+    /// Output `output` (`o0`, `path`, ...) of the finished node at `node_path`, if it
+    /// finished and the output has type `T`.
+    pub fn get<T: FlyteType>(&self, node_path: &str, output: &str) -> Option<T> {
+        let node = self.find(node_path)?;
+        let i = node.names.iter().position(|n| n == output)?;
+        node.values[i].downcast_ref::<T>()?;
+        Some(downcast_value(&node.values[i]))
+    }
+
+    /// How many nodes finished.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether no node finished.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    fn find(&self, path: &str) -> Option<&CompletedNode> {
+        self.nodes.iter().find(|n| n.path == path)
+    }
+}
+
+impl fmt::Debug for CompletedOutputs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.nodes()).finish()
+    }
+}
+
+/// A run that did not produce its outputs.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RunError {
+    /// A task's settings are invalid; no node was started.
+    InvalidTask {
+        /// The workflow that was to run.
+        workflow: String,
+        /// The task with the bad setting.
+        task: String,
+        /// What is wrong.
+        source: ConfigError,
+    },
+    /// One or more nodes failed. Nodes already running were let finish; no new ones
+    /// were started.
+    NodeFailed {
+        /// The failures, first one first.
+        failures: Vec<NodeFailure>,
+        /// Outputs of the nodes that did finish.
+        completed: CompletedOutputs,
+    },
+}
+
+impl RunError {
+    /// The first node failure, if nodes failed.
+    pub fn failure(&self) -> Option<&NodeFailure> {
+        match self {
+            RunError::NodeFailed { failures, .. } => failures.first(),
+            RunError::InvalidTask { .. } => None,
+        }
+    }
+
+    /// All node failures.
+    pub fn failures(&self) -> &[NodeFailure] {
+        match self {
+            RunError::NodeFailed { failures, .. } => failures,
+            RunError::InvalidTask { .. } => &[],
+        }
+    }
+
+    /// Outputs of the nodes that finished.
+    pub fn completed(&self) -> Option<&CompletedOutputs> {
+        match self {
+            RunError::NodeFailed { completed, .. } => Some(completed),
+            RunError::InvalidTask { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::InvalidTask { workflow, task, .. } => write!(
+                f,
+                "workflow `{workflow}` cannot run: task `{task}` has an invalid setting"
+            ),
+            RunError::NodeFailed { failures, .. } => {
+                match failures.first() {
+                    Some(first) => write!(f, "{first}")?,
+                    None => f.write_str("workflow failed")?,
+                }
+                if failures.len() > 1 {
+                    write!(f, " (and {} more failed nodes)", failures.len() - 1)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for RunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RunError::InvalidTask { source, .. } => Some(source),
+            RunError::NodeFailed { failures, .. } => {
+                failures.first().and_then(|f| std::error::Error::source(f))
+            }
+        }
+    }
+}

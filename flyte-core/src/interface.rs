@@ -1,0 +1,107 @@
+//! Typed interfaces: the ordered, named inputs and outputs of a task or workflow.
+
+use crate::types::{Inputs, LiteralType, Outputs};
+
+/// One named input or output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variable {
+    /// The variable's name (a parameter name, `o0`, `o1`, ... or a declared name).
+    pub name: String,
+    /// Its Flyte type.
+    pub ty: LiteralType,
+}
+
+/// The inputs and outputs of a task or workflow, in declaration order.
+///
+/// Order matters: it is the order of the Rust parameters and of the output tuple, and
+/// the order the spec shows. So this is a `Vec`, never a hash map.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Interface {
+    /// Inputs, in parameter order.
+    pub inputs: Vec<Variable>,
+    /// Outputs, in tuple order.
+    pub outputs: Vec<Variable>,
+}
+
+impl Interface {
+    /// Builds the interface of a task whose inputs are `I` and outputs `O`, naming them.
+    ///
+    /// # Panics
+    /// If the number of names differs from the number of inputs or outputs: that is a
+    /// mistake in a plugin's code, found the first time its interface is asked for.
+    ///
+    /// ```
+    /// use flyte_core::interface::Interface;
+    /// let i = Interface::of::<(String,), String>(&["path"], &["path"]);
+    /// assert_eq!(i.inputs[0].name, "path");
+    /// ```
+    pub fn of<I: Inputs, O: Outputs>(inputs: &[&str], outputs: &[&str]) -> Self {
+        assert_eq!(
+            inputs.len(),
+            I::ARITY,
+            "interface names {} inputs but the input type has {}",
+            inputs.len(),
+            I::ARITY
+        );
+        assert_eq!(
+            outputs.len(),
+            O::ARITY,
+            "interface names {} outputs but the output type has {}",
+            outputs.len(),
+            O::ARITY
+        );
+        Interface {
+            inputs: zip(inputs, I::types()),
+            outputs: zip(outputs, O::types()),
+        }
+    }
+
+    /// Like [`Interface::of`], with outputs named as flytekit names them: `o0`, `o1`, ...
+    pub fn with_default_outputs<I: Inputs, O: Outputs>(inputs: &[&str]) -> Self {
+        let names: Vec<String> = (0..O::ARITY).map(default_output_name).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Self::of::<I, O>(inputs, &names)
+    }
+
+    /// The position of the input called `name`.
+    pub fn input_index(&self, name: &str) -> Option<usize> {
+        self.inputs.iter().position(|v| v.name == name)
+    }
+}
+
+/// The name flytekit gives output number `i`: `o0`, `o1`, ...
+pub fn default_output_name(i: usize) -> String {
+    format!("o{i}")
+}
+
+fn zip(names: &[&str], types: Vec<LiteralType>) -> Vec<Variable> {
+    names
+        .iter()
+        .zip(types)
+        .map(|(name, ty)| Variable {
+            name: (*name).to_string(),
+            ty,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::SimpleType;
+
+    #[test]
+    fn default_outputs_are_numbered() {
+        let i = Interface::with_default_outputs::<(i64, f64), (i64, String)>(&["a", "b"]);
+        let outs: Vec<_> = i.outputs.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(outs, ["o0", "o1"]);
+        assert_eq!(i.inputs[1].ty, LiteralType::Simple(SimpleType::Float));
+        assert_eq!(i.input_index("b"), Some(1));
+    }
+
+    #[test]
+    #[should_panic(expected = "interface names 2 inputs but the input type has 1")]
+    fn a_name_count_mismatch_is_caught() {
+        let _ = Interface::of::<(String,), String>(&["a", "b"], &["o0"]);
+    }
+}

@@ -1,0 +1,30 @@
+//! The model and local runtime behind the `flyte` crate.
+//!
+//! Users depend on `flyte`, which re-exports this crate; plugin authors find the
+//! [`task::Task`] trait here. Modules:
+//! - [`types`]: Rust types as Flyte types and values,
+//! - [`interface`]: named, ordered inputs and outputs,
+//! - [`task`]: the task trait, metadata and errors,
+//! - [`workflow`]: graphs, promises and the builder,
+//! - [`execution`]: the local executor and the execution context,
+//! - [`data`]: object-store access.
+
+pub mod data;
+pub mod execution;
+pub mod interface;
+pub mod task;
+pub mod types;
+pub mod workflow;
+
+#[doc(hidden)]
+pub mod __private;
+
+/// The items most task and plugin code needs.
+pub mod prelude {
+    pub use crate::data::FileAccess;
+    pub use crate::execution::{ExecutionContext, RunError, RunOptions};
+    pub use crate::interface::Interface;
+    pub use crate::task::{Task, TaskConfig, TaskError, TaskMetadata};
+    pub use crate::types::FlyteType;
+    pub use crate::workflow::{Promise, Workflow, WorkflowSpec};
+}

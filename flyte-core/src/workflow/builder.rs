@@ -1,0 +1,359 @@
+//! Building a workflow graph from its body: [`Promise`]s, [`IntoBinding`], and the
+//! [`WorkflowBuilder`] that `#[workflow]` drives.
+//!
+//! A `#[workflow]` body runs once, on promises instead of values, like flytekit's
+//! compile step: each task call adds a node and hands back promises of its outputs,
+//! and passing a promise to another call records an edge. Promises are typed, so a
+//! `String` output wired into an `i64` input does not compile.
+
+use std::cell::RefCell;
+use std::marker::PhantomData;
+
+use super::{Binding, Entity, Node, NodeInput, WorkflowSpec};
+use crate::interface::Interface;
+use crate::task::Task;
+use crate::types::{FlyteType, Inputs, Literal, Outputs, Value, into_value};
+
+/// Where a node sits in the workflow being built (its position in call order).
+pub type NodeIndex = u32;
+
+/// The pseudo-node whose outputs are the workflow's own inputs.
+pub(crate) const INPUTS: NodeIndex = NodeIndex::MAX;
+
+/// A typed handle on a value that will exist when the workflow runs: a workflow input
+/// or an output of a node.
+///
+/// Promises are `Copy`: one output may feed any number of inputs. They only exist
+/// inside a `#[workflow]` body.
+pub struct Promise<T> {
+    node: NodeIndex,
+    output: u32,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Promise<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Promise<T> {}
+
+impl<T> std::fmt::Debug for Promise<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.node == INPUTS {
+            write!(f, "Promise(input {})", self.output)
+        } else {
+            write!(f, "Promise(node {} output {})", self.node, self.output)
+        }
+    }
+}
+
+impl<T> Promise<T> {
+    /// A promise of output `output` of node `node`.
+    pub fn new(node: NodeIndex, output: u32) -> Self {
+        Promise {
+            node,
+            output,
+            _type: PhantomData,
+        }
+    }
+
+    /// The wire this promise stands for.
+    pub fn wire(self) -> Wire {
+        Wire::Promise {
+            node: self.node,
+            output: self.output,
+        }
+    }
+}
+
+/// What feeds one input of a node while the graph is being built: a promise, or a
+/// constant computed by ordinary Rust in the workflow body.
+#[derive(Clone, Debug)]
+pub enum Wire {
+    /// The output of a node, or (with node [`NodeIndex::MAX`]) a workflow input.
+    Promise {
+        /// The node.
+        node: NodeIndex,
+        /// The output's position.
+        output: u32,
+    },
+    /// A constant.
+    Constant(Literal, Value),
+}
+
+/// A value that can feed a task input of type `T`: a `Promise<T>`, or a constant `T`
+/// (and `&str` for `String` inputs).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot feed an input of type `{T}`",
+    label = "expected `{T}` or `Promise<{T}>`, found `{Self}`",
+    note = "a task input of type `{T}` takes a constant `{T}` or the output of a node whose type is `{T}`"
+)]
+pub trait IntoBinding<T> {
+    /// The wire for this argument.
+    fn into_wire(self) -> Wire;
+}
+
+impl<T: FlyteType> IntoBinding<T> for Promise<T> {
+    fn into_wire(self) -> Wire {
+        self.wire()
+    }
+}
+
+impl<T: FlyteType> IntoBinding<T> for T {
+    fn into_wire(self) -> Wire {
+        Wire::Constant(self.to_literal(), into_value(self))
+    }
+}
+
+impl IntoBinding<String> for &str {
+    fn into_wire(self) -> Wire {
+        self.to_string().into_wire()
+    }
+}
+
+/// Builds one workflow's graph; `#[workflow]` creates it and passes it to every call
+/// in the body.
+pub struct WorkflowBuilder {
+    name: String,
+    description: Option<String>,
+    interface: Interface,
+    nodes: RefCell<Vec<Draft>>,
+}
+
+struct Draft {
+    entity: Entity,
+    input_names: Vec<String>,
+    wires: Vec<Wire>,
+}
+
+impl WorkflowBuilder {
+    /// Starts the graph of the workflow `name` with the given interface.
+    pub fn new(name: impl Into<String>, description: Option<&str>, interface: Interface) -> Self {
+        WorkflowBuilder {
+            name: name.into(),
+            description: description.map(str::to_string),
+            interface,
+            nodes: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The promise of workflow input number `index`.
+    pub fn input<T: FlyteType>(&self, index: u32) -> Promise<T> {
+        Promise::new(INPUTS, index)
+    }
+
+    /// Adds a node running `task`, fed by `wires` (one per input, in order), and
+    /// returns promises of its outputs.
+    pub fn task_node<T: Task>(
+        &self,
+        task: &'static T,
+        wires: Vec<Wire>,
+    ) -> <T::Output as Outputs>::Promises {
+        let names = task
+            .interface()
+            .inputs
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
+        let index = self.push(Entity::Task(task), names, wires);
+        <T::Output as Outputs>::promises(index)
+    }
+
+    /// Adds a node running the workflow `wf` (a subworkflow).
+    pub fn workflow_node<W: super::Workflow>(
+        &self,
+        wf: &'static W,
+        wires: Vec<Wire>,
+    ) -> <W::Output as Outputs>::Promises {
+        let names = wf
+            .spec()
+            .interface
+            .inputs
+            .iter()
+            .map(|v| v.name.clone())
+            .collect();
+        let index = self.push(Entity::Workflow(wf), names, wires);
+        <W::Output as Outputs>::promises(index)
+    }
+
+    fn push(&self, entity: Entity, input_names: Vec<String>, wires: Vec<Wire>) -> NodeIndex {
+        let mut nodes = self.nodes.borrow_mut();
+        nodes.push(Draft {
+            entity,
+            input_names,
+            wires,
+        });
+        (nodes.len() - 1) as NodeIndex
+    }
+
+    /// Finishes the graph with the workflow's outputs.
+    pub fn finish(self, outputs: Vec<Wire>) -> WorkflowSpec {
+        let drafts = self.nodes.into_inner();
+        let ids: Vec<String> = (0..drafts.len()).map(|i| format!("n{i}")).collect();
+        let resolve = |wire: Wire| -> Binding {
+            match wire {
+                Wire::Promise { node, output } if node == INPUTS => {
+                    let index = output as usize;
+                    Binding::WorkflowInput {
+                        name: self.interface.inputs[index].name.clone(),
+                        index,
+                    }
+                }
+                Wire::Promise { node, output } => {
+                    let node = node as usize;
+                    let output = output as usize;
+                    let name = drafts[node].entity.interface().outputs[output].name.clone();
+                    Binding::NodeOutput {
+                        node_id: ids[node].clone(),
+                        node,
+                        output_name: name,
+                        output,
+                    }
+                }
+                Wire::Constant(literal, value) => Binding::Constant { literal, value },
+            }
+        };
+        let mut nodes = Vec::with_capacity(drafts.len());
+        for (i, draft) in drafts.iter().enumerate() {
+            let inputs: Vec<NodeInput> = draft
+                .input_names
+                .iter()
+                .zip(draft.wires.iter().cloned())
+                .map(|(name, wire)| NodeInput {
+                    name: name.clone(),
+                    binding: resolve(wire),
+                })
+                .collect();
+            let mut upstream: Vec<usize> = inputs
+                .iter()
+                .filter_map(|input| match input.binding {
+                    Binding::NodeOutput { node, .. } => Some(node),
+                    _ => None,
+                })
+                .collect();
+            upstream.sort_unstable();
+            upstream.dedup();
+            nodes.push(Node {
+                id: ids[i].clone(),
+                entity: draft.entity,
+                inputs,
+                upstream,
+            });
+        }
+        let outputs = outputs.into_iter().map(resolve).collect();
+        WorkflowSpec::new(self.name, self.description, self.interface, nodes, outputs)
+    }
+}
+
+/// The node handle of a struct task in a workflow body: `SENSOR(path)` becomes
+/// `SENSOR.__flyte_node(&wf).call(path)`, and `call` takes one argument per input.
+pub struct TaskNode<'w, T: 'static, I> {
+    task: &'static T,
+    wf: &'w WorkflowBuilder,
+    _input: PhantomData<fn(I)>,
+}
+
+/// Gives every [`Task`] a node handle in workflow bodies.
+pub trait AsTaskNode: Task + Sized {
+    /// The node handle; called by `#[workflow]`-generated code.
+    #[doc(hidden)]
+    fn __flyte_node<'w>(&'static self, wf: &'w WorkflowBuilder) -> TaskNode<'w, Self, Self::Input>;
+}
+
+impl<T: Task> AsTaskNode for T {
+    fn __flyte_node<'w>(&'static self, wf: &'w WorkflowBuilder) -> TaskNode<'w, Self, Self::Input> {
+        TaskNode {
+            task: self,
+            wf,
+            _input: PhantomData,
+        }
+    }
+}
+
+impl<T: Task> TaskNode<'_, T, ()> {
+    /// Adds the node.
+    pub fn call(self) -> <T::Output as Outputs>::Promises {
+        self.wf.task_node(self.task, Vec::new())
+    }
+}
+
+macro_rules! task_node_call {
+    ($( ($($arg:ident: $t:ident),+) )+) => {$(
+        impl<T: Task, $($t: FlyteType),+> TaskNode<'_, T, ($($t,)+)> {
+            /// Adds the node, one argument per input.
+            #[allow(clippy::too_many_arguments)]
+            pub fn call(self, $($arg: impl IntoBinding<$t>),+) -> <T::Output as Outputs>::Promises {
+                self.wf.task_node(self.task, vec![$($arg.into_wire()),+])
+            }
+        }
+    )+};
+}
+
+task_node_call! {
+    (input0: A)
+    (input0: A, input1: B)
+    (input0: A, input1: B, input2: C)
+    (input0: A, input1: B, input2: C, input3: D)
+    (input0: A, input1: B, input2: C, input3: D, input4: E)
+    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F)
+    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F, input6: G)
+    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F, input6: G, input7: H)
+}
+
+/// Lets ordinary function calls in a workflow body (`String::from(..)`, helpers,
+/// `Some(..)`) pass through the `#[workflow]` rewrite unchanged: only plain callables
+/// implement it, tasks and workflows never do.
+pub trait PassThrough<Args>: Sized {
+    /// Wraps the callable; called by `#[workflow]`-generated code.
+    #[doc(hidden)]
+    fn __flyte_node(self, wf: &WorkflowBuilder) -> PlainCall<Self, Args>;
+}
+
+/// An ordinary callable met in a workflow body; `call` calls it as written.
+pub struct PlainCall<F, Args>(F, PhantomData<fn(Args)>);
+
+impl<F: FnOnce() -> R, R> PassThrough<()> for F {
+    fn __flyte_node(self, _: &WorkflowBuilder) -> PlainCall<Self, ()> {
+        PlainCall(self, PhantomData)
+    }
+}
+
+impl<F: FnOnce() -> R, R> PlainCall<F, ()> {
+    /// Calls the wrapped callable.
+    pub fn call(self) -> R {
+        (self.0)()
+    }
+}
+
+macro_rules! pass_through {
+    ($( ($($arg:ident: $t:ident),+) )+) => {$(
+        impl<Func: FnOnce($($t),+) -> R, $($t,)+ R> PassThrough<($($t,)+)> for Func {
+            fn __flyte_node(self, _: &WorkflowBuilder) -> PlainCall<Self, ($($t,)+)> {
+                PlainCall(self, PhantomData)
+            }
+        }
+        impl<Func: FnOnce($($t),+) -> R, $($t,)+ R> PlainCall<Func, ($($t,)+)> {
+            /// Calls the wrapped callable.
+            #[allow(clippy::too_many_arguments)]
+            pub fn call(self, $($arg: $t),+) -> R {
+                (self.0)($($arg),+)
+            }
+        }
+    )+};
+}
+
+pass_through! {
+    (a: A)
+    (a: A, b: B)
+    (a: A, b: B, c: C)
+    (a: A, b: B, c: C, d: D)
+    (a: A, b: B, c: C, d: D, e: E)
+    (a: A, b: B, c: C, d: D, e: E, f: F)
+    (a: A, b: B, c: C, d: D, e: E, f: F, g: G)
+    (a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H)
+}
+
+// Keeps `Inputs` in scope for the docs of the generated impls above.
+#[allow(dead_code)]
+fn _inputs_bound<I: Inputs>() {}

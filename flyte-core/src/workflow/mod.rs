@@ -1,0 +1,363 @@
+//! Workflow graphs: what a `#[workflow]` body builds ([`WorkflowSpec`]: nodes, their
+//! input bindings, the workflow's outputs) and the [`Workflow`] trait every workflow
+//! value implements.
+
+mod builder;
+
+use std::fmt;
+
+use futures::future::BoxFuture;
+
+pub use builder::{
+    AsTaskNode, IntoBinding, NodeIndex, PassThrough, PlainCall, Promise, TaskNode, Wire,
+    WorkflowBuilder,
+};
+
+use crate::execution::ExecutionContext;
+use crate::interface::Interface;
+use crate::task::{ConfigError, Task, TaskError, TaskMetadata};
+use crate::types::{Inputs, Literal, Outputs, Value};
+
+/// A workflow: a typed graph of task and subworkflow nodes, built once.
+///
+/// `#[workflow]` implements it, along with inherent `run`, `run_with` and `spec`
+/// methods that take the workflow's inputs as ordinary arguments.
+pub trait Workflow: Send + Sync + 'static {
+    /// The inputs, as a tuple in parameter order.
+    type Input: Inputs;
+    /// The outputs: `()`, one type, or a tuple.
+    type Output: Outputs;
+    /// The graph, built on first use and kept for the life of the program.
+    fn spec(&self) -> &'static WorkflowSpec;
+}
+
+/// A task with its types erased, as a graph node holds it.
+///
+/// Implemented for every [`Task`]; nothing else needs to implement it.
+pub trait DynTask: Send + Sync + 'static {
+    /// See [`Task::name`].
+    fn name(&self) -> &str;
+    /// See [`Task::task_type`].
+    fn task_type(&self) -> &str;
+    /// See [`Task::interface`].
+    fn interface(&self) -> Interface;
+    /// See [`Task::metadata`].
+    fn metadata(&self) -> &TaskMetadata;
+    /// See [`Task::description`].
+    fn description(&self) -> Option<&str>;
+    /// See [`Task::custom`].
+    fn custom(&self) -> Option<serde_json::Value>;
+    /// See [`Task::validate`].
+    fn validate(&self) -> Result<(), ConfigError>;
+    /// Starts one attempt on type-erased inputs.
+    fn start(
+        &'static self,
+        ctx: ExecutionContext,
+        inputs: &[Value],
+    ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>>;
+}
+
+impl<T: Task> DynTask for T {
+    fn name(&self) -> &str {
+        Task::name(self)
+    }
+    fn task_type(&self) -> &str {
+        Task::task_type(self)
+    }
+    fn interface(&self) -> Interface {
+        Task::interface(self)
+    }
+    fn metadata(&self) -> &TaskMetadata {
+        Task::metadata(self)
+    }
+    fn description(&self) -> Option<&str> {
+        Task::description(self)
+    }
+    fn custom(&self) -> Option<serde_json::Value> {
+        Task::custom(self)
+    }
+    fn validate(&self) -> Result<(), ConfigError> {
+        Task::validate(self)
+    }
+    fn start(
+        &'static self,
+        ctx: ExecutionContext,
+        inputs: &[Value],
+    ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>> {
+        let input = T::Input::from_values(inputs);
+        Box::pin(async move { self.execute(ctx, input).await.map(Outputs::into_values) })
+    }
+}
+
+/// What a node runs.
+#[derive(Clone, Copy)]
+pub enum Entity {
+    /// A task.
+    Task(&'static dyn DynTask),
+    /// A subworkflow.
+    Workflow(&'static dyn DynWorkflow),
+}
+
+impl Entity {
+    /// The task's or workflow's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Entity::Task(t) => t.name(),
+            Entity::Workflow(w) => &w.spec().name,
+        }
+    }
+
+    /// Its interface.
+    pub fn interface(&self) -> Interface {
+        match self {
+            Entity::Task(t) => t.interface(),
+            Entity::Workflow(w) => w.spec().interface.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Entity::Task(t) => write!(f, "Task({})", t.name()),
+            Entity::Workflow(w) => write!(f, "Workflow({})", w.spec().name),
+        }
+    }
+}
+
+/// A workflow with its types erased, as a subworkflow node holds it.
+pub trait DynWorkflow: Send + Sync + 'static {
+    /// The workflow's graph.
+    fn spec(&self) -> &'static WorkflowSpec;
+}
+
+impl<W: Workflow> DynWorkflow for W {
+    fn spec(&self) -> &'static WorkflowSpec {
+        Workflow::spec(self)
+    }
+}
+
+/// Where a node input (or a workflow output) gets its value.
+#[derive(Clone)]
+pub enum Binding {
+    /// A workflow input.
+    WorkflowInput {
+        /// The input's name.
+        name: String,
+        /// Its position in the workflow's interface.
+        index: usize,
+    },
+    /// An output of another node.
+    NodeOutput {
+        /// The node's id (`n0`, `n1`, ...).
+        node_id: String,
+        /// The node's position in [`WorkflowSpec::nodes`].
+        node: usize,
+        /// The output's name.
+        output_name: String,
+        /// The output's position.
+        output: usize,
+    },
+    /// A constant computed in the workflow body.
+    Constant {
+        /// The value in Flyte's terms.
+        literal: Literal,
+        /// The value itself.
+        value: Value,
+    },
+}
+
+impl fmt::Debug for Binding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Binding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Binding::WorkflowInput { name, .. } => write!(f, "input {name}"),
+            Binding::NodeOutput {
+                node_id,
+                output_name,
+                ..
+            } => write!(f, "{node_id}.{output_name}"),
+            Binding::Constant { literal, .. } => write!(f, "{literal}"),
+        }
+    }
+}
+
+/// One input of a node and what feeds it.
+#[derive(Clone, Debug)]
+pub struct NodeInput {
+    /// The input's name in the task's interface.
+    pub name: String,
+    /// What feeds it.
+    pub binding: Binding,
+}
+
+/// A node of the graph: one call in the workflow body.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// `n0`, `n1`, ... in call order; stable across builds.
+    pub id: String,
+    /// The task or subworkflow it runs.
+    pub entity: Entity,
+    /// Its inputs, in interface order.
+    pub inputs: Vec<NodeInput>,
+    /// Positions of the nodes it waits for, ascending.
+    pub upstream: Vec<usize>,
+}
+
+/// A workflow's graph.
+pub struct WorkflowSpec {
+    /// The workflow's name (`module.function`).
+    pub name: String,
+    /// Its doc comment.
+    pub description: Option<String>,
+    /// Its inputs and outputs.
+    pub interface: Interface,
+    /// The nodes, in call order.
+    pub nodes: Vec<Node>,
+    /// What feeds each workflow output, in order.
+    pub outputs: Vec<Binding>,
+    pub(crate) plan: Plan,
+}
+
+/// What the executor needs, derived once from the nodes.
+pub(crate) struct Plan {
+    /// For each node, how many distinct upstream nodes it waits for.
+    pub(crate) waits_for: Vec<u32>,
+    /// Downstream node positions, flattened: node `i`'s are
+    /// `downstream[downstream_start[i]..downstream_start[i + 1]]`.
+    pub(crate) downstream_start: Vec<u32>,
+    pub(crate) downstream: Vec<u32>,
+    /// Nodes with no upstream, in call order.
+    pub(crate) roots: Vec<u32>,
+    /// The first invalid task setting, found while building.
+    pub(crate) invalid: Option<(String, ConfigError)>,
+}
+
+impl WorkflowSpec {
+    pub(crate) fn new(
+        name: String,
+        description: Option<String>,
+        interface: Interface,
+        nodes: Vec<Node>,
+        outputs: Vec<Binding>,
+    ) -> Self {
+        let n = nodes.len();
+        let mut counts = vec![0u32; n + 1];
+        for node in &nodes {
+            for &up in &node.upstream {
+                counts[up + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let downstream_start = counts.clone();
+        let mut fill = counts;
+        let mut downstream = vec![0u32; downstream_start[n] as usize];
+        for (i, node) in nodes.iter().enumerate() {
+            for &up in &node.upstream {
+                downstream[fill[up] as usize] = i as u32;
+                fill[up] += 1;
+            }
+        }
+        let waits_for: Vec<u32> = nodes.iter().map(|n| n.upstream.len() as u32).collect();
+        let roots = (0..n as u32)
+            .filter(|&i| waits_for[i as usize] == 0)
+            .collect();
+        let invalid = nodes.iter().find_map(|node| match node.entity {
+            Entity::Task(t) => t.validate().err().map(|e| (t.name().to_string(), e)),
+            Entity::Workflow(_) => None,
+        });
+        WorkflowSpec {
+            name,
+            description,
+            interface,
+            nodes,
+            outputs,
+            plan: Plan {
+                waits_for,
+                downstream_start,
+                downstream,
+                roots,
+                invalid,
+            },
+        }
+    }
+
+    /// The node with id `id`.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Checks every task setting in the graph and its subworkflows.
+    pub fn validate(&self) -> Result<(), (String, ConfigError)> {
+        if let Some(invalid) = &self.plan.invalid {
+            return Err(invalid.clone());
+        }
+        for node in &self.nodes {
+            if let Entity::Workflow(w) = node.entity {
+                w.spec().validate()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for WorkflowSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkflowSpec")
+            .field("name", &self.name)
+            .field("interface", &self.interface)
+            .field("nodes", &self.nodes)
+            .field("outputs", &self.outputs)
+            .finish()
+    }
+}
+
+/// A readable listing of the graph: one line per node with its bindings.
+impl fmt::Display for WorkflowSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let vars = |vs: &[crate::interface::Variable]| {
+            vs.iter()
+                .map(|v| format!("{}: {}", v.name, v.ty))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        writeln!(
+            f,
+            "workflow {}({}) -> ({})",
+            self.name,
+            vars(&self.interface.inputs),
+            vars(&self.interface.outputs)
+        )?;
+        for node in &self.nodes {
+            let kind = match node.entity {
+                Entity::Task(t) => t.task_type().to_string(),
+                Entity::Workflow(_) => "workflow".to_string(),
+            };
+            let inputs = node
+                .inputs
+                .iter()
+                .map(|i| format!("{} <- {}", i.name, i.binding))
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(
+                f,
+                "  {} {} [{}] {}",
+                node.id,
+                node.entity.name(),
+                kind,
+                inputs
+            )?;
+        }
+        for (var, binding) in self.interface.outputs.iter().zip(&self.outputs) {
+            writeln!(f, "  output {} <- {}", var.name, binding)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+//! The `#[task]` and `#[workflow]` attribute macros. Use them through the `flyte`
+//! crate, which documents them; the generated code calls `flyte::__private`.
+
+mod diag;
+mod signature;
+mod task;
+mod workflow;
+
+use proc_macro::TokenStream;
+
+/// Turns a function into a Flyte task. See the `flyte` crate's documentation.
+#[proc_macro_attribute]
+pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
+    task::task(args.into(), item.into()).into()
+}
+
+/// Turns a function into a Flyte workflow. See the `flyte` crate's documentation.
+#[proc_macro_attribute]
+pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
+    workflow::workflow(args.into(), item.into()).into()
+}

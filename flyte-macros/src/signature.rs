@@ -1,0 +1,213 @@
+//! What `#[task]` and `#[workflow]` share: reading a function signature into input
+//! names and types and output types, and rejecting what Flyte cannot express.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Type};
+
+use crate::diag::Ctxt;
+
+/// One input: a parameter with a plain name.
+pub(crate) struct Param<'a> {
+    pub(crate) ident: Ident,
+    pub(crate) ty: &'a Type,
+}
+
+/// What the function returns.
+pub(crate) enum Returns<'a> {
+    /// Nothing: no outputs.
+    Unit,
+    /// A value: one output, or several for a tuple.
+    Plain(&'a Type),
+    /// `Result<T, E>` (or an alias such as `anyhow::Result<T>`): `T` is the output,
+    /// an `Err` is a failed attempt.
+    Result(&'a Type),
+}
+
+/// A checked signature.
+pub(crate) struct Signature<'a> {
+    pub(crate) params: Vec<Param<'a>>,
+    pub(crate) returns: Returns<'a>,
+    pub(crate) is_async: bool,
+}
+
+impl<'a> Signature<'a> {
+    /// The output type as the task's `Output` (`()` when there is none).
+    pub(crate) fn output_type(&self) -> proc_macro2::TokenStream {
+        match self.returns {
+            Returns::Unit => quote::quote!(()),
+            Returns::Plain(ty) | Returns::Result(ty) => quote::ToTokens::to_token_stream(ty),
+        }
+    }
+
+    /// Each output's type, for the per-type checks.
+    pub(crate) fn output_types(&self) -> Vec<&'a Type> {
+        match self.returns {
+            Returns::Unit => Vec::new(),
+            Returns::Plain(ty) | Returns::Result(ty) => match ty {
+                Type::Tuple(t) => t.elems.iter().collect(),
+                Type::Paren(p) => vec![&*p.elem],
+                other => vec![other],
+            },
+        }
+    }
+}
+
+/// Reads `sig`, recording every problem in `cx`. `what` is "task" or "workflow".
+pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signature<'a> {
+    if let Some(c) = &sig.constness {
+        cx.error_spanned_by(c, format!("a {what} cannot be a `const fn`"));
+    }
+    if let Some(u) = &sig.unsafety {
+        cx.error_spanned_by(u, format!("a {what} cannot be `unsafe`"));
+    }
+    if let Some(abi) = &sig.abi {
+        cx.error_spanned_by(abi, format!("a {what} cannot have an `extern` ABI"));
+    }
+    if let Some(v) = &sig.variadic {
+        cx.error_spanned_by(v, format!("a {what} cannot be variadic"));
+    }
+    if !sig.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &sig.generics,
+            format!(
+                "a {what} cannot be generic: Flyte needs one concrete interface, so write one {what} per type"
+            ),
+        );
+    } else if let Some(w) = &sig.generics.where_clause {
+        cx.error_spanned_by(w, format!("a {what} cannot have a `where` clause"));
+    }
+
+    let mut params = Vec::new();
+    for arg in &sig.inputs {
+        match arg {
+            FnArg::Receiver(r) => cx.error_spanned_by(
+                r,
+                format!("a {what} is a free function: `self` is not allowed, since there is no value to call it on"),
+            ),
+            FnArg::Typed(pt) => {
+                let ident = match &*pt.pat {
+                    Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                        Some(pi.ident.clone())
+                    }
+                    other => {
+                        cx.error_spanned_by(
+                            other,
+                            format!(
+                                "{what} parameters must be plain names, which become the input names; destructure inside the body instead"
+                            ),
+                        );
+                        None
+                    }
+                };
+                check_param_type(cx, &pt.ty, what);
+                if let Some(ident) = ident {
+                    params.push(Param { ident, ty: &pt.ty });
+                }
+            }
+        }
+    }
+
+    let returns = match &sig.output {
+        ReturnType::Default => Returns::Unit,
+        ReturnType::Type(_, ty) => read_return(cx, ty, what),
+    };
+
+    Signature {
+        params,
+        returns,
+        is_async: sig.asyncness.is_some(),
+    }
+}
+
+fn check_param_type(cx: &Ctxt, ty: &Type, what: &str) {
+    match ty {
+        Type::Reference(r) => {
+            let owned = match &*r.elem {
+                Type::Path(p) if p.path.is_ident("str") => "`String`".to_string(),
+                Type::Slice(s) => format!("`Vec<{}>`", quote::ToTokens::to_token_stream(&s.elem)),
+                other => format!("`{}`", quote::ToTokens::to_token_stream(other)),
+            };
+            cx.error_spanned_by(
+                ty,
+                format!(
+                    "{what} inputs are owned values that outlive the call: take {owned} instead of a reference"
+                ),
+            );
+        }
+        Type::ImplTrait(_) => cx.error_spanned_by(
+            ty,
+            format!("`impl Trait` cannot be a {what} input: Flyte needs one concrete type"),
+        ),
+        Type::Infer(_) => cx.error_spanned_by(ty, format!("a {what} input needs a concrete type")),
+        _ => {}
+    }
+}
+
+fn read_return<'a>(cx: &Ctxt, ty: &'a Type, what: &str) -> Returns<'a> {
+    if let Type::ImplTrait(_) = ty {
+        cx.error_spanned_by(
+            ty,
+            format!("`impl Trait` cannot be a {what} output: Flyte needs one concrete type"),
+        );
+        return Returns::Unit;
+    }
+    if let Type::Reference(_) = ty {
+        cx.error_spanned_by(
+            ty,
+            format!("a {what} output must be an owned value, not a reference"),
+        );
+        return Returns::Unit;
+    }
+    let mut returns = Returns::Plain(ty);
+    if let Type::Path(p) = ty {
+        if let Some(last) = p.path.segments.last() {
+            if last.ident == "Result" {
+                if let PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(GenericArgument::Type(ok)) = args.args.first() {
+                        returns = Returns::Result(ok);
+                    }
+                }
+            }
+        }
+    }
+    if let Returns::Plain(Type::Tuple(t)) | Returns::Result(Type::Tuple(t)) = returns {
+        if t.elems.len() == 1 {
+            cx.error_spanned_by(
+                t,
+                format!("a single {what} output is written without a tuple: `T`, not `(T,)`"),
+            );
+        }
+        if t.elems.is_empty() {
+            return Returns::Unit;
+        }
+    }
+    returns
+}
+
+/// The doc comment on an item, one line per `///` line, or `None`.
+pub(crate) fn docs(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut lines = Vec::new();
+    for attr in attrs {
+        if !attr.path().is_ident("doc") {
+            continue;
+        }
+        if let syn::Meta::NameValue(nv) = &attr.meta {
+            if let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            {
+                let v = s.value();
+                lines.push(v.strip_prefix(' ').unwrap_or(&v).to_string());
+            }
+        }
+    }
+    let text = lines.join("\n").trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// Span helper: the span of a type, for checks generated at it.
+pub(crate) fn span_of(ty: &Type) -> Span {
+    ty.span()
+}

@@ -1,0 +1,108 @@
+//! `#[task(...)]` arguments: syntax only. Each value keeps its span so later checks
+//! can point at it; an unknown key gets syn's "expected one of ..." error.
+
+use syn::parse::{Parse, ParseStream};
+use syn::{Expr, LitBool, LitInt, LitStr, Path, Token};
+
+mod kw {
+    syn::custom_keyword!(name);
+    syn::custom_keyword!(retries);
+    syn::custom_keyword!(timeout);
+    syn::custom_keyword!(cache);
+    syn::custom_keyword!(cache_version);
+    syn::custom_keyword!(cache_serialize);
+    syn::custom_keyword!(interruptible);
+    syn::custom_keyword!(deprecated);
+    syn::custom_keyword!(config);
+}
+
+/// The arguments as written.
+#[derive(Default)]
+pub(crate) struct TaskArgs {
+    pub(crate) name: Option<LitStr>,
+    pub(crate) retries: Option<LitInt>,
+    pub(crate) timeout: Option<LitStr>,
+    /// `cache` alone means `cache = true`; the key is kept for spans.
+    pub(crate) cache: Option<(kw::cache, LitBool)>,
+    pub(crate) cache_version: Option<LitStr>,
+    pub(crate) cache_serialize: Option<LitBool>,
+    pub(crate) interruptible: Option<LitBool>,
+    pub(crate) deprecated: Option<LitStr>,
+    pub(crate) config: Option<Expr>,
+    pub(crate) krate: Option<Path>,
+}
+
+impl Parse for TaskArgs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut args = TaskArgs::default();
+        while !input.is_empty() {
+            let look = input.lookahead1();
+            if look.peek(kw::name) {
+                let key: kw::name = input.parse()?;
+                set(&mut args.name, key, value(input)?)?;
+            } else if look.peek(kw::retries) {
+                let key: kw::retries = input.parse()?;
+                set(&mut args.retries, key, value(input)?)?;
+            } else if look.peek(kw::timeout) {
+                let key: kw::timeout = input.parse()?;
+                set(&mut args.timeout, key, value(input)?)?;
+            } else if look.peek(kw::cache_version) {
+                let key: kw::cache_version = input.parse()?;
+                set(&mut args.cache_version, key, value(input)?)?;
+            } else if look.peek(kw::cache_serialize) {
+                let key: kw::cache_serialize = input.parse()?;
+                set(&mut args.cache_serialize, key, value(input)?)?;
+            } else if look.peek(kw::cache) {
+                let key: kw::cache = input.parse()?;
+                let v = if input.peek(Token![=]) {
+                    value(input)?
+                } else {
+                    LitBool::new(true, key.span)
+                };
+                set(&mut args.cache, key, (key, v))?;
+            } else if look.peek(kw::interruptible) {
+                let key: kw::interruptible = input.parse()?;
+                let v = if input.peek(Token![=]) {
+                    value(input)?
+                } else {
+                    LitBool::new(true, key.span)
+                };
+                set(&mut args.interruptible, key, v)?;
+            } else if look.peek(kw::deprecated) {
+                let key: kw::deprecated = input.parse()?;
+                set(&mut args.deprecated, key, value(input)?)?;
+            } else if look.peek(kw::config) {
+                let key: kw::config = input.parse()?;
+                set(&mut args.config, key, value(input)?)?;
+            } else if look.peek(Token![crate]) {
+                let key: Token![crate] = input.parse()?;
+                set(&mut args.krate, key, value(input)?)?;
+            } else {
+                return Err(look.error());
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(args)
+    }
+}
+
+/// `= value`.
+pub(crate) fn value<T: Parse>(input: ParseStream<'_>) -> syn::Result<T> {
+    input.parse::<Token![=]>()?;
+    input.parse()
+}
+
+/// Stores a value, rejecting a key given twice.
+pub(crate) fn set<K: quote::ToTokens, T>(slot: &mut Option<T>, key: K, v: T) -> syn::Result<()> {
+    if slot.is_some() {
+        let name = quote::ToTokens::to_token_stream(&key).to_string();
+        return Err(syn::Error::new_spanned(
+            key,
+            format!("`{name}` is given twice"),
+        ));
+    }
+    *slot = Some(v);
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! `#[workflow]` tokens from a checked model.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+
+use super::model::WorkflowModel;
+use crate::signature;
+
+pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
+    let krate = &m.krate;
+    let p = quote!(#krate::__private);
+    let item = m.item;
+    let ident = m.ident;
+    let vis = &item.vis;
+    let wf_ty = format_ident!("__FlyteWorkflow_{}", ident);
+    let node_ty = format_ident!("__FlyteWfNode_{}", ident);
+    let doc_attrs: Vec<_> = item
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let other_attrs: Vec<_> = item
+        .attrs
+        .iter()
+        .filter(|a| !a.path().is_ident("doc"))
+        .collect();
+
+    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
+    let name_strs: Vec<String> = names.iter().map(|i| i.to_string()).collect();
+    let types: Vec<_> = m.sig.params.iter().map(|p| p.ty).collect();
+    let indices = (0..types.len() as u32).collect::<Vec<_>>();
+    let input_ty = quote!((#(#types,)*));
+    let output_ty = m.sig.output_type();
+    let stmts = &m.body.stmts;
+    // The user's patterns (`mut x`) are kept for the body's own parameters.
+    let body_params = item.sig.inputs.iter().filter_map(|arg| match arg {
+        syn::FnArg::Typed(pt) => {
+            let (pat, ty) = (&pt.pat, &pt.ty);
+            Some(quote!(#pat: #p::Promise<#ty>))
+        }
+        syn::FnArg::Receiver(_) => None,
+    });
+
+    let type_checks = types.iter().copied().chain(m.sig.output_types()).map(|ty| {
+        let span = signature::span_of(ty);
+        quote_spanned!(span=> #p::assert_flyte_type::<#ty>();)
+    });
+
+    let name_expr = match &m.name {
+        Some(lit) => quote!(::std::string::String::from(#lit)),
+        None => {
+            let fn_name = ident.to_string();
+            quote!(#p::qualified_name(::core::module_path!(), #fn_name))
+        }
+    };
+    let description = match &m.docs {
+        Some(d) => quote!(::core::option::Option::Some(#d)),
+        None => quote!(::core::option::Option::None),
+    };
+
+    let call_params = m.sig.params.iter().map(|param| {
+        let (id, ty) = (&param.ident, param.ty);
+        quote!(#id: impl #p::IntoBinding<#ty>)
+    });
+    let wires = m.sig.params.iter().map(|param| {
+        let (id, ty) = (&param.ident, param.ty);
+        quote!(<_ as #p::IntoBinding<#ty>>::into_wire(#id))
+    });
+
+    quote! {
+        #(#doc_attrs)*
+        #[allow(non_upper_case_globals)]
+        #vis static #ident: #wf_ty = #wf_ty { _private: () };
+
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #wf_ty {
+            _private: (),
+        }
+
+        const _: () = {
+            #(#type_checks)*
+        };
+
+        #[automatically_derived]
+        impl #p::Workflow for #wf_ty {
+            type Input = #input_ty;
+            type Output = #output_ty;
+
+            fn spec(&self) -> &'static #p::WorkflowSpec {
+                static SPEC: #p::OnceLock<#p::WorkflowSpec> = #p::OnceLock::new();
+                SPEC.get_or_init(|| {
+                    #(#other_attrs)*
+                    #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
+                    fn __flyte_body(
+                        __flyte_wf: &#p::WorkflowBuilder,
+                        #(#body_params),*
+                    ) -> <#output_ty as #p::Outputs>::Promises {
+                        #[allow(unused_imports)]
+                        use #p::{AsTaskNode as _, PassThrough as _};
+                        #(#stmts)*
+                    }
+
+                    let __flyte_wf = #p::WorkflowBuilder::new(
+                        #name_expr,
+                        #description,
+                        #p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#name_strs),*]),
+                    );
+                    let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
+                    __flyte_wf.finish(<#output_ty as #p::Outputs>::wires(__flyte_out))
+                })
+            }
+        }
+
+        #[automatically_derived]
+        impl #wf_ty {
+            /// Runs the workflow locally and returns its outputs.
+            #[allow(clippy::too_many_arguments)]
+            #vis async fn run(&'static self, #(#names: #types),*) -> ::core::result::Result<#output_ty, #p::RunError> {
+                #p::run_workflow(self, (#(#names,)*), &#p::RunOptions::default()).await
+            }
+
+            /// Runs the workflow locally with the given options; inputs as a tuple.
+            #vis async fn run_with(
+                &'static self,
+                options: &#p::RunOptions,
+                inputs: #input_ty,
+            ) -> ::core::result::Result<#output_ty, #p::RunError> {
+                #p::run_workflow(self, inputs, options).await
+            }
+
+            /// The workflow's graph: interface, nodes and bindings.
+            #vis fn spec(&self) -> &'static #p::WorkflowSpec {
+                <Self as #p::Workflow>::spec(self)
+            }
+
+            #[doc(hidden)]
+            pub fn __flyte_node<'w>(&'static self, wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
+                #node_ty { workflow: self, wf }
+            }
+        }
+
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #node_ty<'w> {
+            workflow: &'static #wf_ty,
+            wf: &'w #p::WorkflowBuilder,
+        }
+
+        #[automatically_derived]
+        impl<'w> #node_ty<'w> {
+            /// Adds a node running this workflow.
+            #[allow(clippy::too_many_arguments)]
+            pub fn call(self, #(#call_params),*) -> <#output_ty as #p::Outputs>::Promises {
+                self.wf.workflow_node(self.workflow, ::std::vec![#(#wires),*])
+            }
+        }
+    }
+}
+
+/// What is emitted when the attribute has errors: the signature with an unreachable
+/// body, so uses elsewhere do not pile up follow-on errors, and the errors.
+pub(crate) fn fallback(item: &syn::ItemFn, error: syn::Error) -> TokenStream {
+    let error = error.to_compile_error();
+    let mut stub = item.clone();
+    stub.block = syn::parse_quote!({ ::core::unreachable!("this workflow did not compile") });
+    quote!(#[allow(unused_variables, unreachable_code)] #stub #error)
+}

@@ -1,0 +1,27 @@
+//! `#[workflow]`: parse -> model (validates and rewrites the body) -> expand.
+
+mod expand;
+mod model;
+mod parse;
+mod rewrite;
+
+use proc_macro2::TokenStream;
+
+use crate::diag::Ctxt;
+
+pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
+    let func: syn::ItemFn = match syn::parse2(item) {
+        Ok(f) => f,
+        Err(e) => return e.to_compile_error(),
+    };
+    let args: parse::WorkflowArgs = match syn::parse2(args) {
+        Ok(a) => a,
+        Err(e) => return expand::fallback(&func, e),
+    };
+    let cx = Ctxt::new();
+    let model = model::WorkflowModel::build(&cx, &func, args);
+    match cx.check() {
+        Ok(()) => expand::workflow(&model),
+        Err(e) => expand::fallback(&func, e),
+    }
+}

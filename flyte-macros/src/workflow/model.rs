@@ -1,0 +1,50 @@
+//! The checked model of a `#[workflow]` function, with its body rewritten.
+
+use syn::visit_mut::VisitMut;
+use syn::{Block, Ident, ItemFn, LitStr, Path};
+
+use super::parse::WorkflowArgs;
+use super::rewrite::Rewriter;
+use crate::diag::Ctxt;
+use crate::signature::{self, Signature};
+
+pub(crate) struct WorkflowModel<'a> {
+    pub(crate) item: &'a ItemFn,
+    pub(crate) ident: &'a Ident,
+    pub(crate) name: Option<LitStr>,
+    pub(crate) sig: Signature<'a>,
+    pub(crate) body: Block,
+    pub(crate) docs: Option<String>,
+    pub(crate) krate: Path,
+}
+
+impl<'a> WorkflowModel<'a> {
+    pub(crate) fn build(cx: &Ctxt, item: &'a ItemFn, args: WorkflowArgs) -> Self {
+        let sig = signature::read(cx, &item.sig, "workflow");
+        if let Some(a) = &item.sig.asyncness {
+            cx.error_spanned_by(
+                a,
+                "a workflow is not async: its body runs once to build the graph, and `.run(..).await` runs it; remove `async`",
+            );
+        }
+        if let signature::Returns::Result(_) = sig.returns {
+            if let syn::ReturnType::Type(_, ty) = &item.sig.output {
+                cx.error_spanned_by(
+                    ty,
+                    "a workflow returns its outputs, not a `Result`: failures are reported by `run`",
+                );
+            }
+        }
+        let mut body = (*item.block).clone();
+        Rewriter { cx }.visit_block_mut(&mut body);
+        WorkflowModel {
+            item,
+            ident: &item.sig.ident,
+            name: args.name,
+            sig,
+            body,
+            docs: signature::docs(&item.attrs),
+            krate: args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte)),
+        }
+    }
+}

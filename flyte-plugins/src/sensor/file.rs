@@ -1,0 +1,155 @@
+//! [`WaitForObjectStoreFile`]: polls an object store until a file exists.
+
+use std::time::Duration;
+
+use flyte_core::data::DataError;
+use flyte_core::prelude::*;
+use flyte_core::task::{ConfigError, IntoDuration};
+
+/// The sensor could not look at its path, for a reason that waiting will not fix.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SensorError {
+    /// The location is invalid, unsupported, or the store refused access.
+    #[error("cannot sense `{path}`")]
+    Store {
+        /// The path being sensed.
+        path: String,
+        /// The store's error.
+        #[source]
+        source: DataError,
+    },
+}
+
+/// A task that waits until a file exists, then hands its path on.
+///
+/// The path is any location [`FileAccess`] understands: a local path, `file://`,
+/// `memory:///`, `s3://`, `gs://` or `az://`. Each poll is logged (sensing / exists /
+/// does not exist). A missing file means poll again after `poll_interval`; a transient
+/// store error is logged and polled again; an error that waiting cannot fix (bad URL,
+/// unknown scheme, permission denied) fails the task at once, without retries. The
+/// task's metadata timeout bounds the wait. Between polls it sleeps on the tokio
+/// timer, never spinning, and sub-second intervals are honoured.
+///
+/// ```
+/// use flyte_core::prelude::*;
+/// use flyte_plugins::WaitForObjectStoreFile;
+///
+/// let sensor = WaitForObjectStoreFile::new("my-objectstore-sensor")
+///     .with_metadata(TaskMetadata::default().retries(10).timeout("20m"))
+///     .poll_interval("1s");
+/// assert_eq!(sensor.task_type(), "object-store-sensor");
+/// assert_eq!(sensor.get_poll_interval(), std::time::Duration::from_secs(1));
+/// ```
+#[derive(Clone, Debug)]
+pub struct WaitForObjectStoreFile {
+    name: String,
+    metadata: TaskMetadata,
+    poll_interval: Duration,
+    invalid: Option<ConfigError>,
+}
+
+impl WaitForObjectStoreFile {
+    /// The task type a Flyte backend sees.
+    pub const TASK_TYPE: &'static str = "object-store-sensor";
+    /// The default time between polls, as in flytekit's tutorial.
+    pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);
+
+    /// A sensor task named `name`, polling every 10 s, with default metadata.
+    pub fn new(name: impl Into<String>) -> Self {
+        WaitForObjectStoreFile {
+            name: name.into(),
+            metadata: TaskMetadata::default(),
+            poll_interval: Self::DEFAULT_POLL_INTERVAL,
+            invalid: None,
+        }
+    }
+
+    /// Sets retries, timeout and the other metadata.
+    pub fn with_metadata(mut self, metadata: TaskMetadata) -> Self {
+        self.metadata = metadata;
+        self
+    }
+
+    /// Sets the time between polls: a humantime string (`"1s"`, `"250ms"`) or a
+    /// [`Duration`]. A bad value is reported when a workflow using the sensor runs.
+    pub fn poll_interval(mut self, interval: impl IntoDuration) -> Self {
+        match interval.into_duration("poll_interval") {
+            Ok(d) if d.is_zero() => {
+                self.invalid = Some(ConfigError::ZeroDuration {
+                    field: "poll_interval",
+                })
+            }
+            Ok(d) => self.poll_interval = d,
+            Err(e) => self.invalid = Some(e),
+        }
+        self
+    }
+
+    /// The time between polls.
+    pub fn get_poll_interval(&self) -> Duration {
+        self.poll_interval
+    }
+}
+
+impl Task for WaitForObjectStoreFile {
+    type Input = (String,);
+    type Output = String;
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn task_type(&self) -> &str {
+        Self::TASK_TYPE
+    }
+
+    fn interface(&self) -> Interface {
+        Interface::of::<(String,), String>(&["path"], &["path"])
+    }
+
+    fn metadata(&self) -> &TaskMetadata {
+        &self.metadata
+    }
+
+    fn description(&self) -> Option<&str> {
+        Some("Waits until a file exists in an object store, then returns its path.")
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        match &self.invalid {
+            Some(e) => Err(e.clone()),
+            None => self.metadata.validate(),
+        }
+    }
+
+    async fn execute(
+        &self,
+        ctx: ExecutionContext,
+        (path,): (String,),
+    ) -> Result<String, TaskError> {
+        let files = ctx.file_access();
+        loop {
+            tracing::info!("Sensing file in path {path}...");
+            match files.exists(&path).await {
+                Ok(true) => {
+                    tracing::info!("file in path {path} exists!");
+                    return Ok(path);
+                }
+                Ok(false) => tracing::warn!("file in path {path} does not exist!"),
+                Err(e) if e.is_transient() => {
+                    let cause = std::error::Error::source(&e).map(ToString::to_string);
+                    tracing::warn!(
+                        error = %e,
+                        cause = cause.unwrap_or_default(),
+                        "could not check path {path}; polling again"
+                    )
+                }
+                Err(source) => {
+                    return Err(TaskError::permanent(SensorError::Store { path, source }));
+                }
+            }
+            tokio::time::sleep(self.poll_interval).await;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! A typed Flyte SDK for Rust.
+//!
+//! Write tasks as ordinary functions with [`#[task]`](macro@task), compose them in
+//! [`#[workflow]`](macro@workflow) functions, and run workflows locally, with
+//! independent nodes running in parallel on tokio:
+//!
+//! ```
+//! use flyte::prelude::*;
+//!
+//! /// Doubles a number.
+//! #[task]
+//! fn double(x: i64) -> i64 {
+//!     x * 2
+//! }
+//!
+//! /// Adds two numbers.
+//! #[task(retries = 2, timeout = "1m")]
+//! async fn add(a: i64, b: i64) -> i64 {
+//!     a + b
+//! }
+//!
+//! #[workflow]
+//! fn sum_of_doubles(a: i64, b: i64) -> i64 {
+//!     add(double(a), double(b))
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), flyte::execution::RunError> {
+//! assert_eq!(double(4), 8); // a task is still a plain function
+//! assert_eq!(sum_of_doubles.run(1, 2).await?, 6);
+//! assert_eq!(sum_of_doubles.spec().nodes.len(), 3);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Plugin authors implement [`task::Task`] for a struct; see [`plugins`] for the
+//! object-store sensor built that way.
+//!
+//! # Naming rule
+//! `#[task]` and `#[workflow]` turn the function's name into a `static` (the task or
+//! workflow value). A `static`'s name cannot be shadowed, so a local variable or
+//! parameter with the same name as a task in scope is a compile error (E0530); pick
+//! another name for the variable.
+
+#![warn(missing_docs)]
+
+pub use flyte_core::{data, execution, interface, task, types, workflow};
+
+/// Turns a function into a task.
+///
+/// The function stays callable as written (`print_file("x".into())`), and the same
+/// name becomes the task value: its name (`module.function`), typed interface (inputs
+/// named after the parameters, outputs `o0`, `o1`, ...), metadata and task type.
+///
+/// - Parameters and outputs are Flyte types (`i64`, `f64`, `String`, `bool`,
+///   `Duration`, `SystemTime`); a tuple return gives several outputs.
+/// - Returning `Result<T, E>` (any `E` convertible to a boxed error, `anyhow::Error`
+///   included) makes `T` the output and `Err` a failed attempt, retried as set.
+/// - `async fn` tasks run on the executor; plain `fn` tasks run on tokio's blocking
+///   pool, so they may block.
+/// - Doc comments become the task's description.
+///
+/// Arguments: `name = "..."`, `retries = 3`, `timeout = "20m"` (humantime, checked at
+/// compile time), `cache` / `cache = true` with `cache_version = "1"`,
+/// `cache_serialize = true`, `interruptible`, `deprecated = "why"`,
+/// `config = <expr>` (a [`task::TaskConfig`]: routes the task to that config's plugin
+/// and task type), and `crate = path` to rename the `flyte` dependency.
+///
+/// ```
+/// use flyte::prelude::*;
+///
+/// #[task(retries = 3, timeout = "30s", cache = true, cache_version = "1")]
+/// fn parse(text: String) -> Result<i64, std::num::ParseIntError> {
+///     text.trim().parse()
+/// }
+///
+/// assert_eq!(parse(" 42 ".into()), Ok(42));
+/// assert_eq!(parse.metadata().get_retries(), 3);
+/// assert_eq!(parse.interface().inputs[0].name, "text");
+/// ```
+pub use flyte_macros::task;
+
+/// Turns a function into a workflow.
+///
+/// The body runs once, on promises, to build the graph: every call of a task, struct
+/// task or workflow becomes a node (`n0`, `n1`, ... in call order), each argument a
+/// binding (workflow input, another node's output, or a constant), and the returned
+/// value the workflow's output. Wiring is type-checked: a `String` output into an
+/// `i64` input does not compile. Ordinary Rust that computes constants may stand in
+/// the body; `.await`, `?`, `while` and `loop` may not.
+///
+/// The name becomes a workflow value with `run(inputs..).await` (local run),
+/// `run_with(&options, (inputs..,))` and `spec()` (the graph). Workflows nest.
+///
+/// ```
+/// use flyte::prelude::*;
+///
+/// #[task]
+/// fn split(s: String) -> (String, i64) {
+///     let n = s.len() as i64;
+///     (s, n)
+/// }
+///
+/// #[task]
+/// fn shout(s: String, times: i64) -> String {
+///     s.to_uppercase().repeat(times as usize)
+/// }
+///
+/// #[workflow]
+/// fn inner(s: String) -> String {
+///     let (text, n) = split(s);
+///     shout(text, n)
+/// }
+///
+/// #[workflow]
+/// fn outer(s: String) -> String {
+///     shout(inner(s), 1)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), RunError> {
+/// assert_eq!(outer.run("ab".into()).await?, "ABAB");
+/// # Ok(())
+/// # }
+/// ```
+pub use flyte_macros::workflow;
+
+/// Task plugins.
+pub mod plugins {
+    pub use flyte_plugins::*;
+}
+
+/// What task and workflow code needs: the macros, the task traits, metadata and
+/// errors.
+pub mod prelude {
+    pub use crate::{task, workflow};
+    pub use flyte_core::prelude::*;
+}
+
+#[doc(hidden)]
+pub use flyte_core::__private;
