@@ -1,0 +1,312 @@
+//! Tasks as plain functions, workflow graphs, constants, multiple outputs, nested
+//! workflows, struct tasks and config routing.
+
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use flyte::prelude::*;
+use flyte::types::{Literal, LiteralType, Primitive, SimpleType};
+use flyte::workflow::{Binding, Entity};
+
+/// Splits a number into its half and remainder.
+#[task]
+fn halve(n: i64) -> (i64, i64) {
+    (n / 2, n % 2)
+}
+
+#[task]
+async fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+#[task]
+fn describe(value: i64, label: String) -> String {
+    format!("{label}={value}")
+}
+
+fn label_for(n: i64) -> String {
+    format!("n{n}")
+}
+
+#[workflow]
+fn arithmetic(n: i64) -> (String, i64) {
+    let (half, rest) = halve(n);
+    let offset = 2 * 5; // ordinary Rust computing a constant
+    let total = add(half, offset);
+    (describe(total, label_for(3)), add(rest, rest))
+}
+
+#[test]
+fn a_task_is_still_an_ordinary_function() {
+    assert_eq!(halve(7), (3, 1));
+    assert_eq!(describe(1, "x".into()), "x=1");
+}
+
+#[tokio::test]
+async fn an_async_task_is_still_an_ordinary_async_function() {
+    assert_eq!(add(2, 3).await, 5);
+}
+
+#[test]
+fn a_task_describes_itself() {
+    assert_eq!(halve.name(), "composition.halve");
+    assert_eq!(halve.task_type(), "rust-task");
+    assert_eq!(
+        halve.description(),
+        Some("Splits a number into its half and remainder.")
+    );
+    let i = halve.interface();
+    assert_eq!(i.inputs[0].name, "n");
+    assert_eq!(i.inputs[0].ty, LiteralType::Simple(SimpleType::Integer));
+    let outs: Vec<_> = i.outputs.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(outs, ["o0", "o1"]);
+}
+
+#[tokio::test]
+async fn multiple_outputs_and_constants_flow_through_the_graph() {
+    assert_eq!(arithmetic.run(9).await.unwrap(), ("n3=14".to_string(), 2));
+}
+
+#[test]
+fn the_graph_shows_nodes_upstream_and_every_kind_of_binding() {
+    let spec = arithmetic.spec();
+    assert_eq!(spec.name, "composition.arithmetic");
+    let ids: Vec<_> = spec.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["n0", "n1", "n2", "n3"]);
+    let tasks: Vec<_> = spec.nodes.iter().map(|n| n.entity.name()).collect();
+    assert_eq!(
+        tasks,
+        [
+            "composition.halve",
+            "composition.add",
+            "composition.describe",
+            "composition.add"
+        ]
+    );
+    assert!(matches!(
+        &spec.nodes[0].inputs[0].binding,
+        Binding::WorkflowInput { name, index: 0 } if name == "n"
+    ));
+    let n1 = &spec.nodes[1];
+    assert!(matches!(
+        &n1.inputs[0].binding,
+        Binding::NodeOutput { node_id, output_name, .. } if node_id == "n0" && output_name == "o0"
+    ));
+    assert!(matches!(
+        &n1.inputs[1].binding,
+        Binding::Constant {
+            literal: Literal::Primitive(Primitive::Integer(10)),
+            ..
+        }
+    ));
+    let n2 = &spec.nodes[2];
+    assert_eq!(n2.inputs[1].name, "label");
+    assert!(matches!(
+        &n2.inputs[1].binding,
+        Binding::Constant { literal: Literal::Primitive(Primitive::String(s)), .. } if s == "n3"
+    ));
+    assert_eq!(n2.upstream, [1]);
+    assert_eq!(spec.nodes[3].upstream, [0]);
+    assert_eq!(spec.outputs.len(), 2);
+    assert_eq!(spec.outputs[0].to_string(), "n2.o0");
+    assert_eq!(spec.outputs[1].to_string(), "n3.o0");
+    let listing = spec.to_string();
+    assert!(
+        listing.contains("n1 composition.add [rust-task] a <- n0.o0, b <- 10"),
+        "{listing}"
+    );
+}
+
+#[test]
+fn the_graph_is_built_once() {
+    assert!(std::ptr::eq(arithmetic.spec(), arithmetic.spec()));
+}
+
+// ---- nested workflows -------------------------------------------------------------
+
+#[task]
+fn fail_if_negative(x: i64) -> Result<i64, String> {
+    if x < 0 {
+        Err(format!("{x} is negative"))
+    } else {
+        Ok(x)
+    }
+}
+
+#[workflow]
+fn inner(x: i64) -> i64 {
+    let checked = fail_if_negative(x);
+    add(checked, 1)
+}
+
+#[workflow]
+fn outer(x: i64) -> (i64, i64) {
+    let first = add(x, 100);
+    let nested = inner(x);
+    (nested, first)
+}
+
+#[tokio::test]
+async fn workflows_nest_as_nodes() {
+    assert_eq!(outer.run(5).await.unwrap(), (6, 105));
+    let spec = outer.spec();
+    assert!(matches!(spec.nodes[1].entity, Entity::Workflow(_)));
+    assert_eq!(spec.nodes[1].entity.name(), "composition.inner");
+}
+
+#[tokio::test]
+async fn a_failure_inside_a_subworkflow_reports_the_full_path() {
+    let err = outer.run(-1).await.unwrap_err();
+    let f = err.failure().unwrap();
+    assert_eq!(f.workflow, "composition.inner");
+    assert_eq!(f.node, "n0");
+    assert_eq!(f.path, "composition.outer/n1/composition.inner/n0");
+    let completed = err.completed().unwrap();
+    assert_eq!(completed.get::<i64>("n0", "o0"), Some(99));
+}
+
+// ---- struct tasks -----------------------------------------------------------------
+
+/// A plugin-style task: divides with a configured rounding, two inputs, two named
+/// outputs.
+struct Divide {
+    name: String,
+    metadata: TaskMetadata,
+}
+
+impl Task for Divide {
+    type Input = (i64, i64);
+    type Output = (i64, i64);
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn task_type(&self) -> &str {
+        "divide"
+    }
+    fn interface(&self) -> Interface {
+        Interface::of::<(i64, i64), (i64, i64)>(&["num", "den"], &["quotient", "remainder"])
+    }
+    fn metadata(&self) -> &TaskMetadata {
+        &self.metadata
+    }
+    fn custom(&self) -> Option<serde_json::Value> {
+        Some(serde_json::json!({ "rounding": "floor" }))
+    }
+    async fn execute(
+        &self,
+        ctx: ExecutionContext,
+        (num, den): (i64, i64),
+    ) -> Result<(i64, i64), TaskError> {
+        assert_eq!(ctx.task_name(), "divide-task");
+        if den == 0 {
+            return Err(TaskError::permanent("division by zero"));
+        }
+        Ok((num.div_euclid(den), num.rem_euclid(den)))
+    }
+}
+
+static DIVIDE: LazyLock<Divide> = LazyLock::new(|| Divide {
+    name: "divide-task".into(),
+    metadata: TaskMetadata::default().timeout(Duration::from_secs(5)),
+});
+
+#[workflow]
+fn divide_and_describe(num: i64, den: i64) -> String {
+    let (q, r) = DIVIDE(num, den);
+    describe(add(q, r), "sum")
+}
+
+#[tokio::test]
+async fn struct_tasks_are_nodes_with_their_own_interface() {
+    assert_eq!(divide_and_describe.run(17, 5).await.unwrap(), "sum=5");
+    let spec = divide_and_describe.spec();
+    let n0 = &spec.nodes[0];
+    assert_eq!(n0.entity.name(), "divide-task");
+    assert_eq!(n0.inputs[1].name, "den");
+    assert_eq!(spec.nodes[1].inputs[0].binding.to_string(), "n0.quotient");
+    let Entity::Task(t) = n0.entity else {
+        panic!("expected a task node")
+    };
+    assert_eq!(t.task_type(), "divide");
+    assert_eq!(t.custom(), Some(serde_json::json!({ "rounding": "floor" })));
+}
+
+// ---- config routing ---------------------------------------------------------------
+
+/// A plugin's config type: tasks using it get its task type and custom config, and
+/// its hook before each attempt.
+struct Spark {
+    executors: u32,
+}
+
+static SPARK_SESSIONS: AtomicU32 = AtomicU32::new(0);
+
+impl TaskConfig for Spark {
+    fn task_type(&self) -> &str {
+        "spark"
+    }
+    fn custom(&self) -> Option<serde_json::Value> {
+        Some(serde_json::json!({ "executors": self.executors }))
+    }
+    fn before_attempt(&self, ctx: &ExecutionContext) -> Result<(), TaskError> {
+        SPARK_SESSIONS.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(ctx.attempt(), 1);
+        Ok(())
+    }
+}
+
+#[task(config = Spark { executors: 4 })]
+fn count_words(text: String) -> i64 {
+    text.split_whitespace().count() as i64
+}
+
+#[workflow]
+fn spark_job(text: String) -> i64 {
+    count_words(text)
+}
+
+#[tokio::test]
+async fn a_config_routes_the_task_to_its_plugin() {
+    assert_eq!(count_words.task_type(), "spark");
+    assert_eq!(
+        count_words.custom(),
+        Some(serde_json::json!({ "executors": 4 }))
+    );
+    assert_eq!(spark_job.run("a b c".into()).await.unwrap(), 3);
+    assert_eq!(SPARK_SESSIONS.load(Ordering::SeqCst), 1);
+}
+
+// ---- metadata from attributes -----------------------------------------------------
+
+#[task(
+    name = "custom-name",
+    retries = 4,
+    timeout = "1h 30m",
+    cache = true,
+    cache_version = "2",
+    interruptible,
+    deprecated = "use add instead"
+)]
+fn knobs(x: i64) -> i64 {
+    x
+}
+
+#[test]
+fn task_attributes_become_metadata() {
+    assert_eq!(knobs.name(), "custom-name");
+    let m = knobs.metadata();
+    assert_eq!(m.get_retries(), 4);
+    assert_eq!(m.get_timeout(), Some(Duration::from_secs(5400)));
+    assert!(m.get_cache());
+    assert_eq!(m.get_cache_version(), Some("2"));
+    assert_eq!(m.get_interruptible(), Some(true));
+    assert_eq!(m.get_deprecated(), Some("use add instead"));
+}
+
+#[tokio::test]
+async fn a_standalone_context_runs_a_task_outside_a_workflow() {
+    let ctx = ExecutionContext::standalone("divide-task", Default::default());
+    let out = DIVIDE.execute(ctx, (7, 2)).await.unwrap();
+    assert_eq!(out, (3, 1));
+}
