@@ -36,7 +36,10 @@ impl<'a> Signature<'a> {
     pub(crate) fn output_type(&self) -> proc_macro2::TokenStream {
         match self.returns {
             Returns::Unit => quote::quote!(()),
-            Returns::Plain(ty) | Returns::Result(ty) => quote::ToTokens::to_token_stream(ty),
+            Returns::Plain(ty) | Returns::Result(ty) => {
+                let span = ty.span();
+                quote::quote_spanned!(span=> #ty)
+            }
         }
     }
 

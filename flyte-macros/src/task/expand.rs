@@ -31,8 +31,14 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
     let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
     let name_strs: Vec<String> = names.iter().map(|i| i.to_string()).collect();
     let types: Vec<_> = m.sig.params.iter().map(|p| p.ty).collect();
-    let input_ty = quote!((#(#types,)*));
+    // Spanned at the parameter list and the return type, so a type that is not a Flyte
+    // type is reported there rather than at the attribute.
+    let params_span = item.sig.paren_token.span.join();
+    let input_ty = quote_spanned!(params_span=> (#(#types,)*));
     let output_ty = m.sig.output_type();
+    // `call` carries the task's name span: rustc's "method defined here" note then
+    // shows the task's own signature and parameter names.
+    let call = syn::Ident::new("call", ident.span());
     let fn_ret = match &item.sig.output {
         syn::ReturnType::Default => quote!(()),
         syn::ReturnType::Type(_, ty) => quote!(#ty),
@@ -218,8 +224,8 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
             #config_fn
 
             #[doc(hidden)]
-            pub fn __flyte_node<'w>(&'static self, wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
-                #node_ty { task: self, wf }
+            pub fn __flyte_node<'w>(&'static self, __flyte_wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
+                #node_ty { task: self, wf: __flyte_wf }
             }
         }
 
@@ -234,7 +240,7 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
         impl<'w> #node_ty<'w> {
             /// Adds a node running this task.
             #[allow(clippy::too_many_arguments)]
-            pub fn call(self, #(#call_params),*) -> <#output_ty as #p::Outputs>::Promises {
+            pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::Outputs>::Promises {
                 self.wf.task_node(self.task, ::std::vec![#(#wires),*])
             }
         }

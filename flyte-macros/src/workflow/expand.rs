@@ -29,7 +29,9 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
     let name_strs: Vec<String> = names.iter().map(|i| i.to_string()).collect();
     let types: Vec<_> = m.sig.params.iter().map(|p| p.ty).collect();
     let indices = (0..types.len() as u32).collect::<Vec<_>>();
-    let input_ty = quote!((#(#types,)*));
+    let params_span = item.sig.paren_token.span.join();
+    let input_ty = quote_spanned!(params_span=> (#(#types,)*));
+    let call = syn::Ident::new("call", ident.span());
     let output_ty = m.sig.output_type();
     let stmts = &m.body.stmts;
     // The user's patterns (`mut x`) are kept for the body's own parameters.
@@ -123,10 +125,10 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
             /// Runs the workflow locally with the given options; inputs as a tuple.
             #vis async fn run_with(
                 &'static self,
-                options: &#p::RunOptions,
-                inputs: #input_ty,
+                __flyte_options: &#p::RunOptions,
+                __flyte_inputs: #input_ty,
             ) -> ::core::result::Result<#output_ty, #p::RunError> {
-                #p::run_workflow(self, inputs, options).await
+                #p::run_workflow(self, __flyte_inputs, __flyte_options).await
             }
 
             /// The workflow's graph: interface, nodes and bindings.
@@ -135,8 +137,8 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
             }
 
             #[doc(hidden)]
-            pub fn __flyte_node<'w>(&'static self, wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
-                #node_ty { workflow: self, wf }
+            pub fn __flyte_node<'w>(&'static self, __flyte_wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
+                #node_ty { workflow: self, wf: __flyte_wf }
             }
         }
 
@@ -151,7 +153,7 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
         impl<'w> #node_ty<'w> {
             /// Adds a node running this workflow.
             #[allow(clippy::too_many_arguments)]
-            pub fn call(self, #(#call_params),*) -> <#output_ty as #p::Outputs>::Promises {
+            pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::Outputs>::Promises {
                 self.wf.workflow_node(self.workflow, ::std::vec![#(#wires),*])
             }
         }

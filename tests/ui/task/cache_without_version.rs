@@ -1,0 +1,8 @@
+use flyte::prelude::*;
+
+#[task(cache = true)]
+fn cached(x: i64) -> i64 {
+    x
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use flyte::prelude::*;
+
+#[task]
+fn identity<T: Clone>(x: T) -> T {
+    x
+}
+
+fn main() {}

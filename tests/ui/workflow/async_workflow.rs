@@ -1,0 +1,13 @@
+use flyte::prelude::*;
+
+#[task]
+fn inc(x: i64) -> i64 {
+    x + 1
+}
+
+#[workflow]
+async fn pipeline(x: i64) -> i64 {
+    inc(x)
+}
+
+fn main() {}
