@@ -162,6 +162,11 @@ async fn a_failure_inside_a_subworkflow_reports_the_full_path() {
     assert_eq!(f.workflow, "composition.inner");
     assert_eq!(f.node, "n0");
     assert_eq!(f.path, "composition.outer/n1/composition.inner/n0");
+    assert_eq!(
+        err.to_string(),
+        "workflow `composition.inner` node `n0` at `composition.outer/n1/composition.inner/n0` \
+         (task `composition.fail_if_negative`) failed on attempt 1 of 1"
+    );
     let completed = err.completed().unwrap();
     assert_eq!(completed.get::<i64>("n0", "o0"), Some(99));
 }

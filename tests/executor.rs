@@ -173,7 +173,7 @@ async fn retries_run_out_and_the_error_names_workflow_node_task_and_attempt() {
     assert!(matches!(f.error, Te::Failed(_)));
     assert_eq!(
         err.to_string(),
-        "workflow `executor.uses_always_fails` node `executor.uses_always_fails/n0` \
+        "workflow `executor.uses_always_fails` node `n0` \
          (task `executor.always_fails`) failed on attempt 3 of 3"
     );
     // The task's own message is in the source chain.

@@ -73,10 +73,15 @@ pub struct NodeFailure {
 
 impl fmt::Display for NodeFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "workflow `{}` node `{}`", self.workflow, self.node)?;
+        // A node inside a subworkflow also shows where it sits from the top.
+        if self.path != format!("{}/{}", self.workflow, self.node) {
+            write!(f, " at `{}`", self.path)?;
+        }
         write!(
             f,
-            "workflow `{}` node `{}` (task `{}`) failed on attempt {} of {}",
-            self.workflow, self.path, self.task, self.attempt, self.max_attempts
+            " (task `{}`) failed on attempt {} of {}",
+            self.task, self.attempt, self.max_attempts
         )?;
         // Timeouts and panics carry no source chain, so say what happened here.
         match &self.error {
