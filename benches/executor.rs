@@ -1,1 +1,134 @@
-fn main() {}
+//! Local execution and graph building: a chain of 1,000 trivial tasks and a fan-out of
+//! 10,000 independent trivial tasks, each with async and with plain (blocking-pool)
+//! task bodies. Per-node cost is the reported time divided by the node count.
+//!
+//! Run with `cargo bench --bench executor`; figures go in BENCHMARKS.md.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use flyte::prelude::*;
+
+#[task]
+async fn inc_async(x: i64) -> i64 {
+    x + 1
+}
+
+#[task]
+fn inc_sync(x: i64) -> i64 {
+    x + 1
+}
+
+#[workflow]
+fn chain_async(x: i64) -> i64 {
+    let mut acc = x;
+    for _ in 0..1_000 {
+        acc = inc_async(acc);
+    }
+    acc
+}
+
+#[workflow]
+fn chain_sync(x: i64) -> i64 {
+    let mut acc = x;
+    for _ in 0..1_000 {
+        acc = inc_sync(acc);
+    }
+    acc
+}
+
+#[workflow]
+fn fan_out_async() {
+    for i in 0..10_000 {
+        inc_async(i);
+    }
+}
+
+#[workflow]
+fn fan_out_sync() {
+    for i in 0..10_000 {
+        inc_sync(i);
+    }
+}
+
+#[task]
+async fn sleep_100ms_async(i: i64) -> i64 {
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    i
+}
+
+#[task]
+fn sleep_100ms_sync(i: i64) -> i64 {
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    i
+}
+
+#[workflow]
+fn ten_sleeps_async() {
+    for i in 0..10 {
+        sleep_100ms_async(i);
+    }
+}
+
+#[workflow]
+fn ten_sleeps_sync() {
+    for i in 0..10 {
+        sleep_100ms_sync(i);
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn execution(c: &mut Criterion) {
+    let rt = runtime();
+    let mut g = c.benchmark_group("run");
+    g.sample_size(30);
+    g.throughput(Throughput::Elements(1_000));
+    g.bench_function(BenchmarkId::new("chain_1000", "async"), |b| {
+        b.to_async(&rt)
+            .iter(|| async { chain_async.run(0).await.unwrap() })
+    });
+    g.bench_function(BenchmarkId::new("chain_1000", "sync"), |b| {
+        b.to_async(&rt)
+            .iter(|| async { chain_sync.run(0).await.unwrap() })
+    });
+    g.throughput(Throughput::Elements(10_000));
+    g.bench_function(BenchmarkId::new("fan_out_10000", "async"), |b| {
+        b.to_async(&rt)
+            .iter(|| async { fan_out_async.run().await.unwrap() })
+    });
+    g.bench_function(BenchmarkId::new("fan_out_10000", "sync"), |b| {
+        b.to_async(&rt)
+            .iter(|| async { fan_out_sync.run().await.unwrap() })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("ten_independent_100ms_tasks");
+    g.sample_size(10);
+    g.bench_function("async", |b| {
+        b.to_async(&rt)
+            .iter(|| async { ten_sleeps_async.run().await.unwrap() })
+    });
+    g.bench_function("sync", |b| {
+        b.to_async(&rt)
+            .iter(|| async { ten_sleeps_sync.run().await.unwrap() })
+    });
+    g.finish();
+}
+
+fn building(c: &mut Criterion) {
+    let mut g = c.benchmark_group("build");
+    g.sample_size(30);
+    g.throughput(Throughput::Elements(1_000));
+    g.bench_function("chain_1000", |b| b.iter(|| chain_async.build()));
+    g.throughput(Throughput::Elements(10_000));
+    g.bench_function("fan_out_10000", |b| b.iter(|| fan_out_async.build()));
+    g.finish();
+}
+
+criterion_group!(benches, execution, building);
+criterion_main!(benches);

@@ -12,7 +12,8 @@ use crate::data::FileAccess;
 pub struct ExecutionContext {
     pub(crate) run: Arc<RunShared>,
     pub(crate) workflow: &'static str,
-    pub(crate) node_path: Arc<str>,
+    /// `outer/n2/inner/` for a node of a subworkflow; the node id completes the path.
+    pub(crate) path_prefix: Arc<str>,
     pub(crate) node_id: &'static str,
     pub(crate) task: &'static str,
     pub(crate) attempt: u32,
@@ -36,7 +37,7 @@ impl ExecutionContext {
                 file_access,
             }),
             workflow: "",
-            node_path: Arc::from("n0"),
+            path_prefix: Arc::from(""),
             node_id: "n0",
             task,
             attempt: 1,
@@ -58,8 +59,8 @@ impl ExecutionContext {
     }
     /// The node's full path from the top workflow (`outer/n2/inner/n0` for a node
     /// inside a subworkflow).
-    pub fn node_path(&self) -> &str {
-        &self.node_path
+    pub fn node_path(&self) -> String {
+        format!("{}{}", self.path_prefix, self.node_id)
     }
     /// The running task's name.
     pub fn task_name(&self) -> &str {

@@ -102,12 +102,15 @@ async fn run_spec(
     let mut running: JoinSet<(u32, NodeResult)> = JoinSet::new();
     let mut failures: Vec<NodeFailure> = Vec::new();
     let mut completed_inside = CompletedOutputs::default();
+    // Blocking this thread is only harmless when other workers keep the runtime going.
+    let may_block = tokio::runtime::Handle::current().runtime_flavor()
+        == tokio::runtime::RuntimeFlavor::MultiThread;
 
     loop {
         if failures.is_empty() {
             if ready.len() == 1 && running.is_empty() {
                 let index = ready.pop().unwrap_or_default();
-                let fut = start_node(spec, index, &inputs, &results, &shared, &prefix);
+                let fut = start_node(spec, index, &inputs, &results, &shared, &prefix, may_block);
                 let result = fut.await;
                 settle(
                     spec,
@@ -123,7 +126,7 @@ async fn run_spec(
             }
             // Reversed so that nodes start in call order as `ready` is popped.
             while let Some(index) = ready.pop() {
-                let fut = start_node(spec, index, &inputs, &results, &shared, &prefix);
+                let fut = start_node(spec, index, &inputs, &results, &shared, &prefix, false);
                 running.spawn(async move { (index, fut.await) });
             }
         }
@@ -232,6 +235,7 @@ fn start_node(
     results: &[Option<Vec<Value>>],
     shared: &Arc<RunShared>,
     prefix: &Prefix,
+    inline: bool,
 ) -> impl Future<Output = NodeResult> + Send + 'static {
     let node = &spec.nodes[index as usize];
     let node_inputs: Vec<Value> = node
@@ -244,7 +248,16 @@ fn start_node(
     async move {
         match node.entity {
             Entity::Task(task) => {
-                run_task(spec, &node.id, task, node_inputs, shared, &prefix.full).await
+                run_task(
+                    spec,
+                    &node.id,
+                    task,
+                    node_inputs,
+                    shared,
+                    prefix.full,
+                    inline,
+                )
+                .await
             }
             Entity::Workflow(wf) => {
                 let inner = wf.spec();
@@ -265,7 +278,8 @@ async fn run_task(
     task: &'static dyn DynTask,
     inputs: Vec<Value>,
     shared: Arc<RunShared>,
-    full_prefix: &str,
+    full_prefix: Arc<str>,
+    inline: bool,
 ) -> NodeResult {
     let meta = task.metadata();
     let max_attempts = meta.get_retries().saturating_add(1);
@@ -273,20 +287,28 @@ async fn run_task(
     if let Some(message) = meta.get_deprecated() {
         tracing::warn!(task = task_name, "task is deprecated: {message}");
     }
-    let node_path: Arc<str> = Arc::from(format!("{full_prefix}{node_id}"));
     let mut attempt = 1;
     loop {
-        let span = tracing::info_span!("node", node = %node_path, task = %task_name, attempt);
+        let span = tracing::info_span!("node", node = node_id, task = task_name, attempt);
         let ctx = ExecutionContext {
             run: shared.clone(),
             workflow: &spec.name,
-            node_path: node_path.clone(),
+            path_prefix: full_prefix.clone(),
             node_id,
             task: task_name,
             attempt,
             span: span.clone(),
         };
-        let running = AssertUnwindSafe(task.start(ctx, &inputs)).catch_unwind();
+        let started = task.start(ctx, &inputs);
+        // A plain-fn task with no timeout that is the only node able to run may run on
+        // this thread: nothing else in the workflow is waiting, and it saves two thread
+        // hand-offs per node in a chain. With a timeout it must go to the blocking pool,
+        // where the timer can still fire.
+        let started = InlineBlocking {
+            inner: started,
+            allow: inline && meta.get_timeout().is_none(),
+        };
+        let running = AssertUnwindSafe(started).catch_unwind();
         let outcome = match meta.get_timeout() {
             Some(limit) => match tokio::time::timeout(limit, running)
                 .instrument(span.clone())
@@ -324,7 +346,7 @@ async fn run_task(
             failures: vec![NodeFailure {
                 workflow: spec.name.clone(),
                 node: node_id.to_string(),
-                path: node_path.to_string(),
+                path: format!("{full_prefix}{node_id}"),
                 task: task_name.to_string(),
                 attempt,
                 max_attempts,
@@ -332,6 +354,43 @@ async fn run_task(
             }],
             completed: CompletedOutputs::default(),
         });
+    }
+}
+
+thread_local! {
+    /// Set while the executor polls a node that may run a plain-fn body in place.
+    static INLINE_ALLOWED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a plain-fn task body may run on the current thread right now.
+pub(crate) fn inline_allowed() -> bool {
+    INLINE_ALLOWED.with(|c| c.get())
+}
+
+/// Polls a task attempt with [`inline_allowed`] set for the duration of each poll.
+struct InlineBlocking<F> {
+    inner: F,
+    allow: bool,
+}
+
+impl<F: Future + Unpin> Future for InlineBlocking<F> {
+    type Output = F::Output;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        if !self.allow {
+            return std::pin::Pin::new(&mut self.inner).poll(cx);
+        }
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                INLINE_ALLOWED.with(|c| c.set(false));
+            }
+        }
+        INLINE_ALLOWED.with(|c| c.set(true));
+        let _reset = Reset;
+        std::pin::Pin::new(&mut self.inner).poll(cx)
     }
 }
 

@@ -29,6 +29,9 @@ pub trait Workflow: Send + Sync + 'static {
     type Output: Outputs;
     /// The graph, built on first use and kept for the life of the program.
     fn spec(&self) -> &'static WorkflowSpec;
+    /// Builds the graph anew by running the body on promises ([`Workflow::spec`]
+    /// keeps the first one built).
+    fn build(&self) -> WorkflowSpec;
 }
 
 /// A task with its types erased, as a graph node holds it.

@@ -91,26 +91,28 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
 
             fn spec(&self) -> &'static #p::WorkflowSpec {
                 static SPEC: #p::OnceLock<#p::WorkflowSpec> = #p::OnceLock::new();
-                SPEC.get_or_init(|| {
-                    #(#other_attrs)*
-                    #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
-                    fn __flyte_body(
-                        __flyte_wf: &#p::WorkflowBuilder,
-                        #(#body_params),*
-                    ) -> <#output_ty as #p::Outputs>::Promises {
-                        #[allow(unused_imports)]
-                        use #p::{AsTaskNode as _, PassThrough as _};
-                        #(#stmts)*
-                    }
+                SPEC.get_or_init(|| <Self as #p::Workflow>::build(self))
+            }
 
-                    let __flyte_wf = #p::WorkflowBuilder::new(
-                        #name_expr,
-                        #description,
-                        #p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#name_strs),*]),
-                    );
-                    let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
-                    __flyte_wf.finish(<#output_ty as #p::Outputs>::wires(__flyte_out))
-                })
+            fn build(&self) -> #p::WorkflowSpec {
+                #(#other_attrs)*
+                #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
+                fn __flyte_body(
+                    __flyte_wf: &#p::WorkflowBuilder,
+                    #(#body_params),*
+                ) -> <#output_ty as #p::Outputs>::Promises {
+                    #[allow(unused_imports)]
+                    use #p::{AsTaskNode as _, PassThrough as _};
+                    #(#stmts)*
+                }
+
+                let __flyte_wf = #p::WorkflowBuilder::new(
+                    #name_expr,
+                    #description,
+                    #p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#name_strs),*]),
+                );
+                let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
+                __flyte_wf.finish(<#output_ty as #p::Outputs>::wires(__flyte_out))
             }
         }
 
@@ -131,9 +133,14 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
                 #p::run_workflow(self, __flyte_inputs, __flyte_options).await
             }
 
-            /// The workflow's graph: interface, nodes and bindings.
+            /// The workflow's graph: interface, nodes and bindings (built once).
             #vis fn spec(&self) -> &'static #p::WorkflowSpec {
                 <Self as #p::Workflow>::spec(self)
+            }
+
+            /// Builds the graph anew, without keeping it.
+            #vis fn build(&self) -> #p::WorkflowSpec {
+                <Self as #p::Workflow>::build(self)
             }
 
             #[doc(hidden)]
