@@ -139,3 +139,8 @@ pub mod prelude {
 
 #[doc(hidden)]
 pub use flyte_core::__private;
+
+// The README's examples compile and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
