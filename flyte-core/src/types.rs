@@ -371,7 +371,7 @@ mod tests {
 
     #[test]
     fn tuples_split_and_rebuild_in_order() {
-        let values = (1i64, "a".to_string(), false).into_values();
+        let values = Inputs::into_values((1i64, "a".to_string(), false));
         assert_eq!(values.len(), 3);
         let back = <(i64, String, bool) as Inputs>::from_values(&values);
         assert_eq!(back, (1, "a".to_string(), false));

@@ -60,10 +60,10 @@ impl<'a> TaskModel<'a> {
         knobs.cache_serialize = args.cache_serialize.is_some_and(|b| b.value);
         knobs.interruptible = args.interruptible.map(|b| b.value);
         knobs.deprecated = args.deprecated;
-        if let Some(name) = &args.name {
-            if name.value().trim().is_empty() {
-                cx.error_spanned_by(name, "`name` cannot be empty");
-            }
+        if let Some(name) = &args.name
+            && name.value().trim().is_empty()
+        {
+            cx.error_spanned_by(name, "`name` cannot be empty");
         }
         TaskModel {
             item,

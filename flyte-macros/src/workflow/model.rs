@@ -27,13 +27,13 @@ impl<'a> WorkflowModel<'a> {
                 "a workflow is not async: its body runs once to build the graph, and `.run(..).await` runs it; remove `async`",
             );
         }
-        if let signature::Returns::Result(_) = sig.returns {
-            if let syn::ReturnType::Type(_, ty) = &item.sig.output {
-                cx.error_spanned_by(
-                    ty,
-                    "a workflow returns its outputs, not a `Result`: failures are reported by `run`",
-                );
-            }
+        if let signature::Returns::Result(_) = sig.returns
+            && let syn::ReturnType::Type(_, ty) = &item.sig.output
+        {
+            cx.error_spanned_by(
+                ty,
+                "a workflow returns its outputs, not a `Result`: failures are reported by `run`",
+            );
         }
         let mut body = (*item.block).clone();
         Rewriter { cx }.visit_block_mut(&mut body);

@@ -22,35 +22,35 @@ impl VisitMut for Rewriter<'_> {
         match expr {
             Expr::Await(e) => {
                 self.cx.error_spanned_by(
-                    &e.await_token,
+                    e.await_token,
                     "a workflow body is not async: it builds a graph once, and the executor awaits each task when the workflow runs; remove `.await`",
                 );
                 return;
             }
             Expr::Async(e) => {
                 self.cx.error_spanned_by(
-                    &e.async_token,
+                    e.async_token,
                     "a workflow body cannot hold `async` blocks: put async code in an `async fn` task",
                 );
                 return;
             }
             Expr::Try(e) => {
                 self.cx.error_spanned_by(
-                    &e.question_token,
+                    e.question_token,
                     "`?` has no place in a workflow body: task outputs are promises, not results; a failing task fails the run with the node's error",
                 );
                 return;
             }
             Expr::While(e) => {
                 self.cx.error_spanned_by(
-                    &e.while_token,
+                    e.while_token,
                     "a workflow cannot turn a `while` loop into a graph: the graph is fixed when it is built; use `for` over a constant range to fan out",
                 );
                 return;
             }
             Expr::Loop(e) => {
                 self.cx.error_spanned_by(
-                    &e.loop_token,
+                    e.loop_token,
                     "a workflow cannot turn a `loop` into a graph: the graph is fixed when it is built; use `for` over a constant range to fan out",
                 );
                 return;
@@ -58,17 +58,17 @@ impl VisitMut for Rewriter<'_> {
             _ => {}
         }
         visit_mut::visit_expr_mut(self, expr);
-        if let Expr::Call(call) = expr {
-            if let Expr::Path(path) = &*call.func {
-                if path.qself.is_none() && call.attrs.is_empty() {
-                    let func = &call.func;
-                    let args = &call.args;
-                    let span = call.func.span();
-                    *expr = parse_quote_spanned! {span=>
-                        #func.__flyte_node(&__flyte_wf).call(#args)
-                    };
-                }
-            }
+        if let Expr::Call(call) = expr
+            && let Expr::Path(path) = &*call.func
+            && path.qself.is_none()
+            && call.attrs.is_empty()
+        {
+            let func = &call.func;
+            let args = &call.args;
+            let span = call.func.span();
+            *expr = parse_quote_spanned! {span=>
+                #func.__flyte_node(&__flyte_wf).call(#args)
+            };
         }
     }
 
