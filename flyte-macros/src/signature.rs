@@ -210,3 +210,89 @@ pub(crate) fn docs(attrs: &[syn::Attribute]) -> Option<String> {
 pub(crate) fn span_of(ty: &Type) -> Span {
     ty.span()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    fn errors(f: &syn::ItemFn) -> Vec<String> {
+        let cx = Ctxt::new();
+        let _ = read(&cx, &f.sig, "task");
+        match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_plain_signature_gives_names_types_and_outputs() {
+        let f: syn::ItemFn = parse_quote!(
+            fn f(a: i64, mut b: String) -> (i64, String) {
+                todo()
+            }
+        );
+        let cx = Ctxt::new();
+        let sig = read(&cx, &f.sig, "task");
+        cx.check().unwrap();
+        let names: Vec<_> = sig.params.iter().map(|p| p.ident.to_string()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(sig.output_types().len(), 2);
+        assert!(!sig.is_async);
+    }
+
+    #[test]
+    fn result_returns_are_unwrapped_including_aliases() {
+        for f in [
+            parse_quote!(
+                fn f() -> Result<i64, MyError> {
+                    todo()
+                }
+            ),
+            parse_quote!(
+                fn f() -> anyhow::Result<i64> {
+                    todo()
+                }
+            ),
+        ] {
+            let f: syn::ItemFn = f;
+            let cx = Ctxt::new();
+            let sig = read(&cx, &f.sig, "task");
+            cx.check().unwrap();
+            assert!(matches!(sig.returns, Returns::Result(_)));
+            assert_eq!(sig.output_type().to_string(), "i64");
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_not_just_the_first() {
+        let f: syn::ItemFn = parse_quote!(
+            unsafe fn f<T>(self, (a, b): (i64, i64), s: &str, v: &[u8]) -> (i64,) {
+                todo()
+            }
+        );
+        let errs = errors(&f);
+        assert_eq!(errs.len(), 7, "{errs:#?}");
+        assert!(errs.iter().any(|e| e.contains("take `String` instead")));
+        assert!(errs.iter().any(|e| e.contains("take `Vec<u8>` instead")));
+        assert!(errs.iter().any(|e| e.contains("`T`, not `(T,)`")));
+    }
+
+    #[test]
+    fn doc_comments_are_joined_and_trimmed() {
+        let f: syn::ItemFn = parse_quote! {
+            /// First line.
+            ///
+            /// Second paragraph.
+            fn f() {}
+        };
+        assert_eq!(
+            docs(&f.attrs).as_deref(),
+            Some("First line.\n\nSecond paragraph.")
+        );
+        let bare: syn::ItemFn = parse_quote!(
+            fn f() {}
+        );
+        assert_eq!(docs(&bare.attrs), None);
+    }
+}

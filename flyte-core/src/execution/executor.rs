@@ -419,3 +419,46 @@ impl std::fmt::Display for ErrorChain<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_payloads_become_messages() {
+        assert_eq!(panic_message(Box::new("static str")), "static str");
+        assert_eq!(panic_message(Box::new(String::from("owned"))), "owned");
+        assert_eq!(
+            panic_message(Box::new(42u8)),
+            "a panic with a non-string payload"
+        );
+    }
+
+    #[test]
+    fn error_chains_show_every_source() {
+        let inner = std::io::Error::other("disk full");
+        let outer = TaskError::failed(inner);
+        assert_eq!(
+            ErrorChain(&outer).to_string(),
+            "task returned an error: disk full"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn inline_permission_is_only_set_while_polling_an_allowed_attempt() {
+        assert!(!inline_allowed());
+        let seen = InlineBlocking {
+            inner: Box::pin(async { inline_allowed() }),
+            allow: true,
+        }
+        .await;
+        assert!(seen);
+        assert!(!inline_allowed());
+        let seen = InlineBlocking {
+            inner: Box::pin(async { inline_allowed() }),
+            allow: false,
+        }
+        .await;
+        assert!(!seen);
+    }
+}

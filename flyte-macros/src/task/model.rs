@@ -98,3 +98,77 @@ pub(crate) fn parse_duration(cx: &Ctxt, lit: &LitStr, key: &str) -> Option<Durat
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    fn build(args: proc_macro2::TokenStream, f: syn::ItemFn) -> Result<Knobs, String> {
+        let args: TaskArgs = syn::parse2(args).map_err(|e| e.to_string())?;
+        let cx = Ctxt::new();
+        let model = TaskModel::build(&cx, &f, args);
+        let TaskModel { knobs, .. } = model;
+        cx.check().map_err(|e| e.to_string())?;
+        Ok(knobs)
+    }
+
+    fn f() -> syn::ItemFn {
+        parse_quote!(
+            fn f(x: i64) -> i64 {
+                x
+            }
+        )
+    }
+
+    #[test]
+    fn knobs_are_read_and_durations_checked() {
+        let k = build(
+            quote::quote!(
+                retries = 3,
+                timeout = "1h 30m",
+                cache,
+                cache_version = "2",
+                interruptible
+            ),
+            f(),
+        )
+        .unwrap();
+        assert_eq!(k.retries, Some(3));
+        assert_eq!(k.timeout, Some(Duration::from_secs(5400)));
+        assert!(k.cache);
+        assert_eq!(k.interruptible, Some(true));
+    }
+
+    #[test]
+    fn a_bad_duration_names_the_value_and_what_works() {
+        let err = build(quote::quote!(timeout = "1H"), f()).err().unwrap();
+        assert!(
+            err.starts_with("invalid duration \"1H\" for `timeout`"),
+            "{err}"
+        );
+        assert!(err.contains("`timeout = \"20m\"`"), "{err}");
+        let zero = build(quote::quote!(timeout = "0s"), f()).err().unwrap();
+        assert_eq!(zero, "`timeout` must be longer than zero");
+    }
+
+    #[test]
+    fn unknown_and_repeated_keys_are_rejected() {
+        let err = build(quote::quote!(retry = 3), f()).err().unwrap();
+        assert!(
+            err.starts_with("expected one of: `name`, `retries`"),
+            "{err}"
+        );
+        let err = build(quote::quote!(retries = 1, retries = 2), f())
+            .err()
+            .unwrap();
+        assert_eq!(err, "`retries` is given twice");
+    }
+
+    #[test]
+    fn cache_needs_a_version() {
+        let err = build(quote::quote!(cache = true), f()).err().unwrap();
+        assert!(err.starts_with("`cache` needs a `cache_version`"), "{err}");
+        assert!(build(quote::quote!(cache = false), f()).is_ok());
+    }
+}

@@ -75,3 +75,59 @@ impl VisitMut for Rewriter<'_> {
     // Items nested in the body (helper fns, consts) are ordinary Rust.
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+    use syn::parse_quote;
+
+    fn rewrite(mut block: syn::Block) -> (String, Vec<String>) {
+        let cx = Ctxt::new();
+        Rewriter { cx: &cx }.visit_block_mut(&mut block);
+        let errors = match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        (block.into_token_stream().to_string(), errors)
+    }
+
+    #[test]
+    fn path_calls_become_node_calls_inside_out() {
+        let (out, errors) = rewrite(parse_quote!({ print_file(SENSOR(path)) }));
+        assert!(errors.is_empty());
+        assert_eq!(
+            out.replace(' ', ""),
+            "{print_file.__flyte_node(&__flyte_wf).call(SENSOR.__flyte_node(&__flyte_wf).call(path))}"
+        );
+    }
+
+    #[test]
+    fn macros_method_calls_and_nested_items_are_left_alone() {
+        let (out, _) = rewrite(parse_quote!({
+            let s = format!("{}", f(x));
+            let n = x.len();
+            fn helper(a: i64) -> i64 {
+                other(a)
+            }
+            g(s)
+        }));
+        let out = out.replace(' ', "");
+        assert!(out.contains("format!(\"{}\",f(x))"), "{out}");
+        assert!(out.contains("x.len()"), "{out}");
+        assert!(out.contains("other(a)"), "{out}");
+        assert!(out.contains("g.__flyte_node(&__flyte_wf).call(s)"), "{out}");
+    }
+
+    #[test]
+    fn constructs_that_cannot_be_a_graph_are_errors() {
+        let (_, errors) = rewrite(parse_quote!({
+            let a = f(x).await;
+            let b = g(x)?;
+            while true {}
+            loop {}
+            async { 1 }
+        }));
+        assert_eq!(errors.len(), 5, "{errors:#?}");
+    }
+}

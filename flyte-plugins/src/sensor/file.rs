@@ -153,3 +153,74 @@ impl Task for WaitForObjectStoreFile {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn poll_interval_takes_humantime_strings_and_durations() {
+        let s = WaitForObjectStoreFile::new("s").poll_interval("250ms");
+        assert_eq!(s.get_poll_interval(), Duration::from_millis(250));
+        let s = WaitForObjectStoreFile::new("s").poll_interval(Duration::from_secs(3));
+        assert_eq!(s.get_poll_interval(), Duration::from_secs(3));
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn a_bad_or_zero_poll_interval_is_kept_for_validation() {
+        let s = WaitForObjectStoreFile::new("s").poll_interval("soon");
+        assert_eq!(
+            s.get_poll_interval(),
+            WaitForObjectStoreFile::DEFAULT_POLL_INTERVAL
+        );
+        let err = s.validate().unwrap_err().to_string();
+        assert!(
+            err.starts_with("invalid duration `soon` for `poll_interval`"),
+            "{err}"
+        );
+        let s = WaitForObjectStoreFile::new("s").poll_interval("0s");
+        assert_eq!(
+            s.validate(),
+            Err(ConfigError::ZeroDuration {
+                field: "poll_interval"
+            })
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn execute_returns_the_path_once_the_file_lands() {
+        let files = Arc::new(FileAccess::new());
+        let sensor = WaitForObjectStoreFile::new("s").poll_interval("1s");
+        let writer = {
+            let files = files.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(2500)).await;
+                files.put("memory:///in/file", "x").await.unwrap();
+            })
+        };
+        let start = tokio::time::Instant::now();
+        let ctx = ExecutionContext::standalone("s", files);
+        let out = sensor
+            .execute(ctx, ("memory:///in/file".to_string(),))
+            .await
+            .unwrap();
+        writer.await.unwrap();
+        assert_eq!(out, "memory:///in/file");
+        assert_eq!(start.elapsed(), Duration::from_secs(3));
+    }
+
+    #[tokio::test]
+    async fn an_invalid_location_is_a_permanent_error_naming_the_path() {
+        let ctx = ExecutionContext::standalone("s", Arc::new(FileAccess::new()));
+        let err = WaitForObjectStoreFile::new("s")
+            .execute(ctx, ("gopher://x/y".to_string(),))
+            .await
+            .unwrap_err();
+        assert!(!err.is_retryable());
+        let source = std::error::Error::source(&err).unwrap().to_string();
+        assert_eq!(source, "cannot sense `gopher://x/y`");
+    }
+}
