@@ -64,7 +64,8 @@ pub use flyte_core::{data, execution, interface, task, types, workflow};
 /// compile time), `cache` / `cache = true` with `cache_version = "1"`,
 /// `cache_serialize = true`, `interruptible`, `deprecated = "why"`,
 /// `config = <expr>` (a [`task::TaskConfig`]: routes the task to that config's plugin
-/// and task type), and `crate = path` to rename the `flyte` dependency.
+/// and task type), `outputs(name, ...)` to name the outputs instead of `o0`, `o1`, ...,
+/// and `crate = path` to rename the `flyte` dependency.
 ///
 /// ```
 /// use flyte::prelude::*;
@@ -90,7 +91,9 @@ pub use flyte_macros::task;
 /// the body; `.await`, `?`, `while` and `loop` may not.
 ///
 /// The name becomes a workflow value with `run(inputs..).await` (local run),
-/// `run_with(&options, (inputs..,))` and `spec()` (the graph). Workflows nest.
+/// `run_with(&options, (inputs..,))`, `spec()` (the graph, built once) and `build()`
+/// (built anew). Workflows nest. Arguments: `name = "..."`, `outputs(name, ...)`,
+/// `crate = path`.
 ///
 /// ```
 /// use flyte::prelude::*;

@@ -315,3 +315,64 @@ async fn a_standalone_context_runs_a_task_outside_a_workflow() {
     let out = DIVIDE.execute(ctx, (7, 2)).await.unwrap();
     assert_eq!(out, (3, 1));
 }
+
+// ---- named outputs, tasks from other modules, stable builds -------------------------
+
+mod stats {
+    use flyte::prelude::*;
+
+    /// Mean and spread of three numbers.
+    #[task(outputs(mean, spread))]
+    pub fn summarize(a: f64, b: f64, c: f64) -> (f64, f64) {
+        let mean = (a + b + c) / 3.0;
+        let spread = a.max(b).max(c) - a.min(b).min(c);
+        (mean, spread)
+    }
+}
+
+#[task]
+fn ratio(x: f64, y: f64) -> f64 {
+    x / y
+}
+
+#[workflow(outputs(mean, relative_spread))]
+fn summary(a: f64, b: f64, c: f64) -> (f64, f64) {
+    let (mean, spread) = stats::summarize(a, b, c);
+    (mean, ratio(spread, mean))
+}
+
+#[tokio::test]
+async fn outputs_can_be_named_and_tasks_come_from_other_modules() {
+    assert_eq!(summary.run(1.0, 2.0, 3.0).await.unwrap(), (2.0, 1.0));
+    let spec = summary.spec();
+    assert_eq!(spec.nodes[0].entity.name(), "composition.stats.summarize");
+    assert_eq!(spec.nodes[1].inputs[0].binding.to_string(), "n0.spread");
+    let outs: Vec<_> = spec
+        .interface
+        .outputs
+        .iter()
+        .map(|v| v.name.as_str())
+        .collect();
+    assert_eq!(outs, ["mean", "relative_spread"]);
+    assert_eq!(spec.outputs[0].to_string(), "n0.mean");
+}
+
+#[test]
+fn node_ids_and_input_names_are_stable_across_builds() {
+    let shape = |s: &flyte::workflow::WorkflowSpec| -> Vec<String> {
+        s.nodes
+            .iter()
+            .map(|n| {
+                let inputs: Vec<String> = n
+                    .inputs
+                    .iter()
+                    .map(|i| format!("{}<-{}", i.name, i.binding))
+                    .collect();
+                format!("{} {} {}", n.id, n.entity.name(), inputs.join(","))
+            })
+            .collect()
+    };
+    let first = shape(&arithmetic.build());
+    assert_eq!(first, shape(&arithmetic.build()));
+    assert_eq!(first, shape(arithmetic.spec()));
+}

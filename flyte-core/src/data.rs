@@ -264,3 +264,33 @@ mod tests {
         ));
     }
 }
+
+#[cfg(all(test, feature = "aws", feature = "gcp", feature = "azure"))]
+mod cloud_tests {
+    use super::*;
+
+    // Resolving builds the store from the URL and the environment; no request is sent,
+    // so this needs no server or credentials.
+    #[test]
+    fn an_s3_url_resolves_to_its_store_and_keeps_the_object_path() {
+        let (store, path) = FileAccess::new()
+            .resolve("s3://bucket/dir/file.csv")
+            .unwrap();
+        assert_eq!(path.as_ref(), "dir/file.csv");
+        assert!(store.to_string().contains("bucket"), "{store}");
+    }
+
+    #[test]
+    fn a_store_that_cannot_be_configured_says_why() {
+        // Azure needs an account name, from AZURE_STORAGE_ACCOUNT_NAME.
+        if std::env::var_os("AZURE_STORAGE_ACCOUNT_NAME").is_some() {
+            return;
+        }
+        let err = FileAccess::new()
+            .resolve("az://container/file")
+            .unwrap_err();
+        let cause = std::error::Error::source(&err).unwrap().to_string();
+        assert!(cause.to_lowercase().contains("account"), "{cause}");
+        assert!(err.to_string().contains("az://container/file"));
+    }
+}

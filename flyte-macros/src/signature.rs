@@ -185,6 +185,34 @@ fn read_return<'a>(cx: &Ctxt, ty: &'a Type, what: &str) -> Returns<'a> {
     returns
 }
 
+/// Output names: the declared ones (checked against the output count and for
+/// duplicates), or `None` for flytekit's `o0`, `o1`, ...
+pub(crate) fn output_names(
+    cx: &Ctxt,
+    sig: &Signature<'_>,
+    declared: Option<&crate::task::OutputNames>,
+) -> Option<Vec<String>> {
+    let declared = declared?;
+    let names: Vec<String> = declared.names.iter().map(|i| i.to_string()).collect();
+    let count = sig.output_types().len();
+    if names.len() != count {
+        cx.error_spanned_by(
+            declared,
+            format!(
+                "`outputs` names {} output{} but the function returns {count}",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    for (i, ident) in declared.names.iter().enumerate() {
+        if names[..i].contains(&names[i]) {
+            cx.error_spanned_by(ident, format!("output `{}` is named twice", names[i]));
+        }
+    }
+    Some(names)
+}
+
 /// The doc comment on an item, one line per `///` line, or `None`.
 pub(crate) fn docs(attrs: &[syn::Attribute]) -> Option<String> {
     let mut lines = Vec::new();

@@ -36,6 +36,14 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
     let params_span = item.sig.paren_token.span.join();
     let input_ty = quote_spanned!(params_span=> (#(#types,)*));
     let output_ty = m.sig.output_type();
+    let interface = match &m.output_names {
+        Some(outs) => {
+            quote!(#p::Interface::of::<#input_ty, #output_ty>(&[#(#name_strs),*], &[#(#outs),*]))
+        }
+        None => {
+            quote!(#p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#name_strs),*]))
+        }
+    };
     // `call` carries the task's name span: rustc's "method defined here" note then
     // shows the task's own signature and parameter names.
     let call = syn::Ident::new("call", ident.span());
@@ -194,7 +202,7 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
                 #task_type
             }
             fn interface(&self) -> #p::Interface {
-                #p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#name_strs),*])
+                #interface
             }
             fn metadata(&self) -> &#p::TaskMetadata {
                 static METADATA: #p::LazyLock<#p::TaskMetadata> = #p::LazyLock::new(|| #meta);

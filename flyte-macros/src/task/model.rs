@@ -29,12 +29,15 @@ pub(crate) struct TaskModel<'a> {
     pub(crate) knobs: Knobs,
     pub(crate) config: Option<Expr>,
     pub(crate) docs: Option<String>,
+    /// Declared output names, or `None` for `o0`, `o1`, ...
+    pub(crate) output_names: Option<Vec<String>>,
     pub(crate) krate: Path,
 }
 
 impl<'a> TaskModel<'a> {
     pub(crate) fn build(cx: &Ctxt, item: &'a ItemFn, args: TaskArgs) -> Self {
         let sig = signature::read(cx, &item.sig, "task");
+        let output_names = signature::output_names(cx, &sig, args.outputs.as_ref());
         let mut knobs = Knobs::default();
         if let Some(lit) = &args.retries {
             match lit.base10_parse::<u32>() {
@@ -73,6 +76,7 @@ impl<'a> TaskModel<'a> {
             knobs,
             config: args.config,
             docs: signature::docs(&item.attrs),
+            output_names,
             krate: args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte)),
         }
     }

@@ -14,6 +14,40 @@ mod kw {
     syn::custom_keyword!(interruptible);
     syn::custom_keyword!(deprecated);
     syn::custom_keyword!(config);
+    syn::custom_keyword!(outputs);
+}
+
+/// `outputs(a, b)`: names for the outputs instead of `o0`, `o1`.
+pub(crate) struct OutputNames {
+    pub(crate) key: kw::outputs,
+    paren: syn::token::Paren,
+    pub(crate) names: syn::punctuated::Punctuated<syn::Ident, Token![,]>,
+}
+
+impl Parse for OutputNames {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let key = input.parse()?;
+        let content;
+        let paren = syn::parenthesized!(content in input);
+        Ok(OutputNames {
+            key,
+            paren,
+            names: content.parse_terminated(syn::Ident::parse, Token![,])?,
+        })
+    }
+}
+
+impl quote::ToTokens for OutputNames {
+    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+        self.key.to_tokens(tokens);
+        self.paren
+            .surround(tokens, |inner| self.names.to_tokens(inner));
+    }
+}
+
+/// Peeks at `outputs`.
+pub(crate) fn peek_outputs(look: &syn::parse::Lookahead1<'_>) -> bool {
+    look.peek(kw::outputs)
 }
 
 /// The arguments as written.
@@ -29,6 +63,7 @@ pub(crate) struct TaskArgs {
     pub(crate) interruptible: Option<LitBool>,
     pub(crate) deprecated: Option<LitStr>,
     pub(crate) config: Option<Expr>,
+    pub(crate) outputs: Option<OutputNames>,
     pub(crate) krate: Option<Path>,
 }
 
@@ -74,6 +109,10 @@ impl Parse for TaskArgs {
             } else if look.peek(kw::config) {
                 let key: kw::config = input.parse()?;
                 set(&mut args.config, key, value(input)?)?;
+            } else if peek_outputs(&look) {
+                let names: OutputNames = input.parse()?;
+                let key = names.key;
+                set(&mut args.outputs, key, names)?;
             } else if look.peek(Token![crate]) {
                 let key: Token![crate] = input.parse()?;
                 set(&mut args.krate, key, value(input)?)?;

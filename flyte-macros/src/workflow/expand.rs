@@ -33,6 +33,14 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
     let input_ty = quote_spanned!(params_span=> (#(#types,)*));
     let call = syn::Ident::new("call", ident.span());
     let output_ty = m.sig.output_type();
+    let interface = match &m.output_names {
+        Some(outs) => {
+            quote!(#p::Interface::of::<#input_ty, #output_ty>(&[#(#name_strs),*], &[#(#outs),*]))
+        }
+        None => {
+            quote!(#p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#name_strs),*]))
+        }
+    };
     let stmts = &m.body.stmts;
     // The user's patterns (`mut x`) are kept for the body's own parameters.
     let body_params = item.sig.inputs.iter().filter_map(|arg| match arg {
@@ -109,7 +117,7 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
                 let __flyte_wf = #p::WorkflowBuilder::new(
                     #name_expr,
                     #description,
-                    #p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#name_strs),*]),
+                    #interface,
                 );
                 let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
                 __flyte_wf.finish(<#output_ty as #p::Outputs>::wires(__flyte_out))

@@ -15,12 +15,15 @@ pub(crate) struct WorkflowModel<'a> {
     pub(crate) sig: Signature<'a>,
     pub(crate) body: Block,
     pub(crate) docs: Option<String>,
+    /// Declared output names, or `None` for `o0`, `o1`, ...
+    pub(crate) output_names: Option<Vec<String>>,
     pub(crate) krate: Path,
 }
 
 impl<'a> WorkflowModel<'a> {
     pub(crate) fn build(cx: &Ctxt, item: &'a ItemFn, args: WorkflowArgs) -> Self {
         let sig = signature::read(cx, &item.sig, "workflow");
+        let output_names = signature::output_names(cx, &sig, args.outputs.as_ref());
         if let Some(a) = &item.sig.asyncness {
             cx.error_spanned_by(
                 a,
@@ -44,6 +47,7 @@ impl<'a> WorkflowModel<'a> {
             sig,
             body,
             docs: signature::docs(&item.attrs),
+            output_names,
             krate: args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte)),
         }
     }

@@ -3,7 +3,7 @@
 use syn::parse::{Parse, ParseStream};
 use syn::{LitStr, Path, Token};
 
-use crate::task::{set, value};
+use crate::task::{OutputNames, peek_outputs, set, value};
 
 mod kw {
     syn::custom_keyword!(name);
@@ -12,6 +12,7 @@ mod kw {
 #[derive(Default)]
 pub(crate) struct WorkflowArgs {
     pub(crate) name: Option<LitStr>,
+    pub(crate) outputs: Option<OutputNames>,
     pub(crate) krate: Option<Path>,
 }
 
@@ -23,6 +24,10 @@ impl Parse for WorkflowArgs {
             if look.peek(kw::name) {
                 let key: kw::name = input.parse()?;
                 set(&mut args.name, key, value(input)?)?;
+            } else if peek_outputs(&look) {
+                let names: OutputNames = input.parse()?;
+                let key = names.key;
+                set(&mut args.outputs, key, names)?;
             } else if look.peek(Token![crate]) {
                 let key: Token![crate] = input.parse()?;
                 set(&mut args.krate, key, value(input)?)?;

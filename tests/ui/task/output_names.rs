@@ -1,0 +1,13 @@
+use flyte::prelude::*;
+
+#[task(outputs(sum, product, extra))]
+fn both(a: i64, b: i64) -> (i64, i64) {
+    (a + b, a * b)
+}
+
+#[task(outputs(same, same))]
+fn twice(a: i64) -> (i64, i64) {
+    (a, a)
+}
+
+fn main() {}
