@@ -323,7 +323,7 @@ mod stats {
 
     /// Mean and spread of three numbers.
     #[task(outputs(mean, spread))]
-    pub fn summarize(a: f64, b: f64, c: f64) -> (f64, f64) {
+    pub(crate) fn summarize(a: f64, b: f64, c: f64) -> (f64, f64) {
         let mean = (a + b + c) / 3.0;
         let spread = a.max(b).max(c) - a.min(b).min(c);
         (mean, spread)
