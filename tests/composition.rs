@@ -376,3 +376,50 @@ fn node_ids_and_input_names_are_stable_across_builds() {
     assert_eq!(first, shape(&arithmetic.build()));
     assert_eq!(first, shape(arithmetic.spec()));
 }
+
+// ---- the execution context inside #[task] functions --------------------------------
+
+#[task(retries = 1)]
+async fn context_async() -> Result<String, String> {
+    let ctx = ExecutionContext::current().ok_or("no context")?;
+    if ctx.attempt() == 1 {
+        return Err("fail the first attempt".into());
+    }
+    Ok(format!(
+        "{} {} {}",
+        ctx.node_id(),
+        ctx.task_name(),
+        ctx.attempt()
+    ))
+}
+
+#[task]
+fn context_sync(previous: String) -> String {
+    let ctx = ExecutionContext::current().expect("a plain-fn task sees its context");
+    format!("{previous} | {} {}", ctx.node_path(), ctx.execution_id())
+}
+
+/// With a timeout, a plain-fn task always runs on the blocking pool.
+#[task(timeout = "10s")]
+fn context_sync_pool(previous: String) -> String {
+    let ctx = ExecutionContext::current().expect("a pooled task sees its context");
+    format!("{previous} | {}", ctx.node_id())
+}
+
+#[workflow]
+fn context_workflow() -> String {
+    context_sync_pool(context_sync(context_async()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_see_their_own_execution_context() {
+    let opts = RunOptions::default().execution_id("exec-42");
+    let out = context_workflow.run_with(&opts, ()).await.unwrap();
+    assert_eq!(
+        out,
+        "n0 composition.context_async 2 | composition.context_workflow/n1 exec-42 | n2"
+    );
+    assert!(ExecutionContext::current().is_none());
+    // Called directly, a task body has no context.
+    assert!(context_async().await.is_err());
+}

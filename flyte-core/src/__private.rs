@@ -24,11 +24,15 @@ use crate::execution::executor::panic_message;
 ///
 /// When the executor allows it (the node is the only one able to run and has no
 /// timeout), the body runs in place instead, saving two thread hand-offs.
-pub fn run_blocking<R, F>(f: F) -> impl Future<Output = Result<R, TaskError>> + Send
+pub fn run_blocking<R, F>(
+    ctx: ExecutionContext,
+    f: F,
+) -> impl Future<Output = Result<R, TaskError>> + Send
 where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
+    let f = move || crate::execution::context::scope_sync(ctx, f);
     if crate::execution::executor::inline_allowed() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
             .map_err(|panic| TaskError::Panicked(panic_message(panic)));
@@ -43,6 +47,11 @@ where
             Err(e) => Err(TaskError::failed(e)),
         }
     })
+}
+
+/// Runs an async task body with its context available as `ExecutionContext::current()`.
+pub fn in_context<F: Future>(ctx: ExecutionContext, f: F) -> impl Future<Output = F::Output> {
+    crate::execution::context::scope(ctx, f)
 }
 
 /// Turns the error of a task returning `Result<T, E>` into a task failure.

@@ -1,5 +1,7 @@
 //! The [`ExecutionContext`] a task attempt receives.
 
+use std::cell::RefCell;
+use std::future::Future;
 use std::sync::Arc;
 
 use crate::data::FileAccess;
@@ -83,4 +85,56 @@ impl ExecutionContext {
     pub fn span(&self) -> &tracing::Span {
         &self.span
     }
+}
+
+tokio::task_local! {
+    /// The context of the async task attempt being polled.
+    static CURRENT: ExecutionContext;
+}
+
+thread_local! {
+    /// The context of the plain-fn task attempt running on this thread.
+    static CURRENT_SYNC: RefCell<Option<ExecutionContext>> = const { RefCell::new(None) };
+}
+
+impl ExecutionContext {
+    /// The context of the task attempt running here, for `#[task]` functions (which
+    /// take only their inputs as parameters), as flytekit's `current_context()`.
+    /// `None` outside a task attempt, and for a task body called directly as a plain
+    /// function.
+    ///
+    /// ```
+    /// use flyte::prelude::*;
+    ///
+    /// #[task]
+    /// async fn where_am_i() -> String {
+    ///     let ctx = ExecutionContext::current().expect("runs as a task");
+    ///     format!("{} attempt {}", ctx.node_id(), ctx.attempt())
+    /// }
+    /// ```
+    pub fn current() -> Option<ExecutionContext> {
+        CURRENT
+            .try_with(Clone::clone)
+            .ok()
+            .or_else(|| CURRENT_SYNC.with(|c| c.borrow().clone()))
+    }
+}
+
+/// Runs an async task body with `ctx` as [`ExecutionContext::current`].
+pub(crate) fn scope<F: Future>(ctx: ExecutionContext, f: F) -> impl Future<Output = F::Output> {
+    CURRENT.scope(ctx, f)
+}
+
+/// Runs a plain-fn task body with `ctx` as [`ExecutionContext::current`] on this thread.
+pub(crate) fn scope_sync<R>(ctx: ExecutionContext, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<ExecutionContext>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            CURRENT_SYNC.with(|c| *c.borrow_mut() = previous);
+        }
+    }
+    let previous = CURRENT_SYNC.with(|c| c.borrow_mut().replace(ctx));
+    let _restore = Restore(previous);
+    f()
 }

@@ -1,7 +1,7 @@
 //! Local execution: runs a workflow's nodes on tokio as soon as their inputs are ready,
 //! with retries, timeouts and panic isolation per attempt.
 
-mod context;
+pub(crate) mod context;
 pub(crate) mod executor;
 
 use std::fmt;

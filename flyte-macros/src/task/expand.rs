@@ -142,9 +142,9 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
     };
 
     let call_body = if m.sig.is_async {
-        quote!(#inner(#(#names),*).await)
+        quote!(#p::in_context(__flyte_ctx, #inner(#(#names),*)).await)
     } else {
-        quote!(#p::run_blocking(move || #inner(#(#names),*)).await?)
+        quote!(#p::run_blocking(__flyte_ctx, move || #inner(#(#names),*)).await?)
     };
     let finish = match m.sig.returns {
         Returns::Result(_) => quote!(__flyte_out.map_err(#p::task_error)),
