@@ -104,9 +104,10 @@ impl ExecutionContext {
     /// function.
     ///
     /// ```
-    /// use flyte::prelude::*;
+    /// use flyte_core::prelude::*;
     ///
-    /// #[task]
+    /// // Users write `#[task]` through the `flyte` crate; here it is named directly.
+    /// #[flyte_macros::task(crate = ::flyte_core)]
     /// async fn where_am_i() -> String {
     ///     let ctx = ExecutionContext::current().expect("runs as a task");
     ///     format!("{} attempt {}", ctx.node_id(), ctx.attempt())

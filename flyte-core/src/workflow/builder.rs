@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use super::{Binding, Entity, Node, NodeInput, WorkflowSpec};
 use crate::interface::Interface;
 use crate::task::Task;
-use crate::types::{FlyteType, Inputs, Literal, Outputs, Value, into_value};
+use crate::types::{FlyteType, Literal, Outputs, Value, into_value};
 
 /// Where a node sits in the workflow being built (its position in call order).
 pub type NodeIndex = u32;
@@ -124,6 +124,7 @@ pub struct WorkflowBuilder {
 struct Draft {
     entity: Entity,
     input_names: Vec<String>,
+    output_names: Vec<String>,
     wires: Vec<Wire>,
 }
 
@@ -150,13 +151,7 @@ impl WorkflowBuilder {
         task: &'static T,
         wires: Vec<Wire>,
     ) -> <T::Output as Outputs>::Promises {
-        let names = task
-            .interface()
-            .inputs
-            .into_iter()
-            .map(|v| v.name)
-            .collect();
-        let index = self.push(Entity::Task(task), names, wires);
+        let index = self.push(Entity::Task(task), wires);
         <T::Output as Outputs>::promises(index)
     }
 
@@ -166,22 +161,17 @@ impl WorkflowBuilder {
         wf: &'static W,
         wires: Vec<Wire>,
     ) -> <W::Output as Outputs>::Promises {
-        let names = wf
-            .spec()
-            .interface
-            .inputs
-            .iter()
-            .map(|v| v.name.clone())
-            .collect();
-        let index = self.push(Entity::Workflow(wf), names, wires);
+        let index = self.push(Entity::Workflow(wf), wires);
         <W::Output as Outputs>::promises(index)
     }
 
-    fn push(&self, entity: Entity, input_names: Vec<String>, wires: Vec<Wire>) -> NodeIndex {
+    fn push(&self, entity: Entity, wires: Vec<Wire>) -> NodeIndex {
+        let interface = entity.interface();
         let mut nodes = self.nodes.borrow_mut();
         nodes.push(Draft {
             entity,
-            input_names,
+            input_names: interface.inputs.into_iter().map(|v| v.name).collect(),
+            output_names: interface.outputs.into_iter().map(|v| v.name).collect(),
             wires,
         });
         (nodes.len() - 1) as NodeIndex
@@ -203,7 +193,7 @@ impl WorkflowBuilder {
                 Wire::Promise { node, output } => {
                     let node = node as usize;
                     let output = output as usize;
-                    let name = drafts[node].entity.interface().outputs[output].name.clone();
+                    let name = drafts[node].output_names[output].clone();
                     Binding::NodeOutput {
                         node_id: ids[node].clone(),
                         node,
@@ -353,7 +343,3 @@ pass_through! {
     (a: A, b: B, c: C, d: D, e: E, f: F, g: G)
     (a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H)
 }
-
-// Keeps `Inputs` in scope for the docs of the generated impls above.
-#[allow(dead_code)]
-fn _inputs_bound<I: Inputs>() {}
