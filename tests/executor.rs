@@ -91,7 +91,7 @@ static DIAMOND_LOG: Intervals = Mutex::new(Vec::new());
 #[task]
 async fn step(label: String, _after: i64) -> i64 {
     let start = Instant::now();
-    tokio::time::sleep(Duration::from_millis(20)).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
     record(&DIAMOND_LOG, &label, start);
     1
 }

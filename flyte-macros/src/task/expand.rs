@@ -59,7 +59,7 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
 
     // Direct calls go through `Deref` to a plain fn pointer; async tasks get a boxed
     // future so the pointer type can be written down.
-    let (deref_target, deref_fn) = if m.sig.is_async {
+    let (deref_target, boxed_fn, deref_to) = if m.sig.is_async {
         let boxed = format_ident!("__flyte_boxed_{}", ident);
         let target = quote!(fn(#(#types),*) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = #fn_ret> + ::core::marker::Send>>);
         let f = quote! {
@@ -69,14 +69,10 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
                 ::std::boxed::Box::pin(#inner(#(#names),*))
             }
         };
-        (target, (f, boxed))
+        (target, f, boxed)
     } else {
-        (
-            quote!(fn(#(#types),*) -> #fn_ret),
-            (quote!(), inner.clone()),
-        )
+        (quote!(fn(#(#types),*) -> #fn_ret), quote!(), inner.clone())
     };
-    let (boxed_fn, deref_to) = deref_fn;
 
     let name_expr = match &m.name {
         Some(lit) => quote!(#lit),

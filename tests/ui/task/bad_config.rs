@@ -1,0 +1,10 @@
+use flyte::prelude::*;
+
+struct NotAConfig;
+
+#[task(config = NotAConfig)]
+fn routed(x: i64) -> i64 {
+    x
+}
+
+fn main() {}
