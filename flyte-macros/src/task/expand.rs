@@ -17,10 +17,12 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
     let node_ty = format_ident!("__FlyteNode_{}", ident);
     let inner = format_ident!("__flyte_fn_{}", ident);
 
-    // The user's function, renamed, with its body and spans untouched. Doc comments
-    // move to the static that takes its name.
+    // The user's function, renamed and private, with its body and spans untouched.
+    // Doc comments move to the static that takes its name.
     let mut inner_fn = item.clone();
     inner_fn.sig.ident = inner.clone();
+    // Only the generated items in this module call it; the static is the public face.
+    inner_fn.vis = syn::Visibility::Inherited;
     inner_fn.attrs.retain(|a| !a.path().is_ident("doc"));
     let doc_attrs: Vec<_> = item
         .attrs
