@@ -61,7 +61,7 @@ pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signat
     if let Some(c) = &sig.constness {
         cx.error_spanned_by(c, format!("a {what} cannot be a `const fn`"));
     }
-    if let Some(u) = &sig.unsafety {
+    if let syn::Safety::Unsafe(u) = &sig.safety {
         cx.error_spanned_by(u, format!("a {what} cannot be `unsafe`"));
     }
     if let Some(abi) = &sig.abi {
