@@ -128,6 +128,42 @@ pub use flyte_macros::task;
 /// ```
 pub use flyte_macros::workflow;
 
+/// Makes a struct or an enum a Flyte type, usable as a task input or output.
+///
+/// - A struct with named fields, which also derives serde's `Serialize` and
+///   `Deserialize`, becomes a Flyte struct type: its fields' types and a JSON schema of
+///   them go in the spec, and values travel as msgpack (as flytekit stores dataclasses),
+///   so integers stay integers and floats keep their bits. Every field must be a Flyte
+///   type; `Option` fields (and `#[serde(default)]` ones) are not required.
+/// - An enum whose variants have no fields becomes a Flyte enum of the variant names.
+///
+/// Generic types, tuple structs, enum variants with fields, and serde attributes that
+/// change the serialized shape (`rename`, `flatten`, `skip`, ...) are compile errors.
+/// `#[flyte(crate = path)]` renames the `flyte` dependency.
+///
+/// ```
+/// use flyte::prelude::*;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
+/// struct Point {
+///     x: i64,
+///     y: f64,
+///     label: Option<String>,
+/// }
+///
+/// #[derive(Clone, Debug, PartialEq, FlyteType)]
+/// enum Color {
+///     Red,
+///     Green,
+/// }
+///
+/// let p = Point { x: 1, y: 2.5, label: None };
+/// assert_eq!(Point::from_literal(&p.to_literal()).unwrap(), p);
+/// assert_eq!(Color::literal_type().to_string(), "enum{Red, Green}");
+/// ```
+pub use flyte_macros::FlyteType;
+
 /// Task plugins.
 pub mod plugins {
     pub use flyte_plugins::*;
@@ -136,7 +172,7 @@ pub mod plugins {
 /// What task and workflow code needs: the macros, the task traits, metadata and
 /// errors.
 pub mod prelude {
-    pub use crate::{task, workflow};
+    pub use crate::{FlyteType, task, workflow};
     pub use flyte_core::prelude::*;
 }
 

@@ -1,6 +1,7 @@
 //! The `#[task]` and `#[workflow]` attribute macros. Use them through the `flyte`
 //! crate, which documents them; the generated code calls `flyte::__private`.
 
+mod derive;
 mod diag;
 mod signature;
 mod task;
@@ -18,4 +19,11 @@ pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     workflow::workflow(args.into(), item.into()).into()
+}
+
+/// Derives `FlyteType` for a struct with named fields (with serde's `Serialize` and
+/// `Deserialize`) or an enum of unit variants. See the `flyte` crate's documentation.
+#[proc_macro_derive(FlyteType, attributes(flyte))]
+pub fn derive_flyte_type(input: TokenStream) -> TokenStream {
+    derive::derive(input.into()).into()
 }

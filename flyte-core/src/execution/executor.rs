@@ -224,6 +224,18 @@ fn read_binding(binding: &Binding, inputs: &[Value], results: &[Option<Vec<Value
             None => unreachable!("flyte bug: a node started before its upstream node finished"),
         },
         Binding::Constant { value, .. } => value.clone(),
+        Binding::Collection { items, collect } => collect(
+            items
+                .iter()
+                .map(|b| read_binding(b, inputs, results))
+                .collect(),
+        ),
+        Binding::Map { entries, collect } => collect(
+            entries
+                .iter()
+                .map(|(k, b)| (k.clone(), read_binding(b, inputs, results)))
+                .collect(),
+        ),
     }
 }
 

@@ -7,12 +7,13 @@
 //! `String` output wired into an `i64` input does not compile.
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 
 use super::{Binding, Entity, Node, NodeInput, WorkflowSpec};
 use crate::interface::Interface;
 use crate::task::Task;
-use crate::types::{FlyteType, Literal, Outputs, Value, into_value};
+use crate::types::{FlyteType, Literal, Outputs, Value, downcast_value, into_value};
 
 /// Where a node sits in the workflow being built (its position in call order).
 pub type NodeIndex = u32;
@@ -80,10 +81,48 @@ pub enum Wire {
     },
     /// A constant.
     Constant(Literal, Value),
+    /// A list built from several wires (Flyte's binding collection).
+    Collection {
+        /// One wire per item.
+        items: Vec<Wire>,
+        /// Builds the list value from the items' values.
+        collect: CollectFn,
+    },
+    /// A map built from several wires (Flyte's binding map).
+    Map {
+        /// One wire per key.
+        entries: Vec<(String, Wire)>,
+        /// Builds the map value from the entries' values.
+        collect: CollectMapFn,
+    },
 }
 
-/// A value that can feed a task input of type `T`: a `Promise<T>`, or a constant `T`
-/// (and `&str` for `String` inputs).
+/// Builds a list value from its items' values.
+pub type CollectFn = fn(Vec<Value>) -> Value;
+/// Builds a map value from its entries' values.
+pub type CollectMapFn = fn(Vec<(String, Value)>) -> Value;
+
+fn collect_vec<T: FlyteType>(values: Vec<Value>) -> Value {
+    into_value(values.iter().map(downcast_value::<T>).collect::<Vec<T>>())
+}
+
+fn collect_map<T: FlyteType, M: FlyteType + FromIterator<(String, T)>>(
+    entries: Vec<(String, Value)>,
+) -> Value {
+    into_value(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k, downcast_value::<T>(&v)))
+            .collect::<M>(),
+    )
+}
+
+/// A value that can feed a task input of type `T`: a `Promise<T>`, a constant `T`
+/// (and `&str` for `String` inputs), or, for list and map inputs, a `Vec` or map of
+/// promises (a fan-in).
+///
+/// An empty constant list needs its type written out (`Vec::<i64>::new()`), since it
+/// could also be an empty list of promises.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot feed an input of type `{T}`",
     label = "expected `{T}` or `Promise<{T}>`, found `{Self}`",
@@ -103,6 +142,39 @@ impl<T: FlyteType> IntoBinding<T> for Promise<T> {
 impl<T: FlyteType> IntoBinding<T> for T {
     fn into_wire(self) -> Wire {
         Wire::Constant(self.to_literal(), into_value(self))
+    }
+}
+
+/// A list of promises feeds a list input (a fan-in).
+impl<T: FlyteType> IntoBinding<Vec<T>> for Vec<Promise<T>> {
+    fn into_wire(self) -> Wire {
+        Wire::Collection {
+            items: self.into_iter().map(Promise::wire).collect(),
+            collect: collect_vec::<T>,
+        }
+    }
+}
+
+/// A map of promises feeds a map input.
+impl<T: FlyteType> IntoBinding<BTreeMap<String, T>> for BTreeMap<String, Promise<T>> {
+    fn into_wire(self) -> Wire {
+        Wire::Map {
+            entries: self.into_iter().map(|(k, p)| (k, p.wire())).collect(),
+            collect: collect_map::<T, BTreeMap<String, T>>,
+        }
+    }
+}
+
+/// A map of promises feeds a map input.
+impl<T: FlyteType> IntoBinding<HashMap<String, T>> for HashMap<String, Promise<T>> {
+    fn into_wire(self) -> Wire {
+        let mut entries: Vec<_> = self.into_iter().map(|(k, p)| (k, p.wire())).collect();
+        // Sorted, so the graph is the same on every build.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Wire::Map {
+            entries,
+            collect: collect_map::<T, HashMap<String, T>>,
+        }
     }
 }
 
@@ -181,28 +253,10 @@ impl WorkflowBuilder {
     pub fn finish(self, outputs: Vec<Wire>) -> WorkflowSpec {
         let drafts = self.nodes.into_inner();
         let ids: Vec<String> = (0..drafts.len()).map(|i| format!("n{i}")).collect();
-        let resolve = |wire: Wire| -> Binding {
-            match wire {
-                Wire::Promise { node, output } if node == INPUTS => {
-                    let index = output as usize;
-                    Binding::WorkflowInput {
-                        name: self.interface.inputs[index].name.clone(),
-                        index,
-                    }
-                }
-                Wire::Promise { node, output } => {
-                    let node = node as usize;
-                    let output = output as usize;
-                    let name = drafts[node].output_names[output].clone();
-                    Binding::NodeOutput {
-                        node_id: ids[node].clone(),
-                        node,
-                        output_name: name,
-                        output,
-                    }
-                }
-                Wire::Constant(literal, value) => Binding::Constant { literal, value },
-            }
+        let resolver = Resolver {
+            interface: &self.interface,
+            drafts: &drafts,
+            ids: &ids,
         };
         let mut nodes = Vec::with_capacity(drafts.len());
         for (i, draft) in drafts.iter().enumerate() {
@@ -212,16 +266,13 @@ impl WorkflowBuilder {
                 .zip(draft.wires.iter().cloned())
                 .map(|(name, wire)| NodeInput {
                     name: name.clone(),
-                    binding: resolve(wire),
+                    binding: resolver.resolve(wire),
                 })
                 .collect();
-            let mut upstream: Vec<usize> = inputs
-                .iter()
-                .filter_map(|input| match input.binding {
-                    Binding::NodeOutput { node, .. } => Some(node),
-                    _ => None,
-                })
-                .collect();
+            let mut upstream = Vec::new();
+            for input in &inputs {
+                input.binding.upstream_nodes(&mut upstream);
+            }
             upstream.sort_unstable();
             upstream.dedup();
             nodes.push(Node {
@@ -231,8 +282,50 @@ impl WorkflowBuilder {
                 upstream,
             });
         }
-        let outputs = outputs.into_iter().map(resolve).collect();
+        let outputs = outputs.into_iter().map(|w| resolver.resolve(w)).collect();
         WorkflowSpec::new(self.name, self.description, self.interface, nodes, outputs)
+    }
+}
+
+/// Turns wires (node positions) into bindings (node ids and output names).
+struct Resolver<'a> {
+    interface: &'a Interface,
+    drafts: &'a [Draft],
+    ids: &'a [String],
+}
+
+impl Resolver<'_> {
+    fn resolve(&self, wire: Wire) -> Binding {
+        match wire {
+            Wire::Promise { node, output } if node == INPUTS => {
+                let index = output as usize;
+                Binding::WorkflowInput {
+                    name: self.interface.inputs[index].name.clone(),
+                    index,
+                }
+            }
+            Wire::Promise { node, output } => {
+                let (node, output) = (node as usize, output as usize);
+                Binding::NodeOutput {
+                    node_id: self.ids[node].clone(),
+                    node,
+                    output_name: self.drafts[node].output_names[output].clone(),
+                    output,
+                }
+            }
+            Wire::Constant(literal, value) => Binding::Constant { literal, value },
+            Wire::Collection { items, collect } => Binding::Collection {
+                items: items.into_iter().map(|w| self.resolve(w)).collect(),
+                collect,
+            },
+            Wire::Map { entries, collect } => Binding::Map {
+                entries: entries
+                    .into_iter()
+                    .map(|(k, w)| (k, self.resolve(w)))
+                    .collect(),
+                collect,
+            },
+        }
     }
 }
 

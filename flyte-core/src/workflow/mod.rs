@@ -9,8 +9,8 @@ use std::fmt;
 use futures::future::BoxFuture;
 
 pub use builder::{
-    AsTaskNode, IntoBinding, NodeIndex, PassThrough, PlainCall, Promise, TaskNode, Wire,
-    WorkflowBuilder,
+    AsTaskNode, CollectFn, CollectMapFn, IntoBinding, NodeIndex, PassThrough, PlainCall, Promise,
+    TaskNode, Wire, WorkflowBuilder,
 };
 
 use crate::execution::ExecutionContext;
@@ -168,6 +168,32 @@ pub enum Binding {
         /// The value itself.
         value: Value,
     },
+    /// A list made of other bindings (a fan-in of several nodes' outputs).
+    Collection {
+        /// The items.
+        items: Vec<Binding>,
+        /// Builds the list from the items' values.
+        collect: builder::CollectFn,
+    },
+    /// A map made of other bindings.
+    Map {
+        /// The entries, by key.
+        entries: Vec<(String, Binding)>,
+        /// Builds the map from the entries' values.
+        collect: builder::CollectMapFn,
+    },
+}
+
+impl Binding {
+    /// Adds the positions of the nodes this binding reads from to `out`.
+    pub fn upstream_nodes(&self, out: &mut Vec<usize>) {
+        match self {
+            Binding::NodeOutput { node, .. } => out.push(*node),
+            Binding::Collection { items, .. } => items.iter().for_each(|b| b.upstream_nodes(out)),
+            Binding::Map { entries, .. } => entries.iter().for_each(|(_, b)| b.upstream_nodes(out)),
+            Binding::WorkflowInput { .. } | Binding::Constant { .. } => {}
+        }
+    }
 }
 
 impl fmt::Debug for Binding {
@@ -186,6 +212,26 @@ impl fmt::Display for Binding {
                 ..
             } => write!(f, "{node_id}.{output_name}"),
             Binding::Constant { literal, .. } => write!(f, "{literal}"),
+            Binding::Collection { items, .. } => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+            Binding::Map { entries, .. } => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k:?}: {v}")?;
+                }
+                f.write_str("}")
+            }
         }
     }
 }

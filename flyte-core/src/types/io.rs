@@ -1,0 +1,244 @@
+//! [`Inputs`] and [`Outputs`]: the tuples that carry a task's or workflow's values,
+//! split into one type-erased [`Value`] each, and read from or written to literals by
+//! name.
+
+use super::{FlyteType, Literal, LiteralMismatch, LiteralType, Value, downcast_value, into_value};
+
+/// A named input or output whose literal could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("`{name}` expects a value of type {expected}, got `{got}`{}", super::reason_suffix(.reason))]
+pub struct ConversionError {
+    /// The input's or output's name.
+    pub name: String,
+    /// Its Flyte type.
+    pub expected: LiteralType,
+    /// What was offered, as text.
+    pub got: String,
+    /// Why it could not be read, where more can be said than the type.
+    pub reason: Option<String>,
+}
+
+impl ConversionError {
+    /// Names the value a [`LiteralMismatch`] was about.
+    pub fn named(name: &str, mismatch: LiteralMismatch) -> Self {
+        ConversionError {
+            name: name.to_string(),
+            expected: mismatch.expected,
+            got: mismatch.got,
+            reason: mismatch.reason,
+        }
+    }
+}
+
+fn decode<T: FlyteType>(name: &str, literal: &Literal) -> Result<Value, ConversionError> {
+    T::from_literal(literal)
+        .map(into_value)
+        .map_err(|m| ConversionError::named(name, m))
+}
+
+fn encode<T: FlyteType>(value: &Value) -> Literal {
+    match value.downcast_ref::<T>() {
+        Some(v) => v.to_literal(),
+        None => panic!(
+            "flyte bug: a value of another type was read as `{}`",
+            std::any::type_name::<T>()
+        ),
+    }
+}
+
+/// The inputs of a task or workflow: a tuple of [`FlyteType`]s, one per input, in order.
+pub trait Inputs: Sized + Send + 'static {
+    /// How many inputs.
+    const ARITY: usize;
+    /// The Flyte type of each input, in order.
+    fn types() -> Vec<LiteralType>;
+    /// Splits the tuple into one value per input.
+    fn into_values(self) -> Vec<Value>;
+    /// Rebuilds the tuple from one value per input.
+    fn from_values(values: &[Value]) -> Self;
+    /// Reads one literal per input (named by `names`, in order) into values.
+    fn values_from_literals(
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError>;
+    /// Writes one value per input as a literal.
+    fn literals_of(values: &[Value]) -> Vec<Literal>;
+}
+
+/// The outputs of a task or workflow: `()` for none, a single [`FlyteType`] for one
+/// output, or a tuple for several (`o0`, `o1`, ...).
+pub trait Outputs: Sized + Send + 'static {
+    /// How many outputs.
+    const ARITY: usize;
+    /// The promises a workflow body gets for these outputs: `Promise<T>` for one
+    /// output, a tuple of promises for several.
+    type Promises: Copy;
+    /// The Flyte type of each output, in order.
+    fn types() -> Vec<LiteralType>;
+    /// Splits the outputs into one value each.
+    fn into_values(self) -> Vec<Value>;
+    /// Rebuilds the outputs from one value each.
+    fn from_values(values: &[Value]) -> Self;
+    /// Reads one literal per output (named by `names`, in order) into values.
+    fn values_from_literals(
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError>;
+    /// Writes one value per output as a literal.
+    fn literals_of(values: &[Value]) -> Vec<Literal>;
+    /// Promises for the outputs of node number `node` in a workflow being built.
+    fn promises(node: crate::workflow::NodeIndex) -> Self::Promises;
+    /// The wire of each promise, in order (used for a workflow's own outputs).
+    fn wires(promises: Self::Promises) -> Vec<crate::workflow::Wire>;
+}
+
+impl<T: FlyteType> Outputs for T {
+    const ARITY: usize = 1;
+    type Promises = crate::workflow::Promise<T>;
+    fn types() -> Vec<LiteralType> {
+        vec![T::literal_type()]
+    }
+    fn into_values(self) -> Vec<Value> {
+        vec![into_value(self)]
+    }
+    fn from_values(values: &[Value]) -> Self {
+        downcast_value(&values[0])
+    }
+    fn values_from_literals(
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError> {
+        Ok(vec![decode::<T>(names[0], &literals[0])?])
+    }
+    fn literals_of(values: &[Value]) -> Vec<Literal> {
+        vec![encode::<T>(&values[0])]
+    }
+    fn promises(node: crate::workflow::NodeIndex) -> Self::Promises {
+        crate::workflow::Promise::new(node, 0)
+    }
+    fn wires(p: Self::Promises) -> Vec<crate::workflow::Wire> {
+        vec![p.wire()]
+    }
+}
+
+impl Inputs for () {
+    const ARITY: usize = 0;
+    fn types() -> Vec<LiteralType> {
+        Vec::new()
+    }
+    fn into_values(self) -> Vec<Value> {
+        Vec::new()
+    }
+    fn from_values(_: &[Value]) -> Self {}
+    fn values_from_literals(_: &[&str], _: &[Literal]) -> Result<Vec<Value>, ConversionError> {
+        Ok(Vec::new())
+    }
+    fn literals_of(_: &[Value]) -> Vec<Literal> {
+        Vec::new()
+    }
+}
+
+impl Outputs for () {
+    const ARITY: usize = 0;
+    type Promises = ();
+    fn types() -> Vec<LiteralType> {
+        Vec::new()
+    }
+    fn into_values(self) -> Vec<Value> {
+        Vec::new()
+    }
+    fn from_values(_: &[Value]) -> Self {}
+    fn values_from_literals(_: &[&str], _: &[Literal]) -> Result<Vec<Value>, ConversionError> {
+        Ok(Vec::new())
+    }
+    fn literals_of(_: &[Value]) -> Vec<Literal> {
+        Vec::new()
+    }
+    fn promises(_: crate::workflow::NodeIndex) -> Self::Promises {}
+    fn wires(_: Self::Promises) -> Vec<crate::workflow::Wire> {
+        Vec::new()
+    }
+}
+
+macro_rules! tuples {
+    ($( ($n:expr; $($t:ident $i:tt),+) )+) => {$(
+        impl<$($t: FlyteType),+> Inputs for ($($t,)+) {
+            const ARITY: usize = $n;
+            fn types() -> Vec<LiteralType> {
+                vec![$($t::literal_type()),+]
+            }
+            fn into_values(self) -> Vec<Value> {
+                vec![$(into_value(self.$i)),+]
+            }
+            fn from_values(values: &[Value]) -> Self {
+                ($(downcast_value::<$t>(&values[$i]),)+)
+            }
+            fn values_from_literals(names: &[&str], literals: &[Literal]) -> Result<Vec<Value>, ConversionError> {
+                Ok(vec![$(decode::<$t>(names[$i], &literals[$i])?),+])
+            }
+            fn literals_of(values: &[Value]) -> Vec<Literal> {
+                vec![$(encode::<$t>(&values[$i])),+]
+            }
+        }
+    )+};
+}
+
+macro_rules! output_tuples {
+    ($( ($n:expr; $($t:ident $i:tt),+) )+) => {$(
+        impl<$($t: FlyteType),+> Outputs for ($($t,)+) {
+            const ARITY: usize = $n;
+            type Promises = ($(crate::workflow::Promise<$t>,)+);
+            fn types() -> Vec<LiteralType> {
+                vec![$($t::literal_type()),+]
+            }
+            fn into_values(self) -> Vec<Value> {
+                vec![$(into_value(self.$i)),+]
+            }
+            fn from_values(values: &[Value]) -> Self {
+                ($(downcast_value::<$t>(&values[$i]),)+)
+            }
+            fn values_from_literals(names: &[&str], literals: &[Literal]) -> Result<Vec<Value>, ConversionError> {
+                Ok(vec![$(decode::<$t>(names[$i], &literals[$i])?),+])
+            }
+            fn literals_of(values: &[Value]) -> Vec<Literal> {
+                vec![$(encode::<$t>(&values[$i])),+]
+            }
+            fn promises(node: crate::workflow::NodeIndex) -> Self::Promises {
+                ($(crate::workflow::Promise::new(node, $i),)+)
+            }
+            fn wires(p: Self::Promises) -> Vec<crate::workflow::Wire> {
+                vec![$(p.$i.wire()),+]
+            }
+        }
+    )+};
+}
+
+tuples! {
+    (1; A 0)
+    (2; A 0, B 1)
+    (3; A 0, B 1, C 2)
+    (4; A 0, B 1, C 2, D 3)
+    (5; A 0, B 1, C 2, D 3, E 4)
+    (6; A 0, B 1, C 2, D 3, E 4, F 5)
+    (7; A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+    (8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+    (9; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
+    (10; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
+    (11; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10)
+    (12; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
+}
+
+// A one-element tuple is not an output shape: a single output is written `T`.
+output_tuples! {
+    (2; A 0, B 1)
+    (3; A 0, B 1, C 2)
+    (4; A 0, B 1, C 2, D 3)
+    (5; A 0, B 1, C 2, D 3, E 4)
+    (6; A 0, B 1, C 2, D 3, E 4, F 5)
+    (7; A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+    (8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+    (9; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
+    (10; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
+    (11; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10)
+    (12; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
+}

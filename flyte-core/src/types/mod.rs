@@ -1,0 +1,373 @@
+//! Rust types and Flyte types: [`LiteralType`] describes a value's type in a spec,
+//! [`Literal`] holds a value in Flyte's own terms, and [`FlyteType`] maps a Rust type
+//! onto both.
+//!
+//! | Rust | Flyte |
+//! |---|---|
+//! | `i64`, `f64`, `String`, `bool` | integer, float, string, boolean |
+//! | `std::time::Duration` | duration |
+//! | `chrono::DateTime<Utc>`, `std::time::SystemTime` | datetime |
+//! | `Vec<u8>` | binary |
+//! | `Vec<T>` | collection of `T` |
+//! | `HashMap<String, T>`, `BTreeMap<String, T>` | map of `T` |
+//! | `Option<T>` | union of `T` and none |
+//! | `#[derive(FlyteType)]` struct (with serde) | struct, with a JSON schema of its fields |
+//! | `#[derive(FlyteType)]` enum of unit variants | enum of the variant names |
+//!
+//! Inside a local run values travel between nodes as native Rust values ([`Value`]):
+//! converting to [`Literal`] is only needed at the edges (specs, constants shown in a
+//! graph, inputs given as text or protobuf), so a node hand-off costs a reference-count
+//! bump.
+
+mod io;
+mod std_impls;
+mod structs;
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+pub use io::{ConversionError, Inputs, Outputs};
+pub use structs::{
+    FieldInfo, MSGPACK_TAG, enum_from_literal, struct_from_literal, struct_schema,
+    struct_to_literal, struct_type,
+};
+
+/// The scalar kinds of Flyte's `SimpleType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SimpleType {
+    /// No value.
+    None,
+    /// A 64-bit signed integer.
+    Integer,
+    /// A 64-bit float.
+    Float,
+    /// A UTF-8 string.
+    String,
+    /// A boolean.
+    Boolean,
+    /// A point in time (UTC).
+    Datetime,
+    /// A span of time.
+    Duration,
+    /// Raw bytes.
+    Binary,
+}
+
+/// Whether a blob is one file or a directory of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BlobDimensionality {
+    /// One file.
+    Single,
+    /// A directory (many parts under one prefix).
+    Multipart,
+}
+
+/// The type of a file or directory value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BlobType {
+    /// A format name (such as `csv`), empty for any.
+    pub format: String,
+    /// File or directory.
+    pub dimensionality: BlobDimensionality,
+}
+
+/// A user struct as a Flyte type: its fields' types and a JSON schema of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StructType {
+    /// The Rust type's name.
+    pub name: String,
+    /// Each field's name and type, in declaration order.
+    pub fields: Vec<(String, LiteralType)>,
+    /// A JSON schema of the serialized form (Flyte keeps it in the type's metadata).
+    pub schema: serde_json::Value,
+}
+
+/// The type of a Flyte variable, as it appears in an interface.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LiteralType {
+    /// A scalar type.
+    Simple(SimpleType),
+    /// A list of values of one type.
+    Collection(Box<LiteralType>),
+    /// A map from strings to values of one type.
+    Map(Box<LiteralType>),
+    /// One of several types (`Option<T>` is a union of `T` and none).
+    Union(Vec<LiteralType>),
+    /// One of a fixed set of strings.
+    Enum(Vec<String>),
+    /// A user struct.
+    Struct(Box<StructType>),
+    /// A file or directory.
+    Blob(BlobType),
+}
+
+impl LiteralType {
+    /// A JSON schema for values of this type as `serde` writes them.
+    pub fn json_schema(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            LiteralType::Simple(s) => match s {
+                SimpleType::None => json!({ "type": "null" }),
+                SimpleType::Integer => json!({ "type": "integer" }),
+                SimpleType::Float => json!({ "type": "number" }),
+                SimpleType::String => json!({ "type": "string" }),
+                SimpleType::Boolean => json!({ "type": "boolean" }),
+                SimpleType::Datetime => json!({ "type": "string", "format": "date-time" }),
+                SimpleType::Duration => json!({
+                    "type": "object",
+                    "properties": { "secs": { "type": "integer" }, "nanos": { "type": "integer" } },
+                    "required": ["secs", "nanos"]
+                }),
+                SimpleType::Binary => json!({
+                    "type": "array",
+                    "items": { "type": "integer", "minimum": 0, "maximum": 255 }
+                }),
+            },
+            LiteralType::Collection(t) => json!({ "type": "array", "items": t.json_schema() }),
+            LiteralType::Map(t) => {
+                json!({ "type": "object", "additionalProperties": t.json_schema() })
+            }
+            LiteralType::Union(ts) => {
+                json!({ "anyOf": ts.iter().map(LiteralType::json_schema).collect::<Vec<_>>() })
+            }
+            LiteralType::Enum(values) => json!({ "type": "string", "enum": values }),
+            LiteralType::Struct(s) => s.schema.clone(),
+            LiteralType::Blob(_) => json!({
+                "type": "object",
+                "properties": { "uri": { "type": "string" } },
+                "required": ["uri"]
+            }),
+        }
+    }
+}
+
+impl fmt::Display for LiteralType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LiteralType::Simple(s) => {
+                let name = match s {
+                    SimpleType::None => "none",
+                    SimpleType::Integer => "integer",
+                    SimpleType::Float => "float",
+                    SimpleType::String => "string",
+                    SimpleType::Boolean => "boolean",
+                    SimpleType::Datetime => "datetime",
+                    SimpleType::Duration => "duration",
+                    SimpleType::Binary => "binary",
+                };
+                f.write_str(name)
+            }
+            LiteralType::Collection(t) => write!(f, "list<{t}>"),
+            LiteralType::Map(t) => write!(f, "map<string, {t}>"),
+            LiteralType::Union(ts) => {
+                f.write_str("union<")?;
+                for (i, t) in ts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                f.write_str(">")
+            }
+            LiteralType::Enum(values) => write!(f, "enum{{{}}}", values.join(", ")),
+            LiteralType::Struct(s) => write!(f, "struct {}", s.name),
+            LiteralType::Blob(b) => match b.dimensionality {
+                BlobDimensionality::Single => f.write_str("file"),
+                BlobDimensionality::Multipart => f.write_str("directory"),
+            },
+        }
+    }
+}
+
+/// A scalar value in Flyte's terms (Flyte's `Primitive`).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Primitive {
+    /// An integer.
+    Integer(i64),
+    /// A float.
+    Float(f64),
+    /// A string (enum values are strings too).
+    String(String),
+    /// A boolean.
+    Boolean(bool),
+    /// A point in time.
+    Datetime(SystemTime),
+    /// A span of time.
+    Duration(Duration),
+}
+
+/// A value in Flyte's terms.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Literal {
+    /// A scalar value.
+    Primitive(Primitive),
+    /// No value (Flyte's `Void`).
+    None,
+    /// Bytes with a tag saying how to read them: empty for plain bytes, `msgpack` for
+    /// a struct.
+    Binary {
+        /// The bytes.
+        value: Vec<u8>,
+        /// How they are encoded.
+        tag: String,
+    },
+    /// A list.
+    Collection(Vec<Literal>),
+    /// A map with string keys.
+    Map(BTreeMap<String, Literal>),
+    /// A value of a union type, with the variant it has.
+    Union {
+        /// The value.
+        value: Box<Literal>,
+        /// Which of the union's types it is.
+        variant: LiteralType,
+    },
+    /// A file or directory, by URI.
+    Blob {
+        /// Where it is.
+        uri: String,
+        /// File or directory, and format.
+        ty: BlobType,
+    },
+}
+
+impl fmt::Display for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Primitive(Primitive::Integer(v)) => write!(f, "{v}"),
+            Literal::Primitive(Primitive::Float(v)) => write!(f, "{v:?}"),
+            Literal::Primitive(Primitive::String(v)) => write!(f, "{v:?}"),
+            Literal::Primitive(Primitive::Boolean(v)) => write!(f, "{v}"),
+            Literal::Primitive(Primitive::Datetime(v)) => {
+                write!(f, "{}", humantime::format_rfc3339_nanos(*v))
+            }
+            Literal::Primitive(Primitive::Duration(v)) => {
+                write!(f, "{}", humantime::format_duration(*v))
+            }
+            Literal::None => f.write_str("none"),
+            Literal::Binary { value, tag } if tag.is_empty() => {
+                write!(f, "<{} bytes>", value.len())
+            }
+            Literal::Binary { value, tag } => write!(f, "<{} bytes of {tag}>", value.len()),
+            Literal::Collection(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+            Literal::Map(entries) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k:?}: {v}")?;
+                }
+                f.write_str("}")
+            }
+            Literal::Union { value, .. } => write!(f, "{value}"),
+            Literal::Blob { uri, .. } => write!(f, "{uri}"),
+        }
+    }
+}
+
+/// A literal did not hold what the Rust type needs.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("expected a literal of type {expected}, got `{got}`{}", reason_suffix(.reason))]
+pub struct LiteralMismatch {
+    /// The Flyte type the Rust type maps to.
+    pub expected: LiteralType,
+    /// The literal that was offered, as text.
+    pub got: String,
+    /// Why it could not be read, where more can be said than the type.
+    pub reason: Option<String>,
+}
+
+fn reason_suffix(reason: &Option<String>) -> String {
+    reason
+        .as_ref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default()
+}
+
+impl LiteralMismatch {
+    /// A mismatch between the type `T` maps to and `got`.
+    pub fn new<T: FlyteType>(got: &Literal) -> Self {
+        LiteralMismatch {
+            expected: T::literal_type(),
+            got: got.to_string(),
+            reason: None,
+        }
+    }
+
+    /// Adds why the literal could not be read.
+    pub fn because(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+/// A Rust type that can be a task input or output.
+///
+/// Implemented for the types in the [module table](self), and by
+/// `#[derive(FlyteType)]` for user structs and enums. Values cross node boundaries as
+/// native Rust values, so the only run-time requirements are
+/// `Clone + Send + Sync + 'static`; the literal conversions are what specs, constants
+/// and the wire format use.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Flyte type",
+    label = "this type cannot be a task input or output",
+    note = "Flyte types: i64, f64, String, bool, Duration, DateTime<Utc>, SystemTime, Vec<u8>, \
+            Vec<T>, HashMap<String, T>, BTreeMap<String, T>, Option<T>, FlyteFile, FlyteDirectory; \
+            for your own struct or enum add `#[derive(serde::Serialize, serde::Deserialize, FlyteType)]` \
+            (unit-variant enums need only `FlyteType`); take owned values (String, not &str)"
+)]
+pub trait FlyteType: Clone + Send + Sync + 'static {
+    /// The Flyte type this Rust type maps to.
+    fn literal_type() -> LiteralType;
+    /// This value as a Flyte literal.
+    fn to_literal(&self) -> Literal;
+    /// Reads a value back from a Flyte literal.
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch>;
+    /// A JSON schema of this type as `serde` writes it, for struct types that hold it.
+    fn json_schema() -> serde_json::Value {
+        Self::literal_type().json_schema()
+    }
+}
+
+/// A value on its way between nodes: a type-erased, shared native Rust value.
+///
+/// The graph is type-checked when it is built, so reading a value back
+/// ([`downcast_value`]) cannot meet the wrong type.
+pub type Value = Arc<dyn Any + Send + Sync>;
+
+/// Wraps a value for the trip between nodes.
+pub fn into_value<T: FlyteType>(v: T) -> Value {
+    Arc::new(v)
+}
+
+/// Reads a value written by [`into_value`].
+///
+/// # Panics
+/// If the value holds another type: the graph's wiring is checked at compile time, so
+/// this is a bug in flyte, never in user code.
+pub fn downcast_value<T: FlyteType>(v: &Value) -> T {
+    match v.downcast_ref::<T>() {
+        Some(v) => v.clone(),
+        None => panic!(
+            "flyte bug: a value of another type reached an input of type `{}`",
+            std::any::type_name::<T>()
+        ),
+    }
+}

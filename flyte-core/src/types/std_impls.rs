@@ -1,0 +1,284 @@
+//! [`FlyteType`] for the standard library's types and chrono's `DateTime<Utc>`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+
+use super::{FlyteType, Literal, LiteralMismatch, LiteralType, Primitive, SimpleType};
+
+macro_rules! primitive {
+    ($rust:ty, $simple:ident, $variant:ident) => {
+        impl FlyteType for $rust {
+            fn literal_type() -> LiteralType {
+                LiteralType::Simple(SimpleType::$simple)
+            }
+            fn to_literal(&self) -> Literal {
+                Literal::Primitive(Primitive::$variant(self.clone()))
+            }
+            fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+                match literal {
+                    Literal::Primitive(Primitive::$variant(v)) => Ok(v.clone()),
+                    other => Err(LiteralMismatch::new::<Self>(other)),
+                }
+            }
+        }
+    };
+}
+
+primitive!(i64, Integer, Integer);
+primitive!(f64, Float, Float);
+primitive!(String, String, String);
+primitive!(bool, Boolean, Boolean);
+primitive!(Duration, Duration, Duration);
+primitive!(SystemTime, Datetime, Datetime);
+
+/// chrono's UTC time is the datetime type for structs: serde writes it as an RFC 3339
+/// string, the form Flyte's schema and UI expect. `SystemTime` works for plain inputs.
+impl FlyteType for DateTime<Utc> {
+    fn literal_type() -> LiteralType {
+        LiteralType::Simple(SimpleType::Datetime)
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Primitive(Primitive::Datetime(SystemTime::from(*self)))
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        match literal {
+            Literal::Primitive(Primitive::Datetime(t)) => Ok(DateTime::<Utc>::from(*t)),
+            other => Err(LiteralMismatch::new::<Self>(other)),
+        }
+    }
+}
+
+/// Bytes are Flyte's binary type, not a collection of integers.
+impl FlyteType for Vec<u8> {
+    fn literal_type() -> LiteralType {
+        LiteralType::Simple(SimpleType::Binary)
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Binary {
+            value: self.clone(),
+            tag: String::new(),
+        }
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        match literal {
+            Literal::Binary { value, tag } if tag.is_empty() => Ok(value.clone()),
+            other => Err(LiteralMismatch::new::<Self>(other)),
+        }
+    }
+}
+
+impl<T: FlyteType> FlyteType for Vec<T> {
+    fn literal_type() -> LiteralType {
+        LiteralType::Collection(Box::new(T::literal_type()))
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Collection(self.iter().map(T::to_literal).collect())
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        match literal {
+            Literal::Collection(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    T::from_literal(item).map_err(|e| {
+                        LiteralMismatch::new::<Self>(literal).because(format!("item {i}: {e}"))
+                    })
+                })
+                .collect(),
+            other => Err(LiteralMismatch::new::<Self>(other)),
+        }
+    }
+    fn json_schema() -> serde_json::Value {
+        serde_json::json!({ "type": "array", "items": T::json_schema() })
+    }
+}
+
+fn map_from_literal<T: FlyteType, M: FlyteType + FromIterator<(String, T)>>(
+    literal: &Literal,
+) -> Result<M, LiteralMismatch> {
+    match literal {
+        Literal::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| {
+                T::from_literal(v).map(|v| (k.clone(), v)).map_err(|e| {
+                    LiteralMismatch::new::<M>(literal).because(format!("key {k:?}: {e}"))
+                })
+            })
+            .collect(),
+        other => Err(LiteralMismatch::new::<M>(other)),
+    }
+}
+
+impl<T: FlyteType> FlyteType for BTreeMap<String, T> {
+    fn literal_type() -> LiteralType {
+        LiteralType::Map(Box::new(T::literal_type()))
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Map(
+            self.iter()
+                .map(|(k, v)| (k.clone(), v.to_literal()))
+                .collect(),
+        )
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        map_from_literal(literal)
+    }
+    fn json_schema() -> serde_json::Value {
+        serde_json::json!({ "type": "object", "additionalProperties": T::json_schema() })
+    }
+}
+
+impl<T: FlyteType> FlyteType for HashMap<String, T> {
+    fn literal_type() -> LiteralType {
+        LiteralType::Map(Box::new(T::literal_type()))
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Map(
+            self.iter()
+                .map(|(k, v)| (k.clone(), v.to_literal()))
+                .collect(),
+        )
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        map_from_literal(literal)
+    }
+    fn json_schema() -> serde_json::Value {
+        serde_json::json!({ "type": "object", "additionalProperties": T::json_schema() })
+    }
+}
+
+/// `Option<T>` is a union of `T` and none, as flytekit maps `Optional[T]`.
+impl<T: FlyteType> FlyteType for Option<T> {
+    fn literal_type() -> LiteralType {
+        LiteralType::Union(vec![
+            T::literal_type(),
+            LiteralType::Simple(SimpleType::None),
+        ])
+    }
+    fn to_literal(&self) -> Literal {
+        match self {
+            Some(v) => Literal::Union {
+                value: Box::new(v.to_literal()),
+                variant: T::literal_type(),
+            },
+            None => Literal::Union {
+                value: Box::new(Literal::None),
+                variant: LiteralType::Simple(SimpleType::None),
+            },
+        }
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        // A bare value or a bare none is accepted too, as flytekit does for inputs.
+        let inner = match literal {
+            Literal::Union { value, .. } => value,
+            other => other,
+        };
+        match inner {
+            Literal::None => Ok(None),
+            value => T::from_literal(value)
+                .map(Some)
+                .map_err(|e| LiteralMismatch::new::<Self>(literal).because(e.to_string())),
+        }
+    }
+    fn json_schema() -> serde_json::Value {
+        serde_json::json!({ "anyOf": [T::json_schema(), { "type": "null" }] })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn round_trip<T: FlyteType + PartialEq + std::fmt::Debug>(v: T) {
+        let back = T::from_literal(&v.to_literal()).unwrap();
+        assert_eq!(back, v);
+    }
+
+    proptest! {
+        #[test]
+        fn integers_round_trip(v in any::<i64>()) { round_trip(v) }
+
+        #[test]
+        fn floats_keep_their_bits(v in any::<f64>()) {
+            let back = f64::from_literal(&v.to_literal()).unwrap();
+            prop_assert_eq!(back.to_bits(), v.to_bits());
+        }
+
+        #[test]
+        fn strings_round_trip(v in ".*") { round_trip(v) }
+
+        #[test]
+        fn booleans_round_trip(v in any::<bool>()) { round_trip(v) }
+
+        #[test]
+        fn durations_round_trip(secs in any::<u64>(), nanos in 0u32..1_000_000_000) {
+            round_trip(Duration::new(secs, nanos))
+        }
+
+        #[test]
+        fn datetimes_round_trip(nanos in any::<i64>()) {
+            round_trip(DateTime::<Utc>::from_timestamp_nanos(nanos));
+            let t = SystemTime::UNIX_EPOCH + Duration::from_nanos(nanos.unsigned_abs());
+            round_trip(t);
+        }
+
+        #[test]
+        fn bytes_round_trip(v in proptest::collection::vec(any::<u8>(), 0..64)) { round_trip(v) }
+
+        #[test]
+        fn nested_collections_round_trip(
+            v in proptest::collection::vec(
+                proptest::collection::hash_map(".{0,8}", proptest::collection::vec(any::<i64>(), 0..4), 0..4),
+                0..4,
+            )
+        ) {
+            round_trip(v)
+        }
+
+        #[test]
+        fn btree_maps_round_trip(v in proptest::collection::btree_map(".{0,8}", any::<bool>(), 0..8)) {
+            round_trip(v)
+        }
+
+        #[test]
+        fn options_round_trip(v in proptest::option::of(any::<i64>())) { round_trip(v) }
+
+        #[test]
+        fn nested_options_round_trip(v in proptest::option::of(proptest::collection::vec(proptest::option::of(".{0,4}"), 0..4))) {
+            round_trip(v)
+        }
+    }
+
+    #[test]
+    fn types_nest_as_flyte_nests_them() {
+        assert_eq!(
+            <Vec<HashMap<String, Vec<i64>>>>::literal_type().to_string(),
+            "list<map<string, list<integer>>>"
+        );
+        assert_eq!(
+            <Option<f64>>::literal_type().to_string(),
+            "union<float, none>"
+        );
+        assert_eq!(<Vec<u8>>::literal_type().to_string(), "binary");
+    }
+
+    #[test]
+    fn a_bad_item_is_named_by_its_position() {
+        let lit = Literal::Collection(vec![1i64.to_literal(), "two".to_string().to_literal()]);
+        let err = <Vec<i64>>::from_literal(&lit).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "expected a literal of type list<integer>, got `[1, \"two\"]`: item 1: \
+             expected a literal of type integer, got `\"two\"`"
+        );
+    }
+
+    #[test]
+    fn options_accept_bare_values_and_none() {
+        assert_eq!(<Option<i64>>::from_literal(&Literal::None), Ok(None));
+        assert_eq!(<Option<i64>>::from_literal(&5i64.to_literal()), Ok(Some(5)));
+    }
+}

@@ -1,0 +1,200 @@
+//! `#[derive(FlyteType)]`: a user struct becomes a Flyte struct type (fields and a JSON
+//! schema; values through serde as msgpack), a unit-variant enum a Flyte enum.
+//!
+//! The derive reads the type (`model`), rejects what the schema cannot follow, and
+//! emits an impl of `FlyteType` over `flyte::__private` helpers.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Path};
+
+use crate::diag::Ctxt;
+
+pub(crate) fn derive(input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(i) => i,
+        Err(e) => return e.to_compile_error(),
+    };
+    let cx = Ctxt::new();
+    let krate = crate_path(&cx, &input.attrs);
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &input.generics,
+            "`FlyteType` cannot be derived for a generic type: Flyte needs one concrete schema",
+        );
+    }
+    check_serde_attrs(&cx, &input.attrs, &["crate", "deny_unknown_fields"]);
+    let tokens = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(fields) => {
+                for f in &fields.named {
+                    check_serde_attrs(&cx, &f.attrs, &["default"]);
+                }
+                Some(expand_struct(&input, fields, &krate))
+            }
+            other => {
+                cx.error_spanned_by(
+                    other,
+                    "`FlyteType` needs named fields, which become the struct type's fields; name them",
+                );
+                None
+            }
+        },
+        Data::Enum(e) => {
+            for v in &e.variants {
+                if !matches!(v.fields, Fields::Unit) {
+                    cx.error_spanned_by(
+                        &v.fields,
+                        "a Flyte enum is a set of names: `FlyteType` needs variants without fields",
+                    );
+                }
+                check_serde_attrs(&cx, &v.attrs, &[]);
+            }
+            Some(expand_enum(&input, e, &krate))
+        }
+        Data::Union(u) => {
+            cx.error_spanned_by(u.union_token, "`FlyteType` cannot be derived for a union");
+            None
+        }
+    };
+    match cx.check() {
+        Ok(()) => tokens.unwrap_or_default(),
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+/// `#[flyte(crate = path)]`, defaulting to `::flyte`.
+fn crate_path(cx: &Ctxt, attrs: &[syn::Attribute]) -> Path {
+    let mut krate: Path = syn::parse_quote!(::flyte);
+    for attr in attrs.iter().filter(|a| a.path().is_ident("flyte")) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                krate = meta.value()?.parse()?;
+                Ok(())
+            } else {
+                Err(meta.error("expected `crate = path`"))
+            }
+        });
+        if let Err(e) = result {
+            cx.push(e);
+        }
+    }
+    krate
+}
+
+/// serde attributes that change the serialized shape would make the schema lie, so
+/// only the harmless ones are accepted.
+fn check_serde_attrs(cx: &Ctxt, attrs: &[syn::Attribute], allowed: &[&str]) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let result = attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            if !allowed.contains(&name.as_str()) {
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
+                        "`#[serde({name})]` changes the serialized shape, which the Flyte schema of `FlyteType` does not follow yet"
+                    ),
+                );
+            }
+            // Consume whatever value or list follows, so parsing goes on to the next key.
+            if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let _content;
+                syn::parenthesized!(_content in meta.input);
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            cx.push(e);
+        }
+    }
+}
+
+fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let ident = &input.ident;
+    let name = ident.to_string();
+    let infos = fields.named.iter().map(|f| {
+        let fname = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+        let ty = &f.ty;
+        let required = !(is_option(ty) || has_serde_default(&f.attrs));
+        let span = ty.span();
+        quote_spanned! {span=>
+            (#fname, <#ty as #p::FlyteType>::literal_type(), <#ty as #p::FlyteType>::json_schema(), #required)
+        }
+    });
+    quote! {
+        const _: () = {
+            fn __flyte_fields() -> ::std::vec::Vec<#p::FieldInfo> {
+                ::std::vec![#(#infos),*]
+            }
+
+            #[automatically_derived]
+            impl #p::FlyteType for #ident {
+                fn literal_type() -> #p::LiteralType {
+                    #p::struct_type(#name, __flyte_fields())
+                }
+                fn json_schema() -> #p::JsonValue {
+                    #p::struct_schema(#name, &__flyte_fields())
+                }
+                fn to_literal(&self) -> #p::Literal {
+                    #p::struct_to_literal(self)
+                }
+                fn from_literal(literal: &#p::Literal) -> ::core::result::Result<Self, #p::LiteralMismatch> {
+                    #p::struct_from_literal(literal)
+                }
+            }
+        };
+    }
+}
+
+fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, krate: &Path) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let ident = &input.ident;
+    let variants: Vec<_> = e.variants.iter().map(|v| &v.ident).collect();
+    let names: Vec<String> = variants.iter().map(|v| v.to_string()).collect();
+    quote! {
+        #[automatically_derived]
+        impl #p::FlyteType for #ident {
+            fn literal_type() -> #p::LiteralType {
+                #p::LiteralType::Enum(::std::vec![#(::std::string::String::from(#names)),*])
+            }
+            fn to_literal(&self) -> #p::Literal {
+                let name = match self {
+                    #(Self::#variants => #names,)*
+                };
+                #p::Literal::Primitive(#p::Primitive::String(::std::string::String::from(name)))
+            }
+            fn from_literal(literal: &#p::Literal) -> ::core::result::Result<Self, #p::LiteralMismatch> {
+                #p::enum_from_literal(literal, &[#((#names, Self::#variants)),*])
+            }
+        }
+    }
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+fn has_serde_default(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|meta| {
+                found |= meta.path.is_ident("default");
+                if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+            found
+        })
+}
