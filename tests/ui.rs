@@ -7,5 +7,6 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/task/*.rs");
     t.compile_fail("tests/ui/workflow/*.rs");
+    t.compile_fail("tests/ui/derive/*.rs");
     t.pass("tests/ui/pass/*.rs");
 }
