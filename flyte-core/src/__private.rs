@@ -11,8 +11,9 @@ pub use crate::execution::{ExecutionContext, RunError, RunOptions, run_workflow}
 pub use crate::interface::Interface;
 pub use crate::task::{BoxError, Task, TaskConfig, TaskError, TaskMetadata};
 pub use crate::types::{
-    FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs, Primitive,
-    enum_from_literal, struct_from_literal, struct_schema, struct_to_literal, struct_type,
+    BlobRef, FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs,
+    Primitive, enum_from_literal, struct_from_literal, struct_schema, struct_to_literal,
+    struct_type,
 };
 pub use crate::workflow::{
     AsTaskNode, IntoBinding, PassThrough, Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec,

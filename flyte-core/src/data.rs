@@ -88,6 +88,14 @@ impl FileAccess {
         Self::default()
     }
 
+    /// The process-wide `FileAccess` used when a run sets none, so `memory:///`
+    /// locations are shared across runs of one program.
+    pub fn shared() -> Arc<FileAccess> {
+        static SHARED: std::sync::LazyLock<Arc<FileAccess>> =
+            std::sync::LazyLock::new(Default::default);
+        SHARED.clone()
+    }
+
     /// Uses `store` for every location under `url` (such as `"s3://bucket"` or
     /// `"memory:///"`), instead of creating one from the URL. Tests use it to plug in
     /// an in-memory store or a wrapped one.

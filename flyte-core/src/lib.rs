@@ -25,6 +25,6 @@ pub mod prelude {
     pub use crate::execution::{ExecutionContext, RunError, RunOptions};
     pub use crate::interface::Interface;
     pub use crate::task::{Task, TaskConfig, TaskError, TaskMetadata};
-    pub use crate::types::FlyteType;
+    pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType};
     pub use crate::workflow::{Promise, Workflow, WorkflowSpec};
 }

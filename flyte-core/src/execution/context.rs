@@ -27,6 +27,7 @@ pub struct ExecutionContext {
 pub(crate) struct RunShared {
     pub(crate) execution_id: String,
     pub(crate) file_access: Arc<FileAccess>,
+    pub(crate) raw_output_prefix: String,
 }
 
 impl ExecutionContext {
@@ -34,9 +35,13 @@ impl ExecutionContext {
     /// another task): node `n0`, attempt 1.
     pub fn standalone(task: &'static str, file_access: Arc<FileAccess>) -> Self {
         ExecutionContext {
-            run: Arc::new(RunShared {
-                execution_id: super::new_execution_id(),
-                file_access,
+            run: Arc::new({
+                let execution_id = super::new_execution_id();
+                RunShared {
+                    raw_output_prefix: super::executor::default_raw_prefix(&execution_id),
+                    execution_id,
+                    file_access,
+                }
             }),
             workflow: "",
             path_prefix: Arc::from(""),
@@ -75,6 +80,10 @@ impl ExecutionContext {
     /// Object-store access for this run.
     pub fn file_access(&self) -> &FileAccess {
         &self.run.file_access
+    }
+    /// Where files and directories returned by tasks are uploaded.
+    pub fn raw_output_prefix(&self) -> &str {
+        &self.run.raw_output_prefix
     }
     /// The shared handle to this run's object-store access.
     pub fn file_access_arc(&self) -> Arc<FileAccess> {

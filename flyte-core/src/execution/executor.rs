@@ -8,7 +8,7 @@
 //! finish, and their outputs are kept in the error.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use futures::FutureExt;
 use tokio::task::JoinSet;
@@ -20,8 +20,6 @@ use crate::data::FileAccess;
 use crate::task::TaskError;
 use crate::types::{Inputs, Outputs, Value};
 use crate::workflow::{Binding, DynTask, Entity, Workflow, WorkflowSpec};
-
-static DEFAULT_FILE_ACCESS: LazyLock<Arc<FileAccess>> = LazyLock::new(Default::default);
 
 /// Runs `workflow` locally on `input` and returns its outputs.
 ///
@@ -40,15 +38,20 @@ pub async fn run_workflow<W: Workflow>(
             source,
         });
     }
+    let execution_id = options
+        .execution_id
+        .clone()
+        .unwrap_or_else(new_execution_id);
     let shared = Arc::new(RunShared {
-        execution_id: options
-            .execution_id
+        raw_output_prefix: options
+            .raw_output_prefix
             .clone()
-            .unwrap_or_else(new_execution_id),
+            .unwrap_or_else(|| default_raw_prefix(&execution_id)),
+        execution_id,
         file_access: options
             .file_access
             .clone()
-            .unwrap_or_else(|| DEFAULT_FILE_ACCESS.clone()),
+            .unwrap_or_else(FileAccess::shared),
     });
     let span = tracing::info_span!(
         "workflow",
@@ -72,6 +75,17 @@ pub async fn run_workflow<W: Workflow>(
             completed,
         }),
     }
+}
+
+/// Where a local run keeps the files its tasks return: a folder under the system's
+/// temporary directory, one per execution.
+pub(crate) fn default_raw_prefix(execution_id: &str) -> String {
+    std::env::temp_dir()
+        .join("flyte-local")
+        .join(execution_id)
+        .join("raw")
+        .display()
+        .to_string()
 }
 
 /// How node paths of one (sub)workflow start: `n2/` and `outer/n2/inner/` for the

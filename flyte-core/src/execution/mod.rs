@@ -23,12 +23,22 @@ pub struct RunOptions {
     pub execution_id: Option<String>,
     /// Object-store access for the tasks; a process-wide default when not set.
     pub file_access: Option<Arc<FileAccess>>,
+    /// Where files and directories returned by tasks are uploaded (a path or URL); a
+    /// folder under the system's temporary directory when not set.
+    pub raw_output_prefix: Option<String>,
 }
 
 impl RunOptions {
     /// Sets the execution id.
     pub fn execution_id(mut self, id: impl Into<String>) -> Self {
         self.execution_id = Some(id.into());
+        self
+    }
+
+    /// Sets where returned files and directories are uploaded (`memory:///raw`,
+    /// `s3://bucket/raw`, a local folder).
+    pub fn raw_output_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.raw_output_prefix = Some(prefix.into());
         self
     }
 

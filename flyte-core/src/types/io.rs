@@ -86,6 +86,10 @@ pub trait Outputs: Sized + Send + 'static {
     ) -> Result<Vec<Value>, ConversionError>;
     /// Writes one value per output as a literal.
     fn literals_of(values: &[Value]) -> Vec<Literal>;
+    /// Whether the outputs can hold files or directories.
+    const HAS_BLOBS: bool;
+    /// Hands each file and directory in the outputs to `f`.
+    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(super::BlobRef<'a>));
     /// Promises for the outputs of node number `node` in a workflow being built.
     fn promises(node: crate::workflow::NodeIndex) -> Self::Promises;
     /// The wire of each promise, in order (used for a workflow's own outputs).
@@ -112,6 +116,10 @@ impl<T: FlyteType> Outputs for T {
     }
     fn literals_of(values: &[Value]) -> Vec<Literal> {
         vec![encode::<T>(&values[0])]
+    }
+    const HAS_BLOBS: bool = T::HAS_BLOBS;
+    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(super::BlobRef<'a>)) {
+        FlyteType::visit_blobs(self, f)
     }
     fn promises(node: crate::workflow::NodeIndex) -> Self::Promises {
         crate::workflow::Promise::new(node, 0)
@@ -154,6 +162,8 @@ impl Outputs for () {
     fn literals_of(_: &[Value]) -> Vec<Literal> {
         Vec::new()
     }
+    const HAS_BLOBS: bool = false;
+    fn visit_blobs<'a>(&'a mut self, _: &mut dyn FnMut(super::BlobRef<'a>)) {}
     fn promises(_: crate::workflow::NodeIndex) -> Self::Promises {}
     fn wires(_: Self::Promises) -> Vec<crate::workflow::Wire> {
         Vec::new()
@@ -202,6 +212,10 @@ macro_rules! output_tuples {
             }
             fn literals_of(values: &[Value]) -> Vec<Literal> {
                 vec![$(encode::<$t>(&values[$i])),+]
+            }
+            const HAS_BLOBS: bool = false $(|| $t::HAS_BLOBS)+;
+            fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(super::BlobRef<'a>)) {
+                $(FlyteType::visit_blobs(&mut self.$i, f);)+
             }
             fn promises(node: crate::workflow::NodeIndex) -> Self::Promises {
                 ($(crate::workflow::Promise::new(node, $i),)+)

@@ -13,12 +13,14 @@
 //! | `Option<T>` | union of `T` and none |
 //! | `#[derive(FlyteType)]` struct (with serde) | struct, with a JSON schema of its fields |
 //! | `#[derive(FlyteType)]` enum of unit variants | enum of the variant names |
+//! | [`FlyteFile`], [`FlyteDirectory`] | blob (single file, multipart directory) |
 //!
 //! Inside a local run values travel between nodes as native Rust values ([`Value`]):
 //! converting to [`Literal`] is only needed at the edges (specs, constants shown in a
 //! graph, inputs given as text or protobuf), so a node hand-off costs a reference-count
 //! bump.
 
+mod files;
 mod io;
 mod std_impls;
 mod structs;
@@ -29,6 +31,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+pub(crate) use files::offload;
+pub use files::{BlobRef, FlyteDirectory, FlyteFile};
 pub use io::{ConversionError, Inputs, Outputs};
 pub use structs::{
     FieldInfo, MSGPACK_TAG, enum_from_literal, struct_from_literal, struct_schema,
@@ -343,6 +347,13 @@ pub trait FlyteType: Clone + Send + Sync + 'static {
     /// A JSON schema of this type as `serde` writes it, for struct types that hold it.
     fn json_schema() -> serde_json::Value {
         Self::literal_type().json_schema()
+    }
+    /// Whether values of this type can hold files or directories; when false, task
+    /// outputs of this type are not searched for local files to upload.
+    const HAS_BLOBS: bool = false;
+    /// Hands each file and directory inside the value to `f`.
+    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
+        let _ = f;
     }
 }
 

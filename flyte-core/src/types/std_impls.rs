@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 
-use super::{FlyteType, Literal, LiteralMismatch, LiteralType, Primitive, SimpleType};
+use super::{BlobRef, FlyteType, Literal, LiteralMismatch, LiteralType, Primitive, SimpleType};
 
 macro_rules! primitive {
     ($rust:ty, $simple:ident, $variant:ident) => {
@@ -93,6 +93,12 @@ impl<T: FlyteType> FlyteType for Vec<T> {
     fn json_schema() -> serde_json::Value {
         serde_json::json!({ "type": "array", "items": T::json_schema() })
     }
+    const HAS_BLOBS: bool = T::HAS_BLOBS;
+    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
+        if T::HAS_BLOBS {
+            self.iter_mut().for_each(|v| v.visit_blobs(f));
+        }
+    }
 }
 
 fn map_from_literal<T: FlyteType, M: FlyteType + FromIterator<(String, T)>>(
@@ -128,6 +134,12 @@ impl<T: FlyteType> FlyteType for BTreeMap<String, T> {
     fn json_schema() -> serde_json::Value {
         serde_json::json!({ "type": "object", "additionalProperties": T::json_schema() })
     }
+    const HAS_BLOBS: bool = T::HAS_BLOBS;
+    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
+        if T::HAS_BLOBS {
+            self.values_mut().for_each(|v| v.visit_blobs(f));
+        }
+    }
 }
 
 impl<T: FlyteType> FlyteType for HashMap<String, T> {
@@ -146,6 +158,12 @@ impl<T: FlyteType> FlyteType for HashMap<String, T> {
     }
     fn json_schema() -> serde_json::Value {
         serde_json::json!({ "type": "object", "additionalProperties": T::json_schema() })
+    }
+    const HAS_BLOBS: bool = T::HAS_BLOBS;
+    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
+        if T::HAS_BLOBS {
+            self.values_mut().for_each(|v| v.visit_blobs(f));
+        }
     }
 }
 
@@ -184,6 +202,12 @@ impl<T: FlyteType> FlyteType for Option<T> {
     }
     fn json_schema() -> serde_json::Value {
         serde_json::json!({ "anyOf": [T::json_schema(), { "type": "null" }] })
+    }
+    const HAS_BLOBS: bool = T::HAS_BLOBS;
+    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
+        if let Some(v) = self {
+            v.visit_blobs(f);
+        }
     }
 }
 

@@ -88,7 +88,17 @@ impl<T: Task> DynTask for T {
         inputs: &[Value],
     ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>> {
         let input = T::Input::from_values(inputs);
-        Box::pin(async move { self.execute(ctx, input).await.map(Outputs::into_values) })
+        // Only outputs that can hold files need the context afterwards.
+        let offload_ctx = <T::Output as Outputs>::HAS_BLOBS.then(|| ctx.clone());
+        Box::pin(async move {
+            let mut outputs = self.execute(ctx, input).await?;
+            if let Some(ctx) = offload_ctx {
+                crate::types::offload(&ctx, &mut outputs)
+                    .await
+                    .map_err(TaskError::failed)?;
+            }
+            Ok(outputs.into_values())
+        })
     }
 }
 

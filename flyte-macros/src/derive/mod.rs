@@ -129,6 +129,12 @@ fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -
             (#fname, <#ty as #p::FlyteType>::literal_type(), <#ty as #p::FlyteType>::json_schema(), #required)
         }
     });
+    let field_idents: Vec<_> = fields
+        .named
+        .iter()
+        .filter_map(|f| f.ident.as_ref())
+        .collect();
+    let field_types: Vec<_> = fields.named.iter().map(|f| &f.ty).collect();
     quote! {
         const _: () = {
             fn __flyte_fields() -> ::std::vec::Vec<#p::FieldInfo> {
@@ -148,6 +154,10 @@ fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -
                 }
                 fn from_literal(literal: &#p::Literal) -> ::core::result::Result<Self, #p::LiteralMismatch> {
                     #p::struct_from_literal(literal)
+                }
+                const HAS_BLOBS: bool = false #(|| <#field_types as #p::FlyteType>::HAS_BLOBS)*;
+                fn visit_blobs<'a>(&'a mut self, f: &mut dyn ::core::ops::FnMut(#p::BlobRef<'a>)) {
+                    #(#p::FlyteType::visit_blobs(&mut self.#field_idents, f);)*
                 }
             }
         };

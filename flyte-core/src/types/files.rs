@@ -1,0 +1,294 @@
+//! [`FlyteFile`] and [`FlyteDirectory`]: files and directories passed between tasks by
+//! URI, as Flyte's blob type.
+//!
+//! A task may return a file or directory on its local disk; when the attempt finishes
+//! it is uploaded under the run's raw-output prefix (a local folder by default, or any
+//! location [`FileAccess`] opens, such as `memory:///raw` or `s3://bucket/raw`), and
+//! the value handed on points there. Values that already point into an object store
+//! are passed on as they are.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::TryStreamExt;
+
+use super::{BlobDimensionality, BlobType, FlyteType, Literal, LiteralMismatch, LiteralType};
+use crate::data::{DataError, FileAccess};
+use crate::execution::ExecutionContext;
+
+/// A file inside a value, as [`FlyteType::visit_blobs`] hands it out.
+pub struct BlobRef<'a> {
+    /// Its location; rewritten when the file is uploaded.
+    pub uri: &'a mut String,
+    /// File or directory.
+    pub dimensionality: BlobDimensionality,
+}
+
+fn access() -> Arc<FileAccess> {
+    ExecutionContext::current()
+        .map(|ctx| ctx.file_access_arc())
+        .unwrap_or_else(FileAccess::shared)
+}
+
+fn is_local(uri: &str) -> bool {
+    !uri.contains("://") || uri.starts_with("file://")
+}
+
+/// A file, by URI or local path.
+///
+/// ```
+/// use flyte_core::types::FlyteFile;
+/// let f = FlyteFile::new("s3://bucket/data.csv");
+/// assert_eq!(f.uri(), "s3://bucket/data.csv");
+/// assert!(!f.is_local());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct FlyteFile {
+    uri: String,
+}
+
+impl FlyteFile {
+    /// A file at `location`: a URL, or a path on this machine.
+    pub fn new(location: impl Into<String>) -> Self {
+        FlyteFile {
+            uri: location.into(),
+        }
+    }
+
+    /// Where the file is.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// Whether it is on this machine's disk (a plain path or a `file://` URL).
+    pub fn is_local(&self) -> bool {
+        is_local(&self.uri)
+    }
+
+    /// Reads the whole file, through the running task's object-store access.
+    pub async fn read(&self) -> Result<Bytes, DataError> {
+        access().get(&self.uri).await
+    }
+
+    /// Copies the file to `to` on this machine.
+    pub async fn download(&self, to: impl AsRef<Path>) -> Result<(), DataError> {
+        let bytes = self.read().await?;
+        write_local(to.as_ref(), &bytes).await
+    }
+
+    /// Copies the local file at `from` to `to` (any location) and returns it.
+    pub async fn upload(from: impl AsRef<Path>, to: &str) -> Result<FlyteFile, DataError> {
+        upload_file(&access(), from.as_ref(), to).await?;
+        Ok(FlyteFile::new(to))
+    }
+}
+
+/// A directory (many files under one prefix), by URI or local path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct FlyteDirectory {
+    uri: String,
+}
+
+impl FlyteDirectory {
+    /// A directory at `location`: a URL prefix, or a path on this machine.
+    pub fn new(location: impl Into<String>) -> Self {
+        FlyteDirectory {
+            uri: location.into(),
+        }
+    }
+
+    /// Where the directory is.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// Whether it is on this machine's disk.
+    pub fn is_local(&self) -> bool {
+        is_local(&self.uri)
+    }
+
+    /// The files in the directory and below it, sorted by location.
+    pub async fn files(&self) -> Result<Vec<FlyteFile>, DataError> {
+        let (store, prefix) = access().resolve(&self.uri)?;
+        let metas: Vec<_> = store
+            .list(Some(&prefix))
+            .try_collect()
+            .await
+            .map_err(|source| DataError::Store {
+                location: self.uri.clone(),
+                source,
+            })?;
+        let base = self.uri.trim_end_matches('/');
+        let mut files: Vec<FlyteFile> = metas
+            .iter()
+            .map(|m| {
+                let rel = m
+                    .location
+                    .as_ref()
+                    .strip_prefix(prefix.as_ref())
+                    .unwrap_or(m.location.as_ref())
+                    .trim_start_matches('/');
+                FlyteFile::new(format!("{base}/{rel}"))
+            })
+            .collect();
+        files.sort_by(|a, b| a.uri.cmp(&b.uri));
+        Ok(files)
+    }
+
+    /// Copies the directory's files under `to` on this machine.
+    pub async fn download(&self, to: impl AsRef<Path>) -> Result<(), DataError> {
+        let base = self.uri.trim_end_matches('/').to_string();
+        for file in self.files().await? {
+            let rel = file.uri[base.len()..].trim_start_matches('/');
+            file.download(to.as_ref().join(rel)).await?;
+        }
+        Ok(())
+    }
+
+    /// Copies the local directory `from` (recursively) under `to` and returns it.
+    pub async fn upload(from: impl AsRef<Path>, to: &str) -> Result<FlyteDirectory, DataError> {
+        upload_dir(&access(), from.as_ref(), to).await?;
+        Ok(FlyteDirectory::new(to))
+    }
+}
+
+macro_rules! blob_type {
+    ($ty:ident, $dim:ident) => {
+        impl FlyteType for $ty {
+            const HAS_BLOBS: bool = true;
+            fn literal_type() -> LiteralType {
+                LiteralType::Blob(BlobType {
+                    format: String::new(),
+                    dimensionality: BlobDimensionality::$dim,
+                })
+            }
+            fn to_literal(&self) -> Literal {
+                Literal::Blob {
+                    uri: self.uri.clone(),
+                    ty: BlobType {
+                        format: String::new(),
+                        dimensionality: BlobDimensionality::$dim,
+                    },
+                }
+            }
+            fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+                match literal {
+                    Literal::Blob { uri, ty } if ty.dimensionality == BlobDimensionality::$dim => {
+                        Ok($ty { uri: uri.clone() })
+                    }
+                    other => Err(LiteralMismatch::new::<Self>(other)),
+                }
+            }
+            fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
+                f(BlobRef {
+                    uri: &mut self.uri,
+                    dimensionality: BlobDimensionality::$dim,
+                })
+            }
+        }
+    };
+}
+
+blob_type!(FlyteFile, Single);
+blob_type!(FlyteDirectory, Multipart);
+
+async fn write_local(to: &Path, bytes: &[u8]) -> Result<(), DataError> {
+    let io_err = |e: std::io::Error| DataError::InvalidLocation {
+        location: to.display().to_string(),
+        reason: e.to_string(),
+    };
+    if let Some(parent) = to.parent() {
+        tokio::fs::create_dir_all(parent).await.map_err(io_err)?;
+    }
+    tokio::fs::write(to, bytes).await.map_err(io_err)
+}
+
+fn local_path(uri: &str) -> PathBuf {
+    match uri.strip_prefix("file://") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(uri),
+    }
+}
+
+async fn upload_file(fa: &FileAccess, from: &Path, to: &str) -> Result<(), DataError> {
+    let bytes = tokio::fs::read(from)
+        .await
+        .map_err(|e| DataError::InvalidLocation {
+            location: from.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    fa.put(to, bytes).await
+}
+
+async fn upload_dir(fa: &FileAccess, from: &Path, to: &str) -> Result<(), DataError> {
+    let root = from.to_path_buf();
+    let files = tokio::task::spawn_blocking(move || walk(&root))
+        .await
+        .map_err(|e| DataError::InvalidLocation {
+            location: from.display().to_string(),
+            reason: e.to_string(),
+        })?
+        .map_err(|e| DataError::InvalidLocation {
+            location: from.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    let base = to.trim_end_matches('/');
+    for file in files {
+        let rel = file.strip_prefix(from).unwrap_or(&file);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        upload_file(fa, &file, &format!("{base}/{rel}")).await?;
+    }
+    Ok(())
+}
+
+fn walk(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Uploads the local files and directories in a task's outputs under the run's
+/// raw-output prefix and points the values there.
+pub(crate) async fn offload<O: super::Outputs>(
+    ctx: &ExecutionContext,
+    outputs: &mut O,
+) -> Result<(), DataError> {
+    let mut blobs = Vec::new();
+    outputs.visit_blobs(&mut |b| blobs.push(b));
+    let prefix = format!(
+        "{}/{}/a{}",
+        ctx.raw_output_prefix().trim_end_matches('/'),
+        ctx.node_path(),
+        ctx.attempt()
+    );
+    let fa = ctx.file_access();
+    for (i, blob) in blobs.into_iter().enumerate() {
+        if !is_local(blob.uri) {
+            continue;
+        }
+        let from = local_path(blob.uri);
+        let name = from
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "data".to_string());
+        let to = format!("{prefix}/{i}/{name}");
+        match blob.dimensionality {
+            BlobDimensionality::Single => upload_file(fa, &from, &to).await?,
+            BlobDimensionality::Multipart => upload_dir(fa, &from, &to).await?,
+        }
+        *blob.uri = to;
+    }
+    Ok(())
+}
