@@ -75,6 +75,16 @@ fn ten_sleeps_sync() {
     }
 }
 
+#[workflow]
+fn map_async(xs: Vec<i64>) -> Vec<i64> {
+    map_task(&inc_async).over(xs)
+}
+
+#[workflow]
+fn map_sync(xs: Vec<i64>) -> Vec<i64> {
+    map_task(&inc_sync).over(xs)
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -104,6 +114,20 @@ fn execution(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("fan_out_10000", "sync"), |b| {
         b.to_async(&rt)
             .iter(|| async { fan_out_sync.run().await.unwrap() })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("map_task");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(100_000));
+    let items: Vec<i64> = (0..100_000).collect();
+    g.bench_function(BenchmarkId::new("100000_items", "async"), |b| {
+        b.to_async(&rt)
+            .iter(|| async { map_async.run(items.clone()).await.unwrap() })
+    });
+    g.bench_function(BenchmarkId::new("100000_items", "sync"), |b| {
+        b.to_async(&rt)
+            .iter(|| async { map_sync.run(items.clone()).await.unwrap() })
     });
     g.finish();
 

@@ -62,6 +62,11 @@ shapes! {
     chain_100k, fan_100k, 100_000;
 }
 
+#[workflow]
+fn map_inc(xs: Vec<i64>) -> Vec<i64> {
+    map_task(&inc).over(xs)
+}
+
 /// Peak bytes above the starting level while `f` runs.
 fn peak_during<R>(f: impl FnOnce() -> R) -> (usize, R) {
     let base = CURRENT.load(Ordering::SeqCst);
@@ -92,4 +97,14 @@ fn main() {
     row!("fan-out", fan_1k, 1_000,);
     row!("fan-out", fan_10k, 10_000,);
     row!("fan-out", fan_100k, 100_000,);
+    for n in [10_000usize, 100_000] {
+        let items: Vec<i64> = (0..n as i64).collect();
+        let (run, out) = peak_during(|| rt.block_on(map_inc.run(items)).unwrap());
+        assert_eq!(out.len(), n);
+        println!(
+            "| map task (items) | {} | – | {:.0} |",
+            n,
+            run as f64 / n as f64
+        );
+    }
 }

@@ -17,6 +17,7 @@ pub struct ExecutionContext {
     /// `outer/n2/inner/` for a node of a subworkflow; the node id completes the path.
     pub(crate) path_prefix: Arc<str>,
     pub(crate) node_id: &'static str,
+    pub(crate) item: Option<u32>,
     pub(crate) task: &'static str,
     pub(crate) attempt: u32,
     pub(crate) span: tracing::Span,
@@ -46,6 +47,7 @@ impl ExecutionContext {
             workflow: "",
             path_prefix: Arc::from(""),
             node_id: "n0",
+            item: None,
             task,
             attempt: 1,
             span: tracing::info_span!("task", task, attempt = 1u32),
@@ -68,6 +70,10 @@ impl ExecutionContext {
     /// inside a subworkflow).
     pub fn node_path(&self) -> String {
         format!("{}{}", self.path_prefix, self.node_id)
+    }
+    /// For an item of a map task, its position in the list.
+    pub fn array_index(&self) -> Option<u32> {
+        self.item
     }
     /// The running task's name.
     pub fn task_name(&self) -> &str {

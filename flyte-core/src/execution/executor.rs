@@ -10,16 +10,17 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use futures::FutureExt;
+use futures::stream::FuturesUnordered;
+use futures::{FutureExt, StreamExt};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::context::{ExecutionContext, RunShared};
-use super::{CompletedOutputs, NodeFailure, RunError, RunOptions, new_execution_id};
+use super::{CompletedOutputs, MapFailure, NodeFailure, RunError, RunOptions, new_execution_id};
 use crate::data::FileAccess;
 use crate::task::TaskError;
 use crate::types::{Inputs, Outputs, Value};
-use crate::workflow::{Binding, DynTask, Entity, Workflow, WorkflowSpec};
+use crate::workflow::{Binding, DynTask, Entity, MapSpec, Workflow, WorkflowSpec};
 
 /// Runs `workflow` locally on `input` and returns its outputs.
 ///
@@ -272,18 +273,21 @@ fn start_node(
     let shared = shared.clone();
     let prefix = prefix.clone();
     async move {
-        match node.entity {
+        match &node.entity {
             Entity::Task(task) => {
                 run_task(
                     spec,
                     &node.id,
-                    task,
+                    *task,
                     node_inputs,
                     shared,
                     prefix.full,
                     inline,
                 )
                 .await
+            }
+            Entity::Map(map) => {
+                run_map(spec, &node.id, map, node_inputs, shared, prefix.full).await
             }
             Entity::Workflow(wf) => {
                 let inner = wf.spec();
@@ -297,7 +301,7 @@ fn start_node(
     }
 }
 
-/// Runs a task node's attempts: retries on retryable errors, a timeout per attempt.
+/// Runs a task node: its attempts, and a [`NodeFailure`] when they run out.
 async fn run_task(
     spec: &'static WorkflowSpec,
     node_id: &'static str,
@@ -307,79 +311,181 @@ async fn run_task(
     full_prefix: Arc<str>,
     inline: bool,
 ) -> NodeResult {
-    let meta = task.metadata();
-    let max_attempts = meta.get_retries().saturating_add(1);
-    let task_name: &'static str = task.name();
-    if let Some(message) = meta.get_deprecated() {
-        tracing::warn!(task = task_name, "task is deprecated: {message}");
+    if let Some(message) = task.metadata().get_deprecated() {
+        tracing::warn!(task = task.name(), "task is deprecated: {message}");
     }
-    let mut attempt = 1;
-    loop {
-        let span = tracing::info_span!("node", node = node_id, task = task_name, attempt);
-        let ctx = ExecutionContext {
-            run: shared.clone(),
-            workflow: &spec.name,
-            path_prefix: full_prefix.clone(),
-            node_id,
-            task: task_name,
-            attempt,
-            span: span.clone(),
-        };
-        let started = task.start(ctx, &inputs);
-        // A plain-fn task with no timeout that is the only node able to run may run on
-        // this thread: nothing else in the workflow is waiting, and it saves two thread
-        // hand-offs per node in a chain. With a timeout it must go to the blocking pool,
-        // where the timer can still fire.
-        let started = InlineBlocking {
-            inner: started,
-            allow: inline && meta.get_timeout().is_none(),
-        };
-        let running = AssertUnwindSafe(started).catch_unwind();
-        let outcome = match meta.get_timeout() {
-            Some(limit) => match tokio::time::timeout(limit, running)
-                .instrument(span.clone())
-                .await
-            {
-                Ok(outcome) => outcome,
-                Err(_) => Ok(Err(TaskError::TimedOut(limit))),
-            },
-            None => running.instrument(span.clone()).await,
-        };
-        let error = match outcome {
-            Ok(Ok(values)) => return Ok(values),
-            Ok(Err(e)) => e,
-            Err(panic) => TaskError::Panicked(panic_message(panic)),
-        };
-        if error.is_retryable() && attempt < max_attempts {
-            span.in_scope(|| {
-                tracing::warn!(
-                    max_attempts,
-                    error = %ErrorChain(&error),
-                    "attempt {attempt} of {max_attempts} failed, retrying"
-                )
-            });
-            attempt += 1;
-            continue;
-        }
-        span.in_scope(|| {
-            tracing::error!(
-                max_attempts,
-                error = %ErrorChain(&error),
-                "attempt {attempt} of {max_attempts} failed, giving up"
-            )
-        });
-        return Err(Failed {
+    let attempt = Attempt {
+        spec,
+        node_id,
+        task,
+        shared: &shared,
+        full_prefix: &full_prefix,
+    };
+    attempt
+        .run(&inputs, None, inline)
+        .await
+        .map_err(|(error, attempt, max_attempts)| Failed {
             failures: vec![NodeFailure {
                 workflow: spec.name.clone(),
                 node: node_id.to_string(),
                 path: format!("{full_prefix}{node_id}"),
-                task: task_name.to_string(),
+                task: task.name().to_string(),
                 attempt,
                 max_attempts,
                 error,
             }],
             completed: CompletedOutputs::default(),
-        });
+        })
+}
+
+/// Runs a map node: the task over every item, at most `concurrency` at a time, each
+/// item with its own retries and timeout. Stops starting items once the minimum
+/// success ratio can no longer be met.
+async fn run_map(
+    spec: &'static WorkflowSpec,
+    node_id: &'static str,
+    map: &'static MapSpec,
+    inputs: Vec<Value>,
+    shared: Arc<RunShared>,
+    full_prefix: Arc<str>,
+) -> NodeResult {
+    let items = (map.split)(&inputs[0]);
+    let total = items.len();
+    let required = ((map.min_success_ratio * total as f64).ceil() as usize).min(total);
+    let limit = map.concurrency.unwrap_or(total).max(1);
+    let attempt = Attempt {
+        spec,
+        node_id,
+        task: map.task,
+        shared: &shared,
+        full_prefix: &full_prefix,
+    };
+    let mut outputs: Vec<Option<Value>> = vec![None; total];
+    let mut failed: Vec<(usize, TaskError, u32, u32)> = Vec::new();
+    let mut running = FuturesUnordered::new();
+    let mut next = 0;
+    loop {
+        while running.len() < limit && next < total && failed.len() <= total - required {
+            let (index, attempt) = (next, &attempt);
+            let item = std::slice::from_ref(&items[index]);
+            running
+                .push(async move { (index, attempt.run(item, Some(index as u32), false).await) });
+            next += 1;
+        }
+        match running.next().await {
+            None => break,
+            Some((index, Ok(mut values))) => outputs[index] = values.pop(),
+            Some((index, Err((error, attempt, max)))) => failed.push((index, error, attempt, max)),
+        }
+    }
+    if failed.len() <= total - required && next == total {
+        return Ok(vec![(map.gather)(outputs)]);
+    }
+    failed.sort_by_key(|f| f.0);
+    let (attempt, max_attempts) = (failed[0].2, failed[0].3);
+    Err(Failed {
+        failures: vec![NodeFailure {
+            workflow: spec.name.clone(),
+            node: node_id.to_string(),
+            path: format!("{full_prefix}{node_id}"),
+            task: map.task.name().to_string(),
+            attempt,
+            max_attempts,
+            error: TaskError::failed(MapFailure {
+                total,
+                required,
+                failed: failed.into_iter().map(|(i, e, _, _)| (i, e)).collect(),
+            }),
+        }],
+        completed: CompletedOutputs::default(),
+    })
+}
+
+/// One task on one node: runs attempts until one succeeds or they run out.
+struct Attempt<'a> {
+    spec: &'static WorkflowSpec,
+    node_id: &'static str,
+    task: &'static dyn DynTask,
+    shared: &'a Arc<RunShared>,
+    full_prefix: &'a Arc<str>,
+}
+
+impl Attempt<'_> {
+    /// Retries retryable errors; each attempt has the task's timeout. On failure,
+    /// returns the last error with the attempt number and the number allowed.
+    async fn run(
+        &self,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<Vec<Value>, (TaskError, u32, u32)> {
+        let meta = self.task.metadata();
+        let max_attempts = meta.get_retries().saturating_add(1);
+        let task_name: &'static str = self.task.name();
+        let node_id = self.node_id;
+        let mut attempt = 1;
+        loop {
+            let span = match item {
+                None => tracing::info_span!("node", node = node_id, task = task_name, attempt),
+                Some(item) => {
+                    tracing::info_span!("node", node = node_id, item, task = task_name, attempt)
+                }
+            };
+            let ctx = ExecutionContext {
+                run: self.shared.clone(),
+                workflow: &self.spec.name,
+                path_prefix: self.full_prefix.clone(),
+                node_id,
+                item,
+                task: task_name,
+                attempt,
+                span: span.clone(),
+            };
+            let started = self.task.start(ctx, inputs);
+            // A plain-fn task with no timeout that is the only node able to run may
+            // run on this thread: nothing else in the workflow is waiting, and it saves
+            // two thread hand-offs per node in a chain. With a timeout it must go to
+            // the blocking pool, where the timer can still fire.
+            let started = InlineBlocking {
+                inner: started,
+                allow: inline && meta.get_timeout().is_none(),
+            };
+            let running = AssertUnwindSafe(started).catch_unwind();
+            let outcome = match meta.get_timeout() {
+                Some(limit) => match tokio::time::timeout(limit, running)
+                    .instrument(span.clone())
+                    .await
+                {
+                    Ok(outcome) => outcome,
+                    Err(_) => Ok(Err(TaskError::TimedOut(limit))),
+                },
+                None => running.instrument(span.clone()).await,
+            };
+            let error = match outcome {
+                Ok(Ok(values)) => return Ok(values),
+                Ok(Err(e)) => e,
+                Err(panic) => TaskError::Panicked(panic_message(panic)),
+            };
+            if error.is_retryable() && attempt < max_attempts {
+                span.in_scope(|| {
+                    tracing::warn!(
+                        max_attempts,
+                        error = %ErrorChain(&error),
+                        "attempt {attempt} of {max_attempts} failed, retrying"
+                    )
+                });
+                attempt += 1;
+                continue;
+            }
+            span.in_scope(|| {
+                tracing::error!(
+                    max_attempts,
+                    error = %ErrorChain(&error),
+                    "attempt {attempt} of {max_attempts} failed, giving up"
+                )
+            });
+            return Err((error, attempt, max_attempts));
+        }
     }
 }
 

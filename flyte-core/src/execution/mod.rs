@@ -110,6 +110,37 @@ impl std::error::Error for NodeFailure {
     }
 }
 
+/// Too many items of a map task failed.
+#[derive(Debug)]
+pub struct MapFailure {
+    /// How many items there were.
+    pub total: usize,
+    /// How many had to succeed.
+    pub required: usize,
+    /// The failed items, by position, with their errors.
+    pub failed: Vec<(usize, TaskError)>,
+}
+
+impl fmt::Display for MapFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let indices: Vec<String> = self.failed.iter().map(|(i, _)| i.to_string()).collect();
+        write!(
+            f,
+            "{} of {} items failed (items {}); {} had to succeed",
+            self.failed.len(),
+            self.total,
+            indices.join(", "),
+            self.required
+        )?;
+        if let Some((i, e)) = self.failed.first() {
+            write!(f, "; item {i}: {}", executor::ErrorChain(e))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for MapFailure {}
+
 /// The outputs of the nodes that finished before a run failed.
 #[derive(Clone, Default)]
 pub struct CompletedOutputs {

@@ -237,7 +237,7 @@ impl WorkflowBuilder {
         <W::Output as Outputs>::promises(index)
     }
 
-    fn push(&self, entity: Entity, wires: Vec<Wire>) -> NodeIndex {
+    pub(super) fn push(&self, entity: Entity, wires: Vec<Wire>) -> NodeIndex {
         let interface = entity.interface();
         let mut nodes = self.nodes.borrow_mut();
         nodes.push(Draft {
@@ -277,7 +277,7 @@ impl WorkflowBuilder {
             upstream.dedup();
             nodes.push(Node {
                 id: ids[i].clone(),
-                entity: draft.entity,
+                entity: draft.entity.clone(),
                 inputs,
                 upstream,
             });

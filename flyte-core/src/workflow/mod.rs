@@ -3,6 +3,7 @@
 //! value implements.
 
 mod builder;
+mod map;
 
 use std::fmt;
 
@@ -12,6 +13,7 @@ pub use builder::{
     AsTaskNode, CollectFn, CollectMapFn, IntoBinding, NodeIndex, PassThrough, PlainCall, Promise,
     TaskNode, Wire, WorkflowBuilder,
 };
+pub use map::{AllItems, MapSpec, MapTaskFn, MapTaskNode, MapTaskStart, SomeItems, map_task};
 
 use crate::execution::ExecutionContext;
 use crate::interface::Interface;
@@ -103,20 +105,32 @@ impl<T: Task> DynTask for T {
 }
 
 /// What a node runs.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub enum Entity {
     /// A task.
     Task(&'static dyn DynTask),
     /// A subworkflow.
     Workflow(&'static dyn DynWorkflow),
+    /// A task run over each item of a list.
+    Map(Box<MapSpec>),
 }
 
 impl Entity {
-    /// The task's or workflow's name.
-    pub fn name(&self) -> &'static str {
+    /// The task's or workflow's name (a map node's task).
+    pub fn name(&self) -> &str {
         match self {
             Entity::Task(t) => t.name(),
             Entity::Workflow(w) => &w.spec().name,
+            Entity::Map(m) => m.task.name(),
+        }
+    }
+
+    /// What kind of node this is: the task type, `workflow`, or `map:` and the task type.
+    pub fn kind(&self) -> String {
+        match self {
+            Entity::Task(t) => t.task_type().to_string(),
+            Entity::Workflow(_) => "workflow".to_string(),
+            Entity::Map(m) => format!("map:{}", m.task.task_type()),
         }
     }
 
@@ -125,6 +139,7 @@ impl Entity {
         match self {
             Entity::Task(t) => t.interface(),
             Entity::Workflow(w) => w.spec().interface.clone(),
+            Entity::Map(m) => m.interface.clone(),
         }
     }
 }
@@ -134,6 +149,7 @@ impl fmt::Debug for Entity {
         match self {
             Entity::Task(t) => write!(f, "Task({})", t.name()),
             Entity::Workflow(w) => write!(f, "Workflow({})", w.spec().name),
+            Entity::Map(m) => write!(f, "Map({m:?})"),
         }
     }
 }
@@ -328,9 +344,13 @@ impl WorkflowSpec {
         let roots = (0..n as u32)
             .filter(|&i| waits_for[i as usize] == 0)
             .collect();
-        let invalid = nodes.iter().find_map(|node| match node.entity {
-            Entity::Task(t) => t.validate().err().map(|e| (t.name().to_string(), e)),
-            Entity::Workflow(_) => None,
+        let invalid = nodes.iter().find_map(|node| {
+            let task = match &node.entity {
+                Entity::Task(t) => *t,
+                Entity::Map(m) => m.task,
+                Entity::Workflow(_) => return None,
+            };
+            task.validate().err().map(|e| (task.name().to_string(), e))
         });
         WorkflowSpec {
             name,
@@ -359,7 +379,7 @@ impl WorkflowSpec {
             return Err(invalid.clone());
         }
         for node in &self.nodes {
-            if let Entity::Workflow(w) = node.entity {
+            if let Entity::Workflow(w) = &node.entity {
                 w.spec().validate()?;
             }
         }
@@ -395,10 +415,7 @@ impl fmt::Display for WorkflowSpec {
             vars(&self.interface.outputs)
         )?;
         for node in &self.nodes {
-            let kind = match node.entity {
-                Entity::Task(t) => t.task_type().to_string(),
-                Entity::Workflow(_) => "workflow".to_string(),
-            };
+            let kind = node.entity.kind();
             let inputs = node
                 .inputs
                 .iter()
