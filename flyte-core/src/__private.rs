@@ -16,7 +16,8 @@ pub use crate::types::{
     struct_type,
 };
 pub use crate::workflow::{
-    AsTaskNode, IntoBinding, PassThrough, Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec,
+    AsTaskNode, CmpOp, Cond, IntoBinding, IntoCondition, PassThrough, Promise, Wire, Workflow,
+    WorkflowBuilder, WorkflowSpec, compare,
 };
 
 use futures::future::Either;

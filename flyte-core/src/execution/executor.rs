@@ -289,6 +289,27 @@ fn start_node(
             Entity::Map(map) => {
                 run_map(spec, &node.id, map, node_inputs, shared, prefix.full).await
             }
+            Entity::Branch(branch) => match branch.choose(&node_inputs) {
+                Ok(case) => {
+                    let inner_prefix = Prefix {
+                        relative: Arc::from(format!("{}{}/", prefix.relative, node.id)),
+                        full: Arc::from(format!("{}{}/{}/", prefix.full, node.id, case.name)),
+                    };
+                    Box::pin(run_spec(case, node_inputs, shared, inner_prefix)).await
+                }
+                Err(message) => Err(Failed {
+                    failures: vec![NodeFailure {
+                        workflow: spec.name.clone(),
+                        node: node.id.clone(),
+                        path: format!("{}{}", prefix.full, node.id),
+                        task: "branch".to_string(),
+                        attempt: 1,
+                        max_attempts: 1,
+                        error: TaskError::permanent(NoCaseMatched(message.to_string())),
+                    }],
+                    completed: CompletedOutputs::default(),
+                }),
+            },
             Entity::Workflow(wf) => {
                 let inner = wf.spec();
                 let inner_prefix = Prefix {
@@ -488,6 +509,18 @@ impl Attempt<'_> {
         }
     }
 }
+
+/// No case of a conditional held and it ends in `fail(message)`.
+#[derive(Debug)]
+struct NoCaseMatched(String);
+
+impl std::fmt::Display for NoCaseMatched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no condition held: {}", self.0)
+    }
+}
+
+impl std::error::Error for NoCaseMatched {}
 
 thread_local! {
     /// Set while the executor polls a node that may run a plain-fn body in place.

@@ -6,10 +6,11 @@
 //! and passing a promise to another call records an edge. Promises are typed, so a
 //! `String` output wired into an `i64` input does not compile.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 
+use super::branch::BranchDraft;
 use super::{Binding, Entity, Node, NodeInput, WorkflowSpec};
 use crate::interface::Interface;
 use crate::task::Task;
@@ -186,18 +187,31 @@ impl IntoBinding<String> for &str {
 
 /// Builds one workflow's graph; `#[workflow]` creates it and passes it to every call
 /// in the body.
+///
+/// Nodes created inside a branch of a conditional belong to that branch's scope; when
+/// the graph is finished, each branch becomes a sub-graph whose inputs are the outer
+/// values it uses.
 pub struct WorkflowBuilder {
     name: String,
     description: Option<String>,
     interface: Interface,
     nodes: RefCell<Vec<Draft>>,
+    /// The scope new nodes go to (0: the workflow itself).
+    scope: Cell<u32>,
+    /// Each scope's parent scope; scope 0 is its own.
+    parents: RefCell<Vec<u32>>,
 }
 
-struct Draft {
-    entity: Entity,
-    input_names: Vec<String>,
-    output_names: Vec<String>,
-    wires: Vec<Wire>,
+pub(super) struct Draft {
+    pub(super) kind: DraftKind,
+    pub(super) interface: Interface,
+    pub(super) wires: Vec<Wire>,
+    pub(super) scope: u32,
+}
+
+pub(super) enum DraftKind {
+    Entity(Entity),
+    Branch(BranchDraft),
 }
 
 impl WorkflowBuilder {
@@ -208,6 +222,8 @@ impl WorkflowBuilder {
             description: description.map(str::to_string),
             interface,
             nodes: RefCell::new(Vec::new()),
+            scope: Cell::new(0),
+            parents: RefCell::new(vec![0]),
         }
     }
 
@@ -239,33 +255,114 @@ impl WorkflowBuilder {
 
     pub(super) fn push(&self, entity: Entity, wires: Vec<Wire>) -> NodeIndex {
         let interface = entity.interface();
+        self.push_draft(DraftKind::Entity(entity), interface, wires)
+    }
+
+    pub(super) fn push_draft(
+        &self,
+        kind: DraftKind,
+        interface: Interface,
+        wires: Vec<Wire>,
+    ) -> NodeIndex {
         let mut nodes = self.nodes.borrow_mut();
         nodes.push(Draft {
-            entity,
-            input_names: interface.inputs.into_iter().map(|v| v.name).collect(),
-            output_names: interface.outputs.into_iter().map(|v| v.name).collect(),
+            kind,
+            interface,
             wires,
+            scope: self.scope.get(),
         });
         (nodes.len() - 1) as NodeIndex
+    }
+
+    /// Runs `body` with new nodes going to a fresh scope (a branch of a conditional),
+    /// and returns the scope with what the body returned.
+    pub(super) fn in_new_scope<R>(&self, body: impl FnOnce() -> R) -> (u32, R) {
+        let outer = self.scope.get();
+        let scope = {
+            let mut parents = self.parents.borrow_mut();
+            parents.push(outer);
+            (parents.len() - 1) as u32
+        };
+        self.scope.set(scope);
+        let result = body();
+        self.scope.set(outer);
+        (scope, result)
     }
 
     /// Finishes the graph with the workflow's outputs.
     pub fn finish(self, outputs: Vec<Wire>) -> WorkflowSpec {
         let drafts = self.nodes.into_inner();
-        let ids: Vec<String> = (0..drafts.len()).map(|i| format!("n{i}")).collect();
-        let resolver = Resolver {
+        let parents = self.parents.into_inner();
+        let graph = Graph {
             interface: &self.interface,
             drafts: &drafts,
-            ids: &ids,
+            parents: &parents,
         };
-        let mut nodes = Vec::with_capacity(drafts.len());
-        for (i, draft) in drafts.iter().enumerate() {
-            let inputs: Vec<NodeInput> = draft
-                .input_names
+        let (nodes, outputs) = graph.build(0, &[], outputs);
+        WorkflowSpec::new(self.name, self.description, self.interface, nodes, outputs)
+    }
+}
+
+/// Everything recorded while the body ran; builds the graph of one scope at a time.
+pub(super) struct Graph<'a> {
+    interface: &'a Interface,
+    pub(super) drafts: &'a [Draft],
+    parents: &'a [u32],
+}
+
+impl Graph<'_> {
+    /// Whether `scope` is `ancestor` or inside it.
+    pub(super) fn within(&self, mut scope: u32, ancestor: u32) -> bool {
+        loop {
+            if scope == ancestor {
+                return true;
+            }
+            if scope == 0 {
+                return false;
+            }
+            scope = self.parents[scope as usize];
+        }
+    }
+
+    /// The nodes and output bindings of `scope`. `captures` are the values from
+    /// outside the scope that it reads, which become its inputs `c0`, `c1`, ... (the
+    /// workflow itself, scope 0, has its own inputs and no captures).
+    pub(super) fn build(
+        &self,
+        scope: u32,
+        captures: &[(NodeIndex, u32)],
+        outputs: Vec<Wire>,
+    ) -> (Vec<Node>, Vec<Binding>) {
+        let members: Vec<usize> = (0..self.drafts.len())
+            .filter(|&i| self.drafts[i].scope == scope)
+            .collect();
+        let mut local = vec![usize::MAX; self.drafts.len()];
+        for (l, &g) in members.iter().enumerate() {
+            local[g] = l;
+        }
+        let resolver = Resolver {
+            graph: self,
+            local: &local,
+            captures,
+        };
+        let mut nodes = Vec::with_capacity(members.len());
+        for (l, &g) in members.iter().enumerate() {
+            let draft = &self.drafts[g];
+            let entity = match &draft.kind {
+                DraftKind::Entity(e) => e.clone(),
+                DraftKind::Branch(b) => Entity::Branch(std::sync::Arc::new(b.finish(self, g))),
+            };
+            let wires = match &draft.kind {
+                DraftKind::Branch(b) => b.capture_wires(self, g),
+                DraftKind::Entity(_) => draft.wires.clone(),
+            };
+            let inputs: Vec<NodeInput> = entity
+                .interface()
+                .inputs
                 .iter()
-                .zip(draft.wires.iter().cloned())
-                .map(|(name, wire)| NodeInput {
-                    name: name.clone(),
+                .zip(wires)
+                .map(|(var, wire)| NodeInput {
+                    name: var.name.clone(),
                     binding: resolver.resolve(wire),
                 })
                 .collect();
@@ -276,41 +373,74 @@ impl WorkflowBuilder {
             upstream.sort_unstable();
             upstream.dedup();
             nodes.push(Node {
-                id: ids[i].clone(),
-                entity: draft.entity.clone(),
+                id: format!("n{l}"),
+                entity,
                 inputs,
                 upstream,
             });
         }
         let outputs = outputs.into_iter().map(|w| resolver.resolve(w)).collect();
-        WorkflowSpec::new(self.name, self.description, self.interface, nodes, outputs)
+        (nodes, outputs)
+    }
+
+    /// The Flyte type of a promise's value.
+    pub(super) fn type_of(&self, node: NodeIndex, output: u32) -> crate::types::LiteralType {
+        if node == INPUTS {
+            self.interface.inputs[output as usize].ty.clone()
+        } else {
+            self.drafts[node as usize].interface.outputs[output as usize]
+                .ty
+                .clone()
+        }
+    }
+
+    /// The scope a promise's value is made in (workflow inputs: scope 0).
+    pub(super) fn scope_of(&self, node: NodeIndex) -> u32 {
+        if node == INPUTS {
+            0
+        } else {
+            self.drafts[node as usize].scope
+        }
     }
 }
 
-/// Turns wires (node positions) into bindings (node ids and output names).
+/// Turns wires (node positions) into bindings (node ids and output names) within one
+/// scope.
 struct Resolver<'a> {
-    interface: &'a Interface,
-    drafts: &'a [Draft],
-    ids: &'a [String],
+    graph: &'a Graph<'a>,
+    /// Global node position -> position in this scope (`usize::MAX`: elsewhere).
+    local: &'a [usize],
+    captures: &'a [(NodeIndex, u32)],
 }
 
 impl Resolver<'_> {
     fn resolve(&self, wire: Wire) -> Binding {
         match wire {
-            Wire::Promise { node, output } if node == INPUTS => {
-                let index = output as usize;
-                Binding::WorkflowInput {
-                    name: self.interface.inputs[index].name.clone(),
-                    index,
-                }
-            }
             Wire::Promise { node, output } => {
-                let (node, output) = (node as usize, output as usize);
+                if let Some(k) = self.captures.iter().position(|c| *c == (node, output)) {
+                    return Binding::WorkflowInput {
+                        name: format!("c{k}"),
+                        index: k,
+                    };
+                }
+                if node == INPUTS {
+                    let index = output as usize;
+                    return Binding::WorkflowInput {
+                        name: self.graph.interface.inputs[index].name.clone(),
+                        index,
+                    };
+                }
+                let l = self.local[node as usize];
+                assert!(
+                    l != usize::MAX,
+                    "flyte bug: a promise from another branch reached this scope"
+                );
+                let draft = &self.graph.drafts[node as usize];
                 Binding::NodeOutput {
-                    node_id: self.ids[node].clone(),
-                    node,
-                    output_name: self.drafts[node].output_names[output].clone(),
-                    output,
+                    node_id: format!("n{l}"),
+                    node: l,
+                    output_name: draft.interface.outputs[output as usize].name.clone(),
+                    output: output as usize,
                 }
             }
             Wire::Constant(literal, value) => Binding::Constant { literal, value },
@@ -325,6 +455,18 @@ impl Resolver<'_> {
                     .collect(),
                 collect,
             },
+        }
+    }
+}
+
+impl Wire {
+    /// Calls `f` on every promise in the wire.
+    pub(super) fn promises(&self, f: &mut impl FnMut(NodeIndex, u32)) {
+        match self {
+            Wire::Promise { node, output } => f(*node, *output),
+            Wire::Constant(..) => {}
+            Wire::Collection { items, .. } => items.iter().for_each(|w| w.promises(f)),
+            Wire::Map { entries, .. } => entries.iter().for_each(|(_, w)| w.promises(f)),
         }
     }
 }

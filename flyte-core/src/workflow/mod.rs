@@ -2,6 +2,7 @@
 //! input bindings, the workflow's outputs) and the [`Workflow`] trait every workflow
 //! value implements.
 
+mod branch;
 mod builder;
 mod map;
 
@@ -9,6 +10,10 @@ use std::fmt;
 
 use futures::future::BoxFuture;
 
+pub use branch::{
+    BranchOutput, BranchSpec, Case, CmpOp, Cond, Condition, Fallback, IntoCondition, IntoOperand,
+    Operand, Then, ThenWhen, When, WhenFn, WhenStart, compare, when,
+};
 pub use builder::{
     AsTaskNode, CollectFn, CollectMapFn, IntoBinding, NodeIndex, PassThrough, PlainCall, Promise,
     TaskNode, Wire, WorkflowBuilder,
@@ -113,6 +118,8 @@ pub enum Entity {
     Workflow(&'static dyn DynWorkflow),
     /// A task run over each item of a list.
     Map(Box<MapSpec>),
+    /// A conditional: runs the sub-graph of the first case whose condition holds.
+    Branch(std::sync::Arc<BranchSpec>),
 }
 
 impl Entity {
@@ -122,6 +129,7 @@ impl Entity {
             Entity::Task(t) => t.name(),
             Entity::Workflow(w) => &w.spec().name,
             Entity::Map(m) => m.task.name(),
+            Entity::Branch(_) => "branch",
         }
     }
 
@@ -131,6 +139,7 @@ impl Entity {
             Entity::Task(t) => t.task_type().to_string(),
             Entity::Workflow(_) => "workflow".to_string(),
             Entity::Map(m) => format!("map:{}", m.task.task_type()),
+            Entity::Branch(_) => "branch".to_string(),
         }
     }
 
@@ -140,6 +149,7 @@ impl Entity {
             Entity::Task(t) => t.interface(),
             Entity::Workflow(w) => w.spec().interface.clone(),
             Entity::Map(m) => m.interface.clone(),
+            Entity::Branch(b) => b.interface.clone(),
         }
     }
 }
@@ -150,6 +160,7 @@ impl fmt::Debug for Entity {
             Entity::Task(t) => write!(f, "Task({})", t.name()),
             Entity::Workflow(w) => write!(f, "Workflow({})", w.spec().name),
             Entity::Map(m) => write!(f, "Map({m:?})"),
+            Entity::Branch(b) => write!(f, "Branch({:?})", b.cases),
         }
     }
 }
@@ -348,7 +359,7 @@ impl WorkflowSpec {
             let task = match &node.entity {
                 Entity::Task(t) => *t,
                 Entity::Map(m) => m.task,
-                Entity::Workflow(_) => return None,
+                Entity::Workflow(_) | Entity::Branch(_) => return None,
             };
             task.validate().err().map(|e| (task.name().to_string(), e))
         });
@@ -379,8 +390,17 @@ impl WorkflowSpec {
             return Err(invalid.clone());
         }
         for node in &self.nodes {
-            if let Entity::Workflow(w) = &node.entity {
-                w.spec().validate()?;
+            match &node.entity {
+                Entity::Workflow(w) => w.spec().validate()?,
+                Entity::Branch(b) => {
+                    for case in &b.cases {
+                        case.spec.validate()?;
+                    }
+                    if let Fallback::Case(spec) = &b.otherwise {
+                        spec.validate()?;
+                    }
+                }
+                Entity::Task(_) | Entity::Map(_) => {}
             }
         }
         Ok(())

@@ -38,8 +38,9 @@ impl<'a> WorkflowModel<'a> {
                 "a workflow returns its outputs, not a `Result`: failures are reported by `run`",
             );
         }
+        let krate = args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte));
         let mut body = (*item.block).clone();
-        Rewriter { cx }.visit_block_mut(&mut body);
+        Rewriter { cx, krate: &krate }.visit_block_mut(&mut body);
         WorkflowModel {
             item,
             ident: &item.sig.ident,
@@ -48,7 +49,7 @@ impl<'a> WorkflowModel<'a> {
             body,
             docs: signature::docs(&item.attrs),
             output_names,
-            krate: args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte)),
+            krate,
         }
     }
 }

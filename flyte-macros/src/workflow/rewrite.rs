@@ -15,6 +15,61 @@ use crate::diag::Ctxt;
 
 pub(crate) struct Rewriter<'c> {
     pub(crate) cx: &'c Ctxt,
+    /// The `flyte` crate path, for the condition helpers.
+    pub(crate) krate: &'c syn::Path,
+}
+
+impl Rewriter<'_> {
+    /// Turns a `when(..)` condition into calls: comparisons into `compare`, `&&` and
+    /// `||` into `and` and `or`. Anything else is left for `IntoCondition`
+    /// (a `Promise<bool>`, say).
+    fn condition(&self, expr: Expr) -> Expr {
+        let p = self.krate;
+        match expr {
+            Expr::Paren(paren) => self.condition(*paren.expr),
+            Expr::Binary(bin) => {
+                use syn::BinOp;
+                let span = bin.op.span();
+                let op = match bin.op {
+                    BinOp::And(_) | BinOp::Or(_) => {
+                        let method = if matches!(bin.op, BinOp::And(_)) {
+                            quote::format_ident!("and", span = span)
+                        } else {
+                            quote::format_ident!("or", span = span)
+                        };
+                        let left = self.condition(*bin.left);
+                        let right = self.condition(*bin.right);
+                        return parse_quote_spanned! {span=>
+                            #p::__private::IntoCondition::into_condition(#left).#method(#right)
+                        };
+                    }
+                    BinOp::Eq(_) => quote::quote!(Eq),
+                    BinOp::Ne(_) => quote::quote!(Ne),
+                    BinOp::Lt(_) => quote::quote!(Lt),
+                    BinOp::Le(_) => quote::quote!(Le),
+                    BinOp::Gt(_) => quote::quote!(Gt),
+                    BinOp::Ge(_) => quote::quote!(Ge),
+                    _ => return Expr::Binary(bin),
+                };
+                let (left, right) = (&bin.left, &bin.right);
+                parse_quote_spanned! {span=>
+                    #p::__private::compare(#left, #p::__private::CmpOp::#op, #right)
+                }
+            }
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+                self.cx.error_spanned_by(
+                    u.op,
+                    "a Flyte condition has no `!`: compare the other way (`x <= 5` for `!(x > 5)`, `flag == false`)",
+                );
+                Expr::Unary(u)
+            }
+            other => other,
+        }
+    }
+}
+
+fn is_when(path: &syn::ExprPath) -> bool {
+    path.path.segments.last().is_some_and(|s| s.ident == "when")
 }
 
 impl VisitMut for Rewriter<'_> {
@@ -58,6 +113,23 @@ impl VisitMut for Rewriter<'_> {
             _ => {}
         }
         visit_mut::visit_expr_mut(self, expr);
+        // The condition of `when(..)` and `.when(..)` becomes condition calls.
+        let condition_arg = match expr {
+            Expr::MethodCall(call) if call.method == "when" && call.args.len() == 1 => {
+                Some(&mut call.args)
+            }
+            Expr::Call(call)
+                if call.args.len() == 1 && matches!(&*call.func, Expr::Path(p) if is_when(p)) =>
+            {
+                Some(&mut call.args)
+            }
+            _ => None,
+        };
+        if let Some(args) = condition_arg
+            && let Some(arg) = args.pop()
+        {
+            args.push(self.condition(arg));
+        }
         if let Expr::Call(call) = expr
             && let Expr::Path(path) = &*call.func
             && path.qself.is_none()
@@ -84,7 +156,12 @@ mod tests {
 
     fn rewrite(mut block: syn::Block) -> (String, Vec<String>) {
         let cx = Ctxt::new();
-        Rewriter { cx: &cx }.visit_block_mut(&mut block);
+        let krate: syn::Path = parse_quote!(::flyte);
+        Rewriter {
+            cx: &cx,
+            krate: &krate,
+        }
+        .visit_block_mut(&mut block);
         let errors = match cx.check() {
             Ok(()) => Vec::new(),
             Err(e) => e.into_iter().map(|e| e.to_string()).collect(),

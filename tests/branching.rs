@@ -1,0 +1,146 @@
+//! Conditionals: only the taken case runs, conditions compare promises and constants
+//! with `&&` and `||`, cases nest, and a missing case can fail the node.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use flyte::prelude::*;
+use flyte::workflow::Entity;
+
+static DOUBLED: AtomicU32 = AtomicU32::new(0);
+static NEGATED: AtomicU32 = AtomicU32::new(0);
+
+/// Counts its runs; only `pick` uses it, so the count is this test's alone.
+#[task]
+fn double_counted(x: i64) -> i64 {
+    DOUBLED.fetch_add(1, Ordering::SeqCst);
+    x * 2
+}
+
+#[task]
+fn negate_counted(x: i64) -> i64 {
+    NEGATED.fetch_add(1, Ordering::SeqCst);
+    -x
+}
+
+#[task]
+fn double(x: i64) -> i64 {
+    x * 2
+}
+
+#[task]
+fn negate(x: i64) -> i64 {
+    -x
+}
+
+#[task]
+fn is_even(x: i64) -> bool {
+    x % 2 == 0
+}
+
+#[task]
+fn describe(x: i64, tag: String) -> String {
+    format!("{tag}:{x}")
+}
+
+#[workflow]
+fn pick(x: i64, mode: String) -> String {
+    let y = double_counted(x);
+    let chosen = when(y > 10 && mode == "big" || x == 0)
+        .then(|| double_counted(y))
+        .when(x < 0)
+        .then(|| negate_counted(x))
+        .otherwise(|| y);
+    describe(chosen, mode)
+}
+
+#[tokio::test]
+async fn only_the_taken_case_runs() {
+    let before = (
+        DOUBLED.load(Ordering::SeqCst),
+        NEGATED.load(Ordering::SeqCst),
+    );
+    assert_eq!(pick.run(6, "big".into()).await.unwrap(), "big:24");
+    assert_eq!(pick.run(-4, "small".into()).await.unwrap(), "small:4");
+    assert_eq!(pick.run(2, "small".into()).await.unwrap(), "small:4");
+    assert_eq!(pick.run(0, "small".into()).await.unwrap(), "small:0");
+    let after = (
+        DOUBLED.load(Ordering::SeqCst),
+        NEGATED.load(Ordering::SeqCst),
+    );
+    // Four runs double once each up front, and twice more in the first case (x = 6 and
+    // x = 0); x = -4 negates once.
+    assert_eq!(after.0 - before.0, 6);
+    assert_eq!(after.1 - before.1, 1);
+}
+
+#[test]
+fn the_branch_node_shows_its_inputs_conditions_and_cases() {
+    let spec = pick.spec();
+    assert_eq!(spec.nodes.len(), 3);
+    let branch = &spec.nodes[1];
+    let Entity::Branch(b) = &branch.entity else {
+        panic!("expected a branch node")
+    };
+    let inputs: Vec<String> = branch
+        .inputs
+        .iter()
+        .map(|i| format!("{} <- {}", i.name, i.binding))
+        .collect();
+    assert_eq!(inputs, ["c0 <- n0.o0", "c1 <- input mode", "c2 <- input x"]);
+    assert_eq!(branch.upstream, [0]);
+    let conditions: Vec<String> = b.cases.iter().map(|c| c.condition.to_string()).collect();
+    assert_eq!(
+        conditions,
+        ["((c0 > 10 && c1 == \"big\") || c2 == 0)", "c2 < 0"]
+    );
+    assert_eq!(
+        b.cases[0].spec.nodes[0].inputs[0].binding.to_string(),
+        "input c0"
+    );
+    assert_eq!(spec.nodes[2].inputs[0].binding.to_string(), "n1.o0");
+}
+
+#[workflow]
+fn nested(x: i64) -> (i64, bool) {
+    let even = is_even(x);
+    let out = when(even)
+        .then(|| {
+            let d = double(x);
+            when(d >= 8).then(|| negate(d)).otherwise(|| d)
+        })
+        .otherwise(|| negate(x));
+    (out, even)
+}
+
+#[tokio::test]
+async fn conditions_take_bool_promises_and_cases_nest() {
+    assert_eq!(nested.run(4).await.unwrap(), (-8, true));
+    assert_eq!(nested.run(2).await.unwrap(), (4, true));
+    assert_eq!(nested.run(3).await.unwrap(), (-3, false));
+}
+
+#[task]
+fn fails_on_seven(x: i64) -> Result<i64, String> {
+    if x == 7 { Err("seven".into()) } else { Ok(x) }
+}
+
+#[workflow]
+fn strict(x: i64) -> i64 {
+    when(x > 0)
+        .then(|| fails_on_seven(x))
+        .fail("x must be positive")
+}
+
+#[tokio::test]
+async fn no_matching_case_fails_and_failures_inside_a_case_name_their_path() {
+    let err = strict.run(-1).await.unwrap_err();
+    let chain = format!("{:#}", anyhow::Error::from(err));
+    assert!(
+        chain.contains("no condition held: x must be positive"),
+        "{chain}"
+    );
+    let err = strict.run(7).await.unwrap_err();
+    let f = err.failure().unwrap();
+    assert_eq!(f.path, "branching.strict/n0/case0/n0");
+    assert_eq!(f.task, "branching.fails_on_seven");
+}
