@@ -4,14 +4,16 @@
 //! into [`Cond`]itions, and each case's closure builds a sub-graph:
 //!
 //! ```
-//! use flyte::prelude::*;
+//! use flyte_core::prelude::*;
+//! // Users write these through the `flyte` crate; here they are named directly.
+//! use flyte_macros::{task, workflow};
 //!
-//! #[task]
+//! #[task(crate = ::flyte_core)]
 //! fn double(x: i64) -> i64 { x * 2 }
-//! #[task]
+//! #[task(crate = ::flyte_core)]
 //! fn negate(x: i64) -> i64 { -x }
 //!
-//! #[workflow]
+//! #[workflow(crate = ::flyte_core)]
 //! fn pick(x: i64, mode: String) -> i64 {
 //!     when(x > 10 && mode == "fast")
 //!         .then(|| double(x))

@@ -2,14 +2,16 @@
 //! limit and a minimum success ratio (Flyte's array node).
 //!
 //! ```
-//! use flyte::prelude::*;
+//! use flyte_core::prelude::*;
+//! // Users write these through the `flyte` crate; here they are named directly.
+//! use flyte_macros::{task, workflow};
 //!
-//! #[task]
+//! #[task(crate = ::flyte_core)]
 //! async fn square(x: i64) -> i64 {
 //!     x * x
 //! }
 //!
-//! #[workflow]
+//! #[workflow(crate = ::flyte_core)]
 //! fn squares(xs: Vec<i64>) -> Vec<i64> {
 //!     map_task(&square).concurrency(8).over(xs)
 //! }
