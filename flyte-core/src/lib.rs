@@ -7,11 +7,13 @@
 //! - [`task`]: the task trait, metadata and errors,
 //! - [`workflow`]: graphs, promises and the builder,
 //! - [`execution`]: the local executor and the execution context,
+//! - [`launch_plan`]: named launch plans with fixed and default inputs,
 //! - [`data`]: object-store access.
 
 pub mod data;
 pub mod execution;
 pub mod interface;
+pub mod launch_plan;
 pub mod task;
 pub mod types;
 pub mod workflow;
@@ -24,6 +26,7 @@ pub mod prelude {
     pub use crate::data::FileAccess;
     pub use crate::execution::{ExecutionContext, RunError, RunOptions};
     pub use crate::interface::Interface;
+    pub use crate::launch_plan::LaunchPlan;
     pub use crate::task::{Task, TaskConfig, TaskError, TaskMetadata};
     pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType};
     pub use crate::workflow::{Promise, Workflow, WorkflowSpec, map_task, when};

@@ -31,7 +31,17 @@ pub async fn run_workflow<W: Workflow>(
     input: W::Input,
     options: &RunOptions,
 ) -> Result<W::Output, RunError> {
-    let spec = workflow.spec();
+    let values = run_spec_values(workflow.spec(), input.into_values(), options).await?;
+    Ok(W::Output::from_values(&values))
+}
+
+/// Runs a workflow's graph on type-erased inputs (one per interface input, of the
+/// workflow's own Rust types) and returns its outputs the same way.
+pub(crate) async fn run_spec_values(
+    spec: &'static WorkflowSpec,
+    inputs: Vec<Value>,
+    options: &RunOptions,
+) -> Result<Vec<Value>, RunError> {
     if let Err((task, source)) = spec.validate() {
         return Err(RunError::InvalidTask {
             workflow: spec.name.clone(),
@@ -63,19 +73,18 @@ pub async fn run_workflow<W: Workflow>(
         relative: Arc::from(""),
         full: Arc::from(format!("{}/", spec.name)),
     };
-    match run_spec(spec, input.into_values(), shared, prefix)
+    run_spec(spec, inputs, shared, prefix)
         .instrument(span)
         .await
-    {
-        Ok(values) => Ok(W::Output::from_values(&values)),
-        Err(Failed {
-            failures,
-            completed,
-        }) => Err(RunError::NodeFailed {
-            failures,
-            completed,
-        }),
-    }
+        .map_err(
+            |Failed {
+                 failures,
+                 completed,
+             }| RunError::NodeFailed {
+                failures,
+                completed,
+            },
+        )
 }
 
 /// Where a local run keeps the files its tasks return: a folder under the system's

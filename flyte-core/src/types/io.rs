@@ -63,6 +63,15 @@ pub trait Inputs: Sized + Send + 'static {
     ) -> Result<Vec<Value>, ConversionError>;
     /// Writes one value per input as a literal.
     fn literals_of(values: &[Value]) -> Vec<Literal>;
+    /// Reads the literal of input number `index` (called `name`) into a value.
+    ///
+    /// # Panics
+    /// If there is no input number `index`.
+    fn value_from_literal(
+        index: usize,
+        name: &str,
+        literal: &Literal,
+    ) -> Result<Value, ConversionError>;
 }
 
 /// The outputs of a task or workflow: `()` for none, a single [`FlyteType`] for one
@@ -144,6 +153,9 @@ impl Inputs for () {
     fn literals_of(_: &[Value]) -> Vec<Literal> {
         Vec::new()
     }
+    fn value_from_literal(index: usize, _: &str, _: &Literal) -> Result<Value, ConversionError> {
+        panic!("no input number {index}: there are no inputs")
+    }
 }
 
 impl Outputs for () {
@@ -188,6 +200,12 @@ macro_rules! tuples {
             }
             fn literals_of(values: &[Value]) -> Vec<Literal> {
                 vec![$(encode::<$t>(&values[$i])),+]
+            }
+            fn value_from_literal(index: usize, name: &str, literal: &Literal) -> Result<Value, ConversionError> {
+                match index {
+                    $($i => decode::<$t>(name, literal),)+
+                    _ => panic!("no input number {index}: there are {}", $n),
+                }
             }
         }
     )+};

@@ -196,6 +196,8 @@ pub struct WorkflowBuilder {
     description: Option<String>,
     interface: Interface,
     nodes: RefCell<Vec<Draft>>,
+    /// Defaults of the workflow's inputs, by position.
+    defaults: RefCell<Vec<Option<Literal>>>,
     /// The scope new nodes go to (0: the workflow itself).
     scope: Cell<u32>,
     /// Each scope's parent scope; scope 0 is its own.
@@ -220,11 +222,17 @@ impl WorkflowBuilder {
         WorkflowBuilder {
             name: name.into(),
             description: description.map(str::to_string),
-            interface,
+            defaults: RefCell::new(vec![None; interface.inputs.len()]),
             nodes: RefCell::new(Vec::new()),
             scope: Cell::new(0),
             parents: RefCell::new(vec![0]),
+            interface,
         }
+    }
+
+    /// Records the default of workflow input number `index` (`#[default(..)]`).
+    pub fn default_input<T: FlyteType>(&self, index: u32, value: impl Into<T>) {
+        self.defaults.borrow_mut()[index as usize] = Some(value.into().to_literal());
     }
 
     /// The promise of workflow input number `index`.
@@ -299,7 +307,15 @@ impl WorkflowBuilder {
             parents: &parents,
         };
         let (nodes, outputs) = graph.build(0, &[], outputs);
-        WorkflowSpec::new(self.name, self.description, self.interface, nodes, outputs)
+        let mut spec = WorkflowSpec::new(
+            self.name,
+            self.description,
+            self.interface.clone(),
+            nodes,
+            outputs,
+        );
+        spec.defaults = self.defaults.into_inner();
+        spec
     }
 }
 

@@ -307,6 +307,8 @@ pub struct WorkflowSpec {
     pub nodes: Vec<Node>,
     /// What feeds each workflow output, in order.
     pub outputs: Vec<Binding>,
+    /// Each input's default (`#[default(..)]`), in input order.
+    pub defaults: Vec<Option<Literal>>,
     pub(crate) plan: Plan,
 }
 
@@ -364,6 +366,7 @@ impl WorkflowSpec {
             task.validate().err().map(|e| (task.name().to_string(), e))
         });
         WorkflowSpec {
+            defaults: vec![None; interface.inputs.len()],
             name,
             description,
             interface,
@@ -427,11 +430,21 @@ impl fmt::Display for WorkflowSpec {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let inputs: Vec<String> = self
+            .interface
+            .inputs
+            .iter()
+            .zip(&self.defaults)
+            .map(|(v, d)| match d {
+                Some(d) => format!("{}: {} = {d}", v.name, v.ty),
+                None => format!("{}: {}", v.name, v.ty),
+            })
+            .collect();
         writeln!(
             f,
             "workflow {}({}) -> ({})",
             self.name,
-            vars(&self.interface.inputs),
+            inputs.join(", "),
             vars(&self.interface.outputs)
         )?;
         for node in &self.nodes {

@@ -68,6 +68,18 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
 
+    // `#[default(..)]` values, checked against the input's type where they are written.
+    let defaults =
+        m.defaults
+            .iter()
+            .zip(&m.sig.params)
+            .enumerate()
+            .filter_map(|(i, (d, param))| {
+                let expr = d.as_ref()?;
+                let (ty, i) = (param.ty, i as u32);
+                let span = syn::spanned::Spanned::span(expr);
+                Some(quote_spanned!(span=> __flyte_wf.default_input::<#ty>(#i, #expr);))
+            });
     let call_params = m.sig.params.iter().map(|param| {
         let (id, ty) = (&param.ident, param.ty);
         quote!(#id: impl #p::IntoBinding<#ty>)
@@ -119,6 +131,7 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
                     #description,
                     #interface,
                 );
+                #(#defaults)*
                 let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
                 __flyte_wf.finish(<#output_ty as #p::Outputs>::wires(__flyte_out))
             }
@@ -180,6 +193,11 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
 pub(crate) fn fallback(item: &syn::ItemFn, error: syn::Error) -> TokenStream {
     let error = error.to_compile_error();
     let mut stub = item.clone();
+    for arg in stub.sig.inputs.iter_mut() {
+        if let syn::FnArg::Typed(pt) = arg {
+            pt.attrs.retain(|a| !a.path().is_ident("default"));
+        }
+    }
     stub.block = syn::parse_quote!({ ::core::unreachable!("this workflow did not compile") });
     quote!(#[allow(unused_variables, unreachable_code)] #stub #error)
 }

@@ -15,6 +15,8 @@ pub(crate) struct WorkflowModel<'a> {
     pub(crate) sig: Signature<'a>,
     pub(crate) body: Block,
     pub(crate) docs: Option<String>,
+    /// Each input's `#[default(..)]` value, in parameter order.
+    pub(crate) defaults: Vec<Option<syn::Expr>>,
     /// Declared output names, or `None` for `o0`, `o1`, ...
     pub(crate) output_names: Option<Vec<String>>,
     pub(crate) krate: Path,
@@ -38,6 +40,25 @@ impl<'a> WorkflowModel<'a> {
                 "a workflow returns its outputs, not a `Result`: failures are reported by `run`",
             );
         }
+        let defaults = item
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|arg| match arg {
+                syn::FnArg::Typed(pt) => Some(pt),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .map(|pt| {
+                let attr = pt.attrs.iter().find(|a| a.path().is_ident("default"))?;
+                match attr.parse_args::<syn::Expr>() {
+                    Ok(expr) => Some(expr),
+                    Err(_) => {
+                        cx.error_spanned_by(attr, "write a default as `#[default(value)]`");
+                        None
+                    }
+                }
+            })
+            .collect();
         let krate = args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte));
         let mut body = (*item.block).clone();
         Rewriter { cx, krate: &krate }.visit_block_mut(&mut body);
@@ -49,6 +70,7 @@ impl<'a> WorkflowModel<'a> {
             body,
             docs: signature::docs(&item.attrs),
             output_names,
+            defaults,
             krate,
         }
     }

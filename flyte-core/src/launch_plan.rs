@@ -1,0 +1,342 @@
+//! Launch plans: a named way to run a workflow, with some inputs fixed and defaults
+//! for others, runnable locally like the workflow itself.
+//!
+//! ```
+//! use flyte_core::launch_plan::LaunchPlan;
+//! use flyte_core::prelude::*;
+//! use flyte_macros::{task, workflow};
+//! use std::sync::LazyLock;
+//!
+//! #[task(crate = ::flyte_core)]
+//! fn greet(name: String, times: i64, punctuation: String) -> String {
+//!     format!("{}{punctuation}", vec![name; times as usize].join(" "))
+//! }
+//!
+//! #[workflow(crate = ::flyte_core)]
+//! fn greeting(name: String, #[default(1)] times: i64, punctuation: String) -> String {
+//!     greet(name, times, punctuation)
+//! }
+//!
+//! static LOUD: LazyLock<LaunchPlan<String>> = LazyLock::new(|| {
+//!     LaunchPlan::builder("loud-greeting", &greeting)
+//!         .fixed("punctuation", "!".to_string())
+//!         .default_input("times", 3i64)
+//!         .build()
+//!         .unwrap()
+//! });
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! assert_eq!(LOUD.inputs().set("name", "hi".to_string()).run().await?, "hi hi hi!");
+//! let once = LOUD.inputs().set("name", "yo".to_string()).set("times", 1i64).run().await?;
+//! assert_eq!(once, "yo!");
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+
+use crate::execution::executor::run_spec_values;
+use crate::execution::{RunError, RunOptions};
+use crate::types::{ConversionError, FlyteType, Inputs, Literal, Outputs, Value};
+use crate::workflow::{DynWorkflow, Workflow, WorkflowSpec};
+
+/// A launch plan could not be built or its inputs could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LaunchPlanError {
+    /// The workflow has no input of that name.
+    #[error("launch plan `{plan}`: workflow `{workflow}` has no input `{input}` (inputs: {known})")]
+    UnknownInput {
+        /// The launch plan.
+        plan: String,
+        /// Its workflow.
+        workflow: String,
+        /// The name given.
+        input: String,
+        /// The workflow's input names.
+        known: String,
+    },
+    /// A value does not have the input's type.
+    #[error("launch plan `{plan}`")]
+    WrongType {
+        /// The launch plan.
+        plan: String,
+        /// What was wrong with the value.
+        #[source]
+        source: ConversionError,
+    },
+    /// A fixed input was given a value at run time.
+    #[error("launch plan `{plan}` fixes input `{input}`; it cannot be set when running")]
+    FixedInput {
+        /// The launch plan.
+        plan: String,
+        /// The input.
+        input: String,
+    },
+    /// Inputs without a value or a default.
+    #[error("launch plan `{plan}` needs a value for {}", quoted(.inputs))]
+    MissingInputs {
+        /// The launch plan.
+        plan: String,
+        /// The inputs with no value.
+        inputs: Vec<String>,
+    },
+    /// The run itself failed.
+    #[error("launch plan `{plan}` failed")]
+    Run {
+        /// The launch plan.
+        plan: String,
+        /// Why.
+        #[source]
+        source: RunError,
+    },
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A named way to run a workflow whose outputs are `O`: fixed inputs (which cannot be
+/// changed when running) and defaults (which can), on top of the workflow's own
+/// defaults.
+pub struct LaunchPlan<O: Outputs> {
+    name: String,
+    workflow: &'static dyn DynWorkflow,
+    decode_one: DecodeOne,
+    decode_all: DecodeAll,
+    fixed: BTreeMap<String, Literal>,
+    defaults: BTreeMap<String, Literal>,
+    _output: PhantomData<fn() -> O>,
+}
+
+type DecodeOne = fn(usize, &str, &Literal) -> Result<Value, ConversionError>;
+type DecodeAll = fn(&[&str], &[Literal]) -> Result<Vec<Value>, ConversionError>;
+
+impl<O: Outputs> std::fmt::Debug for LaunchPlan<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LaunchPlan")
+            .field("name", &self.name)
+            .field("workflow", &self.workflow.spec().name)
+            .field("fixed", &self.fixed)
+            .field("defaults", &self.defaults)
+            .finish()
+    }
+}
+
+/// Builds a [`LaunchPlan`]; every value is checked against the workflow's interface
+/// in [`LaunchPlanBuilder::build`].
+pub struct LaunchPlanBuilder<O: Outputs> {
+    plan: LaunchPlan<O>,
+    pending: Vec<(String, Literal)>,
+}
+
+impl<O: Outputs> LaunchPlan<O> {
+    /// Starts a launch plan called `name` for `workflow`.
+    pub fn builder<W: Workflow<Output = O>>(
+        name: impl Into<String>,
+        workflow: &'static W,
+    ) -> LaunchPlanBuilder<O> {
+        LaunchPlanBuilder {
+            plan: LaunchPlan {
+                name: name.into(),
+                workflow,
+                decode_one: W::Input::value_from_literal,
+                decode_all: W::Input::values_from_literals,
+                fixed: BTreeMap::new(),
+                defaults: BTreeMap::new(),
+                _output: PhantomData,
+            },
+            pending: Vec::new(),
+        }
+    }
+
+    /// The workflow's default launch plan: its own name and its own defaults.
+    pub fn default_for<W: Workflow<Output = O>>(workflow: &'static W) -> Self {
+        Self::builder(workflow.spec().name.clone(), workflow).plan
+    }
+
+    /// The launch plan's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The graph of the workflow it runs.
+    pub fn workflow(&self) -> &'static WorkflowSpec {
+        self.workflow.spec()
+    }
+
+    /// The fixed inputs.
+    pub fn fixed_inputs(&self) -> &BTreeMap<String, Literal> {
+        &self.fixed
+    }
+
+    /// Each input's default: the launch plan's, else the workflow's.
+    pub fn default_inputs(&self) -> BTreeMap<String, Literal> {
+        let spec = self.workflow.spec();
+        let mut out = BTreeMap::new();
+        for (var, default) in spec.interface.inputs.iter().zip(&spec.defaults) {
+            if self.fixed.contains_key(&var.name) {
+                continue;
+            }
+            if let Some(d) = self.defaults.get(&var.name).or(default.as_ref()) {
+                out.insert(var.name.clone(), d.clone());
+            }
+        }
+        out
+    }
+
+    /// Starts giving the inputs of one run.
+    pub fn inputs(&self) -> RunInputs<'_, O> {
+        RunInputs {
+            plan: self,
+            values: Vec::new(),
+            options: RunOptions::default(),
+        }
+    }
+
+    fn unknown(&self, input: &str) -> LaunchPlanError {
+        let spec = self.workflow.spec();
+        LaunchPlanError::UnknownInput {
+            plan: self.name.clone(),
+            workflow: spec.name.clone(),
+            input: input.to_string(),
+            known: spec
+                .interface
+                .inputs
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// Checks that `literal` can be input `name`.
+    fn check(&self, name: &str, literal: &Literal) -> Result<(), LaunchPlanError> {
+        let spec = self.workflow.spec();
+        let index = spec
+            .interface
+            .input_index(name)
+            .ok_or_else(|| self.unknown(name))?;
+        (self.decode_one)(index, name, literal)
+            .map(|_| ())
+            .map_err(|source| LaunchPlanError::WrongType {
+                plan: self.name.clone(),
+                source,
+            })
+    }
+}
+
+impl<O: Outputs> LaunchPlanBuilder<O> {
+    /// Fixes input `name` to `value`: runs cannot change it.
+    pub fn fixed(mut self, name: &str, value: impl FlyteType) -> Self {
+        self.plan.fixed.insert(name.to_string(), value.to_literal());
+        self.pending.push((name.to_string(), value.to_literal()));
+        self
+    }
+
+    /// Gives input `name` a default that runs may override.
+    pub fn default_input(mut self, name: &str, value: impl FlyteType) -> Self {
+        self.plan
+            .defaults
+            .insert(name.to_string(), value.to_literal());
+        self.pending.push((name.to_string(), value.to_literal()));
+        self
+    }
+
+    /// Checks every value against the workflow's inputs.
+    pub fn build(self) -> Result<LaunchPlan<O>, LaunchPlanError> {
+        for (name, literal) in &self.pending {
+            self.plan.check(name, literal)?;
+        }
+        Ok(self.plan)
+    }
+}
+
+/// The inputs of one run of a launch plan, set by name.
+pub struct RunInputs<'p, O: Outputs> {
+    plan: &'p LaunchPlan<O>,
+    values: Vec<(String, Literal)>,
+    options: RunOptions,
+}
+
+impl<O: Outputs> RunInputs<'_, O> {
+    /// Sets input `name` (checked when the run starts).
+    pub fn set(mut self, name: &str, value: impl FlyteType) -> Self {
+        self.values.push((name.to_string(), value.to_literal()));
+        self
+    }
+
+    /// Sets the run's options.
+    pub fn options(mut self, options: RunOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The value of every input, in interface order: set here, else fixed, else the
+    /// launch plan's default, else the workflow's.
+    pub fn resolve(&self) -> Result<Vec<Literal>, LaunchPlanError> {
+        let plan = self.plan;
+        let spec = plan.workflow.spec();
+        for (name, literal) in &self.values {
+            if plan.fixed.contains_key(name) {
+                return Err(LaunchPlanError::FixedInput {
+                    plan: plan.name.clone(),
+                    input: name.clone(),
+                });
+            }
+            plan.check(name, literal)?;
+        }
+        let defaults = plan.default_inputs();
+        let mut literals = Vec::new();
+        let mut missing = Vec::new();
+        for var in &spec.interface.inputs {
+            let given = self.values.iter().rev().find(|(n, _)| *n == var.name);
+            let value = given
+                .map(|(_, l)| l)
+                .or_else(|| plan.fixed.get(&var.name))
+                .or_else(|| defaults.get(&var.name));
+            match value {
+                Some(l) => literals.push(l.clone()),
+                None => missing.push(var.name.clone()),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(LaunchPlanError::MissingInputs {
+                plan: plan.name.clone(),
+                inputs: missing,
+            });
+        }
+        Ok(literals)
+    }
+
+    /// Runs the workflow locally with these inputs.
+    pub async fn run(self) -> Result<O, LaunchPlanError> {
+        let plan = self.plan;
+        let spec = plan.workflow.spec();
+        let literals = self.resolve()?;
+        let names: Vec<&str> = spec
+            .interface
+            .inputs
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        let values =
+            (plan.decode_all)(&names, &literals).map_err(|source| LaunchPlanError::WrongType {
+                plan: plan.name.clone(),
+                source,
+            })?;
+        let out = run_spec_values(spec, values, &self.options)
+            .await
+            .map_err(|source| LaunchPlanError::Run {
+                plan: plan.name.clone(),
+                source,
+            })?;
+        Ok(O::from_values(&out))
+    }
+}
