@@ -65,7 +65,7 @@ pub enum LaunchPlanError {
         plan: String,
         /// What was wrong with the value.
         #[source]
-        source: ConversionError,
+        source: Box<ConversionError>,
     },
     /// A fixed input was given a value at run time.
     #[error("launch plan `{plan}` fixes input `{input}`; it cannot be set when running")]
@@ -90,7 +90,7 @@ pub enum LaunchPlanError {
         plan: String,
         /// Why.
         #[source]
-        source: RunError,
+        source: Box<RunError>,
     },
 }
 
@@ -227,7 +227,7 @@ impl<O: Outputs> LaunchPlan<O> {
             .map(|_| ())
             .map_err(|source| LaunchPlanError::WrongType {
                 plan: self.name.clone(),
-                source,
+                source: Box::new(source),
             })
     }
 }
@@ -335,7 +335,7 @@ impl<O: Outputs> RunInputs<'_, O> {
             .await
             .map_err(|source| LaunchPlanError::Run {
                 plan: plan.name.clone(),
-                source,
+                source: Box::new(source),
             })?;
         Ok(O::from_values(&out))
     }
