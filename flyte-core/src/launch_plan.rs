@@ -329,7 +329,7 @@ impl<O: Outputs> RunInputs<'_, O> {
         let values =
             (plan.decode_all)(&names, &literals).map_err(|source| LaunchPlanError::WrongType {
                 plan: plan.name.clone(),
-                source,
+                source: Box::new(source),
             })?;
         let out = run_spec_values(spec, values, &self.options)
             .await
