@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::data::FileAccess;
+use crate::workflow::SpecRef;
 
 /// What a task attempt knows about where it runs: the execution, node, task and
 /// attempt, object-store access, and the tracing span its logs go to.
@@ -13,10 +14,11 @@ use crate::data::FileAccess;
 #[derive(Clone, Debug)]
 pub struct ExecutionContext {
     pub(crate) run: Arc<RunShared>,
-    pub(crate) workflow: &'static str,
+    /// The graph the node is in (none for a standalone task).
+    pub(crate) spec: Option<SpecRef>,
+    pub(crate) node_index: u32,
     /// `outer/n2/inner/` for a node of a subworkflow; the node id completes the path.
     pub(crate) path_prefix: Arc<str>,
-    pub(crate) node_id: &'static str,
     pub(crate) item: Option<u32>,
     pub(crate) task: &'static str,
     pub(crate) attempt: u32,
@@ -44,9 +46,9 @@ impl ExecutionContext {
                     file_access,
                 }
             }),
-            workflow: "",
+            spec: None,
+            node_index: 0,
             path_prefix: Arc::from(""),
-            node_id: "n0",
             item: None,
             task,
             attempt: 1,
@@ -60,16 +62,19 @@ impl ExecutionContext {
     }
     /// The workflow the node belongs to (empty for a standalone task).
     pub fn workflow(&self) -> &str {
-        self.workflow
+        self.spec.as_ref().map(|s| s.name.as_str()).unwrap_or("")
     }
     /// The node's id in its workflow (`n0`, `n1`, ...).
     pub fn node_id(&self) -> &str {
-        self.node_id
+        match &self.spec {
+            Some(spec) => &spec.nodes[self.node_index as usize].id,
+            None => "n0",
+        }
     }
     /// The node's full path from the top workflow (`outer/n2/inner/n0` for a node
     /// inside a subworkflow).
     pub fn node_path(&self) -> String {
-        format!("{}{}", self.path_prefix, self.node_id)
+        format!("{}{}", self.path_prefix, self.node_id())
     }
     /// For an item of a map task, its position in the list.
     pub fn array_index(&self) -> Option<u32> {

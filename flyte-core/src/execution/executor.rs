@@ -20,7 +20,7 @@ use super::{CompletedOutputs, MapFailure, NodeFailure, RunError, RunOptions, new
 use crate::data::FileAccess;
 use crate::task::TaskError;
 use crate::types::{Inputs, Outputs, Value};
-use crate::workflow::{Binding, DynTask, Entity, MapSpec, Workflow, WorkflowSpec};
+use crate::workflow::{Binding, DynTask, Entity, MapSpec, SpecRef, Workflow, WorkflowSpec};
 
 /// Runs `workflow` locally on `input` and returns its outputs.
 ///
@@ -73,7 +73,7 @@ pub(crate) async fn run_spec_values(
         relative: Arc::from(""),
         full: Arc::from(format!("{}/", spec.name)),
     };
-    run_spec(spec, inputs, shared, prefix)
+    run_spec(SpecRef::Static(spec), inputs, shared, prefix)
         .instrument(span)
         .await
         .map_err(
@@ -114,7 +114,7 @@ struct Failed {
 type NodeResult = Result<Vec<Value>, Failed>;
 
 async fn run_spec(
-    spec: &'static WorkflowSpec,
+    spec: SpecRef,
     inputs: Vec<Value>,
     shared: Arc<RunShared>,
     prefix: Prefix,
@@ -134,10 +134,10 @@ async fn run_spec(
         if failures.is_empty() {
             if ready.len() == 1 && running.is_empty() {
                 let index = ready.pop().unwrap_or_default();
-                let fut = start_node(spec, index, &inputs, &results, &shared, &prefix, may_block);
+                let fut = start_node(&spec, index, &inputs, &results, &shared, &prefix, may_block);
                 let result = fut.await;
                 settle(
-                    spec,
+                    &spec,
                     index,
                     result,
                     &mut waits,
@@ -150,14 +150,14 @@ async fn run_spec(
             }
             // Reversed so that nodes start in call order as `ready` is popped.
             while let Some(index) = ready.pop() {
-                let fut = start_node(spec, index, &inputs, &results, &shared, &prefix, false);
+                let fut = start_node(&spec, index, &inputs, &results, &shared, &prefix, false);
                 running.spawn(async move { (index, fut.await) });
             }
         }
         match running.join_next().await {
             None => break,
             Some(Ok((index, result))) => settle(
-                spec,
+                &spec,
                 index,
                 result,
                 &mut waits,
@@ -207,7 +207,7 @@ async fn run_spec(
 
 #[allow(clippy::too_many_arguments)]
 fn settle(
-    spec: &'static WorkflowSpec,
+    spec: &WorkflowSpec,
     index: u32,
     result: NodeResult,
     waits: &mut [u32],
@@ -265,7 +265,7 @@ fn read_binding(binding: &Binding, inputs: &[Value], results: &[Option<Vec<Value
 
 /// Gathers the node's inputs now and returns the future that runs it.
 fn start_node(
-    spec: &'static WorkflowSpec,
+    spec: &SpecRef,
     index: u32,
     inputs: &[Value],
     results: &[Option<Vec<Value>>],
@@ -273,37 +273,30 @@ fn start_node(
     prefix: &Prefix,
     inline: bool,
 ) -> impl Future<Output = NodeResult> + Send + 'static {
-    let node = &spec.nodes[index as usize];
-    let node_inputs: Vec<Value> = node
+    let node_inputs: Vec<Value> = spec.nodes[index as usize]
         .inputs
         .iter()
         .map(|i| read_binding(&i.binding, inputs, results))
         .collect();
+    let spec = spec.clone();
     let shared = shared.clone();
     let prefix = prefix.clone();
     async move {
+        let node = &spec.nodes[index as usize];
+        let nested = |name: &str| Prefix {
+            relative: Arc::from(format!("{}{}/", prefix.relative, node.id)),
+            full: Arc::from(format!("{}{}/{}/", prefix.full, node.id, name)),
+        };
         match &node.entity {
             Entity::Task(task) => {
-                run_task(
-                    spec,
-                    &node.id,
-                    *task,
-                    node_inputs,
-                    shared,
-                    prefix.full,
-                    inline,
-                )
-                .await
+                let task = *task;
+                run_task(&spec, index, task, node_inputs, shared, prefix.full, inline).await
             }
-            Entity::Map(map) => {
-                run_map(spec, &node.id, map, node_inputs, shared, prefix.full).await
-            }
+            Entity::Map(map) => run_map(&spec, index, map, node_inputs, shared, prefix.full).await,
             Entity::Branch(branch) => match branch.choose(&node_inputs) {
                 Ok(case) => {
-                    let inner_prefix = Prefix {
-                        relative: Arc::from(format!("{}{}/", prefix.relative, node.id)),
-                        full: Arc::from(format!("{}{}/{}/", prefix.full, node.id, case.name)),
-                    };
+                    let inner_prefix = nested(&case.name);
+                    let case = SpecRef::Shared(case.clone());
                     Box::pin(run_spec(case, node_inputs, shared, inner_prefix)).await
                 }
                 Err(message) => Err(Failed {
@@ -321,11 +314,14 @@ fn start_node(
             },
             Entity::Workflow(wf) => {
                 let inner = wf.spec();
-                let inner_prefix = Prefix {
-                    relative: Arc::from(format!("{}{}/", prefix.relative, node.id)),
-                    full: Arc::from(format!("{}{}/{}/", prefix.full, node.id, inner.name)),
-                };
-                Box::pin(run_spec(inner, node_inputs, shared, inner_prefix)).await
+                let inner_prefix = nested(&inner.name);
+                Box::pin(run_spec(
+                    SpecRef::Static(inner),
+                    node_inputs,
+                    shared,
+                    inner_prefix,
+                ))
+                .await
             }
         }
     }
@@ -333,8 +329,8 @@ fn start_node(
 
 /// Runs a task node: its attempts, and a [`NodeFailure`] when they run out.
 async fn run_task(
-    spec: &'static WorkflowSpec,
-    node_id: &'static str,
+    spec: &SpecRef,
+    index: u32,
     task: &'static dyn DynTask,
     inputs: Vec<Value>,
     shared: Arc<RunShared>,
@@ -346,7 +342,7 @@ async fn run_task(
     }
     let attempt = Attempt {
         spec,
-        node_id,
+        index,
         task,
         shared: &shared,
         full_prefix: &full_prefix,
@@ -354,17 +350,20 @@ async fn run_task(
     attempt
         .run(&inputs, None, inline)
         .await
-        .map_err(|(error, attempt, max_attempts)| Failed {
-            failures: vec![NodeFailure {
-                workflow: spec.name.clone(),
-                node: node_id.to_string(),
-                path: format!("{full_prefix}{node_id}"),
-                task: task.name().to_string(),
-                attempt,
-                max_attempts,
-                error,
-            }],
-            completed: CompletedOutputs::default(),
+        .map_err(|(error, attempt, max_attempts)| {
+            let node_id = &spec.nodes[index as usize].id;
+            Failed {
+                failures: vec![NodeFailure {
+                    workflow: spec.name.clone(),
+                    node: node_id.clone(),
+                    path: format!("{full_prefix}{node_id}"),
+                    task: task.name().to_string(),
+                    attempt,
+                    max_attempts,
+                    error,
+                }],
+                completed: CompletedOutputs::default(),
+            }
         })
 }
 
@@ -372,9 +371,9 @@ async fn run_task(
 /// item with its own retries and timeout. Stops starting items once the minimum
 /// success ratio can no longer be met.
 async fn run_map(
-    spec: &'static WorkflowSpec,
-    node_id: &'static str,
-    map: &'static MapSpec,
+    spec: &SpecRef,
+    index: u32,
+    map: &MapSpec,
     inputs: Vec<Value>,
     shared: Arc<RunShared>,
     full_prefix: Arc<str>,
@@ -385,7 +384,7 @@ async fn run_map(
     let limit = map.concurrency.unwrap_or(total).max(1);
     let attempt = Attempt {
         spec,
-        node_id,
+        index,
         task: map.task,
         shared: &shared,
         full_prefix: &full_prefix,
@@ -396,16 +395,18 @@ async fn run_map(
     let mut next = 0;
     loop {
         while running.len() < limit && next < total && failed.len() <= total - required {
-            let (index, attempt) = (next, &attempt);
-            let item = std::slice::from_ref(&items[index]);
-            running
-                .push(async move { (index, attempt.run(item, Some(index as u32), false).await) });
+            let (item_index, attempt) = (next, &attempt);
+            let item = std::slice::from_ref(&items[item_index]);
+            running.push(async move {
+                let result = attempt.run(item, Some(item_index as u32), false).await;
+                (item_index, result)
+            });
             next += 1;
         }
         match running.next().await {
             None => break,
-            Some((index, Ok(mut values))) => outputs[index] = values.pop(),
-            Some((index, Err((error, attempt, max)))) => failed.push((index, error, attempt, max)),
+            Some((i, Ok(mut values))) => outputs[i] = values.pop(),
+            Some((i, Err((error, attempt, max)))) => failed.push((i, error, attempt, max)),
         }
     }
     if failed.len() <= total - required && next == total {
@@ -413,10 +414,11 @@ async fn run_map(
     }
     failed.sort_by_key(|f| f.0);
     let (attempt, max_attempts) = (failed[0].2, failed[0].3);
+    let node_id = &spec.nodes[index as usize].id;
     Err(Failed {
         failures: vec![NodeFailure {
             workflow: spec.name.clone(),
-            node: node_id.to_string(),
+            node: node_id.clone(),
             path: format!("{full_prefix}{node_id}"),
             task: map.task.name().to_string(),
             attempt,
@@ -433,8 +435,8 @@ async fn run_map(
 
 /// One task on one node: runs attempts until one succeeds or they run out.
 struct Attempt<'a> {
-    spec: &'static WorkflowSpec,
-    node_id: &'static str,
+    spec: &'a SpecRef,
+    index: u32,
     task: &'static dyn DynTask,
     shared: &'a Arc<RunShared>,
     full_prefix: &'a Arc<str>,
@@ -452,7 +454,7 @@ impl Attempt<'_> {
         let meta = self.task.metadata();
         let max_attempts = meta.get_retries().saturating_add(1);
         let task_name: &'static str = self.task.name();
-        let node_id = self.node_id;
+        let node_id = self.spec.nodes[self.index as usize].id.as_str();
         let mut attempt = 1;
         loop {
             let span = match item {
@@ -463,9 +465,9 @@ impl Attempt<'_> {
             };
             let ctx = ExecutionContext {
                 run: self.shared.clone(),
-                workflow: &self.spec.name,
+                spec: Some(self.spec.clone()),
+                node_index: self.index,
                 path_prefix: self.full_prefix.clone(),
-                node_id,
                 item,
                 task: task_name,
                 attempt,

@@ -35,6 +35,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use super::builder::{DraftKind, Graph, NodeIndex};
 use super::{Promise, Wire, WorkflowBuilder, WorkflowSpec};
@@ -491,12 +492,12 @@ impl BranchDraft {
             .enumerate()
             .map(|(k, case)| Case {
                 condition: Condition(case.cond.0.resolve(&captures)),
-                spec: sub(format!("case{k}"), case.scope, &case.outputs),
+                spec: Arc::new(sub(format!("case{k}"), case.scope, &case.outputs)),
             })
             .collect();
         let otherwise = match &self.otherwise {
             Otherwise::Case { scope, outputs } => {
-                Fallback::Case(Box::new(sub("otherwise".to_string(), *scope, outputs)))
+                Fallback::Case(Arc::new(sub("otherwise".to_string(), *scope, outputs)))
             }
             Otherwise::Fail(message) => Fallback::Fail(message.clone()),
         };
@@ -631,14 +632,14 @@ pub struct Case {
     /// When the case runs.
     pub condition: Condition,
     /// What it runs; its inputs are the branch node's inputs.
-    pub spec: WorkflowSpec,
+    pub spec: Arc<WorkflowSpec>,
 }
 
 /// What a branch does when no condition holds.
 #[derive(Debug)]
 pub enum Fallback {
     /// Runs this sub-graph.
-    Case(Box<WorkflowSpec>),
+    Case(Arc<WorkflowSpec>),
     /// Fails the node with this message.
     Fail(String),
 }
@@ -656,7 +657,7 @@ pub struct BranchSpec {
 
 impl BranchSpec {
     /// The sub-graph to run for these inputs, or the failure message.
-    pub fn choose(&self, inputs: &[Value]) -> Result<&WorkflowSpec, &str> {
+    pub fn choose(&self, inputs: &[Value]) -> Result<&Arc<WorkflowSpec>, &str> {
         for case in &self.cases {
             if case.condition.holds(inputs) {
                 return Ok(&case.spec);

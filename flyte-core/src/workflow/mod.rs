@@ -421,6 +421,30 @@ impl fmt::Debug for WorkflowSpec {
     }
 }
 
+/// A graph the executor runs: a workflow's (kept for the program's life) or one made
+/// at run time (a dynamic task's, a branch case's), shared by reference count.
+#[derive(Clone)]
+pub(crate) enum SpecRef {
+    Static(&'static WorkflowSpec),
+    Shared(std::sync::Arc<WorkflowSpec>),
+}
+
+impl fmt::Debug for SpecRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SpecRef({})", self.name)
+    }
+}
+
+impl std::ops::Deref for SpecRef {
+    type Target = WorkflowSpec;
+    fn deref(&self) -> &WorkflowSpec {
+        match self {
+            SpecRef::Static(s) => s,
+            SpecRef::Shared(s) => s,
+        }
+    }
+}
+
 /// A readable listing of the graph: one line per node with its bindings.
 impl fmt::Display for WorkflowSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
