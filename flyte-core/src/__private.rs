@@ -16,8 +16,8 @@ pub use crate::types::{
     struct_type,
 };
 pub use crate::workflow::{
-    AsTaskNode, CmpOp, Cond, IntoBinding, IntoCondition, PassThrough, Promise, Wire, Workflow,
-    WorkflowBuilder, WorkflowSpec, compare,
+    AsTaskNode, CmpOp, Cond, IntoBinding, IntoCondition, IntoOutputs, PassThrough, Promise, Wire,
+    Workflow, WorkflowBuilder, WorkflowSpec, compare,
 };
 
 use futures::future::Either;

@@ -179,6 +179,50 @@ impl<T: FlyteType> IntoBinding<HashMap<String, T>> for HashMap<String, Promise<T
     }
 }
 
+/// What a workflow (or dynamic task) body may return for outputs `O`: for one output
+/// anything that can feed an input of that type (a promise, a constant, a list of
+/// promises), for several a tuple of those, and `()` for none.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the outputs `{O}`",
+    label = "the body must end with the outputs: expected `{O}` as promises or constants"
+)]
+pub trait IntoOutputs<O> {
+    /// One wire per output.
+    fn into_wires(self) -> Vec<Wire>;
+}
+
+impl<T: FlyteType, B: IntoBinding<T>> IntoOutputs<T> for B {
+    fn into_wires(self) -> Vec<Wire> {
+        vec![self.into_wire()]
+    }
+}
+
+impl IntoOutputs<()> for () {
+    fn into_wires(self) -> Vec<Wire> {
+        Vec::new()
+    }
+}
+
+macro_rules! into_outputs_tuples {
+    ($( ($($t:ident $b:ident $i:tt),+) )+) => {$(
+        impl<$($t: FlyteType, $b: IntoBinding<$t>),+> IntoOutputs<($($t,)+)> for ($($b,)+) {
+            fn into_wires(self) -> Vec<Wire> {
+                vec![$(self.$i.into_wire()),+]
+            }
+        }
+    )+};
+}
+
+into_outputs_tuples! {
+    (A BA 0, B BB 1)
+    (A BA 0, B BB 1, C BC 2)
+    (A BA 0, B BB 1, C BC 2, D BD 3)
+    (A BA 0, B BB 1, C BC 2, D BD 3, E BE 4)
+    (A BA 0, B BB 1, C BC 2, D BD 3, E BE 4, F BF 5)
+    (A BA 0, B BB 1, C BC 2, D BD 3, E BE 4, F BF 5, G BG 6)
+    (A BA 0, B BB 1, C BC 2, D BD 3, E BE 4, F BF 5, G BG 6, H BH 7)
+}
+
 impl IntoBinding<String> for &str {
     fn into_wire(self) -> Wire {
         self.to_string().into_wire()

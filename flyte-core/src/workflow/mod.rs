@@ -15,8 +15,8 @@ pub use branch::{
     Operand, Then, ThenWhen, When, WhenFn, WhenStart, compare, when,
 };
 pub use builder::{
-    AsTaskNode, CollectFn, CollectMapFn, IntoBinding, NodeIndex, PassThrough, PlainCall, Promise,
-    TaskNode, Wire, WorkflowBuilder,
+    AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, PassThrough,
+    PlainCall, Promise, TaskNode, Wire, WorkflowBuilder,
 };
 pub use map::{AllItems, MapSpec, MapTaskFn, MapTaskNode, MapTaskStart, SomeItems, map_task};
 

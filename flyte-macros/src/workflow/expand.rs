@@ -80,6 +80,13 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
                 let span = syn::spanned::Spanned::span(expr);
                 Some(quote_spanned!(span=> __flyte_wf.default_input::<#ty>(#i, #expr);))
             });
+    // Spanned at the declared return type, so a body that ends with the wrong outputs
+    // is reported against it.
+    let ret_span = match &item.sig.output {
+        syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
+        syn::ReturnType::Default => item.sig.ident.span(),
+    };
+    let body_ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#output_ty> + use<>);
     let call_params = m.sig.params.iter().map(|param| {
         let (id, ty) = (&param.ident, param.ty);
         quote!(#id: impl #p::IntoBinding<#ty>)
@@ -120,7 +127,7 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
                 fn __flyte_body(
                     __flyte_wf: &#p::WorkflowBuilder,
                     #(#body_params),*
-                ) -> <#output_ty as #p::Outputs>::Promises {
+                ) -> #body_ret {
                     #[allow(unused_imports)]
                     use #p::{AsTaskNode as _, PassThrough as _};
                     #(#stmts)*
@@ -133,7 +140,7 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
                 );
                 #(#defaults)*
                 let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
-                __flyte_wf.finish(<#output_ty as #p::Outputs>::wires(__flyte_out))
+                __flyte_wf.finish(#p::IntoOutputs::<#output_ty>::into_wires(__flyte_out))
             }
         }
 
