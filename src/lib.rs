@@ -128,6 +128,44 @@ pub use flyte_macros::task;
 /// ```
 pub use flyte_macros::workflow;
 
+/// Turns a function into a dynamic task: its body builds a graph like a workflow's,
+/// but runs when the task runs, on the task's input values, so the graph's shape can
+/// depend on them (flytekit's `@dynamic`).
+///
+/// It takes the same arguments as [`#[task]`](macro@task). The body calls tasks,
+/// workflows and map tasks and ends with the outputs as promises; the graph runs as
+/// part of the task's node (failures name the path through it). A dynamic task cannot
+/// be called as a plain function.
+///
+/// ```
+/// use flyte::prelude::*;
+///
+/// #[task]
+/// async fn square(x: i64) -> i64 {
+///     x * x
+/// }
+///
+/// #[dynamic]
+/// fn squares_up_to(n: i64) -> Vec<i64> {
+///     let mut out = Vec::new();
+///     for i in 0..n {
+///         out.push(square(i));
+///     }
+///     out
+/// }
+///
+/// #[workflow]
+/// fn fan(n: i64) -> Vec<i64> {
+///     squares_up_to(n)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// assert_eq!(fan.run(4).await.unwrap(), [0, 1, 4, 9]);
+/// # }
+/// ```
+pub use flyte_macros::dynamic;
+
 /// Makes a struct or an enum a Flyte type, usable as a task input or output.
 ///
 /// - A struct with named fields, which also derives serde's `Serialize` and
@@ -172,7 +210,7 @@ pub mod plugins {
 /// What task and workflow code needs: the macros, the task traits, metadata and
 /// errors.
 pub mod prelude {
-    pub use crate::{FlyteType, task, workflow};
+    pub use crate::{FlyteType, dynamic, task, workflow};
     pub use flyte_core::prelude::*;
 }
 

@@ -82,3 +82,33 @@ pub fn assert_task_config<C: TaskConfig>(c: C) -> Box<dyn TaskConfig> {
 /// A task config behind a pointer, as the generated descriptor keeps it.
 pub type DynConfig = Box<dyn TaskConfig>;
 pub use serde_json::Value as JsonValue;
+
+/// Runs a dynamic task's body: `build` adds nodes to a fresh graph (the task's inputs
+/// are plain values there), and the graph runs inside the task's own run.
+pub async fn run_dynamic<O: Outputs>(
+    ctx: ExecutionContext,
+    task_name: &str,
+    build: impl FnOnce(&WorkflowBuilder) -> Vec<Wire>,
+) -> Result<O, TaskError> {
+    let outputs = O::types()
+        .into_iter()
+        .enumerate()
+        .map(|(i, ty)| crate::interface::Variable {
+            name: crate::interface::default_output_name(i),
+            ty,
+        })
+        .collect();
+    let interface = Interface {
+        inputs: Vec::new(),
+        outputs,
+    };
+    let spec = {
+        let builder = WorkflowBuilder::new(format!("{task_name}.dynamic"), None, interface);
+        let wires = build(&builder);
+        std::sync::Arc::new(builder.finish(wires))
+    };
+    let values = crate::execution::executor::run_in_context(spec, &ctx)
+        .await
+        .map_err(TaskError::failed)?;
+    Ok(O::from_values(&values))
+}

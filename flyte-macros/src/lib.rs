@@ -15,6 +15,12 @@ pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     task::task(args.into(), item.into()).into()
 }
 
+/// Turns a function into a dynamic task. See the `flyte` crate's documentation.
+#[proc_macro_attribute]
+pub fn dynamic(args: TokenStream, item: TokenStream) -> TokenStream {
+    task::dynamic(args.into(), item.into()).into()
+}
+
 /// Turns a function into a Flyte workflow. See the `flyte` crate's documentation.
 #[proc_macro_attribute]
 pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -87,6 +87,36 @@ pub(crate) async fn run_spec_values(
         )
 }
 
+/// Runs a graph made while a task runs (a dynamic task's) inside that task's run:
+/// same execution, files and paths under the task's node.
+pub(crate) async fn run_in_context(
+    spec: Arc<WorkflowSpec>,
+    ctx: &ExecutionContext,
+) -> Result<Vec<Value>, RunError> {
+    if let Err((task, source)) = spec.validate() {
+        return Err(RunError::InvalidTask {
+            workflow: spec.name.clone(),
+            task,
+            source,
+        });
+    }
+    let prefix = Prefix {
+        relative: Arc::from(format!("{}/", ctx.node_id())),
+        full: Arc::from(format!("{}/{}/", ctx.node_path(), spec.name)),
+    };
+    run_spec(SpecRef::Shared(spec), Vec::new(), ctx.run.clone(), prefix)
+        .await
+        .map_err(
+            |Failed {
+                 failures,
+                 completed,
+             }| RunError::NodeFailed {
+                failures,
+                completed,
+            },
+        )
+}
+
 /// Where a local run keeps the files its tasks return: a folder under the system's
 /// temporary directory, one per execution.
 pub(crate) fn default_raw_prefix(execution_id: &str) -> String {

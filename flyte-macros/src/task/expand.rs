@@ -24,6 +24,26 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
     // Only the generated items in this module call it; the static is the public face.
     inner_fn.vis = syn::Visibility::Inherited;
     inner_fn.attrs.retain(|a| !a.path().is_ident("doc"));
+    if let Some(body) = &m.dynamic_body {
+        // A dynamic body gets the graph builder first and returns its outputs as
+        // promises; its parameters are the task's input values.
+        let ret_span = match &item.sig.output {
+            syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
+            syn::ReturnType::Default => ident.span(),
+        };
+        let out = m.sig.output_type();
+        let ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#out> + use<>);
+        let params = &item.sig.inputs;
+        let stmts = &body.stmts;
+        inner_fn = syn::parse_quote! {
+            #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
+            fn #inner(__flyte_wf: &#p::WorkflowBuilder, #params) -> #ret {
+                #[allow(unused_imports)]
+                use #p::{AsTaskNode as _, PassThrough as _};
+                #(#stmts)*
+            }
+        };
+    }
     let doc_attrs: Vec<_> = item
         .attrs
         .iter()
@@ -74,6 +94,23 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
         (target, f, boxed)
     } else {
         (quote!(fn(#(#types),*) -> #fn_ret), quote!(), inner.clone())
+    };
+
+    // Direct calls reach the body; a dynamic task's body needs a graph builder, so it
+    // has none.
+    let deref_impl = if m.dynamic_body.is_some() {
+        quote!()
+    } else {
+        quote! {
+            #[automatically_derived]
+            impl ::core::ops::Deref for #task_ty {
+                type Target = #deref_target;
+                fn deref(&self) -> &Self::Target {
+                    static FN: #deref_target = #deref_to;
+                    &FN
+                }
+            }
+        }
     };
 
     let name_expr = match &m.name {
@@ -139,12 +176,22 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
         ),
     };
 
-    let call_body = if m.sig.is_async {
+    let call_body = if m.dynamic_body.is_some() {
+        quote! {
+            #p::run_dynamic::<#output_ty>(
+                __flyte_ctx,
+                #p::Task::name(self),
+                move |__flyte_wf| #p::IntoOutputs::<#output_ty>::into_wires(#inner(__flyte_wf, #(#names),*)),
+            )
+            .await?
+        }
+    } else if m.sig.is_async {
         quote!(#p::in_context(__flyte_ctx, #inner(#(#names),*)).await)
     } else {
         quote!(#p::run_blocking(__flyte_ctx, move || #inner(#(#names),*)).await?)
     };
     let finish = match m.sig.returns {
+        _ if m.dynamic_body.is_some() => quote!(::core::result::Result::Ok(__flyte_out)),
         Returns::Result(_) => quote!(__flyte_out.map_err(#p::task_error)),
         Returns::Plain(_) | Returns::Unit => quote!(::core::result::Result::Ok(__flyte_out)),
     };
@@ -179,14 +226,7 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
             #(#type_checks)*
         };
 
-        #[automatically_derived]
-        impl ::core::ops::Deref for #task_ty {
-            type Target = #deref_target;
-            fn deref(&self) -> &Self::Target {
-                static FN: #deref_target = #deref_to;
-                &FN
-            }
-        }
+        #deref_impl
 
         #[automatically_derived]
         impl #p::Task for #task_ty {

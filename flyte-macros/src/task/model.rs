@@ -29,6 +29,8 @@ pub(crate) struct TaskModel<'a> {
     pub(crate) knobs: Knobs,
     pub(crate) config: Option<Expr>,
     pub(crate) docs: Option<String>,
+    /// For `#[dynamic]`: the body, rewritten to build a graph.
+    pub(crate) dynamic_body: Option<syn::Block>,
     /// Declared output names, or `None` for `o0`, `o1`, ...
     pub(crate) output_names: Option<Vec<String>>,
     pub(crate) krate: Path,
@@ -76,6 +78,7 @@ impl<'a> TaskModel<'a> {
             knobs,
             config: args.config,
             docs: signature::docs(&item.attrs),
+            dynamic_body: None,
             output_names,
             krate: args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte)),
         }

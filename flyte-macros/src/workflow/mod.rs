@@ -9,6 +9,12 @@ use proc_macro2::TokenStream;
 
 use crate::diag::Ctxt;
 
+/// Rewrites a body that builds a graph (a workflow's or a dynamic task's).
+pub(crate) fn rewrite_body(cx: &Ctxt, krate: &syn::Path, body: &mut syn::Block) {
+    use syn::visit_mut::VisitMut;
+    rewrite::Rewriter { cx, krate }.visit_block_mut(body);
+}
+
 pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     let func: syn::ItemFn = match syn::parse2(item) {
         Ok(f) => f,
