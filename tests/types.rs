@@ -259,3 +259,13 @@ proptest! {
         prop_assert_eq!(Color::from_literal(&color.to_literal()).unwrap(), color);
     }
 }
+
+proptest! {
+    #[test]
+    fn files_and_directories_round_trip(uri in "[a-z]{1,8}://[a-z]{1,8}/[a-z0-9/._-]{0,20}") {
+        let f = FlyteFile::new(uri.clone());
+        prop_assert_eq!(FlyteFile::from_literal(&f.to_literal()).unwrap(), f);
+        let d = FlyteDirectory::new(uri);
+        prop_assert_eq!(FlyteDirectory::from_literal(&d.to_literal()).unwrap(), d);
+    }
+}
