@@ -71,6 +71,28 @@ impl FlyteFile {
         access().get(&self.uri).await
     }
 
+    /// Opens the file for streaming: its bytes arrive in chunks, so large files need
+    /// not fit in memory.
+    pub async fn open(
+        &self,
+    ) -> Result<futures::stream::BoxStream<'static, Result<Bytes, DataError>>, DataError> {
+        let (store, path) = access().resolve(&self.uri)?;
+        let uri = self.uri.clone();
+        let result = store
+            .get_opts(&path, Default::default())
+            .await
+            .map_err(|source| DataError::Store {
+                location: uri.clone(),
+                source,
+            })?;
+        Ok(Box::pin(result.into_stream().map_err(move |source| {
+            DataError::Store {
+                location: uri.clone(),
+                source,
+            }
+        })))
+    }
+
     /// Copies the file to `to` on this machine.
     pub async fn download(&self, to: impl AsRef<Path>) -> Result<(), DataError> {
         let bytes = self.read().await?;
