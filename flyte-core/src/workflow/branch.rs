@@ -459,17 +459,8 @@ impl BranchDraft {
         captures
     }
 
-    /// The branch node's input wires (its captures).
-    pub(super) fn capture_wires(&self, graph: &Graph<'_>, _me: usize) -> Vec<Wire> {
-        self.captures(graph)
-            .into_iter()
-            .map(|(node, output)| Wire::Promise { node, output })
-            .collect()
-    }
-
     /// The finished branch: conditions over the captures and one sub-graph per case.
-    pub(super) fn finish(&self, graph: &Graph<'_>, _me: usize) -> BranchSpec {
-        let captures = self.captures(graph);
+    pub(super) fn finish(&self, graph: &Graph<'_>, captures: &[(NodeIndex, u32)]) -> BranchSpec {
         let inputs: Vec<Variable> = captures
             .iter()
             .enumerate()
@@ -483,7 +474,7 @@ impl BranchDraft {
             outputs: self.outputs.clone(),
         };
         let sub = |name: String, scope: u32, outputs: &[Wire]| {
-            let (nodes, outs) = graph.build(scope, &captures, outputs.to_vec());
+            let (nodes, outs) = graph.build(scope, captures, outputs.to_vec());
             WorkflowSpec::new(name, None, interface.clone(), nodes, outs)
         };
         let cases = self
@@ -491,7 +482,7 @@ impl BranchDraft {
             .iter()
             .enumerate()
             .map(|(k, case)| Case {
-                condition: Condition(case.cond.0.resolve(&captures)),
+                condition: Condition(case.cond.0.resolve(captures)),
                 spec: Arc::new(sub(format!("case{k}"), case.scope, &case.outputs)),
             })
             .collect();

@@ -408,13 +408,20 @@ impl Graph<'_> {
         let mut nodes = Vec::with_capacity(members.len());
         for (l, &g) in members.iter().enumerate() {
             let draft = &self.drafts[g];
-            let entity = match &draft.kind {
-                DraftKind::Entity(e) => e.clone(),
-                DraftKind::Branch(b) => Entity::Branch(std::sync::Arc::new(b.finish(self, g))),
-            };
-            let wires = match &draft.kind {
-                DraftKind::Branch(b) => b.capture_wires(self, g),
-                DraftKind::Entity(_) => draft.wires.clone(),
+            // A branch's inputs are the outer values its cases and conditions read.
+            let (entity, wires) = match &draft.kind {
+                DraftKind::Entity(e) => (e.clone(), draft.wires.clone()),
+                DraftKind::Branch(b) => {
+                    let captures = b.captures(self);
+                    let wires = captures
+                        .iter()
+                        .map(|&(node, output)| Wire::Promise { node, output })
+                        .collect();
+                    (
+                        Entity::Branch(std::sync::Arc::new(b.finish(self, &captures))),
+                        wires,
+                    )
+                }
             };
             let inputs: Vec<NodeInput> = entity
                 .interface()
