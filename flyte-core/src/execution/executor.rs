@@ -42,13 +42,7 @@ pub(crate) async fn run_spec_values(
     inputs: Vec<Value>,
     options: &RunOptions,
 ) -> Result<Vec<Value>, RunError> {
-    if let Err((task, source)) = spec.validate() {
-        return Err(RunError::InvalidTask {
-            workflow: spec.name.clone(),
-            task,
-            source,
-        });
-    }
+    validate(spec)?;
     let execution_id = options
         .execution_id
         .clone()
@@ -93,13 +87,7 @@ pub(crate) async fn run_in_context(
     spec: Arc<WorkflowSpec>,
     ctx: &ExecutionContext,
 ) -> Result<Vec<Value>, RunError> {
-    if let Err((task, source)) = spec.validate() {
-        return Err(RunError::InvalidTask {
-            workflow: spec.name.clone(),
-            task,
-            source,
-        });
-    }
+    validate(&spec)?;
     let prefix = Prefix {
         relative: Arc::from(format!("{}/", ctx.node_id())),
         full: Arc::from(format!("{}/{}/", ctx.node_path(), spec.name)),

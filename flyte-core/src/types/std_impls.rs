@@ -117,55 +117,33 @@ fn map_from_literal<T: FlyteType, M: FlyteType + FromIterator<(String, T)>>(
     }
 }
 
-impl<T: FlyteType> FlyteType for BTreeMap<String, T> {
-    fn literal_type() -> LiteralType {
-        LiteralType::Map(Box::new(T::literal_type()))
-    }
-    fn to_literal(&self) -> Literal {
-        Literal::Map(
-            self.iter()
-                .map(|(k, v)| (k.clone(), v.to_literal()))
-                .collect(),
-        )
-    }
-    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
-        map_from_literal(literal)
-    }
-    fn json_schema() -> serde_json::Value {
-        serde_json::json!({ "type": "object", "additionalProperties": T::json_schema() })
-    }
-    const HAS_BLOBS: bool = T::HAS_BLOBS;
-    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
-        if T::HAS_BLOBS {
-            self.values_mut().for_each(|v| v.visit_blobs(f));
+macro_rules! string_map {
+    ($map:ident) => {
+        impl<T: FlyteType> FlyteType for $map<String, T> {
+            fn literal_type() -> LiteralType {
+                LiteralType::Map(Box::new(T::literal_type()))
+            }
+            fn to_literal(&self) -> Literal {
+                Literal::Map(self.iter().map(|(k, v)| (k.clone(), v.to_literal())).collect())
+            }
+            fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+                map_from_literal(literal)
+            }
+            fn json_schema() -> serde_json::Value {
+                serde_json::json!({ "type": "object", "additionalProperties": T::json_schema() })
+            }
+            const HAS_BLOBS: bool = T::HAS_BLOBS;
+            fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
+                if T::HAS_BLOBS {
+                    self.values_mut().for_each(|v| v.visit_blobs(f));
+                }
+            }
         }
-    }
+    };
 }
 
-impl<T: FlyteType> FlyteType for HashMap<String, T> {
-    fn literal_type() -> LiteralType {
-        LiteralType::Map(Box::new(T::literal_type()))
-    }
-    fn to_literal(&self) -> Literal {
-        Literal::Map(
-            self.iter()
-                .map(|(k, v)| (k.clone(), v.to_literal()))
-                .collect(),
-        )
-    }
-    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
-        map_from_literal(literal)
-    }
-    fn json_schema() -> serde_json::Value {
-        serde_json::json!({ "type": "object", "additionalProperties": T::json_schema() })
-    }
-    const HAS_BLOBS: bool = T::HAS_BLOBS;
-    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
-        if T::HAS_BLOBS {
-            self.values_mut().for_each(|v| v.visit_blobs(f));
-        }
-    }
-}
+string_map!(BTreeMap);
+string_map!(HashMap);
 
 /// `Option<T>` is a union of `T` and none, as flytekit maps `Optional[T]`.
 impl<T: FlyteType> FlyteType for Option<T> {

@@ -386,18 +386,12 @@ pub struct ThenWhen<'w, P> {
 impl<'w, P: BranchOutput> ThenWhen<'w, P> {
     /// The nodes to run when this condition holds.
     pub fn then(self, body: impl FnOnce() -> P) -> Then<'w, P> {
-        let (scope, out) = self.wf.in_new_scope(body);
-        let mut cases = self.cases;
-        cases.push(CaseDraft {
-            cond: self.cond,
-            scope,
-            outputs: out.wires(),
-        });
-        Then {
+        When {
             wf: self.wf,
-            cases,
-            _output: PhantomData,
+            cases: self.cases,
+            cond: self.cond,
         }
+        .then(body)
     }
 }
 
