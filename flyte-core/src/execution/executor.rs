@@ -67,18 +67,33 @@ pub(crate) async fn run_spec_values(
         relative: Arc::from(""),
         full: Arc::from(format!("{}/", spec.name)),
     };
-    run_spec(SpecRef::Static(spec), inputs, shared, prefix)
+    Ok(run_spec(SpecRef::Static(spec), inputs, shared, prefix)
         .instrument(span)
-        .await
-        .map_err(
-            |Failed {
-                 failures,
-                 completed,
-             }| RunError::NodeFailed {
-                failures,
-                completed,
-            },
-        )
+        .await?)
+}
+
+/// Fails a run whose graph has a task with an invalid setting before any node starts.
+fn validate(spec: &WorkflowSpec) -> Result<(), RunError> {
+    spec.validate()
+        .map_err(|(task, source)| RunError::InvalidTask {
+            workflow: spec.name.clone(),
+            task,
+            source,
+        })
+}
+
+impl From<Failed> for RunError {
+    fn from(
+        Failed {
+            failures,
+            completed,
+        }: Failed,
+    ) -> Self {
+        RunError::NodeFailed {
+            failures,
+            completed,
+        }
+    }
 }
 
 /// Runs a graph made while a task runs (a dynamic task's) inside that task's run:
@@ -92,17 +107,7 @@ pub(crate) async fn run_in_context(
         relative: Arc::from(format!("{}/", ctx.node_id())),
         full: Arc::from(format!("{}/{}/", ctx.node_path(), spec.name)),
     };
-    run_spec(SpecRef::Shared(spec), Vec::new(), ctx.run.clone(), prefix)
-        .await
-        .map_err(
-            |Failed {
-                 failures,
-                 completed,
-             }| RunError::NodeFailed {
-                failures,
-                completed,
-            },
-        )
+    Ok(run_spec(SpecRef::Shared(spec), Vec::new(), ctx.run.clone(), prefix).await?)
 }
 
 /// Where a local run keeps the files its tasks return: a folder under the system's
