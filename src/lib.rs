@@ -44,7 +44,7 @@
 
 #![warn(missing_docs)]
 
-pub use flyte_core::{data, execution, interface, launch_plan, task, types, workflow};
+pub use flyte_core::{data, execution, idl, interface, launch_plan, task, types, workflow};
 
 /// Turns a function into a task.
 ///

@@ -8,10 +8,12 @@
 //! - [`workflow`]: graphs, promises and the builder,
 //! - [`execution`]: the local executor and the execution context,
 //! - [`launch_plan`]: named launch plans with fixed and default inputs,
-//! - [`data`]: object-store access.
+//! - [`data`]: object-store access,
+//! - [`idl`]: Flyte IDL protobuf messages and conversions.
 
 pub mod data;
 pub mod execution;
+pub mod idl;
 pub mod interface;
 pub mod launch_plan;
 pub mod task;

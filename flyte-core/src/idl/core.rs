@@ -1,0 +1,348 @@
+//! Messages of Flyte's `flyteidl.core` package that describe types, values and
+//! interfaces, written with prost. Field numbers and names follow flyteidl 1.16
+//! (`flyteidl/core/types.proto`, `literals.proto`, `interface.proto`); only the fields
+//! this SDK writes or reads are declared, so others are skipped when decoding.
+
+use std::collections::BTreeMap;
+
+/// `flyteidl.core.SimpleType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[repr(i32)]
+pub enum SimpleType {
+    /// `NONE`
+    None = 0,
+    /// `INTEGER`
+    Integer = 1,
+    /// `FLOAT`
+    Float = 2,
+    /// `STRING`
+    String = 3,
+    /// `BOOLEAN`
+    Boolean = 4,
+    /// `DATETIME`
+    Datetime = 5,
+    /// `DURATION`
+    Duration = 6,
+    /// `BINARY`
+    Binary = 7,
+    /// `ERROR`
+    Error = 8,
+    /// `STRUCT`
+    Struct = 9,
+}
+
+/// `flyteidl.core.BlobType`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct BlobType {
+    /// Free-form format (`csv`, ...).
+    #[prost(string, tag = "1")]
+    pub format: String,
+    /// `BlobType.BlobDimensionality`: 0 single, 1 multipart.
+    #[prost(enumeration = "BlobDimensionality", tag = "2")]
+    pub dimensionality: i32,
+}
+
+/// `flyteidl.core.BlobType.BlobDimensionality`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[repr(i32)]
+pub enum BlobDimensionality {
+    /// `SINGLE`
+    Single = 0,
+    /// `MULTIPART`
+    Multipart = 1,
+}
+
+/// `flyteidl.core.EnumType`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct EnumType {
+    /// The allowed values.
+    #[prost(string, repeated, tag = "1")]
+    pub values: Vec<String>,
+}
+
+/// `flyteidl.core.UnionType`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct UnionType {
+    /// The variants.
+    #[prost(message, repeated, tag = "1")]
+    pub variants: Vec<LiteralType>,
+}
+
+/// `flyteidl.core.TypeStructure`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct TypeStructure {
+    /// Must match exactly for types to be castable.
+    #[prost(string, tag = "1")]
+    pub tag: String,
+    /// A struct's field types, by name.
+    #[prost(btree_map = "string, message", tag = "2")]
+    pub dataclass_type: BTreeMap<String, LiteralType>,
+}
+
+/// `flyteidl.core.TypeAnnotation`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct TypeAnnotation {
+    /// Any JSON payload.
+    #[prost(message, optional, tag = "1")]
+    pub annotations: Option<prost_types::Struct>,
+}
+
+/// `flyteidl.core.LiteralType`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct LiteralType {
+    /// The type itself.
+    #[prost(oneof = "literal_type::Type", tags = "1, 3, 4, 5, 7, 10")]
+    pub r#type: Option<literal_type::Type>,
+    /// Descriptive metadata (a struct's JSON schema).
+    #[prost(message, optional, tag = "6")]
+    pub metadata: Option<prost_types::Struct>,
+    /// Client-side annotations.
+    #[prost(message, optional, tag = "9")]
+    pub annotation: Option<TypeAnnotation>,
+    /// Hints for type matching.
+    #[prost(message, optional, tag = "11")]
+    pub structure: Option<TypeStructure>,
+}
+
+/// The `type` oneof of [`LiteralType`].
+pub mod literal_type {
+    /// `LiteralType.type`.
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum Type {
+        /// `simple`
+        #[prost(enumeration = "super::SimpleType", tag = "1")]
+        Simple(i32),
+        /// `collection_type`
+        #[prost(message, tag = "3")]
+        CollectionType(Box<super::LiteralType>),
+        /// `map_value_type`
+        #[prost(message, tag = "4")]
+        MapValueType(Box<super::LiteralType>),
+        /// `blob`
+        #[prost(message, tag = "5")]
+        Blob(super::BlobType),
+        /// `enum_type`
+        #[prost(message, tag = "7")]
+        EnumType(super::EnumType),
+        /// `union_type`
+        #[prost(message, tag = "10")]
+        UnionType(super::UnionType),
+    }
+}
+
+/// `flyteidl.core.Primitive`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Primitive {
+    /// The value.
+    #[prost(oneof = "primitive::Value", tags = "1, 2, 3, 4, 5, 6")]
+    pub value: Option<primitive::Value>,
+}
+
+/// The `value` oneof of [`Primitive`].
+pub mod primitive {
+    /// `Primitive.value`.
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum Value {
+        /// `integer`
+        #[prost(int64, tag = "1")]
+        Integer(i64),
+        /// `float_value`
+        #[prost(double, tag = "2")]
+        FloatValue(f64),
+        /// `string_value`
+        #[prost(string, tag = "3")]
+        StringValue(String),
+        /// `boolean`
+        #[prost(bool, tag = "4")]
+        Boolean(bool),
+        /// `datetime`
+        #[prost(message, tag = "5")]
+        Datetime(prost_types::Timestamp),
+        /// `duration`
+        #[prost(message, tag = "6")]
+        Duration(prost_types::Duration),
+    }
+}
+
+/// `flyteidl.core.Void`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Void {}
+
+/// `flyteidl.core.BlobMetadata`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct BlobMetadata {
+    /// The blob's type.
+    #[prost(message, optional, tag = "1")]
+    pub r#type: Option<BlobType>,
+}
+
+/// `flyteidl.core.Blob`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Blob {
+    /// Its metadata.
+    #[prost(message, optional, tag = "1")]
+    pub metadata: Option<BlobMetadata>,
+    /// Where it is.
+    #[prost(string, tag = "3")]
+    pub uri: String,
+}
+
+/// `flyteidl.core.Binary`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Binary {
+    /// The bytes.
+    #[prost(bytes = "vec", tag = "1")]
+    pub value: Vec<u8>,
+    /// How they are encoded.
+    #[prost(string, tag = "2")]
+    pub tag: String,
+}
+
+/// `flyteidl.core.Union`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Union {
+    /// The value.
+    #[prost(message, optional, boxed, tag = "1")]
+    pub value: Option<Box<Literal>>,
+    /// The variant's type.
+    #[prost(message, optional, tag = "2")]
+    pub r#type: Option<LiteralType>,
+}
+
+/// `flyteidl.core.Scalar`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Scalar {
+    /// The value.
+    #[prost(oneof = "scalar::Value", tags = "1, 2, 3, 5, 9")]
+    pub value: Option<scalar::Value>,
+}
+
+/// The `value` oneof of [`Scalar`].
+pub mod scalar {
+    /// `Scalar.value`.
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum Value {
+        /// `primitive`
+        #[prost(message, tag = "1")]
+        Primitive(super::Primitive),
+        /// `blob`
+        #[prost(message, tag = "2")]
+        Blob(super::Blob),
+        /// `binary`
+        #[prost(message, tag = "3")]
+        Binary(super::Binary),
+        /// `none_type`
+        #[prost(message, tag = "5")]
+        NoneType(super::Void),
+        /// `union`
+        #[prost(message, tag = "9")]
+        Union(Box<super::Union>),
+    }
+}
+
+/// `flyteidl.core.Literal`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Literal {
+    /// The value.
+    #[prost(oneof = "literal::Value", tags = "1, 2, 3")]
+    pub value: Option<literal::Value>,
+    /// A hash for caching.
+    #[prost(string, tag = "4")]
+    pub hash: String,
+}
+
+/// The `value` oneof of [`Literal`].
+pub mod literal {
+    /// `Literal.value`.
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum Value {
+        /// `scalar`
+        #[prost(message, tag = "1")]
+        Scalar(Box<super::Scalar>),
+        /// `collection`
+        #[prost(message, tag = "2")]
+        Collection(super::LiteralCollection),
+        /// `map`
+        #[prost(message, tag = "3")]
+        Map(super::LiteralMap),
+    }
+}
+
+/// `flyteidl.core.LiteralCollection`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct LiteralCollection {
+    /// The items.
+    #[prost(message, repeated, tag = "1")]
+    pub literals: Vec<Literal>,
+}
+
+/// `flyteidl.core.LiteralMap`: also the format of `inputs.pb` and `outputs.pb`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct LiteralMap {
+    /// The entries.
+    #[prost(btree_map = "string, message", tag = "1")]
+    pub literals: BTreeMap<String, Literal>,
+}
+
+/// `flyteidl.core.Variable`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Variable {
+    /// Its type.
+    #[prost(message, optional, tag = "1")]
+    pub r#type: Option<LiteralType>,
+    /// A description.
+    #[prost(string, tag = "2")]
+    pub description: String,
+}
+
+/// `flyteidl.core.VariableMap`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct VariableMap {
+    /// Variables by name.
+    #[prost(btree_map = "string, message", tag = "1")]
+    pub variables: BTreeMap<String, Variable>,
+}
+
+/// `flyteidl.core.TypedInterface`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct TypedInterface {
+    /// Inputs.
+    #[prost(message, optional, tag = "1")]
+    pub inputs: Option<VariableMap>,
+    /// Outputs.
+    #[prost(message, optional, tag = "2")]
+    pub outputs: Option<VariableMap>,
+}
+
+/// `flyteidl.core.Parameter`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Parameter {
+    /// The variable.
+    #[prost(message, optional, tag = "1")]
+    pub var: Option<Variable>,
+    /// Default or required.
+    #[prost(oneof = "parameter::Behavior", tags = "2, 3")]
+    pub behavior: Option<parameter::Behavior>,
+}
+
+/// The `behavior` oneof of [`Parameter`].
+pub mod parameter {
+    /// `Parameter.behavior`.
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum Behavior {
+        /// `default`
+        #[prost(message, tag = "2")]
+        Default(super::Literal),
+        /// `required`
+        #[prost(bool, tag = "3")]
+        Required(bool),
+    }
+}
+
+/// `flyteidl.core.ParameterMap`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ParameterMap {
+    /// Parameters by name.
+    #[prost(btree_map = "string, message", tag = "1")]
+    pub parameters: BTreeMap<String, Parameter>,
+}

@@ -1,0 +1,96 @@
+"""Parses the protobufs our tests wrote with the Python flyteidl package and compares
+them with flytekit's golden output.
+
+Usage: check_flyteidl.py OUT_DIR GOLDEN_DIR. Fails on a file that does not parse, on
+unknown fields, and on any difference not listed in ALLOWED.
+"""
+
+import json
+import pathlib
+import sys
+
+from flyteidl.core import literals_pb2, types_pb2
+from google.protobuf import json_format
+from google.protobuf.unknown_fields import UnknownFieldSet
+
+# Where we deliberately differ from flytekit, in one place.
+ALLOWED = {
+    # flytekit records a field default ("p") in the JSON schema; Rust fields have none.
+    ("dc", "type", "metadata.properties.label.default"),
+    # The blobs point at our test locations, not flytekit's sandbox.
+    ("ff", "literal", "scalar.blob.uri"),
+    ("fd", "literal", "scalar.blob.uri"),
+}
+# Golden entries with no Rust type yet: an untagged union of int and str.
+SKIPPED = {"u"}
+
+
+def is_repeated(field) -> bool:
+    flag = getattr(field, "is_repeated", None)
+    if flag is not None:
+        return flag() if callable(flag) else flag
+    return field.label == field.LABEL_REPEATED
+
+
+def unknown_fields(msg, path="") -> list[str]:
+    """Every unknown field in `msg` and the messages inside it."""
+    found = [f"{path}: {len(UnknownFieldSet(msg))} unknown"] if len(UnknownFieldSet(msg)) else []
+    for field, value in msg.ListFields():
+        if field.type != field.TYPE_MESSAGE:
+            continue
+        where = f"{path}.{field.name}"
+        if field.message_type.GetOptions().map_entry:
+            for k, v in value.items():
+                if hasattr(v, "ListFields"):
+                    found += unknown_fields(v, f"{where}[{k}]")
+        elif is_repeated(field):
+            for i, v in enumerate(value):
+                found += unknown_fields(v, f"{where}[{i}]")
+        else:
+            found += unknown_fields(value, where)
+    return found
+
+
+def diff(a, b, path=""):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            yield from diff(a.get(k), b.get(k), f"{path}.{k}" if path else k)
+    elif a != b:
+        yield path, a, b
+
+
+def main() -> int:
+    out, golden_dir = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    golden = json.loads((golden_dir / "types_summary.json").read_text())
+    failures, checked = [], 0
+    for name, entry in sorted(golden.items()):
+        if name in SKIPPED:
+            continue
+        for kind, cls, key in (
+            ("type", types_pb2.LiteralType, "literal_type"),
+            ("literal", literals_pb2.Literal, "literal"),
+        ):
+            path = out / f"{name}.{kind}.pb"
+            if not path.exists():
+                failures.append(f"{name}.{kind}: not written")
+                continue
+            msg = cls()
+            try:
+                msg.ParseFromString(path.read_bytes())
+            except Exception as e:  # noqa: BLE001 - any parse failure fails the check
+                failures.append(f"{name}.{kind}: does not parse: {e}")
+                continue
+            failures += [f"{name}.{kind}{u}" for u in unknown_fields(msg)]
+            ours = json_format.MessageToDict(msg)
+            for where, mine, theirs in diff(ours, entry[key]):
+                if (name, kind, where) not in ALLOWED:
+                    failures.append(f"{name}.{kind} at {where}: ours {mine!r}, flytekit {theirs!r}")
+            checked += 1
+    for f in failures:
+        print("FAIL", f)
+    print(f"flyteidl: {checked - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
