@@ -91,3 +91,50 @@ fn golden_types_are_written_as_flytekit_writes_them() {
         vec![HashMap::from([("k".to_string(), vec![1.0f64, 2.0])])],
     );
 }
+
+// ---- the seed tutorial's tasks as TaskTemplates -------------------------------------
+
+static SENSOR: std::sync::LazyLock<flyte::plugins::WaitForObjectStoreFile> =
+    std::sync::LazyLock::new(|| {
+        flyte::plugins::WaitForObjectStoreFile::new("my-objectstore-sensor")
+            .with_metadata(TaskMetadata::default().retries(10).timeout("20m"))
+            .poll_interval("1s")
+    });
+
+#[task]
+fn print_file(path: String) -> String {
+    path
+}
+
+#[test]
+fn seed_task_templates_are_written_for_comparison_with_flytekit() {
+    let settings = idl::SerializationSettings {
+        project: "flytesnacks".into(),
+        domain: "development".into(),
+        version: "v1".into(),
+        image: "ghcr.io/example/seed:v1".into(),
+        entrypoint: "/usr/local/bin/custom_task_plugin".into(),
+    };
+    let dir = out_dir();
+    for (file, task) in [
+        (
+            "task_my-objectstore-sensor.pb",
+            &*SENSOR as &dyn flyte::workflow::DynTask,
+        ),
+        (
+            "task_print_file.pb",
+            &print_file as &dyn flyte::workflow::DynTask,
+        ),
+    ] {
+        let template = idl::task_template(task, &settings);
+        let bytes = template.encode_to_vec();
+        assert_eq!(
+            idl::core::TaskTemplate::decode(bytes.as_slice()).unwrap(),
+            template
+        );
+        let args = &template.container.as_ref().unwrap().args;
+        assert_eq!(args[1], "execute");
+        assert_eq!(args.last().unwrap(), task.name());
+        std::fs::write(dir.join(file), bytes).unwrap();
+    }
+}

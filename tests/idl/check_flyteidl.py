@@ -9,7 +9,7 @@ import json
 import pathlib
 import sys
 
-from flyteidl.core import literals_pb2, types_pb2
+from flyteidl.core import literals_pb2, tasks_pb2, types_pb2
 from google.protobuf import json_format
 from google.protobuf.unknown_fields import UnknownFieldSet
 
@@ -23,6 +23,20 @@ ALLOWED = {
 }
 # Golden entries with no Rust type yet: an untagged union of int and str.
 SKIPPED = {"u"}
+
+# The seed's task templates: where ours differ on purpose. A path ending in "*" allows
+# everything under it.
+TASK_ALLOWED = {
+    # We are a Rust SDK.
+    "metadata.runtime.version",
+    "metadata.runtime.flavor",
+    # Every task gets a container running our entrypoint (flytekit gives the sensor
+    # none, and runs print_file with pyflyte-execute in its own image).
+    "container*",
+    # Rust module paths name function tasks, and they are Rust tasks.
+    "id.name",
+    "type",
+}
 
 
 def is_repeated(field) -> bool:
@@ -86,6 +100,26 @@ def main() -> int:
                 if (name, kind, where) not in ALLOWED:
                     failures.append(f"{name}.{kind} at {where}: ours {mine!r}, flytekit {theirs!r}")
             checked += 1
+    for ours_file, golden_file in (
+        ("task_my-objectstore-sensor.pb", "seed_task_my-objectstore-sensor.json"),
+        ("task_print_file.pb", "seed_task_print_file.json"),
+    ):
+        path = out / ours_file
+        msg = tasks_pb2.TaskTemplate()
+        try:
+            msg.ParseFromString(path.read_bytes())
+        except Exception as e:  # noqa: BLE001 - any parse failure fails the check
+            failures.append(f"{ours_file}: does not parse: {e}")
+            continue
+        failures += [f"{ours_file}{u}" for u in unknown_fields(msg)]
+        theirs = json.loads((golden_dir / golden_file).read_text())
+        for where, mine, golden_value in diff(json_format.MessageToDict(msg), theirs):
+            allowed = where in TASK_ALLOWED or any(
+                a.endswith("*") and where.startswith(a[:-1]) for a in TASK_ALLOWED
+            )
+            if not allowed:
+                failures.append(f"{ours_file} at {where}: ours {mine!r}, flytekit {golden_value!r}")
+        checked += 1
     for f in failures:
         print("FAIL", f)
     print(f"flyteidl: {checked - len(failures)} passed, {len(failures)} failed")

@@ -502,3 +502,94 @@ mod tests {
         round_trip(l);
     }
 }
+
+/// Where specs are registered and what runs them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SerializationSettings {
+    /// Flyte project.
+    pub project: String,
+    /// Flyte domain.
+    pub domain: String,
+    /// Version of everything registered together.
+    pub version: String,
+    /// The container image holding the user's binary.
+    pub image: String,
+    /// The binary's path inside the image.
+    pub entrypoint: String,
+}
+
+/// The arguments Flyte's engine runs a task with: our `execute` subcommand and the
+/// placeholders Flyte fills in.
+pub fn execute_args(settings: &SerializationSettings, task_name: &str) -> Vec<String> {
+    [
+        settings.entrypoint.as_str(),
+        "execute",
+        "--inputs",
+        "{{.input}}",
+        "--output-prefix",
+        "{{.outputPrefix}}",
+        "--raw-output-data-prefix",
+        "{{.rawOutputDataPrefix}}",
+        "--checkpoint-path",
+        "{{.checkpointOutputPrefix}}",
+        "--prev-checkpoint",
+        "{{.prevCheckpointPrefix}}",
+        "--",
+        "task-name",
+        task_name,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// A task as Flyte's `TaskTemplate`. Every task, struct tasks included, gets a
+/// container that runs it through our entrypoint.
+pub fn task_template(
+    task: &dyn crate::workflow::DynTask,
+    settings: &SerializationSettings,
+) -> pb::TaskTemplate {
+    let meta = task.metadata();
+    pb::TaskTemplate {
+        id: Some(pb::Identifier {
+            resource_type: pb::ResourceType::Task as i32,
+            project: settings.project.clone(),
+            domain: settings.domain.clone(),
+            name: task.name().to_string(),
+            version: settings.version.clone(),
+        }),
+        r#type: task.task_type().to_string(),
+        metadata: Some(pb::TaskMetadata {
+            discoverable: meta.get_cache(),
+            runtime: Some(pb::RuntimeMetadata {
+                r#type: pb::RuntimeType::FlyteSdk as i32,
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                flavor: "rust".to_string(),
+            }),
+            timeout: meta.get_timeout().map(|d| prost_types::Duration {
+                seconds: d.as_secs() as i64,
+                nanos: d.subsec_nanos() as i32,
+            }),
+            retries: Some(pb::RetryStrategy {
+                retries: meta.get_retries(),
+            }),
+            discovery_version: meta.get_cache_version().unwrap_or_default().to_string(),
+            deprecated_error_message: meta.get_deprecated().unwrap_or_default().to_string(),
+            interruptible_value: meta
+                .get_interruptible()
+                .map(pb::task_metadata::InterruptibleValue::Interruptible),
+            cache_serializable: meta.get_cache_serialize(),
+            generates_deck: Some(false),
+            metadata: Some(pb::K8sObjectMetadata::default()),
+        }),
+        interface: Some(interface(&task.interface())),
+        custom: task.custom().as_ref().and_then(json_struct),
+        container: Some(pb::Container {
+            image: settings.image.clone(),
+            command: Vec::new(),
+            args: execute_args(settings, task.name()),
+            resources: Some(pb::Resources {}),
+            env: Vec::new(),
+        }),
+    }
+}

@@ -346,3 +346,184 @@ pub struct ParameterMap {
     #[prost(btree_map = "string, message", tag = "1")]
     pub parameters: BTreeMap<String, Parameter>,
 }
+
+/// `flyteidl.core.ResourceType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[repr(i32)]
+pub enum ResourceType {
+    /// `UNSPECIFIED`
+    Unspecified = 0,
+    /// `TASK`
+    Task = 1,
+    /// `WORKFLOW`
+    Workflow = 2,
+    /// `LAUNCH_PLAN`
+    LaunchPlan = 3,
+}
+
+/// `flyteidl.core.Identifier`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Identifier {
+    /// What kind of entity.
+    #[prost(enumeration = "ResourceType", tag = "1")]
+    pub resource_type: i32,
+    /// Project.
+    #[prost(string, tag = "2")]
+    pub project: String,
+    /// Domain.
+    #[prost(string, tag = "3")]
+    pub domain: String,
+    /// Name.
+    #[prost(string, tag = "4")]
+    pub name: String,
+    /// Version.
+    #[prost(string, tag = "5")]
+    pub version: String,
+}
+
+/// `flyteidl.core.RuntimeMetadata.RuntimeType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[repr(i32)]
+pub enum RuntimeType {
+    /// `OTHER`
+    Other = 0,
+    /// `FLYTE_SDK`
+    FlyteSdk = 1,
+}
+
+/// `flyteidl.core.RuntimeMetadata`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct RuntimeMetadata {
+    /// Runtime type.
+    #[prost(enumeration = "RuntimeType", tag = "1")]
+    pub r#type: i32,
+    /// SDK version.
+    #[prost(string, tag = "2")]
+    pub version: String,
+    /// SDK language.
+    #[prost(string, tag = "3")]
+    pub flavor: String,
+}
+
+/// `flyteidl.core.RetryStrategy`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct RetryStrategy {
+    /// Number of retries.
+    #[prost(uint32, tag = "5")]
+    pub retries: u32,
+}
+
+/// `flyteidl.core.K8sObjectMetadata`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct K8sObjectMetadata {
+    /// Labels.
+    #[prost(btree_map = "string, string", tag = "1")]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations.
+    #[prost(btree_map = "string, string", tag = "2")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// `flyteidl.core.TaskMetadata`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct TaskMetadata {
+    /// Whether outputs are cached.
+    #[prost(bool, tag = "1")]
+    pub discoverable: bool,
+    /// The SDK that wrote the task.
+    #[prost(message, optional, tag = "2")]
+    pub runtime: Option<RuntimeMetadata>,
+    /// Timeout of one attempt.
+    #[prost(message, optional, tag = "4")]
+    pub timeout: Option<prost_types::Duration>,
+    /// Retries.
+    #[prost(message, optional, tag = "5")]
+    pub retries: Option<RetryStrategy>,
+    /// Cache version.
+    #[prost(string, tag = "6")]
+    pub discovery_version: String,
+    /// Deprecation message.
+    #[prost(string, tag = "7")]
+    pub deprecated_error_message: String,
+    /// Interruptible, when set.
+    #[prost(oneof = "task_metadata::InterruptibleValue", tags = "8")]
+    pub interruptible_value: Option<task_metadata::InterruptibleValue>,
+    /// Cache serialization.
+    #[prost(bool, tag = "9")]
+    pub cache_serializable: bool,
+    /// Whether the task writes a deck.
+    #[prost(message, optional, tag = "15")]
+    pub generates_deck: Option<bool>,
+    /// Labels and annotations for the task's pod.
+    #[prost(message, optional, tag = "16")]
+    pub metadata: Option<K8sObjectMetadata>,
+}
+
+/// The `interruptible_value` oneof of [`TaskMetadata`].
+pub mod task_metadata {
+    /// `TaskMetadata.interruptible_value`.
+    #[derive(Clone, Copy, PartialEq, prost::Oneof)]
+    pub enum InterruptibleValue {
+        /// `interruptible`
+        #[prost(bool, tag = "8")]
+        Interruptible(bool),
+    }
+}
+
+/// `flyteidl.core.KeyValuePair`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct KeyValuePair {
+    /// Key.
+    #[prost(string, tag = "1")]
+    pub key: String,
+    /// Value.
+    #[prost(string, tag = "2")]
+    pub value: String,
+}
+
+/// `flyteidl.core.Resources`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Resources {}
+
+/// `flyteidl.core.Container`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Container {
+    /// Image.
+    #[prost(string, tag = "1")]
+    pub image: String,
+    /// Command.
+    #[prost(string, repeated, tag = "2")]
+    pub command: Vec<String>,
+    /// Arguments, with Flyte's `{{.input}}`-style placeholders.
+    #[prost(string, repeated, tag = "3")]
+    pub args: Vec<String>,
+    /// Resources.
+    #[prost(message, optional, tag = "4")]
+    pub resources: Option<Resources>,
+    /// Environment.
+    #[prost(message, repeated, tag = "5")]
+    pub env: Vec<KeyValuePair>,
+}
+
+/// `flyteidl.core.TaskTemplate`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct TaskTemplate {
+    /// Identity.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<Identifier>,
+    /// Task type.
+    #[prost(string, tag = "2")]
+    pub r#type: String,
+    /// Metadata.
+    #[prost(message, optional, tag = "3")]
+    pub metadata: Option<TaskMetadata>,
+    /// Interface.
+    #[prost(message, optional, tag = "4")]
+    pub interface: Option<TypedInterface>,
+    /// Plugin configuration.
+    #[prost(message, optional, tag = "5")]
+    pub custom: Option<prost_types::Struct>,
+    /// The container that runs it.
+    #[prost(message, optional, tag = "6")]
+    pub container: Option<Container>,
+}
