@@ -138,3 +138,55 @@ fn seed_task_templates_are_written_for_comparison_with_flytekit() {
         std::fs::write(dir.join(file), bytes).unwrap();
     }
 }
+
+#[workflow]
+fn my_workflow(path: String) -> String {
+    print_file(SENSOR(path))
+}
+
+#[test]
+fn the_seed_workflow_template_is_written_for_comparison_with_flytekit() {
+    let settings = idl::SerializationSettings {
+        project: "flytesnacks".into(),
+        domain: "development".into(),
+        version: "v1".into(),
+        image: "ghcr.io/example/seed:v1".into(),
+        entrypoint: "/usr/local/bin/custom_task_plugin".into(),
+    };
+    let template = idl::workflow_template(my_workflow.spec(), &settings).unwrap();
+    assert_eq!(template.nodes.len(), 2);
+    assert_eq!(template.nodes[1].upstream_node_ids, ["n0"]);
+    let bytes = template.encode_to_vec();
+    assert_eq!(
+        idl::core::WorkflowTemplate::decode(bytes.as_slice()).unwrap(),
+        template
+    );
+    std::fs::write(out_dir().join("workflow_my_workflow.pb"), bytes).unwrap();
+}
+
+#[workflow]
+fn squares(xs: Vec<i64>) -> Vec<i64> {
+    map_task(&square).over(xs)
+}
+
+#[task]
+async fn square(x: i64) -> i64 {
+    x * x
+}
+
+#[test]
+fn nodes_not_yet_written_as_idl_are_named_in_the_error() {
+    let settings = idl::SerializationSettings {
+        project: "p".into(),
+        domain: "d".into(),
+        version: "v".into(),
+        image: "i".into(),
+        entrypoint: "e".into(),
+    };
+    let err = idl::workflow_template(squares.spec(), &settings).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot read a workflow from Flyte IDL: node `n0` of `idl_golden.squares` is a \
+         map:rust-task, which is not written as Flyte IDL yet"
+    );
+}

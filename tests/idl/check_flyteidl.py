@@ -9,7 +9,7 @@ import json
 import pathlib
 import sys
 
-from flyteidl.core import literals_pb2, tasks_pb2, types_pb2
+from flyteidl.core import literals_pb2, tasks_pb2, types_pb2, workflow_pb2
 from google.protobuf import json_format
 from google.protobuf.unknown_fields import UnknownFieldSet
 
@@ -23,6 +23,12 @@ ALLOWED = {
 }
 # Golden entries with no Rust type yet: an untagged union of int and str.
 SKIPPED = {"u"}
+
+# The seed's workflow template: Rust module paths name the workflow and `print_file`.
+WORKFLOW_ALLOWED = {
+    "id.name",
+    "nodes[1].taskNode.referenceId.name",
+}
 
 # The seed's task templates: where ours differ on purpose. A path ending in "*" allows
 # everything under it.
@@ -69,6 +75,9 @@ def diff(a, b, path=""):
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) | set(b)):
             yield from diff(a.get(k), b.get(k), f"{path}.{k}" if path else k)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            yield from diff(x, y, f"{path}[{i}]")
     elif a != b:
         yield path, a, b
 
@@ -120,6 +129,20 @@ def main() -> int:
             if not allowed:
                 failures.append(f"{ours_file} at {where}: ours {mine!r}, flytekit {golden_value!r}")
         checked += 1
+    path = out / "workflow_my_workflow.pb"
+    msg = workflow_pb2.WorkflowTemplate()
+    try:
+        msg.ParseFromString(path.read_bytes())
+        failures += [f"workflow_my_workflow.pb{u}" for u in unknown_fields(msg)]
+        theirs = json.loads((golden_dir / "seed_workflow_template.json").read_text())
+        for where, mine, golden_value in diff(json_format.MessageToDict(msg), theirs):
+            if where not in WORKFLOW_ALLOWED:
+                failures.append(
+                    f"workflow_my_workflow.pb at {where}: ours {mine!r}, flytekit {golden_value!r}"
+                )
+        checked += 1
+    except Exception as e:  # noqa: BLE001 - a missing or broken file fails the check
+        failures.append(f"workflow_my_workflow.pb: {e}")
     for f in failures:
         print("FAIL", f)
     print(f"flyteidl: {checked - len(failures)} passed, {len(failures)} failed")

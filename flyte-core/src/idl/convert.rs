@@ -593,3 +593,169 @@ pub fn task_template(
         }),
     }
 }
+
+fn identifier(
+    kind: pb::ResourceType,
+    name: &str,
+    settings: &SerializationSettings,
+) -> pb::Identifier {
+    pb::Identifier {
+        resource_type: kind as i32,
+        project: settings.project.clone(),
+        domain: settings.domain.clone(),
+        name: name.to_string(),
+        version: settings.version.clone(),
+    }
+}
+
+/// A constant as binding data: scalars as they are, lists and maps item by item.
+fn constant_binding(l: &Literal) -> pb::BindingData {
+    use pb::binding_data::Value;
+    let value = match l {
+        Literal::Collection(items) => Value::Collection(pb::BindingDataCollection {
+            bindings: items.iter().map(constant_binding).collect(),
+        }),
+        Literal::Map(entries) => Value::Map(pb::BindingDataMap {
+            bindings: entries
+                .iter()
+                .map(|(k, v)| (k.clone(), constant_binding(v)))
+                .collect(),
+        }),
+        other => match literal(other).value {
+            Some(pb::literal::Value::Scalar(s)) => Value::Scalar(*s),
+            _ => unreachable!("flyte bug: a scalar literal became a collection or map"),
+        },
+    };
+    pb::BindingData { value: Some(value) }
+}
+
+fn binding_data(b: &crate::workflow::Binding) -> pb::BindingData {
+    use crate::workflow::Binding as B;
+    use pb::binding_data::Value;
+    let value = match b {
+        B::WorkflowInput { name, .. } => Value::Promise(pb::OutputReference {
+            node_id: String::new(),
+            var: name.clone(),
+        }),
+        B::NodeOutput {
+            node_id,
+            output_name,
+            ..
+        } => Value::Promise(pb::OutputReference {
+            node_id: node_id.clone(),
+            var: output_name.clone(),
+        }),
+        B::Constant { literal, .. } => return constant_binding(literal),
+        B::Collection { items, .. } => Value::Collection(pb::BindingDataCollection {
+            bindings: items.iter().map(binding_data).collect(),
+        }),
+        B::Map { entries, .. } => Value::Map(pb::BindingDataMap {
+            bindings: entries
+                .iter()
+                .map(|(k, v)| (k.clone(), binding_data(v)))
+                .collect(),
+        }),
+    };
+    pb::BindingData { value: Some(value) }
+}
+
+fn binding(var: &str, b: &crate::workflow::Binding) -> pb::Binding {
+    pb::Binding {
+        var: var.to_string(),
+        binding: Some(binding_data(b)),
+    }
+}
+
+/// A workflow as Flyte's `WorkflowTemplate`, with task and subworkflow nodes.
+///
+/// Conditionals and map tasks are not written yet: a graph holding one is an error
+/// naming the node.
+pub fn workflow_template(
+    spec: &crate::workflow::WorkflowSpec,
+    settings: &SerializationSettings,
+) -> Result<pb::WorkflowTemplate, IdlError> {
+    use crate::workflow::Entity;
+    let mut nodes = Vec::with_capacity(spec.nodes.len());
+    for node in &spec.nodes {
+        let (target, metadata) = match &node.entity {
+            Entity::Task(task) => {
+                let meta = task.metadata();
+                let name = task.name();
+                (
+                    pb::node::Target::TaskNode(pb::TaskNode {
+                        reference_id: Some(identifier(pb::ResourceType::Task, name, settings)),
+                        overrides: Some(pb::TaskNodeOverrides {}),
+                    }),
+                    pb::NodeMetadata {
+                        // flytekit names a node after the task's last name component.
+                        name: name.rsplit('.').next().unwrap_or(name).to_string(),
+                        timeout: meta.get_timeout().map(|d| prost_types::Duration {
+                            seconds: d.as_secs() as i64,
+                            nanos: d.subsec_nanos() as i32,
+                        }),
+                        retries: Some(pb::RetryStrategy {
+                            retries: meta.get_retries(),
+                        }),
+                    },
+                )
+            }
+            Entity::Workflow(wf) => {
+                let name = wf.spec().name.as_str();
+                (
+                    pb::node::Target::WorkflowNode(pb::WorkflowNode {
+                        sub_workflow_ref: Some(identifier(
+                            pb::ResourceType::Workflow,
+                            name,
+                            settings,
+                        )),
+                    }),
+                    pb::NodeMetadata {
+                        name: name.rsplit('.').next().unwrap_or(name).to_string(),
+                        timeout: None,
+                        retries: Some(pb::RetryStrategy { retries: 0 }),
+                    },
+                )
+            }
+            Entity::Map(_) | Entity::Branch(_) => {
+                return Err(idl_err(
+                    "a workflow",
+                    format!(
+                        "node `{}` of `{}` is a {}, which is not written as Flyte IDL yet",
+                        node.id,
+                        spec.name,
+                        node.entity.kind()
+                    ),
+                ));
+            }
+        };
+        nodes.push(pb::Node {
+            id: node.id.clone(),
+            metadata: Some(metadata),
+            inputs: node
+                .inputs
+                .iter()
+                .map(|i| binding(&i.name, &i.binding))
+                .collect(),
+            upstream_node_ids: node
+                .upstream
+                .iter()
+                .map(|&u| spec.nodes[u].id.clone())
+                .collect(),
+            target: Some(target),
+        });
+    }
+    Ok(pb::WorkflowTemplate {
+        id: Some(identifier(pb::ResourceType::Workflow, &spec.name, settings)),
+        metadata: Some(pb::WorkflowMetadata {}),
+        interface: Some(interface(&spec.interface)),
+        nodes,
+        outputs: spec
+            .interface
+            .outputs
+            .iter()
+            .zip(&spec.outputs)
+            .map(|(var, b)| binding(&var.name, b))
+            .collect(),
+        metadata_defaults: Some(pb::WorkflowMetadataDefaults::default()),
+    })
+}

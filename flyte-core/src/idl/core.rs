@@ -527,3 +527,175 @@ pub struct TaskTemplate {
     #[prost(message, optional, tag = "6")]
     pub container: Option<Container>,
 }
+
+/// `flyteidl.core.OutputReference`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct OutputReference {
+    /// The node (empty for the workflow's own inputs).
+    #[prost(string, tag = "1")]
+    pub node_id: String,
+    /// The output variable.
+    #[prost(string, tag = "2")]
+    pub var: String,
+}
+
+/// `flyteidl.core.BindingData`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct BindingData {
+    /// What feeds the input.
+    #[prost(oneof = "binding_data::Value", tags = "1, 2, 3, 4")]
+    pub value: Option<binding_data::Value>,
+}
+
+/// The `value` oneof of [`BindingData`].
+pub mod binding_data {
+    /// `BindingData.value`.
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum Value {
+        /// `scalar`
+        #[prost(message, tag = "1")]
+        Scalar(super::Scalar),
+        /// `collection`
+        #[prost(message, tag = "2")]
+        Collection(super::BindingDataCollection),
+        /// `promise`
+        #[prost(message, tag = "3")]
+        Promise(super::OutputReference),
+        /// `map`
+        #[prost(message, tag = "4")]
+        Map(super::BindingDataMap),
+    }
+}
+
+/// `flyteidl.core.BindingDataCollection`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct BindingDataCollection {
+    /// The items.
+    #[prost(message, repeated, tag = "1")]
+    pub bindings: Vec<BindingData>,
+}
+
+/// `flyteidl.core.BindingDataMap`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct BindingDataMap {
+    /// The entries.
+    #[prost(btree_map = "string, message", tag = "1")]
+    pub bindings: BTreeMap<String, BindingData>,
+}
+
+/// `flyteidl.core.Binding`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Binding {
+    /// The input (or workflow output) bound.
+    #[prost(string, tag = "1")]
+    pub var: String,
+    /// What feeds it.
+    #[prost(message, optional, tag = "2")]
+    pub binding: Option<BindingData>,
+}
+
+/// `flyteidl.core.NodeMetadata`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct NodeMetadata {
+    /// A friendly name.
+    #[prost(string, tag = "1")]
+    pub name: String,
+    /// Timeout of one attempt.
+    #[prost(message, optional, tag = "4")]
+    pub timeout: Option<prost_types::Duration>,
+    /// Retries.
+    #[prost(message, optional, tag = "5")]
+    pub retries: Option<RetryStrategy>,
+}
+
+/// `flyteidl.core.TaskNodeOverrides`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct TaskNodeOverrides {}
+
+/// `flyteidl.core.TaskNode`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct TaskNode {
+    /// The task.
+    #[prost(message, optional, tag = "1")]
+    pub reference_id: Option<Identifier>,
+    /// Overrides at execution time.
+    #[prost(message, optional, tag = "2")]
+    pub overrides: Option<TaskNodeOverrides>,
+}
+
+/// `flyteidl.core.WorkflowNode`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct WorkflowNode {
+    /// The subworkflow.
+    #[prost(message, optional, tag = "2")]
+    pub sub_workflow_ref: Option<Identifier>,
+}
+
+/// `flyteidl.core.Node`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Node {
+    /// `n0`, `n1`, ...
+    #[prost(string, tag = "1")]
+    pub id: String,
+    /// Metadata.
+    #[prost(message, optional, tag = "2")]
+    pub metadata: Option<NodeMetadata>,
+    /// Input bindings.
+    #[prost(message, repeated, tag = "3")]
+    pub inputs: Vec<Binding>,
+    /// Nodes this one waits for.
+    #[prost(string, repeated, tag = "4")]
+    pub upstream_node_ids: Vec<String>,
+    /// What it runs.
+    #[prost(oneof = "node::Target", tags = "6, 7")]
+    pub target: Option<node::Target>,
+}
+
+/// The `target` oneof of [`Node`].
+pub mod node {
+    /// `Node.target`.
+    #[derive(Clone, PartialEq, prost::Oneof)]
+    pub enum Target {
+        /// `task_node`
+        #[prost(message, tag = "6")]
+        TaskNode(super::TaskNode),
+        /// `workflow_node`
+        #[prost(message, tag = "7")]
+        WorkflowNode(super::WorkflowNode),
+    }
+}
+
+/// `flyteidl.core.WorkflowMetadata`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct WorkflowMetadata {}
+
+/// `flyteidl.core.WorkflowMetadataDefaults`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct WorkflowMetadataDefaults {
+    /// Whether nodes are interruptible by default.
+    #[prost(bool, tag = "1")]
+    pub interruptible: bool,
+}
+
+/// `flyteidl.core.WorkflowTemplate`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct WorkflowTemplate {
+    /// Identity.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<Identifier>,
+    /// Metadata.
+    #[prost(message, optional, tag = "2")]
+    pub metadata: Option<WorkflowMetadata>,
+    /// Interface.
+    #[prost(message, optional, tag = "3")]
+    pub interface: Option<TypedInterface>,
+    /// Nodes.
+    #[prost(message, repeated, tag = "4")]
+    pub nodes: Vec<Node>,
+    /// Output bindings.
+    #[prost(message, repeated, tag = "5")]
+    pub outputs: Vec<Binding>,
+    /// Defaults for the nodes.
+    #[prost(message, optional, tag = "7")]
+    pub metadata_defaults: Option<WorkflowMetadataDefaults>,
+}
