@@ -190,3 +190,36 @@ fn nodes_not_yet_written_as_idl_are_named_in_the_error() {
          map:rust-task, which is not written as Flyte IDL yet"
     );
 }
+
+#[test]
+fn the_seed_specs_closure_and_launch_plan_are_written_for_comparison_with_flytekit() {
+    let settings = idl::SerializationSettings {
+        project: "flytesnacks".into(),
+        domain: "development".into(),
+        version: "v1".into(),
+        image: "ghcr.io/example/seed:v1".into(),
+        entrypoint: "/usr/local/bin/custom_task_plugin".into(),
+    };
+    let dir = out_dir();
+    let spec = my_workflow.spec();
+    let wf_spec = idl::workflow_spec(spec, &settings).unwrap();
+    std::fs::write(dir.join("workflow_spec.pb"), wf_spec.encode_to_vec()).unwrap();
+    let closure = idl::workflow_closure(spec, &settings).unwrap();
+    assert_eq!(closure.tasks.len(), 2);
+    std::fs::write(dir.join("workflow_closure.pb"), closure.encode_to_vec()).unwrap();
+    // The default launch plan: the workflow's name, its input required.
+    let lp = LaunchPlan::default_for(&my_workflow);
+    let admin = idl::launch_plan(
+        lp.name(),
+        spec,
+        lp.fixed_inputs(),
+        &lp.default_inputs(),
+        &settings,
+    );
+    let bytes = admin.encode_to_vec();
+    assert_eq!(
+        idl::admin::LaunchPlan::decode(bytes.as_slice()).unwrap(),
+        admin
+    );
+    std::fs::write(dir.join("launch_plan.pb"), bytes).unwrap();
+}

@@ -9,7 +9,9 @@ import json
 import pathlib
 import sys
 
-from flyteidl.core import literals_pb2, tasks_pb2, types_pb2, workflow_pb2
+from flyteidl.admin import launch_plan_pb2
+from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
+from flyteidl.core import literals_pb2, tasks_pb2, types_pb2, workflow_closure_pb2, workflow_pb2
 from google.protobuf import json_format
 from google.protobuf.unknown_fields import UnknownFieldSet
 
@@ -28,6 +30,19 @@ SKIPPED = {"u"}
 WORKFLOW_ALLOWED = {
     "id.name",
     "nodes[1].taskNode.referenceId.name",
+}
+
+# The seed's workflow spec, closure and launch plan. Descriptions are our doc comments
+# as Markdown (flytekit writes an empty RST one); the closure holds our task templates,
+# which differ as TASK_ALLOWED says.
+SPEC_ALLOWED = {
+    "template.id.name",
+    "template.nodes[1].taskNode.referenceId.name",
+    "description.longDescription.format",
+    "workflow.id.name",
+    "workflow.nodes[1].taskNode.referenceId.name",
+    "id.name",
+    "spec.workflowId.name",
 }
 
 # The seed's task templates: where ours differ on purpose. A path ending in "*" allows
@@ -143,6 +158,29 @@ def main() -> int:
         checked += 1
     except Exception as e:  # noqa: BLE001 - a missing or broken file fails the check
         failures.append(f"workflow_my_workflow.pb: {e}")
+    def task_allowed(where: str) -> bool:
+        return where in TASK_ALLOWED or any(
+            a.endswith("*") and where.startswith(a[:-1]) for a in TASK_ALLOWED
+        )
+
+    for ours_file, cls, golden_file in (
+        ("workflow_spec.pb", admin_workflow_pb2.WorkflowSpec, "seed_workflow_spec.json"),
+        ("workflow_closure.pb", workflow_closure_pb2.WorkflowClosure, "seed_workflow_closure.json"),
+        ("launch_plan.pb", launch_plan_pb2.LaunchPlan, "seed_launchplan.json"),
+    ):
+        msg = cls()
+        try:
+            msg.ParseFromString((out / ours_file).read_bytes())
+        except Exception as e:  # noqa: BLE001 - a missing or broken file fails the check
+            failures.append(f"{ours_file}: {e}")
+            continue
+        failures += [f"{ours_file}{u}" for u in unknown_fields(msg)]
+        theirs = json.loads((golden_dir / golden_file).read_text())
+        for where, mine, golden_value in diff(json_format.MessageToDict(msg), theirs):
+            in_task = where.startswith("tasks[") and task_allowed(where.split("].", 1)[1])
+            if where not in SPEC_ALLOWED and not in_task:
+                failures.append(f"{ours_file} at {where}: ours {mine!r}, flytekit {golden_value!r}")
+        checked += 1
     for f in failures:
         print("FAIL", f)
     print(f"flyteidl: {checked - len(failures)} passed, {len(failures)} failed")

@@ -759,3 +759,112 @@ pub fn workflow_template(
         metadata_defaults: Some(pb::WorkflowMetadataDefaults::default()),
     })
 }
+
+fn description(doc: Option<&str>) -> super::admin::DescriptionEntity {
+    super::admin::DescriptionEntity {
+        short_description: doc
+            .and_then(|d| d.lines().next())
+            .unwrap_or_default()
+            .to_string(),
+        long_description: Some(super::admin::Description {
+            value: doc.unwrap_or_default().to_string(),
+            format: super::admin::DescriptionFormat::Markdown as i32,
+        }),
+    }
+}
+
+/// A task as `pyflyte package` writes it: an admin `TaskSpec`.
+pub fn task_spec(
+    task: &dyn crate::workflow::DynTask,
+    settings: &SerializationSettings,
+) -> super::admin::TaskSpec {
+    super::admin::TaskSpec {
+        template: Some(task_template(task, settings)),
+        description: Some(description(task.description())),
+    }
+}
+
+/// A workflow as `pyflyte package` writes it: an admin `WorkflowSpec` (subworkflows
+/// are registered as workflows of their own).
+pub fn workflow_spec(
+    spec: &crate::workflow::WorkflowSpec,
+    settings: &SerializationSettings,
+) -> Result<super::admin::WorkflowSpec, IdlError> {
+    Ok(super::admin::WorkflowSpec {
+        template: Some(workflow_template(spec, settings)?),
+        sub_workflows: Vec::new(),
+        description: Some(description(spec.description.as_deref())),
+    })
+}
+
+/// A workflow with the templates of the tasks its nodes run, in node order.
+pub fn workflow_closure(
+    spec: &crate::workflow::WorkflowSpec,
+    settings: &SerializationSettings,
+) -> Result<super::admin::WorkflowClosure, IdlError> {
+    let mut tasks: Vec<pb::TaskTemplate> = Vec::new();
+    for node in &spec.nodes {
+        if let crate::workflow::Entity::Task(task) = &node.entity {
+            if !tasks
+                .iter()
+                .any(|t| t.id.as_ref().is_some_and(|id| id.name == task.name()))
+            {
+                tasks.push(task_template(*task, settings));
+            }
+        }
+    }
+    Ok(super::admin::WorkflowClosure {
+        workflow: Some(workflow_template(spec, settings)?),
+        tasks,
+    })
+}
+
+/// A launch plan as Flyte's admin `LaunchPlan`: `fixed` inputs cannot be changed,
+/// `defaults` can; every other input of the workflow is required (or takes the
+/// workflow's own default).
+pub fn launch_plan(
+    name: &str,
+    spec: &crate::workflow::WorkflowSpec,
+    fixed: &BTreeMap<String, Literal>,
+    defaults: &BTreeMap<String, Literal>,
+    settings: &SerializationSettings,
+) -> super::admin::LaunchPlan {
+    let parameters = spec
+        .interface
+        .inputs
+        .iter()
+        .filter(|v| !fixed.contains_key(&v.name))
+        .map(|v| {
+            let behavior = match defaults.get(&v.name) {
+                Some(d) => pb::parameter::Behavior::Default(literal(d)),
+                None => pb::parameter::Behavior::Required(true),
+            };
+            (
+                v.name.clone(),
+                pb::Parameter {
+                    var: Some(pb::Variable {
+                        r#type: Some(literal_type(&v.ty)),
+                        description: v.name.clone(),
+                    }),
+                    behavior: Some(behavior),
+                },
+            )
+        })
+        .collect();
+    super::admin::LaunchPlan {
+        id: Some(identifier(pb::ResourceType::LaunchPlan, name, settings)),
+        spec: Some(super::admin::LaunchPlanSpec {
+            workflow_id: Some(identifier(pb::ResourceType::Workflow, &spec.name, settings)),
+            entity_metadata: Some(super::admin::LaunchPlanMetadata {}),
+            default_inputs: Some(pb::ParameterMap { parameters }),
+            fixed_inputs: Some(literal_map(fixed.iter().map(|(k, v)| (k.as_str(), v)))),
+            labels: Some(super::admin::Labels::default()),
+            annotations: Some(super::admin::Annotations::default()),
+            raw_output_data_config: Some(super::admin::RawOutputDataConfig::default()),
+        }),
+        closure: Some(super::admin::LaunchPlanClosure {
+            expected_inputs: Some(pb::ParameterMap::default()),
+            expected_outputs: Some(pb::VariableMap::default()),
+        }),
+    }
+}
