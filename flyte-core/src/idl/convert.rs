@@ -804,13 +804,12 @@ pub fn workflow_closure(
 ) -> Result<super::admin::WorkflowClosure, IdlError> {
     let mut tasks: Vec<pb::TaskTemplate> = Vec::new();
     for node in &spec.nodes {
-        if let crate::workflow::Entity::Task(task) = &node.entity {
-            if !tasks
+        if let crate::workflow::Entity::Task(task) = &node.entity
+            && !tasks
                 .iter()
                 .any(|t| t.id.as_ref().is_some_and(|id| id.name == task.name()))
-            {
-                tasks.push(task_template(*task, settings));
-            }
+        {
+            tasks.push(task_template(*task, settings));
         }
     }
     Ok(super::admin::WorkflowClosure {
