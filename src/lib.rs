@@ -44,7 +44,11 @@
 
 #![warn(missing_docs)]
 
-pub use flyte_core::{data, execution, idl, interface, launch_plan, task, types, workflow};
+pub use flyte_core::{
+    data, execution, idl, interface, launch_plan, registry, task, types, workflow,
+};
+
+pub mod cli;
 
 /// Turns a function into a task.
 ///

@@ -8,6 +8,7 @@
 //! - [`workflow`]: graphs, promises and the builder,
 //! - [`execution`]: the local executor and the execution context,
 //! - [`launch_plan`]: named launch plans with fixed and default inputs,
+//! - [`registry`]: a program's entities, written as `pyflyte package` writes them,
 //! - [`data`]: object-store access,
 //! - [`idl`]: Flyte IDL protobuf messages and conversions.
 
@@ -16,6 +17,7 @@ pub mod execution;
 pub mod idl;
 pub mod interface;
 pub mod launch_plan;
+pub mod registry;
 pub mod task;
 pub mod types;
 pub mod workflow;

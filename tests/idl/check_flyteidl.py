@@ -32,10 +32,12 @@ WORKFLOW_ALLOWED = {
     "nodes[1].taskNode.referenceId.name",
 }
 
-# The seed's workflow spec, closure and launch plan. Descriptions are our doc comments
-# as Markdown (flytekit writes an empty RST one); the closure holds our task templates,
-# which differ as TASK_ALLOWED says.
+# The seed's workflow spec, closure and launch plan, and pyflyte package's files.
+# Descriptions are our doc comments as Markdown, present when there is one (flytekit
+# writes an empty RST one for function tasks and none for class tasks); task templates
+# differ as TASK_ALLOWED says.
 SPEC_ALLOWED = {
+    "description",
     "template.id.name",
     "template.nodes[1].taskNode.referenceId.name",
     "description.longDescription.format",
@@ -84,6 +86,12 @@ def unknown_fields(msg, path="") -> list[str]:
         else:
             found += unknown_fields(value, where)
     return found
+
+
+def tasks_pb2_spec():
+    from flyteidl.admin import task_pb2
+
+    return task_pb2.TaskSpec
 
 
 def diff(a, b, path=""):
@@ -180,6 +188,32 @@ def main() -> int:
             in_task = where.startswith("tasks[") and task_allowed(where.split("].", 1)[1])
             if where not in SPEC_ALLOWED and not in_task:
                 failures.append(f"{ours_file} at {where}: ours {mine!r}, flytekit {golden_value!r}")
+        checked += 1
+    # What `serialize` wrote, file by file against pyflyte package's own files.
+    package = sorted((out / "package").glob("*.pb")) if (out / "package").exists() else []
+    golden_package = sorted((golden_dir / "pyflyte_package").glob("*.json"))
+    if len(package) != len(golden_package):
+        failures.append(f"package: {len(package)} files, pyflyte wrote {len(golden_package)}")
+    kinds = {"1": tasks_pb2_spec(), "2": admin_workflow_pb2.WorkflowSpec, "3": launch_plan_pb2.LaunchPlan}
+    for ours_path, golden_path in zip(package, golden_package):
+        kind = ours_path.stem.rsplit("_", 1)[1]
+        if kind != golden_path.stem.rsplit("_", 1)[1]:
+            failures.append(f"package/{ours_path.name}: kind differs from {golden_path.name}")
+            continue
+        msg = kinds[kind]()
+        try:
+            msg.ParseFromString(ours_path.read_bytes())
+        except Exception as e:  # noqa: BLE001 - any parse failure fails the check
+            failures.append(f"package/{ours_path.name}: does not parse: {e}")
+            continue
+        failures += [f"package/{ours_path.name}{u}" for u in unknown_fields(msg)]
+        theirs = json.loads(golden_path.read_text())
+        for where, mine, golden_value in diff(json_format.MessageToDict(msg), theirs):
+            in_task = where.startswith("template.") and task_allowed(where[len("template."):])
+            if where not in SPEC_ALLOWED and not in_task:
+                failures.append(
+                    f"package/{ours_path.name} at {where}: ours {mine!r}, pyflyte {golden_value!r}"
+                )
         checked += 1
     for f in failures:
         print("FAIL", f)

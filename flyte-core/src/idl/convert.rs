@@ -780,7 +780,8 @@ pub fn task_spec(
 ) -> super::admin::TaskSpec {
     super::admin::TaskSpec {
         template: Some(task_template(task, settings)),
-        description: Some(description(task.description())),
+        // As pyflyte package: a description only when the task has a doc comment.
+        description: task.description().map(|d| description(Some(d))),
     }
 }
 

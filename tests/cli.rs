@@ -1,0 +1,164 @@
+//! The command line user binaries get: `serialize` and `package` write the files
+//! `pyflyte package` writes, in its order and naming.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use flyte::cli::{App, CliError};
+use flyte::idl;
+use flyte::plugins::WaitForObjectStoreFile;
+use flyte::prelude::*;
+use prost::Message;
+
+static SENSOR: LazyLock<WaitForObjectStoreFile> = LazyLock::new(|| {
+    WaitForObjectStoreFile::new("my-objectstore-sensor")
+        .with_metadata(TaskMetadata::default().retries(10).timeout("20m"))
+        .poll_interval("1s")
+});
+
+#[task]
+fn print_file(path: String) -> String {
+    path
+}
+
+#[workflow]
+fn my_workflow(path: String) -> String {
+    print_file(SENSOR(path))
+}
+
+fn app() -> App {
+    App::new().workflow(&my_workflow)
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("flyte-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+const EXPECTED: [&str; 4] = [
+    "0_my-objectstore-sensor_1.pb",
+    "1_cli.print_file_1.pb",
+    "2_cli.my_workflow_2.pb",
+    "3_cli.my_workflow_3.pb",
+];
+
+#[tokio::test]
+async fn serialize_writes_the_seed_as_pyflyte_package_does() {
+    let out = temp("serialize");
+    let args = [
+        "app",
+        "serialize",
+        "--image",
+        "ghcr.io/example/seed:v1",
+        "--out",
+    ];
+    app()
+        .run(
+            args.iter()
+                .map(|s| s.to_string())
+                .chain([out.display().to_string()]),
+        )
+        .await
+        .unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, EXPECTED);
+    let task =
+        idl::admin::TaskSpec::decode(std::fs::read(out.join(EXPECTED[0])).unwrap().as_slice())
+            .unwrap();
+    let template = task.template.unwrap();
+    assert_eq!(template.r#type, "object-store-sensor");
+    // As pyflyte package: project, domain and version are left for flytectl.
+    assert_eq!(template.id.unwrap().project, "");
+    let lp =
+        idl::admin::LaunchPlan::decode(std::fs::read(out.join(EXPECTED[3])).unwrap().as_slice())
+            .unwrap();
+    assert_eq!(
+        lp.spec.unwrap().workflow_id.unwrap().name,
+        "cli.my_workflow"
+    );
+
+    // Kept for tests/idl/check_flyteidl.py, which compares them with pyflyte's files.
+    let keep = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/idl-out/package");
+    let _ = std::fs::remove_dir_all(&keep);
+    std::fs::create_dir_all(&keep).unwrap();
+    for name in EXPECTED {
+        std::fs::copy(out.join(name), keep.join(name)).unwrap();
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[tokio::test]
+async fn package_writes_the_same_files_into_a_tarball() {
+    let dir = temp("package");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tgz = dir.join("flyte-package.tgz");
+    let args = [
+        "app",
+        "package",
+        "--image",
+        "img",
+        "--project",
+        "flytesnacks",
+        "--domain",
+        "development",
+        "--version",
+        "v1",
+        "-o",
+    ];
+    app()
+        .run(
+            args.iter()
+                .map(|s| s.to_string())
+                .chain([tgz.display().to_string()]),
+        )
+        .await
+        .unwrap();
+    let gz = flate2::read::GzDecoder::new(std::fs::File::open(&tgz).unwrap());
+    let mut archive = tar::Archive::new(gz);
+    let mut names = Vec::new();
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        names.push(entry.path().unwrap().display().to_string());
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        assert!(!bytes.is_empty());
+    }
+    assert_eq!(names, EXPECTED);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn bad_arguments_are_clap_errors_and_unsupported_graphs_name_the_node() {
+    let err = app().run(["app", "serialize"]).await.unwrap_err();
+    assert!(matches!(err, CliError::Args(_)));
+    assert!(err.to_string().contains("--image"), "{err}");
+
+    #[task]
+    async fn square(x: i64) -> i64 {
+        x * x
+    }
+    #[workflow]
+    fn squares(xs: Vec<i64>) -> Vec<i64> {
+        map_task(&square).over(xs)
+    }
+    let out = temp("unsupported");
+    let err = App::new()
+        .workflow(&squares)
+        .run([
+            "app",
+            "serialize",
+            "--image",
+            "i",
+            "--out",
+            &out.display().to_string(),
+        ])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("node `n0`"), "{err}");
+}
