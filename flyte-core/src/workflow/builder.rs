@@ -423,9 +423,14 @@ impl Graph<'_> {
                     )
                 }
             };
-            let inputs: Vec<NodeInput> = entity
-                .interface()
-                .inputs
+            // A task's interface was read when its node was added; a branch's inputs
+            // are only known now.
+            let branch_interface = match &entity {
+                Entity::Branch(b) => Some(&b.interface),
+                _ => None,
+            };
+            let input_vars = &branch_interface.unwrap_or(&draft.interface).inputs;
+            let inputs: Vec<NodeInput> = input_vars
                 .iter()
                 .zip(wires)
                 .map(|(var, wire)| NodeInput {
