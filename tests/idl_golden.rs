@@ -94,6 +94,17 @@ fn golden_types_are_written_as_flytekit_writes_them() {
 
 // ---- the seed tutorial's tasks as TaskTemplates -------------------------------------
 
+/// The settings flytekit's golden files were made with.
+fn seed_settings() -> idl::SerializationSettings {
+    idl::SerializationSettings {
+        project: "flytesnacks".into(),
+        domain: "development".into(),
+        version: "v1".into(),
+        image: "ghcr.io/example/seed:v1".into(),
+        entrypoint: "/usr/local/bin/custom_task_plugin".into(),
+    }
+}
+
 static SENSOR: std::sync::LazyLock<flyte::plugins::WaitForObjectStoreFile> =
     std::sync::LazyLock::new(|| {
         flyte::plugins::WaitForObjectStoreFile::new("my-objectstore-sensor")
@@ -108,13 +119,7 @@ fn print_file(path: String) -> String {
 
 #[test]
 fn seed_task_templates_are_written_for_comparison_with_flytekit() {
-    let settings = idl::SerializationSettings {
-        project: "flytesnacks".into(),
-        domain: "development".into(),
-        version: "v1".into(),
-        image: "ghcr.io/example/seed:v1".into(),
-        entrypoint: "/usr/local/bin/custom_task_plugin".into(),
-    };
+    let settings = seed_settings();
     let dir = out_dir();
     for (file, task) in [
         (
@@ -146,13 +151,7 @@ fn my_workflow(path: String) -> String {
 
 #[test]
 fn the_seed_workflow_template_is_written_for_comparison_with_flytekit() {
-    let settings = idl::SerializationSettings {
-        project: "flytesnacks".into(),
-        domain: "development".into(),
-        version: "v1".into(),
-        image: "ghcr.io/example/seed:v1".into(),
-        entrypoint: "/usr/local/bin/custom_task_plugin".into(),
-    };
+    let settings = seed_settings();
     let template = idl::workflow_template(my_workflow.spec(), &settings).unwrap();
     assert_eq!(template.nodes.len(), 2);
     assert_eq!(template.nodes[1].upstream_node_ids, ["n0"]);
@@ -193,13 +192,7 @@ fn nodes_not_yet_written_as_idl_are_named_in_the_error() {
 
 #[test]
 fn the_seed_specs_closure_and_launch_plan_are_written_for_comparison_with_flytekit() {
-    let settings = idl::SerializationSettings {
-        project: "flytesnacks".into(),
-        domain: "development".into(),
-        version: "v1".into(),
-        image: "ghcr.io/example/seed:v1".into(),
-        entrypoint: "/usr/local/bin/custom_task_plugin".into(),
-    };
+    let settings = seed_settings();
     let dir = out_dir();
     let spec = my_workflow.spec();
     let wf_spec = idl::workflow_spec(spec, &settings).unwrap();

@@ -2,21 +2,22 @@
 them with flytekit's golden output.
 
 Usage: check_flyteidl.py OUT_DIR GOLDEN_DIR. Fails on a file that does not parse, on
-unknown fields, and on any difference not listed in ALLOWED.
+unknown fields, and on any difference not allowed below.
 """
 
 import json
 import pathlib
 import sys
 
-from flyteidl.admin import launch_plan_pb2
+from flyteidl.admin import launch_plan_pb2, task_pb2
 from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
 from flyteidl.core import literals_pb2, tasks_pb2, types_pb2, workflow_closure_pb2, workflow_pb2
 from google.protobuf import json_format
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 # Where we deliberately differ from flytekit, in one place.
-ALLOWED = {
+# Golden types and values (types_summary.json), by (entry, kind, path):
+VALUE_ALLOWED = {
     # flytekit records a field default ("p") in the JSON schema; Rust fields have none.
     ("dc", "type", "metadata.properties.label.default"),
     # The blobs point at our test locations, not flytekit's sandbox.
@@ -25,30 +26,7 @@ ALLOWED = {
 }
 # Golden entries with no Rust type yet: an untagged union of int and str.
 SKIPPED = {"u"}
-
-# The seed's workflow template: Rust module paths name the workflow and `print_file`.
-WORKFLOW_ALLOWED = {
-    "id.name",
-    "nodes[1].taskNode.referenceId.name",
-}
-
-# The seed's workflow spec, closure and launch plan, and pyflyte package's files.
-# Descriptions are our doc comments as Markdown, present when there is one (flytekit
-# writes an empty RST one for function tasks and none for class tasks); task templates
-# differ as TASK_ALLOWED says.
-SPEC_ALLOWED = {
-    "description",
-    "template.id.name",
-    "template.nodes[1].taskNode.referenceId.name",
-    "description.longDescription.format",
-    "workflow.id.name",
-    "workflow.nodes[1].taskNode.referenceId.name",
-    "id.name",
-    "spec.workflowId.name",
-}
-
-# The seed's task templates: where ours differ on purpose. A path ending in "*" allows
-# everything under it.
+# Task templates, by path inside the template; "*" allows everything under a path.
 TASK_ALLOWED = {
     # We are a Rust SDK.
     "metadata.runtime.version",
@@ -60,6 +38,37 @@ TASK_ALLOWED = {
     "id.name",
     "type",
 }
+# Workflows, specs, closures, launch plans and pyflyte package's files. Rust module
+# paths name the workflow and print_file; descriptions are our doc comments as Markdown,
+# present when there is one (flytekit writes an empty RST one for function tasks and
+# none for class tasks); task templates inside differ as TASK_ALLOWED says.
+SPEC_ALLOWED = {
+    "description",
+    "description.longDescription.format",
+    "id.name",
+    "nodes[1].taskNode.referenceId.name",
+    "template.id.name",
+    "template.nodes[1].taskNode.referenceId.name",
+    "workflow.id.name",
+    "workflow.nodes[1].taskNode.referenceId.name",
+    "spec.workflowId.name",
+}
+
+
+def task_allowed(where: str) -> bool:
+    return where in TASK_ALLOWED or any(
+        a.endswith("*") and where.startswith(a[:-1]) for a in TASK_ALLOWED
+    )
+
+
+def spec_allowed(where: str) -> bool:
+    if where in SPEC_ALLOWED:
+        return True
+    for prefix in ("template.", "tasks["):
+        if where.startswith(prefix):
+            inner = where[len(prefix):] if prefix == "template." else where.split("].", 1)[-1]
+            return task_allowed(inner)
+    return False
 
 
 def is_repeated(field) -> bool:
@@ -88,12 +97,6 @@ def unknown_fields(msg, path="") -> list[str]:
     return found
 
 
-def tasks_pb2_spec():
-    from flyteidl.admin import task_pb2
-
-    return task_pb2.TaskSpec
-
-
 def diff(a, b, path=""):
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) | set(b)):
@@ -105,119 +108,72 @@ def diff(a, b, path=""):
         yield path, a, b
 
 
+def compare(label: str, path: pathlib.Path, cls, theirs: dict, allowed) -> list[str]:
+    """Parses `path` as `cls` and lists every problem: parse errors, unknown fields,
+    and differences from `theirs` that `allowed(where)` does not accept."""
+    msg = cls()
+    try:
+        msg.ParseFromString(path.read_bytes())
+    except Exception as e:  # noqa: BLE001 - a missing or broken file fails the check
+        return [f"{label}: does not parse: {e}"]
+    problems = [f"{label}{u}" for u in unknown_fields(msg)]
+    for where, mine, golden in diff(json_format.MessageToDict(msg), theirs):
+        if not allowed(where):
+            problems.append(f"{label} at {where}: ours {mine!r}, flytekit {golden!r}")
+    return problems
+
+
 def main() -> int:
     out, golden_dir = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-    golden = json.loads((golden_dir / "types_summary.json").read_text())
-    failures, checked = [], 0
-    for name, entry in sorted(golden.items()):
+    load = lambda name: json.loads((golden_dir / name).read_text())  # noqa: E731
+    checks = []  # (label, our file, message class, golden dict, allowed)
+
+    for name, entry in sorted(load("types_summary.json").items()):
         if name in SKIPPED:
             continue
         for kind, cls, key in (
             ("type", types_pb2.LiteralType, "literal_type"),
             ("literal", literals_pb2.Literal, "literal"),
         ):
-            path = out / f"{name}.{kind}.pb"
-            if not path.exists():
-                failures.append(f"{name}.{kind}: not written")
-                continue
-            msg = cls()
-            try:
-                msg.ParseFromString(path.read_bytes())
-            except Exception as e:  # noqa: BLE001 - any parse failure fails the check
-                failures.append(f"{name}.{kind}: does not parse: {e}")
-                continue
-            failures += [f"{name}.{kind}{u}" for u in unknown_fields(msg)]
-            ours = json_format.MessageToDict(msg)
-            for where, mine, theirs in diff(ours, entry[key]):
-                if (name, kind, where) not in ALLOWED:
-                    failures.append(f"{name}.{kind} at {where}: ours {mine!r}, flytekit {theirs!r}")
-            checked += 1
-    for ours_file, golden_file in (
+            allowed = lambda w, n=name, k=kind: (n, k, w) in VALUE_ALLOWED  # noqa: E731
+            checks.append((f"{name}.{kind}", out / f"{name}.{kind}.pb", cls, entry[key], allowed))
+
+    for ours, golden in (
         ("task_my-objectstore-sensor.pb", "seed_task_my-objectstore-sensor.json"),
         ("task_print_file.pb", "seed_task_print_file.json"),
     ):
-        path = out / ours_file
-        msg = tasks_pb2.TaskTemplate()
-        try:
-            msg.ParseFromString(path.read_bytes())
-        except Exception as e:  # noqa: BLE001 - any parse failure fails the check
-            failures.append(f"{ours_file}: does not parse: {e}")
-            continue
-        failures += [f"{ours_file}{u}" for u in unknown_fields(msg)]
-        theirs = json.loads((golden_dir / golden_file).read_text())
-        for where, mine, golden_value in diff(json_format.MessageToDict(msg), theirs):
-            allowed = where in TASK_ALLOWED or any(
-                a.endswith("*") and where.startswith(a[:-1]) for a in TASK_ALLOWED
-            )
-            if not allowed:
-                failures.append(f"{ours_file} at {where}: ours {mine!r}, flytekit {golden_value!r}")
-        checked += 1
-    path = out / "workflow_my_workflow.pb"
-    msg = workflow_pb2.WorkflowTemplate()
-    try:
-        msg.ParseFromString(path.read_bytes())
-        failures += [f"workflow_my_workflow.pb{u}" for u in unknown_fields(msg)]
-        theirs = json.loads((golden_dir / "seed_workflow_template.json").read_text())
-        for where, mine, golden_value in diff(json_format.MessageToDict(msg), theirs):
-            if where not in WORKFLOW_ALLOWED:
-                failures.append(
-                    f"workflow_my_workflow.pb at {where}: ours {mine!r}, flytekit {golden_value!r}"
-                )
-        checked += 1
-    except Exception as e:  # noqa: BLE001 - a missing or broken file fails the check
-        failures.append(f"workflow_my_workflow.pb: {e}")
-    def task_allowed(where: str) -> bool:
-        return where in TASK_ALLOWED or any(
-            a.endswith("*") and where.startswith(a[:-1]) for a in TASK_ALLOWED
-        )
-
-    for ours_file, cls, golden_file in (
+        checks.append((ours, out / ours, tasks_pb2.TaskTemplate, load(golden), task_allowed))
+    for ours, cls, golden in (
+        ("workflow_my_workflow.pb", workflow_pb2.WorkflowTemplate, "seed_workflow_template.json"),
         ("workflow_spec.pb", admin_workflow_pb2.WorkflowSpec, "seed_workflow_spec.json"),
         ("workflow_closure.pb", workflow_closure_pb2.WorkflowClosure, "seed_workflow_closure.json"),
         ("launch_plan.pb", launch_plan_pb2.LaunchPlan, "seed_launchplan.json"),
     ):
-        msg = cls()
-        try:
-            msg.ParseFromString((out / ours_file).read_bytes())
-        except Exception as e:  # noqa: BLE001 - a missing or broken file fails the check
-            failures.append(f"{ours_file}: {e}")
-            continue
-        failures += [f"{ours_file}{u}" for u in unknown_fields(msg)]
-        theirs = json.loads((golden_dir / golden_file).read_text())
-        for where, mine, golden_value in diff(json_format.MessageToDict(msg), theirs):
-            in_task = where.startswith("tasks[") and task_allowed(where.split("].", 1)[1])
-            if where not in SPEC_ALLOWED and not in_task:
-                failures.append(f"{ours_file} at {where}: ours {mine!r}, flytekit {golden_value!r}")
-        checked += 1
+        checks.append((ours, out / ours, cls, load(golden), spec_allowed))
+
     # What `serialize` wrote, file by file against pyflyte package's own files.
-    package = sorted((out / "package").glob("*.pb")) if (out / "package").exists() else []
+    failures = []
+    package = sorted((out / "package").glob("*.pb"))
     golden_package = sorted((golden_dir / "pyflyte_package").glob("*.json"))
     if len(package) != len(golden_package):
         failures.append(f"package: {len(package)} files, pyflyte wrote {len(golden_package)}")
-    kinds = {"1": tasks_pb2_spec(), "2": admin_workflow_pb2.WorkflowSpec, "3": launch_plan_pb2.LaunchPlan}
-    for ours_path, golden_path in zip(package, golden_package):
-        kind = ours_path.stem.rsplit("_", 1)[1]
-        if kind != golden_path.stem.rsplit("_", 1)[1]:
-            failures.append(f"package/{ours_path.name}: kind differs from {golden_path.name}")
+    kinds = {"1": task_pb2.TaskSpec, "2": admin_workflow_pb2.WorkflowSpec, "3": launch_plan_pb2.LaunchPlan}
+    for ours, golden in zip(package, golden_package):
+        kind = ours.stem.rsplit("_", 1)[1]
+        if kind != golden.stem.rsplit("_", 1)[1]:
+            failures.append(f"package/{ours.name}: kind differs from {golden.name}")
             continue
-        msg = kinds[kind]()
-        try:
-            msg.ParseFromString(ours_path.read_bytes())
-        except Exception as e:  # noqa: BLE001 - any parse failure fails the check
-            failures.append(f"package/{ours_path.name}: does not parse: {e}")
-            continue
-        failures += [f"package/{ours_path.name}{u}" for u in unknown_fields(msg)]
-        theirs = json.loads(golden_path.read_text())
-        for where, mine, golden_value in diff(json_format.MessageToDict(msg), theirs):
-            in_task = where.startswith("template.") and task_allowed(where[len("template."):])
-            if where not in SPEC_ALLOWED and not in_task:
-                failures.append(
-                    f"package/{ours_path.name} at {where}: ours {mine!r}, pyflyte {golden_value!r}"
-                )
-        checked += 1
+        theirs = json.loads(golden.read_text())
+        checks.append((f"package/{ours.name}", ours, kinds[kind], theirs, spec_allowed))
+
+    passed = 0
+    for label, path, cls, theirs, allowed in checks:
+        problems = compare(label, path, cls, theirs, allowed)
+        failures += problems
+        passed += not problems
     for f in failures:
         print("FAIL", f)
-    print(f"flyteidl: {checked - len(failures)} passed, {len(failures)} failed")
+    print(f"flyteidl: {passed} passed, {len(failures)} failed")
     return 1 if failures else 0
 
 
