@@ -168,16 +168,7 @@ impl fmt::Display for LiteralType {
             }
             LiteralType::Collection(t) => write!(f, "list<{t}>"),
             LiteralType::Map(t) => write!(f, "map<string, {t}>"),
-            LiteralType::Union(ts) => {
-                f.write_str("union<")?;
-                for (i, t) in ts.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{t}")?;
-                }
-                f.write_str(">")
-            }
+            LiteralType::Union(ts) => write_joined(f, "union<", ts, ">", |f, t| write!(f, "{t}")),
             LiteralType::Enum(values) => write!(f, "enum{{{}}}", values.join(", ")),
             LiteralType::Struct(s) => write!(f, "struct {}", s.name),
             LiteralType::Blob(b) => match b.dimensionality {
@@ -260,30 +251,32 @@ impl fmt::Display for Literal {
                 write!(f, "<{} bytes>", value.len())
             }
             Literal::Binary { value, tag } => write!(f, "<{} bytes of {tag}>", value.len()),
-            Literal::Collection(items) => {
-                f.write_str("[")?;
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{item}")?;
-                }
-                f.write_str("]")
-            }
+            Literal::Collection(items) => write_joined(f, "[", items, "]", |f, i| write!(f, "{i}")),
             Literal::Map(entries) => {
-                f.write_str("{")?;
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{k:?}: {v}")?;
-                }
-                f.write_str("}")
+                write_joined(f, "{", entries, "}", |f, (k, v)| write!(f, "{k:?}: {v}"))
             }
             Literal::Union { value, .. } => write!(f, "{value}"),
             Literal::Blob { uri, .. } => write!(f, "{uri}"),
         }
     }
+}
+
+/// Writes `items` between `open` and `close`, separated by commas.
+pub(crate) fn write_joined<I: IntoIterator>(
+    f: &mut fmt::Formatter<'_>,
+    open: &str,
+    items: I,
+    close: &str,
+    mut each: impl FnMut(&mut fmt::Formatter<'_>, I::Item) -> fmt::Result,
+) -> fmt::Result {
+    f.write_str(open)?;
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        each(f, item)?;
+    }
+    f.write_str(close)
 }
 
 /// A literal did not hold what the Rust type needs.

@@ -23,7 +23,7 @@ pub use map::{AllItems, MapSpec, MapTaskFn, MapTaskNode, MapTaskStart, SomeItems
 use crate::execution::ExecutionContext;
 use crate::interface::Interface;
 use crate::task::{ConfigError, Task, TaskError, TaskMetadata};
-use crate::types::{Inputs, Literal, Outputs, Value};
+use crate::types::{Inputs, Literal, Outputs, Value, write_joined};
 
 /// A workflow: a typed graph of task and subworkflow nodes, built once.
 ///
@@ -250,24 +250,10 @@ impl fmt::Display for Binding {
             } => write!(f, "{node_id}.{output_name}"),
             Binding::Constant { literal, .. } => write!(f, "{literal}"),
             Binding::Collection { items, .. } => {
-                f.write_str("[")?;
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{item}")?;
-                }
-                f.write_str("]")
+                write_joined(f, "[", items, "]", |f, i| write!(f, "{i}"))
             }
             Binding::Map { entries, .. } => {
-                f.write_str("{")?;
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{k:?}: {v}")?;
-                }
-                f.write_str("}")
+                write_joined(f, "{", entries, "}", |f, (k, v)| write!(f, "{k:?}: {v}"))
             }
         }
     }
