@@ -2,6 +2,10 @@
 //! task from `flyte::plugins`) waits for a file, then `print_file` prints its path.
 //!
 //! Run with `cargo run --example custom_task_plugin` (`RUST_LOG=debug` for more).
+//! Given arguments, it is the command line a Flyte cluster and its users call:
+//! `cargo run --example custom_task_plugin -- package --image IMAGE` writes the
+//! package for `flytectl register files`, and `... -- execute ...` is the container
+//! entrypoint (see the README).
 
 use flyte::plugins::WaitForObjectStoreFile;
 use flyte::prelude::*;
@@ -27,7 +31,10 @@ fn my_workflow(path: String) -> String {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<std::process::ExitCode> {
+    if std::env::args_os().len() > 1 {
+        return Ok(flyte::cli::App::new().workflow(&my_workflow).main().await);
+    }
     // The sensor logs each poll through tracing, as the tutorial's plugin does.
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -39,5 +46,5 @@ async fn main() -> anyhow::Result<()> {
     let f = std::env::temp_dir().join("some-file");
     std::fs::write(&f, "Hello World!")?;
     println!("{}", my_workflow.run(f.display().to_string()).await?);
-    Ok(())
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -134,31 +134,31 @@ async fn package_writes_the_same_files_into_a_tarball() {
 }
 
 #[tokio::test]
-async fn bad_arguments_are_clap_errors_and_unsupported_graphs_name_the_node() {
+async fn bad_arguments_are_clap_errors() {
     let err = app().run(["app", "serialize"]).await.unwrap_err();
     assert!(matches!(err, CliError::Args(_)));
     assert!(err.to_string().contains("--image"), "{err}");
 
-    #[task]
-    async fn square(x: i64) -> i64 {
-        x * x
-    }
-    #[workflow]
-    fn squares(xs: Vec<i64>) -> Vec<i64> {
-        map_task(&square).over(xs)
-    }
-    let out = temp("unsupported");
-    let err = App::new()
-        .workflow(&squares)
+    // `execute` needs `-- task-name NAME` after its options.
+    let err = app()
+        .run(["app", "execute", "--inputs", "i", "--output-prefix", "o"])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CliError::Args(_)), "{err}");
+    let err = app()
         .run([
             "app",
-            "serialize",
-            "--image",
+            "execute",
+            "--inputs",
             "i",
-            "--out",
-            &out.display().to_string(),
+            "--output-prefix",
+            "o",
+            "--",
+            "task-module",
+            "m",
         ])
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("node `n0`"), "{err}");
+    assert!(matches!(err, CliError::NoTaskName(_)), "{err}");
+    assert!(err.to_string().contains("task-module m"), "{err}");
 }

@@ -10,9 +10,11 @@
 //! - [`launch_plan`]: named launch plans with fixed and default inputs,
 //! - [`registry`]: a program's entities, written as `pyflyte package` writes them,
 //! - [`data`]: object-store access,
+//! - [`entrypoint`]: one task attempt inside a container on a Flyte cluster,
 //! - [`idl`]: Flyte IDL protobuf messages and conversions.
 
 pub mod data;
+pub mod entrypoint;
 pub mod execution;
 pub mod idl;
 pub mod interface;

@@ -123,26 +123,77 @@ impl Registry {
         &self,
         settings: &SerializationSettings,
     ) -> Result<Vec<(String, Vec<u8>)>, IdlError> {
+        Ok(self
+            .package_messages(settings)?
+            .into_iter()
+            .map(|(name, message)| (format!("{name}.pb"), message.encode()))
+            .collect())
+    }
+
+    /// The same messages as readable JSON, named as [`Registry::package_files`] names
+    /// them with `.json` for `.pb`.
+    pub fn package_json(
+        &self,
+        settings: &SerializationSettings,
+    ) -> Result<Vec<(String, String)>, IdlError> {
+        Ok(self
+            .package_messages(settings)?
+            .into_iter()
+            .map(|(name, message)| (format!("{name}.json"), message.json()))
+            .collect())
+    }
+
+    fn package_messages(
+        &self,
+        settings: &SerializationSettings,
+    ) -> Result<Vec<(String, PackageMessage)>, IdlError> {
         let mut files = Vec::new();
         for task in &self.tasks {
-            let bytes = idl::task_spec(*task, settings).encode_to_vec();
-            files.push((format!("{}_{}_1.pb", files.len(), task.name()), bytes));
+            let message = PackageMessage::Task(idl::task_spec(*task, settings));
+            files.push((format!("{}_{}_1", files.len(), task.name()), message));
         }
         for spec in &self.workflows {
-            let bytes = idl::workflow_spec(spec, settings)?.encode_to_vec();
-            files.push((format!("{}_{}_2.pb", files.len(), spec.name), bytes));
+            let message = PackageMessage::Workflow(idl::workflow_spec(spec, settings)?);
+            files.push((format!("{}_{}_2", files.len(), spec.name), message));
         }
         for plan in &self.plans {
-            let bytes = idl::launch_plan(
+            let message = PackageMessage::LaunchPlan(idl::launch_plan(
                 &plan.name,
                 plan.workflow,
                 &plan.fixed,
                 &plan.defaults,
                 settings,
-            )
-            .encode_to_vec();
-            files.push((format!("{}_{}_3.pb", files.len(), plan.name), bytes));
+            ));
+            files.push((format!("{}_{}_3", files.len(), plan.name), message));
         }
         Ok(files)
+    }
+}
+
+/// One file of a package.
+enum PackageMessage {
+    Task(idl::admin::TaskSpec),
+    Workflow(idl::admin::WorkflowSpec),
+    LaunchPlan(idl::admin::LaunchPlan),
+}
+
+impl PackageMessage {
+    fn encode(&self) -> Vec<u8> {
+        match self {
+            PackageMessage::Task(m) => m.encode_to_vec(),
+            PackageMessage::Workflow(m) => m.encode_to_vec(),
+            PackageMessage::LaunchPlan(m) => m.encode_to_vec(),
+        }
+    }
+
+    fn json(&self) -> String {
+        let value = match self {
+            PackageMessage::Task(m) => serde_json::to_string_pretty(m),
+            PackageMessage::Workflow(m) => serde_json::to_string_pretty(m),
+            PackageMessage::LaunchPlan(m) => serde_json::to_string_pretty(m),
+        };
+        // The messages hold only strings, numbers, maps with string keys and
+        // sequences, which serde_json always writes.
+        value.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 }

@@ -225,9 +225,14 @@ pub enum TaskError {
 }
 
 impl TaskError {
-    /// A failure that may be retried.
+    /// A failure that may be retried, unless `e` is a [`NonRecoverable`], which gives
+    /// [`TaskError::Permanent`].
     pub fn failed(e: impl Into<BoxError>) -> Self {
-        TaskError::Failed(e.into())
+        let e = e.into();
+        match e.downcast::<NonRecoverable>() {
+            Ok(marked) => TaskError::Permanent(marked.0),
+            Err(e) => TaskError::Failed(e),
+        }
     }
 
     /// A failure that retrying cannot fix.
@@ -241,6 +246,42 @@ impl TaskError {
             self,
             TaskError::Failed(_) | TaskError::Panicked(_) | TaskError::TimedOut(_)
         )
+    }
+}
+
+/// An error a `#[task]` function returns for a failure that retrying cannot fix: the
+/// attempt is not retried locally, and on a Flyte cluster its error document says
+/// `NON_RECOVERABLE`. Every other error a task returns may be retried (within the
+/// task's `retries`), locally and on the cluster alike.
+///
+/// ```
+/// use flyte_core::task::NonRecoverable;
+///
+/// #[flyte_macros::task(crate = ::flyte_core, retries = 3)]
+/// fn parse_count(text: String) -> Result<i64, NonRecoverable> {
+///     // Bad input stays bad however often it is read: fail at once.
+///     text.trim().parse().map_err(NonRecoverable::new)
+/// }
+/// ```
+#[derive(Debug)]
+pub struct NonRecoverable(pub BoxError);
+
+impl NonRecoverable {
+    /// Marks `e` as not worth retrying.
+    pub fn new(e: impl Into<BoxError>) -> Self {
+        NonRecoverable(e.into())
+    }
+}
+
+impl std::fmt::Display for NonRecoverable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for NonRecoverable {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
     }
 }
 
@@ -383,5 +424,16 @@ mod tests {
         assert!(TaskError::failed("x").is_retryable());
         assert!(!TaskError::permanent("x").is_retryable());
         assert!(TaskError::TimedOut(Duration::from_secs(1)).is_retryable());
+    }
+
+    #[test]
+    fn a_non_recoverable_error_is_permanent_and_keeps_its_message_and_cause() {
+        let parse = "x".parse::<i64>().unwrap_err();
+        let e = TaskError::failed(NonRecoverable::new(parse.clone()));
+        assert!(!e.is_retryable());
+        match e {
+            TaskError::Permanent(inner) => assert_eq!(inner.to_string(), parse.to_string()),
+            other => panic!("expected a permanent error, got {other:?}"),
+        }
     }
 }

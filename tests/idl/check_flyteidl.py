@@ -2,7 +2,10 @@
 them with flytekit's golden output.
 
 Usage: check_flyteidl.py OUT_DIR GOLDEN_DIR. Fails on a file that does not parse, on
-unknown fields, and on any difference not allowed below.
+unknown fields, and on any difference not allowed below. Files under
+OUT_DIR/parse/<full message name>/ (branch and array nodes, outputs.pb and error.pb
+from the entrypoint tests) have no flytekit counterpart: they are parsed and checked
+for unknown fields only.
 """
 
 import json
@@ -11,8 +14,29 @@ import sys
 
 from flyteidl.admin import launch_plan_pb2, task_pb2
 from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
-from flyteidl.core import literals_pb2, tasks_pb2, types_pb2, workflow_closure_pb2, workflow_pb2
+from flyteidl.core import (
+    errors_pb2,
+    literals_pb2,
+    tasks_pb2,
+    types_pb2,
+    workflow_closure_pb2,
+    workflow_pb2,
+)
 from google.protobuf import json_format
+
+# Messages the parse-only files may be, by full name.
+PARSE_ONLY = {
+    cls.DESCRIPTOR.full_name: cls
+    for cls in (
+        admin_workflow_pb2.WorkflowSpec,
+        errors_pb2.ErrorDocument,
+        launch_plan_pb2.LaunchPlan,
+        literals_pb2.LiteralMap,
+        task_pb2.TaskSpec,
+        workflow_closure_pb2.WorkflowClosure,
+        workflow_pb2.WorkflowTemplate,
+    )
+}
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 # Where we deliberately differ from flytekit, in one place.
@@ -117,6 +141,8 @@ def compare(label: str, path: pathlib.Path, cls, theirs: dict, allowed) -> list[
     except Exception as e:  # noqa: BLE001 - a missing or broken file fails the check
         return [f"{label}: does not parse: {e}"]
     problems = [f"{label}{u}" for u in unknown_fields(msg)]
+    if theirs is None:
+        return problems
     for where, mine, golden in diff(json_format.MessageToDict(msg), theirs):
         if not allowed(where):
             problems.append(f"{label} at {where}: ours {mine!r}, flytekit {golden!r}")
@@ -165,6 +191,16 @@ def main() -> int:
             continue
         theirs = json.loads(golden.read_text())
         checks.append((f"package/{ours.name}", ours, kinds[kind], theirs, spec_allowed))
+
+    parse_only = sorted((out / "parse").glob("*/*.pb"))
+    for path in parse_only:
+        cls = PARSE_ONLY.get(path.parent.name)
+        if cls is None:
+            failures.append(f"parse/{path.parent.name}: not a message this check knows")
+            continue
+        checks.append((f"parse/{path.parent.name}/{path.name}", path, cls, None, None))
+    if not parse_only:
+        failures.append("parse/: no files (the tests that write them did not run)")
 
     passed = 0
     for label, path, cls, theirs, allowed in checks:

@@ -31,6 +31,125 @@ pub(crate) struct RunShared {
     pub(crate) execution_id: String,
     pub(crate) file_access: Arc<FileAccess>,
     pub(crate) raw_output_prefix: String,
+    /// Set when the task runs in a container on a Flyte cluster.
+    pub(crate) cluster: Option<ClusterIdentity>,
+    pub(crate) checkpoint: Option<Checkpoint>,
+}
+
+/// Who and where a task runs on a Flyte cluster, read from the `FLYTE_INTERNAL_*`
+/// variables Flyte sets in a task's container (the short `_F_*` forms too).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClusterIdentity {
+    /// The execution's project.
+    pub project: String,
+    /// The execution's domain.
+    pub domain: String,
+    /// The execution's name (its id within project and domain).
+    pub execution_name: String,
+    /// The workflow being executed.
+    pub workflow: String,
+    /// The launch plan that started it.
+    pub launch_plan: String,
+    /// The task's registered project.
+    pub task_project: String,
+    /// The task's registered domain.
+    pub task_domain: String,
+    /// The task's registered name.
+    pub task_name: String,
+    /// The task's registered version.
+    pub task_version: String,
+    /// The attempt, from 1 (Flyte's `FLYTE_ATTEMPT_NUMBER` counts from 0).
+    pub attempt: u32,
+}
+
+impl ClusterIdentity {
+    /// Reads the process environment.
+    pub fn from_env() -> Self {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables through `var` (for tests, and hosts that pass their own).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |long: &str, short: &str| {
+            var(long)
+                .filter(|v| !v.is_empty())
+                .or_else(|| var(short))
+                .unwrap_or_default()
+        };
+        ClusterIdentity {
+            project: get("FLYTE_INTERNAL_EXECUTION_PROJECT", "_F_PRJ"),
+            domain: get("FLYTE_INTERNAL_EXECUTION_DOMAIN", "_F_DM"),
+            execution_name: get("FLYTE_INTERNAL_EXECUTION_ID", "_F_NM"),
+            workflow: get("FLYTE_INTERNAL_EXECUTION_WORKFLOW", "_F_WF"),
+            launch_plan: get("FLYTE_INTERNAL_EXECUTION_LAUNCHPLAN", "_F_LP"),
+            task_project: get("FLYTE_INTERNAL_TASK_PROJECT", "_F_TK_PRJ"),
+            task_domain: get("FLYTE_INTERNAL_TASK_DOMAIN", "_F_TK_DM"),
+            task_name: get("FLYTE_INTERNAL_TASK_NAME", "_F_TK_NM"),
+            task_version: get("FLYTE_INTERNAL_TASK_VERSION", "_F_TK_V"),
+            // An unreadable number is taken as the first attempt: the identity is
+            // informational and must not stop the task from running.
+            attempt: var("FLYTE_ATTEMPT_NUMBER")
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .map_or(1, |n| n.saturating_add(1)),
+        }
+    }
+}
+
+/// A task's checkpoint on a Flyte cluster: what this attempt saves for the next one,
+/// and what the previous attempt saved (flytekit's `SyncCheckpoint`, one blob each).
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    file_access: Arc<FileAccess>,
+    dest: String,
+    prev: Option<String>,
+}
+
+/// The object a checkpoint's bytes are stored in, under its prefix (flytekit's name,
+/// so Python and Rust attempts of a task can read each other's checkpoints).
+const CHECKPOINT_FILE: &str = "_dst_cp";
+
+impl Checkpoint {
+    /// A checkpoint written under `dest`, with the previous attempt's under `prev`.
+    pub fn new(file_access: Arc<FileAccess>, dest: String, prev: Option<String>) -> Self {
+        Checkpoint {
+            file_access,
+            dest,
+            prev,
+        }
+    }
+
+    /// What the previous attempt wrote, or `None` on the first attempt or when it
+    /// wrote nothing.
+    pub async fn read(&self) -> Result<Option<bytes::Bytes>, crate::data::DataError> {
+        let Some(prev) = &self.prev else {
+            return Ok(None);
+        };
+        match self
+            .file_access
+            .get(&join_prefix(prev, CHECKPOINT_FILE))
+            .await
+        {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Saves `bytes` for the next attempt, replacing what this attempt saved before.
+    pub async fn write(
+        &self,
+        bytes: impl Into<bytes::Bytes>,
+    ) -> Result<(), crate::data::DataError> {
+        self.file_access
+            .put(&join_prefix(&self.dest, CHECKPOINT_FILE), bytes)
+            .await
+    }
+}
+
+/// `prefix/name`, with one slash between them.
+pub(crate) fn join_prefix(prefix: &str, name: &str) -> String {
+    format!("{}/{name}", prefix.trim_end_matches('/'))
 }
 
 impl ExecutionContext {
@@ -44,6 +163,8 @@ impl ExecutionContext {
                     raw_output_prefix: super::executor::default_raw_prefix(&execution_id),
                     execution_id,
                     file_access,
+                    cluster: None,
+                    checkpoint: None,
                 }
             }),
             spec: None,
@@ -53,6 +174,39 @@ impl ExecutionContext {
             task,
             attempt: 1,
             span: tracing::info_span!("task", task, attempt = 1u32),
+        }
+    }
+
+    /// A context for one attempt of `task` in a container on a Flyte cluster: the
+    /// execution id and attempt come from `identity`.
+    pub fn for_cluster(
+        task: &'static str,
+        file_access: Arc<FileAccess>,
+        identity: ClusterIdentity,
+        raw_output_prefix: String,
+        checkpoint: Option<Checkpoint>,
+    ) -> Self {
+        let attempt = identity.attempt;
+        let execution_id = if identity.execution_name.is_empty() {
+            super::new_execution_id()
+        } else {
+            identity.execution_name.clone()
+        };
+        ExecutionContext {
+            span: tracing::info_span!("task", task, attempt, execution = %execution_id),
+            run: Arc::new(RunShared {
+                execution_id,
+                file_access,
+                raw_output_prefix,
+                cluster: Some(identity),
+                checkpoint,
+            }),
+            spec: None,
+            node_index: 0,
+            path_prefix: Arc::from(""),
+            item: None,
+            task,
+            attempt,
         }
     }
 
@@ -99,6 +253,15 @@ impl ExecutionContext {
     /// The shared handle to this run's object-store access.
     pub fn file_access_arc(&self) -> Arc<FileAccess> {
         self.run.file_access.clone()
+    }
+    /// Project, domain, execution and task identity when running on a Flyte cluster.
+    pub fn cluster(&self) -> Option<&ClusterIdentity> {
+        self.run.cluster.as_ref()
+    }
+    /// The checkpoint of this attempt (on a Flyte cluster, when the task was given
+    /// `--checkpoint-path`); `None` in local runs.
+    pub fn checkpoint(&self) -> Option<&Checkpoint> {
+        self.run.checkpoint.as_ref()
     }
     /// The span of this attempt; events logged while the task runs are inside it
     /// already, this is for work the task hands to other threads.

@@ -57,6 +57,8 @@ pub(crate) async fn run_spec_values(
             .file_access
             .clone()
             .unwrap_or_else(FileAccess::shared),
+        cluster: None,
+        checkpoint: None,
     });
     let span = tracing::info_span!(
         "workflow",

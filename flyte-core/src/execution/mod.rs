@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use context::ExecutionContext;
+pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
 pub use executor::run_workflow;
 
 use crate::data::FileAccess;

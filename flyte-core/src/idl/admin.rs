@@ -9,7 +9,10 @@ use super::core::{
 };
 
 /// `flyteidl.admin.Description.DescriptionFormat`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[repr(i32)]
 pub enum DescriptionFormat {
     /// `DESCRIPTION_FORMAT_UNKNOWN`
@@ -23,18 +26,19 @@ pub enum DescriptionFormat {
 }
 
 /// `flyteidl.admin.Description`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Description {
     /// The text.
     #[prost(string, tag = "1")]
     pub value: String,
     /// Its format.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<DescriptionFormat, _>")]
     #[prost(enumeration = "DescriptionFormat", tag = "3")]
     pub format: i32,
 }
 
 /// `flyteidl.admin.DescriptionEntity`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct DescriptionEntity {
     /// One line.
     #[prost(string, tag = "2")]
@@ -45,7 +49,7 @@ pub struct DescriptionEntity {
 }
 
 /// `flyteidl.admin.TaskSpec`: what `pyflyte package` writes for a task.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct TaskSpec {
     /// The task.
     #[prost(message, optional, tag = "1")]
@@ -56,7 +60,7 @@ pub struct TaskSpec {
 }
 
 /// `flyteidl.admin.WorkflowSpec`: what `pyflyte package` writes for a workflow.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct WorkflowSpec {
     /// The workflow.
     #[prost(message, optional, tag = "1")]
@@ -70,7 +74,7 @@ pub struct WorkflowSpec {
 }
 
 /// `flyteidl.core.WorkflowClosure`: a workflow with the tasks it runs.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct WorkflowClosure {
     /// The workflow.
     #[prost(message, optional, tag = "1")]
@@ -81,7 +85,7 @@ pub struct WorkflowClosure {
 }
 
 /// `flyteidl.admin.Labels`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Labels {
     /// Labels.
     #[prost(btree_map = "string, string", tag = "1")]
@@ -89,7 +93,7 @@ pub struct Labels {
 }
 
 /// `flyteidl.admin.Annotations`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Annotations {
     /// Annotations.
     #[prost(btree_map = "string, string", tag = "1")]
@@ -97,7 +101,7 @@ pub struct Annotations {
 }
 
 /// `flyteidl.admin.RawOutputDataConfig`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct RawOutputDataConfig {
     /// Where raw outputs go.
     #[prost(string, tag = "1")]
@@ -105,11 +109,11 @@ pub struct RawOutputDataConfig {
 }
 
 /// `flyteidl.admin.LaunchPlanMetadata`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct LaunchPlanMetadata {}
 
 /// `flyteidl.admin.LaunchPlanSpec`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct LaunchPlanSpec {
     /// The workflow it runs.
     #[prost(message, optional, tag = "1")]
@@ -135,7 +139,7 @@ pub struct LaunchPlanSpec {
 }
 
 /// `flyteidl.admin.LaunchPlanClosure`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct LaunchPlanClosure {
     /// Inputs an execution must give.
     #[prost(message, optional, tag = "2")]
@@ -146,7 +150,7 @@ pub struct LaunchPlanClosure {
 }
 
 /// `flyteidl.admin.LaunchPlan`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct LaunchPlan {
     /// Identity.
     #[prost(message, optional, tag = "1")]

@@ -666,98 +666,305 @@ fn binding(var: &str, b: &crate::workflow::Binding) -> pb::Binding {
     }
 }
 
-/// A workflow as Flyte's `WorkflowTemplate`, with task and subworkflow nodes.
-///
-/// Conditionals and map tasks are not written yet: a graph holding one is an error
-/// naming the node.
+/// A workflow as Flyte's `WorkflowTemplate`: task, subworkflow, branch and array
+/// (map task) nodes.
 pub fn workflow_template(
     spec: &crate::workflow::WorkflowSpec,
     settings: &SerializationSettings,
 ) -> Result<pb::WorkflowTemplate, IdlError> {
-    use crate::workflow::Entity;
-    let mut nodes = Vec::with_capacity(spec.nodes.len());
-    for node in &spec.nodes {
+    let mut parts = Parts::new(settings);
+    parts.template(spec, &spec.name)
+}
+
+/// What a workflow's template refers to: the templates of its subworkflows (branch
+/// cases included) and the tasks its nodes run, each once, in the order met.
+struct Parts<'a> {
+    settings: &'a SerializationSettings,
+    sub_workflows: Vec<pb::WorkflowTemplate>,
+    tasks: Vec<&'static dyn crate::workflow::DynTask>,
+}
+
+impl<'a> Parts<'a> {
+    fn new(settings: &'a SerializationSettings) -> Self {
+        Parts {
+            settings,
+            sub_workflows: Vec::new(),
+            tasks: Vec::new(),
+        }
+    }
+
+    fn add_task(&mut self, task: &'static dyn crate::workflow::DynTask) {
+        if !self.tasks.iter().any(|t| t.name() == task.name()) {
+            self.tasks.push(task);
+        }
+    }
+
+    fn add_sub_workflow(
+        &mut self,
+        spec: &crate::workflow::WorkflowSpec,
+        name: &str,
+    ) -> Result<(), IdlError> {
+        let known = |t: &pb::WorkflowTemplate| t.id.as_ref().is_some_and(|id| id.name == name);
+        if !self.sub_workflows.iter().any(known) {
+            let template = self.template(spec, name)?;
+            self.sub_workflows.push(template);
+        }
+        Ok(())
+    }
+
+    fn template(
+        &mut self,
+        spec: &crate::workflow::WorkflowSpec,
+        name: &str,
+    ) -> Result<pb::WorkflowTemplate, IdlError> {
+        let nodes = spec
+            .nodes
+            .iter()
+            .map(|node| self.node(spec, name, node))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(pb::WorkflowTemplate {
+            id: Some(identifier(pb::ResourceType::Workflow, name, self.settings)),
+            metadata: Some(pb::WorkflowMetadata {}),
+            interface: Some(interface(&spec.interface)),
+            nodes,
+            outputs: spec
+                .interface
+                .outputs
+                .iter()
+                .zip(&spec.outputs)
+                .map(|(var, b)| binding(&var.name, b))
+                .collect(),
+            metadata_defaults: Some(pb::WorkflowMetadataDefaults::default()),
+        })
+    }
+
+    fn node(
+        &mut self,
+        spec: &crate::workflow::WorkflowSpec,
+        workflow_name: &str,
+        node: &crate::workflow::Node,
+    ) -> Result<pb::Node, IdlError> {
+        use crate::workflow::Entity;
+        let inputs: Vec<pb::Binding> = node
+            .inputs
+            .iter()
+            .map(|i| binding(&i.name, &i.binding))
+            .collect();
         let (target, metadata) = match &node.entity {
             Entity::Task(task) => {
-                let meta = task.metadata();
-                let name = task.name();
-                (
-                    pb::node::Target::TaskNode(pb::TaskNode {
-                        reference_id: Some(identifier(pb::ResourceType::Task, name, settings)),
-                        overrides: Some(pb::TaskNodeOverrides {}),
-                    }),
-                    pb::NodeMetadata {
-                        // flytekit names a node after the task's last name component.
-                        name: name.rsplit('.').next().unwrap_or(name).to_string(),
-                        timeout: meta.get_timeout().map(|d| prost_types::Duration {
-                            seconds: d.as_secs() as i64,
-                            nanos: d.subsec_nanos() as i32,
-                        }),
-                        retries: Some(pb::RetryStrategy {
-                            retries: meta.get_retries(),
-                        }),
-                    },
-                )
+                self.add_task(*task);
+                (self.task_node(*task), task_node_metadata(*task))
             }
             Entity::Workflow(wf) => {
-                let name = wf.spec().name.as_str();
+                let sub = wf.spec();
+                self.add_sub_workflow(sub, &sub.name)?;
                 (
-                    pb::node::Target::WorkflowNode(pb::WorkflowNode {
-                        sub_workflow_ref: Some(identifier(
-                            pb::ResourceType::Workflow,
-                            name,
-                            settings,
-                        )),
-                    }),
-                    pb::NodeMetadata {
-                        name: name.rsplit('.').next().unwrap_or(name).to_string(),
-                        timeout: None,
-                        retries: Some(pb::RetryStrategy { retries: 0 }),
-                    },
+                    self.workflow_node(&sub.name),
+                    plain_metadata(short_name(&sub.name)),
                 )
             }
-            Entity::Map(_) | Entity::Branch(_) => {
-                return Err(idl_err(
-                    "a workflow",
-                    format!(
-                        "node `{}` of `{}` is a {}, which is not written as Flyte IDL yet",
-                        node.id,
-                        spec.name,
-                        node.entity.kind()
-                    ),
-                ));
+            Entity::Map(map) => {
+                self.add_task(map.task);
+                let sub_node = pb::Node {
+                    id: format!("{}-item", node.id),
+                    metadata: Some(task_node_metadata(map.task)),
+                    inputs: inputs.clone(),
+                    upstream_node_ids: Vec::new(),
+                    target: Some(self.task_node(map.task)),
+                };
+                let array = pb::ArrayNode {
+                    node: Some(Box::new(sub_node)),
+                    parallelism: map
+                        .concurrency
+                        .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+                    min_success_ratio: Some(map.min_success_ratio as f32),
+                    // Each item's pod reads its own item, so the task runs through the
+                    // same entrypoint as anywhere else.
+                    is_original_sub_node_interface: Some(true),
+                    data_mode: pb::ArrayDataMode::IndividualInputFiles as i32,
+                };
+                (
+                    pb::node::Target::ArrayNode(Box::new(array)),
+                    plain_metadata(&format!("map_{}", short_name(map.task.name()))),
+                )
+            }
+            Entity::Branch(branch) => {
+                let branch_node = self.branch_node(workflow_name, &node.id, branch, &inputs)?;
+                (
+                    pb::node::Target::BranchNode(Box::new(branch_node)),
+                    plain_metadata(&node.id),
+                )
             }
         };
-        nodes.push(pb::Node {
+        Ok(pb::Node {
             id: node.id.clone(),
             metadata: Some(metadata),
-            inputs: node
-                .inputs
-                .iter()
-                .map(|i| binding(&i.name, &i.binding))
-                .collect(),
+            inputs,
             upstream_node_ids: node
                 .upstream
                 .iter()
                 .map(|&u| spec.nodes[u].id.clone())
                 .collect(),
             target: Some(target),
-        });
+        })
     }
-    Ok(pb::WorkflowTemplate {
-        id: Some(identifier(pb::ResourceType::Workflow, &spec.name, settings)),
-        metadata: Some(pb::WorkflowMetadata {}),
-        interface: Some(interface(&spec.interface)),
-        nodes,
-        outputs: spec
-            .interface
-            .outputs
-            .iter()
-            .zip(&spec.outputs)
-            .map(|(var, b)| binding(&var.name, b))
-            .collect(),
-        metadata_defaults: Some(pb::WorkflowMetadataDefaults::default()),
-    })
+
+    fn task_node(&self, task: &dyn crate::workflow::DynTask) -> pb::node::Target {
+        pb::node::Target::TaskNode(pb::TaskNode {
+            reference_id: Some(identifier(
+                pb::ResourceType::Task,
+                task.name(),
+                self.settings,
+            )),
+            overrides: Some(pb::TaskNodeOverrides {}),
+        })
+    }
+
+    fn workflow_node(&self, name: &str) -> pb::node::Target {
+        pb::node::Target::WorkflowNode(pb::WorkflowNode {
+            sub_workflow_ref: Some(identifier(pb::ResourceType::Workflow, name, self.settings)),
+        })
+    }
+
+    /// A branch: each case's sub-graph becomes a subworkflow named after the branch
+    /// node (`wf.n2.case0`, `wf.n2.otherwise`), run by a workflow node that takes the
+    /// branch node's own inputs (`c0`, `c1`, ...: the outer values the cases and
+    /// conditions read).
+    fn branch_node(
+        &mut self,
+        workflow_name: &str,
+        node_id: &str,
+        branch: &crate::workflow::BranchSpec,
+        inputs: &[pb::Binding],
+    ) -> Result<pb::BranchNode, IdlError> {
+        let case_node = |parts: &mut Self,
+                         label: &str,
+                         sub: &crate::workflow::WorkflowSpec|
+         -> Result<pb::Node, IdlError> {
+            let name = format!("{workflow_name}.{node_id}.{label}");
+            parts.add_sub_workflow(sub, &name)?;
+            Ok(pb::Node {
+                id: format!("{node_id}-{label}"),
+                metadata: Some(plain_metadata(label)),
+                inputs: inputs.to_vec(),
+                upstream_node_ids: Vec::new(),
+                target: Some(parts.workflow_node(&name)),
+            })
+        };
+        let mut blocks = Vec::with_capacity(branch.cases.len());
+        for (k, case) in branch.cases.iter().enumerate() {
+            blocks.push(pb::IfBlock {
+                condition: Some(condition(&case.condition)),
+                then_node: Some(case_node(self, &format!("case{k}"), &case.spec)?),
+            });
+        }
+        let mut blocks = blocks.into_iter();
+        let first = blocks.next();
+        let (else_node, error) = match &branch.otherwise {
+            crate::workflow::Fallback::Case(sub) => {
+                (Some(case_node(self, "otherwise", sub)?), None)
+            }
+            crate::workflow::Fallback::Fail(message) => (
+                None,
+                Some(pb::Error {
+                    failed_node_id: node_id.to_string(),
+                    message: message.clone(),
+                }),
+            ),
+        };
+        Ok(pb::BranchNode {
+            if_else: Some(pb::IfElseBlock {
+                case: first,
+                other: blocks.collect(),
+                else_node,
+                error,
+            }),
+        })
+    }
+}
+
+/// flytekit names a node after the last component of what it runs.
+fn short_name(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+fn plain_metadata(name: &str) -> pb::NodeMetadata {
+    pb::NodeMetadata {
+        name: name.to_string(),
+        timeout: None,
+        retries: Some(pb::RetryStrategy { retries: 0 }),
+        interruptible: None,
+    }
+}
+
+fn task_node_metadata(task: &dyn crate::workflow::DynTask) -> pb::NodeMetadata {
+    let meta = task.metadata();
+    pb::NodeMetadata {
+        name: short_name(task.name()).to_string(),
+        timeout: meta.get_timeout().map(|d| prost_types::Duration {
+            seconds: d.as_secs() as i64,
+            nanos: d.subsec_nanos() as i32,
+        }),
+        retries: Some(pb::RetryStrategy {
+            retries: meta.get_retries(),
+        }),
+        interruptible: None,
+    }
+}
+
+/// A branch condition as Flyte's `BooleanExpression`; operands are the branch node's
+/// inputs by name, or constants (primitives as flytekit writes them, other scalars
+/// such as none in the newer `scalar` field).
+fn condition(c: &crate::workflow::Condition) -> pb::BooleanExpression {
+    use crate::workflow::{CmpOp, ConditionTree, Operand};
+    use pb::boolean_expression::Expr;
+    fn operand(o: &Operand) -> pb::Operand {
+        let val = match o {
+            Operand::Input(k) => pb::operand::Val::Var(format!("c{k}")),
+            Operand::Constant(l, _) => match literal(l).value {
+                Some(pb::literal::Value::Scalar(s)) => match *s {
+                    pb::Scalar {
+                        value: Some(pb::scalar::Value::Primitive(p)),
+                    } => pb::operand::Val::Primitive(p),
+                    s => pb::operand::Val::Scalar(s),
+                },
+                // Conditions compare single values (the builder only accepts those).
+                _ => pb::operand::Val::Scalar(pb::Scalar::default()),
+            },
+        };
+        pb::Operand { val: Some(val) }
+    }
+    fn expr(tree: ConditionTree<'_>) -> pb::BooleanExpression {
+        let e = match tree {
+            ConditionTree::Compare(lhs, op, rhs) => Expr::Comparison(pb::ComparisonExpression {
+                operator: match op {
+                    CmpOp::Eq => pb::ComparisonOperator::Eq,
+                    CmpOp::Ne => pb::ComparisonOperator::Neq,
+                    CmpOp::Gt => pb::ComparisonOperator::Gt,
+                    CmpOp::Ge => pb::ComparisonOperator::Gte,
+                    CmpOp::Lt => pb::ComparisonOperator::Lt,
+                    CmpOp::Le => pb::ComparisonOperator::Lte,
+                } as i32,
+                left_value: Some(operand(lhs)),
+                right_value: Some(operand(rhs)),
+            }),
+            ConditionTree::And(a, b) => conjunction(pb::LogicalOperator::And, *a, *b),
+            ConditionTree::Or(a, b) => conjunction(pb::LogicalOperator::Or, *a, *b),
+        };
+        pb::BooleanExpression { expr: Some(e) }
+    }
+    fn conjunction(
+        operator: pb::LogicalOperator,
+        a: ConditionTree<'_>,
+        b: ConditionTree<'_>,
+    ) -> Expr {
+        Expr::Conjunction(pb::ConjunctionExpression {
+            operator: operator as i32,
+            left_expression: Some(Box::new(expr(a))),
+            right_expression: Some(Box::new(expr(b))),
+        })
+    }
+    expr(c.tree())
 }
 
 fn description(doc: Option<&str>) -> super::admin::DescriptionEntity {
@@ -791,31 +998,30 @@ pub fn workflow_spec(
     spec: &crate::workflow::WorkflowSpec,
     settings: &SerializationSettings,
 ) -> Result<super::admin::WorkflowSpec, IdlError> {
+    let mut parts = Parts::new(settings);
+    let template = parts.template(spec, &spec.name)?;
     Ok(super::admin::WorkflowSpec {
-        template: Some(workflow_template(spec, settings)?),
-        sub_workflows: Vec::new(),
+        template: Some(template),
+        sub_workflows: parts.sub_workflows,
         description: Some(description(spec.description.as_deref())),
     })
 }
 
-/// A workflow with the templates of the tasks its nodes run, in node order.
+/// A workflow with the templates of the tasks its nodes run (subworkflows and branch
+/// cases included), in the order met.
 pub fn workflow_closure(
     spec: &crate::workflow::WorkflowSpec,
     settings: &SerializationSettings,
 ) -> Result<super::admin::WorkflowClosure, IdlError> {
-    let mut tasks: Vec<pb::TaskTemplate> = Vec::new();
-    for node in &spec.nodes {
-        if let crate::workflow::Entity::Task(task) = &node.entity
-            && !tasks
-                .iter()
-                .any(|t| t.id.as_ref().is_some_and(|id| id.name == task.name()))
-        {
-            tasks.push(task_template(*task, settings));
-        }
-    }
+    let mut parts = Parts::new(settings);
+    let workflow = parts.template(spec, &spec.name)?;
     Ok(super::admin::WorkflowClosure {
-        workflow: Some(workflow_template(spec, settings)?),
-        tasks,
+        workflow: Some(workflow),
+        tasks: parts
+            .tasks
+            .iter()
+            .map(|t| task_template(*t, settings))
+            .collect(),
     })
 }
 

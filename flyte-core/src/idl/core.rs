@@ -6,7 +6,10 @@
 use std::collections::BTreeMap;
 
 /// `flyteidl.core.SimpleType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[repr(i32)]
 pub enum SimpleType {
     /// `NONE`
@@ -32,18 +35,22 @@ pub enum SimpleType {
 }
 
 /// `flyteidl.core.BlobType`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct BlobType {
     /// Free-form format (`csv`, ...).
     #[prost(string, tag = "1")]
     pub format: String,
     /// `BlobType.BlobDimensionality`: 0 single, 1 multipart.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<BlobDimensionality, _>")]
     #[prost(enumeration = "BlobDimensionality", tag = "2")]
     pub dimensionality: i32,
 }
 
 /// `flyteidl.core.BlobType.BlobDimensionality`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[repr(i32)]
 pub enum BlobDimensionality {
     /// `SINGLE`
@@ -53,7 +60,7 @@ pub enum BlobDimensionality {
 }
 
 /// `flyteidl.core.EnumType`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct EnumType {
     /// The allowed values.
     #[prost(string, repeated, tag = "1")]
@@ -61,7 +68,7 @@ pub struct EnumType {
 }
 
 /// `flyteidl.core.UnionType`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct UnionType {
     /// The variants.
     #[prost(message, repeated, tag = "1")]
@@ -69,7 +76,7 @@ pub struct UnionType {
 }
 
 /// `flyteidl.core.TypeStructure`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct TypeStructure {
     /// Must match exactly for types to be castable.
     #[prost(string, tag = "1")]
@@ -80,21 +87,23 @@ pub struct TypeStructure {
 }
 
 /// `flyteidl.core.TypeAnnotation`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct TypeAnnotation {
     /// Any JSON payload.
     #[prost(message, optional, tag = "1")]
+    #[serde(serialize_with = "crate::idl::json::optional_struct")]
     pub annotations: Option<prost_types::Struct>,
 }
 
 /// `flyteidl.core.LiteralType`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct LiteralType {
     /// The type itself.
     #[prost(oneof = "literal_type::Type", tags = "1, 3, 4, 5, 7, 10")]
     pub r#type: Option<literal_type::Type>,
     /// Descriptive metadata (a struct's JSON schema).
     #[prost(message, optional, tag = "6")]
+    #[serde(serialize_with = "crate::idl::json::optional_struct")]
     pub metadata: Option<prost_types::Struct>,
     /// Client-side annotations.
     #[prost(message, optional, tag = "9")]
@@ -107,9 +116,11 @@ pub struct LiteralType {
 /// The `type` oneof of [`LiteralType`].
 pub mod literal_type {
     /// `LiteralType.type`.
-    #[derive(Clone, PartialEq, prost::Oneof)]
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Type {
         /// `simple`
+        #[serde(serialize_with = "crate::idl::json::enumeration::<super::SimpleType, _>")]
         #[prost(enumeration = "super::SimpleType", tag = "1")]
         Simple(i32),
         /// `collection_type`
@@ -131,7 +142,7 @@ pub mod literal_type {
 }
 
 /// `flyteidl.core.Primitive`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Primitive {
     /// The value.
     #[prost(oneof = "primitive::Value", tags = "1, 2, 3, 4, 5, 6")]
@@ -141,7 +152,8 @@ pub struct Primitive {
 /// The `value` oneof of [`Primitive`].
 pub mod primitive {
     /// `Primitive.value`.
-    #[derive(Clone, PartialEq, prost::Oneof)]
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Value {
         /// `integer`
         #[prost(int64, tag = "1")]
@@ -157,19 +169,21 @@ pub mod primitive {
         Boolean(bool),
         /// `datetime`
         #[prost(message, tag = "5")]
+        #[serde(serialize_with = "crate::idl::json::timestamp")]
         Datetime(prost_types::Timestamp),
         /// `duration`
         #[prost(message, tag = "6")]
+        #[serde(serialize_with = "crate::idl::json::duration")]
         Duration(prost_types::Duration),
     }
 }
 
 /// `flyteidl.core.Void`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Void {}
 
 /// `flyteidl.core.BlobMetadata`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct BlobMetadata {
     /// The blob's type.
     #[prost(message, optional, tag = "1")]
@@ -177,7 +191,7 @@ pub struct BlobMetadata {
 }
 
 /// `flyteidl.core.Blob`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Blob {
     /// Its metadata.
     #[prost(message, optional, tag = "1")]
@@ -188,7 +202,7 @@ pub struct Blob {
 }
 
 /// `flyteidl.core.Binary`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Binary {
     /// The bytes.
     #[prost(bytes = "vec", tag = "1")]
@@ -199,7 +213,7 @@ pub struct Binary {
 }
 
 /// `flyteidl.core.Union`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Union {
     /// The value.
     #[prost(message, optional, boxed, tag = "1")]
@@ -210,7 +224,7 @@ pub struct Union {
 }
 
 /// `flyteidl.core.Scalar`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Scalar {
     /// The value.
     #[prost(oneof = "scalar::Value", tags = "1, 2, 3, 5, 9")]
@@ -220,7 +234,8 @@ pub struct Scalar {
 /// The `value` oneof of [`Scalar`].
 pub mod scalar {
     /// `Scalar.value`.
-    #[derive(Clone, PartialEq, prost::Oneof)]
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Value {
         /// `primitive`
         #[prost(message, tag = "1")]
@@ -241,7 +256,7 @@ pub mod scalar {
 }
 
 /// `flyteidl.core.Literal`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Literal {
     /// The value.
     #[prost(oneof = "literal::Value", tags = "1, 2, 3")]
@@ -254,7 +269,8 @@ pub struct Literal {
 /// The `value` oneof of [`Literal`].
 pub mod literal {
     /// `Literal.value`.
-    #[derive(Clone, PartialEq, prost::Oneof)]
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Value {
         /// `scalar`
         #[prost(message, tag = "1")]
@@ -269,7 +285,7 @@ pub mod literal {
 }
 
 /// `flyteidl.core.LiteralCollection`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct LiteralCollection {
     /// The items.
     #[prost(message, repeated, tag = "1")]
@@ -277,7 +293,7 @@ pub struct LiteralCollection {
 }
 
 /// `flyteidl.core.LiteralMap`: also the format of `inputs.pb` and `outputs.pb`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct LiteralMap {
     /// The entries.
     #[prost(btree_map = "string, message", tag = "1")]
@@ -285,7 +301,7 @@ pub struct LiteralMap {
 }
 
 /// `flyteidl.core.Variable`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Variable {
     /// Its type.
     #[prost(message, optional, tag = "1")]
@@ -296,7 +312,7 @@ pub struct Variable {
 }
 
 /// `flyteidl.core.VariableMap`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct VariableMap {
     /// Variables by name.
     #[prost(btree_map = "string, message", tag = "1")]
@@ -304,7 +320,7 @@ pub struct VariableMap {
 }
 
 /// `flyteidl.core.TypedInterface`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct TypedInterface {
     /// Inputs.
     #[prost(message, optional, tag = "1")]
@@ -315,7 +331,7 @@ pub struct TypedInterface {
 }
 
 /// `flyteidl.core.Parameter`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Parameter {
     /// The variable.
     #[prost(message, optional, tag = "1")]
@@ -328,7 +344,8 @@ pub struct Parameter {
 /// The `behavior` oneof of [`Parameter`].
 pub mod parameter {
     /// `Parameter.behavior`.
-    #[derive(Clone, PartialEq, prost::Oneof)]
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Behavior {
         /// `default`
         #[prost(message, tag = "2")]
@@ -340,7 +357,7 @@ pub mod parameter {
 }
 
 /// `flyteidl.core.ParameterMap`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct ParameterMap {
     /// Parameters by name.
     #[prost(btree_map = "string, message", tag = "1")]
@@ -348,7 +365,10 @@ pub struct ParameterMap {
 }
 
 /// `flyteidl.core.ResourceType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[repr(i32)]
 pub enum ResourceType {
     /// `UNSPECIFIED`
@@ -362,9 +382,10 @@ pub enum ResourceType {
 }
 
 /// `flyteidl.core.Identifier`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Identifier {
     /// What kind of entity.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<ResourceType, _>")]
     #[prost(enumeration = "ResourceType", tag = "1")]
     pub resource_type: i32,
     /// Project.
@@ -382,7 +403,10 @@ pub struct Identifier {
 }
 
 /// `flyteidl.core.RuntimeMetadata.RuntimeType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[repr(i32)]
 pub enum RuntimeType {
     /// `OTHER`
@@ -392,9 +416,10 @@ pub enum RuntimeType {
 }
 
 /// `flyteidl.core.RuntimeMetadata`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct RuntimeMetadata {
     /// Runtime type.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<RuntimeType, _>")]
     #[prost(enumeration = "RuntimeType", tag = "1")]
     pub r#type: i32,
     /// SDK version.
@@ -406,7 +431,7 @@ pub struct RuntimeMetadata {
 }
 
 /// `flyteidl.core.RetryStrategy`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct RetryStrategy {
     /// Number of retries.
     #[prost(uint32, tag = "5")]
@@ -414,7 +439,7 @@ pub struct RetryStrategy {
 }
 
 /// `flyteidl.core.K8sObjectMetadata`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct K8sObjectMetadata {
     /// Labels.
     #[prost(btree_map = "string, string", tag = "1")]
@@ -425,7 +450,7 @@ pub struct K8sObjectMetadata {
 }
 
 /// `flyteidl.core.TaskMetadata`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct TaskMetadata {
     /// Whether outputs are cached.
     #[prost(bool, tag = "1")]
@@ -435,6 +460,7 @@ pub struct TaskMetadata {
     pub runtime: Option<RuntimeMetadata>,
     /// Timeout of one attempt.
     #[prost(message, optional, tag = "4")]
+    #[serde(serialize_with = "crate::idl::json::optional_duration")]
     pub timeout: Option<prost_types::Duration>,
     /// Retries.
     #[prost(message, optional, tag = "5")]
@@ -462,7 +488,8 @@ pub struct TaskMetadata {
 /// The `interruptible_value` oneof of [`TaskMetadata`].
 pub mod task_metadata {
     /// `TaskMetadata.interruptible_value`.
-    #[derive(Clone, Copy, PartialEq, prost::Oneof)]
+    #[derive(Clone, Copy, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum InterruptibleValue {
         /// `interruptible`
         #[prost(bool, tag = "8")]
@@ -471,7 +498,7 @@ pub mod task_metadata {
 }
 
 /// `flyteidl.core.KeyValuePair`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct KeyValuePair {
     /// Key.
     #[prost(string, tag = "1")]
@@ -482,11 +509,11 @@ pub struct KeyValuePair {
 }
 
 /// `flyteidl.core.Resources`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Resources {}
 
 /// `flyteidl.core.Container`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Container {
     /// Image.
     #[prost(string, tag = "1")]
@@ -506,7 +533,7 @@ pub struct Container {
 }
 
 /// `flyteidl.core.TaskTemplate`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct TaskTemplate {
     /// Identity.
     #[prost(message, optional, tag = "1")]
@@ -522,6 +549,7 @@ pub struct TaskTemplate {
     pub interface: Option<TypedInterface>,
     /// Plugin configuration.
     #[prost(message, optional, tag = "5")]
+    #[serde(serialize_with = "crate::idl::json::optional_struct")]
     pub custom: Option<prost_types::Struct>,
     /// The container that runs it.
     #[prost(message, optional, tag = "6")]
@@ -529,7 +557,7 @@ pub struct TaskTemplate {
 }
 
 /// `flyteidl.core.OutputReference`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct OutputReference {
     /// The node (empty for the workflow's own inputs).
     #[prost(string, tag = "1")]
@@ -540,7 +568,7 @@ pub struct OutputReference {
 }
 
 /// `flyteidl.core.BindingData`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct BindingData {
     /// What feeds the input.
     #[prost(oneof = "binding_data::Value", tags = "1, 2, 3, 4")]
@@ -550,7 +578,8 @@ pub struct BindingData {
 /// The `value` oneof of [`BindingData`].
 pub mod binding_data {
     /// `BindingData.value`.
-    #[derive(Clone, PartialEq, prost::Oneof)]
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Value {
         /// `scalar`
         #[prost(message, tag = "1")]
@@ -568,7 +597,7 @@ pub mod binding_data {
 }
 
 /// `flyteidl.core.BindingDataCollection`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct BindingDataCollection {
     /// The items.
     #[prost(message, repeated, tag = "1")]
@@ -576,7 +605,7 @@ pub struct BindingDataCollection {
 }
 
 /// `flyteidl.core.BindingDataMap`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct BindingDataMap {
     /// The entries.
     #[prost(btree_map = "string, message", tag = "1")]
@@ -584,7 +613,7 @@ pub struct BindingDataMap {
 }
 
 /// `flyteidl.core.Binding`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Binding {
     /// The input (or workflow output) bound.
     #[prost(string, tag = "1")]
@@ -595,25 +624,29 @@ pub struct Binding {
 }
 
 /// `flyteidl.core.NodeMetadata`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct NodeMetadata {
     /// A friendly name.
     #[prost(string, tag = "1")]
     pub name: String,
     /// Timeout of one attempt.
     #[prost(message, optional, tag = "4")]
+    #[serde(serialize_with = "crate::idl::json::optional_duration")]
     pub timeout: Option<prost_types::Duration>,
     /// Retries.
     #[prost(message, optional, tag = "5")]
     pub retries: Option<RetryStrategy>,
+    /// Whether the node may run on interruptible (spot) machines.
+    #[prost(bool, optional, tag = "6")]
+    pub interruptible: Option<bool>,
 }
 
 /// `flyteidl.core.TaskNodeOverrides`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct TaskNodeOverrides {}
 
 /// `flyteidl.core.TaskNode`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct TaskNode {
     /// The task.
     #[prost(message, optional, tag = "1")]
@@ -624,7 +657,7 @@ pub struct TaskNode {
 }
 
 /// `flyteidl.core.WorkflowNode`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct WorkflowNode {
     /// The subworkflow.
     #[prost(message, optional, tag = "2")]
@@ -632,7 +665,7 @@ pub struct WorkflowNode {
 }
 
 /// `flyteidl.core.Node`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Node {
     /// `n0`, `n1`, ...
     #[prost(string, tag = "1")]
@@ -647,14 +680,15 @@ pub struct Node {
     #[prost(string, repeated, tag = "4")]
     pub upstream_node_ids: Vec<String>,
     /// What it runs.
-    #[prost(oneof = "node::Target", tags = "6, 7")]
+    #[prost(oneof = "node::Target", tags = "6, 7, 8, 10")]
     pub target: Option<node::Target>,
 }
 
 /// The `target` oneof of [`Node`].
 pub mod node {
     /// `Node.target`.
-    #[derive(Clone, PartialEq, prost::Oneof)]
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Target {
         /// `task_node`
         #[prost(message, tag = "6")]
@@ -662,15 +696,215 @@ pub mod node {
         /// `workflow_node`
         #[prost(message, tag = "7")]
         WorkflowNode(super::WorkflowNode),
+        /// `branch_node`
+        #[prost(message, tag = "8")]
+        BranchNode(Box<super::BranchNode>),
+        /// `array_node`
+        #[prost(message, tag = "10")]
+        ArrayNode(Box<super::ArrayNode>),
     }
 }
 
+/// `flyteidl.core.ComparisonExpression.Operator`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[repr(i32)]
+pub enum ComparisonOperator {
+    /// `EQ`
+    Eq = 0,
+    /// `NEQ`
+    Neq = 1,
+    /// `GT`
+    Gt = 2,
+    /// `GTE`
+    Gte = 3,
+    /// `LT`
+    Lt = 4,
+    /// `LTE`
+    Lte = 5,
+}
+
+/// `flyteidl.core.ConjunctionExpression.LogicalOperator`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[repr(i32)]
+pub enum LogicalOperator {
+    /// `AND`
+    And = 0,
+    /// `OR`
+    Or = 1,
+}
+
+/// `flyteidl.core.Operand` (`condition.proto`).
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct Operand {
+    /// A constant or one of the branch node's inputs.
+    #[prost(oneof = "operand::Val", tags = "1, 2, 3")]
+    pub val: Option<operand::Val>,
+}
+
+/// The `val` oneof of [`Operand`].
+pub mod operand {
+    /// `Operand.val`.
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Val {
+        /// `primitive` (what flytekit writes for primitive constants).
+        #[prost(message, tag = "1")]
+        Primitive(super::Primitive),
+        /// `var`: a branch node input.
+        #[prost(string, tag = "2")]
+        Var(String),
+        /// `scalar`: any other constant (such as none).
+        #[prost(message, tag = "3")]
+        Scalar(super::Scalar),
+    }
+}
+
+/// `flyteidl.core.ComparisonExpression`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct ComparisonExpression {
+    /// The operator.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<ComparisonOperator, _>")]
+    #[prost(enumeration = "ComparisonOperator", tag = "1")]
+    pub operator: i32,
+    /// Left side.
+    #[prost(message, optional, tag = "2")]
+    pub left_value: Option<Operand>,
+    /// Right side.
+    #[prost(message, optional, tag = "3")]
+    pub right_value: Option<Operand>,
+}
+
+/// `flyteidl.core.ConjunctionExpression`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct ConjunctionExpression {
+    /// `AND` or `OR`.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<LogicalOperator, _>")]
+    #[prost(enumeration = "LogicalOperator", tag = "1")]
+    pub operator: i32,
+    /// Left side.
+    #[prost(message, optional, boxed, tag = "2")]
+    pub left_expression: Option<Box<BooleanExpression>>,
+    /// Right side.
+    #[prost(message, optional, boxed, tag = "3")]
+    pub right_expression: Option<Box<BooleanExpression>>,
+}
+
+/// `flyteidl.core.BooleanExpression`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct BooleanExpression {
+    /// A comparison or a conjunction.
+    #[prost(oneof = "boolean_expression::Expr", tags = "1, 2")]
+    pub expr: Option<boolean_expression::Expr>,
+}
+
+/// The `expr` oneof of [`BooleanExpression`].
+pub mod boolean_expression {
+    /// `BooleanExpression.expr`.
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Expr {
+        /// `conjunction`
+        #[prost(message, tag = "1")]
+        Conjunction(super::ConjunctionExpression),
+        /// `comparison`
+        #[prost(message, tag = "2")]
+        Comparison(super::ComparisonExpression),
+    }
+}
+
+/// `flyteidl.core.IfBlock`: a condition and the node it runs.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct IfBlock {
+    /// The condition, over the branch node's inputs.
+    #[prost(message, optional, tag = "1")]
+    pub condition: Option<BooleanExpression>,
+    /// What runs when it holds.
+    #[prost(message, optional, tag = "2")]
+    pub then_node: Option<Node>,
+}
+
+/// `flyteidl.core.Error`: the failure a branch reports when no case holds.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct Error {
+    /// The branch node.
+    #[prost(string, tag = "1")]
+    pub failed_node_id: String,
+    /// The message.
+    #[prost(string, tag = "2")]
+    pub message: String,
+}
+
+/// `flyteidl.core.IfElseBlock`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct IfElseBlock {
+    /// The first case.
+    #[prost(message, optional, tag = "1")]
+    pub case: Option<IfBlock>,
+    /// The other cases, in order.
+    #[prost(message, repeated, tag = "2")]
+    pub other: Vec<IfBlock>,
+    /// What runs when no case holds, or ...
+    #[prost(message, optional, tag = "3")]
+    pub else_node: Option<Node>,
+    /// ... the failure reported instead.
+    #[prost(message, optional, tag = "4")]
+    pub error: Option<Error>,
+}
+
+/// `flyteidl.core.BranchNode`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct BranchNode {
+    /// The cases.
+    #[prost(message, optional, tag = "1")]
+    pub if_else: Option<IfElseBlock>,
+}
+
+/// `flyteidl.core.ArrayNode.DataMode`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[repr(i32)]
+pub enum ArrayDataMode {
+    /// `SINGLE_INPUT_FILE`: every sub-node reads the whole lists and picks its item.
+    SingleInputFile = 0,
+    /// `INDIVIDUAL_INPUT_FILES`: each sub-node gets its own item as its inputs.
+    IndividualInputFiles = 1,
+}
+
+/// `flyteidl.core.ArrayNode`: one sub-node run per list item (map tasks).
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct ArrayNode {
+    /// The node run per item.
+    #[prost(message, optional, boxed, tag = "1")]
+    pub node: Option<Box<Node>>,
+    /// How many items run at once (unset: the platform's default; 0: no limit).
+    #[prost(uint32, optional, tag = "2")]
+    pub parallelism: Option<u32>,
+    /// The share of items that must succeed.
+    #[prost(float, optional, tag = "4")]
+    pub min_success_ratio: Option<f32>,
+    /// Whether the sub-node's interface is the task's own (items, not lists).
+    #[prost(message, optional, tag = "6")]
+    pub is_original_sub_node_interface: Option<bool>,
+    /// How sub-nodes get their inputs.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<ArrayDataMode, _>")]
+    #[prost(enumeration = "ArrayDataMode", tag = "7")]
+    pub data_mode: i32,
+}
+
 /// `flyteidl.core.WorkflowMetadata`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct WorkflowMetadata {}
 
 /// `flyteidl.core.WorkflowMetadataDefaults`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct WorkflowMetadataDefaults {
     /// Whether nodes are interruptible by default.
     #[prost(bool, tag = "1")]
@@ -678,7 +912,7 @@ pub struct WorkflowMetadataDefaults {
 }
 
 /// `flyteidl.core.WorkflowTemplate`.
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct WorkflowTemplate {
     /// Identity.
     #[prost(message, optional, tag = "1")]
@@ -698,4 +932,67 @@ pub struct WorkflowTemplate {
     /// Defaults for the nodes.
     #[prost(message, optional, tag = "7")]
     pub metadata_defaults: Option<WorkflowMetadataDefaults>,
+}
+
+/// `flyteidl.core.ContainerError.Kind`: whether Flyte may retry after this error.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[repr(i32)]
+pub enum ContainerErrorKind {
+    /// `NON_RECOVERABLE`: the node fails.
+    NonRecoverable = 0,
+    /// `RECOVERABLE`: Flyte tries again while retries remain.
+    Recoverable = 1,
+}
+
+/// `flyteidl.core.ExecutionError.ErrorKind`: whose fault an error is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[repr(i32)]
+pub enum ErrorOrigin {
+    /// `UNKNOWN`
+    Unknown = 0,
+    /// `USER`: the task's code or its inputs.
+    User = 1,
+    /// `SYSTEM`: the platform (storage, the entrypoint).
+    System = 2,
+}
+
+/// `flyteidl.core.ContainerError` (`errors.proto`).
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct ContainerError {
+    /// A short code, such as `USER:RuntimeError`.
+    #[prost(string, tag = "1")]
+    pub code: String,
+    /// The message people read, with the cause chain.
+    #[prost(string, tag = "2")]
+    pub message: String,
+    /// Recoverable or not.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<ContainerErrorKind, _>")]
+    #[prost(enumeration = "ContainerErrorKind", tag = "3")]
+    pub kind: i32,
+    /// User or system.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<ErrorOrigin, _>")]
+    #[prost(enumeration = "ErrorOrigin", tag = "4")]
+    pub origin: i32,
+    /// When it happened.
+    #[prost(message, optional, tag = "5")]
+    #[serde(serialize_with = "crate::idl::json::optional_timestamp")]
+    pub timestamp: Option<prost_types::Timestamp>,
+    /// The worker that reported it (distributed tasks only).
+    #[prost(string, tag = "6")]
+    pub worker: String,
+}
+
+/// `flyteidl.core.ErrorDocument`: the `error.pb` a failed task leaves under its output
+/// prefix.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct ErrorDocument {
+    /// The error.
+    #[prost(message, optional, tag = "1")]
+    pub error: Option<ContainerError>,
 }

@@ -1,9 +1,9 @@
 //! Flyte's own protobuf IDL: the messages this SDK writes and reads (`core`), and the
 //! conversions between them and our model (`convert`).
 //!
-//! Types, values, interfaces, task and workflow templates (task and subworkflow
-//! nodes), the admin specs and launch plans are here so far; branch and array nodes
-//! and error documents come with the container entrypoint.
+//! Types, values, interfaces, task templates, workflow templates (task, subworkflow,
+//! branch and array nodes), the admin specs and launch plans, and the error document
+//! a failed task attempt writes.
 
 pub mod admin;
 pub mod convert;
@@ -14,3 +14,92 @@ pub use convert::{
     literal_from_idl, literal_map, literal_type, literal_type_from_idl, task_spec, task_template,
     workflow_closure, workflow_spec, workflow_template,
 };
+
+/// Readable JSON for the messages (`serialize --json`): field names as in the
+/// `.proto` files, enum values by name, well-known types in their JSON forms.
+pub(crate) mod json {
+    use serde::{Serialize, Serializer};
+
+    pub(crate) fn enumeration<E, S>(v: &i32, s: S) -> Result<S::Ok, S::Error>
+    where
+        E: TryFrom<i32> + Serialize,
+        S: Serializer,
+    {
+        match E::try_from(*v) {
+            Ok(e) => e.serialize(s),
+            // A value this SDK has no name for: keep the number.
+            Err(_) => s.serialize_i32(*v),
+        }
+    }
+
+    fn value_of(v: &prost_types::Value) -> serde_json::Value {
+        use prost_types::value::Kind;
+        match &v.kind {
+            None | Some(Kind::NullValue(_)) => serde_json::Value::Null,
+            Some(Kind::NumberValue(n)) => serde_json::json!(n),
+            Some(Kind::StringValue(s)) => serde_json::Value::String(s.clone()),
+            Some(Kind::BoolValue(b)) => serde_json::Value::Bool(*b),
+            Some(Kind::StructValue(st)) => struct_of(st),
+            Some(Kind::ListValue(l)) => l.values.iter().map(value_of).collect(),
+        }
+    }
+
+    fn struct_of(st: &prost_types::Struct) -> serde_json::Value {
+        serde_json::Value::Object(
+            st.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), value_of(v)))
+                .collect(),
+        )
+    }
+
+    pub(crate) fn optional_struct<S: Serializer>(
+        v: &Option<prost_types::Struct>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        v.as_ref().map(struct_of).serialize(s)
+    }
+
+    pub(crate) fn duration<S: Serializer>(
+        d: &prost_types::Duration,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        // Protobuf's JSON form: seconds with a fraction and an `s`.
+        let text = if d.nanos == 0 {
+            format!("{}s", d.seconds)
+        } else {
+            format!("{}.{:09}s", d.seconds, d.nanos.unsigned_abs())
+        };
+        s.serialize_str(&text)
+    }
+
+    pub(crate) fn optional_duration<S: Serializer>(
+        d: &Option<prost_types::Duration>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => duration(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn timestamp<S: Serializer>(
+        t: &prost_types::Timestamp,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match chrono::DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32) {
+            Some(at) => s.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            None => s.serialize_str(&format!("{}s {}ns since 1970", t.seconds, t.nanos)),
+        }
+    }
+
+    pub(crate) fn optional_timestamp<S: Serializer>(
+        t: &Option<prost_types::Timestamp>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => timestamp(t, s),
+            None => s.serialize_none(),
+        }
+    }
+}

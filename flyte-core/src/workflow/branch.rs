@@ -556,7 +556,30 @@ pub enum Operand {
 #[derive(Clone)]
 pub struct Condition(CondNode<Operand>);
 
+/// A view of a finished condition's structure, for writing it out (as Flyte IDL).
+#[derive(Clone)]
+pub enum ConditionTree<'a> {
+    /// `lhs op rhs`.
+    Compare(&'a Operand, CmpOp, &'a Operand),
+    /// Both hold.
+    And(Box<ConditionTree<'a>>, Box<ConditionTree<'a>>),
+    /// Either holds.
+    Or(Box<ConditionTree<'a>>, Box<ConditionTree<'a>>),
+}
+
 impl Condition {
+    /// The condition's structure.
+    pub fn tree(&self) -> ConditionTree<'_> {
+        fn view(node: &CondNode<Operand>) -> ConditionTree<'_> {
+            match node {
+                CondNode::Compare { lhs, op, rhs, .. } => ConditionTree::Compare(lhs, *op, rhs),
+                CondNode::And(a, b) => ConditionTree::And(Box::new(view(a)), Box::new(view(b))),
+                CondNode::Or(a, b) => ConditionTree::Or(Box::new(view(a)), Box::new(view(b))),
+            }
+        }
+        view(&self.0)
+    }
+
     /// Whether the condition holds for these branch inputs.
     pub fn holds(&self, inputs: &[Value]) -> bool {
         fn eval(node: &CondNode<Operand>, inputs: &[Value]) -> bool {

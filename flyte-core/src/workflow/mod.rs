@@ -11,8 +11,8 @@ use std::fmt;
 use futures::future::BoxFuture;
 
 pub use branch::{
-    BranchOutput, BranchSpec, Case, CmpOp, Cond, Condition, Fallback, IntoCondition, IntoOperand,
-    Operand, Then, ThenWhen, When, WhenFn, WhenStart, compare, when,
+    BranchOutput, BranchSpec, Case, CmpOp, Cond, Condition, ConditionTree, Fallback, IntoCondition,
+    IntoOperand, Operand, Then, ThenWhen, When, WhenFn, WhenStart, compare, when,
 };
 pub use builder::{
     AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, PassThrough,
@@ -23,7 +23,7 @@ pub use map::{AllItems, MapSpec, MapTaskFn, MapTaskNode, MapTaskStart, SomeItems
 use crate::execution::ExecutionContext;
 use crate::interface::Interface;
 use crate::task::{ConfigError, Task, TaskError, TaskMetadata};
-use crate::types::{Inputs, Literal, Outputs, Value, write_joined};
+use crate::types::{ConversionError, Inputs, Literal, Outputs, Value, write_joined};
 
 /// A workflow: a typed graph of task and subworkflow nodes, built once.
 ///
@@ -59,6 +59,15 @@ pub trait DynTask: Send + Sync + 'static {
     fn custom(&self) -> Option<serde_json::Value>;
     /// See [`Task::validate`].
     fn validate(&self) -> Result<(), ConfigError>;
+    /// Reads one literal per input, in interface order, into values [`DynTask::start`]
+    /// takes; `names` are the input names errors report.
+    fn inputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError>;
+    /// Writes the values an attempt returned as one literal per output.
+    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
     /// Starts one attempt on type-erased inputs.
     fn start(
         &'static self,
@@ -88,6 +97,16 @@ impl<T: Task> DynTask for T {
     }
     fn validate(&self) -> Result<(), ConfigError> {
         Task::validate(self)
+    }
+    fn inputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError> {
+        T::Input::values_from_literals(names, literals)
+    }
+    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
+        <T::Output as Outputs>::literals_of(values)
     }
     fn start(
         &'static self,

@@ -1,0 +1,371 @@
+//! The container entrypoint: one attempt of one task, run the way Flyte's engine runs
+//! a task's container (`flytekit`'s `pyflyte-execute`).
+//!
+//! Flyte writes the inputs as a `LiteralMap` in `inputs.pb`, starts the container with
+//! `<binary> execute --inputs ... --output-prefix ... -- task-name NAME`, and reads back
+//! `outputs.pb` or, when the attempt failed, `error.pb` (an `ErrorDocument`) from the
+//! output prefix. Files and directories the task returns go under the raw-output
+//! prefix. [`execute`] does all of that; the `flyte` crate's CLI gives it its flags.
+
+use std::sync::Arc;
+
+use prost::Message;
+
+use crate::data::{DataError, FileAccess};
+use crate::execution::context::join_prefix;
+use crate::execution::{Checkpoint, ClusterIdentity, ExecutionContext};
+use crate::idl::core as pb;
+use crate::idl::{IdlError, literal, literal_from_idl};
+use crate::registry::Registry;
+use crate::task::TaskError;
+use crate::types::Literal;
+
+/// Where one attempt reads and writes, as Flyte passes it on the command line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExecuteRequest {
+    /// The task's registered name.
+    pub task_name: String,
+    /// The `inputs.pb` to read (any object-store URL or local path).
+    pub inputs: String,
+    /// The prefix `outputs.pb` or `error.pb` is written under.
+    pub output_prefix: String,
+    /// The prefix files and directories the task returns are uploaded under; `None`
+    /// uses `<output-prefix>/raw`.
+    pub raw_output_prefix: Option<String>,
+    /// Where this attempt's checkpoint goes.
+    pub checkpoint_path: Option<String>,
+    /// Where the previous attempt's checkpoint is.
+    pub prev_checkpoint: Option<String>,
+}
+
+impl ExecuteRequest {
+    /// Treats the `{{.placeholders}}` Flyte did not fill in, and empty or `""` values,
+    /// as absent, as flytekit does for the optional prefixes.
+    pub fn normalize(mut self) -> Self {
+        fn unset(v: &Option<String>) -> bool {
+            v.as_deref()
+                .is_some_and(|v| v.is_empty() || v == "\"\"" || v.starts_with("{{"))
+        }
+        for v in [
+            &mut self.raw_output_prefix,
+            &mut self.checkpoint_path,
+            &mut self.prev_checkpoint,
+        ] {
+            if unset(v) {
+                *v = None;
+            }
+        }
+        self
+    }
+}
+
+/// How the attempt ended, as written to the output prefix.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// `outputs.pb` was written.
+    Succeeded {
+        /// The outputs, by name.
+        outputs: pb::LiteralMap,
+    },
+    /// `error.pb` was written.
+    Failed(pb::ContainerError),
+}
+
+/// The entrypoint could write neither `outputs.pb` nor `error.pb`; Flyte learns of
+/// the failure from the exit code only.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the {what} under `{output_prefix}`")]
+pub struct EntrypointError {
+    /// `outputs.pb` or `error.pb`.
+    pub what: &'static str,
+    /// The output prefix.
+    pub output_prefix: String,
+    /// Why.
+    #[source]
+    pub source: DataError,
+}
+
+/// Runs one attempt of `request.task_name` and writes its outputs or its error
+/// document under `request.output_prefix`.
+///
+/// Every failure of the task, of reading its inputs or of finding it becomes an
+/// `error.pb` and `Ok(Outcome::Failed(..))`: Flyte reads the document and decides
+/// whether to retry. `Err` means not even the error document could be written.
+pub async fn execute(
+    registry: &Registry,
+    file_access: Arc<FileAccess>,
+    identity: ClusterIdentity,
+    request: &ExecuteRequest,
+) -> Result<Outcome, EntrypointError> {
+    let outcome = match attempt(registry, &file_access, identity, request).await {
+        Ok(outputs) => {
+            let location = join_prefix(&request.output_prefix, "outputs.pb");
+            // A task without outputs leaves an empty file, as flytekit does; an empty
+            // LiteralMap encodes to zero bytes.
+            match file_access.put(&location, outputs.encode_to_vec()).await {
+                Ok(()) => return Ok(Outcome::Succeeded { outputs }),
+                Err(source) => Failure::system(
+                    "SYSTEM:OutputsNotWritten",
+                    source.is_transient(),
+                    format!("cannot write the task's outputs to `{location}`"),
+                    &source,
+                ),
+            }
+        }
+        Err(failure) => failure,
+    };
+    let error = outcome.into_container_error();
+    tracing::error!(code = %error.code, recoverable = error.kind == pb::ContainerErrorKind::Recoverable as i32, "{}", error.message);
+    let document = pb::ErrorDocument {
+        error: Some(error.clone()),
+    };
+    file_access
+        .put(
+            &join_prefix(&request.output_prefix, "error.pb"),
+            document.encode_to_vec(),
+        )
+        .await
+        .map_err(|source| EntrypointError {
+            what: "error document",
+            output_prefix: request.output_prefix.clone(),
+            source,
+        })?;
+    Ok(Outcome::Failed(error))
+}
+
+/// A failure before, during or after the task, classified for Flyte.
+struct Failure {
+    code: &'static str,
+    origin: pb::ErrorOrigin,
+    recoverable: bool,
+    message: String,
+}
+
+impl Failure {
+    fn user(code: &'static str, recoverable: bool, message: String) -> Self {
+        Failure {
+            code,
+            origin: pb::ErrorOrigin::User,
+            recoverable,
+            message,
+        }
+    }
+
+    fn system(
+        code: &'static str,
+        recoverable: bool,
+        summary: String,
+        cause: &dyn std::error::Error,
+    ) -> Self {
+        Failure {
+            code,
+            origin: pb::ErrorOrigin::System,
+            recoverable,
+            message: with_causes(summary, Some(cause)),
+        }
+    }
+
+    fn into_container_error(self) -> pb::ContainerError {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        pb::ContainerError {
+            code: self.code.to_string(),
+            message: self.message,
+            kind: if self.recoverable {
+                pb::ContainerErrorKind::Recoverable
+            } else {
+                pb::ContainerErrorKind::NonRecoverable
+            } as i32,
+            origin: self.origin as i32,
+            timestamp: Some(prost_types::Timestamp {
+                seconds: now.as_secs() as i64,
+                nanos: now.subsec_nanos() as i32,
+            }),
+            worker: String::new(),
+        }
+    }
+}
+
+/// `summary`, then each cause on a line of its own; a cause whose text the previous
+/// line already holds (object_store repeats its inner errors) is left out.
+fn with_causes(summary: String, first: Option<&dyn std::error::Error>) -> String {
+    let mut message = summary;
+    let mut previous = String::new();
+    let mut next = first;
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !previous.contains(&text) {
+            message.push_str("\n  caused by: ");
+            message.push_str(&text);
+            previous = text;
+        }
+        next = cause.source();
+    }
+    message
+}
+
+async fn attempt(
+    registry: &Registry,
+    file_access: &Arc<FileAccess>,
+    identity: ClusterIdentity,
+    request: &ExecuteRequest,
+) -> Result<pb::LiteralMap, Failure> {
+    let name = &request.task_name;
+    let Some(task) = registry.find_task(name) else {
+        let mut known: Vec<&str> = registry.tasks().iter().map(|t| t.name()).collect();
+        known.sort_unstable();
+        return Err(Failure::user(
+            "USER:TaskNotFound",
+            false,
+            format!(
+                "this program has no task named `{name}` (it has: {})",
+                known.join(", ")
+            ),
+        ));
+    };
+
+    let bytes = file_access.get(&request.inputs).await.map_err(|e| {
+        Failure::system(
+            "SYSTEM:InputsNotRead",
+            // Flyte writes the inputs before starting the container; if they are not
+            // there, another attempt will not find them either.
+            e.is_transient() && !e.is_not_found(),
+            format!(
+                "cannot read the inputs of task `{name}` from `{}`",
+                request.inputs
+            ),
+            &e,
+        )
+    })?;
+    let map = pb::LiteralMap::decode(bytes.as_ref()).map_err(|e| {
+        Failure::system(
+            "SYSTEM:InputsNotDecoded",
+            false,
+            format!(
+                "the inputs of task `{name}` at `{}` are not a Flyte LiteralMap",
+                request.inputs
+            ),
+            &e,
+        )
+    })?;
+
+    let interface = task.interface();
+    let names: Vec<&str> = interface.inputs.iter().map(|v| v.name.as_str()).collect();
+    let literals = read_inputs(&names, &map).map_err(|message| {
+        Failure::user(
+            "USER:InputsMismatch",
+            false,
+            format!("the inputs of task `{name}` do not match its interface: {message}"),
+        )
+    })?;
+    let values = task.inputs_from_literals(&names, &literals).map_err(|e| {
+        Failure::user(
+            "USER:InputsMismatch",
+            false,
+            format!("the inputs of task `{name}` do not match its interface: {e}"),
+        )
+    })?;
+
+    let raw_output_prefix = request
+        .raw_output_prefix
+        .clone()
+        .unwrap_or_else(|| join_prefix(&request.output_prefix, "raw"));
+    let checkpoint = request
+        .checkpoint_path
+        .clone()
+        .map(|dest| Checkpoint::new(file_access.clone(), dest, request.prev_checkpoint.clone()));
+    let attempt_number = identity.attempt;
+    let task_name: &'static str = task.name();
+    let ctx = ExecutionContext::for_cluster(
+        task_name,
+        file_access.clone(),
+        identity,
+        raw_output_prefix,
+        checkpoint,
+    );
+    let span = ctx.span().clone();
+    span.in_scope(|| tracing::info!("starting"));
+    // A panic becomes an error document rather than taking the process down.
+    let running = std::panic::AssertUnwindSafe(task.start(ctx, &values));
+    let result = match futures::FutureExt::catch_unwind(running).await {
+        Ok(r) => r,
+        Err(payload) => Err(TaskError::Panicked(
+            crate::execution::executor::panic_message(payload),
+        )),
+    };
+    let values = result.map_err(|e| task_failure(name, attempt_number, e))?;
+
+    let outputs = task.outputs_to_literals(&values);
+    Ok(pb::LiteralMap {
+        literals: interface
+            .outputs
+            .iter()
+            .zip(&outputs)
+            .map(|(var, lit)| (var.name.clone(), literal(lit)))
+            .collect(),
+    })
+}
+
+/// One literal per input name, in order, or a message naming what is missing or
+/// unreadable.
+fn read_inputs(names: &[&str], map: &pb::LiteralMap) -> Result<Vec<Literal>, String> {
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !map.literals.contains_key(*n))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("missing input(s) {}", quoted(&missing)));
+    }
+    let unknown: Vec<&str> = map
+        .literals
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !names.contains(k))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "unknown input(s) {} (the task takes {})",
+            quoted(&unknown),
+            if names.is_empty() {
+                "no inputs".to_string()
+            } else {
+                quoted(names)
+            }
+        ));
+    }
+    names
+        .iter()
+        .map(|n| {
+            literal_from_idl(&map.literals[*n]).map_err(|e: IdlError| format!("input `{n}`: {e}"))
+        })
+        .collect()
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The error document of a failed attempt: the same rule decides retries locally and
+/// on the cluster ([`TaskError::is_retryable`]).
+fn task_failure(name: &str, attempt: u32, e: TaskError) -> Failure {
+    let code = match &e {
+        TaskError::Failed(_) => "USER:Recoverable",
+        TaskError::Permanent(_) => "USER:NonRecoverable",
+        TaskError::Panicked(_) => "USER:Panic",
+        TaskError::TimedOut(_) => "USER:Timeout",
+        TaskError::Config(_) => "USER:InvalidConfig",
+    };
+    let recoverable = e.is_retryable();
+    let summary = format!("task `{name}` failed (attempt {attempt}): {e}");
+    Failure::user(
+        code,
+        recoverable,
+        with_causes(summary, std::error::Error::source(&e)),
+    )
+}
