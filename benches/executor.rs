@@ -186,5 +186,85 @@ fn serializing(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, execution, building, serializing);
+#[task]
+fn echo(path: String) -> String {
+    path
+}
+
+/// The container entrypoint: one `execute` of a one-input task on local files, in
+/// process (read inputs.pb, find the task, run it, write outputs.pb) and as a whole
+/// process (the release build of the demo binary, started as Flyte starts it).
+fn entrypoint(c: &mut Criterion) {
+    use flyte::data::FileAccess;
+    use flyte::entrypoint::{ExecuteRequest, execute};
+    use flyte::execution::ClusterIdentity;
+    use flyte::types::FlyteType;
+    use prost::Message;
+
+    let dir = std::env::temp_dir().join(format!("flyte-bench-entry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = "/tmp/some-file".to_string().to_literal();
+    let inputs = flyte::idl::literal_map([("path", &path)]);
+    std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
+    let mut registry = flyte::registry::Registry::new();
+    registry.task(&echo);
+    let files = FileAccess::shared();
+    let request = ExecuteRequest {
+        task_name: echo.name().to_string(),
+        inputs: dir.join("inputs.pb").display().to_string(),
+        output_prefix: dir.join("out").display().to_string(),
+        raw_output_prefix: Some(dir.join("raw").display().to_string()),
+        ..ExecuteRequest::default()
+    };
+    let rt = runtime();
+    let mut g = c.benchmark_group("entrypoint");
+    g.bench_function("in_process", |b| {
+        b.to_async(&rt).iter(|| {
+            execute(
+                &registry,
+                files.clone(),
+                ClusterIdentity::default(),
+                &request,
+            )
+        })
+    });
+
+    // Built by `cargo build --release --example custom_task_plugin` (BENCHMARKS.md).
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/release/examples/custom_task_plugin");
+    assert!(
+        bin.exists(),
+        "run `cargo build --release --example custom_task_plugin` first"
+    );
+    let out = dir.join("process-out").display().to_string();
+    let inputs_path = dir.join("inputs.pb").display().to_string();
+    let raw = dir.join("raw").display().to_string();
+    g.sample_size(30);
+    g.bench_function("process_start_to_outputs", |b| {
+        b.iter(|| {
+            let status = std::process::Command::new(&bin)
+                .args([
+                    "execute",
+                    "--inputs",
+                    &inputs_path,
+                    "--output-prefix",
+                    &out,
+                    "--raw-output-data-prefix",
+                    &raw,
+                    "--",
+                    "task-name",
+                    "custom_task_plugin.print_file",
+                ])
+                .env("RUST_LOG", "warn")
+                .stdout(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        })
+    });
+    g.finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+criterion_group!(benches, execution, building, serializing, entrypoint);
 criterion_main!(benches);

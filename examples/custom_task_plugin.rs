@@ -9,6 +9,7 @@
 
 use flyte::plugins::WaitForObjectStoreFile;
 use flyte::prelude::*;
+use flyte::task::NonRecoverable;
 use std::sync::LazyLock;
 
 // A named struct task: configured once, used in any workflow.
@@ -30,10 +31,31 @@ fn my_workflow(path: String) -> String {
     print_file(SENSOR(path))
 }
 
+/// A one-line report on the sensed file, returned as a file. Not part of the
+/// tutorial's workflow: the binary registers it beside it, so a cluster (and the
+/// end-to-end test) can run a task whose output is a file uploaded under the
+/// raw-output prefix.
+#[task(retries = 2)]
+async fn file_report(path: String) -> Result<FlyteFile, flyte::task::BoxError> {
+    let ctx = ExecutionContext::current().ok_or("file_report runs as a task")?;
+    // A missing file may still come: a plain error, which Flyte may retry.
+    let bytes = ctx.file_access().get(&path).await?;
+    if bytes.is_empty() {
+        // Retrying cannot make an empty file longer.
+        return Err(NonRecoverable::new(format!("`{path}` is empty")).into());
+    }
+    let report = std::env::temp_dir().join(format!("report-{}.txt", std::process::id()));
+    std::fs::write(&report, format!("{path}: {} bytes\n", bytes.len()))?;
+    Ok(FlyteFile::new(report.display().to_string()))
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
-        return Ok(flyte::cli::App::new().workflow(&my_workflow).main().await);
+        let app = flyte::cli::App::new()
+            .workflow(&my_workflow)
+            .task(&file_report);
+        return Ok(app.main().await);
     }
     // The sensor logs each poll through tracing, as the tutorial's plugin does.
     tracing_subscriber::fmt()

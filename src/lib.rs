@@ -45,7 +45,7 @@
 #![warn(missing_docs)]
 
 pub use flyte_core::{
-    data, execution, idl, interface, launch_plan, registry, task, types, workflow,
+    data, entrypoint, execution, idl, interface, launch_plan, registry, task, types, workflow,
 };
 
 pub mod cli;

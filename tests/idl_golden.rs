@@ -163,33 +163,6 @@ fn the_seed_workflow_template_is_written_for_comparison_with_flytekit() {
     std::fs::write(out_dir().join("workflow_my_workflow.pb"), bytes).unwrap();
 }
 
-#[workflow]
-fn squares(xs: Vec<i64>) -> Vec<i64> {
-    map_task(&square).over(xs)
-}
-
-#[task]
-async fn square(x: i64) -> i64 {
-    x * x
-}
-
-#[test]
-fn nodes_not_yet_written_as_idl_are_named_in_the_error() {
-    let settings = idl::SerializationSettings {
-        project: "p".into(),
-        domain: "d".into(),
-        version: "v".into(),
-        image: "i".into(),
-        entrypoint: "e".into(),
-    };
-    let err = idl::workflow_template(squares.spec(), &settings).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "cannot read a workflow from Flyte IDL: node `n0` of `idl_golden.squares` is a \
-         map:rust-task, which is not written as Flyte IDL yet"
-    );
-}
-
 #[test]
 fn the_seed_specs_closure_and_launch_plan_are_written_for_comparison_with_flytekit() {
     let settings = seed_settings();

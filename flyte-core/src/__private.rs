@@ -59,9 +59,10 @@ pub fn in_context<F: Future>(ctx: ExecutionContext, f: F) -> impl Future<Output 
     crate::execution::context::scope(ctx, f)
 }
 
-/// Turns the error of a task returning `Result<T, E>` into a task failure.
+/// Turns the error of a task returning `Result<T, E>` into a task failure
+/// (permanent when it is a `NonRecoverable`).
 pub fn task_error<E: Into<BoxError>>(e: E) -> TaskError {
-    TaskError::Failed(e.into())
+    TaskError::failed(e)
 }
 
 /// A task or workflow name the way flytekit writes it: `module.function`, with the
