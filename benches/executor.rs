@@ -266,5 +266,47 @@ fn entrypoint(c: &mut Criterion) {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-criterion_group!(benches, execution, building, serializing, entrypoint);
+#[task(cache = true, cache_version = "1")]
+async fn cached_inc(x: i64) -> i64 {
+    x + 1
+}
+
+#[workflow]
+fn one_cached(x: i64) -> i64 {
+    cached_inc(x)
+}
+
+#[workflow]
+fn one_plain(x: i64) -> i64 {
+    inc_async(x)
+}
+
+/// A one-node run whose task's outputs are in the cache (key, read, checksum,
+/// decode), next to the same run of an uncached task.
+fn caching(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("flyte-bench-cache-{}", std::process::id()));
+    let opts = flyte::execution::RunOptions::default().cache_dir(&dir);
+    let rt = runtime();
+    rt.block_on(one_cached.run_with(&opts, (41,))).unwrap();
+    let mut g = c.benchmark_group("cache");
+    g.bench_function("hit_one_node_run", |b| {
+        b.to_async(&rt)
+            .iter(|| async { one_cached.run_with(&opts, (41,)).await.unwrap() })
+    });
+    g.bench_function("uncached_one_node_run", |b| {
+        b.to_async(&rt)
+            .iter(|| async { one_plain.run_with(&opts, (41,)).await.unwrap() })
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(
+    benches,
+    execution,
+    building,
+    serializing,
+    entrypoint,
+    caching
+);
 criterion_main!(benches);

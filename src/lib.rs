@@ -45,7 +45,8 @@
 #![warn(missing_docs)]
 
 pub use flyte_core::{
-    data, entrypoint, execution, idl, interface, launch_plan, registry, task, types, workflow,
+    cache, data, entrypoint, execution, idl, interface, launch_plan, registry, task, types,
+    workflow,
 };
 
 pub mod cli;

@@ -9,10 +9,12 @@
 //! - [`execution`]: the local executor and the execution context,
 //! - [`launch_plan`]: named launch plans with fixed and default inputs,
 //! - [`registry`]: a program's entities, written as `pyflyte package` writes them,
+//! - [`cache`]: the local output cache of `cache = true` tasks,
 //! - [`data`]: object-store access,
 //! - [`entrypoint`]: one task attempt inside a container on a Flyte cluster,
 //! - [`idl`]: Flyte IDL protobuf messages and conversions.
 
+pub mod cache;
 pub mod data;
 pub mod entrypoint;
 pub mod execution;

@@ -33,6 +33,9 @@ pub(crate) struct RunShared {
     pub(crate) raw_output_prefix: String,
     /// Set when the task runs in a container on a Flyte cluster.
     pub(crate) cluster: Option<ClusterIdentity>,
+    /// The output cache and what to do with it; `None` when caching is off.
+    pub(crate) cache: Option<(Arc<crate::cache::Cache>, crate::cache::CacheMode)>,
+    pub(crate) observers: super::Observers,
     pub(crate) checkpoint: Option<Checkpoint>,
 }
 
@@ -165,6 +168,8 @@ impl ExecutionContext {
                     file_access,
                     cluster: None,
                     checkpoint: None,
+                    cache: None,
+                    observers: Default::default(),
                 }
             }),
             spec: None,
@@ -200,6 +205,9 @@ impl ExecutionContext {
                 raw_output_prefix,
                 cluster: Some(identity),
                 checkpoint,
+                // Flyte's own cache (datacatalog) serves tasks on a cluster.
+                cache: None,
+                observers: Default::default(),
             }),
             spec: None,
             node_index: 0,

@@ -16,7 +16,11 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::context::{ExecutionContext, RunShared};
-use super::{CompletedOutputs, MapFailure, NodeFailure, RunError, RunOptions, new_execution_id};
+use super::{
+    CompletedOutputs, MapFailure, NodeFailure, NodeRecord, NodeStatus, RunError, RunOptions,
+    new_execution_id,
+};
+use crate::cache::{CacheMode, Lookup, entry_lock};
 use crate::data::FileAccess;
 use crate::task::TaskError;
 use crate::types::{Inputs, Outputs, Value};
@@ -59,6 +63,8 @@ pub(crate) async fn run_spec_values(
             .unwrap_or_else(FileAccess::shared),
         cluster: None,
         checkpoint: None,
+        cache: options.resolve_cache(),
+        observers: options.observers.clone(),
     });
     let span = tracing::info_span!(
         "workflow",
@@ -467,15 +473,110 @@ struct Attempt<'a> {
     full_prefix: &'a Arc<str>,
 }
 
+type AttemptError = (TaskError, u32, u32);
+
 impl Attempt<'_> {
-    /// Retries retryable errors; each attempt has the task's timeout. On failure,
-    /// returns the last error with the attempt number and the number allowed.
+    /// Runs the node (or map item), from the cache when the task is cached, and tells
+    /// the run's observers. On failure, returns the last error with the attempt number
+    /// and the number allowed.
     async fn run(
         &self,
         inputs: &[Value],
         item: Option<u32>,
         inline: bool,
-    ) -> Result<Vec<Value>, (TaskError, u32, u32)> {
+    ) -> Result<Vec<Value>, AttemptError> {
+        let observers = &self.shared.observers;
+        if observers.is_empty() {
+            return self
+                .run_cached(inputs, item, inline)
+                .await
+                .map(|(v, _, _)| v);
+        }
+        let node_id = &self.spec.nodes[self.index as usize].id;
+        let path = match item {
+            None => format!("{}{node_id}", self.full_prefix),
+            Some(i) => format!("{}{node_id}[{i}]", self.full_prefix),
+        };
+        let task = self.task.name();
+        observers.started(&path, task);
+        let started = std::time::Instant::now();
+        let result = self.run_cached(inputs, item, inline).await;
+        let (status, attempts) = match &result {
+            Ok((_, _, true)) => (NodeStatus::Cached, 0),
+            Ok((_, attempts, false)) => (NodeStatus::Succeeded, *attempts),
+            Err((_, attempt, _)) => (NodeStatus::Failed, *attempt),
+        };
+        observers.finished(NodeRecord {
+            path,
+            task: task.to_string(),
+            status,
+            attempts,
+            duration: started.elapsed(),
+        });
+        result.map(|(v, _, _)| v)
+    }
+
+    /// The outputs, the attempts made, and whether they came from the cache.
+    async fn run_cached(
+        &self,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<(Vec<Value>, u32, bool), AttemptError> {
+        let meta = self.task.metadata();
+        let cache = match &self.shared.cache {
+            Some((cache, mode)) if meta.get_cache() => Some((cache, *mode)),
+            _ => None,
+        };
+        let Some((cache, mode)) = cache else {
+            let (values, attempts) = self.attempts(inputs, item, inline).await?;
+            return Ok((values, attempts, false));
+        };
+        let key = cache.key(self.task, &self.task.inputs_to_literals(inputs));
+        // Held from lookup to store: equal concurrent runs wait for the first.
+        let lock = meta.get_cache_serialize().then(|| entry_lock(&key));
+        let _guard = match &lock {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
+        let node = self.spec.nodes[self.index as usize].id.as_str();
+        let task = self.task.name();
+        if mode == CacheMode::Use {
+            match cache.get(&key, self.task) {
+                Lookup::Hit(values) => {
+                    tracing::info!(node, item, task, entry = %key.path().display(), "cache hit: outputs reused, task not run");
+                    return Ok((values, 0, true));
+                }
+                Lookup::Miss => {
+                    tracing::debug!(node, item, task, "cache miss");
+                }
+                Lookup::Unusable(reason) => {
+                    tracing::warn!(node, item, task, entry = %key.path().display(), "cache entry unusable ({reason}); running the task");
+                }
+            }
+        }
+        let (values, attempts) = self.attempts(inputs, item, inline).await?;
+        let outputs = self.task.outputs_to_literals(&values);
+        match cache.put(&key, self.task, &outputs) {
+            Ok(()) => {
+                tracing::debug!(node, item, task, entry = %key.path().display(), "outputs cached")
+            }
+            // The run goes on: a cache that cannot be written only costs a rerun.
+            Err(e) => {
+                tracing::warn!(node, item, task, entry = %key.path().display(), "cannot write the cache entry: {e}")
+            }
+        }
+        Ok((values, attempts, false))
+    }
+
+    /// Retries retryable errors; each attempt has the task's timeout. Returns the
+    /// outputs and the number of attempts made.
+    async fn attempts(
+        &self,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<(Vec<Value>, u32), AttemptError> {
         let meta = self.task.metadata();
         let max_attempts = meta.get_retries().saturating_add(1);
         let task_name: &'static str = self.task.name();
@@ -519,7 +620,7 @@ impl Attempt<'_> {
                 None => running.instrument(span.clone()).await,
             };
             let error = match outcome {
-                Ok(Ok(values)) => return Ok(values),
+                Ok(Ok(values)) => return Ok((values, attempt)),
                 Ok(Err(e)) => e,
                 Err(panic) => TaskError::Panicked(panic_message(panic)),
             };

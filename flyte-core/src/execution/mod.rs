@@ -3,14 +3,18 @@
 
 pub(crate) mod context;
 pub(crate) mod executor;
+mod observe;
 
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::cache::{Cache, CacheMode};
 pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
 pub use executor::run_workflow;
+pub(crate) use observe::Observers;
+pub use observe::{NodeRecord, NodeStatus, RunObserver, RunSummary};
 
 use crate::data::FileAccess;
 use crate::task::{ConfigError, TaskError};
@@ -26,6 +30,12 @@ pub struct RunOptions {
     /// Where files and directories returned by tasks are uploaded (a path or URL); a
     /// folder under the system's temporary directory when not set.
     pub raw_output_prefix: Option<String>,
+    /// The cache folder; [`Cache::default_root`] when not set.
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// What the run does with the cache; [`CacheMode::Use`] unless
+    /// `FLYTE_LOCAL_CACHE_ENABLED=false`.
+    pub cache_mode: Option<CacheMode>,
+    pub(crate) observers: Observers,
 }
 
 impl RunOptions {
@@ -46,6 +56,46 @@ impl RunOptions {
     pub fn file_access(mut self, fa: Arc<FileAccess>) -> Self {
         self.file_access = Some(fa);
         self
+    }
+
+    /// Keeps cached outputs in `dir` instead of the default folder.
+    pub fn cache_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.cache_dir = Some(dir.into());
+        self
+    }
+
+    /// Runs cached tasks again and replaces their stored outputs.
+    pub fn overwrite_cache(mut self) -> Self {
+        self.cache_mode = Some(CacheMode::Overwrite);
+        self
+    }
+
+    /// Neither reads nor writes the cache.
+    pub fn no_cache(mut self) -> Self {
+        self.cache_mode = Some(CacheMode::Off);
+        self
+    }
+
+    /// Adds an observer that hears of each task node as it starts and ends (a
+    /// [`RunSummary`], a progress display).
+    pub fn observe(mut self, observer: Arc<dyn RunObserver>) -> Self {
+        self.observers.0.push(observer);
+        self
+    }
+
+    /// The cache this run uses, if any.
+    pub(crate) fn resolve_cache(&self) -> Option<(Arc<Cache>, CacheMode)> {
+        let mode = self.cache_mode.unwrap_or_else(|| {
+            match std::env::var(crate::cache::CACHE_ENABLED_ENV) {
+                Ok(v) if v.eq_ignore_ascii_case("false") || v == "0" => CacheMode::Off,
+                _ => CacheMode::Use,
+            }
+        });
+        if mode == CacheMode::Off {
+            return None;
+        }
+        let root = self.cache_dir.clone().unwrap_or_else(Cache::default_root);
+        Some((Arc::new(Cache::new(root)), mode))
     }
 }
 

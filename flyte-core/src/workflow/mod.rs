@@ -68,6 +68,14 @@ pub trait DynTask: Send + Sync + 'static {
     ) -> Result<Vec<Value>, ConversionError>;
     /// Writes the values an attempt returned as one literal per output.
     fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
+    /// Writes input values as one literal per input.
+    fn inputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
+    /// Reads one literal per output, in interface order, into values.
+    fn outputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError>;
     /// Starts one attempt on type-erased inputs.
     fn start(
         &'static self,
@@ -107,6 +115,16 @@ impl<T: Task> DynTask for T {
     }
     fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
         <T::Output as Outputs>::literals_of(values)
+    }
+    fn inputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
+        T::Input::literals_of(values)
+    }
+    fn outputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError> {
+        <T::Output as Outputs>::values_from_literals(names, literals)
     }
     fn start(
         &'static self,

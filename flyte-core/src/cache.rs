@@ -1,0 +1,245 @@
+//! The local output cache behind `#[task(cache = true, cache_version = "1")]`.
+//!
+//! An entry is keyed by the task's name, its cache version, its interface and a
+//! stable hash of its input values (their Flyte IDL encoding, which is deterministic);
+//! changing any of them misses. Entries are files under the cache folder
+//! (`$FLYTE_CACHE_DIR`, else `flyte-rs` under the user's cache directory), written to
+//! a temporary file and renamed into place, so a crash mid-write leaves no partial
+//! entry; each carries a checksum, so a damaged entry is a miss with a warning, never
+//! a wrong result.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex, Weak};
+
+use prost::Message;
+use sha2::{Digest, Sha256};
+
+use crate::idl::{literal, literal_from_idl};
+use crate::types::{Literal, Value};
+use crate::workflow::DynTask;
+
+/// The variable that moves the cache folder.
+pub const CACHE_DIR_ENV: &str = "FLYTE_CACHE_DIR";
+/// flytekit's switch, honoured here too: `false` turns the local cache off.
+pub const CACHE_ENABLED_ENV: &str = "FLYTE_LOCAL_CACHE_ENABLED";
+
+/// What a run does with the cache.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CacheMode {
+    /// Reuse stored outputs; store new ones.
+    #[default]
+    Use,
+    /// Run every cached task again and replace what is stored (flytekit's
+    /// `overwrite_cache`).
+    Overwrite,
+    /// Neither read nor write the cache.
+    Off,
+}
+
+/// The first bytes of every entry: a format tag, so a later format is a miss.
+const MAGIC: &[u8] = b"flyte-rs cache 1\n";
+
+/// A cache folder.
+#[derive(Clone, Debug)]
+pub struct Cache {
+    root: PathBuf,
+}
+
+/// Where an entry lives, from [`Cache::key`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    path: PathBuf,
+}
+
+impl CacheKey {
+    /// The entry's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// What a lookup found.
+#[derive(Debug)]
+pub enum Lookup {
+    /// The stored outputs, as values of the task's output types.
+    Hit(Vec<Value>),
+    /// Nothing stored.
+    Miss,
+    /// An entry that cannot be used (damaged, or of other types); it is treated as a
+    /// miss and overwritten.
+    Unusable(String),
+}
+
+impl Cache {
+    /// A cache in `root` (created on first write).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Cache { root: root.into() }
+    }
+
+    /// `$FLYTE_CACHE_DIR`, else `flyte-rs` in the user's cache directory (such as
+    /// `~/.cache/flyte-rs`), else under the system's temporary directory.
+    pub fn default_root() -> PathBuf {
+        if let Some(dir) = std::env::var_os(CACHE_DIR_ENV).filter(|d| !d.is_empty()) {
+            return PathBuf::from(dir);
+        }
+        dirs::cache_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("flyte-rs")
+    }
+
+    /// The cache folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The entry for `task` run on `inputs` (one literal per input, in order).
+    pub fn key(&self, task: &dyn DynTask, inputs: &[Literal]) -> CacheKey {
+        let interface = task.interface();
+        let mut h = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            // Length-prefixed, so no two different inputs hash the same bytes.
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        field(MAGIC);
+        field(task.name().as_bytes());
+        field(task.metadata().get_cache_version().unwrap_or("").as_bytes());
+        for var in interface.inputs.iter().chain(&interface.outputs) {
+            field(var.name.as_bytes());
+            field(var.ty.to_string().as_bytes());
+        }
+        for input in inputs {
+            field(&literal(input).encode_to_vec());
+        }
+        let digest = hex(&h.finalize());
+        CacheKey {
+            path: self
+                .root
+                .join(file_name_part(task.name()))
+                .join(format!("{digest}.entry")),
+        }
+    }
+
+    /// Reads the entry at `key`, as values of `task`'s outputs.
+    pub fn get(&self, key: &CacheKey, task: &dyn DynTask) -> Lookup {
+        let bytes = match std::fs::read(&key.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
+            Err(e) => return Lookup::Unusable(format!("cannot read it: {e}")),
+        };
+        match decode(&bytes, task) {
+            Ok(values) => Lookup::Hit(values),
+            Err(reason) => Lookup::Unusable(reason),
+        }
+    }
+
+    /// Stores `outputs` (one literal per output) at `key`, replacing what was there.
+    pub fn put(
+        &self,
+        key: &CacheKey,
+        task: &dyn DynTask,
+        outputs: &[Literal],
+    ) -> std::io::Result<()> {
+        let interface = task.interface();
+        let map = crate::idl::core::LiteralMap {
+            literals: interface
+                .outputs
+                .iter()
+                .zip(outputs)
+                .map(|(var, l)| (var.name.clone(), literal(l)))
+                .collect(),
+        };
+        let payload = map.encode_to_vec();
+        let dir = key.path.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(dir)?;
+        // A unique temporary name in the same folder: rename is atomic there, and
+        // concurrent writers of one key never share a temporary file.
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let tmp = dir.join(format!(
+            ".{}.{}.{}.tmp",
+            key.path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("entry"),
+            std::process::id(),
+            SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let written = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(MAGIC)?;
+            f.write_all(&Sha256::digest(&payload))?;
+            f.write_all(&payload)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &key.path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+}
+
+fn decode(bytes: &[u8], task: &dyn DynTask) -> Result<Vec<Value>, String> {
+    let rest = bytes
+        .strip_prefix(MAGIC)
+        .ok_or("it is not a flyte-rs cache entry of this version")?;
+    if rest.len() < 32 {
+        return Err("it is truncated".to_string());
+    }
+    let (sum, payload) = rest.split_at(32);
+    if Sha256::digest(payload).as_slice() != sum {
+        return Err("its checksum does not match (the file is damaged)".to_string());
+    }
+    let map = crate::idl::core::LiteralMap::decode(payload)
+        .map_err(|e| format!("it does not decode: {e}"))?;
+    let interface = task.interface();
+    let names: Vec<&str> = interface.outputs.iter().map(|v| v.name.as_str()).collect();
+    let literals = names
+        .iter()
+        .map(|n| {
+            let l = map
+                .literals
+                .get(*n)
+                .ok_or_else(|| format!("output `{n}` is missing"))?;
+            literal_from_idl(l).map_err(|e| format!("output `{n}`: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    task.outputs_from_literals(&names, &literals)
+        .map_err(|e| e.to_string())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A task name as a folder name: characters other than letters, digits, `.`, `-`
+/// and `_` become `_`.
+fn file_name_part(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The lock `cache_serialize` tasks hold from lookup to store, one per entry, so
+/// concurrent runs with equal inputs in this process run the task once.
+pub(crate) fn entry_lock(key: &CacheKey) -> Arc<tokio::sync::Mutex<()>> {
+    static LOCKS: LazyLock<Mutex<HashMap<PathBuf, Weak<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    let mut locks = LOCKS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(lock) = locks.get(&key.path).and_then(Weak::upgrade) {
+        return lock;
+    }
+    // Forget entries nobody holds any more, so the map does not grow without bound.
+    locks.retain(|_, w| w.strong_count() > 0);
+    let lock = Arc::new(tokio::sync::Mutex::new(()));
+    locks.insert(key.path.clone(), Arc::downgrade(&lock));
+    lock
+}

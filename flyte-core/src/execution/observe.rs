@@ -1,0 +1,232 @@
+//! Watching a run: [`RunObserver`] hears of each task node as it starts and ends;
+//! [`RunSummary`] collects them into the table printed after a run.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How a task node ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeStatus {
+    /// It ran and returned outputs.
+    Succeeded,
+    /// Its outputs came from the cache; the task did not run.
+    Cached,
+    /// Its last attempt failed.
+    Failed,
+}
+
+impl fmt::Display for NodeStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NodeStatus::Succeeded => "succeeded",
+            NodeStatus::Cached => "cached",
+            NodeStatus::Failed => "failed",
+        })
+    }
+}
+
+/// One task node (or map-task item) of a run, once it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeRecord {
+    /// The node's path from the top workflow (`wf/n0`, `outer/n2/inner/n0`), with
+    /// `[i]` for item `i` of a map task.
+    pub path: String,
+    /// The task.
+    pub task: String,
+    /// How it ended.
+    pub status: NodeStatus,
+    /// Attempts made (0 when cached).
+    pub attempts: u32,
+    /// Wall time from start to end, retries included.
+    pub duration: Duration,
+}
+
+/// Hears of a run's task nodes as they start and end. Calls come from the executor's
+/// tasks, concurrently; keep them short.
+pub trait RunObserver: Send + Sync {
+    /// A task node (or map item) is starting; `path` as in [`NodeRecord::path`].
+    fn node_started(&self, path: &str, task: &str) {
+        let _ = (path, task);
+    }
+    /// A task node (or map item) ended.
+    fn node_finished(&self, record: &NodeRecord);
+}
+
+/// The observers of a run.
+#[derive(Clone, Default)]
+pub(crate) struct Observers(pub(crate) Vec<Arc<dyn RunObserver>>);
+
+impl Observers {
+    pub(crate) fn started(&self, path: &str, task: &str) {
+        for o in &self.0 {
+            o.node_started(path, task);
+        }
+    }
+    pub(crate) fn finished(&self, record: NodeRecord) {
+        for o in &self.0 {
+            o.node_finished(&record);
+        }
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Observers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} observer(s)", self.0.len())
+    }
+}
+
+/// Collects every [`NodeRecord`] of a run; its `Display` is a table with one row per
+/// node: status, attempts, duration, path and task.
+///
+/// ```
+/// use std::sync::Arc;
+/// use flyte_core::execution::{RunOptions, RunSummary};
+///
+/// let summary = Arc::new(RunSummary::default());
+/// let options = RunOptions::default().observe(summary.clone());
+/// // ... run a workflow with `options`, then:
+/// println!("{summary}");
+/// ```
+#[derive(Debug, Default)]
+pub struct RunSummary {
+    records: Mutex<Vec<NodeRecord>>,
+}
+
+impl RunSummary {
+    /// The records so far, in the order the nodes ended.
+    pub fn records(&self) -> Vec<NodeRecord> {
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// How many nodes ended with `status`.
+    pub fn count(&self, status: NodeStatus) -> usize {
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|r| r.status == status)
+            .count()
+    }
+}
+
+impl RunObserver for RunSummary {
+    fn node_finished(&self, record: &NodeRecord) {
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(record.clone());
+    }
+}
+
+impl fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut records = self.records();
+        records.sort_by_cached_key(|r| natural(&r.path));
+        let width = records
+            .iter()
+            .map(|r| r.path.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        writeln!(
+            f,
+            "{:<9}  {:>8}  {:>10}  {:<width$}  task",
+            "status", "attempts", "duration", "node"
+        )?;
+        for r in &records {
+            writeln!(
+                f,
+                "{:<9}  {:>8}  {:>10}  {:<width$}  {}",
+                r.status.to_string(),
+                r.attempts,
+                format_duration(r.duration),
+                r.path,
+                r.task
+            )?;
+        }
+        let count = |s| records.iter().filter(|r| r.status == s).count();
+        write!(
+            f,
+            "{} nodes: {} succeeded, {} cached, {} failed",
+            records.len(),
+            count(NodeStatus::Succeeded),
+            count(NodeStatus::Cached),
+            count(NodeStatus::Failed)
+        )
+    }
+}
+
+/// Sorts `wf/n10` after `wf/n9`: digit runs compare as numbers.
+fn natural(path: &str) -> Vec<(String, u64)> {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut n = c.to_digit(10).unwrap_or(0) as u64;
+            while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                n = n.saturating_mul(10).saturating_add(d as u64);
+                chars.next();
+            }
+            parts.push((std::mem::take(&mut text), n));
+        } else {
+            text.push(c);
+        }
+    }
+    parts.push((text, 0));
+    parts
+}
+
+fn format_duration(d: Duration) -> String {
+    if d < Duration::from_millis(1) {
+        format!("{}µs", d.as_micros())
+    } else if d < Duration::from_secs(1) {
+        format!("{:.1}ms", d.as_secs_f64() * 1e3)
+    } else {
+        format!("{:.2}s", d.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(path: &str, status: NodeStatus) -> NodeRecord {
+        NodeRecord {
+            path: path.into(),
+            task: "m.t".into(),
+            status,
+            attempts: 1,
+            duration: Duration::from_millis(12),
+        }
+    }
+
+    #[test]
+    fn the_table_sorts_nodes_by_number_and_counts_each_status() {
+        let s = RunSummary::default();
+        s.node_finished(&record("wf/n10", NodeStatus::Succeeded));
+        s.node_finished(&record("wf/n9", NodeStatus::Cached));
+        s.node_finished(&record("wf/n2", NodeStatus::Failed));
+        let text = s.to_string();
+        let rows: Vec<&str> = text.lines().collect();
+        assert!(
+            rows[1].contains("wf/n2") && rows[1].starts_with("failed"),
+            "{text}"
+        );
+        assert!(
+            rows[2].contains("wf/n9") && rows[2].starts_with("cached"),
+            "{text}"
+        );
+        assert!(rows[3].contains("wf/n10"), "{text}");
+        assert!(rows[3].contains("12.0ms"), "{text}");
+        assert_eq!(rows[4], "3 nodes: 1 succeeded, 1 cached, 1 failed");
+        assert_eq!(s.count(NodeStatus::Cached), 1);
+    }
+}
