@@ -12,6 +12,15 @@
 //! ```
 //!
 //! Subcommands:
+//! - `run WORKFLOW [--input name=value]...`: runs a workflow (or a launch plan) locally,
+//!   each value read by its input's Flyte type (see
+//!   [`flyte_core::types::literal_from_text`]), inputs left out taking the workflow's
+//!   or the plan's defaults; prints a table of the nodes (status, attempts, duration,
+//!   cached or not) and then the outputs. `--no-cache`, `--overwrite-cache` and
+//!   `--cache-dir` set the cache;
+//! - `list`: the tasks, workflows and launch plans, with their interfaces;
+//! - `graph WORKFLOW [--format mermaid|dot]`: the call graph, nodes labelled with what
+//!   they run and edges with the variables they bind;
 //! - `serialize --out DIR [--json]`: the protobuf files `pyflyte package` writes,
 //!   unpacked (with `--json`, a readable `.json` copy beside each);
 //! - `package [-o flyte-package.tgz]`: the same files in a tarball for
@@ -33,11 +42,12 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use flyte_core::data::FileAccess;
 use flyte_core::entrypoint::{EntrypointError, ExecuteRequest, Outcome};
-use flyte_core::execution::ClusterIdentity;
+use flyte_core::execution::{ClusterIdentity, RunError, RunOptions, RunSummary};
 use flyte_core::idl::{IdlError, SerializationSettings};
 use flyte_core::launch_plan::LaunchPlan;
 use flyte_core::registry::Registry;
 use flyte_core::types::Outputs;
+use flyte_core::types::{Literal, TextError, literal_from_text};
 use flyte_core::workflow::{DynTask, Workflow};
 
 /// A command-line run that did not succeed.
@@ -64,6 +74,32 @@ pub enum CliError {
         /// Where `error.pb` is.
         output_prefix: String,
     },
+    /// No workflow or launch plan has this name.
+    #[error("no workflow or launch plan is named `{name}` (there are: {known})")]
+    UnknownWorkflow {
+        /// The name asked for.
+        name: String,
+        /// The names there are.
+        known: String,
+    },
+    /// An `--input` is wrong: not `name=value`, an unknown or fixed name, given twice,
+    /// or a value its type does not accept.
+    #[error("input `{input}`: {reason}")]
+    Input {
+        /// The input's name (or the whole argument when it has no `=`).
+        input: String,
+        /// What is wrong.
+        reason: String,
+        /// The value's error, when the value was the problem.
+        #[source]
+        source: Option<Box<TextError>>,
+    },
+    /// Inputs without a value or a default.
+    #[error("missing value(s) for {}: pass them as `--input name=value`", .0.join(", "))]
+    MissingInputs(Vec<String>),
+    /// The run failed; the node table was printed.
+    #[error(transparent)]
+    Run(Box<RunError>),
     /// The arguments after `--` of `execute` do not name a task.
     #[error("`execute` expects `-- task-name NAME` after its options, got `{}`", .0.join(" "))]
     NoTaskName(Vec<String>),
@@ -79,7 +115,9 @@ pub enum CliError {
 }
 
 #[derive(Parser)]
-#[command(about = "Serialize and package this program's Flyte tasks, workflows and launch plans")]
+#[command(
+    about = "Run, list, draw, serialize and package this program's Flyte tasks, workflows and launch plans, and run one task as a Flyte container does"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -87,6 +125,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a workflow (or a launch plan) locally.
+    Run(RunArgs),
+    /// List the tasks, workflows and launch plans.
+    List,
+    /// Print a workflow's call graph.
+    Graph {
+        /// The workflow (its full name, or the last part when that is unique).
+        workflow: String,
+        /// Mermaid (for Markdown) or Graphviz dot.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
     /// Write the protobuf files of every task, workflow and launch plan into a folder.
     Serialize {
         #[command(flatten)]
@@ -109,6 +159,34 @@ enum Command {
     /// Run one attempt of one task as Flyte runs it in a container: read inputs.pb,
     /// write outputs.pb or error.pb under the output prefix.
     Execute(ExecuteArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The workflow or launch plan (its full name, or the last part when that is
+    /// unique).
+    workflow: String,
+    /// An input value, as `name=value` (repeat for each input).
+    #[arg(short, long = "input", value_name = "NAME=VALUE")]
+    inputs: Vec<String>,
+    /// Run cached tasks without reading or writing the cache.
+    #[arg(long, conflicts_with = "overwrite_cache")]
+    no_cache: bool,
+    /// Run cached tasks again and replace what is cached.
+    #[arg(long)]
+    overwrite_cache: bool,
+    /// The cache folder (default: $FLYTE_CACHE_DIR, or flyte-rs in the user cache).
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Where files returned by tasks are uploaded (a folder or an object-store URL).
+    #[arg(long)]
+    raw_output_prefix: Option<String>,
 }
 
 #[derive(Args)]
@@ -265,7 +343,37 @@ impl App {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
+        self.run_to(args, &mut std::io::stdout(), &mut std::io::stderr())
+            .await
+    }
+
+    /// [`App::run`], writing what it prints to `out` (outputs, listings, graphs) and
+    /// `err` (the node table of `run`) instead of stdout and stderr.
+    pub async fn run_to<I, T>(
+        self,
+        args: I,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), CliError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let console = |source| CliError::Io {
+            path: PathBuf::from("<stdout>"),
+            source,
+        };
         match Cli::try_parse_from(args)?.command {
+            Command::Run(args) => self.run_workflow(args, out, err).await,
+            Command::List => write!(out, "{}", self.listing()).map_err(console),
+            Command::Graph { workflow, format } => {
+                let wf = self.workflow_named(&workflow)?;
+                let text = match format {
+                    GraphFormat::Mermaid => flyte_core::workflow::render::mermaid(wf.spec()),
+                    GraphFormat::Dot => flyte_core::workflow::render::dot(wf.spec()),
+                };
+                write!(out, "{text}").map_err(console)
+            }
             Command::Serialize {
                 settings,
                 out,
@@ -314,6 +422,196 @@ impl App {
                 }
             }
         }
+    }
+}
+
+impl App {
+    fn workflow_named(
+        &self,
+        name: &str,
+    ) -> Result<&'static dyn flyte_core::workflow::DynWorkflow, CliError> {
+        self.registry
+            .find_workflow(name)
+            .ok_or_else(|| self.unknown(name))
+    }
+
+    fn unknown(&self, name: &str) -> CliError {
+        let mut known: Vec<&str> = self
+            .registry
+            .workflows()
+            .iter()
+            .map(|w| w.spec().name.as_str())
+            .chain(self.registry.launch_plans().iter().map(|p| p.name.as_str()))
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        CliError::UnknownWorkflow {
+            name: name.to_string(),
+            known: known.join(", "),
+        }
+    }
+
+    /// `list`: one line per entity, with its interface.
+    fn listing(&self) -> String {
+        use std::fmt::Write as _;
+        fn vars(vs: &[flyte_core::interface::Variable]) -> String {
+            vs.iter()
+                .map(|v| format!("{}: {}", v.name, v.ty))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        let mut out = String::from("tasks:\n");
+        for t in self.registry.tasks() {
+            let i = t.interface();
+            let _ = writeln!(
+                out,
+                "  {} [{}] ({}) -> ({})",
+                t.name(),
+                t.task_type(),
+                vars(&i.inputs),
+                vars(&i.outputs)
+            );
+        }
+        out.push_str("workflows:\n");
+        for w in self.registry.workflows() {
+            let spec = w.spec();
+            let _ = writeln!(
+                out,
+                "  {} ({}) -> ({}), {} nodes",
+                spec.name,
+                vars(&spec.interface.inputs),
+                vars(&spec.interface.outputs),
+                spec.nodes.len()
+            );
+        }
+        out.push_str("launch plans:\n");
+        for p in self.registry.launch_plans() {
+            let fixed: Vec<&str> = p.fixed.keys().map(String::as_str).collect();
+            let _ = writeln!(
+                out,
+                "  {} -> {}{}",
+                p.name,
+                p.workflow.spec().name,
+                if fixed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (fixed: {})", fixed.join(", "))
+                }
+            );
+        }
+        out
+    }
+
+    async fn run_workflow(
+        &self,
+        args: RunArgs,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), CliError> {
+        let (workflow, fixed, mut defaults) = match self.registry.find_workflow(&args.workflow) {
+            Some(w) => {
+                let spec = w.spec();
+                let defaults = spec
+                    .interface
+                    .inputs
+                    .iter()
+                    .zip(&spec.defaults)
+                    .filter_map(|(v, d)| Some((v.name.clone(), d.clone()?)))
+                    .collect();
+                (w, Default::default(), defaults)
+            }
+            None => match self.registry.find_launch_plan(&args.workflow) {
+                Some(p) => (p.workflow, p.fixed.clone(), p.defaults.clone()),
+                None => return Err(self.unknown(&args.workflow)),
+            },
+        };
+        let spec = workflow.spec();
+        let mut given: std::collections::BTreeMap<String, Literal> = Default::default();
+        for arg in &args.inputs {
+            let Some((name, text)) = arg.split_once('=') else {
+                return Err(CliError::Input {
+                    input: arg.clone(),
+                    reason: "write it as `name=value`".to_string(),
+                    source: None,
+                });
+            };
+            let input_error = |reason: String, source| CliError::Input {
+                input: name.to_string(),
+                reason,
+                source,
+            };
+            let Some(var) = spec.interface.inputs.iter().find(|v| v.name == name) else {
+                let names: Vec<&str> = spec
+                    .interface
+                    .inputs
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect();
+                return Err(input_error(
+                    format!(
+                        "`{}` takes no such input (it takes: {})",
+                        spec.name,
+                        names.join(", ")
+                    ),
+                    None,
+                ));
+            };
+            if fixed.contains_key(name) {
+                return Err(input_error(
+                    "the launch plan fixes this input".to_string(),
+                    None,
+                ));
+            }
+            if given.contains_key(name) {
+                return Err(input_error("given twice".to_string(), None));
+            }
+            let literal = literal_from_text(&var.ty, text).map_err(|e| {
+                input_error(format!("`{text}` is not a {}", var.ty), Some(Box::new(e)))
+            })?;
+            given.insert(name.to_string(), literal);
+        }
+        let mut literals = Vec::with_capacity(spec.interface.inputs.len());
+        let mut missing = Vec::new();
+        for var in &spec.interface.inputs {
+            let value = given
+                .remove(&var.name)
+                .or_else(|| fixed.get(&var.name).cloned())
+                .or_else(|| defaults.remove(&var.name));
+            match value {
+                Some(v) => literals.push(v),
+                None => missing.push(format!("`{}` ({})", var.name, var.ty)),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(CliError::MissingInputs(missing));
+        }
+
+        let summary = std::sync::Arc::new(RunSummary::default());
+        let mut options = RunOptions::default().observe(summary.clone());
+        if args.no_cache {
+            options = options.no_cache();
+        }
+        if args.overwrite_cache {
+            options = options.overwrite_cache();
+        }
+        if let Some(dir) = args.cache_dir {
+            options = options.cache_dir(dir);
+        }
+        if let Some(prefix) = args.raw_output_prefix {
+            options = options.raw_output_prefix(prefix);
+        }
+        let result =
+            flyte_core::execution::run_workflow_literals(workflow, &literals, &options).await;
+        let console = |source| CliError::Io {
+            path: PathBuf::from("<stdout>"),
+            source,
+        };
+        writeln!(err, "{summary}").map_err(console)?;
+        let outputs = result.map_err(|e| CliError::Run(Box::new(e)))?;
+        for (var, value) in spec.interface.outputs.iter().zip(&outputs) {
+            writeln!(out, "{} = {value}", var.name).map_err(console)?;
+        }
+        Ok(())
     }
 }
 

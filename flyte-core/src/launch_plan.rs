@@ -166,6 +166,11 @@ impl<O: Outputs> LaunchPlan<O> {
         &self.name
     }
 
+    /// The workflow it runs, with its types erased.
+    pub(crate) fn dyn_workflow(&self) -> &'static dyn DynWorkflow {
+        self.workflow
+    }
+
     /// The graph of the workflow it runs.
     pub fn workflow(&self) -> &'static WorkflowSpec {
         self.workflow.spec()

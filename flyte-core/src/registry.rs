@@ -8,21 +8,26 @@ use prost::Message;
 use crate::idl::{self, IdlError, SerializationSettings};
 use crate::launch_plan::LaunchPlan;
 use crate::types::{Literal, Outputs};
-use crate::workflow::{DynTask, Entity, Fallback, Workflow, WorkflowSpec};
+use crate::workflow::{DynTask, DynWorkflow, Entity, Fallback, Workflow, WorkflowSpec};
 
 /// A launch plan with its types erased.
-struct PlanEntry {
-    name: String,
-    workflow: &'static WorkflowSpec,
-    fixed: BTreeMap<String, Literal>,
-    defaults: BTreeMap<String, Literal>,
+#[derive(Clone)]
+pub struct PlanEntry {
+    /// The plan's name.
+    pub name: String,
+    /// The workflow it launches.
+    pub workflow: &'static dyn DynWorkflow,
+    /// Inputs it fixes.
+    pub fixed: BTreeMap<String, Literal>,
+    /// Inputs it gives defaults (the workflow's own included).
+    pub defaults: BTreeMap<String, Literal>,
 }
 
 /// The entities of a program, each once, in the order they were met.
 #[derive(Default)]
 pub struct Registry {
     tasks: Vec<&'static dyn DynTask>,
-    workflows: Vec<&'static WorkflowSpec>,
+    workflows: Vec<&'static dyn DynWorkflow>,
     plans: Vec<PlanEntry>,
 }
 
@@ -35,7 +40,7 @@ impl Registry {
     /// Adds a workflow, every task and subworkflow it uses, and its default launch
     /// plan.
     pub fn workflow<W: Workflow>(&mut self, workflow: &'static W) -> &mut Self {
-        self.add_spec(workflow.spec());
+        self.add_workflow(workflow);
         let spec = workflow.spec();
         if !self.plans.iter().any(|p| p.name == spec.name) {
             let lp = LaunchPlan::default_for(workflow);
@@ -46,7 +51,7 @@ impl Registry {
 
     /// Adds a launch plan (and its workflow).
     pub fn launch_plan<O: Outputs>(&mut self, plan: &LaunchPlan<O>) -> &mut Self {
-        self.add_spec(plan.workflow());
+        self.add_workflow(plan.dyn_workflow());
         if !self.plans.iter().any(|p| p.name == plan.name()) {
             self.push_plan(plan);
         }
@@ -65,8 +70,13 @@ impl Registry {
     }
 
     /// The workflows, subworkflows before the workflows that use them.
-    pub fn workflows(&self) -> &[&'static WorkflowSpec] {
+    pub fn workflows(&self) -> &[&'static dyn DynWorkflow] {
         &self.workflows
+    }
+
+    /// The launch plans, each workflow's default one included.
+    pub fn launch_plans(&self) -> &[PlanEntry] {
+        &self.plans
     }
 
     /// The task called `name`.
@@ -74,10 +84,21 @@ impl Registry {
         self.tasks.iter().copied().find(|t| t.name() == name)
     }
 
+    /// The workflow called `name`, or whose last name component is `name` when only
+    /// one is (`my_workflow` for `my_app.my_workflow`).
+    pub fn find_workflow(&self, name: &str) -> Option<&'static dyn DynWorkflow> {
+        find_by_name(&self.workflows, name, |w| &w.spec().name).copied()
+    }
+
+    /// The launch plan called `name`, matched as [`Registry::find_workflow`] matches.
+    pub fn find_launch_plan(&self, name: &str) -> Option<&PlanEntry> {
+        find_by_name(&self.plans, name, |p| &p.name)
+    }
+
     fn push_plan<O: Outputs>(&mut self, plan: &LaunchPlan<O>) {
         self.plans.push(PlanEntry {
             name: plan.name().to_string(),
-            workflow: plan.workflow(),
+            workflow: plan.dyn_workflow(),
             fixed: plan.fixed_inputs().clone(),
             defaults: plan.default_inputs(),
         });
@@ -89,12 +110,13 @@ impl Registry {
         }
     }
 
-    fn add_spec(&mut self, spec: &'static WorkflowSpec) {
-        if self.workflows.iter().any(|w| w.name == spec.name) {
+    fn add_workflow(&mut self, workflow: &'static dyn DynWorkflow) {
+        let spec = workflow.spec();
+        if self.workflows.iter().any(|w| w.spec().name == spec.name) {
             return;
         }
         self.add_nodes_of(spec);
-        self.workflows.push(spec);
+        self.workflows.push(workflow);
     }
 
     /// Tasks and subworkflows of a graph, branch cases included.
@@ -103,7 +125,7 @@ impl Registry {
             match &node.entity {
                 Entity::Task(t) => self.add_task(*t),
                 Entity::Map(m) => self.add_task(m.task),
-                Entity::Workflow(w) => self.add_spec(w.spec()),
+                Entity::Workflow(w) => self.add_workflow(*w),
                 Entity::Branch(b) => {
                     for case in &b.cases {
                         self.add_nodes_of(&case.spec);
@@ -152,14 +174,14 @@ impl Registry {
             let message = PackageMessage::Task(idl::task_spec(*task, settings));
             files.push((format!("{}_{}_1", files.len(), task.name()), message));
         }
-        for spec in &self.workflows {
+        for spec in self.workflows.iter().map(|w| w.spec()) {
             let message = PackageMessage::Workflow(idl::workflow_spec(spec, settings)?);
             files.push((format!("{}_{}_2", files.len(), spec.name), message));
         }
         for plan in &self.plans {
             let message = PackageMessage::LaunchPlan(idl::launch_plan(
                 &plan.name,
-                plan.workflow,
+                plan.workflow.spec(),
                 &plan.fixed,
                 &plan.defaults,
                 settings,
@@ -195,5 +217,19 @@ impl PackageMessage {
         // The messages hold only strings, numbers, maps with string keys and
         // sequences, which serde_json always writes.
         value.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}
+
+/// The item named `name` exactly, else the only one whose last `.` component is it.
+fn find_by_name<'a, T>(items: &'a [T], name: &str, name_of: impl Fn(&T) -> &str) -> Option<&'a T> {
+    if let Some(exact) = items.iter().find(|i| name_of(i) == name) {
+        return Some(exact);
+    }
+    let mut short = items
+        .iter()
+        .filter(|i| name_of(i).rsplit('.').next() == Some(name));
+    match (short.next(), short.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
     }
 }

@@ -39,6 +39,30 @@ pub async fn run_workflow<W: Workflow>(
     Ok(W::Output::from_values(&values))
 }
 
+/// Runs a workflow given as literals, one per input in interface order (read from a
+/// command line, say), and returns its outputs as literals.
+pub async fn run_workflow_literals(
+    workflow: &'static dyn crate::workflow::DynWorkflow,
+    inputs: &[crate::types::Literal],
+    options: &RunOptions,
+) -> Result<Vec<crate::types::Literal>, RunError> {
+    let spec = workflow.spec();
+    let names: Vec<&str> = spec
+        .interface
+        .inputs
+        .iter()
+        .map(|v| v.name.as_str())
+        .collect();
+    let values = workflow
+        .inputs_from_literals(&names, inputs)
+        .map_err(|source| RunError::InvalidInput {
+            workflow: spec.name.clone(),
+            source: Box::new(source),
+        })?;
+    let outputs = run_spec_values(spec, values, options).await?;
+    Ok(workflow.outputs_to_literals(&outputs))
+}
+
 /// Runs a workflow's graph on type-erased inputs (one per interface input, of the
 /// workflow's own Rust types) and returns its outputs the same way.
 pub(crate) async fn run_spec_values(

@@ -12,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cache::{Cache, CacheMode};
 pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
-pub use executor::run_workflow;
+pub use executor::{run_workflow, run_workflow_literals};
 pub(crate) use observe::Observers;
 pub use observe::{NodeRecord, NodeStatus, RunObserver, RunSummary};
 
@@ -270,6 +270,13 @@ impl fmt::Debug for CompletedOutputs {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum RunError {
+    /// An input value is not of the input's type; no node was started.
+    InvalidInput {
+        /// The workflow that was to run.
+        workflow: String,
+        /// Which input, and what was wrong.
+        source: Box<crate::types::ConversionError>,
+    },
     /// A task's settings are invalid; no node was started.
     InvalidTask {
         /// The workflow that was to run.
@@ -294,7 +301,7 @@ impl RunError {
     pub fn failure(&self) -> Option<&NodeFailure> {
         match self {
             RunError::NodeFailed { failures, .. } => failures.first(),
-            RunError::InvalidTask { .. } => None,
+            RunError::InvalidTask { .. } | RunError::InvalidInput { .. } => None,
         }
     }
 
@@ -302,7 +309,7 @@ impl RunError {
     pub fn failures(&self) -> &[NodeFailure] {
         match self {
             RunError::NodeFailed { failures, .. } => failures,
-            RunError::InvalidTask { .. } => &[],
+            RunError::InvalidTask { .. } | RunError::InvalidInput { .. } => &[],
         }
     }
 
@@ -310,7 +317,7 @@ impl RunError {
     pub fn completed(&self) -> Option<&CompletedOutputs> {
         match self {
             RunError::NodeFailed { completed, .. } => Some(completed),
-            RunError::InvalidTask { .. } => None,
+            RunError::InvalidTask { .. } | RunError::InvalidInput { .. } => None,
         }
     }
 }
@@ -322,6 +329,9 @@ impl fmt::Display for RunError {
                 f,
                 "workflow `{workflow}` cannot run: task `{task}` has an invalid setting"
             ),
+            RunError::InvalidInput { workflow, .. } => {
+                write!(f, "workflow `{workflow}` cannot run: an input is invalid")
+            }
             RunError::NodeFailed { failures, .. } => {
                 match failures.first() {
                     Some(first) => write!(f, "{first}")?,
@@ -340,6 +350,7 @@ impl std::error::Error for RunError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             RunError::InvalidTask { source, .. } => Some(source),
+            RunError::InvalidInput { source, .. } => Some(source),
             RunError::NodeFailed { failures, .. } => {
                 failures.first().and_then(|f| std::error::Error::source(f))
             }

@@ -24,6 +24,7 @@ mod files;
 mod io;
 mod std_impls;
 mod structs;
+mod text;
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -38,6 +39,7 @@ pub use structs::{
     FieldInfo, MSGPACK_TAG, enum_from_literal, struct_from_literal, struct_schema,
     struct_to_literal, struct_type,
 };
+pub use text::{TextError, literal_from_json, literal_from_text};
 
 /// The scalar kinds of Flyte's `SimpleType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -18,6 +18,7 @@ pub use builder::{
     AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, PassThrough,
     PlainCall, Promise, TaskNode, Wire, WorkflowBuilder,
 };
+pub mod render;
 pub use map::{AllItems, MapSpec, MapTaskFn, MapTaskNode, MapTaskStart, SomeItems, map_task};
 
 use crate::execution::ExecutionContext;
@@ -206,11 +207,29 @@ impl fmt::Debug for Entity {
 pub trait DynWorkflow: Send + Sync + 'static {
     /// The workflow's graph.
     fn spec(&self) -> &'static WorkflowSpec;
+    /// Reads one literal per input, in interface order, into the values a run takes.
+    fn inputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError>;
+    /// Writes a run's output values as one literal per output.
+    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
 }
 
 impl<W: Workflow> DynWorkflow for W {
     fn spec(&self) -> &'static WorkflowSpec {
         Workflow::spec(self)
+    }
+    fn inputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError> {
+        W::Input::values_from_literals(names, literals)
+    }
+    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
+        W::Output::literals_of(values)
     }
 }
 

@@ -1,0 +1,227 @@
+//! `run`, `list` and `graph`: the commands people use every day, through the same
+//! `App` a program builds in `main`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use flyte::cli::{App, CliError};
+use flyte::prelude::*;
+
+/// Adds `extra` to every item and tags the total.
+#[task]
+fn total(items: Vec<i64>, extra: i64, tag: String) -> (i64, String) {
+    let sum: i64 = items.iter().map(|i| i + extra).sum();
+    (sum, format!("{tag}:{sum}"))
+}
+
+#[task]
+fn describe(weights: HashMap<String, f64>, limit: Option<i64>) -> String {
+    let mut keys: Vec<&String> = weights.keys().collect();
+    keys.sort();
+    format!("{keys:?} limit={limit:?}")
+}
+
+#[workflow]
+fn tally(items: Vec<i64>, #[default(1)] extra: i64, tag: String) -> (i64, String) {
+    total(items, extra, tag)
+}
+
+#[workflow]
+fn shapes(weights: HashMap<String, f64>, limit: Option<i64>) -> String {
+    describe(weights, limit)
+}
+
+static FAILS: AtomicU32 = AtomicU32::new(0);
+
+#[task(retries = 1)]
+fn always_fails(x: i64) -> Result<i64, std::io::Error> {
+    FAILS.fetch_add(1, Ordering::SeqCst);
+    Err(std::io::Error::other(format!("no luck with {x}")))
+}
+
+#[workflow]
+fn doomed(x: i64) -> i64 {
+    always_fails(x)
+}
+
+fn app() -> App {
+    App::new()
+        .workflow(&tally)
+        .workflow(&shapes)
+        .workflow(&doomed)
+}
+
+/// Runs the command line; returns stdout, stderr and the result.
+async fn cli(args: &[&str]) -> (String, String, Result<(), CliError>) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = std::iter::once("app").chain(args.iter().copied());
+    let result = app().run_to(args, &mut out, &mut err).await;
+    (
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+        result,
+    )
+}
+
+#[tokio::test]
+async fn run_reads_each_value_by_its_type_and_takes_defaults() {
+    let (out, table, result) = cli(&[
+        "run",
+        "tally",
+        "--input",
+        "items=[1, 2, 3]",
+        "-i",
+        "tag=sum",
+        "--no-cache",
+    ])
+    .await;
+    result.unwrap();
+    // extra took its default, 1.
+    assert_eq!(out, "o0 = 9\no1 = \"sum:9\"\n");
+    assert!(table.contains("succeeded"), "{table}");
+    assert!(table.contains("cli_run.tally/n0"), "{table}");
+    assert!(
+        table.ends_with("1 nodes: 1 succeeded, 0 cached, 0 failed\n"),
+        "{table}"
+    );
+
+    let (out, _, result) = cli(&[
+        "run",
+        "cli_run.shapes",
+        "--input",
+        r#"weights={"b": 2, "a": 0.5}"#,
+        "--input",
+        "limit=none",
+    ])
+    .await;
+    result.unwrap();
+    assert_eq!(out, "o0 = \"[\\\"a\\\", \\\"b\\\"] limit=None\"\n");
+}
+
+#[tokio::test]
+async fn bad_inputs_are_errors_naming_the_input() {
+    let (_, _, result) = cli(&[
+        "run",
+        "tally",
+        "--input",
+        "items=[1, x]",
+        "--input",
+        "tag=t",
+    ])
+    .await;
+    let err = result.unwrap_err();
+    let CliError::Input { input, source, .. } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(input, "items");
+    assert!(source.is_some());
+    assert!(err.to_string().contains("is not a list<integer>"), "{err}");
+
+    let (_, _, result) = cli(&[
+        "run",
+        "tally",
+        "--input",
+        "extra=ten",
+        "--input",
+        "items=[]",
+        "--input",
+        "tag=t",
+    ])
+    .await;
+    let err = result.unwrap_err();
+    let chain = format!("{err}: {}", std::error::Error::source(&err).unwrap());
+    assert!(chain.contains("input `extra`"), "{chain}");
+    assert!(chain.contains("expected integer, got `ten`"), "{chain}");
+
+    let (_, _, result) = cli(&["run", "tally", "--input", "colour=red"]).await;
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("no such input (it takes: items, extra, tag)"),
+        "{err}"
+    );
+
+    let (_, _, result) = cli(&["run", "tally", "--input", "tag"]).await;
+    assert!(
+        result
+            .unwrap_err()
+            .to_string()
+            .contains("write it as `name=value`")
+    );
+
+    let (_, _, result) = cli(&["run", "tally", "--input", "tag=a", "--input", "tag=b"]).await;
+    assert!(result.unwrap_err().to_string().contains("given twice"));
+
+    let (_, _, result) = cli(&["run", "tally", "--input", "tag=a"]).await;
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, CliError::MissingInputs(m) if m == &["`items` (list<integer>)"]),
+        "{err}"
+    );
+
+    let (_, _, result) = cli(&["run", "nothing"]).await;
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("no workflow or launch plan is named `nothing`"),
+        "{err}"
+    );
+    assert!(err.contains("cli_run.tally"), "{err}");
+}
+
+#[tokio::test]
+async fn a_failed_run_prints_the_table_and_returns_the_failure() {
+    let (out, table, result) = cli(&["run", "doomed", "--input", "x=3"]).await;
+    let err = result.unwrap_err();
+    assert!(matches!(err, CliError::Run(_)));
+    assert!(
+        err.to_string().contains("failed on attempt 2 of 2"),
+        "{err}"
+    );
+    assert_eq!(out, "");
+    assert!(table.contains("failed"), "{table}");
+    assert!(
+        table.contains("1 nodes: 0 succeeded, 0 cached, 1 failed"),
+        "{table}"
+    );
+}
+
+#[tokio::test]
+async fn list_shows_every_entity_with_its_interface() {
+    let (out, _, result) = cli(&["list"]).await;
+    result.unwrap();
+    assert!(
+        out.contains("  cli_run.total [rust-task] (items: list<integer>, extra: integer, tag: string) -> (o0: integer, o1: string)"),
+        "{out}"
+    );
+    assert!(out.contains("  cli_run.tally (items: list<integer>, extra: integer, tag: string) -> (o0: integer, o1: string), 1 nodes"), "{out}");
+    assert!(
+        out.contains("launch plans:\n  cli_run.tally -> cli_run.tally"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn graph_draws_nodes_and_bound_variables() {
+    let (out, _, result) = cli(&["graph", "tally"]).await;
+    result.unwrap();
+    assert!(out.starts_with("flowchart LR\n"), "{out}");
+    assert!(out.contains("n0[\"n0<br>cli_run.total\"]"), "{out}");
+    assert!(
+        out.contains("inputs -->|\"items → items, extra → extra, tag → tag\"| n0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("n0 -->|\"o0 → o0, o1 → o1\"| outputs"),
+        "{out}"
+    );
+
+    let (out, _, result) = cli(&["graph", "tally", "--format", "dot"]).await;
+    result.unwrap();
+    assert!(out.starts_with("digraph \"cli_run.tally\" {"), "{out}");
+    assert!(
+        out.contains("\"n0\" -> \"outputs\" [label=\"o0 → o0\\no1 → o1\"];"),
+        "{out}"
+    );
+
+    let (_, _, result) = cli(&["graph", "tally", "--format", "svg"]).await;
+    assert!(matches!(result.unwrap_err(), CliError::Args(_)));
+}
