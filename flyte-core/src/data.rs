@@ -174,6 +174,36 @@ impl FileAccess {
             .map_err(store_err)
     }
 
+    /// Every object under the folder `prefix`, as locations written like `prefix`
+    /// (`s3://b/landing/a.csv` for prefix `s3://b/landing`), sorted.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, DataError> {
+        use futures::TryStreamExt;
+        let (store, path) = self.resolve(prefix)?;
+        let metas: Vec<_> = store
+            .list(Some(&path))
+            .try_collect()
+            .await
+            .map_err(|source| DataError::Store {
+                location: prefix.to_string(),
+                source,
+            })?;
+        let base = prefix.trim_end_matches('/');
+        let mut found: Vec<String> = metas
+            .iter()
+            .map(|m| {
+                let rel = m
+                    .location
+                    .as_ref()
+                    .strip_prefix(path.as_ref())
+                    .unwrap_or(m.location.as_ref())
+                    .trim_start_matches('/');
+                format!("{base}/{rel}")
+            })
+            .collect();
+        found.sort_unstable();
+        Ok(found)
+    }
+
     /// Writes `bytes` to `location`, replacing what was there.
     pub async fn put(&self, location: &str, bytes: impl Into<Bytes>) -> Result<(), DataError> {
         let (store, path) = self.resolve(location)?;

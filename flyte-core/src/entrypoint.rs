@@ -360,6 +360,8 @@ fn task_failure(name: &str, attempt: u32, e: TaskError) -> Failure {
         TaskError::Panicked(_) => "USER:Panic",
         TaskError::TimedOut(_) => "USER:Timeout",
         TaskError::Config(_) => "USER:InvalidConfig",
+        // A container cannot tell Flyte "skipped"; the node fails with its own code.
+        TaskError::Skipped(_) => "USER:Skipped",
     };
     let recoverable = e.is_retryable();
     let summary = format!("task `{name}` failed (attempt {attempt}): {e}");

@@ -222,6 +222,11 @@ pub enum TaskError {
     /// The task's settings were rejected before it ran.
     #[error("task settings are invalid")]
     Config(#[source] ConfigError),
+    /// The task chose not to produce outputs (a sensor with `soft_fail` whose wait
+    /// ran out): the node is skipped, not failed, and so are the nodes that need its
+    /// outputs.
+    #[error("skipped: {0}")]
+    Skipped(String),
 }
 
 impl TaskError {

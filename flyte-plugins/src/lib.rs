@@ -1,8 +1,11 @@
 //! Task plugins for the `flyte` crate, written the way any plugin author would: a
 //! struct implementing [`flyte_core::task::Task`].
 //!
-//! - [`WaitForObjectStoreFile`]: waits until a file exists in an object store.
+//! - [`sensor`]: the sensor framework ([`sensor::Sensor`], [`sensor::SensorTask`]:
+//!   poll interval, backoff, jitter, maximum wait, soft fail) and two sensors:
+//! - [`WaitForObjectStoreFile`]: waits until a file exists in an object store;
+//! - [`WaitForObjectStorePrefix`]: waits until a folder holds at least N objects.
 
 pub mod sensor;
 
-pub use sensor::{SensorError, WaitForObjectStoreFile};
+pub use sensor::{SensorError, WaitForObjectStoreFile, WaitForObjectStorePrefix};

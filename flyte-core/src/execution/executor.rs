@@ -118,12 +118,17 @@ impl From<Failed> for RunError {
     fn from(
         Failed {
             failures,
+            skipped,
             completed,
         }: Failed,
     ) -> Self {
-        RunError::NodeFailed {
-            failures,
-            completed,
+        if failures.is_empty() {
+            RunError::Skipped { skipped, completed }
+        } else {
+            RunError::NodeFailed {
+                failures,
+                completed,
+            }
         }
     }
 }
@@ -163,7 +168,24 @@ struct Prefix {
 
 struct Failed {
     failures: Vec<NodeFailure>,
+    /// Paths of skipped nodes, when the graph could not finish because of them (no
+    /// failure).
+    skipped: Vec<String>,
     completed: CompletedOutputs,
+}
+
+impl Failed {
+    fn failure(failure: NodeFailure) -> Self {
+        Failed {
+            failures: vec![failure],
+            skipped: Vec::new(),
+            completed: CompletedOutputs::default(),
+        }
+    }
+
+    fn is_skip(&self) -> bool {
+        self.failures.is_empty() && !self.skipped.is_empty()
+    }
 }
 
 type NodeResult = Result<Vec<Value>, Failed>;
@@ -175,54 +197,56 @@ async fn run_spec(
     prefix: Prefix,
 ) -> NodeResult {
     let plan = &spec.plan;
-    let mut waits = plan.waits_for.clone();
-    let mut results: Vec<Option<Vec<Value>>> = (0..spec.nodes.len()).map(|_| None).collect();
-    let mut ready: Vec<u32> = plan.roots.iter().rev().copied().collect();
+    let mut graph = GraphState {
+        waits: plan.waits_for.clone(),
+        results: (0..spec.nodes.len()).map(|_| None).collect(),
+        ready: plan.roots.iter().rev().copied().collect(),
+        failures: Vec::new(),
+        completed_inside: CompletedOutputs::default(),
+        skip_pending: vec![false; spec.nodes.len()],
+        skipped: Vec::new(),
+    };
     let mut running: JoinSet<(u32, NodeResult)> = JoinSet::new();
-    let mut failures: Vec<NodeFailure> = Vec::new();
-    let mut completed_inside = CompletedOutputs::default();
     // Blocking this thread is only harmless when other workers keep the runtime going.
     let may_block = tokio::runtime::Handle::current().runtime_flavor()
         == tokio::runtime::RuntimeFlavor::MultiThread;
 
     loop {
-        if failures.is_empty() {
-            if ready.len() == 1 && running.is_empty() {
-                let index = ready.pop().unwrap_or_default();
-                let fut = start_node(&spec, index, &inputs, &results, &shared, &prefix, may_block);
-                let result = fut.await;
-                settle(
+        if graph.failures.is_empty() {
+            if graph.ready.len() == 1 && running.is_empty() {
+                let index = graph.ready.pop().unwrap_or_default();
+                let fut = start_node(
                     &spec,
                     index,
-                    result,
-                    &mut waits,
-                    &mut results,
-                    &mut ready,
-                    &mut failures,
-                    &mut completed_inside,
+                    &inputs,
+                    &graph.results,
+                    &shared,
+                    &prefix,
+                    may_block,
                 );
+                let result = fut.await;
+                graph.settle(&spec, index, result, &shared, &prefix);
                 continue;
             }
             // Reversed so that nodes start in call order as `ready` is popped.
-            while let Some(index) = ready.pop() {
-                let fut = start_node(&spec, index, &inputs, &results, &shared, &prefix, false);
+            while let Some(index) = graph.ready.pop() {
+                let fut = start_node(
+                    &spec,
+                    index,
+                    &inputs,
+                    &graph.results,
+                    &shared,
+                    &prefix,
+                    false,
+                );
                 running.spawn(async move { (index, fut.await) });
             }
         }
         match running.join_next().await {
             None => break,
-            Some(Ok((index, result))) => settle(
-                &spec,
-                index,
-                result,
-                &mut waits,
-                &mut results,
-                &mut ready,
-                &mut failures,
-                &mut completed_inside,
-            ),
+            Some(Ok((index, result))) => graph.settle(&spec, index, result, &shared, &prefix),
             // Attempts run under catch_unwind, so only a runtime shutting down gets here.
-            Some(Err(e)) => failures.push(NodeFailure {
+            Some(Err(e)) => graph.failures.push(NodeFailure {
                 workflow: spec.name.clone(),
                 node: "?".to_string(),
                 path: format!("{}?", prefix.full),
@@ -234,7 +258,15 @@ async fn run_spec(
         }
     }
 
-    if failures.is_empty() && results.iter().all(Option::is_some) {
+    let GraphState {
+        results,
+        failures,
+        completed_inside,
+        skipped,
+        ..
+    } = graph;
+    // Skipped nodes are fine as long as the outputs do not need them.
+    if failures.is_empty() && spec.outputs.iter().all(|b| binding_ready(b, &results)) {
         return Ok(spec
             .outputs
             .iter()
@@ -256,42 +288,99 @@ async fn run_spec(
     completed.extend(completed_inside);
     Err(Failed {
         failures,
+        skipped,
         completed,
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn settle(
-    spec: &WorkflowSpec,
-    index: u32,
-    result: NodeResult,
-    waits: &mut [u32],
-    results: &mut [Option<Vec<Value>>],
-    ready: &mut Vec<u32>,
-    failures: &mut Vec<NodeFailure>,
-    completed_inside: &mut CompletedOutputs,
-) {
-    match result {
-        Ok(values) => {
-            results[index as usize] = Some(values);
-            let plan = &spec.plan;
+/// Where a graph's run stands.
+struct GraphState {
+    /// Upstream nodes each node still waits for.
+    waits: Vec<u32>,
+    results: Vec<Option<Vec<Value>>>,
+    ready: Vec<u32>,
+    failures: Vec<NodeFailure>,
+    completed_inside: CompletedOutputs,
+    /// Nodes with a skipped upstream node: skipped when their turn comes.
+    skip_pending: Vec<bool>,
+    /// Paths of the skipped nodes.
+    skipped: Vec<String>,
+}
+
+impl GraphState {
+    /// Takes in a node's result: on success its downstream nodes may become ready; a
+    /// skip skips every node downstream of it; a failure is kept.
+    fn settle(
+        &mut self,
+        spec: &WorkflowSpec,
+        index: u32,
+        result: NodeResult,
+        shared: &RunShared,
+        prefix: &Prefix,
+    ) {
+        match result {
+            Ok(values) => {
+                self.results[index as usize] = Some(values);
+                self.release(spec, index, shared, prefix);
+            }
+            Err(failed) if failed.is_skip() => {
+                self.skipped.extend(failed.skipped);
+                self.completed_inside.extend(failed.completed);
+                self.release(spec, index, shared, prefix);
+            }
+            Err(failed) => {
+                self.failures.extend(failed.failures);
+                self.completed_inside.extend(failed.completed);
+            }
+        }
+    }
+
+    /// Counts `index` as done for its downstream nodes. One whose upstream node was
+    /// skipped is skipped in turn (without running) when its last upstream is done.
+    fn release(&mut self, spec: &WorkflowSpec, index: u32, shared: &RunShared, prefix: &Prefix) {
+        let plan = &spec.plan;
+        let mut done = vec![(index, self.results[index as usize].is_none())];
+        while let Some((index, was_skipped)) = done.pop() {
             let (start, end) = (
                 plan.downstream_start[index as usize] as usize,
                 plan.downstream_start[index as usize + 1] as usize,
             );
             // Pushed in reverse so that `ready.pop()` yields call order.
             for &down in plan.downstream[start..end].iter().rev() {
-                let w = &mut waits[down as usize];
-                *w -= 1;
-                if *w == 0 {
-                    ready.push(down);
+                let d = down as usize;
+                self.skip_pending[d] |= was_skipped;
+                self.waits[d] -= 1;
+                if self.waits[d] > 0 {
+                    continue;
+                }
+                if self.skip_pending[d] {
+                    let node = &spec.nodes[d];
+                    let path = format!("{}{}", prefix.full, node.id);
+                    tracing::info!(node = %node.id, "skipped: an upstream node was skipped");
+                    shared.observers.finished(NodeRecord {
+                        path: path.clone(),
+                        task: node.entity.name().to_string(),
+                        status: NodeStatus::Skipped,
+                        attempts: 0,
+                        duration: std::time::Duration::ZERO,
+                    });
+                    self.skipped.push(path);
+                    done.push((down, true));
+                } else {
+                    self.ready.push(down);
                 }
             }
         }
-        Err(failed) => {
-            failures.extend(failed.failures);
-            completed_inside.extend(failed.completed);
-        }
+    }
+}
+
+/// Whether every node output `binding` reads has finished.
+fn binding_ready(binding: &Binding, results: &[Option<Vec<Value>>]) -> bool {
+    match binding {
+        Binding::NodeOutput { node, .. } => results[*node].is_some(),
+        Binding::WorkflowInput { .. } | Binding::Constant { .. } => true,
+        Binding::Collection { items, .. } => items.iter().all(|b| binding_ready(b, results)),
+        Binding::Map { entries, .. } => entries.iter().all(|(_, b)| binding_ready(b, results)),
     }
 }
 
@@ -354,18 +443,15 @@ fn start_node(
                     let case = SpecRef::Shared(case.clone());
                     Box::pin(run_spec(case, node_inputs, shared, inner_prefix)).await
                 }
-                Err(message) => Err(Failed {
-                    failures: vec![NodeFailure {
-                        workflow: spec.name.clone(),
-                        node: node.id.clone(),
-                        path: format!("{}{}", prefix.full, node.id),
-                        task: "branch".to_string(),
-                        attempt: 1,
-                        max_attempts: 1,
-                        error: TaskError::permanent(NoCaseMatched(message.to_string())),
-                    }],
-                    completed: CompletedOutputs::default(),
-                }),
+                Err(message) => Err(Failed::failure(NodeFailure {
+                    workflow: spec.name.clone(),
+                    node: node.id.clone(),
+                    path: format!("{}{}", prefix.full, node.id),
+                    task: "branch".to_string(),
+                    attempt: 1,
+                    max_attempts: 1,
+                    error: TaskError::permanent(NoCaseMatched(message.to_string())),
+                })),
             },
             Entity::Workflow(wf) => {
                 let inner = wf.spec();
@@ -407,18 +493,23 @@ async fn run_task(
         .await
         .map_err(|(error, attempt, max_attempts)| {
             let node_id = &spec.nodes[index as usize].id;
-            Failed {
-                failures: vec![NodeFailure {
-                    workflow: spec.name.clone(),
-                    node: node_id.clone(),
-                    path: format!("{full_prefix}{node_id}"),
-                    task: task.name().to_string(),
-                    attempt,
-                    max_attempts,
-                    error,
-                }],
-                completed: CompletedOutputs::default(),
+            let path = format!("{full_prefix}{node_id}");
+            if let TaskError::Skipped(_) = error {
+                return Failed {
+                    failures: Vec::new(),
+                    skipped: vec![path],
+                    completed: CompletedOutputs::default(),
+                };
             }
+            Failed::failure(NodeFailure {
+                workflow: spec.name.clone(),
+                node: node_id.clone(),
+                path,
+                task: task.name().to_string(),
+                attempt,
+                max_attempts,
+                error,
+            })
         })
 }
 
@@ -470,22 +561,19 @@ async fn run_map(
     failed.sort_by_key(|f| f.0);
     let (attempt, max_attempts) = (failed[0].2, failed[0].3);
     let node_id = &spec.nodes[index as usize].id;
-    Err(Failed {
-        failures: vec![NodeFailure {
-            workflow: spec.name.clone(),
-            node: node_id.clone(),
-            path: format!("{full_prefix}{node_id}"),
-            task: map.task.name().to_string(),
-            attempt,
-            max_attempts,
-            error: TaskError::failed(MapFailure {
-                total,
-                required,
-                failed: failed.into_iter().map(|(i, e, _, _)| (i, e)).collect(),
-            }),
-        }],
-        completed: CompletedOutputs::default(),
-    })
+    Err(Failed::failure(NodeFailure {
+        workflow: spec.name.clone(),
+        node: node_id.clone(),
+        path: format!("{full_prefix}{node_id}"),
+        task: map.task.name().to_string(),
+        attempt,
+        max_attempts,
+        error: TaskError::failed(MapFailure {
+            total,
+            required,
+            failed: failed.into_iter().map(|(i, e, _, _)| (i, e)).collect(),
+        }),
+    }))
 }
 
 /// One task on one node: runs attempts until one succeeds or they run out.
@@ -528,6 +616,7 @@ impl Attempt<'_> {
         let (status, attempts) = match &result {
             Ok((_, _, true)) => (NodeStatus::Cached, 0),
             Ok((_, attempts, false)) => (NodeStatus::Succeeded, *attempts),
+            Err((TaskError::Skipped(_), attempt, _)) => (NodeStatus::Skipped, *attempt),
             Err((_, attempt, _)) => (NodeStatus::Failed, *attempt),
         };
         observers.finished(NodeRecord {

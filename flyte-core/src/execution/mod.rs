@@ -286,6 +286,14 @@ pub enum RunError {
         /// What is wrong.
         source: ConfigError,
     },
+    /// No node failed, but the workflow's outputs need a node that was skipped (a
+    /// sensor with `soft_fail` whose wait ran out, or a node after it).
+    Skipped {
+        /// The skipped nodes' paths.
+        skipped: Vec<String>,
+        /// Outputs of the nodes that did finish.
+        completed: CompletedOutputs,
+    },
     /// One or more nodes failed. Nodes already running were let finish; no new ones
     /// were started.
     NodeFailed {
@@ -301,7 +309,9 @@ impl RunError {
     pub fn failure(&self) -> Option<&NodeFailure> {
         match self {
             RunError::NodeFailed { failures, .. } => failures.first(),
-            RunError::InvalidTask { .. } | RunError::InvalidInput { .. } => None,
+            RunError::InvalidTask { .. }
+            | RunError::InvalidInput { .. }
+            | RunError::Skipped { .. } => None,
         }
     }
 
@@ -309,14 +319,18 @@ impl RunError {
     pub fn failures(&self) -> &[NodeFailure] {
         match self {
             RunError::NodeFailed { failures, .. } => failures,
-            RunError::InvalidTask { .. } | RunError::InvalidInput { .. } => &[],
+            RunError::InvalidTask { .. }
+            | RunError::InvalidInput { .. }
+            | RunError::Skipped { .. } => &[],
         }
     }
 
     /// Outputs of the nodes that finished.
     pub fn completed(&self) -> Option<&CompletedOutputs> {
         match self {
-            RunError::NodeFailed { completed, .. } => Some(completed),
+            RunError::NodeFailed { completed, .. } | RunError::Skipped { completed, .. } => {
+                Some(completed)
+            }
             RunError::InvalidTask { .. } | RunError::InvalidInput { .. } => None,
         }
     }
@@ -332,6 +346,11 @@ impl fmt::Display for RunError {
             RunError::InvalidInput { workflow, .. } => {
                 write!(f, "workflow `{workflow}` cannot run: an input is invalid")
             }
+            RunError::Skipped { skipped, .. } => write!(
+                f,
+                "the workflow's outputs are not available: skipped node(s) {}",
+                skipped.join(", ")
+            ),
             RunError::NodeFailed { failures, .. } => {
                 match failures.first() {
                     Some(first) => write!(f, "{first}")?,
@@ -351,6 +370,7 @@ impl std::error::Error for RunError {
         match self {
             RunError::InvalidTask { source, .. } => Some(source),
             RunError::InvalidInput { source, .. } => Some(source),
+            RunError::Skipped { .. } => None,
             RunError::NodeFailed { failures, .. } => {
                 failures.first().and_then(|f| std::error::Error::source(f))
             }

@@ -14,6 +14,9 @@ pub enum NodeStatus {
     Cached,
     /// Its last attempt failed.
     Failed,
+    /// It did not produce outputs: a sensor's `soft_fail`, or an upstream node was
+    /// skipped.
+    Skipped,
 }
 
 impl fmt::Display for NodeStatus {
@@ -22,6 +25,7 @@ impl fmt::Display for NodeStatus {
             NodeStatus::Succeeded => "succeeded",
             NodeStatus::Cached => "cached",
             NodeStatus::Failed => "failed",
+            NodeStatus::Skipped => "skipped",
         })
     }
 }
@@ -159,7 +163,11 @@ impl fmt::Display for RunSummary {
             count(NodeStatus::Succeeded),
             count(NodeStatus::Cached),
             count(NodeStatus::Failed)
-        )
+        )?;
+        match count(NodeStatus::Skipped) {
+            0 => Ok(()),
+            n => write!(f, ", {n} skipped"),
+        }
     }
 }
 

@@ -132,30 +132,8 @@ impl FlyteDirectory {
 
     /// The files in the directory and below it, sorted by location.
     pub async fn files(&self) -> Result<Vec<FlyteFile>, DataError> {
-        let (store, prefix) = access().resolve(&self.uri)?;
-        let metas: Vec<_> = store
-            .list(Some(&prefix))
-            .try_collect()
-            .await
-            .map_err(|source| DataError::Store {
-                location: self.uri.clone(),
-                source,
-            })?;
-        let base = self.uri.trim_end_matches('/');
-        let mut files: Vec<FlyteFile> = metas
-            .iter()
-            .map(|m| {
-                let rel = m
-                    .location
-                    .as_ref()
-                    .strip_prefix(prefix.as_ref())
-                    .unwrap_or(m.location.as_ref())
-                    .trim_start_matches('/');
-                FlyteFile::new(format!("{base}/{rel}"))
-            })
-            .collect();
-        files.sort_by(|a, b| a.uri.cmp(&b.uri));
-        Ok(files)
+        let found = access().list(&self.uri).await?;
+        Ok(found.into_iter().map(FlyteFile::new).collect())
     }
 
     /// Copies the directory's files under `to` on this machine.

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use flyte_core::data::DataError;
 use flyte_core::prelude::*;
-use flyte_core::task::{ConfigError, IntoDuration};
+
+use super::{Poke, PokeError, Sensor, SensorTask};
 
 /// The sensor could not look at its path, for a reason that waiting will not fix.
 #[derive(Debug, thiserror::Error)]
@@ -21,15 +22,72 @@ pub enum SensorError {
     },
 }
 
-/// A task that waits until a file exists, then hands its path on.
+/// Looks whether a file exists: the sensor inside [`WaitForObjectStoreFile`].
+///
+/// The path is any location [`FileAccess`] understands. Each look is logged (sensing /
+/// exists / does not exist); a transient store error is logged and looked at again;
+/// an error that waiting cannot fix (bad URL, unknown scheme, permission denied) fails
+/// the task at once.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ObjectStoreFile;
+
+impl Sensor for ObjectStoreFile {
+    type Input = (String,);
+    type Output = String;
+
+    fn task_type(&self) -> &str {
+        WaitForObjectStoreFile::TASK_TYPE
+    }
+
+    fn interface(&self) -> Interface {
+        Interface::of::<(String,), String>(&["path"], &["path"])
+    }
+
+    fn description(&self) -> Option<&str> {
+        Some("Waits until a file exists in an object store, then returns its path.")
+    }
+
+    async fn poke(
+        &self,
+        ctx: &ExecutionContext,
+        (path,): &(String,),
+    ) -> Result<Poke<String>, PokeError> {
+        tracing::info!("Sensing file in path {path}...");
+        match ctx.file_access().exists(path).await {
+            Ok(true) => {
+                tracing::info!("file in path {path} exists!");
+                Ok(Poke::Ready(path.clone()))
+            }
+            Ok(false) => {
+                tracing::warn!("file in path {path} does not exist!");
+                Ok(Poke::NotYet)
+            }
+            Err(e) if e.is_transient() => {
+                let cause = std::error::Error::source(&e).map(ToString::to_string);
+                tracing::warn!(
+                    error = %e,
+                    cause = cause.unwrap_or_default(),
+                    "could not check path {path}; polling again"
+                );
+                Ok(Poke::NotYet)
+            }
+            Err(source) => Err(PokeError::Fatal(Box::new(SensorError::Store {
+                path: path.clone(),
+                source,
+            }))),
+        }
+    }
+}
+
+/// A task that waits until a file exists, then hands its path on: flytekit's
+/// tutorial sensor, as a [`SensorTask`] of [`ObjectStoreFile`].
 ///
 /// The path is any location [`FileAccess`] understands: a local path, `file://`,
-/// `memory:///`, `s3://`, `gs://` or `az://`. Each poll is logged (sensing / exists /
-/// does not exist). A missing file means poll again after `poll_interval`; a transient
-/// store error is logged and polled again; an error that waiting cannot fix (bad URL,
-/// unknown scheme, permission denied) fails the task at once, without retries. The
-/// task's metadata timeout bounds the wait. Between polls it sleeps on the tokio
-/// timer, never spinning, and sub-second intervals are honoured.
+/// `memory:///`, `s3://`, `gs://` or `az://`. A missing file means look again after
+/// `poll_interval`; the task's metadata timeout bounds the wait, and the
+/// [`SensorTask`] settings (backoff, jitter, `max_wait`, `soft_fail`) apply. Between
+/// looks it sleeps on the tokio timer, never spinning, and sub-second intervals are
+/// honoured.
 ///
 /// ```
 /// use flyte_core::prelude::*;
@@ -41,122 +99,25 @@ pub enum SensorError {
 /// assert_eq!(sensor.task_type(), "object-store-sensor");
 /// assert_eq!(sensor.get_poll_interval(), std::time::Duration::from_secs(1));
 /// ```
-#[derive(Clone, Debug)]
-pub struct WaitForObjectStoreFile {
-    name: String,
-    metadata: TaskMetadata,
-    poll_interval: Duration,
-    invalid: Option<ConfigError>,
-}
+pub type WaitForObjectStoreFile = SensorTask<ObjectStoreFile>;
 
-impl WaitForObjectStoreFile {
+impl SensorTask<ObjectStoreFile> {
     /// The task type a Flyte backend sees.
     pub const TASK_TYPE: &'static str = "object-store-sensor";
-    /// The default time between polls, as in flytekit's tutorial.
-    pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);
+    /// The default time between looks, as in flytekit's tutorial.
+    pub const DEFAULT_POLL_INTERVAL: Duration = super::DEFAULT_POLL_INTERVAL;
 
-    /// A sensor task named `name`, polling every 10 s, with default metadata.
+    /// A file sensor task named `name`, looking every 10 s, with default metadata.
     pub fn new(name: impl Into<String>) -> Self {
-        WaitForObjectStoreFile {
-            name: name.into(),
-            metadata: TaskMetadata::default(),
-            poll_interval: Self::DEFAULT_POLL_INTERVAL,
-            invalid: None,
-        }
-    }
-
-    /// Sets retries, timeout and the other metadata.
-    pub fn with_metadata(mut self, metadata: TaskMetadata) -> Self {
-        self.metadata = metadata;
-        self
-    }
-
-    /// Sets the time between polls: a humantime string (`"1s"`, `"250ms"`) or a
-    /// [`Duration`]. A bad value is reported when a workflow using the sensor runs.
-    pub fn poll_interval(mut self, interval: impl IntoDuration) -> Self {
-        match interval.into_duration("poll_interval") {
-            Ok(d) if d.is_zero() => {
-                self.invalid = Some(ConfigError::ZeroDuration {
-                    field: "poll_interval",
-                })
-            }
-            Ok(d) => self.poll_interval = d,
-            Err(e) => self.invalid = Some(e),
-        }
-        self
-    }
-
-    /// The time between polls.
-    pub fn get_poll_interval(&self) -> Duration {
-        self.poll_interval
-    }
-}
-
-impl Task for WaitForObjectStoreFile {
-    type Input = (String,);
-    type Output = String;
-
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn task_type(&self) -> &str {
-        Self::TASK_TYPE
-    }
-
-    fn interface(&self) -> Interface {
-        Interface::of::<(String,), String>(&["path"], &["path"])
-    }
-
-    fn metadata(&self) -> &TaskMetadata {
-        &self.metadata
-    }
-
-    fn description(&self) -> Option<&str> {
-        Some("Waits until a file exists in an object store, then returns its path.")
-    }
-
-    fn validate(&self) -> Result<(), ConfigError> {
-        match &self.invalid {
-            Some(e) => Err(e.clone()),
-            None => self.metadata.validate(),
-        }
-    }
-
-    async fn execute(
-        &self,
-        ctx: ExecutionContext,
-        (path,): (String,),
-    ) -> Result<String, TaskError> {
-        let files = ctx.file_access();
-        loop {
-            tracing::info!("Sensing file in path {path}...");
-            match files.exists(&path).await {
-                Ok(true) => {
-                    tracing::info!("file in path {path} exists!");
-                    return Ok(path);
-                }
-                Ok(false) => tracing::warn!("file in path {path} does not exist!"),
-                Err(e) if e.is_transient() => {
-                    let cause = std::error::Error::source(&e).map(ToString::to_string);
-                    tracing::warn!(
-                        error = %e,
-                        cause = cause.unwrap_or_default(),
-                        "could not check path {path}; polling again"
-                    )
-                }
-                Err(source) => {
-                    return Err(TaskError::permanent(SensorError::Store { path, source }));
-                }
-            }
-            tokio::time::sleep(self.poll_interval).await;
-        }
+        SensorTask::of(name, ObjectStoreFile)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
+
+    use flyte_core::task::ConfigError;
 
     use super::*;
 
