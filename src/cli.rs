@@ -187,6 +187,16 @@ struct RunArgs {
     /// Where files returned by tasks are uploaded (a folder or an object-store URL).
     #[arg(long)]
     raw_output_prefix: Option<String>,
+    /// The live progress line on stderr: when stderr is a terminal, always, or never.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    progress: ProgressMode,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ProgressMode {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Args)]
@@ -587,7 +597,14 @@ impl App {
         }
 
         let summary = std::sync::Arc::new(RunSummary::default());
-        let mut options = RunOptions::default().observe(summary.clone());
+        let progress = std::sync::Arc::new(match args.progress {
+            ProgressMode::Auto => crate::progress::Progress::for_terminal(spec),
+            ProgressMode::Always => crate::progress::Progress::new(spec, true),
+            ProgressMode::Never => crate::progress::Progress::new(spec, false),
+        });
+        let mut options = RunOptions::default()
+            .observe(summary.clone())
+            .observe(progress.clone());
         if args.no_cache {
             options = options.no_cache();
         }
@@ -602,6 +619,7 @@ impl App {
         }
         let result =
             flyte_core::execution::run_workflow_literals(workflow, &literals, &options).await;
+        progress.finish();
         let console = |source| CliError::Io {
             path: PathBuf::from("<stdout>"),
             source,

@@ -50,6 +50,7 @@ pub use flyte_core::{
 };
 
 pub mod cli;
+pub mod progress;
 
 /// Turns a function into a task.
 ///

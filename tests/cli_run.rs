@@ -225,3 +225,60 @@ async fn graph_draws_nodes_and_bound_variables() {
     let (_, _, result) = cli(&["graph", "tally", "--format", "svg"]).await;
     assert!(matches!(result.unwrap_err(), CliError::Args(_)));
 }
+
+#[task]
+async fn slow_step(x: i64) -> i64 {
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    x + 1
+}
+
+#[workflow]
+fn three_steps(x: i64) -> (i64, Vec<i64>) {
+    let a = slow_step(x);
+    let b = slow_step(a);
+    (slow_step(b), map_task(&slow_step).over(vec![a, b]))
+}
+
+#[tokio::test]
+async fn the_progress_line_counts_nodes_as_they_run_and_end() {
+    use flyte::progress::{Counts, Progress};
+    let progress = std::sync::Arc::new(Progress::new(three_steps.spec(), false));
+    assert_eq!(
+        progress.counts().total,
+        4,
+        "three task nodes and one map node"
+    );
+    assert_eq!(
+        progress.counts().line(),
+        "0/4 nodes: 0 running, 0 succeeded, 0 cached, 0 failed"
+    );
+    let opts = RunOptions::default().observe(progress.clone());
+    three_steps.run_with(&opts, (1,)).await.unwrap();
+    // The map node's two items are counted as they start.
+    assert_eq!(
+        progress.counts(),
+        Counts {
+            running: 0,
+            succeeded: 5,
+            cached: 0,
+            failed: 0,
+            skipped: 0,
+            total: 5,
+        }
+    );
+    progress.finish();
+
+    let (_, table, result) = cli(&[
+        "run",
+        "tally",
+        "--progress",
+        "never",
+        "-i",
+        "items=[2]",
+        "-i",
+        "tag=t",
+    ])
+    .await;
+    result.unwrap();
+    assert!(table.contains("1 succeeded"), "{table}");
+}
