@@ -36,6 +36,7 @@ pub(crate) struct RunShared {
     /// The output cache and what to do with it; `None` when caching is off.
     pub(crate) cache: Option<(Arc<crate::cache::Cache>, crate::cache::CacheMode)>,
     pub(crate) observers: super::Observers,
+    pub(crate) mocks: super::Mocks,
     pub(crate) checkpoint: Option<Checkpoint>,
 }
 
@@ -170,6 +171,7 @@ impl ExecutionContext {
                     checkpoint: None,
                     cache: None,
                     observers: Default::default(),
+                    mocks: Default::default(),
                 }
             }),
             spec: None,
@@ -208,6 +210,7 @@ impl ExecutionContext {
                 // Flyte's own cache (datacatalog) serves tasks on a cluster.
                 cache: None,
                 observers: Default::default(),
+                mocks: Default::default(),
             }),
             spec: None,
             node_index: 0,

@@ -89,6 +89,7 @@ pub(crate) async fn run_spec_values(
         checkpoint: None,
         cache: options.resolve_cache(),
         observers: options.observers.clone(),
+        mocks: options.mocks.clone(),
     });
     let span = tracing::info_span!(
         "workflow",
@@ -712,7 +713,16 @@ impl Attempt<'_> {
                 attempt,
                 span: span.clone(),
             };
-            let started = self.task.start(ctx, inputs);
+            let started = match self.shared.mocks.0.get(task_name) {
+                Some(mock) => {
+                    // The mock runs as the body would: in the attempt's context.
+                    let mock = mock.clone();
+                    let inputs = inputs.to_vec();
+                    Box::pin(super::context::scope(ctx, async move { mock(&inputs) }))
+                        as futures::future::BoxFuture<'static, _>
+                }
+                None => self.task.start(ctx, inputs),
+            };
             // A plain-fn task with no timeout that is the only node able to run may
             // run on this thread: nothing else in the workflow is waiting, and it saves
             // two thread hand-offs per node in a chain. With a timeout it must go to

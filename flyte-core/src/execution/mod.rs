@@ -36,6 +36,23 @@ pub struct RunOptions {
     /// `FLYTE_LOCAL_CACHE_ENABLED=false`.
     pub cache_mode: Option<CacheMode>,
     pub(crate) observers: Observers,
+    pub(crate) mocks: Mocks,
+}
+
+/// A stand-in for a task's body, with the types erased.
+pub(crate) type MockFn =
+    Arc<dyn Fn(&[Value]) -> Result<Vec<Value>, TaskError> + Send + Sync + 'static>;
+
+/// The tasks a run replaces by mocks, by task name.
+#[derive(Clone, Default)]
+pub(crate) struct Mocks(pub(crate) Arc<std::collections::HashMap<String, MockFn>>);
+
+impl fmt::Debug for Mocks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&String> = self.0.keys().collect();
+        names.sort();
+        f.debug_list().entries(names).finish()
+    }
 }
 
 impl RunOptions {
@@ -80,6 +97,52 @@ impl RunOptions {
     /// [`RunSummary`], a progress display).
     pub fn observe(mut self, observer: Arc<dyn RunObserver>) -> Self {
         self.observers.0.push(observer);
+        self
+    }
+
+    /// Replaces `task` in this run by `mock`, a closure of the task's own input and
+    /// output types (the compiler checks them): nodes running the task call the mock
+    /// instead, with the task's retries and timeout around it. For tests.
+    ///
+    /// ```
+    /// use flyte_core::prelude::*;
+    ///
+    /// #[flyte_macros::task(crate = ::flyte_core)]
+    /// async fn fetch(url: String) -> String {
+    ///     unreachable!("a test must not reach the network")
+    /// }
+    ///
+    /// #[flyte_macros::workflow(crate = ::flyte_core)]
+    /// fn page_length(url: String) -> String {
+    ///     fetch(url)
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let options = RunOptions::default().mock(&fetch, |(url,): (String,)| format!("<html>{url}</html>"));
+    /// let page = page_length.run_with(&options, ("x".into(),)).await.unwrap();
+    /// assert_eq!(page, "<html>x</html>");
+    /// # }
+    /// ```
+    pub fn mock<T: crate::task::Task>(
+        self,
+        task: &'static T,
+        mock: impl Fn(T::Input) -> T::Output + Send + Sync + 'static,
+    ) -> Self {
+        self.mock_result(task, move |input| Ok(mock(input)))
+    }
+
+    /// [`RunOptions::mock`] with a mock that may fail, to test retries and failure
+    /// handling (a [`TaskError::failed`] is retried as the task's would be).
+    pub fn mock_result<T: crate::task::Task>(
+        mut self,
+        task: &'static T,
+        mock: impl Fn(T::Input) -> Result<T::Output, TaskError> + Send + Sync + 'static,
+    ) -> Self {
+        use crate::types::{Inputs, Outputs};
+        let erased: MockFn = Arc::new(move |values: &[Value]| {
+            mock(T::Input::from_values(values)).map(Outputs::into_values)
+        });
+        Arc::make_mut(&mut self.mocks.0).insert(task.name().to_string(), erased);
         self
     }
 
