@@ -1,146 +1,20 @@
 //! The object-store sensor against object_store's real local and in-memory stores,
 //! with a wrapper that counts calls and injects faults.
 
-use std::fmt;
-use std::ops::Range;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use async_trait::async_trait;
-use bytes::Bytes;
-use futures::stream::BoxStream;
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path;
-use object_store::{
-    CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore,
-    ObjectStoreExt, PutMultipartOptions, PutOptions, PutPayload, PutResult,
-};
-use tokio::sync::watch;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
 use flyte::data::FileAccess;
 use flyte::plugins::WaitForObjectStoreFile;
 use flyte::prelude::*;
 
-/// Faults to inject on reads (`head` is a read).
-#[derive(Debug, Clone, Copy)]
-enum Fault {
-    None,
-    /// The first `n` reads fail with a generic (transient) error.
-    TransientFirst(u32),
-    /// Every read is refused.
-    PermissionDenied,
-}
-
-/// A real store, wrapped to count reads (and publish the count) and inject faults.
-#[derive(Debug)]
-struct Probe<S> {
-    inner: S,
-    fault: Fault,
-    reads: AtomicU32,
-    published: watch::Sender<u32>,
-}
-
-impl<S: ObjectStore> Probe<S> {
-    fn new(inner: S, fault: Fault) -> Arc<Self> {
-        Arc::new(Probe {
-            inner,
-            fault,
-            reads: AtomicU32::new(0),
-            published: watch::Sender::new(0),
-        })
-    }
-
-    fn reads(&self) -> u32 {
-        self.reads.load(Ordering::SeqCst)
-    }
-
-    /// Waits until at least `n` reads have completed.
-    async fn wait_for_reads(&self, n: u32) {
-        let mut rx = self.published.subscribe();
-        rx.wait_for(|&r| r >= n).await.unwrap();
-    }
-}
-
-impl<S> fmt::Display for Probe<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Probe")
-    }
-}
-
-#[async_trait]
-impl<S: ObjectStore> ObjectStore for Probe<S> {
-    async fn put_opts(
-        &self,
-        location: &Path,
-        payload: PutPayload,
-        opts: PutOptions,
-    ) -> object_store::Result<PutResult> {
-        self.inner.put_opts(location, payload, opts).await
-    }
-
-    async fn put_multipart_opts(
-        &self,
-        location: &Path,
-        opts: PutMultipartOptions,
-    ) -> object_store::Result<Box<dyn MultipartUpload>> {
-        self.inner.put_multipart_opts(location, opts).await
-    }
-
-    async fn get_opts(
-        &self,
-        location: &Path,
-        options: GetOptions,
-    ) -> object_store::Result<GetResult> {
-        let n = self.reads.fetch_add(1, Ordering::SeqCst) + 1;
-        let result = match self.fault {
-            Fault::TransientFirst(k) if n <= k => Err(object_store::Error::Generic {
-                store: "Probe",
-                source: format!("connection reset (injected, read {n})").into(),
-            }),
-            Fault::PermissionDenied => Err(object_store::Error::PermissionDenied {
-                path: location.to_string(),
-                source: "access denied (injected)".into(),
-            }),
-            _ => self.inner.get_opts(location, options).await,
-        };
-        self.published.send_replace(n);
-        result
-    }
-
-    async fn get_ranges(
-        &self,
-        location: &Path,
-        ranges: &[Range<u64>],
-    ) -> object_store::Result<Vec<Bytes>> {
-        self.inner.get_ranges(location, ranges).await
-    }
-
-    fn delete_stream(
-        &self,
-        locations: BoxStream<'static, object_store::Result<Path>>,
-    ) -> BoxStream<'static, object_store::Result<Path>> {
-        self.inner.delete_stream(locations)
-    }
-
-    fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
-        self.inner.list(prefix)
-    }
-
-    async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
-        self.inner.list_with_delimiter(prefix).await
-    }
-
-    async fn copy_opts(
-        &self,
-        from: &Path,
-        to: &Path,
-        options: CopyOptions,
-    ) -> object_store::Result<()> {
-        self.inner.copy_opts(from, to, options).await
-    }
-}
+mod support;
+use support::{Fault, Probe};
 
 fn options(url: &str, store: Arc<dyn ObjectStore>) -> RunOptions {
     RunOptions::default().file_access(Arc::new(FileAccess::new().with_store(url, store).unwrap()))

@@ -1,0 +1,186 @@
+//! Shared by the integration tests: [`Probe`], a wrapper around a real object store
+//! that counts reads and injects faults.
+
+#![allow(dead_code)] // Each test binary uses part of it.
+#![allow(unreachable_pub)] // A module of each test crate, not a library.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use object_store::path::Path;
+use object_store::{
+    CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore,
+    PutMultipartOptions, PutOptions, PutPayload, PutResult,
+};
+use tokio::sync::watch;
+
+/// Faults to inject.
+#[derive(Debug, Clone, Copy)]
+pub enum Fault {
+    /// None: a pass-through that counts reads.
+    None,
+    /// The first `n` reads (`head` is a read) fail with a transient error.
+    TransientFirst(u32),
+    /// Every read is refused.
+    PermissionDenied,
+    /// Each read and write fails with a transient error with this chance (per
+    /// thousand), decided by a generator seeded with `seed`.
+    Share {
+        /// Failures per thousand calls.
+        per_mille: u32,
+        /// The generator's seed.
+        seed: u64,
+    },
+}
+
+/// An object store that passes calls to `inner`, counting reads and injecting
+/// `fault`.
+#[derive(Debug)]
+pub struct Probe<S> {
+    inner: S,
+    fault: Fault,
+    reads: AtomicU32,
+    calls: AtomicU64,
+    injected: AtomicU32,
+    published: watch::Sender<u32>,
+}
+
+impl<S: ObjectStore> Probe<S> {
+    /// Wraps `inner`.
+    pub fn new(inner: S, fault: Fault) -> Arc<Self> {
+        Arc::new(Probe {
+            inner,
+            fault,
+            reads: AtomicU32::new(0),
+            calls: AtomicU64::new(0),
+            injected: AtomicU32::new(0),
+            published: watch::Sender::new(0),
+        })
+    }
+
+    /// Reads so far.
+    pub fn reads(&self) -> u32 {
+        self.reads.load(Ordering::SeqCst)
+    }
+
+    /// Faults injected so far.
+    pub fn injected(&self) -> u32 {
+        self.injected.load(Ordering::SeqCst)
+    }
+
+    /// Waits until at least `n` reads happened.
+    pub async fn wait_for_reads(&self, n: u32) {
+        let mut rx = self.published.subscribe();
+        rx.wait_for(|&r| r >= n).await.unwrap();
+    }
+
+    /// Whether this call (read or write) gets a share fault.
+    fn roll(&self) -> bool {
+        let Fault::Share { per_mille, seed } = self.fault else {
+            return false;
+        };
+        let call = self.calls.fetch_add(1, Ordering::SeqCst);
+        // SplitMix64 of (seed, call): reproducible for a seed and call order.
+        let mut z = seed ^ call.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        let hit = z % 1000 < per_mille as u64;
+        if hit {
+            self.injected.fetch_add(1, Ordering::SeqCst);
+        }
+        hit
+    }
+
+    fn transient(&self, what: &str) -> object_store::Error {
+        object_store::Error::Generic {
+            store: "Probe",
+            source: format!("connection reset (injected, {what})").into(),
+        }
+    }
+}
+
+impl<S> fmt::Display for Probe<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Probe")
+    }
+}
+
+#[async_trait]
+impl<S: ObjectStore> ObjectStore for Probe<S> {
+    async fn put_opts(
+        &self,
+        location: &Path,
+        payload: PutPayload,
+        opts: PutOptions,
+    ) -> object_store::Result<PutResult> {
+        if self.roll() {
+            return Err(self.transient("write"));
+        }
+        self.inner.put_opts(location, payload, opts).await
+    }
+
+    async fn put_multipart_opts(
+        &self,
+        location: &Path,
+        opts: PutMultipartOptions,
+    ) -> object_store::Result<Box<dyn MultipartUpload>> {
+        self.inner.put_multipart_opts(location, opts).await
+    }
+
+    async fn get_opts(
+        &self,
+        location: &Path,
+        options: GetOptions,
+    ) -> object_store::Result<GetResult> {
+        let n = self.reads.fetch_add(1, Ordering::SeqCst) + 1;
+        let result = match self.fault {
+            Fault::TransientFirst(k) if n <= k => Err(self.transient(&format!("read {n}"))),
+            Fault::PermissionDenied => Err(object_store::Error::PermissionDenied {
+                path: location.to_string(),
+                source: "access denied (injected)".into(),
+            }),
+            Fault::Share { .. } if self.roll() => Err(self.transient(&format!("read {n}"))),
+            _ => self.inner.get_opts(location, options).await,
+        };
+        self.published.send_replace(n);
+        result
+    }
+
+    async fn get_ranges(
+        &self,
+        location: &Path,
+        ranges: &[Range<u64>],
+    ) -> object_store::Result<Vec<Bytes>> {
+        self.inner.get_ranges(location, ranges).await
+    }
+
+    fn delete_stream(
+        &self,
+        locations: BoxStream<'static, object_store::Result<Path>>,
+    ) -> BoxStream<'static, object_store::Result<Path>> {
+        self.inner.delete_stream(locations)
+    }
+
+    fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
+        self.inner.list(prefix)
+    }
+
+    async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
+        self.inner.list_with_delimiter(prefix).await
+    }
+
+    async fn copy_opts(
+        &self,
+        from: &Path,
+        to: &Path,
+        options: CopyOptions,
+    ) -> object_store::Result<()> {
+        self.inner.copy_opts(from, to, options).await
+    }
+}
