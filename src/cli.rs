@@ -100,6 +100,13 @@ pub enum CliError {
     /// The run failed; the node table was printed.
     #[error(transparent)]
     Run(Box<RunError>),
+    /// The run was interrupted (Ctrl-C); running tasks were cancelled and the table of
+    /// the nodes that had ended was printed.
+    #[error("run interrupted: {running} running node(s) cancelled")]
+    Interrupted {
+        /// Nodes that were running.
+        running: u64,
+    },
     /// The arguments after `--` of `execute` do not name a task.
     #[error("`execute` expects `-- task-name NAME` after its options, got `{}`", .0.join(" "))]
     NoTaskName(Vec<String>),
@@ -314,6 +321,8 @@ impl App {
 
     /// Runs the command line from the process's arguments, printing errors; the exit
     /// code is non-zero on failure.
+    ///
+    /// An interrupted `run` exits with 130, as a shell reports Ctrl-C.
     pub async fn main(self) -> ExitCode {
         // A no-op when the program set up its own subscriber.
         let _ = tracing_subscriber::fmt()
@@ -335,6 +344,10 @@ impl App {
                 }
             }
             Err(e) => {
+                let code = match e {
+                    CliError::Interrupted { .. } => ExitCode::from(130),
+                    _ => ExitCode::FAILURE,
+                };
                 let mut message = e.to_string();
                 let mut source = std::error::Error::source(&e);
                 while let Some(s) = source {
@@ -342,7 +355,7 @@ impl App {
                     source = s.source();
                 }
                 eprintln!("error: {message}");
-                ExitCode::FAILURE
+                code
             }
         }
     }
@@ -617,14 +630,27 @@ impl App {
         if let Some(prefix) = args.raw_output_prefix {
             options = options.raw_output_prefix(prefix);
         }
-        let result =
-            flyte_core::execution::run_workflow_literals(workflow, &literals, &options).await;
+        let run = flyte_core::execution::run_workflow_literals(workflow, &literals, &options);
+        // Ctrl-C drops the run: spawned tasks are aborted, async attempts cancelled at
+        // their next await. A cache entry is only ever renamed into place whole, so
+        // none is left half-written.
+        let result = tokio::select! {
+            // Polled first, so the handler is in place before any task starts.
+            biased;
+            _ = tokio::signal::ctrl_c() => None,
+            result = run => Some(result),
+        };
         progress.finish();
         let console = |source| CliError::Io {
             path: PathBuf::from("<stdout>"),
             source,
         };
         writeln!(err, "{summary}").map_err(console)?;
+        let Some(result) = result else {
+            return Err(CliError::Interrupted {
+                running: progress.counts().running,
+            });
+        };
         let outputs = result.map_err(|e| CliError::Run(Box::new(e)))?;
         for (var, value) in spec.interface.outputs.iter().zip(&outputs) {
             writeln!(out, "{} = {value}", var.name).map_err(console)?;
