@@ -1,0 +1,118 @@
+//! The demo binary's command line as a process: Ctrl-C during `run`, and structured
+//! (JSON) logs.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn demo_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!(
+            "custom_task_plugin{}",
+            std::env::consts::EXE_SUFFIX
+        ));
+    assert!(
+        bin.exists(),
+        "`cargo test` builds {} with the examples",
+        bin.display()
+    );
+    bin
+}
+
+/// The demo, waiting on a file that never comes, gets SIGINT: it cancels the running
+/// sensor, prints the table of the nodes that ended, and exits with 130.
+#[test]
+fn sigint_cancels_the_run_prints_the_partial_table_and_exits_130() {
+    let bin = demo_binary();
+    let missing = std::env::temp_dir().join(format!("never-{}", std::process::id()));
+    let mut child = Command::new(bin)
+        .args(["run", "my_workflow", "--input"])
+        .arg(format!("path={}", missing.display()))
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the sensor is polling, so the signal lands mid-run.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let started = Instant::now();
+    while !seen.contains("Sensing file") {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "exited early: {seen}"
+        );
+        seen.push_str(&line);
+        assert!(started.elapsed() < Duration::from_secs(30), "{seen}");
+    }
+    // SAFETY: kill only sends a signal to the child we started.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(sent, 0);
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(status.code(), Some(130), "{seen}{rest}");
+    assert!(rest.contains("status     attempts"), "{rest}");
+    assert!(rest.contains("0 nodes: 0 succeeded"), "{rest}");
+    assert!(
+        rest.contains("error: run interrupted: 1 running node(s) cancelled"),
+        "{rest}"
+    );
+    // It stopped well before the sensor's own 20-minute timeout.
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn json_logs_carry_workflow_node_task_and_attempt_as_fields() {
+    let file = std::env::temp_dir().join(format!("json-logs-{}", std::process::id()));
+    std::fs::write(&file, "x").unwrap();
+    let out = Command::new(demo_binary())
+        .args(["run", "my_workflow", "--progress", "never", "--input"])
+        .arg(format!("path={}", file.display()))
+        .env("FLYTE_SDK_LOGGING_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let sensing = events
+        .iter()
+        .find(|e| {
+            e["fields"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("Sensing file"))
+        })
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert_eq!(sensing["level"], "INFO");
+    assert_eq!(sensing["span"]["node"], "n0");
+    assert_eq!(sensing["span"]["task"], "my-objectstore-sensor");
+    assert_eq!(sensing["span"]["attempt"], 1);
+    assert_eq!(
+        sensing["spans"][0]["workflow"],
+        "custom_task_plugin.my_workflow"
+    );
+    // RUST_LOG filters: nothing at info once it asks for errors only.
+    let quiet = Command::new(demo_binary())
+        .args(["run", "my_workflow", "--progress", "never", "--input"])
+        .arg(format!("path={}", file.display()))
+        .env("FLYTE_SDK_LOGGING_FORMAT", "json")
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(quiet.stderr).unwrap();
+    assert!(!stderr.contains("Sensing file"), "{stderr}");
+    std::fs::remove_file(&file).unwrap();
+}
