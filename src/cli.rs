@@ -556,12 +556,7 @@ impl App {
                 source,
             };
             let Some(var) = spec.interface.inputs.iter().find(|v| v.name == name) else {
-                let names: Vec<&str> = spec
-                    .interface
-                    .inputs
-                    .iter()
-                    .map(|v| v.name.as_str())
-                    .collect();
+                let names = spec.interface.input_names();
                 return Err(input_error(
                     format!(
                         "`{}` takes no such input (it takes: {})",

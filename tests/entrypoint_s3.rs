@@ -98,12 +98,6 @@ async fn read_error(prefix: &str) -> pb::ContainerError {
 
 /// Leaves a file for the flyteidl check, named after its prefix.
 fn keep(message: &str, prefix: &str, bytes: &[u8]) {
-    let dir = std::env::var_os("FLYTE_IDL_OUT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/idl-out"))
-        .join("parse")
-        .join(message);
-    std::fs::create_dir_all(&dir).unwrap();
     let name: String = prefix
         .rsplit('/')
         .take(2)
@@ -112,8 +106,10 @@ fn keep(message: &str, prefix: &str, bytes: &[u8]) {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    std::fs::write(dir.join(format!("{name}.pb")), bytes).unwrap();
+    support::keep_for_flyteidl(message, &format!("{name}.pb"), bytes);
 }
+
+mod support;
 
 /// How Flyte starts a task's container (the placeholders filled in).
 fn execute(task: &str, node: &str, base: &str) -> tokio::process::Command {

@@ -3,8 +3,6 @@
 //! `target/idl-out/parse/<message>/` for `tests/idl/check_flyteidl.py`, which parses
 //! them with the Python `flyteidl` package and rejects unknown fields.
 
-use std::path::PathBuf;
-
 use flyte::idl::{self, SerializationSettings, core as pb};
 use flyte::prelude::*;
 use prost::Message;
@@ -21,14 +19,10 @@ fn settings() -> SerializationSettings {
 
 /// Leaves `bytes` for the flyteidl check, which parses it as `message`.
 fn keep(message: &str, name: &str, bytes: &[u8]) {
-    let dir = std::env::var_os("FLYTE_IDL_OUT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/idl-out"))
-        .join("parse")
-        .join(message);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(name), bytes).unwrap();
+    support::keep_for_flyteidl(message, name, bytes);
 }
+
+mod support;
 
 #[task]
 async fn double(x: i64) -> i64 {

@@ -195,7 +195,7 @@ fn decode(bytes: &[u8], task: &dyn DynTask) -> Result<Vec<Value>, String> {
     let map = crate::idl::core::LiteralMap::decode(payload)
         .map_err(|e| format!("it does not decode: {e}"))?;
     let interface = task.interface();
-    let names: Vec<&str> = interface.outputs.iter().map(|v| v.name.as_str()).collect();
+    let names = interface.output_names();
     let literals = names
         .iter()
         .map(|n| {

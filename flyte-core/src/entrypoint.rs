@@ -251,7 +251,7 @@ async fn attempt(
     })?;
 
     let interface = task.interface();
-    let names: Vec<&str> = interface.inputs.iter().map(|v| v.name.as_str()).collect();
+    let names = interface.input_names();
     let literals = read_inputs(&names, &map).map_err(|message| {
         Failure::user(
             "USER:InputsMismatch",

@@ -63,6 +63,16 @@ impl Interface {
         Self::of::<I, O>(inputs, &names)
     }
 
+    /// The input names, in order.
+    pub fn input_names(&self) -> Vec<&str> {
+        self.inputs.iter().map(|v| v.name.as_str()).collect()
+    }
+
+    /// The output names, in order.
+    pub fn output_names(&self) -> Vec<&str> {
+        self.outputs.iter().map(|v| v.name.as_str()).collect()
+    }
+
     /// The position of the input called `name`.
     pub fn input_index(&self, name: &str) -> Option<usize> {
         self.inputs.iter().position(|v| v.name == name)

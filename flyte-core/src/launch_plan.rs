@@ -211,13 +211,7 @@ impl<O: Outputs> LaunchPlan<O> {
             plan: self.name.clone(),
             workflow: spec.name.clone(),
             input: input.to_string(),
-            known: spec
-                .interface
-                .inputs
-                .iter()
-                .map(|v| v.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            known: spec.interface.input_names().join(", "),
         }
     }
 
@@ -325,12 +319,7 @@ impl<O: Outputs> RunInputs<'_, O> {
         let plan = self.plan;
         let spec = plan.workflow.spec();
         let literals = self.resolve()?;
-        let names: Vec<&str> = spec
-            .interface
-            .inputs
-            .iter()
-            .map(|v| v.name.as_str())
-            .collect();
+        let names = spec.interface.input_names();
         let values =
             (plan.decode_all)(&names, &literals).map_err(|source| LaunchPlanError::WrongType {
                 plan: plan.name.clone(),

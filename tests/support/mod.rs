@@ -184,3 +184,18 @@ impl<S: ObjectStore> ObjectStore for Probe<S> {
         self.inner.copy_opts(from, to, options).await
     }
 }
+
+/// Leaves `bytes` under `target/idl-out/parse/<message>/<name>` (or `$FLYTE_IDL_OUT`)
+/// for `tests/idl/check_flyteidl.py`, which parses it with the Python flyteidl
+/// package as the message named `message` and rejects unknown fields.
+pub fn keep_for_flyteidl(message: &str, name: &str, bytes: &[u8]) {
+    let dir = std::env::var_os("FLYTE_IDL_OUT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/idl-out")
+        })
+        .join("parse")
+        .join(message);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), bytes).unwrap();
+}

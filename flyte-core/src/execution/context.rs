@@ -40,6 +40,23 @@ pub(crate) struct RunShared {
     pub(crate) checkpoint: Option<Checkpoint>,
 }
 
+impl RunShared {
+    /// A run with no cache, observers, mocks or cluster identity, uploading under an
+    /// empty raw prefix (callers set the fields they need).
+    pub(crate) fn new(execution_id: String, file_access: Arc<FileAccess>) -> Self {
+        RunShared {
+            execution_id,
+            file_access,
+            raw_output_prefix: String::new(),
+            cluster: None,
+            checkpoint: None,
+            cache: None,
+            observers: Default::default(),
+            mocks: Default::default(),
+        }
+    }
+}
+
 /// Who and where a task runs on a Flyte cluster, read from the `FLYTE_INTERNAL_*`
 /// variables Flyte sets in a task's container (the short `_F_*` forms too).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -160,28 +177,17 @@ impl ExecutionContext {
     /// A context for running a task outside a workflow (in a test, or a plugin calling
     /// another task): node `n0`, attempt 1.
     pub fn standalone(task: &'static str, file_access: Arc<FileAccess>) -> Self {
-        ExecutionContext {
-            run: Arc::new({
-                let execution_id = super::new_execution_id();
-                RunShared {
-                    raw_output_prefix: super::executor::default_raw_prefix(&execution_id),
-                    execution_id,
-                    file_access,
-                    cluster: None,
-                    checkpoint: None,
-                    cache: None,
-                    observers: Default::default(),
-                    mocks: Default::default(),
-                }
-            }),
-            spec: None,
-            node_index: 0,
-            path_prefix: Arc::from(""),
-            item: None,
+        let execution_id = super::new_execution_id();
+        let shared = RunShared {
+            raw_output_prefix: super::executor::default_raw_prefix(&execution_id),
+            ..RunShared::new(execution_id, file_access)
+        };
+        Self::outside_a_graph(
             task,
-            attempt: 1,
-            span: tracing::info_span!("task", task, attempt = 1u32),
-        }
+            shared,
+            1,
+            tracing::info_span!("task", task, attempt = 1u32),
+        )
     }
 
     /// A context for one attempt of `task` in a container on a Flyte cluster: the
@@ -199,25 +205,33 @@ impl ExecutionContext {
         } else {
             identity.execution_name.clone()
         };
+        let span = tracing::info_span!("task", task, attempt, execution = %execution_id);
+        // No local cache: Flyte's own (datacatalog) serves tasks on a cluster.
+        let shared = RunShared {
+            raw_output_prefix,
+            cluster: Some(identity),
+            checkpoint,
+            ..RunShared::new(execution_id, file_access)
+        };
+        Self::outside_a_graph(task, shared, attempt, span)
+    }
+
+    /// A context for a task run alone (node `n0`).
+    fn outside_a_graph(
+        task: &'static str,
+        shared: RunShared,
+        attempt: u32,
+        span: tracing::Span,
+    ) -> Self {
         ExecutionContext {
-            span: tracing::info_span!("task", task, attempt, execution = %execution_id),
-            run: Arc::new(RunShared {
-                execution_id,
-                file_access,
-                raw_output_prefix,
-                cluster: Some(identity),
-                checkpoint,
-                // Flyte's own cache (datacatalog) serves tasks on a cluster.
-                cache: None,
-                observers: Default::default(),
-                mocks: Default::default(),
-            }),
+            run: Arc::new(shared),
             spec: None,
             node_index: 0,
             path_prefix: Arc::from(""),
             item: None,
             task,
             attempt,
+            span,
         }
     }
 

@@ -47,12 +47,7 @@ pub async fn run_workflow_literals(
     options: &RunOptions,
 ) -> Result<Vec<crate::types::Literal>, RunError> {
     let spec = workflow.spec();
-    let names: Vec<&str> = spec
-        .interface
-        .inputs
-        .iter()
-        .map(|v| v.name.as_str())
-        .collect();
+    let names = spec.interface.input_names();
     let values = workflow
         .inputs_from_literals(&names, inputs)
         .map_err(|source| RunError::InvalidInput {

@@ -66,12 +66,7 @@ const OUTPUTS: &str = "outputs";
 impl Graph {
     fn of(spec: &WorkflowSpec) -> Self {
         let mut boxes = Vec::with_capacity(spec.nodes.len() + 2);
-        let inputs: Vec<&str> = spec
-            .interface
-            .inputs
-            .iter()
-            .map(|v| v.name.as_str())
-            .collect();
+        let inputs = spec.interface.input_names();
         boxes.push((INPUTS.to_string(), format!("inputs\n{}", inputs.join(", "))));
         for node in &spec.nodes {
             let what = match &node.entity {
@@ -88,12 +83,7 @@ impl Graph {
             };
             boxes.push((node.id.clone(), format!("{}\n{what}", node.id)));
         }
-        let outputs: Vec<&str> = spec
-            .interface
-            .outputs
-            .iter()
-            .map(|v| v.name.as_str())
-            .collect();
+        let outputs = spec.interface.output_names();
         boxes.push((
             OUTPUTS.to_string(),
             format!("outputs\n{}", outputs.join(", ")),
