@@ -409,3 +409,26 @@ async fn struct_tasks_are_cached_the_same_way() {
     assert_eq!(SHOUT.runs.load(Ordering::SeqCst), 1);
     assert_eq!(s.count(NodeStatus::Cached), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_entry_lock_keeps_a_second_holder_waiting_until_the_first_lets_go() {
+    // Two opens of the lock file conflict as two processes' would.
+    let dir = cache_dir("lock");
+    let cache = flyte::cache::Cache::new(&dir);
+    let key = cache.key(&expensive, &[5i64.to_literal()]);
+    let first = cache.lock(&key).await.unwrap();
+    let waiter = {
+        let cache = cache.clone();
+        let key = key.clone();
+        tokio::spawn(async move {
+            let _second = cache.lock(&key).await.unwrap();
+            std::time::Instant::now()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!waiter.is_finished(), "the second holder waits");
+    let released = std::time::Instant::now();
+    drop(first);
+    let acquired = waiter.await.unwrap();
+    assert!(acquired >= released);
+}

@@ -60,6 +60,12 @@ impl CacheKey {
     }
 }
 
+/// A held entry lock (from [`Cache::lock`]); dropping it lets go.
+#[derive(Debug)]
+pub struct EntryLock {
+    _file: std::fs::File,
+}
+
 /// What a lookup found.
 #[derive(Debug)]
 pub enum Lookup {
@@ -132,6 +138,30 @@ impl Cache {
         match decode(&bytes, task) {
             Ok(values) => Lookup::Hit(values),
             Err(reason) => Lookup::Unusable(reason),
+        }
+    }
+
+    /// Waits until no other process holds `key`'s lock, then holds it until the guard
+    /// is dropped (`cache_serialize` across processes: two `run`s of one program with
+    /// equal inputs). The lock is the operating system's file lock on `<entry>.lock`,
+    /// so a process that dies lets go of it.
+    pub async fn lock(&self, key: &CacheKey) -> std::io::Result<EntryLock> {
+        if let Some(dir) = key.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(key.path.with_extension("lock"))?;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(EntryLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
         }
     }
 

@@ -642,14 +642,30 @@ impl Attempt<'_> {
             return Ok((values, attempts, false));
         };
         let key = cache.key(self.task, &self.task.inputs_to_literals(inputs));
-        // Held from lookup to store: equal concurrent runs wait for the first.
+        let node = self.spec.nodes[self.index as usize].id.as_str();
+        let task = self.task.name();
+        // Held from lookup to store: equal concurrent runs wait for the first, in this
+        // process (a mutex) and in others (a file lock).
         let lock = meta.get_cache_serialize().then(|| entry_lock(&key));
         let _guard = match &lock {
             Some(lock) => Some(lock.lock().await),
             None => None,
         };
-        let node = self.spec.nodes[self.index as usize].id.as_str();
-        let task = self.task.name();
+        let _file_guard = match lock {
+            Some(_) => match cache.lock(&key).await {
+                Ok(guard) => Some(guard),
+                Err(e) => {
+                    tracing::warn!(
+                        node,
+                        item,
+                        task,
+                        "cannot lock the cache entry ({e}); running without"
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
         if mode == CacheMode::Use {
             match cache.get(&key, self.task) {
                 Lookup::Hit(values) => {
