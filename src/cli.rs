@@ -194,7 +194,8 @@ struct RunArgs {
     /// Where files returned by tasks are uploaded (a folder or an object-store URL).
     #[arg(long)]
     raw_output_prefix: Option<String>,
-    /// The live progress line on stderr: when stderr is a terminal, always, or never.
+    /// The live progress line on stderr: when stdout and stderr are terminals, always,
+    /// or never.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     progress: ProgressMode,
 }

@@ -1,6 +1,6 @@
 //! A live progress line for local runs: nodes done, running, cached, failed and
-//! skipped out of the total, drawn with indicatif on stderr, and only when stderr is
-//! a terminal (or when asked).
+//! skipped out of the total, drawn with indicatif on stderr, and only when stdout and
+//! stderr are terminals (or when asked).
 
 use std::sync::Mutex;
 
@@ -60,9 +60,11 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A progress line on stderr when stderr is a terminal; hidden otherwise.
+    /// A progress line on stderr when both stdout and stderr are terminals; hidden
+    /// otherwise (output piped to a file or another program, CI logs).
     pub fn for_terminal(spec: &WorkflowSpec) -> Self {
-        let visible = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        use std::io::IsTerminal;
+        let visible = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
         Self::new(spec, visible)
     }
 

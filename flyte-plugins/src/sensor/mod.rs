@@ -287,18 +287,6 @@ impl<S: Sensor> Task for SensorTask<S> {
         self.sensor.description()
     }
 
-    fn custom(&self) -> Option<serde_json::Value> {
-        let p = &self.policy;
-        Some(serde_json::json!({
-            "poll_interval": humantime::format_duration(p.poll_interval).to_string(),
-            "backoff_factor": p.backoff_factor,
-            "max_interval": p.max_interval.map(|d| humantime::format_duration(d).to_string()),
-            "jitter": p.jitter,
-            "max_wait": p.max_wait.map(|d| humantime::format_duration(d).to_string()),
-            "soft_fail": p.soft_fail,
-        }))
-    }
-
     fn validate(&self) -> Result<(), ConfigError> {
         match &self.invalid {
             Some(e) => Err(e.clone()),
