@@ -116,3 +116,63 @@ fn json_logs_carry_workflow_node_task_and_attempt_as_fields() {
     assert!(!stderr.contains("Sensing file"), "{stderr}");
     std::fs::remove_file(&file).unwrap();
 }
+
+/// Two processes of the caching example run the same workflow at once on one cache
+/// folder: `cache_serialize` lets one of them compute each item while the other
+/// waits and reuses it.
+#[test]
+fn cache_serialize_holds_across_processes() {
+    let bin = demo_binary().with_file_name(format!("caching{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{}", bin.display());
+    let dir = std::env::temp_dir().join(format!("flyte-two-procs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let marker = dir.join("executions.txt");
+    let start = || {
+        Command::new(&bin)
+            .args([
+                "run",
+                "squares_then_sum",
+                "--progress",
+                "never",
+                "--input",
+                "xs=[7, 8]",
+            ])
+            .arg("--cache-dir")
+            .arg(dir.join("cache"))
+            .env("CACHING_EXAMPLE_MARKER", &marker)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (start(), start());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    for out in [&a, &b] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "o0 = 113\n");
+    }
+    let mut ran: Vec<String> = std::fs::read_to_string(&marker)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    ran.sort();
+    assert_eq!(
+        ran,
+        ["7", "8"],
+        "each item computed once across both processes"
+    );
+    let tables = format!(
+        "{}{}",
+        String::from_utf8_lossy(&a.stderr),
+        String::from_utf8_lossy(&b.stderr)
+    );
+    assert_eq!(tables.matches("cached").count(), 2 + 2, "{tables}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
