@@ -80,8 +80,7 @@ async fn cached_step(a: i64, b: i64) -> Result<i64, BoxError> {
 
 #[workflow]
 fn mesh(x: i64) -> (i64, i64, i64, i64, i64) {
-    // Arrays, not `vec![]`: calls inside macros are not rewritten into nodes.
-    let mut layer = [
+    let mut layer = vec![
         step(x, 0),
         step(x, 1),
         step(x, 2),
@@ -89,7 +88,7 @@ fn mesh(x: i64) -> (i64, i64, i64, i64, i64) {
         step(x, 4),
     ];
     for _ in 1..10 {
-        layer = [
+        layer = vec![
             step(layer[0], layer[1]),
             step(layer[1], layer[2]),
             cached_step(layer[2], layer[3]),

@@ -110,6 +110,19 @@ impl VisitMut for Rewriter<'_> {
                 );
                 return;
             }
+            // `vec![f(x), g(y)]` holds calls like an array does: rewrite its items.
+            // Other macros (`format!`, ...) are left alone.
+            Expr::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "vec") => {
+                type Items = syn::punctuated::Punctuated<Expr, syn::Token![,]>;
+                // `vec![x; n]` does not parse as a list and stays as written.
+                if let Ok(mut items) = m.mac.parse_body_with(Items::parse_terminated) {
+                    for item in items.iter_mut() {
+                        self.visit_expr_mut(item);
+                    }
+                    m.mac.tokens = quote::quote!(#items);
+                }
+                return;
+            }
             _ => {}
         }
         visit_mut::visit_expr_mut(self, expr);
@@ -194,6 +207,22 @@ mod tests {
         assert!(out.contains("x.len()"), "{out}");
         assert!(out.contains("other(a)"), "{out}");
         assert!(out.contains("g.__flyte_node(&__flyte_wf).call(s)"), "{out}");
+    }
+
+    #[test]
+    fn calls_inside_vec_are_rewritten_and_repeat_form_is_left_alone() {
+        let (out, errors) = rewrite(parse_quote!({
+            let layer = vec![f(x), g(y, h(z))];
+            let zeros = vec![0; 3];
+            total(layer)
+        }));
+        assert!(errors.is_empty());
+        let out = out.replace(' ', "");
+        assert!(
+            out.contains("vec![f.__flyte_node(&__flyte_wf).call(x),g.__flyte_node(&__flyte_wf).call(y,h.__flyte_node(&__flyte_wf).call(z))]"),
+            "{out}"
+        );
+        assert!(out.contains("vec![0;3]"), "{out}");
     }
 
     #[test]
