@@ -778,8 +778,10 @@ impl<'a> Parts<'a> {
                         .concurrency
                         .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
                     min_success_ratio: Some(map.min_success_ratio as f32),
-                    // Each item's pod reads its own item, so the task runs through the
-                    // same entrypoint as anywhere else.
+                    // As flytekit writes an array node over a registered task: the
+                    // task's own interface, each item's pod reading its own item
+                    // (minimal state), so the task runs through the same entrypoint
+                    // as anywhere else.
                     is_original_sub_node_interface: Some(true),
                     data_mode: pb::ArrayDataMode::IndividualInputFiles as i32,
                 };
