@@ -323,7 +323,8 @@ impl App {
     /// Runs the command line from the process's arguments, printing errors; the exit
     /// code is non-zero on failure.
     ///
-    /// An interrupted `run` exits with 130, as a shell reports Ctrl-C.
+    /// An interrupted `run` exits the process at once with 130, as a shell reports
+    /// Ctrl-C, without waiting for plain-fn task bodies that are still running.
     pub async fn main(self) -> ExitCode {
         install_logging();
         match self.run(std::env::args_os()).await {
@@ -348,6 +349,11 @@ impl App {
                     source = s.source();
                 }
                 eprintln!("error: {message}");
+                if matches!(e, CliError::Interrupted { .. }) {
+                    // Exit now: returning would make the runtime wait for plain-fn task
+                    // bodies still running on its blocking threads.
+                    std::process::exit(130);
+                }
                 code
             }
         }
