@@ -282,3 +282,82 @@ async fn the_progress_line_counts_nodes_as_they_run_and_end() {
     result.unwrap();
     assert!(table.contains("1 succeeded"), "{table}");
 }
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, FlyteType)]
+struct Box2 {
+    width: i64,
+    height: f64,
+    label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, FlyteType)]
+enum Unit {
+    Cm,
+    Inch,
+}
+
+#[task]
+fn area(b: Box2, unit: Unit, at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "{} {:.1} {unit:?} at {}",
+        b.label,
+        b.width as f64 * b.height,
+        at.format("%Y-%m-%d")
+    )
+}
+
+#[workflow]
+fn measure(b: Box2, unit: Unit, at: chrono::DateTime<chrono::Utc>) -> String {
+    area(b, unit, at)
+}
+
+#[tokio::test]
+async fn structs_enums_and_datetimes_are_read_from_the_command_line() {
+    let app = App::new().workflow(&measure);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    app.run_to(
+        [
+            "app",
+            "run",
+            "measure",
+            "-i",
+            r#"b={"width": 3, "height": 1.5, "label": "lid"}"#,
+            "-i",
+            "unit=Inch",
+            "-i",
+            "at=2024-05-01",
+        ],
+        &mut out,
+        &mut err,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "o0 = \"lid 4.5 Inch at 2024-05-01\"\n"
+    );
+
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let e = App::new()
+        .workflow(&measure)
+        .run_to(
+            [
+                "app",
+                "run",
+                "measure",
+                "-i",
+                r#"b={"width": "wide", "height": 1, "label": "x"}"#,
+                "-i",
+                "unit=Metre",
+                "-i",
+                "at=2024-05-01",
+            ],
+            &mut out,
+            &mut err,
+        )
+        .await
+        .unwrap_err();
+    let chain = format!("{e}: {}", std::error::Error::source(&e).unwrap());
+    assert!(chain.starts_with("input `b`"), "{chain}");
+    assert!(chain.contains("field `width`"), "{chain}");
+}
