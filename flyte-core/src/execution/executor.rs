@@ -334,37 +334,52 @@ impl GraphState {
     /// Counts `index` as done for its downstream nodes. One whose upstream node was
     /// skipped is skipped in turn (without running) when its last upstream is done.
     fn release(&mut self, spec: &WorkflowSpec, index: u32, shared: &RunShared, prefix: &Prefix) {
+        let was_skipped = self.results[index as usize].is_none();
+        // Skips cascade through a small stack; the common case (no skip) needs none.
+        let mut skipped_now = Vec::new();
+        self.release_one(spec, index, was_skipped, &mut skipped_now);
+        while let Some(down) = skipped_now.pop() {
+            let node = &spec.nodes[down as usize];
+            let path = format!("{}{}", prefix.full, node.id);
+            tracing::info!(node = %node.id, "skipped: an upstream node was skipped");
+            shared.observers.finished(NodeRecord {
+                path: path.clone(),
+                task: node.entity.name().to_string(),
+                status: NodeStatus::Skipped,
+                attempts: 0,
+                duration: std::time::Duration::ZERO,
+            });
+            self.skipped.push(path);
+            self.release_one(spec, down, true, &mut skipped_now);
+        }
+    }
+
+    /// Counts `index` as done for each downstream node; those now due are made ready,
+    /// or pushed on `skipped_now` when an upstream node was skipped.
+    fn release_one(
+        &mut self,
+        spec: &WorkflowSpec,
+        index: u32,
+        was_skipped: bool,
+        skipped_now: &mut Vec<u32>,
+    ) {
         let plan = &spec.plan;
-        let mut done = vec![(index, self.results[index as usize].is_none())];
-        while let Some((index, was_skipped)) = done.pop() {
-            let (start, end) = (
-                plan.downstream_start[index as usize] as usize,
-                plan.downstream_start[index as usize + 1] as usize,
-            );
-            // Pushed in reverse so that `ready.pop()` yields call order.
-            for &down in plan.downstream[start..end].iter().rev() {
-                let d = down as usize;
-                self.skip_pending[d] |= was_skipped;
-                self.waits[d] -= 1;
-                if self.waits[d] > 0 {
-                    continue;
-                }
-                if self.skip_pending[d] {
-                    let node = &spec.nodes[d];
-                    let path = format!("{}{}", prefix.full, node.id);
-                    tracing::info!(node = %node.id, "skipped: an upstream node was skipped");
-                    shared.observers.finished(NodeRecord {
-                        path: path.clone(),
-                        task: node.entity.name().to_string(),
-                        status: NodeStatus::Skipped,
-                        attempts: 0,
-                        duration: std::time::Duration::ZERO,
-                    });
-                    self.skipped.push(path);
-                    done.push((down, true));
-                } else {
-                    self.ready.push(down);
-                }
+        let (start, end) = (
+            plan.downstream_start[index as usize] as usize,
+            plan.downstream_start[index as usize + 1] as usize,
+        );
+        // Pushed in reverse so that `ready.pop()` yields call order.
+        for &down in plan.downstream[start..end].iter().rev() {
+            let d = down as usize;
+            self.skip_pending[d] |= was_skipped;
+            self.waits[d] -= 1;
+            if self.waits[d] > 0 {
+                continue;
+            }
+            if self.skip_pending[d] {
+                skipped_now.push(down);
+            } else {
+                self.ready.push(down);
             }
         }
     }
@@ -724,7 +739,11 @@ impl Attempt<'_> {
                 attempt,
                 span: span.clone(),
             };
-            let started = match self.shared.mocks.0.get(task_name) {
+            let mock = match self.shared.mocks.0.is_empty() {
+                true => None,
+                false => self.shared.mocks.0.get(task_name),
+            };
+            let started = match mock {
                 Some(mock) => {
                     // The mock runs as the body would: in the attempt's context.
                     let mock = mock.clone();
