@@ -608,13 +608,24 @@ impl Attempt<'_> {
         item: Option<u32>,
         inline: bool,
     ) -> Result<Vec<Value>, AttemptError> {
-        let observers = &self.shared.observers;
-        if observers.is_empty() {
+        if self.shared.observers.is_empty() {
             return self
                 .run_cached(inputs, item, inline)
                 .await
                 .map(|(v, _, _)| v);
         }
+        // Boxed, like the cache path: a node future stays small when neither is used,
+        // which a fan-out of thousands of spawned nodes feels.
+        Box::pin(self.run_observed(inputs, item, inline)).await
+    }
+
+    async fn run_observed(
+        &self,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<Vec<Value>, AttemptError> {
+        let observers = &self.shared.observers;
         let node_id = &self.spec.nodes[self.index as usize].id;
         let path = match item {
             None => format!("{}{node_id}", self.full_prefix),
@@ -656,6 +667,18 @@ impl Attempt<'_> {
             let (values, attempts) = self.attempts(inputs, item, inline).await?;
             return Ok((values, attempts, false));
         };
+        Box::pin(self.run_from_cache(cache, mode, inputs, item, inline)).await
+    }
+
+    async fn run_from_cache(
+        &self,
+        cache: &crate::cache::Cache,
+        mode: CacheMode,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<(Vec<Value>, u32, bool), AttemptError> {
+        let meta = self.task.metadata();
         let key = cache.key(self.task, &self.task.inputs_to_literals(inputs));
         let node = self.spec.nodes[self.index as usize].id.as_str();
         let task = self.task.name();
