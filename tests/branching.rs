@@ -144,3 +144,24 @@ async fn no_matching_case_fails_and_failures_inside_a_case_name_their_path() {
     assert_eq!(f.path, "branching.strict/n0/case0/n0");
     assert_eq!(f.task, "branching.fails_on_seven");
 }
+
+#[task]
+fn late_or_early(hour: i64) -> String {
+    if hour >= 12 { "late" } else { "early" }.to_string()
+}
+
+/// `when` is not a name in scope (the macro finds the SDK's by path), so an input may
+/// be called `when`.
+#[workflow]
+fn schedule(when: i64) -> String {
+    when(when >= 0)
+        .then(|| late_or_early(when))
+        .fail("no negative hours")
+}
+
+#[tokio::test]
+async fn an_input_may_be_called_when() {
+    assert_eq!(schedule.run(13).await.unwrap(), "late");
+    let err = schedule.run(-1).await.unwrap_err();
+    assert!(format!("{err}").contains("n0"), "{err}");
+}

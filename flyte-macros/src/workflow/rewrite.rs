@@ -148,9 +148,16 @@ impl VisitMut for Rewriter<'_> {
             && path.qself.is_none()
             && call.attrs.is_empty()
         {
-            let func = &call.func;
             let args = &call.args;
             let span = call.func.span();
+            // A bare `when(..)` names the SDK's by full path, so no `when` needs to be
+            // in scope, and a variable may be called `when`.
+            let func: Expr = if path.path.is_ident("when") {
+                let p = self.krate;
+                parse_quote_spanned! {span=> #p::workflow::when }
+            } else {
+                (*call.func).clone()
+            };
             *expr = parse_quote_spanned! {span=>
                 #func.__flyte_node(&__flyte_wf).call(#args)
             };
