@@ -361,3 +361,31 @@ async fn structs_enums_and_datetimes_are_read_from_the_command_line() {
     assert!(chain.starts_with("input `b`"), "{chain}");
     assert!(chain.contains("field `width`"), "{chain}");
 }
+
+#[task]
+fn double(x: i64) -> i64 {
+    x * 2
+}
+
+#[workflow]
+fn pick(x: i64) -> i64 {
+    let d = double(x);
+    when(d > 10).then(|| double(d)).otherwise(|| d)
+}
+
+#[tokio::test]
+async fn graph_shows_branches_and_what_they_read() {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    App::new()
+        .workflow(&pick)
+        .run_to(["app", "graph", "pick"], &mut out, &mut err)
+        .await
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("n1[\"n1<br>branch: 1 case(s), otherwise\"]"),
+        "{text}"
+    );
+    assert!(text.contains("n0 -->|\"o0 → c0\"| n1"), "{text}");
+    assert!(text.contains("n1 -->|\"o0 → o0\"| outputs"), "{text}");
+}
