@@ -267,10 +267,14 @@ async fn attempt(
         )
     })?;
 
-    let raw_output_prefix = request
-        .raw_output_prefix
-        .clone()
-        .unwrap_or_else(|| join_prefix(&request.output_prefix, "raw"));
+    let raw_output_prefix = match &request.raw_output_prefix {
+        Some(prefix) => prefix.clone(),
+        None => {
+            let fallback = join_prefix(&request.output_prefix, "raw");
+            tracing::warn!("no --raw-output-data-prefix given; files go under {fallback}");
+            fallback
+        }
+    };
     let checkpoint = request
         .checkpoint_path
         .clone()
@@ -370,4 +374,59 @@ fn task_failure(name: &str, attempt: u32, e: TaskError) -> Failure {
         recoverable,
         with_causes(summary, std::error::Error::source(&e)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_flyte_did_not_fill_count_as_absent() {
+        let request = ExecuteRequest {
+            task_name: "t".into(),
+            inputs: "s3://b/in/inputs.pb".into(),
+            output_prefix: "s3://b/out".into(),
+            raw_output_prefix: Some("{{.rawOutputDataPrefix}}".into()),
+            checkpoint_path: Some("\"\"".into()),
+            prev_checkpoint: Some(String::new()),
+        }
+        .normalize();
+        assert_eq!(request.raw_output_prefix, None);
+        assert_eq!(request.checkpoint_path, None);
+        assert_eq!(request.prev_checkpoint, None);
+        let kept = ExecuteRequest {
+            raw_output_prefix: Some("s3://b/raw".into()),
+            ..request
+        }
+        .normalize();
+        assert_eq!(kept.raw_output_prefix.as_deref(), Some("s3://b/raw"));
+    }
+
+    #[test]
+    fn causes_repeated_by_the_next_error_are_shown_once() {
+        #[derive(Debug)]
+        struct E(&'static str, Option<Box<E>>);
+        impl std::fmt::Display for E {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for E {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.1.as_deref().map(|e| e as _)
+            }
+        }
+        let chain = E(
+            "store error: not found: GET /x 404",
+            Some(Box::new(E(
+                "GET /x 404",
+                Some(Box::new(E("disk gone", None))),
+            ))),
+        );
+        let text = with_causes("cannot read".into(), Some(&chain));
+        assert_eq!(
+            text,
+            "cannot read\n  caused by: store error: not found: GET /x 404\n  caused by: disk gone"
+        );
+    }
 }
