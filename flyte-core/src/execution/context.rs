@@ -58,8 +58,9 @@ impl RunShared {
 }
 
 /// Who and where a task runs on a Flyte cluster, read from the `FLYTE_INTERNAL_*`
-/// variables Flyte sets in a task's container (the short `_F_*` forms too).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// variables Flyte sets in a task's container (the short `_F_*` forms too). The
+/// default is an unnamed execution on its first attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ClusterIdentity {
     /// The execution's project.
@@ -82,6 +83,12 @@ pub struct ClusterIdentity {
     pub task_version: String,
     /// The attempt, from 1 (Flyte's `FLYTE_ATTEMPT_NUMBER` counts from 0).
     pub attempt: u32,
+}
+
+impl Default for ClusterIdentity {
+    fn default() -> Self {
+        Self::from_vars(|_| None)
+    }
 }
 
 impl ClusterIdentity {

@@ -1,0 +1,259 @@
+//! The container entrypoint in process, on object_store's in-memory store: outputs of
+//! every shape, panics, checkpoints across attempts, dynamic tasks, and the identity a
+//! task sees. (`tests/entrypoint_s3.rs` runs the demo binary against a real S3 server.)
+
+use std::sync::Arc;
+
+use flyte::data::FileAccess;
+use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
+use flyte::execution::ClusterIdentity;
+use flyte::idl::{self, core as pb};
+use flyte::prelude::*;
+use flyte::registry::Registry;
+use prost::Message;
+
+#[task]
+fn notify(message: String) {
+    let _ = message;
+}
+
+#[task]
+fn split(text: String) -> (i64, Vec<String>) {
+    let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    (words.len() as i64, words)
+}
+
+#[task(retries = 3)]
+fn explode(x: i64) -> i64 {
+    panic!("boom with {x}")
+}
+
+/// Counts attempts through its checkpoint: reads the previous attempt's count and
+/// saves one more.
+#[task]
+async fn resumable(step: i64) -> Result<i64, flyte::task::BoxError> {
+    let ctx = ExecutionContext::current().ok_or("runs as a task")?;
+    let checkpoint = ctx.checkpoint().ok_or("this run has a checkpoint")?;
+    let before = match checkpoint.read().await? {
+        Some(bytes) => String::from_utf8(bytes.to_vec())?.parse::<i64>()?,
+        None => 0,
+    };
+    checkpoint.write((before + step).to_string()).await?;
+    Ok(before + step)
+}
+
+/// Reports who it runs as.
+#[task]
+fn whoami() -> String {
+    let ctx = ExecutionContext::current().expect("runs as a task");
+    let id = ctx.cluster().expect("on a cluster");
+    format!(
+        "{}/{}/{} task {} attempt {}",
+        id.project,
+        id.domain,
+        ctx.execution_id(),
+        id.task_name,
+        ctx.attempt()
+    )
+}
+
+#[task]
+fn add_one(x: i64) -> i64 {
+    x + 1
+}
+
+#[dynamic]
+fn chain_of(n: i64) -> i64 {
+    let mut acc = add_one(0);
+    for _ in 1..n {
+        acc = add_one(acc);
+    }
+    acc
+}
+
+fn registry() -> Registry {
+    let mut r = Registry::new();
+    r.task(&notify)
+        .task(&split)
+        .task(&explode)
+        .task(&resumable)
+        .task(&whoami)
+        .task(&chain_of);
+    r
+}
+
+fn request(task: &str, node: &str) -> ExecuteRequest {
+    ExecuteRequest {
+        task_name: task.to_string(),
+        inputs: format!("memory:///run/{node}/inputs.pb"),
+        output_prefix: format!("memory:///run/{node}/out"),
+        raw_output_prefix: Some("memory:///run/raw".to_string()),
+        checkpoint_path: None,
+        prev_checkpoint: None,
+    }
+}
+
+async fn run(
+    files: &Arc<FileAccess>,
+    req: &ExecuteRequest,
+    inputs: &[(&str, Literal)],
+    identity: ClusterIdentity,
+) -> Outcome {
+    let map = idl::literal_map(inputs.iter().map(|(k, v)| (*k, v)));
+    files.put(&req.inputs, map.encode_to_vec()).await.unwrap();
+    execute(&registry(), files.clone(), identity, req)
+        .await
+        .unwrap()
+}
+
+use flyte::types::Literal;
+
+#[tokio::test]
+async fn a_task_without_outputs_leaves_an_empty_outputs_file() {
+    let files = Arc::new(FileAccess::new());
+    let req = request("entrypoint.notify", "a");
+    let outcome = run(
+        &files,
+        &req,
+        &[("message", "hi".to_string().to_literal())],
+        ClusterIdentity::default(),
+    )
+    .await;
+    assert_eq!(
+        outcome,
+        Outcome::Succeeded {
+            outputs: pb::LiteralMap::default()
+        }
+    );
+    let bytes = files.get("memory:///run/a/out/outputs.pb").await.unwrap();
+    assert!(bytes.is_empty(), "flytekit writes a 0-byte outputs.pb");
+}
+
+#[tokio::test]
+async fn several_outputs_are_named_o0_o1() {
+    let files = Arc::new(FileAccess::new());
+    let req = request("entrypoint.split", "b");
+    run(
+        &files,
+        &req,
+        &[("text", "a b c".to_string().to_literal())],
+        ClusterIdentity::default(),
+    )
+    .await;
+    let bytes = files.get("memory:///run/b/out/outputs.pb").await.unwrap();
+    let map = pb::LiteralMap::decode(bytes.as_ref()).unwrap();
+    let count = idl::literal_from_idl(&map.literals["o0"]).unwrap();
+    let words = idl::literal_from_idl(&map.literals["o1"]).unwrap();
+    assert_eq!(i64::from_literal(&count).unwrap(), 3);
+    assert_eq!(
+        <Vec<String>>::from_literal(&words).unwrap(),
+        ["a", "b", "c"]
+    );
+}
+
+#[tokio::test]
+async fn a_panic_is_a_recoverable_user_error_document_and_one_attempt() {
+    let files = Arc::new(FileAccess::new());
+    let req = request("entrypoint.explode", "c");
+    let Outcome::Failed(e) = run(
+        &files,
+        &req,
+        &[("x", 7i64.to_literal())],
+        ClusterIdentity::default(),
+    )
+    .await
+    else {
+        panic!("the task panics");
+    };
+    assert_eq!(e.code, "USER:Panic");
+    assert_eq!(e.kind, pb::ContainerErrorKind::Recoverable as i32);
+    assert_eq!(e.origin, pb::ErrorOrigin::User as i32);
+    assert!(e.message.contains("boom with 7"), "{}", e.message);
+    // Flyte retries; one container runs one attempt.
+    assert!(e.message.contains("(attempt 1)"), "{}", e.message);
+}
+
+#[tokio::test]
+async fn the_checkpoint_carries_state_from_one_attempt_to_the_next() {
+    let files = Arc::new(FileAccess::new());
+    let mut first = request("entrypoint.resumable", "d1");
+    first.checkpoint_path = Some("memory:///run/d/cp1".into());
+    let outcome = run(
+        &files,
+        &first,
+        &[("step", 5i64.to_literal())],
+        ClusterIdentity::default(),
+    )
+    .await;
+    assert!(matches!(outcome, Outcome::Succeeded { .. }), "{outcome:?}");
+    assert_eq!(
+        files
+            .get("memory:///run/d/cp1/_dst_cp")
+            .await
+            .unwrap()
+            .as_ref(),
+        b"5"
+    );
+
+    let mut second = request("entrypoint.resumable", "d2");
+    second.checkpoint_path = Some("memory:///run/d/cp2".into());
+    second.prev_checkpoint = Some("memory:///run/d/cp1".into());
+    let Outcome::Succeeded { outputs } = run(
+        &files,
+        &second,
+        &[("step", 5i64.to_literal())],
+        ClusterIdentity::default(),
+    )
+    .await
+    else {
+        panic!("the second attempt succeeds");
+    };
+    let total = idl::literal_from_idl(&outputs.literals["o0"]).unwrap();
+    assert_eq!(i64::from_literal(&total).unwrap(), 10);
+}
+
+#[tokio::test]
+async fn the_task_sees_the_execution_identity_flyte_sets() {
+    let files = Arc::new(FileAccess::new());
+    let identity = ClusterIdentity::from_vars(|name| {
+        Some(
+            match name {
+                "FLYTE_INTERNAL_EXECUTION_PROJECT" => "flytesnacks",
+                "_F_DM" => "development",
+                "FLYTE_INTERNAL_EXECUTION_ID" => "abc123",
+                "FLYTE_INTERNAL_TASK_NAME" => "entrypoint.whoami",
+                "FLYTE_ATTEMPT_NUMBER" => "2",
+                _ => return None,
+            }
+            .to_string(),
+        )
+    });
+    let req = request("entrypoint.whoami", "e");
+    let Outcome::Succeeded { outputs } = run(&files, &req, &[], identity).await else {
+        panic!("whoami succeeds");
+    };
+    let text =
+        String::from_literal(&idl::literal_from_idl(&outputs.literals["o0"]).unwrap()).unwrap();
+    assert_eq!(
+        text,
+        "flytesnacks/development/abc123 task entrypoint.whoami attempt 3"
+    );
+}
+
+#[tokio::test]
+async fn a_dynamic_task_runs_its_graph_inside_the_container() {
+    let files = Arc::new(FileAccess::new());
+    let req = request("entrypoint.chain_of", "f");
+    let Outcome::Succeeded { outputs } = run(
+        &files,
+        &req,
+        &[("n", 4i64.to_literal())],
+        ClusterIdentity::default(),
+    )
+    .await
+    else {
+        panic!("the dynamic task succeeds");
+    };
+    let out = idl::literal_from_idl(&outputs.literals["o0"]).unwrap();
+    assert_eq!(i64::from_literal(&out).unwrap(), 4);
+}
