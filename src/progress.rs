@@ -80,7 +80,10 @@ impl Progress {
             ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        if visible {
+            // The spinner's own thread; a hidden line needs none.
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
         let counts = Counts {
             total,
             ..Counts::default()

@@ -133,22 +133,18 @@ impl fmt::Display for RunSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut records = self.records();
         records.sort_by_cached_key(|r| natural(&r.path));
-        let width = records
-            .iter()
-            .map(|r| r.path.len())
-            .max()
-            .unwrap_or(4)
-            .max(4);
+        let rows = rows(&records);
+        let width = rows.iter().map(|r| r.path.len()).max().unwrap_or(4).max(4);
         writeln!(
             f,
             "{:<9}  {:>8}  {:>10}  {:<width$}  task",
             "status", "attempts", "duration", "node"
         )?;
-        for r in &records {
+        for r in &rows {
             writeln!(
                 f,
                 "{:<9}  {:>8}  {:>10}  {:<width$}  {}",
-                r.status.to_string(),
+                r.status,
                 r.attempts,
                 format_duration(r.duration),
                 r.path,
@@ -169,6 +165,85 @@ impl fmt::Display for RunSummary {
             n => write!(f, ", {n} skipped"),
         }
     }
+}
+
+/// One line of the table.
+struct Row {
+    status: String,
+    attempts: u64,
+    duration: Duration,
+    path: String,
+    task: String,
+}
+
+/// A row per node; the items of a map task (`n0[0]`, `n0[1]`, ...) share one row
+/// (`n0[100 items]`) with the worst status, the attempts summed, the longest item's
+/// duration, and the count of each status when they differ.
+fn rows(records: &[NodeRecord]) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut groups: Vec<(String, Vec<&NodeRecord>)> = Vec::new();
+    for r in records {
+        match item_of(&r.path) {
+            Some(node) => match groups.last_mut() {
+                Some((last, items)) if last == node => items.push(r),
+                _ => groups.push((node.to_string(), vec![r])),
+            },
+            None => groups.push((String::new(), vec![r])),
+        }
+    }
+    for (node, items) in groups {
+        if node.is_empty() {
+            let r = items[0];
+            rows.push(Row {
+                status: r.status.to_string(),
+                attempts: r.attempts as u64,
+                duration: r.duration,
+                path: r.path.clone(),
+                task: r.task.clone(),
+            });
+            continue;
+        }
+        let order = [
+            NodeStatus::Failed,
+            NodeStatus::Skipped,
+            NodeStatus::Succeeded,
+            NodeStatus::Cached,
+        ];
+        let counts: Vec<(NodeStatus, usize)> = order
+            .iter()
+            .map(|s| (*s, items.iter().filter(|r| r.status == *s).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        let task = match counts.as_slice() {
+            [_] => items[0].task.clone(),
+            several => format!(
+                "{} ({})",
+                items[0].task,
+                several
+                    .iter()
+                    .map(|(s, n)| format!("{n} {s}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        rows.push(Row {
+            status: counts[0].0.to_string(),
+            attempts: items.iter().map(|r| r.attempts as u64).sum(),
+            duration: items.iter().map(|r| r.duration).max().unwrap_or_default(),
+            path: format!("{node}[{} items]", items.len()),
+            task,
+        });
+    }
+    rows
+}
+
+/// `wf/n0` for the map item `wf/n0[12]`.
+fn item_of(path: &str) -> Option<&str> {
+    let open = path.strip_suffix(']')?.rfind('[')?;
+    path[open + 1..path.len() - 1]
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| &path[..open])
 }
 
 /// Sorts `wf/n10` after `wf/n9`: digit runs compare as numbers.
@@ -236,5 +311,27 @@ mod tests {
         assert!(rows[3].contains("12.0ms"), "{text}");
         assert_eq!(rows[4], "3 nodes: 1 succeeded, 1 cached, 1 failed");
         assert_eq!(s.count(NodeStatus::Cached), 1);
+    }
+
+    #[test]
+    fn the_items_of_a_map_task_share_one_row() {
+        let s = RunSummary::default();
+        s.node_finished(&record("wf/n0", NodeStatus::Succeeded));
+        for i in 0..12 {
+            let status = if i < 9 {
+                NodeStatus::Cached
+            } else {
+                NodeStatus::Succeeded
+            };
+            s.node_finished(&record(&format!("wf/n1[{i}]"), status));
+        }
+        let text = s.to_string();
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(rows.len(), 4, "{text}");
+        assert!(rows[2].starts_with("succeeded"), "{text}");
+        assert!(rows[2].contains("wf/n1[12 items]"), "{text}");
+        assert!(rows[2].ends_with("m.t (3 succeeded, 9 cached)"), "{text}");
+        assert!(rows[2].contains("      12  "), "attempts summed: {text}");
+        assert_eq!(rows[3], "13 nodes: 4 succeeded, 9 cached, 0 failed");
     }
 }
