@@ -257,3 +257,50 @@ async fn a_dynamic_task_runs_its_graph_inside_the_container() {
     let out = idl::literal_from_idl(&outputs.literals["o0"]).unwrap();
     assert_eq!(i64::from_literal(&out).unwrap(), 4);
 }
+
+#[tokio::test]
+async fn a_map_item_pod_reading_the_whole_lists_picks_its_own_item() {
+    let mut registry = registry();
+    registry.task(&add_one);
+    let files = Arc::new(FileAccess::new());
+    let env = |index: &'static str| {
+        ClusterIdentity::from_vars(move |name| {
+            Some(
+                match name {
+                    "BATCH_JOB_ARRAY_INDEX_VAR_NAME" => "FLYTE_K8S_ARRAY_INDEX",
+                    "FLYTE_K8S_ARRAY_INDEX" => index,
+                    "BATCH_JOB_ARRAY_INDEX_OFFSET" => "1",
+                    _ => return None,
+                }
+                .to_string(),
+            )
+        })
+    };
+    assert_eq!(env("1").array_index, Some(2));
+    let list = vec![10i64, 20, 30].to_literal();
+    let req = request("entrypoint.add_one", "g");
+    let map = idl::literal_map([("x", &list)]);
+    files.put(&req.inputs, map.encode_to_vec()).await.unwrap();
+    let Outcome::Succeeded { outputs } = execute(&registry, files.clone(), env("1"), &req)
+        .await
+        .unwrap()
+    else {
+        panic!("item 2 succeeds");
+    };
+    let out = idl::literal_from_idl(&outputs.literals["o0"]).unwrap();
+    assert_eq!(i64::from_literal(&out).unwrap(), 31);
+
+    let Outcome::Failed(e) = execute(&registry, files.clone(), env("5"), &req)
+        .await
+        .unwrap()
+    else {
+        panic!("item 6 does not exist");
+    };
+    assert_eq!(e.code, "USER:InputsMismatch");
+    assert!(
+        e.message
+            .contains("item 6 of map task `entrypoint.add_one`: input `x` has 3 items"),
+        "{}",
+        e.message
+    );
+}

@@ -252,6 +252,16 @@ async fn attempt(
 
     let interface = task.interface();
     let names = interface.input_names();
+    let map = match identity.array_index {
+        Some(index) => item_inputs(&interface, map, index).map_err(|message| {
+            Failure::user(
+                "USER:InputsMismatch",
+                false,
+                format!("item {index} of map task `{name}`: {message}"),
+            )
+        })?,
+        None => map,
+    };
     let literals = read_inputs(&names, &map).map_err(|message| {
         Failure::user(
             "USER:InputsMismatch",
@@ -309,6 +319,35 @@ async fn attempt(
             .map(|(var, lit)| (var.name.clone(), literal(lit)))
             .collect(),
     })
+}
+
+/// The inputs of one map-task item when every item's pod reads the whole lists: each
+/// list given for an input that is not itself a list contributes its `index`-th item.
+fn item_inputs(
+    interface: &crate::interface::Interface,
+    mut map: pb::LiteralMap,
+    index: u32,
+) -> Result<pb::LiteralMap, String> {
+    use crate::types::LiteralType;
+    for var in &interface.inputs {
+        let Some(literal) = map.literals.get_mut(&var.name) else {
+            continue;
+        };
+        if matches!(var.ty, LiteralType::Collection(_)) {
+            continue;
+        }
+        if let Some(pb::literal::Value::Collection(list)) = &mut literal.value {
+            let len = list.literals.len();
+            if index as usize >= len {
+                return Err(format!(
+                    "input `{}` has {len} items, no item {index}",
+                    var.name
+                ));
+            }
+            *literal = list.literals.swap_remove(index as usize);
+        }
+    }
+    Ok(map)
 }
 
 /// One literal per input name, in order, or a message naming what is missing or

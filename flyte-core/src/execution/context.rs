@@ -83,6 +83,10 @@ pub struct ClusterIdentity {
     pub task_version: String,
     /// The attempt, from 1 (Flyte's `FLYTE_ATTEMPT_NUMBER` counts from 0).
     pub attempt: u32,
+    /// For one item of a map task whose pods all read the whole input lists (Flyte's
+    /// `SINGLE_INPUT_FILE` mode): the item, from `BATCH_JOB_ARRAY_INDEX_OFFSET` plus the
+    /// variable `BATCH_JOB_ARRAY_INDEX_VAR_NAME` names.
+    pub array_index: Option<u32>,
 }
 
 impl Default for ClusterIdentity {
@@ -120,6 +124,15 @@ impl ClusterIdentity {
             attempt: var("FLYTE_ATTEMPT_NUMBER")
                 .and_then(|v| v.trim().parse::<u32>().ok())
                 .map_or(1, |n| n.saturating_add(1)),
+            array_index: var("BATCH_JOB_ARRAY_INDEX_VAR_NAME")
+                .and_then(|name| var(&name))
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .map(|i| {
+                    let offset = var("BATCH_JOB_ARRAY_INDEX_OFFSET")
+                        .and_then(|v| v.trim().parse::<u32>().ok())
+                        .unwrap_or(0);
+                    i.saturating_add(offset)
+                }),
         }
     }
 }
@@ -207,6 +220,7 @@ impl ExecutionContext {
         checkpoint: Option<Checkpoint>,
     ) -> Self {
         let attempt = identity.attempt;
+        let item = identity.array_index;
         let execution_id = if identity.execution_name.is_empty() {
             super::new_execution_id()
         } else {
@@ -220,7 +234,9 @@ impl ExecutionContext {
             checkpoint,
             ..RunShared::new(execution_id, file_access)
         };
-        Self::outside_a_graph(task, shared, attempt, span)
+        let mut ctx = Self::outside_a_graph(task, shared, attempt, span);
+        ctx.item = item;
+        ctx
     }
 
     /// A context for a task run alone (node `n0`).
