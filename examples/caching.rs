@@ -24,7 +24,9 @@ async fn slow_square(x: i64) -> i64 {
             .append(true)
             .open(marker)
             .expect("marker file");
-        writeln!(f, "{x}").expect("marker written");
+        // One write per line: items running at once append whole lines.
+        f.write_all(format!("{x}\n").as_bytes())
+            .expect("marker written");
     }
     x * x
 }
