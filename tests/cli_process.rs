@@ -6,24 +6,10 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod support;
+
 fn demo_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join(format!(
-            "custom_task_plugin{}",
-            std::env::consts::EXE_SUFFIX
-        ));
-    assert!(
-        bin.exists(),
-        "`cargo test` builds {} with the examples",
-        bin.display()
-    );
-    bin
+    support::example_binary("custom_task_plugin")
 }
 
 /// The demo, waiting on a file that never comes, gets SIGINT: it cancels the running
@@ -122,8 +108,7 @@ fn json_logs_carry_workflow_node_task_and_attempt_as_fields() {
 /// waits and reuses it.
 #[test]
 fn cache_serialize_holds_across_processes() {
-    let bin = demo_binary().with_file_name(format!("caching{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{}", bin.display());
+    let bin = support::example_binary("caching");
     let dir = std::env::temp_dir().join(format!("flyte-two-procs-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();

@@ -49,21 +49,8 @@ fn files() -> FileAccess {
     FileAccess::new()
 }
 
-/// The demo binary; `cargo test` builds the examples before it runs tests.
 fn demo_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    let bin = dir.join("examples").join(format!(
-        "custom_task_plugin{}",
-        std::env::consts::EXE_SUFFIX
-    ));
-    assert!(
-        bin.exists(),
-        "{} is missing: `cargo test` builds it with the examples (with `--test` alone, \
-         run `cargo build --examples` first)",
-        bin.display()
-    );
-    bin
+    support::example_binary("custom_task_plugin")
 }
 
 fn string_map(entries: &[(&str, &str)]) -> pb::LiteralMap {

@@ -199,3 +199,19 @@ pub fn keep_for_flyteidl(message: &str, name: &str, bytes: &[u8]) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(name), bytes).unwrap();
 }
+
+/// The built example `name` (`cargo test` builds the examples before it runs tests).
+pub fn example_binary(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    let bin = dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: `cargo test` builds it with the examples (with `--test` alone, \
+         run `cargo build --examples` first)",
+        bin.display()
+    );
+    bin
+}
