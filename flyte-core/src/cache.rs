@@ -173,14 +173,7 @@ impl Cache {
         outputs: &[Literal],
     ) -> std::io::Result<()> {
         let interface = task.interface();
-        let map = crate::idl::core::LiteralMap {
-            literals: interface
-                .outputs
-                .iter()
-                .zip(outputs)
-                .map(|(var, l)| (var.name.clone(), literal(l)))
-                .collect(),
-        };
+        let map = crate::idl::literal_map(interface.output_names().into_iter().zip(outputs));
         let payload = map.encode_to_vec();
         let dir = key.path.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir)?;

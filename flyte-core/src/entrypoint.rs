@@ -15,7 +15,7 @@ use crate::data::{DataError, FileAccess};
 use crate::execution::context::join_prefix;
 use crate::execution::{Checkpoint, ClusterIdentity, ExecutionContext};
 use crate::idl::core as pb;
-use crate::idl::{IdlError, literal, literal_from_idl};
+use crate::idl::{IdlError, literal_from_idl};
 use crate::registry::Registry;
 use crate::task::TaskError;
 use crate::types::Literal;
@@ -311,14 +311,9 @@ async fn attempt(
     let values = result.map_err(|e| task_failure(name, attempt_number, e))?;
 
     let outputs = task.outputs_to_literals(&values);
-    Ok(pb::LiteralMap {
-        literals: interface
-            .outputs
-            .iter()
-            .zip(&outputs)
-            .map(|(var, lit)| (var.name.clone(), literal(lit)))
-            .collect(),
-    })
+    Ok(crate::idl::literal_map(
+        interface.output_names().into_iter().zip(&outputs),
+    ))
 }
 
 /// The inputs of one map-task item when every item's pod reads the whole lists: each

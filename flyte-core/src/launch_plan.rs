@@ -109,14 +109,12 @@ pub struct LaunchPlan<O: Outputs> {
     name: String,
     workflow: &'static dyn DynWorkflow,
     decode_one: DecodeOne,
-    decode_all: DecodeAll,
     fixed: BTreeMap<String, Literal>,
     defaults: BTreeMap<String, Literal>,
     _output: PhantomData<fn() -> O>,
 }
 
 type DecodeOne = fn(usize, &str, &Literal) -> Result<Value, ConversionError>;
-type DecodeAll = fn(&[&str], &[Literal]) -> Result<Vec<Value>, ConversionError>;
 
 impl<O: Outputs> std::fmt::Debug for LaunchPlan<O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -147,7 +145,6 @@ impl<O: Outputs> LaunchPlan<O> {
                 name: name.into(),
                 workflow,
                 decode_one: W::Input::value_from_literal,
-                decode_all: W::Input::values_from_literals,
                 fixed: BTreeMap::new(),
                 defaults: BTreeMap::new(),
                 _output: PhantomData,
@@ -320,8 +317,10 @@ impl<O: Outputs> RunInputs<'_, O> {
         let spec = plan.workflow.spec();
         let literals = self.resolve()?;
         let names = spec.interface.input_names();
-        let values =
-            (plan.decode_all)(&names, &literals).map_err(|source| LaunchPlanError::WrongType {
+        let values = plan
+            .workflow
+            .inputs_from_literals(&names, &literals)
+            .map_err(|source| LaunchPlanError::WrongType {
                 plan: plan.name.clone(),
                 source: Box::new(source),
             })?;
