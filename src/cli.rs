@@ -41,7 +41,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use flyte_core::data::FileAccess;
-use flyte_core::entrypoint::{EntrypointError, ExecuteRequest, Outcome};
+use flyte_core::entrypoint::{EntrypointError, ExecuteRequest, Outcome, Termination};
+
+pub use crate::signals::StopSignal;
 use flyte_core::execution::{ClusterIdentity, RunError, RunOptions, RunSummary};
 use flyte_core::idl::{IdlError, SerializationSettings};
 use flyte_core::launch_plan::LaunchPlan;
@@ -100,12 +102,15 @@ pub enum CliError {
     /// The run failed; the node table was printed.
     #[error(transparent)]
     Run(Box<RunError>),
-    /// The run was interrupted (Ctrl-C); running tasks were cancelled and the table of
-    /// the nodes that had ended was printed.
-    #[error("run interrupted: {running} running node(s) cancelled")]
+    /// The run was stopped by Ctrl-C or SIGTERM; running tasks were cancelled and the
+    /// table of the nodes that had ended was printed. The process exits with
+    /// [`StopSignal::exit_code`] (130 or 143).
+    #[error("run stopped by {}: {running} running node(s) cancelled", .signal.name())]
     Interrupted {
         /// Nodes that were running.
         running: u64,
+        /// Which signal.
+        signal: StopSignal,
     },
     /// The arguments after `--` of `execute` do not name a task.
     #[error("`execute` expects `-- task-name NAME` after its options, got `{}`", .0.join(" "))]
@@ -181,7 +186,7 @@ struct RunArgs {
     workflow: String,
     /// An input value, as `name=value` (repeat for each input).
     #[arg(short, long = "input", value_name = "NAME=VALUE")]
-    inputs: Vec<String>,
+    inputs: Vec<std::ffi::OsString>,
     /// Run cached tasks without reading or writing the cache.
     #[arg(long, conflicts_with = "overwrite_cache")]
     no_cache: bool,
@@ -323,8 +328,10 @@ impl App {
     /// Runs the command line from the process's arguments, printing errors; the exit
     /// code is non-zero on failure.
     ///
-    /// An interrupted `run` exits the process at once with 130, as a shell reports
-    /// Ctrl-C, without waiting for plain-fn task bodies that are still running.
+    /// A `run` stopped by Ctrl-C or SIGTERM exits the process at once with 130 or 143,
+    /// as a shell reports those signals, without waiting for plain-fn task bodies that
+    /// are still running. `execute` stopped by SIGTERM writes a recoverable
+    /// `SYSTEM:Terminated` error document first.
     pub async fn main(self) -> ExitCode {
         install_logging();
         match self.run(std::env::args_os()).await {
@@ -338,10 +345,6 @@ impl App {
                 }
             }
             Err(e) => {
-                let code = match e {
-                    CliError::Interrupted { .. } => ExitCode::from(130),
-                    _ => ExitCode::FAILURE,
-                };
                 let mut message = e.to_string();
                 let mut source = std::error::Error::source(&e);
                 while let Some(s) = source {
@@ -349,12 +352,12 @@ impl App {
                     source = s.source();
                 }
                 eprintln!("error: {message}");
-                if matches!(e, CliError::Interrupted { .. }) {
+                if let CliError::Interrupted { signal, .. } = e {
                     // Exit now: returning would make the runtime wait for plain-fn task
                     // bodies still running on its blocking threads.
-                    std::process::exit(130);
+                    std::process::exit(signal.exit_code().into());
                 }
-                code
+                ExitCode::FAILURE
             }
         }
     }
@@ -426,14 +429,26 @@ impl App {
             }
             Command::Execute(args) => {
                 let request = args.request()?;
-                let outcome = flyte_core::entrypoint::execute(
+                let termination = std::sync::Arc::new(Termination::default());
+                let watch = crate::signals::TerminateWatch::start(
+                    termination.clone(),
+                    request.clone(),
+                    if fail_on_error() { 1 } else { 0 },
+                )
+                .map_err(|source| CliError::Io {
+                    path: PathBuf::from("<signal handler>"),
+                    source,
+                })?;
+                let outcome = flyte_core::entrypoint::execute_with(
                     &self.registry,
                     FileAccess::shared(),
                     ClusterIdentity::from_env(),
                     &request,
+                    &termination,
                 )
                 .await
                 .map_err(|e| CliError::Entrypoint(Box::new(e)))?;
+                drop(watch);
                 match outcome {
                     Outcome::Failed(error) if fail_on_error() => Err(CliError::TaskFailed {
                         task: request.task_name,
@@ -550,9 +565,10 @@ impl App {
         let spec = workflow.spec();
         let mut given: std::collections::BTreeMap<String, Literal> = Default::default();
         for arg in &args.inputs {
+            let arg = utf8_input(arg)?;
             let Some((name, text)) = arg.split_once('=') else {
                 return Err(CliError::Input {
-                    input: arg.clone(),
+                    input: flyte_core::types::preview(arg),
                     reason: "write it as `name=value`".to_string(),
                     source: None,
                 });
@@ -583,7 +599,8 @@ impl App {
                 return Err(input_error("given twice".to_string(), None));
             }
             let literal = literal_from_text(&var.ty, text).map_err(|e| {
-                input_error(format!("`{text}` is not a {}", var.ty), Some(Box::new(e)))
+                // The value's own error quotes it (cut short), so it is not quoted here.
+                input_error(format!("not a {}", var.ty), Some(Box::new(e)))
             })?;
             given.insert(name.to_string(), literal);
         }
@@ -624,15 +641,18 @@ impl App {
         if let Some(prefix) = args.raw_output_prefix {
             options = options.raw_output_prefix(prefix);
         }
+        // Plain-fn bodies go to the blocking pool, so this task stays free to see a
+        // signal while they run.
+        let options = options.cancellable();
         let run = flyte_core::execution::run_workflow_literals(workflow, &literals, &options);
-        // Ctrl-C drops the run: spawned tasks are aborted, async attempts cancelled at
-        // their next await. A cache entry is only ever renamed into place whole, so
-        // none is left half-written.
+        // Ctrl-C or SIGTERM drops the run: spawned tasks are aborted, async attempts
+        // cancelled at their next await. A cache entry is only ever renamed into place
+        // whole, so none is left half-written.
         let result = tokio::select! {
-            // Polled first, so the handler is in place before any task starts.
+            // Polled first, so the handlers are in place before any task starts.
             biased;
-            _ = tokio::signal::ctrl_c() => None,
-            result = run => Some(result),
+            signal = crate::signals::stop_requested() => Err(signal),
+            result = run => Ok(result),
         };
         progress.finish();
         let console = |source| CliError::Io {
@@ -640,17 +660,39 @@ impl App {
             source,
         };
         writeln!(err, "{summary}").map_err(console)?;
-        let Some(result) = result else {
-            return Err(CliError::Interrupted {
-                running: progress.counts().running,
-            });
-        };
+        let result = result.map_err(|signal| CliError::Interrupted {
+            running: progress.counts().running,
+            signal,
+        })?;
         let outputs = result.map_err(|e| CliError::Run(Box::new(e)))?;
         for (var, value) in spec.interface.outputs.iter().zip(&outputs) {
             writeln!(out, "{} = {value}", var.name).map_err(console)?;
         }
         Ok(())
     }
+}
+
+/// An `--input` argument as text, or an error naming the input whose value is not
+/// UTF-8 (clap's own message names neither).
+fn utf8_input(arg: &std::ffi::OsStr) -> Result<&str, CliError> {
+    arg.to_str().ok_or_else(|| {
+        let lossy = arg.to_string_lossy();
+        let (input, reason) = match lossy.split_once('=') {
+            Some((name, _)) => (
+                name.to_string(),
+                "the value is not valid UTF-8 (Flyte strings are UTF-8; pass a file path for bytes)",
+            ),
+            None => (
+                lossy.to_string(),
+                "the argument is not valid UTF-8; write it as `name=value`",
+            ),
+        };
+        CliError::Input {
+            input: flyte_core::types::preview(&input),
+            reason: reason.to_string(),
+            source: None,
+        }
+    })
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (`info` by default): one JSON object per

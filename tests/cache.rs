@@ -224,6 +224,65 @@ async fn a_damaged_entry_is_a_miss_with_a_warning_and_is_written_anew() {
     assert_eq!(s.count(NodeStatus::Cached), 1);
 }
 
+static KEYED: AtomicU32 = AtomicU32::new(0);
+
+#[task(cache = true, cache_version = "1")]
+async fn keyed(x: i64) -> String {
+    KEYED.fetch_add(1, Ordering::SeqCst);
+    format!("value-of-{x}")
+}
+
+#[workflow]
+fn run_keyed(x: i64) -> String {
+    keyed(x)
+}
+
+#[tokio::test]
+async fn an_entry_copied_over_another_keys_file_is_not_served_for_that_key() {
+    let dir = cache_dir("copied");
+    let (opts, _) = options(&dir);
+    assert_eq!(run_keyed.run_with(&opts, (1,)).await.unwrap(), "value-of-1");
+    let one = entries(&dir).pop().unwrap();
+    assert_eq!(run_keyed.run_with(&opts, (2,)).await.unwrap(), "value-of-2");
+    let two = entries(&dir).into_iter().find(|p| *p != one).unwrap();
+    // Entry 2's bytes under entry 1's name: well formed, right types, wrong key.
+    std::fs::copy(&two, &one).unwrap();
+    let (opts, s) = options(&dir);
+    assert_eq!(run_keyed.run_with(&opts, (1,)).await.unwrap(), "value-of-1");
+    assert_eq!(s.count(NodeStatus::Cached), 0, "served another key's entry");
+    assert_eq!(s.count(NodeStatus::Succeeded), 1);
+    // Rewritten for its own key: the next run is a hit with the right value.
+    let (opts, s) = options(&dir);
+    assert_eq!(run_keyed.run_with(&opts, (1,)).await.unwrap(), "value-of-1");
+    assert_eq!(s.count(NodeStatus::Cached), 1);
+}
+
+#[tokio::test]
+async fn temporary_files_of_dead_writers_are_removed() {
+    let dir = cache_dir("stale");
+    let (opts, _) = options(&dir);
+    assert_eq!(run_keyed.run_with(&opts, (7,)).await.unwrap(), "value-of-7");
+    let entry = entries(&dir).pop().unwrap();
+    let folder = entry.parent().unwrap();
+    let name = entry.file_name().unwrap().to_str().unwrap();
+    // A process killed mid-write leaves `.<entry>.<pid>.<seq>.tmp`; pid 2^22 + 1 is
+    // above Linux's pid limit, so no live process has it.
+    let dead = folder.join(format!(".{name}.4194305.0.tmp"));
+    std::fs::write(&dead, vec![0u8; 1 << 20]).unwrap();
+    // One of a live writer (this process) is left alone.
+    let live = folder.join(format!(".{name}.{}.99.tmp", std::process::id()));
+    std::fs::write(&live, b"being written").unwrap();
+    // The sweep runs once per folder per process, as a new process would; the same
+    // cache folder reached through a link counts as a new folder here.
+    let alias = dir.with_extension("link");
+    let _ = std::fs::remove_file(&alias);
+    std::os::unix::fs::symlink(&dir, &alias).unwrap();
+    let (opts, _) = options(&alias);
+    assert_eq!(run_keyed.run_with(&opts, (8,)).await.unwrap(), "value-of-8");
+    assert!(!dead.exists(), "a dead writer's temporary file was kept");
+    assert!(live.exists(), "a live writer's temporary file was removed");
+}
+
 #[tokio::test]
 async fn a_damaged_entry_is_reported_in_the_logs() {
     let dir = cache_dir("logged");

@@ -115,7 +115,7 @@ async fn bad_inputs_are_errors_naming_the_input() {
     };
     assert_eq!(input, "items");
     assert!(source.is_some());
-    assert!(err.to_string().contains("is not a list<integer>"), "{err}");
+    assert!(err.to_string().contains("not a list<integer>"), "{err}");
 
     let (_, _, result) = cli(&[
         "run",

@@ -39,7 +39,11 @@ pub enum CacheMode {
 }
 
 /// The first bytes of every entry: a format tag, so a later format is a miss.
-const MAGIC: &[u8] = b"flyte-rs cache 1\n";
+/// Version 2 adds the key to the entry.
+const MAGIC: &[u8] = b"flyte-rs cache 2\n";
+
+/// A temporary file older than this is a dead writer's leftover, whoever wrote it.
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// A cache folder.
 #[derive(Clone, Debug)]
@@ -51,6 +55,9 @@ pub struct Cache {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CacheKey {
     path: PathBuf,
+    /// The hash the path is named after; the entry carries it too, so a file copied
+    /// or renamed onto another key's name is not served for that key.
+    digest: [u8; 32],
 }
 
 impl CacheKey {
@@ -119,12 +126,13 @@ impl Cache {
         for input in inputs {
             field(&literal(input).encode_to_vec());
         }
-        let digest = hex(&h.finalize());
+        let digest: [u8; 32] = h.finalize().into();
         CacheKey {
             path: self
                 .root
                 .join(file_name_part(task.name()))
-                .join(format!("{digest}.entry")),
+                .join(format!("{}.entry", hex(&digest))),
+            digest,
         }
     }
 
@@ -135,7 +143,7 @@ impl Cache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Unusable(format!("cannot read it: {e}")),
         };
-        match decode(&bytes, task) {
+        match decode(&bytes, &key.digest, task) {
             Ok(values) => Lookup::Hit(values),
             Err(reason) => Lookup::Unusable(reason),
         }
@@ -177,6 +185,7 @@ impl Cache {
         let payload = map.encode_to_vec();
         let dir = key.path.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir)?;
+        remove_stale_temporaries(dir);
         // A unique temporary name in the same folder: rename is atomic there, and
         // concurrent writers of one key never share a temporary file.
         static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -192,6 +201,7 @@ impl Cache {
         let written = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(MAGIC)?;
+            f.write_all(&key.digest)?;
             f.write_all(&Sha256::digest(&payload))?;
             f.write_all(&payload)?;
             f.sync_all()?;
@@ -204,12 +214,19 @@ impl Cache {
     }
 }
 
-fn decode(bytes: &[u8], task: &dyn DynTask) -> Result<Vec<Value>, String> {
+fn decode(bytes: &[u8], digest: &[u8; 32], task: &dyn DynTask) -> Result<Vec<Value>, String> {
     let rest = bytes
         .strip_prefix(MAGIC)
         .ok_or("it is not a flyte-rs cache entry of this version")?;
-    if rest.len() < 32 {
+    if rest.len() < 64 {
         return Err("it is truncated".to_string());
+    }
+    let (key, rest) = rest.split_at(32);
+    if key != digest {
+        return Err(format!(
+            "it was written for another key ({}), not this one: the file was copied or moved",
+            hex(key)
+        ));
     }
     let (sum, payload) = rest.split_at(32);
     if Sha256::digest(payload).as_slice() != sum {
@@ -231,6 +248,66 @@ fn decode(bytes: &[u8], task: &dyn DynTask) -> Result<Vec<Value>, String> {
         .collect::<Result<Vec<_>, _>>()?;
     task.outputs_from_literals(&names, &literals)
         .map_err(|e| e.to_string())
+}
+
+/// Removes the temporary files in `dir` that no writer will finish: those of a
+/// process that is gone (their names carry the writer's pid), and any older than
+/// [`STALE_TEMP_AGE`]. Once per folder per process, so a run with many cached nodes
+/// reads each folder once.
+fn remove_stale_temporaries(dir: &Path) {
+    static SWEPT: LazyLock<Mutex<std::collections::HashSet<PathBuf>>> =
+        LazyLock::new(Default::default);
+    if !SWEPT
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(dir.to_path_buf())
+    {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_writer) else {
+            continue;
+        };
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP_AGE);
+        if old || !process_alive(pid) {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => {
+                    tracing::info!(file = %entry.path().display(), "removed a cache entry left half-written")
+                }
+                Err(e) => {
+                    tracing::debug!(file = %entry.path().display(), "cannot remove a stale cache temporary: {e}")
+                }
+            }
+        }
+    }
+}
+
+/// The writer's pid in a temporary entry's name (`.<entry>.<pid>.<seq>.tmp`).
+fn temp_writer(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let mut parts = inner.rsplitn(3, '.');
+    let _seq: u64 = parts.next()?.parse().ok()?;
+    parts.next()?.parse().ok()
+}
+
+/// Whether a process with this pid runs on this machine. Where that cannot be told
+/// (no `/proc`), it is taken as alive, and only age removes its files.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        // This process's own temporaries are being written right now.
+        return true;
+    }
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
 fn hex(bytes: &[u8]) -> String {

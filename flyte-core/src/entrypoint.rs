@@ -90,20 +90,64 @@ pub struct EntrypointError {
 ///
 /// Every failure of the task, of reading its inputs or of finding it becomes an
 /// `error.pb` and `Ok(Outcome::Failed(..))`: Flyte reads the document and decides
-/// whether to retry. `Err` means not even the error document could be written.
+/// whether to retry. A panic anywhere in the attempt, the SDK's own code included,
+/// becomes a `SYSTEM:Panic` document. `Err` means not even the error document could
+/// be written.
 pub async fn execute(
     registry: &Registry,
     file_access: Arc<FileAccess>,
     identity: ClusterIdentity,
     request: &ExecuteRequest,
 ) -> Result<Outcome, EntrypointError> {
-    let outcome = match attempt(registry, &file_access, identity, request).await {
+    execute_with(
+        registry,
+        file_access,
+        identity,
+        request,
+        &Termination::default(),
+    )
+    .await
+}
+
+/// [`execute`], with `termination` deciding whether this attempt or a signal handler
+/// ([`Termination::terminate`]) writes the one document of the attempt.
+pub async fn execute_with(
+    registry: &Registry,
+    file_access: Arc<FileAccess>,
+    identity: ClusterIdentity,
+    request: &ExecuteRequest,
+    termination: &Termination,
+) -> Result<Outcome, EntrypointError> {
+    let running = std::panic::AssertUnwindSafe(attempt(registry, &file_access, identity, request));
+    let attempted = match futures::FutureExt::catch_unwind(running).await {
+        Ok(attempted) => attempted,
+        Err(payload) => Err(Failure {
+            code: "SYSTEM:Panic",
+            origin: pb::ErrorOrigin::System,
+            // A panic of the SDK's own code comes back on every attempt.
+            recoverable: false,
+            message: format!(
+                "the entrypoint panicked running task `{}`: {}",
+                request.task_name,
+                crate::types::preview(&crate::execution::executor::panic_message(payload))
+            ),
+        }),
+    };
+    let mut written = termination.written.lock().await;
+    if *written {
+        // A signal handler wrote the document first; this attempt's result is moot.
+        return Ok(Outcome::Failed(termination.document(request)));
+    }
+    let outcome = match attempted {
         Ok(outputs) => {
             let location = join_prefix(&request.output_prefix, "outputs.pb");
             // A task without outputs leaves an empty file, as flytekit does; an empty
             // LiteralMap encodes to zero bytes.
             match file_access.put(&location, outputs.encode_to_vec()).await {
-                Ok(()) => return Ok(Outcome::Succeeded { outputs }),
+                Ok(()) => {
+                    *written = true;
+                    return Ok(Outcome::Succeeded { outputs });
+                }
                 Err(source) => Failure::system(
                     "SYSTEM:OutputsNotWritten",
                     source.is_transient(),
@@ -115,6 +159,16 @@ pub async fn execute(
         Err(failure) => failure,
     };
     let error = outcome.into_container_error();
+    write_error(&file_access, request, &error).await?;
+    *written = true;
+    Ok(Outcome::Failed(error))
+}
+
+async fn write_error(
+    file_access: &FileAccess,
+    request: &ExecuteRequest,
+    error: &pb::ContainerError,
+) -> Result<(), EntrypointError> {
     tracing::error!(code = %error.code, recoverable = error.kind == pb::ContainerErrorKind::Recoverable as i32, "{}", error.message);
     let document = pb::ErrorDocument {
         error: Some(error.clone()),
@@ -129,8 +183,55 @@ pub async fn execute(
             what: "error document",
             output_prefix: request.output_prefix.clone(),
             source,
-        })?;
-    Ok(Outcome::Failed(error))
+        })
+}
+
+/// Who writes an attempt's one document when the container is told to stop
+/// (Kubernetes sends SIGTERM on preemption, eviction and deletion): the attempt, if it
+/// finished first, or [`Termination::terminate`], whose recoverable
+/// `SYSTEM:Terminated` error lets Flyte retry the task elsewhere.
+#[derive(Debug, Default)]
+pub struct Termination {
+    written: tokio::sync::Mutex<bool>,
+}
+
+impl Termination {
+    /// Writes the `SYSTEM:Terminated` document unless the attempt already wrote its
+    /// own (or is writing it: then this waits for it). Returns whether it wrote. Call
+    /// it from a signal handler with a `FileAccess` of its own; the process should
+    /// exit right after, leaving the task's threads behind.
+    pub async fn terminate(
+        &self,
+        file_access: &FileAccess,
+        request: &ExecuteRequest,
+        signal: &str,
+    ) -> Result<bool, EntrypointError> {
+        let mut written = self.written.lock().await;
+        if *written {
+            return Ok(false);
+        }
+        let mut error = self.document(request);
+        error.message = format!(
+            "task `{}` was stopped by {signal} before it finished (the pod was preempted, evicted or deleted)",
+            request.task_name
+        );
+        write_error(file_access, request, &error).await?;
+        *written = true;
+        Ok(true)
+    }
+
+    fn document(&self, request: &ExecuteRequest) -> pb::ContainerError {
+        Failure {
+            code: "SYSTEM:Terminated",
+            origin: pb::ErrorOrigin::System,
+            recoverable: true,
+            message: format!(
+                "task `{}` was stopped before it finished",
+                request.task_name
+            ),
+        }
+        .into_container_error()
+    }
 }
 
 /// A failure before, during or after the task, classified for Flyte.

@@ -38,6 +38,8 @@ pub(crate) struct RunShared {
     pub(crate) observers: super::Observers,
     pub(crate) mocks: super::Mocks,
     pub(crate) checkpoint: Option<Checkpoint>,
+    /// Whether a lone plain-fn node may run on the executor's own thread.
+    pub(crate) inline_sync: bool,
 }
 
 impl RunShared {
@@ -53,6 +55,7 @@ impl RunShared {
             cache: None,
             observers: Default::default(),
             mocks: Default::default(),
+            inline_sync: true,
         }
     }
 }

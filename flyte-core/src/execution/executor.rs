@@ -85,6 +85,7 @@ pub(crate) async fn run_spec_values(
         cache: options.resolve_cache(),
         observers: options.observers.clone(),
         mocks: options.mocks.clone(),
+        inline_sync: !options.cancellable,
     });
     let span = tracing::info_span!(
         "workflow",
@@ -204,8 +205,9 @@ async fn run_spec(
     };
     let mut running: JoinSet<(u32, NodeResult)> = JoinSet::new();
     // Blocking this thread is only harmless when other workers keep the runtime going.
-    let may_block = tokio::runtime::Handle::current().runtime_flavor()
-        == tokio::runtime::RuntimeFlavor::MultiThread;
+    let may_block = shared.inline_sync
+        && tokio::runtime::Handle::current().runtime_flavor()
+            == tokio::runtime::RuntimeFlavor::MultiThread;
 
     loop {
         if graph.failures.is_empty() {

@@ -35,6 +35,9 @@ pub struct RunOptions {
     /// What the run does with the cache; [`CacheMode::Use`] unless
     /// `FLYTE_LOCAL_CACHE_ENABLED=false`.
     pub cache_mode: Option<CacheMode>,
+    /// Whether plain-`fn` task bodies always run on tokio's blocking pool (see
+    /// [`RunOptions::cancellable`]).
+    pub cancellable: bool,
     pub(crate) observers: Observers,
     pub(crate) mocks: Mocks,
 }
@@ -90,6 +93,20 @@ impl RunOptions {
     /// Neither reads nor writes the cache.
     pub fn no_cache(mut self) -> Self {
         self.cache_mode = Some(CacheMode::Off);
+        self
+    }
+
+    /// Keeps the task driving the run free to notice a cancellation (Ctrl-C, SIGTERM)
+    /// while plain-`fn` task bodies run: they always go to tokio's blocking pool.
+    ///
+    /// By default a plain-`fn` body that is the only node able to run runs on the
+    /// executor's own thread, which saves two thread hand-offs per node of a chain but
+    /// leaves a `select!` around the run unable to see a signal until the body returns.
+    /// Dropping the run then cancels async bodies at their next `.await`; a plain-`fn`
+    /// body on the pool keeps its thread until it returns (or the process exits). The
+    /// CLI's `run` sets this.
+    pub fn cancellable(mut self) -> Self {
+        self.cancellable = true;
         self
     }
 

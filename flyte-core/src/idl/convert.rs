@@ -1,7 +1,7 @@
 //! Our model <-> Flyte IDL: types, literals (both ways), interfaces.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use super::core as pb;
 use crate::interface::Interface;
@@ -149,43 +149,26 @@ fn json_value(v: &serde_json::Value) -> prost_types::Value {
 }
 
 fn timestamp(t: SystemTime) -> prost_types::Timestamp {
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => prost_types::Timestamp {
-            seconds: d.as_secs() as i64,
-            nanos: d.subsec_nanos() as i32,
-        },
-        Err(e) => {
-            // Before 1970: seconds round down, nanos stay non-negative.
-            let d = e.duration();
-            let (secs, nanos) = (d.as_secs() as i64, d.subsec_nanos() as i32);
-            if nanos == 0 {
-                prost_types::Timestamp {
-                    seconds: -secs,
-                    nanos: 0,
-                }
-            } else {
-                prost_types::Timestamp {
-                    seconds: -secs - 1,
-                    nanos: 1_000_000_000 - nanos,
-                }
-            }
-        }
+    let (seconds, nanos) = crate::types::to_unix(t);
+    prost_types::Timestamp {
+        seconds,
+        nanos: nanos as i32,
     }
 }
 
 fn system_time(t: &prost_types::Timestamp) -> Result<SystemTime, IdlError> {
-    if !(0..1_000_000_000).contains(&t.nanos) {
-        return Err(idl_err(
-            "a datetime",
-            format!("nanos {} out of range", t.nanos),
-        ));
-    }
-    let nanos = Duration::from_nanos(t.nanos as u64);
-    if t.seconds >= 0 {
-        Ok(UNIX_EPOCH + Duration::from_secs(t.seconds as u64) + nanos)
-    } else {
-        Ok(UNIX_EPOCH - Duration::from_secs(t.seconds.unsigned_abs()) + nanos)
-    }
+    u32::try_from(t.nanos)
+        .ok()
+        .and_then(|nanos| crate::types::from_unix(t.seconds, nanos))
+        .ok_or_else(|| {
+            idl_err(
+                "a datetime",
+                format!(
+                    "{} s and {} ns from the epoch is out of range",
+                    t.seconds, t.nanos
+                ),
+            )
+        })
 }
 
 fn scalar(v: pb::scalar::Value) -> pb::Literal {
@@ -429,6 +412,7 @@ pub fn literal_map<'a>(
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::time::UNIX_EPOCH;
 
     use prost::Message;
 

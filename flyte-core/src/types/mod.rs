@@ -20,8 +20,10 @@
 //! graph, inputs given as text or protobuf), so a node hand-off costs a reference-count
 //! bump.
 
+mod datetime;
 mod files;
 mod io;
+mod preview;
 mod std_impls;
 mod structs;
 mod text;
@@ -32,9 +34,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+pub(crate) use datetime::{from_unix, to_unix};
 pub(crate) use files::offload;
 pub use files::{BlobRef, FlyteDirectory, FlyteFile};
 pub use io::{ConversionError, Inputs, Outputs};
+pub use preview::{PREVIEW_CHARS, preview};
 pub use structs::{
     FieldInfo, MSGPACK_TAG, enum_from_literal, struct_from_literal, struct_schema,
     struct_to_literal, struct_type,
@@ -242,9 +246,7 @@ impl fmt::Display for Literal {
             Literal::Primitive(Primitive::Float(v)) => write!(f, "{v:?}"),
             Literal::Primitive(Primitive::String(v)) => write!(f, "{v:?}"),
             Literal::Primitive(Primitive::Boolean(v)) => write!(f, "{v}"),
-            Literal::Primitive(Primitive::Datetime(v)) => {
-                write!(f, "{}", humantime::format_rfc3339_nanos(*v))
-            }
+            Literal::Primitive(Primitive::Datetime(v)) => f.write_str(&datetime::display(*v)),
             Literal::Primitive(Primitive::Duration(v)) => {
                 write!(f, "{}", humantime::format_duration(*v))
             }
@@ -287,7 +289,8 @@ pub(crate) fn write_joined<I: IntoIterator>(
 pub struct LiteralMismatch {
     /// The Flyte type the Rust type maps to.
     pub expected: LiteralType,
-    /// The literal that was offered, as text.
+    /// The literal that was offered, as text cut to [`PREVIEW_CHARS`] characters
+    /// ([`Literal::preview`]).
     pub got: String,
     /// Why it could not be read, where more can be said than the type.
     pub reason: Option<String>,
@@ -305,7 +308,7 @@ impl LiteralMismatch {
     pub fn new<T: FlyteType>(got: &Literal) -> Self {
         LiteralMismatch {
             expected: T::literal_type(),
-            got: got.to_string(),
+            got: got.preview(),
             reason: None,
         }
     }

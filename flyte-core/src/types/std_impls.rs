@@ -44,7 +44,11 @@ impl FlyteType for DateTime<Utc> {
     }
     fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
         match literal {
-            Literal::Primitive(Primitive::Datetime(t)) => Ok(DateTime::<Utc>::from(*t)),
+            Literal::Primitive(Primitive::Datetime(t)) => super::datetime::to_chrono(*t)
+                .ok_or_else(|| {
+                    LiteralMismatch::new::<Self>(literal)
+                        .because("it is outside the years chrono's DateTime<Utc> can hold")
+                }),
             other => Err(LiteralMismatch::new::<Self>(other)),
         }
     }

@@ -18,16 +18,17 @@ use super::{BlobDimensionality, Literal, LiteralType, Primitive, SimpleType};
 pub struct TextError {
     /// The type the text was read for.
     pub expected: LiteralType,
-    /// The text (or the JSON part of it that did not fit).
+    /// The text (or the JSON part of it that did not fit), cut to
+    /// [`PREVIEW_CHARS`](super::PREVIEW_CHARS) characters.
     pub text: String,
     /// What was wrong.
     pub reason: String,
 }
 
-fn err(ty: &LiteralType, text: impl Into<String>, reason: impl Into<String>) -> TextError {
+fn err(ty: &LiteralType, text: &str, reason: impl Into<String>) -> TextError {
     TextError {
         expected: ty.clone(),
-        text: text.into(),
+        text: super::preview(text),
         reason: reason.into(),
     }
 }
@@ -74,7 +75,7 @@ pub fn literal_from_text(ty: &LiteralType, text: &str) -> Result<Literal, TextEr
 /// Reads a JSON value as a value of type `ty` (the parts of a list, map or struct).
 pub fn literal_from_json(ty: &LiteralType, v: &serde_json::Value) -> Result<Literal, TextError> {
     use serde_json::Value as J;
-    let mismatch = |reason: &str| err(ty, v.to_string(), reason);
+    let mismatch = |reason: &str| err(ty, &v.to_string(), reason);
     match ty {
         LiteralType::Simple(s) => match (s, v) {
             (SimpleType::None, J::Null) => Ok(Literal::None),
@@ -253,7 +254,7 @@ fn hex(digits: &str) -> Result<Vec<u8>, String> {
             digits
                 .get(i..i + 2)
                 .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| format!("`{}` is not hex", &digits[i..]))
+                .ok_or_else(|| format!("`{}` is not hex", super::preview(&digits[i..])))
         })
         .collect()
 }

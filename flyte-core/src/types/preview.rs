@@ -1,0 +1,113 @@
+//! Values quoted in messages, with a bound: an error or a log line about a 500 MB
+//! input must not be 500 MB long (nor quote a secret in full).
+
+use std::fmt::{self, Write};
+
+use super::Literal;
+
+/// How many characters of a value a message quotes.
+pub const PREVIEW_CHARS: usize = 100;
+
+/// `text` as a message quotes it: whole when it has at most [`PREVIEW_CHARS`]
+/// characters, else its first ones, `…` and its length.
+///
+/// ```
+/// use flyte_core::types::preview;
+/// assert_eq!(preview("4x"), "4x");
+/// let long = "y".repeat(1_000);
+/// assert_eq!(preview(&long), format!("{}… (1000 characters)", "y".repeat(100)));
+/// ```
+pub fn preview(text: &str) -> String {
+    match text.char_indices().nth(PREVIEW_CHARS) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.chars().count()),
+    }
+}
+
+/// Keeps the first [`PREVIEW_CHARS`] characters written to it and stops the
+/// formatting after that, so quoting a huge value costs no more than a small one.
+struct Bounded {
+    text: String,
+    chars: usize,
+    cut: bool,
+}
+
+impl Write for Bounded {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            if self.chars == PREVIEW_CHARS {
+                self.cut = true;
+                return Err(fmt::Error);
+            }
+            self.text.push(c);
+            self.chars += 1;
+        }
+        Ok(())
+    }
+}
+
+impl Literal {
+    /// This value as a message quotes it: its text ([`Display`](fmt::Display)) up to
+    /// [`PREVIEW_CHARS`] characters, then `…` and its size (characters of a string,
+    /// items of a list, entries of a map).
+    ///
+    /// ```
+    /// use flyte_core::types::FlyteType;
+    /// let big = vec![7i64; 10_000].to_literal();
+    /// let text = big.preview();
+    /// assert!(text.len() < 150 && text.ends_with("… (10000 items)"), "{text}");
+    /// ```
+    pub fn preview(&self) -> String {
+        let mut out = Bounded {
+            text: String::new(),
+            chars: 0,
+            cut: false,
+        };
+        let _ = write!(out, "{self}");
+        if !out.cut {
+            return out.text;
+        }
+        let size = match self.unwrap_union() {
+            Literal::Primitive(super::Primitive::String(s)) => {
+                format!("{} characters", s.chars().count())
+            }
+            Literal::Collection(items) => format!("{} items", items.len()),
+            Literal::Map(entries) => format!("{} entries", entries.len()),
+            Literal::Blob { uri, .. } => format!("{} characters", uri.chars().count()),
+            _ => "cut".to_string(),
+        };
+        format!("{}… ({size})", out.text)
+    }
+
+    fn unwrap_union(&self) -> &Literal {
+        match self {
+            Literal::Union { value, .. } => value.unwrap_union(),
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::FlyteType;
+
+    #[test]
+    fn short_values_are_quoted_whole_and_long_ones_cut_with_their_size() {
+        assert_eq!(42i64.to_literal().preview(), "42");
+        assert_eq!("hi".to_string().to_literal().preview(), "\"hi\"");
+        let s = "é".repeat(5_000).to_literal().preview();
+        assert!(
+            s.starts_with("\"éé") && s.ends_with("… (5000 characters)"),
+            "{s}"
+        );
+        assert_eq!(
+            s.chars().count(),
+            PREVIEW_CHARS + "… (5000 characters)".chars().count()
+        );
+        let m: std::collections::HashMap<String, i64> =
+            (0..500).map(|i| (format!("k{i}"), i)).collect();
+        assert!(m.to_literal().preview().ends_with("… (500 entries)"));
+        assert_eq!(preview(&"a".repeat(100)), "a".repeat(100));
+    }
+}
