@@ -243,3 +243,126 @@ async fn the_prefix_sensor_waits_for_enough_objects_and_lists_them() {
     // The third object lands at 4.5 s; the next look, at 5 s, sees it.
     assert_eq!(start.elapsed(), Duration::from_secs(5));
 }
+
+/// Every look hangs: a store that accepts the request and never answers.
+struct Hangs {
+    looks: Mutex<Vec<Instant>>,
+}
+
+impl Sensor for Hangs {
+    type Input = (String,);
+    type Output = String;
+    fn task_type(&self) -> &str {
+        "hanging-sensor"
+    }
+    fn interface(&self) -> Interface {
+        Interface::of::<(String,), String>(&["what"], &["what"])
+    }
+    async fn poke(&self, _: &ExecutionContext, _: &(String,)) -> Result<Poke<String>, PokeError> {
+        self.looks.lock().unwrap().push(Instant::now());
+        std::future::pending().await
+    }
+}
+
+static HANGS: LazyLock<SensorTask<Hangs>> = LazyLock::new(|| {
+    SensorTask::of(
+        "hangs",
+        Hangs {
+            looks: Mutex::new(Vec::new()),
+        },
+    )
+    .with_metadata(TaskMetadata::default().timeout("60s"))
+    .poll_interval("1s")
+    .check_timeout("3s")
+    .max_wait("8s")
+    .soft_fail(true)
+});
+
+#[workflow]
+fn wait_hangs(what: String) -> String {
+    shout(HANGS(what))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_look_that_never_answers_is_abandoned_and_max_wait_still_holds() {
+    let summary = Arc::new(RunSummary::default());
+    let started = Instant::now();
+    let err = wait_hangs
+        .run_with(
+            &RunOptions::default().observe(summary.clone()),
+            ("x".into(),),
+        )
+        .await
+        .unwrap_err();
+    // The sensor's own expiry at max_wait, so soft_fail skips; not the task's 60 s
+    // timeout, which would fail the node.
+    assert!(matches!(err, RunError::Skipped { .. }), "{err}");
+    assert_eq!(started.elapsed(), Duration::from_secs(8));
+    assert_eq!(summary.count(NodeStatus::Skipped), 2);
+    let looks: Vec<u128> = HANGS
+        .sensor()
+        .looks
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|t| t.duration_since(started).as_millis())
+        .collect();
+    // Abandoned after 3 s each, then 1 s apart; the last look is cut at the deadline.
+    assert_eq!(looks, [0, 4000, 8000]);
+}
+
+/// An S3 endpoint on 127.0.0.1 that accepts connections and never answers.
+async fn black_hole() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((conn, _)) = listener.accept().await {
+            held.push(conn);
+        }
+    });
+    (addr, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_s3_store_that_never_answers_ends_the_wait_at_max_wait() {
+    use object_store::aws::AmazonS3Builder;
+    let (addr, server) = black_hole().await;
+    let store = AmazonS3Builder::new()
+        .with_endpoint(format!("http://{addr}"))
+        .with_allow_http(true)
+        .with_bucket_name("silent")
+        .with_region("us-east-1")
+        .with_access_key_id("k")
+        .with_secret_access_key("s")
+        .build()
+        .unwrap();
+    let fa = Arc::new(
+        FileAccess::new()
+            .with_store("s3://silent", Arc::new(store))
+            .unwrap(),
+    );
+    let opts = RunOptions::default().file_access(fa);
+    let started = std::time::Instant::now();
+    let err = wait_silent
+        .run_with(&opts, ("s3://silent/landing/data.csv".into(),))
+        .await
+        .unwrap_err();
+    let waited = started.elapsed();
+    server.abort();
+    assert!(matches!(err, RunError::Skipped { .. }), "{err}");
+    // max_wait is 2 s; one look alone would take the S3 client's 3-minute retry budget.
+    assert!(waited < Duration::from_secs(4), "waited {waited:?}");
+}
+
+static SILENT: LazyLock<flyte::plugins::WaitForObjectStoreFile> = LazyLock::new(|| {
+    flyte::plugins::WaitForObjectStoreFile::new("silent-sensor")
+        .poll_interval("500ms")
+        .max_wait("2s")
+        .soft_fail(true)
+});
+
+#[workflow]
+fn wait_silent(path: String) -> String {
+    shout(SILENT(path))
+}

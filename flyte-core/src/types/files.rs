@@ -137,11 +137,22 @@ impl FlyteDirectory {
     }
 
     /// Copies the directory's files under `to` on this machine.
+    ///
+    /// Each listed object is read by its path in the store, never by turning its name
+    /// back into a URL, so names holding `%2E%2E`, `#` or `?` fetch that very object
+    /// and land inside `to`. Empty folder markers (`dir/sub/`) are skipped.
     pub async fn download(&self, to: impl AsRef<Path>) -> Result<(), DataError> {
-        let base = self.uri.trim_end_matches('/').to_string();
-        for file in self.files().await? {
-            let rel = file.uri[base.len()..].trim_start_matches('/');
-            file.download(to.as_ref().join(rel)).await?;
+        let listing = access().list_objects(&self.uri).await?;
+        let base = self.uri.trim_end_matches('/');
+        for object in listing.objects {
+            let location = format!("{base}/{}", object.relative);
+            let bytes = crate::data::get_path(&*listing.store, &object.path, &location).await?;
+            // `relative`'s parts are never empty, `.` or `..`: the file stays in `to`.
+            let target = object
+                .relative
+                .split('/')
+                .fold(to.as_ref().to_path_buf(), |p, part| p.join(part));
+            write_local(&target, &bytes).await?;
         }
         Ok(())
     }

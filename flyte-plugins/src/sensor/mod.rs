@@ -112,8 +112,14 @@ pub struct WaitPolicy {
     /// so many sensors do not look all at once.
     pub jitter: f64,
     /// How long to wait in all before giving up (the task's timeout bounds one attempt
-    /// either way).
+    /// either way). A look still under way when it runs out is abandoned: the wait
+    /// ends at `max_wait`, as the sensor's own expiry (so `soft_fail` applies).
     pub max_wait: Option<Duration>,
+    /// How long one look may take before it is abandoned and counted as a transient
+    /// failure ([`DEFAULT_CHECK_TIMEOUT`] unless set). Without it, a store that accepts
+    /// connections and never answers holds one look for its client's whole retry
+    /// budget (three minutes for object_store's S3 client).
+    pub check_timeout: Duration,
     /// When the wait runs out: skip the node (and the nodes after it) instead of
     /// failing.
     pub soft_fail: bool,
@@ -154,6 +160,9 @@ pub struct SensorTask<S> {
     invalid: Option<ConfigError>,
 }
 
+/// The default bound on one look ([`WaitPolicy::check_timeout`]).
+pub const DEFAULT_CHECK_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The default time between looks, as in flytekit's tutorial.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);
 
@@ -171,6 +180,7 @@ impl<S: Sensor> SensorTask<S> {
                 max_interval: None,
                 jitter: 0.0,
                 max_wait: None,
+                check_timeout: DEFAULT_CHECK_TIMEOUT,
                 soft_fail: false,
             },
             invalid: None,
@@ -240,6 +250,15 @@ impl<S: Sensor> SensorTask<S> {
         self
     }
 
+    /// Bounds each look (see [`WaitPolicy::check_timeout`]); a zero or unreadable
+    /// duration is reported by [`Task::validate`].
+    pub fn check_timeout(mut self, limit: impl IntoDuration) -> Self {
+        if let Some(d) = self.duration("check_timeout", limit) {
+            self.policy.check_timeout = d;
+        }
+        self
+    }
+
     /// When the wait runs out, skips the node (and what comes after it) instead of
     /// failing it.
     pub fn soft_fail(mut self, soft: bool) -> Self {
@@ -303,30 +322,48 @@ impl<S: Sensor> Task for SensorTask<S> {
         let mut polls = 0u32;
         loop {
             polls += 1;
-            match self.sensor.poke(&ctx, &input).await {
-                Ok(Poke::Ready(out)) => return Ok(out),
-                Ok(Poke::NotYet) => {}
-                Err(PokeError::Transient(e)) => {
+            let left = self
+                .policy
+                .max_wait
+                .map(|max| max.saturating_sub(started.elapsed()));
+            let limit = left.map_or(self.policy.check_timeout, |l| {
+                l.min(self.policy.check_timeout)
+            });
+            match tokio::time::timeout(limit, self.sensor.poke(&ctx, &input)).await {
+                Ok(Ok(Poke::Ready(out))) => return Ok(out),
+                Ok(Ok(Poke::NotYet)) => {}
+                Ok(Err(PokeError::Transient(e))) => {
                     tracing::warn!(error = %e, polls, "sensor could not look; looking again");
                 }
-                Err(PokeError::Fatal(e)) => return Err(TaskError::permanent(e)),
+                Ok(Err(PokeError::Fatal(e))) => return Err(TaskError::permanent(e)),
+                Err(_) if Some(limit) == left => {} // max_wait ran out mid-look: below.
+                Err(_) => tracing::warn!(
+                    polls,
+                    "a look took over {} and was abandoned; looking again",
+                    humantime::format_duration(limit)
+                ),
             }
             let mut sleep = self.policy.jittered(self.policy.interval(polls));
             if let Some(max) = self.policy.max_wait {
                 let waited = started.elapsed();
                 if waited >= max {
-                    let expired = WaitExpired { waited, polls };
-                    if self.policy.soft_fail {
-                        tracing::warn!("{expired}; skipping (soft_fail)");
-                        return Err(TaskError::Skipped(expired.to_string()));
-                    }
-                    return Err(TaskError::permanent(expired));
+                    return Err(self.expired(WaitExpired { waited, polls }));
                 }
-                // The last look comes at the deadline, not after it.
+                // Never sleep past the deadline: one last look right at it.
                 sleep = sleep.min(max - waited);
             }
             tokio::time::sleep(sleep).await;
         }
+    }
+}
+
+impl<S: Sensor> SensorTask<S> {
+    fn expired(&self, expired: WaitExpired) -> TaskError {
+        if self.policy.soft_fail {
+            tracing::warn!("{expired}; skipping (soft_fail)");
+            return TaskError::Skipped(expired.to_string());
+        }
+        TaskError::permanent(expired)
     }
 }
 

@@ -6,6 +6,10 @@
 //! standard environment variables (`AWS_*`, `GOOGLE_*`, `AZURE_*`), which
 //! `object_store` reads.
 
+mod listing;
+mod local;
+pub mod location;
+
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -106,21 +110,23 @@ impl FileAccess {
     }
 
     /// The store holding `location` and the object's path inside it.
+    ///
+    /// The key is taken byte for byte (see the [`location`] rules): nothing is
+    /// percent-decoded, so names with spaces, `%`, `#`, `?`, `+` or non-ASCII letters
+    /// reach the object of that very name.
     pub fn resolve(&self, location: &str) -> Result<(Arc<dyn ObjectStore>, Path), DataError> {
-        let url = to_url(location)?;
-        let scheme = match ObjectStoreScheme::parse(&url) {
-            Ok((scheme, _)) => scheme,
-            Err(_) => {
-                return Err(DataError::UnsupportedScheme {
-                    location: location.to_string(),
-                    reason: format!(
-                        "no object store handles `{}://` locations (use file://, memory:///, s3://, gs://, az:// or a local path)",
-                        url.scheme()
-                    ),
-                });
-            }
-        };
-        if let Some(feature) = missing_feature(&scheme) {
+        self.open(location).map(|(store, path, _)| (store, path))
+    }
+
+    fn open(
+        &self,
+        location: &str,
+    ) -> Result<(Arc<dyn ObjectStore>, Path, location::Parsed), DataError> {
+        let parsed = location::parse(location)?;
+        let url = &parsed.url;
+        if let Ok((scheme, _)) = ObjectStoreScheme::parse(url)
+            && let Some(feature) = missing_feature(&scheme)
+        {
             return Err(DataError::UnsupportedScheme {
                 location: location.to_string(),
                 reason: format!(
@@ -129,12 +135,17 @@ impl FileAccess {
                 ),
             });
         }
-        match self.registry.resolve(&url) {
-            Ok(found) => Ok(found),
+        match self.registry.resolve(url) {
+            Ok((store, suffix)) => {
+                // The registry's own path re-encodes names; only its length is used.
+                let consumed = parsed.parts.len().saturating_sub(suffix.parts().count());
+                let path = parsed.path_after(consumed);
+                Ok((store, path, parsed))
+            }
             // The registry hides why it could not create a store; building one
             // directly gives the real cause.
             Err(e) => {
-                let source = object_store::parse_url_opts(&url, std::env::vars())
+                let source = object_store::parse_url_opts(url, std::env::vars())
                     .err()
                     .unwrap_or(e);
                 Err(DataError::Store {
@@ -161,49 +172,40 @@ impl FileAccess {
     /// Reads the whole object at `location`.
     pub async fn get(&self, location: &str) -> Result<Bytes, DataError> {
         let (store, path) = self.resolve(location)?;
-        let store_err = |source| DataError::Store {
-            location: location.to_string(),
-            source,
-        };
-        store
-            .get(&path)
-            .await
-            .map_err(store_err)?
-            .bytes()
-            .await
-            .map_err(store_err)
+        get_path(&*store, &path, location).await
     }
 
     /// Every object under the folder `prefix`, as locations written like `prefix`
-    /// (`s3://b/landing/a.csv` for prefix `s3://b/landing`), sorted.
+    /// (`s3://b/landing/a.csv` for prefix `s3://b/landing`), sorted. Folder markers
+    /// (the empty `dir/sub/` keys consoles create) are left out.
     pub async fn list(&self, prefix: &str) -> Result<Vec<String>, DataError> {
-        use futures::TryStreamExt;
-        let (store, path) = self.resolve(prefix)?;
-        let metas: Vec<_> = store
-            .list(Some(&path))
-            .try_collect()
-            .await
-            .map_err(|source| DataError::Store {
-                location: prefix.to_string(),
-                source,
-            })?;
         let base = prefix.trim_end_matches('/');
-        let mut found: Vec<String> = metas
-            .iter()
-            .map(|m| {
-                let rel = m
-                    .location
-                    .as_ref()
-                    .strip_prefix(path.as_ref())
-                    .unwrap_or(m.location.as_ref())
-                    .trim_start_matches('/');
-                format!("{base}/{rel}")
-            })
-            .collect();
-        found.sort_unstable();
-        Ok(found)
+        Ok(self
+            .list_objects(prefix)
+            .await?
+            .objects
+            .into_iter()
+            .map(|o| format!("{base}/{}", o.relative))
+            .collect())
     }
 
+    /// The objects under the folder `prefix`, each with its path in the store, so
+    /// they can be read without turning their names back into locations.
+    pub(crate) async fn list_objects(&self, prefix: &str) -> Result<Listing, DataError> {
+        let (store, path, parsed) = self.open(prefix)?;
+        let store_err = |source| DataError::Store {
+            location: prefix.to_string(),
+            source,
+        };
+        let mut objects = match parsed.kind {
+            // object_store's local listing re-encodes names (`100%.txt` comes back
+            // as `100%25.txt`); the folder is walked directly instead.
+            location::Kind::Local => local::list(prefix, &parsed.parts).await?,
+            location::Kind::Store => listing::list(&*store, &path).await.map_err(store_err)?,
+        };
+        objects.sort_unstable_by(|a, b| a.relative.cmp(&b.relative));
+        Ok(Listing { store, objects })
+    }
     /// Writes `bytes` to `location`, replacing what was there.
     pub async fn put(&self, location: &str, bytes: impl Into<Bytes>) -> Result<(), DataError> {
         let (store, path) = self.resolve(location)?;
@@ -218,20 +220,47 @@ impl FileAccess {
     }
 }
 
-/// Reads a URL or a local path (relative paths are taken from the current directory).
+/// A location as a URL: its key taken byte for byte (see [`location`]) and
+/// percent-encoded as a URL's path must be. Relative paths are taken from the
+/// current directory.
 pub fn to_url(location: &str) -> Result<Url, DataError> {
-    let invalid = |reason: String| DataError::InvalidLocation {
+    Ok(location::parse(location)?.url)
+}
+
+/// Reads the whole object at `path` of `store`; `location` names it in errors.
+pub(crate) async fn get_path(
+    store: &dyn ObjectStore,
+    path: &Path,
+    location: &str,
+) -> Result<Bytes, DataError> {
+    let store_err = |source| DataError::Store {
         location: location.to_string(),
-        reason,
+        source,
     };
-    if location.is_empty() {
-        return Err(invalid("it is empty".to_string()));
-    }
-    if location.contains("://") {
-        return Url::parse(location).map_err(|e| invalid(e.to_string()));
-    }
-    let absolute = std::path::absolute(location).map_err(|e| invalid(e.to_string()))?;
-    Url::from_file_path(&absolute).map_err(|()| invalid("not an absolute path".to_string()))
+    store
+        .get(path)
+        .await
+        .map_err(store_err)?
+        .bytes()
+        .await
+        .map_err(store_err)
+}
+
+/// The objects under a folder, from [`FileAccess::list_objects`].
+pub(crate) struct Listing {
+    /// The store they are in.
+    pub(crate) store: Arc<dyn ObjectStore>,
+    /// Each object, sorted by its name under the folder.
+    pub(crate) objects: Vec<Listed>,
+}
+
+/// One object of a [`Listing`].
+pub(crate) struct Listed {
+    /// Its name under the folder (`sub/a.csv`): parts that are never empty, `.` or
+    /// `..`, so joining it to a local folder stays inside that folder.
+    pub(crate) relative: String,
+    /// Its path in the store.
+    pub(crate) path: Path,
 }
 
 fn missing_feature(scheme: &ObjectStoreScheme) -> Option<&'static str> {
