@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use flyte::data::{DataError, FileAccess};
+
+mod support;
 use flyte::prelude::*;
 
 /// Names that URL parsing would change: spaces, `%`, `#`, `?`, `+`, non-ASCII,
@@ -209,4 +211,44 @@ async fn copy_up_down(from: String, to: String) -> Result<String, DataError> {
 #[workflow]
 fn copy_up_and_down(from: String, to: String) -> String {
     copy_up_down(from, to)
+}
+
+#[tokio::test]
+async fn folder_markers_are_skipped_in_listings_and_downloads() {
+    let store = support::Probe::with_markers(
+        object_store::memory::InMemory::new(),
+        &["markers/dir/sub", "markers/dir/empty", "markers/dir"],
+    );
+    let fa = std::sync::Arc::new(FileAccess::new().with_store("memory:///", store).unwrap());
+    fa.put("memory:///markers/dir/sub/a.txt", "a")
+        .await
+        .unwrap();
+    assert_eq!(
+        fa.list("memory:///markers/dir").await.unwrap(),
+        ["memory:///markers/dir/sub/a.txt"]
+    );
+    let to = scratch("markers").join("copy");
+    let copied = download_to
+        .run_with(
+            &RunOptions::default().file_access(fa),
+            (
+                FlyteDirectory::new("memory:///markers/dir"),
+                to.display().to_string(),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(copied, 1);
+    assert_eq!(read_tree(&to), [("sub/a.txt".to_string(), "a".to_string())]);
+}
+
+#[task]
+async fn fetch_into(dir: FlyteDirectory, to: String) -> Result<i64, DataError> {
+    dir.download(&to).await?;
+    Ok(dir.files().await?.len() as i64)
+}
+
+#[workflow]
+fn download_to(dir: FlyteDirectory, to: String) -> i64 {
+    fetch_into(dir, to)
 }

@@ -48,9 +48,19 @@ pub struct Probe<S> {
     calls: AtomicU64,
     injected: AtomicU32,
     published: watch::Sender<u32>,
+    markers: Vec<Path>,
 }
 
 impl<S: ObjectStore> Probe<S> {
+    /// Wraps `inner`, listing an empty object at each of `markers` that cannot be
+    /// read: what S3 lists for a folder marker (`dir/sub/`), whose name object_store
+    /// gives without the `/`.
+    pub fn with_markers(inner: S, markers: &[&str]) -> Arc<Self> {
+        let mut probe = Arc::into_inner(Self::new(inner, Fault::None)).expect("new");
+        probe.markers = markers.iter().map(|m| Path::from(*m)).collect();
+        Arc::new(probe)
+    }
+
     /// Wraps `inner`.
     pub fn new(inner: S, fault: Fault) -> Arc<Self> {
         Arc::new(Probe {
@@ -58,6 +68,7 @@ impl<S: ObjectStore> Probe<S> {
             fault,
             reads: AtomicU32::new(0),
             calls: AtomicU64::new(0),
+            markers: Vec::new(),
             injected: AtomicU32::new(0),
             published: watch::Sender::new(0),
         })
@@ -168,7 +179,25 @@ impl<S: ObjectStore> ObjectStore for Probe<S> {
     }
 
     fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
-        self.inner.list(prefix)
+        use futures::StreamExt;
+        let markers: Vec<object_store::Result<ObjectMeta>> = self
+            .markers
+            .iter()
+            .filter(|m| prefix.is_none_or(|p| m.prefix_matches(p)))
+            .map(|m| {
+                Ok(ObjectMeta {
+                    location: m.clone(),
+                    last_modified: chrono::Utc::now(),
+                    size: 0,
+                    e_tag: None,
+                    version: None,
+                })
+            })
+            .collect();
+        self.inner
+            .list(prefix)
+            .chain(futures::stream::iter(markers))
+            .boxed()
     }
 
     async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
