@@ -49,7 +49,7 @@ fn sigint_cancels_the_run_prints_the_partial_table_and_exits_130() {
     assert!(rest.contains("status     attempts"), "{rest}");
     assert!(rest.contains("0 nodes: 0 succeeded"), "{rest}");
     assert!(
-        rest.contains("error: run interrupted: 1 running node(s) cancelled"),
+        rest.contains("error: run stopped by Ctrl-C: 1 running node(s) cancelled"),
         "{rest}"
     );
     // It stopped well before the sensor's own 20-minute timeout.
@@ -170,4 +170,147 @@ fn cache_serialize_holds_across_processes() {
         .sum();
     assert_eq!(cached, 2, "{tables}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Starts `graceful_stop` with `args` and waits until its crunch task has started.
+fn start_crunch(args: &[&str], extra_env: &[(&str, &str)]) -> (std::process::Child, String) {
+    let mut cmd = Command::new(support::example_binary("graceful_stop"));
+    cmd.args(args)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let started = Instant::now();
+    while !seen.contains("crunching for") {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "exited early: {seen}"
+        );
+        seen.push_str(&line);
+        assert!(started.elapsed() < Duration::from_secs(30), "{seen}");
+    }
+    // The rest of stderr is read after the process ends.
+    std::thread::sleep(Duration::from_millis(200));
+    let rest = std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut rest);
+        rest
+    });
+    child.stderr = None;
+    STDERR_TAIL.with(|t| *t.borrow_mut() = Some(rest));
+    (child, seen)
+}
+
+thread_local! {
+    static STDERR_TAIL: std::cell::RefCell<Option<std::thread::JoinHandle<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn stderr_tail() -> String {
+    STDERR_TAIL
+        .with(|t| t.borrow_mut().take())
+        .map(|h| h.join().unwrap())
+        .unwrap_or_default()
+}
+
+fn signal(child: &std::process::Child, sig: libc::c_int) {
+    // SAFETY: kill only sends a signal to the child we started.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, sig) }, 0);
+}
+
+/// A plain `fn` task blocking its thread for 30 s: Ctrl-C still stops the run at
+/// once with 130 and the table (it used to run on and exit 0 with outputs).
+#[test]
+fn sigint_stops_a_run_blocked_in_a_plain_fn_task() {
+    let (mut child, seen) = start_crunch(&["run", "crunch_pipeline", "--input", "seconds=30"], &[]);
+    let sent = Instant::now();
+    signal(&child, libc::SIGINT);
+    let status = child.wait().unwrap();
+    let rest = stderr_tail();
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    assert!(
+        sent.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        sent.elapsed()
+    );
+    assert_eq!(status.code(), Some(130), "{seen}{rest}");
+    assert!(out.is_empty(), "printed outputs after Ctrl-C: {out}");
+    assert!(rest.contains("1 succeeded"), "{rest}");
+    assert!(
+        rest.contains("error: run stopped by Ctrl-C: 1 running node(s) cancelled"),
+        "{rest}"
+    );
+}
+
+/// SIGTERM during `run` stops it as Ctrl-C does, with 143.
+#[test]
+fn sigterm_stops_a_run_with_its_own_exit_code() {
+    let (mut child, seen) = start_crunch(&["run", "crunch_pipeline", "--input", "seconds=30"], &[]);
+    let sent = Instant::now();
+    signal(&child, libc::SIGTERM);
+    let status = child.wait().unwrap();
+    let rest = stderr_tail();
+    assert!(
+        sent.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        sent.elapsed()
+    );
+    assert_eq!(status.code(), Some(143), "{seen}{rest}");
+    assert!(rest.contains("status     attempts"), "{rest}");
+    assert!(rest.contains("error: run stopped by SIGTERM"), "{rest}");
+}
+
+/// SIGTERM during `execute` (Kubernetes preempting the pod) writes a recoverable
+/// SYSTEM error document within a second and exits, not waiting for the task.
+#[test]
+fn sigterm_during_execute_leaves_a_recoverable_error_document() {
+    use flyte::idl::core as pb;
+    use flyte::prelude::FlyteType;
+    use prost::Message;
+    let dir = std::env::temp_dir().join(format!("flyte-sigterm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let inputs = flyte::idl::literal_map([("seconds", &30i64.to_literal())]);
+    std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
+    let out = dir.join("out");
+    let (mut child, seen) = start_crunch(
+        &[
+            "execute",
+            "--inputs",
+            dir.join("inputs.pb").to_str().unwrap(),
+            "--output-prefix",
+            out.to_str().unwrap(),
+            "--raw-output-data-prefix",
+            dir.join("raw").to_str().unwrap(),
+            "--",
+            "task-name",
+            "graceful_stop.crunch",
+        ],
+        &[("FLYTE_SDK_LOGGING_FORMAT", "text")],
+    );
+    let sent = Instant::now();
+    signal(&child, libc::SIGTERM);
+    let status = child.wait().unwrap();
+    let rest = stderr_tail();
+    assert!(
+        sent.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        sent.elapsed()
+    );
+    assert_eq!(status.code(), Some(0), "{seen}{rest}");
+    assert!(!out.join("outputs.pb").exists());
+    let doc =
+        pb::ErrorDocument::decode(std::fs::read(out.join("error.pb")).unwrap().as_slice()).unwrap();
+    let error = doc.error.unwrap();
+    assert_eq!(error.code, "SYSTEM:Terminated");
+    assert_eq!(error.kind, pb::ContainerErrorKind::Recoverable as i32);
+    assert_eq!(error.origin, pb::ErrorOrigin::System as i32);
+    assert!(error.message.contains("SIGTERM"), "{}", error.message);
 }

@@ -44,6 +44,16 @@ fn doomed(x: i64) -> i64 {
     always_fails(x)
 }
 
+#[task]
+fn later(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    at
+}
+
+#[workflow]
+fn moment(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    later(at)
+}
+
 fn app() -> App {
     App::new()
         .workflow(&tally)
@@ -388,4 +398,59 @@ async fn graph_shows_branches_and_what_they_read() {
     );
     assert!(text.contains("n0 -->|\"o0 → c0\"| n1"), "{text}");
     assert!(text.contains("n1 -->|\"o0 → o0\"| outputs"), "{text}");
+}
+
+#[tokio::test]
+async fn datetimes_before_1970_and_past_9999_print_without_panicking() {
+    for (given, printed) in [
+        ("1969-07-20T20:17:00Z", "o0 = 1969-07-20T20:17:00Z\n"),
+        // 23:59:59 at -23:59 is a minute before midnight of 10000-01-01 (UTC).
+        ("9999-12-31T23:59:59-23:59", "o0 = +10000-01-01T23:58:59Z\n"),
+    ] {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let arg = format!("at={given}");
+        let args = ["app", "run", "moment", "--input", &arg];
+        let result = App::new()
+            .workflow(&moment)
+            .run_to(args, &mut out, &mut err)
+            .await;
+        result.unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out, printed);
+    }
+}
+
+#[tokio::test]
+async fn a_huge_bad_input_is_quoted_once_and_briefly() {
+    let huge = format!("items=[{}x]", "1, ".repeat(40_000));
+    let (_, _, result) = cli(&["run", "tally", "--input", &huge, "--input", "tag=t"]).await;
+    let err = result.unwrap_err();
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    assert!(message.len() < 600, "{} bytes: {message}", message.len());
+    assert_eq!(message.matches("[1, 1, 1").count(), 1, "{message}");
+    assert!(message.contains("(120003 characters)"), "{message}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn an_input_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"tag=caf\xe9");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args: Vec<&std::ffi::OsStr> = ["app", "run", "tally", "--input", "items=[1]", "--input"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .chain([bad])
+        .collect();
+    let result = app().run_to(args, &mut out, &mut err).await;
+    let Err(CliError::Input { input, reason, .. }) = result else {
+        panic!("{result:?}");
+    };
+    assert_eq!(input, "tag");
+    assert!(reason.contains("not valid UTF-8"), "{reason}");
 }

@@ -299,7 +299,163 @@ async fn a_map_item_pod_reading_the_whole_lists_picks_its_own_item() {
     assert_eq!(e.code, "USER:InputsMismatch");
     assert!(
         e.message
-            .contains("item 6 of map task `entrypoint.add_one`: input `x` has 3 items"),
+            .contains("item 6 of map task `entrypoint.add_one` do not match its interface: input `x`: it has 3 items, no item 6"),
+        "{}",
+        e.message
+    );
+}
+
+#[task]
+fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339()
+}
+
+#[task]
+fn count_up(n: i64) -> i64 {
+    n
+}
+
+/// A type whose conversion panics: a bug in a hand-written `FlyteType`, outside the
+/// task's body.
+#[derive(Clone, Debug)]
+struct Fragile;
+
+impl FlyteType for Fragile {
+    fn literal_type() -> flyte::types::LiteralType {
+        i64::literal_type()
+    }
+    fn to_literal(&self) -> Literal {
+        0i64.to_literal()
+    }
+    fn from_literal(_: &Literal) -> Result<Self, flyte::types::LiteralMismatch> {
+        panic!("Fragile cannot be read")
+    }
+}
+
+#[task]
+fn fragile(x: Fragile) -> i64 {
+    let _ = x;
+    0
+}
+
+fn hostile_registry() -> Registry {
+    let mut r = Registry::new();
+    r.task(&stamp).task(&count_up).task(&fragile);
+    r
+}
+
+async fn run_hostile(task: &str, node: &str, x: (&str, pb::Literal)) -> Outcome {
+    let files = Arc::new(FileAccess::new());
+    let req = request(task, node);
+    let map = pb::LiteralMap {
+        literals: [(x.0.to_string(), x.1)].into_iter().collect(),
+    };
+    files.put(&req.inputs, map.encode_to_vec()).await.unwrap();
+    execute(&hostile_registry(), files, ClusterIdentity::default(), &req)
+        .await
+        .unwrap()
+}
+
+fn datetime(seconds: i64) -> pb::Literal {
+    let mut lit = idl::literal(&0i64.to_literal());
+    if let Some(pb::literal::Value::Scalar(s)) = &mut lit.value {
+        s.value = Some(pb::scalar::Value::Primitive(pb::Primitive {
+            value: Some(pb::primitive::Value::Datetime(prost_types::Timestamp {
+                seconds,
+                nanos: 0,
+            })),
+        }));
+    }
+    lit
+}
+
+fn failed(outcome: Outcome) -> pb::ContainerError {
+    match outcome {
+        Outcome::Failed(e) => e,
+        other => panic!("expected an error document, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn datetimes_before_1970_or_past_9999_for_an_integer_are_a_mismatch_not_a_panic() {
+    // 1969-07-20T20:17:00Z, and a second past 9999-12-31T23:59:59-23:59.
+    for (seconds, shown) in [(-14_182_980, "datetime"), (253_402_387_140, "datetime")] {
+        let e =
+            failed(run_hostile("entrypoint.count_up", "dt-int", ("n", datetime(seconds))).await);
+        assert_eq!(e.code, "USER:InputsMismatch", "{}", e.message);
+        assert!(
+            e.message.contains("expected integer, but got a"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains(shown), "{}", e.message);
+    }
+}
+
+#[tokio::test]
+async fn a_datetime_past_chronos_years_is_a_mismatch_naming_why() {
+    let e = failed(
+        run_hostile(
+            "entrypoint.stamp",
+            "dt-far",
+            ("at", datetime(9_000_000_000_000)),
+        )
+        .await,
+    );
+    assert_eq!(e.code, "USER:InputsMismatch", "{}", e.message);
+    assert!(e.message.contains("chrono"), "{}", e.message);
+    // One the SDK can hold prints in RFC 3339, also before 1970.
+    let Outcome::Succeeded { outputs } =
+        run_hostile("entrypoint.stamp", "dt-old", ("at", datetime(-14_182_980))).await
+    else {
+        panic!("1969 is a valid datetime");
+    };
+    let out = idl::literal_from_idl(&outputs.literals["o0"]).unwrap();
+    assert_eq!(
+        String::from_literal(&out).unwrap(),
+        "1969-07-20T20:17:00+00:00"
+    );
+}
+
+#[tokio::test]
+async fn a_huge_value_of_the_wrong_type_is_quoted_within_a_bound() {
+    let secret = format!("s3cr3t-{}", "x".repeat(5_000_000));
+    let e = failed(
+        run_hostile(
+            "entrypoint.count_up",
+            "huge",
+            ("n", idl::literal(&secret.to_literal())),
+        )
+        .await,
+    );
+    assert_eq!(e.code, "USER:InputsMismatch");
+    assert!(
+        e.message.len() < 500,
+        "{} bytes: {}",
+        e.message.len(),
+        e.message
+    );
+    assert!(
+        e.message.contains("a string of 5000007 bytes"),
+        "{}",
+        e.message
+    );
+}
+
+#[tokio::test]
+async fn a_panic_outside_the_task_body_is_a_system_error_document() {
+    let e = failed(
+        run_hostile(
+            "entrypoint.fragile",
+            "fragile",
+            ("x", idl::literal(&1i64.to_literal())),
+        )
+        .await,
+    );
+    assert_eq!(e.code, "SYSTEM:Panic", "{}", e.message);
+    assert_eq!(e.origin, pb::ErrorOrigin::System as i32);
+    assert!(
+        e.message.contains("Fragile cannot be read"),
         "{}",
         e.message
     );

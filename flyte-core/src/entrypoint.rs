@@ -15,10 +15,9 @@ use crate::data::{DataError, FileAccess};
 use crate::execution::context::join_prefix;
 use crate::execution::{Checkpoint, ClusterIdentity, ExecutionContext};
 use crate::idl::core as pb;
-use crate::idl::{IdlError, literal_from_idl};
+use crate::idl::inputs::{InputsError, read_inputs};
 use crate::registry::Registry;
 use crate::task::TaskError;
-use crate::types::Literal;
 
 /// Where one attempt reads and writes, as Flyte passes it on the command line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -252,6 +251,16 @@ impl Failure {
         }
     }
 
+    /// A failure with no cause chain to add.
+    fn user_or_system(code: &'static str, origin: pb::ErrorOrigin, message: String) -> Self {
+        Failure {
+            code,
+            origin,
+            recoverable: false,
+            message,
+        }
+    }
+
     fn system(
         code: &'static str,
         recoverable: bool,
@@ -326,50 +335,46 @@ async fn attempt(
         ));
     };
 
-    let bytes = file_access.get(&request.inputs).await.map_err(|e| {
-        Failure::system(
-            "SYSTEM:InputsNotRead",
-            // Flyte writes the inputs before starting the container; if they are not
-            // there, another attempt will not find them either.
-            e.is_transient() && !e.is_not_found(),
-            format!(
-                "cannot read the inputs of task `{name}` from `{}`",
-                request.inputs
-            ),
-            &e,
-        )
-    })?;
-    let map = pb::LiteralMap::decode(bytes.as_ref()).map_err(|e| {
-        Failure::system(
-            "SYSTEM:InputsNotDecoded",
-            false,
-            format!(
-                "the inputs of task `{name}` at `{}` are not a Flyte LiteralMap",
-                request.inputs
-            ),
-            &e,
-        )
-    })?;
-
     let interface = task.interface();
     let names = interface.input_names();
-    let map = match identity.array_index {
-        Some(index) => item_inputs(&interface, map, index).map_err(|message| {
-            Failure::user(
-                "USER:InputsMismatch",
-                false,
-                format!("item {index} of map task `{name}`: {message}"),
+    let literals = {
+        let bytes = file_access.get(&request.inputs).await.map_err(|e| {
+            Failure::system(
+                "SYSTEM:InputsNotRead",
+                // Flyte writes the inputs before starting the container; if they are
+                // not there, another attempt will not find them either.
+                e.is_transient() && !e.is_not_found(),
+                format!(
+                    "cannot read the inputs of task `{name}` from `{}`",
+                    request.inputs
+                ),
+                &e,
             )
-        })?,
-        None => map,
+        })?;
+        // Types are checked while the bytes are decoded; the bytes go when this
+        // block ends, before the values are built.
+        read_inputs(&bytes, &interface, identity.array_index).map_err(|e| match e {
+            InputsError::Malformed(reason) => Failure::user_or_system(
+                "SYSTEM:InputsNotDecoded",
+                pb::ErrorOrigin::System,
+                format!(
+                    "the inputs of task `{name}` at `{}` are not a Flyte LiteralMap: {reason}",
+                    request.inputs
+                ),
+            ),
+            InputsError::Mismatch(message) => {
+                let at = match identity.array_index {
+                    Some(index) => format!("item {index} of map task `{name}`"),
+                    None => format!("task `{name}`"),
+                };
+                Failure::user(
+                    "USER:InputsMismatch",
+                    false,
+                    format!("the inputs of {at} do not match its interface: {message}"),
+                )
+            }
+        })?
     };
-    let literals = read_inputs(&names, &map).map_err(|message| {
-        Failure::user(
-            "USER:InputsMismatch",
-            false,
-            format!("the inputs of task `{name}` do not match its interface: {message}"),
-        )
-    })?;
     let values = task.inputs_from_literals(&names, &literals).map_err(|e| {
         Failure::user(
             "USER:InputsMismatch",
@@ -377,6 +382,7 @@ async fn attempt(
             format!("the inputs of task `{name}` do not match its interface: {e}"),
         )
     })?;
+    drop(literals);
 
     let raw_output_prefix = match &request.raw_output_prefix {
         Some(prefix) => prefix.clone(),
@@ -415,79 +421,6 @@ async fn attempt(
     Ok(crate::idl::literal_map(
         interface.output_names().into_iter().zip(&outputs),
     ))
-}
-
-/// The inputs of one map-task item when every item's pod reads the whole lists: each
-/// list given for an input that is not itself a list contributes its `index`-th item.
-fn item_inputs(
-    interface: &crate::interface::Interface,
-    mut map: pb::LiteralMap,
-    index: u32,
-) -> Result<pb::LiteralMap, String> {
-    use crate::types::LiteralType;
-    for var in &interface.inputs {
-        let Some(literal) = map.literals.get_mut(&var.name) else {
-            continue;
-        };
-        if matches!(var.ty, LiteralType::Collection(_)) {
-            continue;
-        }
-        if let Some(pb::literal::Value::Collection(list)) = &mut literal.value {
-            let len = list.literals.len();
-            if index as usize >= len {
-                return Err(format!(
-                    "input `{}` has {len} items, no item {index}",
-                    var.name
-                ));
-            }
-            *literal = list.literals.swap_remove(index as usize);
-        }
-    }
-    Ok(map)
-}
-
-/// One literal per input name, in order, or a message naming what is missing or
-/// unreadable.
-fn read_inputs(names: &[&str], map: &pb::LiteralMap) -> Result<Vec<Literal>, String> {
-    let missing: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| !map.literals.contains_key(*n))
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!("missing input(s) {}", quoted(&missing)));
-    }
-    let unknown: Vec<&str> = map
-        .literals
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !names.contains(k))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(format!(
-            "unknown input(s) {} (the task takes {})",
-            quoted(&unknown),
-            if names.is_empty() {
-                "no inputs".to_string()
-            } else {
-                quoted(names)
-            }
-        ));
-    }
-    names
-        .iter()
-        .map(|n| {
-            literal_from_idl(&map.literals[*n]).map_err(|e: IdlError| format!("input `{n}`: {e}"))
-        })
-        .collect()
-}
-
-fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The error document of a failed attempt: the same rule decides retries locally and

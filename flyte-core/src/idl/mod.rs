@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod convert;
 pub mod core;
+pub mod inputs;
 
 pub use convert::{
     IdlError, SerializationSettings, execute_args, interface, launch_plan, literal,
