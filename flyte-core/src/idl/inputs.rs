@@ -233,24 +233,107 @@ mod tag {
     pub(super) const SCALARS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9];
 }
 
-/// A literal of type `ty` (any type when `None`).
-fn literal(buf: &[u8], ty: Option<&LiteralType>) -> Result<Literal, Problem> {
+/// What a literal holds, found from its field numbers alone, with the type its
+/// contents must have.
+enum Shape<'a, 't> {
+    /// A list, and its items' type.
+    Collection(&'a [u8], Option<&'t LiteralType>),
+    /// A map, and its values' type.
+    Map(&'a [u8], Option<&'t LiteralType>),
+    /// A union value (the `Union` message's bytes).
+    Union(&'a [u8]),
+    /// Any other scalar (the `Scalar` message's bytes).
+    Scalar(&'a [u8]),
+}
+
+/// Checks that a literal's kind fits `ty` (any type when `None`) without decoding
+/// or copying it: a list, a map, a union, or a scalar of a kind `ty` can hold.
+fn shape<'a, 't>(buf: &'a [u8], ty: Option<&'t LiteralType>) -> Result<Shape<'a, 't>, Problem> {
     let value = last_of(
         buf,
         &[tag::SCALAR, tag::COLLECTION, tag::MAP, tag::OFFLOADED],
     )?;
+    let inner = |t: Option<&'t LiteralType>| match t {
+        Some(LiteralType::Collection(inner) | LiteralType::Map(inner)) => Some(&**inner),
+        _ => None,
+    };
     match value {
         None => Err(Problem::mismatch(format!(
             "{}the literal is empty",
             expected(ty)
         ))),
-        Some((tag::COLLECTION, bytes)) => collection(bytes, ty),
-        Some((tag::MAP, bytes)) => map(bytes, ty),
+        Some((tag::COLLECTION, bytes)) => {
+            match narrow(ty, &|t| matches!(t, LiteralType::Collection(_))) {
+                Some(list) => Ok(Shape::Collection(bytes, inner(list))),
+                None => Err(Problem::mismatch(format!("{}got a list", expected(ty)))),
+            }
+        }
+        Some((tag::MAP, bytes)) => match narrow(ty, &|t| matches!(t, LiteralType::Map(_))) {
+            Some(map) => Ok(Shape::Map(bytes, inner(map))),
+            None => Err(Problem::mismatch(format!("{}got a map", expected(ty)))),
+        },
         Some((tag::OFFLOADED, _)) => Err(Problem::mismatch(
             "the literal is offloaded (stored in a file of its own), which this SDK does not read yet"
                 .to_string(),
         )),
-        Some((_, bytes)) => scalar(bytes, ty),
+        Some((_, bytes)) => scalar_shape(bytes, ty),
+    }
+}
+
+fn scalar_shape<'a, 't>(
+    buf: &'a [u8],
+    ty: Option<&'t LiteralType>,
+) -> Result<Shape<'a, 't>, Problem> {
+    let Some((kind, bytes)) = last_of(buf, tag::SCALARS)? else {
+        return Err(Problem::mismatch(format!(
+            "{}the scalar is empty",
+            expected(ty)
+        )));
+    };
+    match kind {
+        tag::PRIMITIVE => primitive(bytes, ty)?,
+        tag::UNION => {
+            if narrow(ty, &|t| matches!(t, LiteralType::Union(_))).is_none() {
+                return Err(Problem::mismatch(format!(
+                    "{}got a union value",
+                    expected(ty)
+                )));
+            }
+            return Ok(Shape::Union(bytes));
+        }
+        tag::BINARY => check(ty, bytes, "binary", &|t| {
+            matches!(
+                t,
+                LiteralType::Simple(SimpleType::Binary) | LiteralType::Struct(_)
+            )
+        })?,
+        tag::BLOB => check(ty, bytes, "a file or directory", &|t| {
+            matches!(t, LiteralType::Blob(_))
+        })?,
+        tag::NONE => check(ty, bytes, "none", &|t| {
+            matches!(t, LiteralType::Simple(SimpleType::None))
+        })?,
+        // Kinds this SDK does not read: the conversion says which.
+        _ => {}
+    }
+    Ok(Shape::Scalar(buf))
+}
+
+/// A literal of type `ty` (any type when `None`).
+fn literal(buf: &[u8], ty: Option<&LiteralType>) -> Result<Literal, Problem> {
+    match shape(buf, ty)? {
+        Shape::Collection(bytes, inner) => collection(bytes, inner),
+        Shape::Map(bytes, inner) => map(bytes, inner),
+        Shape::Union(bytes) => union(bytes),
+        Shape::Scalar(bytes) => {
+            let scalar =
+                pb::Scalar::decode(bytes).map_err(|e| Problem::malformed(e.to_string()))?;
+            let literal = pb::Literal {
+                value: Some(pb::literal::Value::Scalar(Box::new(scalar))),
+                hash: String::new(),
+            };
+            literal_from_idl(&literal).map_err(|e| Problem::mismatch(e.to_string()))
+        }
     }
 }
 
@@ -272,15 +355,19 @@ fn narrow<'t>(
     }
 }
 
-fn collection(buf: &[u8], ty: Option<&LiteralType>) -> Result<Literal, Problem> {
-    let Some(list_ty) = narrow(ty, &|t| matches!(t, LiteralType::Collection(_))) else {
-        return Err(Problem::mismatch(format!("{}got a list", expected(ty))));
-    };
-    let inner = match list_ty {
-        Some(LiteralType::Collection(inner)) => Some(&**inner),
-        _ => None,
-    };
-    let mut items = Vec::new();
+/// A list whose items have type `inner`. Every item's shape is checked before the
+/// list is allocated, at its exact size: a list of millions of empty or wrong-kind
+/// items costs nothing, and a good one is not grown by doubling (which holds old and
+/// new buffers at once).
+fn collection(buf: &[u8], inner: Option<&LiteralType>) -> Result<Literal, Problem> {
+    let mut count = 0;
+    for field in fields(buf) {
+        if let (1, Field::Bytes(item)) = field? {
+            shape(item, inner).map_err(|p| p.at(|| format!("item {count}")))?;
+            count += 1;
+        }
+    }
+    let mut items = Vec::with_capacity(count);
     for field in fields(buf) {
         if let (1, Field::Bytes(item)) = field? {
             let i = items.len();
@@ -290,14 +377,7 @@ fn collection(buf: &[u8], ty: Option<&LiteralType>) -> Result<Literal, Problem> 
     Ok(Literal::Collection(items))
 }
 
-fn map(buf: &[u8], ty: Option<&LiteralType>) -> Result<Literal, Problem> {
-    let Some(map_ty) = narrow(ty, &|t| matches!(t, LiteralType::Map(_))) else {
-        return Err(Problem::mismatch(format!("{}got a map", expected(ty))));
-    };
-    let inner = match map_ty {
-        Some(LiteralType::Map(inner)) => Some(&**inner),
-        _ => None,
-    };
+fn map(buf: &[u8], inner: Option<&LiteralType>) -> Result<Literal, Problem> {
     let mut entries = std::collections::BTreeMap::new();
     for field in fields(buf) {
         if let (1, Field::Bytes(entry)) = field? {
@@ -308,39 +388,6 @@ fn map(buf: &[u8], ty: Option<&LiteralType>) -> Result<Literal, Problem> {
         }
     }
     Ok(Literal::Map(entries))
-}
-
-fn scalar(buf: &[u8], ty: Option<&LiteralType>) -> Result<Literal, Problem> {
-    let Some((kind, bytes)) = last_of(buf, tag::SCALARS)? else {
-        return Err(Problem::mismatch(format!(
-            "{}the scalar is empty",
-            expected(ty)
-        )));
-    };
-    match kind {
-        tag::PRIMITIVE => primitive(bytes, ty)?,
-        tag::UNION => return union(bytes, ty),
-        tag::BINARY => check(ty, bytes, "binary", &|t| {
-            matches!(
-                t,
-                LiteralType::Simple(SimpleType::Binary) | LiteralType::Struct(_)
-            )
-        })?,
-        tag::BLOB => check(ty, bytes, "a file or directory", &|t| {
-            matches!(t, LiteralType::Blob(_))
-        })?,
-        tag::NONE => check(ty, bytes, "none", &|t| {
-            matches!(t, LiteralType::Simple(SimpleType::None))
-        })?,
-        // Kinds this SDK does not read: the conversion below says which.
-        _ => {}
-    }
-    let scalar = pb::Scalar::decode(buf).map_err(|e| Problem::malformed(e.to_string()))?;
-    let literal = pb::Literal {
-        value: Some(pb::literal::Value::Scalar(Box::new(scalar))),
-        hash: String::new(),
-    };
-    literal_from_idl(&literal).map_err(|e| Problem::mismatch(e.to_string()))
 }
 
 /// Rejects a scalar of a kind `ty` cannot hold, before it is decoded.
@@ -409,13 +456,7 @@ fn simple_tag(s: SimpleType) -> Option<u32> {
 }
 
 /// A union value: its type says which variant it is, and its value is read as that.
-fn union(buf: &[u8], ty: Option<&LiteralType>) -> Result<Literal, Problem> {
-    if narrow(ty, &|t| matches!(t, LiteralType::Union(_))).is_none() {
-        return Err(Problem::mismatch(format!(
-            "{}got a union value",
-            expected(ty)
-        )));
-    }
+fn union(buf: &[u8]) -> Result<Literal, Problem> {
     let (mut value, mut variant) = (None, None);
     for field in fields(buf) {
         match field? {
