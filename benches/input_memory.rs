@@ -6,9 +6,7 @@
 //! Prints a table; figures go in BENCHMARKS.md. Run with
 //! `cargo bench --bench input_memory`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use flyte::data::FileAccess;
 use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
@@ -18,28 +16,13 @@ use flyte::prelude::*;
 use flyte::registry::Registry;
 use prost::Message;
 
-struct Counting;
+#[path = "support/counting.rs"]
+mod counting;
 
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator and only adds bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use counting::peak_during;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting::Counting = counting::Counting;
 
 #[task]
 fn take_int(x: i64) -> i64 {
@@ -54,14 +37,6 @@ fn take_list(x: Vec<i64>) -> i64 {
 #[task]
 fn take_string(x: String) -> i64 {
     x.len() as i64
-}
-
-/// Peak bytes above the starting level while `f` runs.
-fn peak_during<R>(f: impl FnOnce() -> R) -> (usize, R) {
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let r = f();
-    (PEAK.load(Ordering::SeqCst) - base, r)
 }
 
 fn inputs_pb(x: pb::Literal) -> Vec<u8> {

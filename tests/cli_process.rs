@@ -1,7 +1,7 @@
 //! The demo binary's command line as a process: Ctrl-C during `run`, and structured
 //! (JSON) logs.
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -28,17 +28,8 @@ fn sigint_cancels_the_run_prints_the_partial_table_and_exits_130() {
         .unwrap();
     // Wait until the sensor is polling, so the signal lands mid-run.
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
+    let seen = support::read_until(&mut stderr, "Sensing file");
     let started = Instant::now();
-    while !seen.contains("Sensing file") {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "exited early: {seen}"
-        );
-        seen.push_str(&line);
-        assert!(started.elapsed() < Duration::from_secs(30), "{seen}");
-    }
     // SAFETY: kill only sends a signal to the child we started.
     let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
     assert_eq!(sent, 0);
@@ -184,17 +175,7 @@ fn start_crunch(args: &[&str], extra_env: &[(&str, &str)]) -> (std::process::Chi
     }
     let mut child = cmd.spawn().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    let started = Instant::now();
-    while !seen.contains("crunching for") {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "exited early: {seen}"
-        );
-        seen.push_str(&line);
-        assert!(started.elapsed() < Duration::from_secs(30), "{seen}");
-    }
+    let seen = support::read_until(&mut stderr, "crunching for");
     // The rest of stderr is read after the process ends.
     std::thread::sleep(Duration::from_millis(200));
     let rest = std::thread::spawn(move || {

@@ -25,24 +25,12 @@ use flyte::prelude::*;
 use flyte::types::Literal;
 use prost::Message;
 
-/// The bucket `.ci/test` created; without it these tests cannot run, and say how.
 fn bucket() -> String {
-    std::env::var("FLYTE_TEST_S3_BUCKET").unwrap_or_else(|_| {
-        panic!(
-            "these tests need an S3 server: run them through `bash .ci/test`, which starts \
-             s3s-fs on 127.0.0.1 and exports AWS_ENDPOINT, the credentials and \
-             FLYTE_TEST_S3_BUCKET"
-        )
-    })
+    support::s3_bucket()
 }
 
-/// A fresh prefix in the bucket for one test.
 fn prefix(test: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("s3://{}/{test}-{}-{nanos}", bucket(), std::process::id())
+    support::s3_prefix(test)
 }
 
 fn files() -> FileAccess {

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use flyte::data::{DataError, FileAccess};
 
 mod support;
+
 use flyte::prelude::*;
+use support::read_tree;
 
 /// Names that URL parsing would change: spaces, `%`, `#`, `?`, `+`, non-ASCII,
 /// percent-escapes that are part of the name.
@@ -134,24 +136,6 @@ fn hostile_tree(test: &str) -> (PathBuf, PathBuf) {
         std::fs::write(tree.join(name), name).unwrap();
     }
     (tree, outside)
-}
-
-fn read_tree(root: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().display().to_string();
-                out.push((rel, std::fs::read_to_string(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[tokio::test]

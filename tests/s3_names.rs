@@ -3,28 +3,14 @@
 //! fetches exactly the listed objects into the target folder, and folder markers do
 //! not disturb either.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use flyte::data::FileAccess;
 use flyte::prelude::*;
 
-fn bucket() -> String {
-    std::env::var("FLYTE_TEST_S3_BUCKET").unwrap_or_else(|_| {
-        panic!(
-            "these tests need an S3 server: run them through `bash .ci/test`, which starts \
-             s3s-fs on 127.0.0.1 and exports AWS_ENDPOINT, the credentials and \
-             FLYTE_TEST_S3_BUCKET"
-        )
-    })
-}
+mod support;
 
-fn prefix(test: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("s3://{}/{test}-{}-{nanos}", bucket(), std::process::id())
-}
+use support::{read_tree, s3_prefix as prefix};
 
 /// Keys of every kind the issue names: spaces, `%`, `#`, `?`, `+`, non-ASCII and
 /// percent-escapes that belong to the name.
@@ -57,24 +43,6 @@ async fn keys_round_trip_exactly() {
     let mut expected: Vec<String> = KEYS.iter().map(|k| format!("{base}/{k}")).collect();
     expected.sort();
     assert_eq!(listed, expected);
-}
-
-fn read_tree(root: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().display().to_string();
-                out.push((rel, std::fs::read_to_string(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[task]

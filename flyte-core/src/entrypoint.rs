@@ -336,53 +336,7 @@ async fn attempt(
     };
 
     let interface = task.interface();
-    let names = interface.input_names();
-    let literals = {
-        let bytes = file_access.get(&request.inputs).await.map_err(|e| {
-            Failure::system(
-                "SYSTEM:InputsNotRead",
-                // Flyte writes the inputs before starting the container; if they are
-                // not there, another attempt will not find them either.
-                e.is_transient() && !e.is_not_found(),
-                format!(
-                    "cannot read the inputs of task `{name}` from `{}`",
-                    request.inputs
-                ),
-                &e,
-            )
-        })?;
-        // Types are checked while the bytes are decoded; the bytes go when this
-        // block ends, before the values are built.
-        read_inputs(&bytes, &interface, identity.array_index).map_err(|e| match e {
-            InputsError::Malformed(reason) => Failure::user_or_system(
-                "SYSTEM:InputsNotDecoded",
-                pb::ErrorOrigin::System,
-                format!(
-                    "the inputs of task `{name}` at `{}` are not a Flyte LiteralMap: {reason}",
-                    request.inputs
-                ),
-            ),
-            InputsError::Mismatch(message) => {
-                let at = match identity.array_index {
-                    Some(index) => format!("item {index} of map task `{name}`"),
-                    None => format!("task `{name}`"),
-                };
-                Failure::user(
-                    "USER:InputsMismatch",
-                    false,
-                    format!("the inputs of {at} do not match its interface: {message}"),
-                )
-            }
-        })?
-    };
-    let values = task.inputs_from_literals(&names, &literals).map_err(|e| {
-        Failure::user(
-            "USER:InputsMismatch",
-            false,
-            format!("the inputs of task `{name}` do not match its interface: {e}"),
-        )
-    })?;
-    drop(literals);
+    let values = task_inputs(task, &interface, file_access, &identity, request).await?;
 
     let raw_output_prefix = match &request.raw_output_prefix {
         Some(prefix) => prefix.clone(),
@@ -421,6 +375,62 @@ async fn attempt(
     Ok(crate::idl::literal_map(
         interface.output_names().into_iter().zip(&outputs),
     ))
+}
+
+/// Reads `inputs.pb` and turns it into the task's input values. Types are checked
+/// while the bytes are decoded, and the bytes are gone before the values are built.
+async fn task_inputs(
+    task: &dyn crate::workflow::DynTask,
+    interface: &crate::interface::Interface,
+    file_access: &FileAccess,
+    identity: &ClusterIdentity,
+    request: &ExecuteRequest,
+) -> Result<Vec<crate::types::Value>, Failure> {
+    let name = &request.task_name;
+    let literals = {
+        let bytes = file_access.get(&request.inputs).await.map_err(|e| {
+            Failure::system(
+                "SYSTEM:InputsNotRead",
+                // Flyte writes the inputs before starting the container; if they are
+                // not there, another attempt will not find them either.
+                e.is_transient() && !e.is_not_found(),
+                format!(
+                    "cannot read the inputs of task `{name}` from `{}`",
+                    request.inputs
+                ),
+                &e,
+            )
+        })?;
+        read_inputs(&bytes, interface, identity.array_index).map_err(|e| match e {
+            InputsError::Malformed(reason) => Failure::user_or_system(
+                "SYSTEM:InputsNotDecoded",
+                pb::ErrorOrigin::System,
+                format!(
+                    "the inputs of task `{name}` at `{}` are not a Flyte LiteralMap: {reason}",
+                    request.inputs
+                ),
+            ),
+            InputsError::Mismatch(message) => {
+                let at = match identity.array_index {
+                    Some(index) => format!("item {index} of map task `{name}`"),
+                    None => format!("task `{name}`"),
+                };
+                Failure::user(
+                    "USER:InputsMismatch",
+                    false,
+                    format!("the inputs of {at} do not match its interface: {message}"),
+                )
+            }
+        })?
+    };
+    task.inputs_from_literals(&interface.input_names(), &literals)
+        .map_err(|e| {
+            Failure::user(
+                "USER:InputsMismatch",
+                false,
+                format!("the inputs of task `{name}` do not match its interface: {e}"),
+            )
+        })
 }
 
 /// The error document of a failed attempt: the same rule decides retries locally and

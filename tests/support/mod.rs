@@ -244,3 +244,63 @@ pub fn example_binary(name: &str) -> std::path::PathBuf {
     );
     bin
 }
+
+/// The bucket `.ci/test` created on its S3 server; without it the S3 tests cannot
+/// run, and say how.
+pub fn s3_bucket() -> String {
+    std::env::var("FLYTE_TEST_S3_BUCKET").unwrap_or_else(|_| {
+        panic!(
+            "these tests need an S3 server: run them through `bash .ci/test`, which starts \
+             s3s-fs on 127.0.0.1 and exports AWS_ENDPOINT, the credentials and \
+             FLYTE_TEST_S3_BUCKET"
+        )
+    })
+}
+
+/// A fresh prefix in the test bucket for one test (`s3://bucket/<test>-<pid>-<nanos>`).
+pub fn s3_prefix(test: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("s3://{}/{test}-{}-{nanos}", s3_bucket(), std::process::id())
+}
+
+/// Every file under `root` with its text, by path relative to `root`, sorted.
+pub fn read_tree(root: &std::path::Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().display().to_string();
+                out.push((rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Reads lines from `from` until one contains `marker` (at most 30 s); returns all
+/// that was read. Panics, showing it, if the stream ends first.
+pub fn read_until(from: &mut impl std::io::BufRead, marker: &str) -> String {
+    let mut seen = String::new();
+    let started = std::time::Instant::now();
+    while !seen.contains(marker) {
+        let mut line = String::new();
+        assert!(
+            from.read_line(&mut line).unwrap() > 0,
+            "exited early: {seen}"
+        );
+        seen.push_str(&line);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{seen}"
+        );
+    }
+    seen
+}
