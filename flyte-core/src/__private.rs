@@ -16,8 +16,8 @@ pub use crate::types::{
     struct_type,
 };
 pub use crate::workflow::{
-    AsTaskNode, CmpOp, Cond, IntoBinding, IntoCondition, IntoOutputs, PassThrough, Promise, Wire,
-    Workflow, WorkflowBuilder, WorkflowSpec, compare,
+    AsTaskNode, CmpOp, Cond, IntoBinding, IntoCondition, IntoOutputs, OutputPromises, PassThrough,
+    Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare,
 };
 
 use futures::future::Either;
@@ -37,7 +37,7 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    let f = move || crate::execution::context::scope_sync(ctx, f);
+    let f = move || crate::task::context::scope_sync(ctx, f);
     if crate::execution::executor::inline_allowed() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
             .map_err(|panic| TaskError::Panicked(panic_message(panic)));
@@ -56,7 +56,7 @@ where
 
 /// Runs an async task body with its context available as `ExecutionContext::current()`.
 pub fn in_context<F: Future>(ctx: ExecutionContext, f: F) -> impl Future<Output = F::Output> {
-    crate::execution::context::scope(ctx, f)
+    crate::task::context::scope(ctx, f)
 }
 
 /// Turns the error of a task returning `Result<T, E>` into a task failure

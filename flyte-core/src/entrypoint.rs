@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use prost::Message;
 
+use crate::data::join_prefix;
 use crate::data::{DataError, FileAccess};
-use crate::execution::context::join_prefix;
 use crate::execution::{Checkpoint, ClusterIdentity, ExecutionContext};
 use crate::idl::core as pb;
 use crate::idl::inputs::{InputsError, read_inputs};

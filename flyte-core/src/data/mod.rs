@@ -227,6 +227,32 @@ pub fn to_url(location: &str) -> Result<Url, DataError> {
     Ok(location::parse(location)?.url)
 }
 
+/// Finds the object-store access of the task attempt running here; set by the task
+/// layer, which knows about attempts (this module does not).
+static CURRENT: std::sync::OnceLock<fn() -> Option<Arc<FileAccess>>> = std::sync::OnceLock::new();
+
+/// Installs how [`current`] finds the running attempt's access (once per process).
+pub(crate) fn set_current(find: fn() -> Option<Arc<FileAccess>>) {
+    let _ = CURRENT.set(find);
+}
+
+/// The object-store access of the task attempt running here (what [`FlyteFile`] and
+/// [`FlyteDirectory`] use), or [`FileAccess::shared`] outside a task attempt.
+///
+/// [`FlyteFile`]: crate::types::FlyteFile
+/// [`FlyteDirectory`]: crate::types::FlyteDirectory
+pub fn current() -> Arc<FileAccess> {
+    CURRENT
+        .get()
+        .and_then(|find| find())
+        .unwrap_or_else(FileAccess::shared)
+}
+
+/// `prefix/name`, with one slash between them.
+pub(crate) fn join_prefix(prefix: &str, name: &str) -> String {
+    format!("{}/{name}", prefix.trim_end_matches('/'))
+}
+
 /// Reads the whole object at `path` of `store`; `location` names it in errors.
 pub(crate) async fn get_path(
     store: &dyn ObjectStore,

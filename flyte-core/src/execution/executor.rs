@@ -15,14 +15,14 @@ use futures::{FutureExt, StreamExt};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use super::context::{ExecutionContext, RunShared};
 use super::{
     CompletedOutputs, MapFailure, NodeFailure, NodeRecord, NodeStatus, RunError, RunOptions,
-    new_execution_id,
 };
+use super::{ExecutionContext, RunShared};
 use crate::cache::{CacheMode, Lookup, entry_lock};
 use crate::data::FileAccess;
 use crate::task::TaskError;
+use crate::task::context::{RunInfo, default_raw_prefix, new_execution_id};
 use crate::types::{Inputs, Outputs, Value};
 use crate::workflow::{Binding, DynTask, Entity, MapSpec, SpecRef, Workflow, WorkflowSpec};
 
@@ -71,17 +71,19 @@ pub(crate) async fn run_spec_values(
         .clone()
         .unwrap_or_else(new_execution_id);
     let shared = Arc::new(RunShared {
-        raw_output_prefix: options
-            .raw_output_prefix
-            .clone()
-            .unwrap_or_else(|| default_raw_prefix(&execution_id)),
-        execution_id,
-        file_access: options
-            .file_access
-            .clone()
-            .unwrap_or_else(FileAccess::shared),
-        cluster: None,
-        checkpoint: None,
+        info: RunInfo {
+            raw_output_prefix: options
+                .raw_output_prefix
+                .clone()
+                .unwrap_or_else(|| default_raw_prefix(&execution_id)),
+            ..RunInfo::new(
+                execution_id,
+                options
+                    .file_access
+                    .clone()
+                    .unwrap_or_else(FileAccess::shared),
+            )
+        },
         cache: options.resolve_cache(),
         observers: options.observers.clone(),
         mocks: options.mocks.clone(),
@@ -141,18 +143,13 @@ pub(crate) async fn run_in_context(
         relative: Arc::from(format!("{}/", ctx.node_id())),
         full: Arc::from(format!("{}/{}/", ctx.node_path(), spec.name)),
     };
-    Ok(run_spec(SpecRef::Shared(spec), Vec::new(), ctx.run.clone(), prefix).await?)
-}
-
-/// Where a local run keeps the files its tasks return: a folder under the system's
-/// temporary directory, one per execution.
-pub(crate) fn default_raw_prefix(execution_id: &str) -> String {
-    std::env::temp_dir()
-        .join("flyte-local")
-        .join(execution_id)
-        .join("raw")
-        .display()
-        .to_string()
+    Ok(run_spec(
+        SpecRef::Shared(spec),
+        Vec::new(),
+        RunShared::of(ctx),
+        prefix,
+    )
+    .await?)
 }
 
 /// How node paths of one (sub)workflow start: `n2/` and `outer/n2/inner/` for the
@@ -756,7 +753,7 @@ impl Attempt<'_> {
             };
             let ctx = ExecutionContext {
                 run: self.shared.clone(),
-                spec: Some(self.spec.clone()),
+                site: Some(self.spec.site()),
                 node_index: self.index,
                 path_prefix: self.full_prefix.clone(),
                 item,
@@ -773,8 +770,10 @@ impl Attempt<'_> {
                     // The mock runs as the body would: in the attempt's context.
                     let mock = mock.clone();
                     let inputs = inputs.to_vec();
-                    Box::pin(super::context::scope(ctx, async move { mock(&inputs) }))
-                        as futures::future::BoxFuture<'static, _>
+                    Box::pin(crate::task::context::scope(
+                        ctx,
+                        async move { mock(&inputs) },
+                    )) as futures::future::BoxFuture<'static, _>
                 }
                 None => self.task.start(ctx, inputs),
             };

@@ -1,17 +1,14 @@
 //! Local execution: runs a workflow's nodes on tokio as soon as their inputs are ready,
 //! with retries, timeouts and panic isolation per attempt.
 
-pub(crate) mod context;
 pub(crate) mod executor;
 mod observe;
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cache::{Cache, CacheMode};
-pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
+pub use crate::task::{Checkpoint, ClusterIdentity, ExecutionContext};
 pub use executor::{run_workflow, run_workflow_literals};
 pub(crate) use observe::Observers;
 pub use observe::{NodeRecord, NodeStatus, RunObserver, RunSummary};
@@ -179,17 +176,65 @@ impl RunOptions {
     }
 }
 
-pub(crate) fn new_execution_id() -> String {
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "local-{nanos:x}-{}-{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    )
+/// What every attempt of one local run shares: what its tasks see, and the
+/// runtime's own state (cache, observers, mocks), which the tasks' context carries
+/// opaquely so a graph built inside a task runs in the same run.
+#[derive(Debug)]
+pub(crate) struct RunShared {
+    pub(crate) info: crate::task::context::RunInfo,
+    /// The output cache and what to do with it; `None` when caching is off.
+    pub(crate) cache: Option<(Arc<Cache>, CacheMode)>,
+    pub(crate) observers: Observers,
+    pub(crate) mocks: Mocks,
+    /// Whether a lone plain-fn node may run on the executor's own thread.
+    pub(crate) inline_sync: bool,
+}
+
+impl RunShared {
+    /// A run with no cache, observers or mocks around `info`.
+    pub(crate) fn around(info: crate::task::context::RunInfo) -> Self {
+        RunShared {
+            info,
+            cache: None,
+            observers: Default::default(),
+            mocks: Default::default(),
+            inline_sync: true,
+        }
+    }
+
+    /// The run of a context's attempt: its own when a local run started it, else
+    /// (a standalone or cluster context) a new one around what the task sees.
+    pub(crate) fn of(ctx: &ExecutionContext) -> Arc<RunShared> {
+        match ctx.run.clone().into_any().downcast::<RunShared>() {
+            Ok(shared) => shared,
+            Err(_) => {
+                let info = ctx.run.info();
+                Arc::new(RunShared::around(crate::task::context::RunInfo {
+                    execution_id: info.execution_id.clone(),
+                    file_access: info.file_access.clone(),
+                    raw_output_prefix: info.raw_output_prefix.clone(),
+                    cluster: info.cluster.clone(),
+                    checkpoint: info.checkpoint.clone(),
+                }))
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for RunShared {
+    type Target = crate::task::context::RunInfo;
+    fn deref(&self) -> &Self::Target {
+        &self.info
+    }
+}
+
+impl crate::task::context::RunState for RunShared {
+    fn info(&self) -> &crate::task::context::RunInfo {
+        &self.info
+    }
+    fn into_any(self: Arc<Self>) -> Arc<dyn std::any::Any + Send + Sync> {
+        self
+    }
 }
 
 /// One node that failed: where, which attempt, and why.

@@ -15,7 +15,6 @@ use futures::TryStreamExt;
 
 use super::{BlobDimensionality, BlobType, FlyteType, Literal, LiteralMismatch, LiteralType};
 use crate::data::{DataError, FileAccess};
-use crate::execution::ExecutionContext;
 
 /// A file inside a value, as [`FlyteType::visit_blobs`] hands it out.
 pub struct BlobRef<'a> {
@@ -26,12 +25,10 @@ pub struct BlobRef<'a> {
 }
 
 fn access() -> Arc<FileAccess> {
-    ExecutionContext::current()
-        .map(|ctx| ctx.file_access_arc())
-        .unwrap_or_else(FileAccess::shared)
+    crate::data::current()
 }
 
-fn is_local(uri: &str) -> bool {
+pub(crate) fn is_local(uri: &str) -> bool {
     !uri.contains("://") || uri.starts_with("file://")
 }
 
@@ -215,14 +212,14 @@ async fn write_local(to: &Path, bytes: &[u8]) -> Result<(), DataError> {
     tokio::fs::write(to, bytes).await.map_err(io_err)
 }
 
-fn local_path(uri: &str) -> PathBuf {
+pub(crate) fn local_path(uri: &str) -> PathBuf {
     match uri.strip_prefix("file://") {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(uri),
     }
 }
 
-async fn upload_file(fa: &FileAccess, from: &Path, to: &str) -> Result<(), DataError> {
+pub(crate) async fn upload_file(fa: &FileAccess, from: &Path, to: &str) -> Result<(), DataError> {
     let bytes = tokio::fs::read(from)
         .await
         .map_err(|e| DataError::InvalidLocation {
@@ -232,7 +229,7 @@ async fn upload_file(fa: &FileAccess, from: &Path, to: &str) -> Result<(), DataE
     fa.put(to, bytes).await
 }
 
-async fn upload_dir(fa: &FileAccess, from: &Path, to: &str) -> Result<(), DataError> {
+pub(crate) async fn upload_dir(fa: &FileAccess, from: &Path, to: &str) -> Result<(), DataError> {
     let root = from.to_path_buf();
     let files = tokio::task::spawn_blocking(move || walk(&root))
         .await
@@ -268,38 +265,4 @@ fn walk(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
-}
-
-/// Uploads the local files and directories in a task's outputs under the run's
-/// raw-output prefix and points the values there.
-pub(crate) async fn offload<O: super::Outputs>(
-    ctx: &ExecutionContext,
-    outputs: &mut O,
-) -> Result<(), DataError> {
-    let mut blobs = Vec::new();
-    outputs.visit_blobs(&mut |b| blobs.push(b));
-    let prefix = format!(
-        "{}/{}/a{}",
-        ctx.raw_output_prefix().trim_end_matches('/'),
-        ctx.node_path(),
-        ctx.attempt()
-    );
-    let fa = ctx.file_access();
-    for (i, blob) in blobs.into_iter().enumerate() {
-        if !is_local(blob.uri) {
-            continue;
-        }
-        let from = local_path(blob.uri);
-        let name = from
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "data".to_string());
-        let to = format!("{prefix}/{i}/{name}");
-        match blob.dimensionality {
-            BlobDimensionality::Single => upload_file(fa, &from, &to).await?,
-            BlobDimensionality::Multipart => upload_dir(fa, &from, &to).await?,
-        }
-        *blob.uri = to;
-    }
-    Ok(())
 }

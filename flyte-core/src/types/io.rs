@@ -79,9 +79,6 @@ pub trait Inputs: Sized + Send + 'static {
 pub trait Outputs: Sized + Send + 'static {
     /// How many outputs.
     const ARITY: usize;
-    /// The promises a workflow body gets for these outputs: `Promise<T>` for one
-    /// output, a tuple of promises for several.
-    type Promises: Copy;
     /// The Flyte type of each output, in order.
     fn types() -> Vec<LiteralType>;
     /// Splits the outputs into one value each.
@@ -99,15 +96,10 @@ pub trait Outputs: Sized + Send + 'static {
     const HAS_BLOBS: bool;
     /// Hands each file and directory in the outputs to `f`.
     fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(super::BlobRef<'a>));
-    /// Promises for the outputs of node number `node` in a workflow being built.
-    fn promises(node: crate::workflow::NodeIndex) -> Self::Promises;
-    /// The wire of each promise, in order (used for a workflow's own outputs).
-    fn wires(promises: Self::Promises) -> Vec<crate::workflow::Wire>;
 }
 
 impl<T: FlyteType> Outputs for T {
     const ARITY: usize = 1;
-    type Promises = crate::workflow::Promise<T>;
     fn types() -> Vec<LiteralType> {
         vec![T::literal_type()]
     }
@@ -129,12 +121,6 @@ impl<T: FlyteType> Outputs for T {
     const HAS_BLOBS: bool = T::HAS_BLOBS;
     fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(super::BlobRef<'a>)) {
         FlyteType::visit_blobs(self, f)
-    }
-    fn promises(node: crate::workflow::NodeIndex) -> Self::Promises {
-        crate::workflow::Promise::new(node, 0)
-    }
-    fn wires(p: Self::Promises) -> Vec<crate::workflow::Wire> {
-        vec![p.wire()]
     }
 }
 
@@ -160,7 +146,6 @@ impl Inputs for () {
 
 impl Outputs for () {
     const ARITY: usize = 0;
-    type Promises = ();
     fn types() -> Vec<LiteralType> {
         Vec::new()
     }
@@ -176,10 +161,6 @@ impl Outputs for () {
     }
     const HAS_BLOBS: bool = false;
     fn visit_blobs<'a>(&'a mut self, _: &mut dyn FnMut(super::BlobRef<'a>)) {}
-    fn promises(_: crate::workflow::NodeIndex) -> Self::Promises {}
-    fn wires(_: Self::Promises) -> Vec<crate::workflow::Wire> {
-        Vec::new()
-    }
 }
 
 macro_rules! tuples {
@@ -215,7 +196,6 @@ macro_rules! output_tuples {
     ($( ($n:expr; $($t:ident $i:tt),+) )+) => {$(
         impl<$($t: FlyteType),+> Outputs for ($($t,)+) {
             const ARITY: usize = $n;
-            type Promises = ($(crate::workflow::Promise<$t>,)+);
             fn types() -> Vec<LiteralType> {
                 vec![$($t::literal_type()),+]
             }
@@ -234,12 +214,6 @@ macro_rules! output_tuples {
             const HAS_BLOBS: bool = false $(|| $t::HAS_BLOBS)+;
             fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(super::BlobRef<'a>)) {
                 $(FlyteType::visit_blobs(&mut self.$i, f);)+
-            }
-            fn promises(node: crate::workflow::NodeIndex) -> Self::Promises {
-                ($(crate::workflow::Promise::new(node, $i),)+)
-            }
-            fn wires(p: Self::Promises) -> Vec<crate::workflow::Wire> {
-                vec![$(p.$i.wire()),+]
             }
         }
     )+};

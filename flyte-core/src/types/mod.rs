@@ -21,7 +21,7 @@
 //! bump.
 
 mod datetime;
-mod files;
+pub(crate) mod files;
 mod io;
 mod preview;
 mod std_impls;
@@ -35,7 +35,6 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 pub(crate) use datetime::{from_unix, to_unix};
-pub(crate) use files::offload;
 pub use files::{BlobRef, FlyteDirectory, FlyteFile};
 pub use io::{ConversionError, Inputs, Outputs};
 pub use preview::{PREVIEW_CHARS, preview};

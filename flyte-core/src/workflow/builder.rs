@@ -290,9 +290,12 @@ impl WorkflowBuilder {
         &self,
         task: &'static T,
         wires: Vec<Wire>,
-    ) -> <T::Output as Outputs>::Promises {
+    ) -> <T::Output as OutputPromises>::Promises
+    where
+        T::Output: OutputPromises,
+    {
         let index = self.push(Entity::Task(task), wires);
-        <T::Output as Outputs>::promises(index)
+        <T::Output as OutputPromises>::promises(index)
     }
 
     /// Adds a node running the workflow `wf` (a subworkflow).
@@ -300,9 +303,12 @@ impl WorkflowBuilder {
         &self,
         wf: &'static W,
         wires: Vec<Wire>,
-    ) -> <W::Output as Outputs>::Promises {
+    ) -> <W::Output as OutputPromises>::Promises
+    where
+        W::Output: OutputPromises,
+    {
         let index = self.push(Entity::Workflow(wf), wires);
-        <W::Output as Outputs>::promises(index)
+        <W::Output as OutputPromises>::promises(index)
     }
 
     pub(super) fn push(&self, entity: Entity, wires: Vec<Wire>) -> NodeIndex {
@@ -568,19 +574,25 @@ impl<T: Task> AsTaskNode for T {
     }
 }
 
-impl<T: Task> TaskNode<'_, T, ()> {
+impl<T: Task> TaskNode<'_, T, ()>
+where
+    T::Output: OutputPromises,
+{
     /// Adds the node.
-    pub fn call(self) -> <T::Output as Outputs>::Promises {
+    pub fn call(self) -> <T::Output as OutputPromises>::Promises {
         self.wf.task_node(self.task, Vec::new())
     }
 }
 
 macro_rules! task_node_call {
     ($( ($($arg:ident: $t:ident),+) )+) => {$(
-        impl<T: Task, $($t: FlyteType),+> TaskNode<'_, T, ($($t,)+)> {
+        impl<T: Task, $($t: FlyteType),+> TaskNode<'_, T, ($($t,)+)>
+        where
+            T::Output: OutputPromises,
+        {
             /// Adds the node, one argument per input.
             #[allow(clippy::too_many_arguments)]
-            pub fn call(self, $($arg: impl IntoBinding<$t>),+) -> <T::Output as Outputs>::Promises {
+            pub fn call(self, $($arg: impl IntoBinding<$t>),+) -> <T::Output as OutputPromises>::Promises {
                 self.wf.task_node(self.task, vec![$($arg.into_wire()),+])
             }
         }
@@ -649,4 +661,64 @@ pass_through! {
     (a: A, b: B, c: C, d: D, e: E, f: F)
     (a: A, b: B, c: C, d: D, e: E, f: F, g: G)
     (a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H)
+}
+
+/// The promises a workflow body gets for a node's outputs: [`Promise<T>`] for one
+/// output, a tuple of promises for several, `()` for none. Implemented for every
+/// output shape ([`Outputs`]); it lives here, with the graph, so that the types know
+/// nothing of graphs.
+pub trait OutputPromises: Outputs {
+    /// `Promise<T>`, a tuple of promises, or `()`.
+    type Promises: Copy;
+    /// Promises for the outputs of node number `node`.
+    fn promises(node: NodeIndex) -> Self::Promises;
+    /// The wire of each promise, in order (used for a workflow's own outputs).
+    fn wires(promises: Self::Promises) -> Vec<Wire>;
+}
+
+impl<T: FlyteType> OutputPromises for T {
+    type Promises = Promise<T>;
+    fn promises(node: NodeIndex) -> Self::Promises {
+        Promise::new(node, 0)
+    }
+    fn wires(p: Self::Promises) -> Vec<Wire> {
+        vec![p.wire()]
+    }
+}
+
+impl OutputPromises for () {
+    type Promises = ();
+    fn promises(_: NodeIndex) -> Self::Promises {}
+    fn wires(_: Self::Promises) -> Vec<Wire> {
+        Vec::new()
+    }
+}
+
+macro_rules! output_promises {
+    ($( ($($t:ident $i:tt),+) )+) => {$(
+        impl<$($t: FlyteType),+> OutputPromises for ($($t,)+) {
+            type Promises = ($(Promise<$t>,)+);
+            fn promises(node: NodeIndex) -> Self::Promises {
+                ($(Promise::new(node, $i),)+)
+            }
+            fn wires(p: Self::Promises) -> Vec<Wire> {
+                vec![$(p.$i.wire()),+]
+            }
+        }
+    )+};
+}
+
+// The output shapes of [`Outputs`]: a single output is written `T`, not `(T,)`.
+output_promises! {
+    (A 0, B 1)
+    (A 0, B 1, C 2)
+    (A 0, B 1, C 2, D 3)
+    (A 0, B 1, C 2, D 3, E 4)
+    (A 0, B 1, C 2, D 3, E 4, F 5)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
 }

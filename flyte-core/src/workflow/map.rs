@@ -224,7 +224,7 @@ fn gather_optional<O: FlyteType>(items: Vec<Option<Value>>) -> Value {
 }
 
 impl WorkflowBuilder {
-    fn map_node<O: crate::types::Outputs>(&self, spec: MapSpec, items: super::Wire) -> O::Promises {
+    fn map_node<O: super::OutputPromises>(&self, spec: MapSpec, items: super::Wire) -> O::Promises {
         let index = self.push(Entity::Map(Box::new(spec)), vec![items]);
         O::promises(index)
     }

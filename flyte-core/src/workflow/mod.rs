@@ -8,22 +8,20 @@ mod map;
 
 use std::fmt;
 
-use futures::future::BoxFuture;
-
 pub use branch::{
     BranchOutput, BranchSpec, Case, CmpOp, Cond, Condition, ConditionTree, Fallback, IntoCondition,
     IntoOperand, Operand, Then, ThenWhen, When, WhenFn, WhenStart, compare, when,
 };
 pub use builder::{
-    AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, PassThrough,
-    PlainCall, Promise, TaskNode, Wire, WorkflowBuilder,
+    AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, OutputPromises,
+    PassThrough, PlainCall, Promise, TaskNode, Wire, WorkflowBuilder,
 };
 pub mod render;
 pub use map::{AllItems, MapSpec, MapTaskFn, MapTaskNode, MapTaskStart, SomeItems, map_task};
 
-use crate::execution::ExecutionContext;
 use crate::interface::Interface;
-use crate::task::{ConfigError, Task, TaskError, TaskMetadata};
+use crate::task::ConfigError;
+pub use crate::task::DynTask;
 use crate::types::{ConversionError, Inputs, Literal, Outputs, Value, write_joined};
 
 /// A workflow: a typed graph of task and subworkflow nodes, built once.
@@ -40,111 +38,6 @@ pub trait Workflow: Send + Sync + 'static {
     /// Builds the graph anew by running the body on promises ([`Workflow::spec`]
     /// keeps the first one built).
     fn build(&self) -> WorkflowSpec;
-}
-
-/// A task with its types erased, as a graph node holds it.
-///
-/// Implemented for every [`Task`]; nothing else needs to implement it.
-pub trait DynTask: Send + Sync + 'static {
-    /// See [`Task::name`].
-    fn name(&self) -> &str;
-    /// See [`Task::task_type`].
-    fn task_type(&self) -> &str;
-    /// See [`Task::interface`].
-    fn interface(&self) -> Interface;
-    /// See [`Task::metadata`].
-    fn metadata(&self) -> &TaskMetadata;
-    /// See [`Task::description`].
-    fn description(&self) -> Option<&str>;
-    /// See [`Task::custom`].
-    fn custom(&self) -> Option<serde_json::Value>;
-    /// See [`Task::validate`].
-    fn validate(&self) -> Result<(), ConfigError>;
-    /// Reads one literal per input, in interface order, into values [`DynTask::start`]
-    /// takes; `names` are the input names errors report.
-    fn inputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError>;
-    /// Writes the values an attempt returned as one literal per output.
-    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
-    /// Writes input values as one literal per input.
-    fn inputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
-    /// Reads one literal per output, in interface order, into values.
-    fn outputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError>;
-    /// Starts one attempt on type-erased inputs.
-    fn start(
-        &'static self,
-        ctx: ExecutionContext,
-        inputs: &[Value],
-    ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>>;
-}
-
-impl<T: Task> DynTask for T {
-    fn name(&self) -> &str {
-        Task::name(self)
-    }
-    fn task_type(&self) -> &str {
-        Task::task_type(self)
-    }
-    fn interface(&self) -> Interface {
-        Task::interface(self)
-    }
-    fn metadata(&self) -> &TaskMetadata {
-        Task::metadata(self)
-    }
-    fn description(&self) -> Option<&str> {
-        Task::description(self)
-    }
-    fn custom(&self) -> Option<serde_json::Value> {
-        Task::custom(self)
-    }
-    fn validate(&self) -> Result<(), ConfigError> {
-        Task::validate(self)
-    }
-    fn inputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError> {
-        T::Input::values_from_literals(names, literals)
-    }
-    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
-        <T::Output as Outputs>::literals_of(values)
-    }
-    fn inputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
-        T::Input::literals_of(values)
-    }
-    fn outputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError> {
-        <T::Output as Outputs>::values_from_literals(names, literals)
-    }
-    fn start(
-        &'static self,
-        ctx: ExecutionContext,
-        inputs: &[Value],
-    ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>> {
-        let input = T::Input::from_values(inputs);
-        // Only outputs that can hold files need the context afterwards.
-        let offload_ctx = <T::Output as Outputs>::HAS_BLOBS.then(|| ctx.clone());
-        Box::pin(async move {
-            let mut outputs = self.execute(ctx, input).await?;
-            if let Some(ctx) = offload_ctx {
-                crate::types::offload(&ctx, &mut outputs)
-                    .await
-                    .map_err(TaskError::failed)?;
-            }
-            Ok(outputs.into_values())
-        })
-    }
 }
 
 /// What a node runs.
@@ -484,6 +377,26 @@ impl std::ops::Deref for SpecRef {
             SpecRef::Static(s) => s,
             SpecRef::Shared(s) => s,
         }
+    }
+}
+
+impl SpecRef {
+    /// The graph as a task's context names it.
+    pub(crate) fn site(&self) -> crate::task::context::SiteRef {
+        use crate::task::context::SiteRef;
+        match self {
+            SpecRef::Static(s) => SiteRef::Static(*s),
+            SpecRef::Shared(s) => SiteRef::Shared(s.clone()),
+        }
+    }
+}
+
+impl crate::task::context::GraphSite for WorkflowSpec {
+    fn workflow_name(&self) -> &str {
+        &self.name
+    }
+    fn node_id(&self, index: u32) -> &str {
+        &self.nodes[index as usize].id
     }
 }
 

@@ -286,7 +286,7 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
         impl<'w> #node_ty<'w> {
             /// Adds a node running this task.
             #[allow(clippy::too_many_arguments)]
-            pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::Outputs>::Promises {
+            pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::OutputPromises>::Promises {
                 self.wf.task_node(self.task, ::std::vec![#(#wires),*])
             }
         }

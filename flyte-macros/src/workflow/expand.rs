@@ -188,7 +188,7 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
         impl<'w> #node_ty<'w> {
             /// Adds a node running this workflow.
             #[allow(clippy::too_many_arguments)]
-            pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::Outputs>::Promises {
+            pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::OutputPromises>::Promises {
                 self.wf.workflow_node(self.workflow, ::std::vec![#(#wires),*])
             }
         }

@@ -1,11 +1,15 @@
-//! The [`ExecutionContext`] a task attempt receives.
+//! The [`ExecutionContext`] a task attempt receives: who and where it runs, and the
+//! run's object-store access. It knows nothing of graphs or of the local runtime: the
+//! runtime hands it in, and reads its own state back through [`RunState`].
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::data::FileAccess;
-use crate::workflow::SpecRef;
+use crate::data::{FileAccess, join_prefix};
 
 /// What a task attempt knows about where it runs: the execution, node, task and
 /// attempt, object-store access, and the tracing span its logs go to.
@@ -13,9 +17,9 @@ use crate::workflow::SpecRef;
 /// Cheap to clone (a few reference counts).
 #[derive(Clone, Debug)]
 pub struct ExecutionContext {
-    pub(crate) run: Arc<RunShared>,
+    pub(crate) run: Arc<dyn RunState>,
     /// The graph the node is in (none for a standalone task).
-    pub(crate) spec: Option<SpecRef>,
+    pub(crate) site: Option<SiteRef>,
     pub(crate) node_index: u32,
     /// `outer/n2/inner/` for a node of a subworkflow; the node id completes the path.
     pub(crate) path_prefix: Arc<str>,
@@ -25,39 +29,105 @@ pub struct ExecutionContext {
     pub(crate) span: tracing::Span,
 }
 
-/// What every attempt of one run shares.
+/// What every attempt of one run shares and a task may see.
 #[derive(Debug)]
-pub(crate) struct RunShared {
+pub(crate) struct RunInfo {
     pub(crate) execution_id: String,
     pub(crate) file_access: Arc<FileAccess>,
     pub(crate) raw_output_prefix: String,
     /// Set when the task runs in a container on a Flyte cluster.
     pub(crate) cluster: Option<ClusterIdentity>,
-    /// The output cache and what to do with it; `None` when caching is off.
-    pub(crate) cache: Option<(Arc<crate::cache::Cache>, crate::cache::CacheMode)>,
-    pub(crate) observers: super::Observers,
-    pub(crate) mocks: super::Mocks,
     pub(crate) checkpoint: Option<Checkpoint>,
-    /// Whether a lone plain-fn node may run on the executor's own thread.
-    pub(crate) inline_sync: bool,
 }
 
-impl RunShared {
-    /// A run with no cache, observers, mocks or cluster identity, uploading under an
-    /// empty raw prefix (callers set the fields they need).
+impl RunInfo {
+    /// A run uploading under an empty raw prefix, with no cluster identity or
+    /// checkpoint (callers set the fields they need).
     pub(crate) fn new(execution_id: String, file_access: Arc<FileAccess>) -> Self {
-        RunShared {
+        RunInfo {
             execution_id,
             file_access,
             raw_output_prefix: String::new(),
             cluster: None,
             checkpoint: None,
-            cache: None,
-            observers: Default::default(),
-            mocks: Default::default(),
-            inline_sync: true,
         }
     }
+}
+
+/// The run an attempt belongs to: what the task sees ([`RunInfo`]), and whatever
+/// the runtime that started it keeps beside it (its cache, observers, mocks), which
+/// only that runtime reads back, to run a graph a task builds inside the same run.
+pub(crate) trait RunState: Send + Sync + std::fmt::Debug + 'static {
+    /// What the task sees.
+    fn info(&self) -> &RunInfo;
+    /// The whole state, for the runtime to downcast.
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+}
+
+impl RunState for RunInfo {
+    fn info(&self) -> &RunInfo {
+        self
+    }
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}
+
+/// The graph a node is in, as a task's context names it.
+pub(crate) trait GraphSite: Send + Sync + 'static {
+    /// The workflow's name.
+    fn workflow_name(&self) -> &str;
+    /// The id of node number `index` (`n0`, `n1`, ...).
+    fn node_id(&self, index: u32) -> &str;
+}
+
+/// A graph held for as long as the program (a workflow's spec) or shared (a graph a
+/// dynamic task built).
+#[derive(Clone)]
+pub(crate) enum SiteRef {
+    Static(&'static dyn GraphSite),
+    Shared(Arc<dyn GraphSite>),
+}
+
+impl std::ops::Deref for SiteRef {
+    type Target = dyn GraphSite;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            SiteRef::Static(s) => *s,
+            SiteRef::Shared(s) => &**s,
+        }
+    }
+}
+
+impl std::fmt::Debug for SiteRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.workflow_name())
+    }
+}
+
+/// A fresh id for a local run: `local-<time>-<pid>-<sequence>`.
+pub(crate) fn new_execution_id() -> String {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "local-{nanos:x}-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Where a local run keeps the files its tasks return: a folder under the system's
+/// temporary directory, one per execution.
+pub(crate) fn default_raw_prefix(execution_id: &str) -> String {
+    std::env::temp_dir()
+        .join("flyte-local")
+        .join(execution_id)
+        .join("raw")
+        .display()
+        .to_string()
 }
 
 /// Who and where a task runs on a Flyte cluster, read from the `FLYTE_INTERNAL_*`
@@ -191,19 +261,14 @@ impl Checkpoint {
     }
 }
 
-/// `prefix/name`, with one slash between them.
-pub(crate) fn join_prefix(prefix: &str, name: &str) -> String {
-    format!("{}/{name}", prefix.trim_end_matches('/'))
-}
-
 impl ExecutionContext {
     /// A context for running a task outside a workflow (in a test, or a plugin calling
     /// another task): node `n0`, attempt 1.
     pub fn standalone(task: &'static str, file_access: Arc<FileAccess>) -> Self {
-        let execution_id = super::new_execution_id();
-        let shared = RunShared {
-            raw_output_prefix: super::executor::default_raw_prefix(&execution_id),
-            ..RunShared::new(execution_id, file_access)
+        let execution_id = new_execution_id();
+        let shared = RunInfo {
+            raw_output_prefix: default_raw_prefix(&execution_id),
+            ..RunInfo::new(execution_id, file_access)
         };
         Self::outside_a_graph(
             task,
@@ -225,17 +290,17 @@ impl ExecutionContext {
         let attempt = identity.attempt;
         let item = identity.array_index;
         let execution_id = if identity.execution_name.is_empty() {
-            super::new_execution_id()
+            new_execution_id()
         } else {
             identity.execution_name.clone()
         };
         let span = tracing::info_span!("task", task, attempt, execution = %execution_id);
         // No local cache: Flyte's own (datacatalog) serves tasks on a cluster.
-        let shared = RunShared {
+        let shared = RunInfo {
             raw_output_prefix,
             cluster: Some(identity),
             checkpoint,
-            ..RunShared::new(execution_id, file_access)
+            ..RunInfo::new(execution_id, file_access)
         };
         let mut ctx = Self::outside_a_graph(task, shared, attempt, span);
         ctx.item = item;
@@ -245,13 +310,13 @@ impl ExecutionContext {
     /// A context for a task run alone (node `n0`).
     fn outside_a_graph(
         task: &'static str,
-        shared: RunShared,
+        shared: RunInfo,
         attempt: u32,
         span: tracing::Span,
     ) -> Self {
         ExecutionContext {
             run: Arc::new(shared),
-            spec: None,
+            site: None,
             node_index: 0,
             path_prefix: Arc::from(""),
             item: None,
@@ -263,16 +328,16 @@ impl ExecutionContext {
 
     /// The id of the whole run.
     pub fn execution_id(&self) -> &str {
-        &self.run.execution_id
+        &self.run.info().execution_id
     }
     /// The workflow the node belongs to (empty for a standalone task).
     pub fn workflow(&self) -> &str {
-        self.spec.as_ref().map(|s| s.name.as_str()).unwrap_or("")
+        self.site.as_ref().map(|s| s.workflow_name()).unwrap_or("")
     }
     /// The node's id in its workflow (`n0`, `n1`, ...).
     pub fn node_id(&self) -> &str {
-        match &self.spec {
-            Some(spec) => &spec.nodes[self.node_index as usize].id,
+        match &self.site {
+            Some(site) => site.node_id(self.node_index),
             None => "n0",
         }
     }
@@ -295,24 +360,24 @@ impl ExecutionContext {
     }
     /// Object-store access for this run.
     pub fn file_access(&self) -> &FileAccess {
-        &self.run.file_access
+        &self.run.info().file_access
     }
     /// Where files and directories returned by tasks are uploaded.
     pub fn raw_output_prefix(&self) -> &str {
-        &self.run.raw_output_prefix
+        &self.run.info().raw_output_prefix
     }
     /// The shared handle to this run's object-store access.
     pub fn file_access_arc(&self) -> Arc<FileAccess> {
-        self.run.file_access.clone()
+        self.run.info().file_access.clone()
     }
     /// Project, domain, execution and task identity when running on a Flyte cluster.
     pub fn cluster(&self) -> Option<&ClusterIdentity> {
-        self.run.cluster.as_ref()
+        self.run.info().cluster.as_ref()
     }
     /// The checkpoint of this attempt (on a Flyte cluster, when the task was given
     /// `--checkpoint-path`); `None` in local runs.
     pub fn checkpoint(&self) -> Option<&Checkpoint> {
-        self.run.checkpoint.as_ref()
+        self.run.info().checkpoint.as_ref()
     }
     /// The span of this attempt; events logged while the task runs are inside it
     /// already, this is for work the task hands to other threads.
@@ -355,8 +420,14 @@ impl ExecutionContext {
     }
 }
 
+/// The running attempt's object-store access, for [`crate::data::current`].
+fn current_file_access() -> Option<Arc<FileAccess>> {
+    ExecutionContext::current().map(|ctx| ctx.file_access_arc())
+}
+
 /// Runs an async task body with `ctx` as [`ExecutionContext::current`].
 pub(crate) fn scope<F: Future>(ctx: ExecutionContext, f: F) -> impl Future<Output = F::Output> {
+    crate::data::set_current(current_file_access);
     CURRENT.scope(ctx, f)
 }
 
@@ -369,6 +440,7 @@ pub(crate) fn scope_sync<R>(ctx: ExecutionContext, f: impl FnOnce() -> R) -> R {
             CURRENT_SYNC.with(|c| *c.borrow_mut() = previous);
         }
     }
+    crate::data::set_current(current_file_access);
     let previous = CURRENT_SYNC.with(|c| c.borrow_mut().replace(ctx));
     let _restore = Restore(previous);
     f()

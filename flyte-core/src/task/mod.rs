@@ -5,9 +5,15 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::execution::ExecutionContext;
 use crate::interface::Interface;
+
+pub(crate) mod context;
+mod dyn_task;
+mod offload;
+
 use crate::types::{Inputs, Outputs};
+pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
+pub use dyn_task::DynTask;
 
 /// A boxed error, the cause carried by a failed task.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;

@@ -1,0 +1,113 @@
+//! [`DynTask`]: a task with its types erased, as graph nodes, the runtime, the cache
+//! and the entrypoint hold it.
+
+use futures::future::BoxFuture;
+
+use super::{ConfigError, ExecutionContext, Task, TaskError, TaskMetadata};
+use crate::interface::Interface;
+use crate::types::{ConversionError, Inputs, Literal, Outputs, Value};
+
+/// A task with its types erased, as a graph node holds it.
+///
+/// Implemented for every [`Task`]; nothing else needs to implement it.
+pub trait DynTask: Send + Sync + 'static {
+    /// See [`Task::name`].
+    fn name(&self) -> &str;
+    /// See [`Task::task_type`].
+    fn task_type(&self) -> &str;
+    /// See [`Task::interface`].
+    fn interface(&self) -> Interface;
+    /// See [`Task::metadata`].
+    fn metadata(&self) -> &TaskMetadata;
+    /// See [`Task::description`].
+    fn description(&self) -> Option<&str>;
+    /// See [`Task::custom`].
+    fn custom(&self) -> Option<serde_json::Value>;
+    /// See [`Task::validate`].
+    fn validate(&self) -> Result<(), ConfigError>;
+    /// Reads one literal per input, in interface order, into values [`DynTask::start`]
+    /// takes; `names` are the input names errors report.
+    fn inputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError>;
+    /// Writes the values an attempt returned as one literal per output.
+    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
+    /// Writes input values as one literal per input.
+    fn inputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
+    /// Reads one literal per output, in interface order, into values.
+    fn outputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError>;
+    /// Starts one attempt on type-erased inputs.
+    fn start(
+        &'static self,
+        ctx: ExecutionContext,
+        inputs: &[Value],
+    ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>>;
+}
+
+impl<T: Task> DynTask for T {
+    fn name(&self) -> &str {
+        Task::name(self)
+    }
+    fn task_type(&self) -> &str {
+        Task::task_type(self)
+    }
+    fn interface(&self) -> Interface {
+        Task::interface(self)
+    }
+    fn metadata(&self) -> &TaskMetadata {
+        Task::metadata(self)
+    }
+    fn description(&self) -> Option<&str> {
+        Task::description(self)
+    }
+    fn custom(&self) -> Option<serde_json::Value> {
+        Task::custom(self)
+    }
+    fn validate(&self) -> Result<(), ConfigError> {
+        Task::validate(self)
+    }
+    fn inputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError> {
+        T::Input::values_from_literals(names, literals)
+    }
+    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
+        <T::Output as Outputs>::literals_of(values)
+    }
+    fn inputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
+        T::Input::literals_of(values)
+    }
+    fn outputs_from_literals(
+        &self,
+        names: &[&str],
+        literals: &[Literal],
+    ) -> Result<Vec<Value>, ConversionError> {
+        <T::Output as Outputs>::values_from_literals(names, literals)
+    }
+    fn start(
+        &'static self,
+        ctx: ExecutionContext,
+        inputs: &[Value],
+    ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>> {
+        let input = T::Input::from_values(inputs);
+        // Only outputs that can hold files need the context afterwards.
+        let offload_ctx = <T::Output as Outputs>::HAS_BLOBS.then(|| ctx.clone());
+        Box::pin(async move {
+            let mut outputs = self.execute(ctx, input).await?;
+            if let Some(ctx) = offload_ctx {
+                super::offload::offload(&ctx, &mut outputs)
+                    .await
+                    .map_err(TaskError::failed)?;
+            }
+            Ok(outputs.into_values())
+        })
+    }
+}

@@ -1,0 +1,41 @@
+//! Files and directories a task returns from its local disk are uploaded under the
+//! run's raw-output prefix when the attempt ends, and the values handed on point there.
+
+use crate::data::DataError;
+use crate::task::ExecutionContext;
+use crate::types::files::{is_local, local_path, upload_dir, upload_file};
+use crate::types::{BlobDimensionality, Outputs};
+
+/// Uploads the local files and directories in a task's outputs under the run's
+/// raw-output prefix and points the values there.
+pub(crate) async fn offload<O: Outputs>(
+    ctx: &ExecutionContext,
+    outputs: &mut O,
+) -> Result<(), DataError> {
+    let mut blobs = Vec::new();
+    outputs.visit_blobs(&mut |b| blobs.push(b));
+    let prefix = format!(
+        "{}/{}/a{}",
+        ctx.raw_output_prefix().trim_end_matches('/'),
+        ctx.node_path(),
+        ctx.attempt()
+    );
+    let fa = ctx.file_access();
+    for (i, blob) in blobs.into_iter().enumerate() {
+        if !is_local(blob.uri) {
+            continue;
+        }
+        let from = local_path(blob.uri);
+        let name = from
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "data".to_string());
+        let to = format!("{prefix}/{i}/{name}");
+        match blob.dimensionality {
+            BlobDimensionality::Single => upload_file(fa, &from, &to).await?,
+            BlobDimensionality::Multipart => upload_dir(fa, &from, &to).await?,
+        }
+        *blob.uri = to;
+    }
+    Ok(())
+}
