@@ -474,7 +474,12 @@ async fn the_entry_lock_keeps_a_second_holder_waiting_until_the_first_lets_go() 
     // Two opens of the lock file conflict as two processes' would.
     let dir = cache_dir("lock");
     let cache = flyte::cache::Cache::new(&dir);
-    let key = cache.key(&expensive, &[5i64.to_literal()]);
+    let key = cache.key(
+        expensive.name(),
+        "1",
+        &expensive.interface(),
+        &[5i64.to_literal()],
+    );
     let first = cache.lock(&key).await.unwrap();
     let waiter = {
         let cache = cache.clone();

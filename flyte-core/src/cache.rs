@@ -17,8 +17,8 @@ use prost::Message;
 use sha2::{Digest, Sha256};
 
 use crate::idl::{literal, literal_from_idl};
-use crate::types::{Literal, Value};
-use crate::workflow::DynTask;
+use crate::interface::Interface;
+use crate::types::Literal;
 
 /// The variable that moves the cache folder.
 pub const CACHE_DIR_ENV: &str = "FLYTE_CACHE_DIR";
@@ -76,8 +76,8 @@ pub struct EntryLock {
 /// What a lookup found.
 #[derive(Debug)]
 pub enum Lookup {
-    /// The stored outputs, as values of the task's output types.
-    Hit(Vec<Value>),
+    /// The stored outputs, one literal per output of the interface, in order.
+    Hit(Vec<Literal>),
     /// Nothing stored.
     Miss,
     /// An entry that cannot be used (damaged, or of other types); it is treated as a
@@ -107,9 +107,16 @@ impl Cache {
         &self.root
     }
 
-    /// The entry for `task` run on `inputs` (one literal per input, in order).
-    pub fn key(&self, task: &dyn DynTask, inputs: &[Literal]) -> CacheKey {
-        let interface = task.interface();
+    /// The entry for task `task_name` at `cache_version`, with `interface`, run on
+    /// `inputs` (one literal per input, in order). Plain data in, so the cache knows
+    /// nothing of tasks: any change to one of them is another entry.
+    pub fn key(
+        &self,
+        task_name: &str,
+        cache_version: &str,
+        interface: &Interface,
+        inputs: &[Literal],
+    ) -> CacheKey {
         let mut h = Sha256::new();
         let mut field = |bytes: &[u8]| {
             // Length-prefixed, so no two different inputs hash the same bytes.
@@ -117,8 +124,8 @@ impl Cache {
             h.update(bytes);
         };
         field(MAGIC);
-        field(task.name().as_bytes());
-        field(task.metadata().get_cache_version().unwrap_or("").as_bytes());
+        field(task_name.as_bytes());
+        field(cache_version.as_bytes());
         for var in interface.inputs.iter().chain(&interface.outputs) {
             field(var.name.as_bytes());
             field(var.ty.to_string().as_bytes());
@@ -130,21 +137,21 @@ impl Cache {
         CacheKey {
             path: self
                 .root
-                .join(file_name_part(task.name()))
+                .join(file_name_part(task_name))
                 .join(format!("{}.entry", hex(&digest))),
             digest,
         }
     }
 
-    /// Reads the entry at `key`, as values of `task`'s outputs.
-    pub fn get(&self, key: &CacheKey, task: &dyn DynTask) -> Lookup {
+    /// Reads the entry at `key`: one literal per output of `interface`.
+    pub fn get(&self, key: &CacheKey, interface: &Interface) -> Lookup {
         let bytes = match std::fs::read(&key.path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
             Err(e) => return Lookup::Unusable(format!("cannot read it: {e}")),
         };
-        match decode(&bytes, &key.digest, task) {
-            Ok(values) => Lookup::Hit(values),
+        match decode(&bytes, &key.digest, interface) {
+            Ok(literals) => Lookup::Hit(literals),
             Err(reason) => Lookup::Unusable(reason),
         }
     }
@@ -173,14 +180,14 @@ impl Cache {
         }
     }
 
-    /// Stores `outputs` (one literal per output) at `key`, replacing what was there.
+    /// Stores `outputs` (one literal per output of `interface`) at `key`, replacing
+    /// what was there.
     pub fn put(
         &self,
         key: &CacheKey,
-        task: &dyn DynTask,
+        interface: &Interface,
         outputs: &[Literal],
     ) -> std::io::Result<()> {
-        let interface = task.interface();
         let map = crate::idl::literal_map(interface.output_names().into_iter().zip(outputs));
         let payload = map.encode_to_vec();
         let dir = key.path.parent().unwrap_or(&self.root);
@@ -214,7 +221,7 @@ impl Cache {
     }
 }
 
-fn decode(bytes: &[u8], digest: &[u8; 32], task: &dyn DynTask) -> Result<Vec<Value>, String> {
+fn decode(bytes: &[u8], digest: &[u8; 32], interface: &Interface) -> Result<Vec<Literal>, String> {
     let rest = bytes
         .strip_prefix(MAGIC)
         .ok_or("it is not a flyte-rs cache entry of this version")?;
@@ -234,9 +241,8 @@ fn decode(bytes: &[u8], digest: &[u8; 32], task: &dyn DynTask) -> Result<Vec<Val
     }
     let map = crate::idl::core::LiteralMap::decode(payload)
         .map_err(|e| format!("it does not decode: {e}"))?;
-    let interface = task.interface();
-    let names = interface.output_names();
-    let literals = names
+    interface
+        .output_names()
         .iter()
         .map(|n| {
             let l = map
@@ -245,9 +251,7 @@ fn decode(bytes: &[u8], digest: &[u8; 32], task: &dyn DynTask) -> Result<Vec<Val
                 .ok_or_else(|| format!("output `{n}` is missing"))?;
             literal_from_idl(l).map_err(|e| format!("output `{n}`: {e}"))
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    task.outputs_from_literals(&names, &literals)
-        .map_err(|e| e.to_string())
+        .collect()
 }
 
 /// Removes the temporary files in `dir` that no writer will finish: those of a

@@ -1,18 +1,22 @@
 //! The model and local runtime behind the `flyte` crate.
 //!
 //! Users depend on `flyte`, which re-exports this crate; plugin authors find the
-//! [`task::Task`] trait here. Modules:
+//! [`task::Task`] trait here. The modules form a one-way stack: each uses only the
+//! ones above it in this list (`tests/layering.rs` fails on an edge going up).
+//! - [`data`]: object-store access and locations,
 //! - [`types`]: Rust types as Flyte types and values,
 //! - [`interface`]: named, ordered inputs and outputs,
-//! - [`task`]: the task trait, metadata and errors,
+//! - [`task`]: the task trait, its type-erased form, metadata, errors, and the
+//!   context an attempt sees (identity and object-store access, nothing of graphs),
 //! - [`workflow`]: graphs, promises and the builder,
-//! - [`execution`]: the local executor and the execution context,
+//! - [`idl`]: Flyte IDL protobuf messages, values and entities converted to them,
+//!   and `inputs.pb` read against an interface,
+//! - [`cache`]: the local output cache, keyed on plain data (task name, cache
+//!   version, interface, input literals),
+//! - [`execution`]: the local executor and run observers,
 //! - [`launch_plan`]: named launch plans with fixed and default inputs,
 //! - [`registry`]: a program's entities, written as `pyflyte package` writes them,
-//! - [`cache`]: the local output cache of `cache = true` tasks,
-//! - [`data`]: object-store access,
-//! - [`entrypoint`]: one task attempt inside a container on a Flyte cluster,
-//! - [`idl`]: Flyte IDL protobuf messages and conversions.
+//! - [`entrypoint`]: one task attempt inside a container on a Flyte cluster.
 
 pub mod cache;
 pub mod data;

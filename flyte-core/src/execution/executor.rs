@@ -678,7 +678,13 @@ impl Attempt<'_> {
         inline: bool,
     ) -> Result<(Vec<Value>, u32, bool), AttemptError> {
         let meta = self.task.metadata();
-        let key = cache.key(self.task, &self.task.inputs_to_literals(inputs));
+        let interface = self.task.interface();
+        let key = cache.key(
+            self.task.name(),
+            meta.get_cache_version().unwrap_or(""),
+            &interface,
+            &self.task.inputs_to_literals(inputs),
+        );
         let node = self.spec.nodes[self.index as usize].id.as_str();
         let task = self.task.name();
         // Held from lookup to store: equal concurrent runs wait for the first, in this
@@ -704,22 +710,31 @@ impl Attempt<'_> {
             None => None,
         };
         if mode == CacheMode::Use {
-            match cache.get(&key, self.task) {
-                Lookup::Hit(values) => {
-                    tracing::info!(node, item, task, entry = %key.path().display(), "cache hit: outputs reused, task not run");
-                    return Ok((values, 0, true));
+            let unusable = match cache.get(&key, &interface) {
+                Lookup::Hit(literals) => {
+                    let names = interface.output_names();
+                    match self.task.outputs_from_literals(&names, &literals) {
+                        Ok(values) => {
+                            tracing::info!(node, item, task, entry = %key.path().display(), "cache hit: outputs reused, task not run");
+                            return Ok((values, 0, true));
+                        }
+                        // Right shape, other types (the entry predates a type change).
+                        Err(e) => Some(e.to_string()),
+                    }
                 }
-                Lookup::Miss => {
-                    tracing::debug!(node, item, task, "cache miss");
-                }
-                Lookup::Unusable(reason) => {
-                    tracing::warn!(node, item, task, entry = %key.path().display(), "cache entry unusable ({reason}); running the task");
+                Lookup::Miss => None,
+                Lookup::Unusable(reason) => Some(reason),
+            };
+            match unusable {
+                None => tracing::debug!(node, item, task, "cache miss"),
+                Some(reason) => {
+                    tracing::warn!(node, item, task, entry = %key.path().display(), "cache entry unusable ({reason}); running the task")
                 }
             }
         }
         let (values, attempts) = self.attempts(inputs, item, inline).await?;
         let outputs = self.task.outputs_to_literals(&values);
-        match cache.put(&key, self.task, &outputs) {
+        match cache.put(&key, &interface, &outputs) {
             Ok(()) => {
                 tracing::debug!(node, item, task, entry = %key.path().display(), "outputs cached")
             }

@@ -1,19 +1,24 @@
-//! Flyte's own protobuf IDL: the messages this SDK writes and reads (`core`), and the
-//! conversions between them and our model (`convert`).
+//! Flyte's own protobuf IDL: the messages this SDK writes and reads (`core`,
+//! `admin`), values converted both ways (`values`), entities serialized (`entities`),
+//! and `inputs.pb` read against a task's interface (`inputs`).
 //!
 //! Types, values, interfaces, task templates, workflow templates (task, subworkflow,
 //! branch and array nodes), the admin specs and launch plans, and the error document
 //! a failed task attempt writes.
 
 pub mod admin;
-pub mod convert;
 pub mod core;
+pub mod entities;
 pub mod inputs;
+pub mod values;
 
-pub use convert::{
-    IdlError, SerializationSettings, execute_args, interface, launch_plan, literal,
-    literal_from_idl, literal_map, literal_type, literal_type_from_idl, task_spec, task_template,
-    workflow_closure, workflow_spec, workflow_template,
+pub use entities::{
+    SerializationSettings, execute_args, launch_plan, task_spec, task_template, workflow_closure,
+    workflow_spec, workflow_template,
+};
+pub use values::{
+    IdlError, interface, literal, literal_from_idl, literal_map, literal_type,
+    literal_type_from_idl,
 };
 
 /// Readable JSON for the messages (`serialize --json`): field names as in the

@@ -1,0 +1,489 @@
+//! Values between our model and Flyte IDL: types, literals (both ways), interfaces,
+//! literal maps. Entities (task, workflow and launch-plan specs) are in `entities`.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime};
+
+use super::core as pb;
+use crate::interface::Interface;
+use crate::types::{BlobDimensionality, BlobType, Literal, LiteralType, Primitive, SimpleType};
+
+/// A protobuf value this SDK cannot read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("cannot read {what} from Flyte IDL: {reason}")]
+pub struct IdlError {
+    /// What was being read.
+    pub what: &'static str,
+    /// Why not.
+    pub reason: String,
+}
+
+fn idl_err(what: &'static str, reason: impl Into<String>) -> IdlError {
+    IdlError {
+        what,
+        reason: reason.into(),
+    }
+}
+
+/// The tag flytekit gives a union variant, so our unions match its own (`int`,
+/// `str`, `none`, ...).
+fn union_tag(t: &LiteralType) -> String {
+    match t {
+        LiteralType::Simple(s) => match s {
+            SimpleType::None => "none",
+            SimpleType::Integer => "int",
+            SimpleType::Float => "float",
+            SimpleType::String => "str",
+            SimpleType::Boolean => "bool",
+            SimpleType::Datetime => "datetime",
+            SimpleType::Duration => "timedelta",
+            SimpleType::Binary => "bytes",
+        }
+        .to_string(),
+        LiteralType::Struct(s) => s.name.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn simple(s: SimpleType) -> pb::SimpleType {
+    match s {
+        SimpleType::None => pb::SimpleType::None,
+        SimpleType::Integer => pb::SimpleType::Integer,
+        SimpleType::Float => pb::SimpleType::Float,
+        SimpleType::String => pb::SimpleType::String,
+        SimpleType::Boolean => pb::SimpleType::Boolean,
+        SimpleType::Datetime => pb::SimpleType::Datetime,
+        SimpleType::Duration => pb::SimpleType::Duration,
+        SimpleType::Binary => pb::SimpleType::Binary,
+    }
+}
+
+fn blob_type(b: &BlobType) -> pb::BlobType {
+    pb::BlobType {
+        format: b.format.clone(),
+        dimensionality: match b.dimensionality {
+            BlobDimensionality::Single => pb::BlobDimensionality::Single,
+            BlobDimensionality::Multipart => pb::BlobDimensionality::Multipart,
+        } as i32,
+    }
+}
+
+/// A type as Flyte IDL.
+pub fn literal_type(t: &LiteralType) -> pb::LiteralType {
+    use pb::literal_type::Type;
+    let mut out = pb::LiteralType::default();
+    match t {
+        LiteralType::Simple(s) => out.r#type = Some(Type::Simple(simple(*s) as i32)),
+        LiteralType::Collection(inner) => {
+            out.r#type = Some(Type::CollectionType(Box::new(literal_type(inner))))
+        }
+        LiteralType::Map(inner) => {
+            out.r#type = Some(Type::MapValueType(Box::new(literal_type(inner))))
+        }
+        LiteralType::Union(variants) => {
+            out.r#type = Some(Type::UnionType(pb::UnionType {
+                variants: variants.iter().map(union_variant).collect(),
+            }))
+        }
+        LiteralType::Enum(values) => {
+            out.r#type = Some(Type::EnumType(pb::EnumType {
+                values: values.clone(),
+            }))
+        }
+        LiteralType::Blob(b) => out.r#type = Some(Type::Blob(blob_type(b))),
+        LiteralType::Struct(s) => {
+            // As flytekit writes dataclasses: STRUCT with the JSON schema as metadata,
+            // the serialization format as an annotation, the field types as structure.
+            out.r#type = Some(Type::Simple(pb::SimpleType::Struct as i32));
+            out.metadata = json_struct(&s.schema);
+            out.annotation = Some(pb::TypeAnnotation {
+                annotations: json_struct(&serde_json::json!({
+                    "cache-key-metadata": { "serialization-format": "msgpack" }
+                })),
+            });
+            out.structure = Some(pb::TypeStructure {
+                tag: String::new(),
+                dataclass_type: s
+                    .fields
+                    .iter()
+                    .map(|(name, ty)| (name.clone(), literal_type(ty)))
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+fn union_variant(t: &LiteralType) -> pb::LiteralType {
+    let mut v = literal_type(t);
+    let structure = v.structure.get_or_insert_with(Default::default);
+    structure.tag = union_tag(t);
+    v
+}
+
+/// A JSON object as a protobuf `Struct` (`None` for anything but an object).
+pub fn json_struct(v: &serde_json::Value) -> Option<prost_types::Struct> {
+    match json_value(v).kind {
+        Some(prost_types::value::Kind::StructValue(s)) => Some(s),
+        _ => None,
+    }
+}
+
+fn json_value(v: &serde_json::Value) -> prost_types::Value {
+    use prost_types::value::Kind;
+    let kind = match v {
+        serde_json::Value::Null => Kind::NullValue(0),
+        serde_json::Value::Bool(b) => Kind::BoolValue(*b),
+        serde_json::Value::Number(n) => Kind::NumberValue(n.as_f64().unwrap_or_default()),
+        serde_json::Value::String(s) => Kind::StringValue(s.clone()),
+        serde_json::Value::Array(items) => Kind::ListValue(prost_types::ListValue {
+            values: items.iter().map(json_value).collect(),
+        }),
+        serde_json::Value::Object(map) => Kind::StructValue(prost_types::Struct {
+            fields: map
+                .iter()
+                .map(|(k, v)| (k.clone(), json_value(v)))
+                .collect(),
+        }),
+    };
+    prost_types::Value { kind: Some(kind) }
+}
+
+fn timestamp(t: SystemTime) -> prost_types::Timestamp {
+    let (seconds, nanos) = crate::types::to_unix(t);
+    prost_types::Timestamp {
+        seconds,
+        nanos: nanos as i32,
+    }
+}
+
+fn system_time(t: &prost_types::Timestamp) -> Result<SystemTime, IdlError> {
+    u32::try_from(t.nanos)
+        .ok()
+        .and_then(|nanos| crate::types::from_unix(t.seconds, nanos))
+        .ok_or_else(|| {
+            idl_err(
+                "a datetime",
+                format!(
+                    "{} s and {} ns from the epoch is out of range",
+                    t.seconds, t.nanos
+                ),
+            )
+        })
+}
+
+fn scalar(v: pb::scalar::Value) -> pb::Literal {
+    pb::Literal {
+        value: Some(pb::literal::Value::Scalar(Box::new(pb::Scalar {
+            value: Some(v),
+        }))),
+        hash: String::new(),
+    }
+}
+
+/// A value as Flyte IDL.
+pub fn literal(l: &Literal) -> pb::Literal {
+    use pb::primitive::Value as P;
+    use pb::scalar::Value as S;
+    match l {
+        Literal::Primitive(p) => {
+            let v = match p {
+                Primitive::Integer(v) => P::Integer(*v),
+                Primitive::Float(v) => P::FloatValue(*v),
+                Primitive::String(v) => P::StringValue(v.clone()),
+                Primitive::Boolean(v) => P::Boolean(*v),
+                Primitive::Datetime(t) => P::Datetime(timestamp(*t)),
+                Primitive::Duration(d) => P::Duration(prost_types::Duration {
+                    seconds: d.as_secs() as i64,
+                    nanos: d.subsec_nanos() as i32,
+                }),
+            };
+            scalar(S::Primitive(pb::Primitive { value: Some(v) }))
+        }
+        Literal::None => scalar(S::NoneType(pb::Void {})),
+        Literal::Binary { value, tag } => scalar(S::Binary(pb::Binary {
+            value: value.clone(),
+            tag: tag.clone(),
+        })),
+        Literal::Collection(items) => pb::Literal {
+            value: Some(pb::literal::Value::Collection(pb::LiteralCollection {
+                literals: items.iter().map(literal).collect(),
+            })),
+            hash: String::new(),
+        },
+        Literal::Map(entries) => pb::Literal {
+            value: Some(pb::literal::Value::Map(pb::LiteralMap {
+                literals: entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), literal(v)))
+                    .collect(),
+            })),
+            hash: String::new(),
+        },
+        Literal::Union { value, variant } => scalar(S::Union(Box::new(pb::Union {
+            value: Some(Box::new(literal(value))),
+            r#type: Some(union_variant(variant)),
+        }))),
+        Literal::Blob { uri, ty } => scalar(S::Blob(pb::Blob {
+            metadata: Some(pb::BlobMetadata {
+                r#type: Some(blob_type(ty)),
+            }),
+            uri: uri.clone(),
+        })),
+    }
+}
+
+/// A type read back from Flyte IDL, as far as our types go (unions read back by
+/// their variants; structs read back as a struct type without a Rust name).
+pub fn literal_type_from_idl(t: &pb::LiteralType) -> Result<LiteralType, IdlError> {
+    use pb::literal_type::Type;
+    let simple_of = |v: i32| -> Result<LiteralType, IdlError> {
+        let s = match pb::SimpleType::try_from(v) {
+            Ok(pb::SimpleType::None) => SimpleType::None,
+            Ok(pb::SimpleType::Integer) => SimpleType::Integer,
+            Ok(pb::SimpleType::Float) => SimpleType::Float,
+            Ok(pb::SimpleType::String) => SimpleType::String,
+            Ok(pb::SimpleType::Boolean) => SimpleType::Boolean,
+            Ok(pb::SimpleType::Datetime) => SimpleType::Datetime,
+            Ok(pb::SimpleType::Duration) => SimpleType::Duration,
+            Ok(pb::SimpleType::Binary) => SimpleType::Binary,
+            Ok(pb::SimpleType::Struct) => {
+                let fields = t
+                    .structure
+                    .as_ref()
+                    .map(|s| {
+                        s.dataclass_type
+                            .iter()
+                            .map(|(k, v)| Ok((k.clone(), literal_type_from_idl(v)?)))
+                            .collect::<Result<Vec<_>, IdlError>>()
+                    })
+                    .transpose()?
+                    .unwrap_or_default();
+                return Ok(LiteralType::Struct(Box::new(crate::types::StructType {
+                    name: String::new(),
+                    fields,
+                    schema: serde_json::Value::Null,
+                })));
+            }
+            Ok(other) => return Err(idl_err("a type", format!("{other:?} is not supported"))),
+            Err(_) => return Err(idl_err("a type", format!("unknown simple type {v}"))),
+        };
+        Ok(LiteralType::Simple(s))
+    };
+    match &t.r#type {
+        Some(Type::Simple(v)) => simple_of(*v),
+        Some(Type::CollectionType(inner)) => Ok(LiteralType::Collection(Box::new(
+            literal_type_from_idl(inner)?,
+        ))),
+        Some(Type::MapValueType(inner)) => {
+            Ok(LiteralType::Map(Box::new(literal_type_from_idl(inner)?)))
+        }
+        Some(Type::UnionType(u)) => Ok(LiteralType::Union(
+            u.variants
+                .iter()
+                .map(literal_type_from_idl)
+                .collect::<Result<_, _>>()?,
+        )),
+        Some(Type::EnumType(e)) => Ok(LiteralType::Enum(e.values.clone())),
+        Some(Type::Blob(b)) => Ok(LiteralType::Blob(blob_type_from_idl(b))),
+        None => Err(idl_err("a type", "it is empty")),
+    }
+}
+
+fn blob_type_from_idl(b: &pb::BlobType) -> BlobType {
+    BlobType {
+        format: b.format.clone(),
+        dimensionality: if b.dimensionality == pb::BlobDimensionality::Multipart as i32 {
+            BlobDimensionality::Multipart
+        } else {
+            BlobDimensionality::Single
+        },
+    }
+}
+
+/// A value read back from Flyte IDL.
+pub fn literal_from_idl(l: &pb::Literal) -> Result<Literal, IdlError> {
+    use pb::primitive::Value as P;
+    use pb::scalar::Value as S;
+    match &l.value {
+        Some(pb::literal::Value::Collection(c)) => Ok(Literal::Collection(
+            c.literals
+                .iter()
+                .map(literal_from_idl)
+                .collect::<Result<_, _>>()?,
+        )),
+        Some(pb::literal::Value::Map(m)) => Ok(Literal::Map(
+            m.literals
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), literal_from_idl(v)?)))
+                .collect::<Result<BTreeMap<_, _>, IdlError>>()?,
+        )),
+        Some(pb::literal::Value::Scalar(s)) => match &s.value {
+            Some(S::Primitive(p)) => Ok(Literal::Primitive(match &p.value {
+                Some(P::Integer(v)) => Primitive::Integer(*v),
+                Some(P::FloatValue(v)) => Primitive::Float(*v),
+                Some(P::StringValue(v)) => Primitive::String(v.clone()),
+                Some(P::Boolean(v)) => Primitive::Boolean(*v),
+                Some(P::Datetime(t)) => Primitive::Datetime(system_time(t)?),
+                Some(P::Duration(d)) => {
+                    if d.seconds < 0 || d.nanos < 0 {
+                        return Err(idl_err(
+                            "a duration",
+                            "negative durations are not supported",
+                        ));
+                    }
+                    Primitive::Duration(Duration::new(d.seconds as u64, d.nanos as u32))
+                }
+                None => return Err(idl_err("a primitive", "it is empty")),
+            })),
+            Some(S::NoneType(_)) => Ok(Literal::None),
+            Some(S::Binary(b)) => Ok(Literal::Binary {
+                value: b.value.clone(),
+                tag: b.tag.clone(),
+            }),
+            Some(S::Blob(b)) => Ok(Literal::Blob {
+                uri: b.uri.clone(),
+                ty: b
+                    .metadata
+                    .as_ref()
+                    .and_then(|m| m.r#type.as_ref())
+                    .map(blob_type_from_idl)
+                    .unwrap_or(BlobType {
+                        format: String::new(),
+                        dimensionality: BlobDimensionality::Single,
+                    }),
+            }),
+            Some(S::Union(u)) => {
+                let value = u
+                    .value
+                    .as_ref()
+                    .ok_or_else(|| idl_err("a union", "it has no value"))?;
+                let variant = u
+                    .r#type
+                    .as_ref()
+                    .ok_or_else(|| idl_err("a union", "it has no type"))?;
+                Ok(Literal::Union {
+                    value: Box::new(literal_from_idl(value)?),
+                    variant: literal_type_from_idl(variant)?,
+                })
+            }
+            None => Err(idl_err(
+                "a scalar",
+                "it is empty or of a kind this SDK does not read",
+            )),
+        },
+        None => Err(idl_err("a literal", "it is empty")),
+    }
+}
+
+/// A typed interface: variables by name, each with its type.
+pub fn interface(i: &Interface) -> pb::TypedInterface {
+    let vars = |vs: &[crate::interface::Variable]| pb::VariableMap {
+        variables: vs
+            .iter()
+            .map(|v| {
+                (
+                    v.name.clone(),
+                    pb::Variable {
+                        r#type: Some(literal_type(&v.ty)),
+                        description: v.name.clone(),
+                    },
+                )
+            })
+            .collect(),
+    };
+    pb::TypedInterface {
+        inputs: Some(vars(&i.inputs)),
+        outputs: Some(vars(&i.outputs)),
+    }
+}
+
+/// Named values as a `LiteralMap` (the form of `inputs.pb` and `outputs.pb`).
+pub fn literal_map<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a Literal)>,
+) -> pb::LiteralMap {
+    pb::LiteralMap {
+        literals: entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), literal(v)))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::time::UNIX_EPOCH;
+
+    use prost::Message;
+
+    use super::*;
+    use crate::types::{FlyteDirectory, FlyteFile, FlyteType, MSGPACK_TAG};
+
+    fn round_trip(l: Literal) {
+        let bytes = literal(&l).encode_to_vec();
+        let back = literal_from_idl(&pb::Literal::decode(bytes.as_slice()).unwrap()).unwrap();
+        assert_eq!(back, l);
+    }
+
+    #[test]
+    fn literals_survive_the_wire() {
+        round_trip(42i64.to_literal());
+        round_trip(2.5f64.to_literal());
+        round_trip("hello".to_string().to_literal());
+        round_trip(true.to_literal());
+        round_trip(Duration::from_millis(1500).to_literal());
+        round_trip((UNIX_EPOCH + Duration::from_nanos(1_700_000_000_123)).to_literal());
+        round_trip((UNIX_EPOCH - Duration::from_millis(1500)).to_literal());
+        round_trip(vec![1u8, 2, 3].to_literal());
+        round_trip(vec![vec![1i64], vec![]].to_literal());
+        round_trip(HashMap::from([("a".to_string(), Some(1.5f64))]).to_literal());
+        round_trip(Option::<String>::None.to_literal());
+        round_trip(FlyteFile::new("s3://b/k").to_literal());
+        round_trip(FlyteDirectory::new("s3://b/d").to_literal());
+    }
+
+    #[test]
+    fn optional_types_are_tagged_unions_as_flytekit_writes_them() {
+        let t = literal_type(&<Option<i64>>::literal_type());
+        let Some(pb::literal_type::Type::UnionType(u)) = t.r#type else {
+            panic!("a union")
+        };
+        let tags: Vec<_> = u
+            .variants
+            .iter()
+            .map(|v| v.structure.as_ref().unwrap().tag.as_str())
+            .collect();
+        assert_eq!(tags, ["int", "none"]);
+    }
+
+    #[test]
+    fn types_read_back_as_written() {
+        for t in [
+            <Vec<std::collections::BTreeMap<String, Vec<f64>>>>::literal_type(),
+            <Option<String>>::literal_type(),
+            FlyteDirectory::literal_type(),
+            LiteralType::Enum(vec!["a".into(), "b".into()]),
+        ] {
+            assert_eq!(literal_type_from_idl(&literal_type(&t)).unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn an_empty_literal_is_an_error_naming_what() {
+        let err = literal_from_idl(&pb::Literal::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read a literal from Flyte IDL: it is empty"
+        );
+    }
+
+    #[test]
+    fn struct_literals_stay_msgpack() {
+        let l = Literal::Binary {
+            value: vec![0x80],
+            tag: MSGPACK_TAG.into(),
+        };
+        round_trip(l);
+    }
+}
