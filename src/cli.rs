@@ -345,13 +345,7 @@ impl App {
                 }
             }
             Err(e) => {
-                let mut message = e.to_string();
-                let mut source = std::error::Error::source(&e);
-                while let Some(s) = source {
-                    message.push_str(&format!(": {s}"));
-                    source = s.source();
-                }
-                eprintln!("error: {message}");
+                eprintln!("error: {}", flyte_core::task::ErrorChain::new(&e));
                 if let CliError::Interrupted { signal, .. } = e {
                     // Exit now: returning would make the runtime wait for plain-fn task
                     // bodies still running on its blocking threads.

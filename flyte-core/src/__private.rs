@@ -22,7 +22,7 @@ pub use crate::workflow::{
 
 use futures::future::Either;
 
-use crate::execution::executor::panic_message;
+use crate::task::panic_message;
 
 /// Runs a synchronous task body on tokio's blocking pool, so it neither stalls the
 /// executor nor escapes the attempt's timeout; a panic becomes a task failure.

@@ -17,7 +17,7 @@ use crate::execution::{Checkpoint, ClusterIdentity, ExecutionContext};
 use crate::idl::core as pb;
 use crate::idl::inputs::{InputsError, read_inputs};
 use crate::registry::Registry;
-use crate::task::TaskError;
+use crate::task::{ErrorChain, TaskError};
 
 /// Where one attempt reads and writes, as Flyte passes it on the command line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -128,7 +128,7 @@ pub async fn execute_with(
             message: format!(
                 "the entrypoint panicked running task `{}`: {}",
                 request.task_name,
-                crate::types::preview(&crate::execution::executor::panic_message(payload))
+                crate::types::preview(&crate::task::panic_message(payload))
             ),
         }),
     };
@@ -265,13 +265,16 @@ impl Failure {
         code: &'static str,
         recoverable: bool,
         summary: String,
-        cause: &dyn std::error::Error,
+        cause: &(dyn std::error::Error + 'static),
     ) -> Self {
         Failure {
             code,
             origin: pb::ErrorOrigin::System,
             recoverable,
-            message: with_causes(summary, Some(cause)),
+            message: format!(
+                "{summary}\n  caused by: {}",
+                ErrorChain::new(cause).multiline()
+            ),
         }
     }
 
@@ -295,24 +298,6 @@ impl Failure {
             worker: String::new(),
         }
     }
-}
-
-/// `summary`, then each cause on a line of its own; a cause whose text the previous
-/// line already holds (object_store repeats its inner errors) is left out.
-fn with_causes(summary: String, first: Option<&dyn std::error::Error>) -> String {
-    let mut message = summary;
-    let mut previous = String::new();
-    let mut next = first;
-    while let Some(cause) = next {
-        let text = cause.to_string();
-        if !previous.contains(&text) {
-            message.push_str("\n  caused by: ");
-            message.push_str(&text);
-            previous = text;
-        }
-        next = cause.source();
-    }
-    message
 }
 
 async fn attempt(
@@ -365,9 +350,7 @@ async fn attempt(
     let running = std::panic::AssertUnwindSafe(task.start(ctx, &values));
     let result = match futures::FutureExt::catch_unwind(running).await {
         Ok(r) => r,
-        Err(payload) => Err(TaskError::Panicked(
-            crate::execution::executor::panic_message(payload),
-        )),
+        Err(payload) => Err(TaskError::Panicked(crate::task::panic_message(payload))),
     };
     let values = result.map_err(|e| task_failure(name, attempt_number, e))?;
 
@@ -441,7 +424,6 @@ fn task_failure(name: &str, attempt: u32, e: TaskError) -> Failure {
         TaskError::Permanent(_) => "USER:NonRecoverable",
         TaskError::Panicked(_) => "USER:Panic",
         TaskError::TimedOut(_) => "USER:Timeout",
-        TaskError::Config(_) => "USER:InvalidConfig",
         // A container cannot tell Flyte "skipped"; the node fails with its own code.
         TaskError::Skipped(_) => "USER:Skipped",
     };
@@ -450,7 +432,7 @@ fn task_failure(name: &str, attempt: u32, e: TaskError) -> Failure {
     Failure::user(
         code,
         recoverable,
-        with_causes(summary, std::error::Error::source(&e)),
+        format!("{summary}{}", ErrorChain::new(&e).multiline().causes_only()),
     )
 }
 
@@ -478,33 +460,5 @@ mod tests {
         }
         .normalize();
         assert_eq!(kept.raw_output_prefix.as_deref(), Some("s3://b/raw"));
-    }
-
-    #[test]
-    fn causes_repeated_by_the_next_error_are_shown_once() {
-        #[derive(Debug)]
-        struct E(&'static str, Option<Box<E>>);
-        impl std::fmt::Display for E {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.0)
-            }
-        }
-        impl std::error::Error for E {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                self.1.as_deref().map(|e| e as _)
-            }
-        }
-        let chain = E(
-            "store error: not found: GET /x 404",
-            Some(Box::new(E(
-                "GET /x 404",
-                Some(Box::new(E("disk gone", None))),
-            ))),
-        );
-        let text = with_causes("cannot read".into(), Some(&chain));
-        assert_eq!(
-            text,
-            "cannot read\n  caused by: store error: not found: GET /x 404\n  caused by: disk gone"
-        );
     }
 }

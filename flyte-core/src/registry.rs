@@ -8,7 +8,7 @@ use prost::Message;
 use crate::idl::{self, IdlError, SerializationSettings};
 use crate::launch_plan::LaunchPlan;
 use crate::types::{Literal, Outputs};
-use crate::workflow::{DynTask, DynWorkflow, Entity, Fallback, Workflow, WorkflowSpec};
+use crate::workflow::{DynTask, DynWorkflow, Entity, Workflow, WorkflowSpec};
 
 /// A launch plan with its types erased.
 #[derive(Clone)]
@@ -126,14 +126,7 @@ impl Registry {
                 Entity::Task(t) => self.add_task(*t),
                 Entity::Map(m) => self.add_task(m.task),
                 Entity::Workflow(w) => self.add_workflow(*w),
-                Entity::Branch(b) => {
-                    for case in &b.cases {
-                        self.add_nodes_of(&case.spec);
-                    }
-                    if let Fallback::Case(spec) = &b.otherwise {
-                        self.add_nodes_of(spec);
-                    }
-                }
+                Entity::Branch(b) => b.graphs().for_each(|g| self.add_nodes_of(g)),
             }
         }
     }

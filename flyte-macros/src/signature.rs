@@ -57,6 +57,10 @@ impl<'a> Signature<'a> {
 }
 
 /// Reads `sig`, recording every problem in `cx`. `what` is "task" or "workflow".
+/// The most inputs, or outputs, a task or workflow has: every tuple shape in
+/// flyte-core (`Inputs`, `Outputs`, node calls, branch outputs) goes up to it.
+pub(crate) const MAX_ARITY: usize = 8;
+
 pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signature<'a> {
     if let Some(c) = &sig.constness {
         cx.error_spanned_by(c, format!("a {what} cannot be a `const fn`"));
@@ -109,6 +113,15 @@ pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signat
                 }
             }
         }
+    }
+
+    if let Some(extra) = sig.inputs.iter().nth(MAX_ARITY) {
+        cx.error_spanned_by(
+            extra,
+            format!(
+                "a {what} takes at most {MAX_ARITY} inputs; group the rest in a struct with `#[derive(FlyteType)]`"
+            ),
+        );
     }
 
     let returns = match &sig.output {
@@ -180,6 +193,14 @@ fn read_return<'a>(cx: &Ctxt, ty: &'a Type, what: &str) -> Returns<'a> {
         }
         if t.elems.is_empty() {
             return Returns::Unit;
+        }
+        if let Some(extra) = t.elems.iter().nth(MAX_ARITY) {
+            cx.error_spanned_by(
+                extra,
+                format!(
+                    "a {what} has at most {MAX_ARITY} outputs; group the rest in a struct with `#[derive(FlyteType)]`"
+                ),
+            );
         }
     }
     returns

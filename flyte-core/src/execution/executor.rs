@@ -21,8 +21,8 @@ use super::{
 use super::{ExecutionContext, RunShared};
 use crate::cache::{CacheMode, Lookup, entry_lock};
 use crate::data::FileAccess;
-use crate::task::TaskError;
 use crate::task::context::{RunInfo, default_raw_prefix, new_execution_id};
+use crate::task::{ErrorChain, TaskError, panic_message};
 use crate::types::{Inputs, Outputs, Value};
 use crate::workflow::{Binding, DynTask, Entity, MapSpec, SpecRef, Workflow, WorkflowSpec};
 
@@ -820,7 +820,7 @@ impl Attempt<'_> {
                 span.in_scope(|| {
                     tracing::warn!(
                         max_attempts,
-                        error = %ErrorChain(&error),
+                        error = %ErrorChain::new(&error),
                         "attempt {attempt} of {max_attempts} failed, retrying"
                     )
                 });
@@ -830,7 +830,7 @@ impl Attempt<'_> {
             span.in_scope(|| {
                 tracing::error!(
                     max_attempts,
-                    error = %ErrorChain(&error),
+                    error = %ErrorChain::new(&error),
                     "attempt {attempt} of {max_attempts} failed, giving up"
                 )
             });
@@ -888,55 +888,9 @@ impl<F: Future + Unpin> Future for InlineBlocking<F> {
     }
 }
 
-/// The text of a panic payload (`panic!` gives a `&str` or a `String`).
-pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    match payload.downcast::<String>() {
-        Ok(s) => *s,
-        Err(payload) => match payload.downcast::<&'static str>() {
-            Ok(s) => (*s).to_string(),
-            Err(_) => "a panic with a non-string payload".to_string(),
-        },
-    }
-}
-
-/// Shows an error and its sources on one line, for logs.
-pub(crate) struct ErrorChain<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
-
-impl std::fmt::Display for ErrorChain<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut source = self.0.source();
-        while let Some(s) = source {
-            write!(f, ": {s}")?;
-            source = s.source();
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn panic_payloads_become_messages() {
-        assert_eq!(panic_message(Box::new("static str")), "static str");
-        assert_eq!(panic_message(Box::new(String::from("owned"))), "owned");
-        assert_eq!(
-            panic_message(Box::new(42u8)),
-            "a panic with a non-string payload"
-        );
-    }
-
-    #[test]
-    fn error_chains_show_every_source() {
-        let inner = std::io::Error::other("disk full");
-        let outer = TaskError::failed(inner);
-        assert_eq!(
-            ErrorChain(&outer).to_string(),
-            "task returned an error: disk full"
-        );
-    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn inline_permission_is_only_set_while_polling_an_allowed_attempt() {

@@ -308,7 +308,7 @@ impl fmt::Display for MapFailure {
             self.required
         )?;
         if let Some((i, e)) = self.failed.first() {
-            write!(f, "; item {i}: {}", executor::ErrorChain(e))?;
+            write!(f, "; item {i}: {}", crate::task::ErrorChain::new(e))?;
         }
         Ok(())
     }

@@ -7,11 +7,14 @@ use std::time::Duration;
 
 use crate::interface::Interface;
 
+mod chain;
 pub(crate) mod context;
 mod dyn_task;
 mod offload;
 
 use crate::types::{Inputs, Outputs};
+pub use chain::ErrorChain;
+pub(crate) use chain::panic_message;
 pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
 pub use dyn_task::DynTask;
 
@@ -225,9 +228,6 @@ pub enum TaskError {
     /// The attempt ran past the task's timeout and was cancelled.
     #[error("task timed out after {}", humantime::format_duration(*.0))]
     TimedOut(Duration),
-    /// The task's settings were rejected before it ran.
-    #[error("task settings are invalid")]
-    Config(#[source] ConfigError),
     /// The task chose not to produce outputs (a sensor with `soft_fail` whose wait
     /// ran out): the node is skipped, not failed, and so are the nodes that need its
     /// outputs.

@@ -4,6 +4,11 @@
 
 use super::{FlyteType, Literal, LiteralMismatch, LiteralType, Value, downcast_value, into_value};
 
+/// The most inputs, or outputs, a task or workflow has. Every tuple shape goes up to
+/// it: inputs, outputs, node calls in a workflow body, branch outputs; `#[task]` and
+/// `#[workflow]` reject more at the extra parameter or output.
+pub const MAX_ARITY: usize = 8;
+
 /// A named input or output whose literal could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("`{name}` expects a value of type {expected}, got `{got}`{}", super::reason_suffix(.reason))]
@@ -46,7 +51,8 @@ fn encode<T: FlyteType>(value: &Value) -> Literal {
     }
 }
 
-/// The inputs of a task or workflow: a tuple of [`FlyteType`]s, one per input, in order.
+/// The inputs of a task or workflow: a tuple of [`FlyteType`]s, one per input, in order
+/// (up to [`MAX_ARITY`]).
 pub trait Inputs: Sized + Send + 'static {
     /// How many inputs.
     const ARITY: usize;
@@ -75,7 +81,7 @@ pub trait Inputs: Sized + Send + 'static {
 }
 
 /// The outputs of a task or workflow: `()` for none, a single [`FlyteType`] for one
-/// output, or a tuple for several (`o0`, `o1`, ...).
+/// output, or a tuple for several (`o0`, `o1`, ..., up to [`MAX_ARITY`]).
 pub trait Outputs: Sized + Send + 'static {
     /// How many outputs.
     const ARITY: usize;
@@ -228,10 +234,6 @@ tuples! {
     (6; A 0, B 1, C 2, D 3, E 4, F 5)
     (7; A 0, B 1, C 2, D 3, E 4, F 5, G 6)
     (8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
-    (9; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
-    (10; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
-    (11; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10)
-    (12; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
 }
 
 // A one-element tuple is not an output shape: a single output is written `T`.
@@ -243,8 +245,4 @@ output_tuples! {
     (6; A 0, B 1, C 2, D 3, E 4, F 5)
     (7; A 0, B 1, C 2, D 3, E 4, F 5, G 6)
     (8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
-    (9; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
-    (10; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
-    (11; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10)
-    (12; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
 }

@@ -251,6 +251,8 @@ branch_tuples! {
     (A 0, B 1, C 2, D 3)
     (A 0, B 1, C 2, D 3, E 4)
     (A 0, B 1, C 2, D 3, E 4, F 5)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
 }
 
 /// Starts a conditional in a workflow body: `when(cond).then(|| ..)`.
@@ -664,6 +666,15 @@ pub struct BranchSpec {
 }
 
 impl BranchSpec {
+    /// Every sub-graph the branch may run: each case's, then the fallback's.
+    pub fn graphs(&self) -> impl Iterator<Item = &Arc<WorkflowSpec>> {
+        let otherwise = match &self.otherwise {
+            Fallback::Case(spec) => Some(spec),
+            Fallback::Fail(_) => None,
+        };
+        self.cases.iter().map(|c| &c.spec).chain(otherwise)
+    }
+
     /// The sub-graph to run for these inputs, or the failure message.
     pub fn choose(&self, inputs: &[Value]) -> Result<&Arc<WorkflowSpec>, &str> {
         for case in &self.cases {

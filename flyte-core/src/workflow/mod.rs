@@ -330,14 +330,7 @@ impl WorkflowSpec {
         for node in &self.nodes {
             match &node.entity {
                 Entity::Workflow(w) => w.spec().validate()?,
-                Entity::Branch(b) => {
-                    for case in &b.cases {
-                        case.spec.validate()?;
-                    }
-                    if let Fallback::Case(spec) = &b.otherwise {
-                        spec.validate()?;
-                    }
-                }
+                Entity::Branch(b) => b.graphs().try_for_each(|g| g.validate())?,
                 Entity::Task(_) | Entity::Map(_) => {}
             }
         }

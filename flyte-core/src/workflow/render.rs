@@ -1,7 +1,6 @@
 //! A workflow's call graph as text for Graphviz (`dot`) or Mermaid: one box per node
 //! labelled with its id and what it runs, `inputs` and `outputs` boxes, and an edge
-//! per data dependency labelled with the bound variables (`o0 → path`). An ordering
-//! dependency without data is a dashed edge.
+//! per data dependency labelled with the bound variables (`o0 → path`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -18,14 +17,9 @@ pub fn dot(spec: &WorkflowSpec) -> String {
         let _ = writeln!(out, "  {} [label={}];", dot_quote(id), dot_quote(label));
     }
     for ((from, to), labels) in &graph.edges {
-        let style = if labels.is_empty() {
-            ", style=dashed"
-        } else {
-            ""
-        };
         let _ = writeln!(
             out,
-            "  {} -> {} [label={}{style}];",
+            "  {} -> {} [label={}];",
             dot_quote(from),
             dot_quote(to),
             dot_quote(&labels.join("\n"))
@@ -44,12 +38,8 @@ pub fn mermaid(spec: &WorkflowSpec) -> String {
     }
     for ((from, to), labels) in &graph.edges {
         let (from, to) = (mermaid_id(from), mermaid_id(to));
-        if labels.is_empty() {
-            let _ = writeln!(out, "  {from} -.-> {to}");
-        } else {
-            let text = mermaid_text(&labels.join(", "));
-            let _ = writeln!(out, "  {from} -->|\"{text}\"| {to}");
-        }
+        let text = mermaid_text(&labels.join(", "));
+        let _ = writeln!(out, "  {from} -->|\"{text}\"| {to}");
     }
     out
 }

@@ -1,7 +1,5 @@
 //! [`WaitForObjectStoreFile`]: polls an object store until a file exists.
 
-use std::time::Duration;
-
 use flyte_core::data::DataError;
 use flyte_core::prelude::*;
 
@@ -104,8 +102,6 @@ pub type WaitForObjectStoreFile = SensorTask<ObjectStoreFile>;
 impl SensorTask<ObjectStoreFile> {
     /// The task type a Flyte backend sees.
     pub const TASK_TYPE: &'static str = "object-store-sensor";
-    /// The default time between looks, as in flytekit's tutorial.
-    pub const DEFAULT_POLL_INTERVAL: Duration = super::DEFAULT_POLL_INTERVAL;
 
     /// A file sensor task named `name`, looking every 10 s, with default metadata.
     pub fn new(name: impl Into<String>) -> Self {
@@ -116,6 +112,7 @@ impl SensorTask<ObjectStoreFile> {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
+    use std::time::Duration;
 
     use flyte_core::task::ConfigError;
 
@@ -133,10 +130,7 @@ mod tests {
     #[test]
     fn a_bad_or_zero_poll_interval_is_kept_for_validation() {
         let s = WaitForObjectStoreFile::new("s").poll_interval("soon");
-        assert_eq!(
-            s.get_poll_interval(),
-            WaitForObjectStoreFile::DEFAULT_POLL_INTERVAL
-        );
+        assert_eq!(s.get_poll_interval(), super::super::DEFAULT_POLL_INTERVAL);
         let err = s.validate().unwrap_err().to_string();
         assert!(
             err.starts_with("invalid duration `soon` for `poll_interval`"),
