@@ -51,7 +51,6 @@ pub use flyte_core::{
 
 pub mod cli;
 pub mod progress;
-mod signals;
 
 /// Turns a function into a task.
 ///

@@ -39,6 +39,7 @@ use std::marker::PhantomData;
 
 use crate::execution::executor::run_spec_values;
 use crate::execution::{RunError, RunOptions};
+use crate::interface::Interface;
 use crate::types::{ConversionError, FlyteType, Inputs, Literal, Outputs, Value};
 use crate::workflow::{DynWorkflow, Workflow, WorkflowSpec};
 
@@ -288,27 +289,16 @@ impl<O: Outputs> RunInputs<'_, O> {
             }
             plan.check(name, literal)?;
         }
-        let defaults = plan.default_inputs();
-        let mut literals = Vec::new();
-        let mut missing = Vec::new();
-        for var in &spec.interface.inputs {
-            let given = self.values.iter().rev().find(|(n, _)| *n == var.name);
-            let value = given
-                .map(|(_, l)| l)
-                .or_else(|| plan.fixed.get(&var.name))
-                .or_else(|| defaults.get(&var.name));
-            match value {
-                Some(l) => literals.push(l.clone()),
-                None => missing.push(var.name.clone()),
-            }
-        }
-        if !missing.is_empty() {
-            return Err(LaunchPlanError::MissingInputs {
-                plan: plan.name.clone(),
-                inputs: missing,
-            });
-        }
-        Ok(literals)
+        merge_inputs(
+            &spec.interface,
+            &self.values,
+            &plan.fixed,
+            &plan.default_inputs(),
+        )
+        .map_err(|inputs| LaunchPlanError::MissingInputs {
+            plan: plan.name.clone(),
+            inputs,
+        })
     }
 
     /// Runs the workflow locally with these inputs.
@@ -331,5 +321,36 @@ impl<O: Outputs> RunInputs<'_, O> {
                 source: Box::new(source),
             })?;
         Ok(O::from_values(&out))
+    }
+}
+
+/// The value of every input of `interface`, in order: the one given (the last, when
+/// given twice), else the fixed one, else the default; or the names of the inputs
+/// with none. Runs of launch plans and the command line's `run` resolve inputs here.
+pub fn merge_inputs(
+    interface: &Interface,
+    given: &[(String, Literal)],
+    fixed: &BTreeMap<String, Literal>,
+    defaults: &BTreeMap<String, Literal>,
+) -> Result<Vec<Literal>, Vec<String>> {
+    let mut literals = Vec::with_capacity(interface.inputs.len());
+    let mut missing = Vec::new();
+    for var in &interface.inputs {
+        let value = given
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == var.name)
+            .map(|(_, l)| l)
+            .or_else(|| fixed.get(&var.name))
+            .or_else(|| defaults.get(&var.name));
+        match value {
+            Some(l) => literals.push(l.clone()),
+            None => missing.push(var.name.clone()),
+        }
+    }
+    if missing.is_empty() {
+        Ok(literals)
+    } else {
+        Err(missing)
     }
 }

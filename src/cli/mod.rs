@@ -1,0 +1,322 @@
+//! The command line a program gets with one line in `main`, as `pyflyte` gives Python
+//! users:
+//!
+//! ```no_run
+//! # use flyte::prelude::*;
+//! # #[task] fn hello(name: String) -> String { name }
+//! # #[workflow] fn greet(name: String) -> String { hello(name) }
+//! #[tokio::main]
+//! async fn main() -> std::process::ExitCode {
+//!     flyte::cli::App::new().workflow(&greet).main().await
+//! }
+//! ```
+//!
+//! Subcommands:
+//! - `run WORKFLOW [--input name=value]...`: runs a workflow (or a launch plan) locally,
+//!   each value read by its input's Flyte type (see
+//!   [`flyte_core::types::literal_from_text`]), inputs left out taking the workflow's
+//!   or the plan's defaults; prints a table of the nodes (status, attempts, duration,
+//!   cached or not) and then the outputs. `--no-cache`, `--overwrite-cache` and
+//!   `--cache-dir` set the cache;
+//! - `list`: the tasks, workflows and launch plans, with their interfaces;
+//! - `graph WORKFLOW [--format mermaid|dot]`: the call graph, nodes labelled with what
+//!   they run and edges with the variables they bind;
+//! - `serialize --out DIR [--json]`: the protobuf files `pyflyte package` writes,
+//!   unpacked (with `--json`, a readable `.json` copy beside each);
+//! - `package [-o flyte-package.tgz]`: the same files in a tarball for
+//!   `flytectl register files`. Both take `--image`, and `--project`, `--domain` and
+//!   `--version` (left empty by default, as pyflyte leaves them for flytectl to fill);
+//! - `execute --inputs URI --output-prefix URI --raw-output-data-prefix URI
+//!   [--checkpoint-path URI] [--prev-checkpoint URI] -- task-name NAME`: what a Flyte
+//!   cluster runs in the task's container (see [`flyte_core::entrypoint`]). It exits
+//!   0 when it wrote `outputs.pb` or `error.pb`, as flytekit does (1 for an error when
+//!   `FLYTE_FAIL_ON_ERROR=true`), and non-zero when it could write neither.
+//!
+//! [`App::main`] also sets up `tracing` output to stderr (filtered by `RUST_LOG`,
+//! `info` by default) unless the program installed a subscriber already.
+
+mod execute;
+mod inspect;
+mod package;
+mod run;
+mod signals;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use flyte_core::entrypoint::EntrypointError;
+use flyte_core::execution::RunError;
+use flyte_core::idl::IdlError;
+use flyte_core::launch_plan::LaunchPlan;
+use flyte_core::registry::Registry;
+use flyte_core::types::{Outputs, TextError};
+use flyte_core::workflow::{DynTask, Workflow};
+
+use execute::ExecuteArgs;
+use inspect::GraphFormat;
+use package::SettingsArgs;
+use run::RunArgs;
+pub use signals::StopSignal;
+
+/// A command-line run that did not succeed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// The arguments were wrong (or help was asked for).
+    #[error(transparent)]
+    Args(#[from] clap::Error),
+    /// An entity could not be written as Flyte IDL.
+    #[error(transparent)]
+    Idl(#[from] IdlError),
+    /// `execute` could write neither outputs nor an error document.
+    #[error(transparent)]
+    Entrypoint(Box<EntrypointError>),
+    /// `execute` wrote an error document and `FLYTE_FAIL_ON_ERROR` asks for a
+    /// failing exit code.
+    #[error("task `{task}` failed ({code}); the error document is under `{output_prefix}`")]
+    TaskFailed {
+        /// The task.
+        task: String,
+        /// The error document's code.
+        code: String,
+        /// Where `error.pb` is.
+        output_prefix: String,
+    },
+    /// No workflow or launch plan has this name.
+    #[error("no workflow or launch plan is named `{name}` (there are: {known})")]
+    UnknownWorkflow {
+        /// The name asked for.
+        name: String,
+        /// The names there are.
+        known: String,
+    },
+    /// An `--input` is wrong: not `name=value`, an unknown or fixed name, given twice,
+    /// or a value its type does not accept.
+    #[error("input `{input}`: {reason}")]
+    Input {
+        /// The input's name (or the whole argument when it has no `=`).
+        input: String,
+        /// What is wrong.
+        reason: String,
+        /// The value's error, when the value was the problem.
+        #[source]
+        source: Option<Box<TextError>>,
+    },
+    /// Inputs without a value or a default.
+    #[error("missing value(s) for {}: pass them as `--input name=value`", .0.join(", "))]
+    MissingInputs(Vec<String>),
+    /// The run failed; the node table was printed.
+    #[error(transparent)]
+    Run(Box<RunError>),
+    /// The run was stopped by Ctrl-C or SIGTERM; running tasks were cancelled and the
+    /// table of the nodes that had ended was printed. The process exits with
+    /// [`StopSignal::exit_code`] (130 or 143).
+    #[error("run stopped by {}: {running} running node(s) cancelled", .signal.name())]
+    Interrupted {
+        /// Nodes that were running.
+        running: u64,
+        /// Which signal.
+        signal: StopSignal,
+    },
+    /// The arguments after `--` of `execute` do not name a task.
+    #[error("`execute` expects `-- task-name NAME` after its options, got `{}`", .0.join(" "))]
+    NoTaskName(Vec<String>),
+    /// A file could not be written.
+    #[error("cannot write `{}`", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+#[derive(Parser)]
+#[command(
+    about = "Run, list, draw, serialize and package this program's Flyte tasks, workflows and launch plans, and run one task as a Flyte container does"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a workflow (or a launch plan) locally.
+    Run(RunArgs),
+    /// List the tasks, workflows and launch plans.
+    List,
+    /// Print a workflow's call graph.
+    Graph {
+        /// The workflow (its full name, or the last part when that is unique).
+        workflow: String,
+        /// Mermaid (for Markdown) or Graphviz dot.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
+    /// Write the protobuf files of every task, workflow and launch plan into a folder.
+    Serialize {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write a readable `.json` copy of each file.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the same files into a gzipped tarball for `flytectl register files`.
+    Package {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        /// The tarball to write.
+        #[arg(short = 'o', long, default_value = "flyte-package.tgz")]
+        output: PathBuf,
+    },
+    /// Run one attempt of one task as Flyte runs it in a container: read inputs.pb,
+    /// write outputs.pb or error.pb under the output prefix.
+    Execute(ExecuteArgs),
+}
+
+/// A program's Flyte entities and the command line over them.
+#[derive(Default)]
+pub struct App {
+    registry: Registry,
+}
+
+impl App {
+    /// An app with nothing registered.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a workflow, with its tasks, subworkflows and default launch plan.
+    pub fn workflow<W: Workflow>(mut self, workflow: &'static W) -> Self {
+        self.registry.workflow(workflow);
+        self
+    }
+
+    /// Registers a launch plan and its workflow.
+    pub fn launch_plan<O: Outputs>(mut self, plan: &LaunchPlan<O>) -> Self {
+        self.registry.launch_plan(plan);
+        self
+    }
+
+    /// Registers a task no registered workflow uses.
+    pub fn task(mut self, task: &'static dyn DynTask) -> Self {
+        self.registry.task(task);
+        self
+    }
+
+    /// What is registered.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Runs the command line from the process's arguments, printing errors; the exit
+    /// code is non-zero on failure.
+    ///
+    /// A `run` stopped by Ctrl-C or SIGTERM exits the process at once with 130 or 143,
+    /// as a shell reports those signals, without waiting for plain-fn task bodies that
+    /// are still running. `execute` stopped by SIGTERM writes a recoverable
+    /// `SYSTEM:Terminated` error document first.
+    pub async fn main(self) -> ExitCode {
+        install_logging();
+        match self.run(std::env::args_os()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(CliError::Args(e)) => {
+                let _ = e.print();
+                if e.use_stderr() {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {}", flyte_core::task::ErrorChain::new(&e));
+                if let CliError::Interrupted { signal, .. } = e {
+                    // Exit now: returning would make the runtime wait for plain-fn task
+                    // bodies still running on its blocking threads.
+                    std::process::exit(signal.exit_code().into());
+                }
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    /// Runs the command line on `args` (the first one is the program's name).
+    pub async fn run<I, T>(self, args: I) -> Result<(), CliError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        self.run_to(args, &mut std::io::stdout(), &mut std::io::stderr())
+            .await
+    }
+
+    /// [`App::run`], writing what it prints to `out` (outputs, listings, graphs) and
+    /// `err` (the node table of `run`) instead of stdout and stderr.
+    pub async fn run_to<I, T>(
+        self,
+        args: I,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), CliError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        match Cli::try_parse_from(args)?.command {
+            Command::Run(args) => self.run_workflow(args, out, err).await,
+            Command::List => write!(out, "{}", self.listing()).map_err(console),
+            Command::Graph { workflow, format } => self.graph(&workflow, format, out),
+            Command::Serialize {
+                settings,
+                out,
+                json,
+            } => self.serialize(settings, &out, json),
+            Command::Package { settings, output } => self.package(settings, &output),
+            Command::Execute(args) => self.execute(args).await,
+        }
+    }
+}
+
+/// An error writing to the console.
+fn console(source: std::io::Error) -> CliError {
+    CliError::Io {
+        path: PathBuf::from("<stdout>"),
+        source,
+    }
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (`info` by default): one JSON object per
+/// event, with the span fields (workflow, execution, node, task, attempt) as keys, when
+/// `FLYTE_SDK_LOGGING_FORMAT=json` (flytekit's variable) or inside a Flyte container
+/// (`FLYTE_INTERNAL_EXECUTION_ID` set), where log collectors want JSON; readable text
+/// otherwise. A no-op when the program installed a subscriber of its own.
+fn install_logging() {
+    let filter =
+        || tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let json = match std::env::var("FLYTE_SDK_LOGGING_FORMAT") {
+        Ok(format) => format.eq_ignore_ascii_case("json"),
+        Err(_) => std::env::var_os("FLYTE_INTERNAL_EXECUTION_ID").is_some(),
+    };
+    if json {
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .try_init();
+    } else {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init();
+    }
+}

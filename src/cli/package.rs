@@ -1,0 +1,100 @@
+//! `serialize` and `package`: the protobuf files `pyflyte package` writes, unpacked
+//! into a folder or in a tarball for `flytectl register files`.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::Args;
+use flyte_core::idl::SerializationSettings;
+
+use super::{App, CliError};
+
+#[derive(Args)]
+pub(super) struct SettingsArgs {
+    /// The container image holding this program.
+    #[arg(long)]
+    image: String,
+    /// Flyte project (empty: filled in at registration).
+    #[arg(long, default_value = "")]
+    project: String,
+    /// Flyte domain (empty: filled in at registration).
+    #[arg(long, default_value = "")]
+    domain: String,
+    /// Version (empty: filled in at registration).
+    #[arg(long, default_value = "")]
+    version: String,
+    /// This program's path inside the image.
+    #[arg(long)]
+    entrypoint: Option<String>,
+}
+
+impl SettingsArgs {
+    fn settings(self) -> SerializationSettings {
+        let entrypoint = self.entrypoint.unwrap_or_else(|| {
+            let exe = std::env::current_exe()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "app".to_string());
+            format!("/usr/local/bin/{exe}")
+        });
+        SerializationSettings {
+            project: self.project,
+            domain: self.domain,
+            version: self.version,
+            image: self.image,
+            entrypoint,
+        }
+    }
+}
+
+impl App {
+    /// `serialize`: the files into a folder (with `json`, a readable copy beside each).
+    pub(super) fn serialize(
+        &self,
+        settings: SettingsArgs,
+        out: &Path,
+        json: bool,
+    ) -> Result<(), CliError> {
+        let settings = settings.settings();
+        let mut files = self.registry.package_files(&settings)?;
+        if json {
+            let copies = self.registry.package_json(&settings)?;
+            files.extend(copies.into_iter().map(|(n, text)| (n, text.into_bytes())));
+        }
+        std::fs::create_dir_all(out).map_err(|source| CliError::Io {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        for (name, bytes) in files {
+            let path = out.join(name);
+            std::fs::write(&path, bytes).map_err(|source| CliError::Io { path, source })?;
+        }
+        Ok(())
+    }
+
+    /// `package`: the files in a gzipped tarball.
+    pub(super) fn package(&self, settings: SettingsArgs, output: &Path) -> Result<(), CliError> {
+        let files = self.registry.package_files(&settings.settings())?;
+        write_tarball(output, &files).map_err(|source| CliError::Io {
+            path: output.to_path_buf(),
+            source,
+        })
+    }
+}
+
+/// A gzipped tarball of the files, each at the top level, with fixed times and modes
+/// so the same entities give the same bytes.
+fn write_tarball(path: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    let file = std::fs::File::create(path)?;
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    for (name, bytes) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_cksum();
+        tar.append_data(&mut header, name, bytes.as_slice())?;
+    }
+    tar.into_inner()?.finish()?.flush()
+}

@@ -1,0 +1,196 @@
+//! `run`: a workflow or launch plan run locally, with inputs from the command line,
+//! a progress line, the node table and the outputs.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use flyte_core::execution::{RunOptions, RunSummary};
+use flyte_core::launch_plan::merge_inputs;
+use flyte_core::types::{Literal, literal_from_text};
+
+use super::{App, CliError};
+
+#[derive(Args)]
+pub(super) struct RunArgs {
+    /// The workflow or launch plan (its full name, or the last part when that is
+    /// unique).
+    workflow: String,
+    /// An input value, as `name=value` (repeat for each input).
+    #[arg(short, long = "input", value_name = "NAME=VALUE")]
+    inputs: Vec<std::ffi::OsString>,
+    /// Run cached tasks without reading or writing the cache.
+    #[arg(long, conflicts_with = "overwrite_cache")]
+    no_cache: bool,
+    /// Run cached tasks again and replace what is cached.
+    #[arg(long)]
+    overwrite_cache: bool,
+    /// The cache folder (default: $FLYTE_CACHE_DIR, or flyte-rs in the user cache).
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Where files returned by tasks are uploaded (a folder or an object-store URL).
+    #[arg(long)]
+    raw_output_prefix: Option<String>,
+    /// The live progress line on stderr: when stdout and stderr are terminals, always,
+    /// or never.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    progress: ProgressMode,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ProgressMode {
+    Auto,
+    Always,
+    Never,
+}
+
+impl App {
+    pub(super) async fn run_workflow(
+        &self,
+        args: RunArgs,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), CliError> {
+        let (workflow, fixed, defaults) = match self.registry.find_workflow(&args.workflow) {
+            Some(w) => {
+                let spec = w.spec();
+                let defaults = spec
+                    .interface
+                    .inputs
+                    .iter()
+                    .zip(&spec.defaults)
+                    .filter_map(|(v, d)| Some((v.name.clone(), d.clone()?)))
+                    .collect();
+                (w, Default::default(), defaults)
+            }
+            None => match self.registry.find_launch_plan(&args.workflow) {
+                Some(p) => (p.workflow, p.fixed.clone(), p.defaults.clone()),
+                None => return Err(self.unknown(&args.workflow)),
+            },
+        };
+        let spec = workflow.spec();
+        let mut given: std::collections::BTreeMap<String, Literal> = Default::default();
+        for arg in &args.inputs {
+            let arg = utf8_input(arg)?;
+            let Some((name, text)) = arg.split_once('=') else {
+                return Err(CliError::Input {
+                    input: flyte_core::types::preview(arg),
+                    reason: "write it as `name=value`".to_string(),
+                    source: None,
+                });
+            };
+            let input_error = |reason: String, source| CliError::Input {
+                input: name.to_string(),
+                reason,
+                source,
+            };
+            let Some(var) = spec.interface.inputs.iter().find(|v| v.name == name) else {
+                let names = spec.interface.input_names();
+                return Err(input_error(
+                    format!(
+                        "`{}` takes no such input (it takes: {})",
+                        spec.name,
+                        names.join(", ")
+                    ),
+                    None,
+                ));
+            };
+            if fixed.contains_key(name) {
+                return Err(input_error(
+                    "the launch plan fixes this input".to_string(),
+                    None,
+                ));
+            }
+            if given.contains_key(name) {
+                return Err(input_error("given twice".to_string(), None));
+            }
+            let literal = literal_from_text(&var.ty, text).map_err(|e| {
+                // The value's own error quotes it (cut short), so it is not quoted here.
+                input_error(format!("not a {}", var.ty), Some(Box::new(e)))
+            })?;
+            given.insert(name.to_string(), literal);
+        }
+        let given: Vec<(String, Literal)> = given.into_iter().collect();
+        let literals =
+            merge_inputs(&spec.interface, &given, &fixed, &defaults).map_err(|names| {
+                let typed = names.iter().filter_map(|n| {
+                    let var = spec.interface.inputs.iter().find(|v| v.name == *n)?;
+                    Some(format!("`{}` ({})", var.name, var.ty))
+                });
+                CliError::MissingInputs(typed.collect())
+            })?;
+
+        let summary = std::sync::Arc::new(RunSummary::default());
+        let progress = std::sync::Arc::new(match args.progress {
+            ProgressMode::Auto => crate::progress::Progress::for_terminal(spec),
+            ProgressMode::Always => crate::progress::Progress::new(spec, true),
+            ProgressMode::Never => crate::progress::Progress::new(spec, false),
+        });
+        let mut options = RunOptions::default()
+            .observe(summary.clone())
+            .observe(progress.clone());
+        if args.no_cache {
+            options = options.no_cache();
+        }
+        if args.overwrite_cache {
+            options = options.overwrite_cache();
+        }
+        if let Some(dir) = args.cache_dir {
+            options = options.cache_dir(dir);
+        }
+        if let Some(prefix) = args.raw_output_prefix {
+            options = options.raw_output_prefix(prefix);
+        }
+        // Plain-fn bodies go to the blocking pool, so this task stays free to see a
+        // signal while they run.
+        let options = options.cancellable();
+        let run = flyte_core::execution::run_workflow_literals(workflow, &literals, &options);
+        // Ctrl-C or SIGTERM drops the run: spawned tasks are aborted, async attempts
+        // cancelled at their next await. A cache entry is only ever renamed into place
+        // whole, so none is left half-written.
+        let result = tokio::select! {
+            // Polled first, so the handlers are in place before any task starts.
+            biased;
+            signal = super::signals::stop_requested() => Err(signal),
+            result = run => Ok(result),
+        };
+        progress.finish();
+        let console = |source| CliError::Io {
+            path: PathBuf::from("<stdout>"),
+            source,
+        };
+        writeln!(err, "{summary}").map_err(console)?;
+        let result = result.map_err(|signal| CliError::Interrupted {
+            running: progress.counts().running,
+            signal,
+        })?;
+        let outputs = result.map_err(|e| CliError::Run(Box::new(e)))?;
+        for (var, value) in spec.interface.outputs.iter().zip(&outputs) {
+            writeln!(out, "{} = {value}", var.name).map_err(console)?;
+        }
+        Ok(())
+    }
+}
+
+/// An `--input` argument as text, or an error naming the input whose value is not
+/// UTF-8 (clap's own message names neither).
+fn utf8_input(arg: &std::ffi::OsStr) -> Result<&str, CliError> {
+    arg.to_str().ok_or_else(|| {
+        let lossy = arg.to_string_lossy();
+        let (input, reason) = match lossy.split_once('=') {
+            Some((name, _)) => (
+                name.to_string(),
+                "the value is not valid UTF-8 (Flyte strings are UTF-8; pass a file path for bytes)",
+            ),
+            None => (
+                lossy.to_string(),
+                "the argument is not valid UTF-8; write it as `name=value`",
+            ),
+        };
+        CliError::Input {
+            input: flyte_core::types::preview(&input),
+            reason: reason.to_string(),
+            source: None,
+        }
+    })
+}
