@@ -38,7 +38,7 @@ where
     R: Send + 'static,
 {
     let f = move || crate::task::context::scope_sync(ctx, f);
-    if crate::execution::executor::inline_allowed() {
+    if crate::execution::inline_allowed() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
             .map_err(|panic| TaskError::Panicked(panic_message(panic)));
         return Either::Left(std::future::ready(result));

@@ -1,8 +1,13 @@
 //! Local execution: runs a workflow's nodes on tokio as soon as their inputs are ready,
 //! with retries, timeouts and panic isolation per attempt.
 
+mod attempt;
+mod dispatch;
 pub(crate) mod executor;
 mod observe;
+mod readiness;
+
+pub(crate) use attempt::inline_allowed;
 
 use std::fmt;
 use std::sync::Arc;

@@ -261,18 +261,14 @@ pub(crate) struct Plan {
     pub(crate) invalid: Option<(String, ConfigError)>,
 }
 
-impl WorkflowSpec {
-    pub(crate) fn new(
-        name: String,
-        description: Option<String>,
-        interface: Interface,
-        nodes: Vec<Node>,
-        outputs: Vec<Binding>,
-    ) -> Self {
-        let n = nodes.len();
+impl Plan {
+    /// The plan of a graph whose node `i` reads the outputs of `upstream[i]` (distinct
+    /// nodes before it).
+    pub(crate) fn from_upstream(upstream: &[&[usize]]) -> Plan {
+        let n = upstream.len();
         let mut counts = vec![0u32; n + 1];
-        for node in &nodes {
-            for &up in &node.upstream {
+        for ups in upstream {
+            for &up in *ups {
                 counts[up + 1] += 1;
             }
         }
@@ -282,16 +278,36 @@ impl WorkflowSpec {
         let downstream_start = counts.clone();
         let mut fill = counts;
         let mut downstream = vec![0u32; downstream_start[n] as usize];
-        for (i, node) in nodes.iter().enumerate() {
-            for &up in &node.upstream {
+        for (i, ups) in upstream.iter().enumerate() {
+            for &up in *ups {
                 downstream[fill[up] as usize] = i as u32;
                 fill[up] += 1;
             }
         }
-        let waits_for: Vec<u32> = nodes.iter().map(|n| n.upstream.len() as u32).collect();
+        let waits_for: Vec<u32> = upstream.iter().map(|u| u.len() as u32).collect();
         let roots = (0..n as u32)
             .filter(|&i| waits_for[i as usize] == 0)
             .collect();
+        Plan {
+            waits_for,
+            downstream_start,
+            downstream,
+            roots,
+            invalid: None,
+        }
+    }
+}
+
+impl WorkflowSpec {
+    pub(crate) fn new(
+        name: String,
+        description: Option<String>,
+        interface: Interface,
+        nodes: Vec<Node>,
+        outputs: Vec<Binding>,
+    ) -> Self {
+        let mut plan =
+            Plan::from_upstream(&nodes.iter().map(|n| &n.upstream[..]).collect::<Vec<_>>());
         let invalid = nodes.iter().find_map(|node| {
             let task = match &node.entity {
                 Entity::Task(t) => *t,
@@ -307,12 +323,9 @@ impl WorkflowSpec {
             interface,
             nodes,
             outputs,
-            plan: Plan {
-                waits_for,
-                downstream_start,
-                downstream,
-                roots,
-                invalid,
+            plan: {
+                plan.invalid = invalid;
+                plan
             },
         }
     }

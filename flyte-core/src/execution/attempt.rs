@@ -1,0 +1,373 @@
+//! The attempts of one task on one node (or map item): observers told, the cache
+//! consulted, mocks applied, then attempt after attempt under the task's timeout until
+//! one succeeds, the retries run out, or the task asks to be skipped.
+
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
+use tracing::Instrument;
+
+use super::dispatch::NodeAt;
+use super::{ExecutionContext, NodeRecord, NodeStatus};
+use crate::cache::{Cache, CacheMode, Lookup, entry_lock};
+use crate::task::{DynTask, ErrorChain, TaskError, panic_message};
+use crate::types::Value;
+
+/// How a node's attempts ended without outputs.
+pub(super) enum Stopped {
+    /// The task asked to be skipped (a sensor's `soft_fail`), on attempt `attempt`.
+    Skipped { attempt: u32, reason: String },
+    /// The last attempt failed and no retry was left (or the error is permanent).
+    Failed(AttemptFailure),
+}
+
+/// The error of the last attempt, its number, and the number allowed.
+pub(super) struct AttemptFailure {
+    pub(super) error: TaskError,
+    pub(super) attempt: u32,
+    pub(super) max_attempts: u32,
+}
+
+/// Outputs, and how they were had.
+struct Ran {
+    values: Vec<Value>,
+    /// Attempts made (0 for a cache hit).
+    attempts: u32,
+    cached: bool,
+}
+
+/// One task on one node.
+pub(super) struct Attempt<'a> {
+    pub(super) node: &'a NodeAt,
+    pub(super) task: &'static dyn DynTask,
+}
+
+impl Attempt<'_> {
+    /// Runs the node (or map item `item`), from the cache when the task is cached,
+    /// and tells the run's observers. `inline` lets a plain-fn body run on this thread.
+    pub(super) async fn run(
+        &self,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<Vec<Value>, Stopped> {
+        if self.node.shared.observers.is_empty() {
+            return self
+                .run_cached(inputs, item, inline)
+                .await
+                .map(|r| r.values);
+        }
+        // Boxed, like the cache path: a node future stays small when neither is used,
+        // which a fan-out of thousands of spawned nodes feels.
+        Box::pin(self.run_observed(inputs, item, inline)).await
+    }
+
+    async fn run_observed(
+        &self,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<Vec<Value>, Stopped> {
+        let observers = &self.node.shared.observers;
+        let path = match item {
+            None => self.node.path(),
+            Some(i) => format!("{}[{i}]", self.node.path()),
+        };
+        let task = self.task.name();
+        observers.started(&path, task);
+        let started = std::time::Instant::now();
+        let result = self.run_cached(inputs, item, inline).await;
+        let (status, attempts) = match &result {
+            Ok(ran) if ran.cached => (NodeStatus::Cached, 0),
+            Ok(ran) => (NodeStatus::Succeeded, ran.attempts),
+            Err(Stopped::Skipped { attempt, .. }) => (NodeStatus::Skipped, *attempt),
+            Err(Stopped::Failed(f)) => (NodeStatus::Failed, f.attempt),
+        };
+        observers.finished(NodeRecord {
+            path,
+            task: task.to_string(),
+            status,
+            attempts,
+            duration: started.elapsed(),
+        });
+        result.map(|r| r.values)
+    }
+
+    async fn run_cached(
+        &self,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<Ran, Stopped> {
+        let cache = match &self.node.shared.cache {
+            Some((cache, mode)) if self.task.metadata().get_cache() => Some((cache, *mode)),
+            _ => None,
+        };
+        let Some((cache, mode)) = cache else {
+            let (values, attempts) = self.attempts(inputs, item, inline).await?;
+            return Ok(Ran {
+                values,
+                attempts,
+                cached: false,
+            });
+        };
+        Box::pin(self.run_from_cache(cache, mode, inputs, item, inline)).await
+    }
+
+    async fn run_from_cache(
+        &self,
+        cache: &Cache,
+        mode: CacheMode,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<Ran, Stopped> {
+        let meta = self.task.metadata();
+        let interface = self.task.interface();
+        let key = cache.key(
+            self.task.name(),
+            meta.get_cache_version().unwrap_or(""),
+            &interface,
+            &self.task.inputs_to_literals(inputs),
+        );
+        let node = self.node.id();
+        let task = self.task.name();
+        // Held from lookup to store: equal concurrent runs wait for the first, in this
+        // process (a mutex) and in others (a file lock).
+        let lock = meta.get_cache_serialize().then(|| entry_lock(&key));
+        let _guard = match &lock {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
+        let _file_guard = match lock {
+            Some(_) => cache
+                .lock(&key)
+                .await
+                .inspect_err(|e| {
+                    tracing::warn!(
+                        node,
+                        item,
+                        task,
+                        "cannot lock the cache entry ({e}); running without"
+                    )
+                })
+                .ok(),
+            None => None,
+        };
+        if mode == CacheMode::Use {
+            let unusable = match cache.get(&key, &interface) {
+                Lookup::Hit(literals) => {
+                    let names = interface.output_names();
+                    match self.task.outputs_from_literals(&names, &literals) {
+                        Ok(values) => {
+                            tracing::info!(node, item, task, entry = %key.path().display(), "cache hit: outputs reused, task not run");
+                            return Ok(Ran {
+                                values,
+                                attempts: 0,
+                                cached: true,
+                            });
+                        }
+                        // Right shape, other types (the entry predates a type change).
+                        Err(e) => Some(e.to_string()),
+                    }
+                }
+                Lookup::Miss => None,
+                Lookup::Unusable(reason) => Some(reason),
+            };
+            match unusable {
+                None => tracing::debug!(node, item, task, "cache miss"),
+                Some(reason) => {
+                    tracing::warn!(node, item, task, entry = %key.path().display(), "cache entry unusable ({reason}); running the task")
+                }
+            }
+        }
+        let (values, attempts) = self.attempts(inputs, item, inline).await?;
+        let outputs = self.task.outputs_to_literals(&values);
+        match cache.put(&key, &interface, &outputs) {
+            Ok(()) => {
+                tracing::debug!(node, item, task, entry = %key.path().display(), "outputs cached")
+            }
+            // The run goes on: a cache that cannot be written only costs a rerun.
+            Err(e) => {
+                tracing::warn!(node, item, task, entry = %key.path().display(), "cannot write the cache entry: {e}")
+            }
+        }
+        Ok(Ran {
+            values,
+            attempts,
+            cached: false,
+        })
+    }
+
+    /// Retries retryable errors; each attempt has the task's timeout. Returns the
+    /// outputs and the number of attempts made.
+    async fn attempts(
+        &self,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+    ) -> Result<(Vec<Value>, u32), Stopped> {
+        let meta = self.task.metadata();
+        let max_attempts = meta.get_retries().saturating_add(1);
+        let mut attempt = 1;
+        loop {
+            let span = self.span(item, attempt);
+            let error = match self.once(inputs, item, inline, attempt, &span).await {
+                Ok(values) => return Ok((values, attempt)),
+                Err(TaskError::Skipped(reason)) => {
+                    return Err(Stopped::Skipped { attempt, reason });
+                }
+                Err(error) => error,
+            };
+            if error.is_retryable() && attempt < max_attempts {
+                span.in_scope(|| {
+                    tracing::warn!(
+                        max_attempts,
+                        error = %ErrorChain::new(&error),
+                        "attempt {attempt} of {max_attempts} failed, retrying"
+                    )
+                });
+                attempt += 1;
+                continue;
+            }
+            span.in_scope(|| {
+                tracing::error!(
+                    max_attempts,
+                    error = %ErrorChain::new(&error),
+                    "attempt {attempt} of {max_attempts} failed, giving up"
+                )
+            });
+            return Err(Stopped::Failed(AttemptFailure {
+                error,
+                attempt,
+                max_attempts,
+            }));
+        }
+    }
+
+    fn span(&self, item: Option<u32>, attempt: u32) -> tracing::Span {
+        let (node, task) = (self.node.id(), self.task.name());
+        match item {
+            None => tracing::info_span!("node", node, task, attempt),
+            Some(item) => tracing::info_span!("node", node, item, task, attempt),
+        }
+    }
+
+    /// One attempt: the task's body (or its mock) in the attempt's context, under
+    /// `catch_unwind` and the task's timeout.
+    async fn once(
+        &self,
+        inputs: &[Value],
+        item: Option<u32>,
+        inline: bool,
+        attempt: u32,
+        span: &tracing::Span,
+    ) -> Result<Vec<Value>, TaskError> {
+        let task_name: &'static str = self.task.name();
+        let ctx = ExecutionContext {
+            run: self.node.shared.clone(),
+            site: Some(self.node.spec.site()),
+            node_index: self.node.index,
+            path_prefix: self.node.prefix.full.clone(),
+            item,
+            task: task_name,
+            attempt,
+            span: span.clone(),
+        };
+        let mocks = &self.node.shared.mocks.0;
+        let mock = (!mocks.is_empty()).then(|| mocks.get(task_name)).flatten();
+        let started = match mock {
+            Some(mock) => {
+                // The mock runs as the body would: in the attempt's context.
+                let mock = mock.clone();
+                let inputs = inputs.to_vec();
+                Box::pin(crate::task::context::scope(
+                    ctx,
+                    async move { mock(&inputs) },
+                )) as futures::future::BoxFuture<'static, _>
+            }
+            None => self.task.start(ctx, inputs),
+        };
+        let timeout = self.task.metadata().get_timeout();
+        // A plain-fn task with no timeout that is the only node able to run may run on
+        // this thread: nothing else in the workflow is waiting, and it saves two thread
+        // hand-offs per node in a chain. With a timeout it must go to the blocking
+        // pool, where the timer can still fire.
+        let started = InlineBlocking {
+            inner: started,
+            allow: inline && timeout.is_none(),
+        };
+        let running = AssertUnwindSafe(started).catch_unwind();
+        let outcome = match timeout {
+            Some(limit) => match tokio::time::timeout(limit, running)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => Ok(Err(TaskError::TimedOut(limit))),
+            },
+            None => running.instrument(span.clone()).await,
+        };
+        outcome.unwrap_or_else(|panic| Err(TaskError::Panicked(panic_message(panic))))
+    }
+}
+
+thread_local! {
+    /// Set while the executor polls a node that may run a plain-fn body in place.
+    static INLINE_ALLOWED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a plain-fn task body may run on the current thread right now.
+pub(crate) fn inline_allowed() -> bool {
+    INLINE_ALLOWED.with(|c| c.get())
+}
+
+/// Polls a task attempt with [`inline_allowed`] set for the duration of each poll.
+struct InlineBlocking<F> {
+    inner: F,
+    allow: bool,
+}
+
+impl<F: Future + Unpin> Future for InlineBlocking<F> {
+    type Output = F::Output;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        if !self.allow {
+            return std::pin::Pin::new(&mut self.inner).poll(cx);
+        }
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                INLINE_ALLOWED.with(|c| c.set(false));
+            }
+        }
+        INLINE_ALLOWED.with(|c| c.set(true));
+        let _reset = Reset;
+        std::pin::Pin::new(&mut self.inner).poll(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn inline_permission_is_only_set_while_polling_an_allowed_attempt() {
+        assert!(!inline_allowed());
+        let seen = InlineBlocking {
+            inner: Box::pin(async { inline_allowed() }),
+            allow: true,
+        }
+        .await;
+        assert!(seen);
+        assert!(!inline_allowed());
+        let seen = InlineBlocking {
+            inner: Box::pin(async { inline_allowed() }),
+            allow: false,
+        }
+        .await;
+        assert!(!seen);
+    }
+}

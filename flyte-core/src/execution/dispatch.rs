@@ -1,0 +1,189 @@
+//! Running one node of a graph by what it holds: a task (its attempts), a map task
+//! (the task over every item), a branch (the chosen case's graph) or a subworkflow.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+
+use super::attempt::{Attempt, AttemptFailure, Stopped};
+use super::executor::{Failed, NodeResult, Prefix, run_spec};
+use super::{MapFailure, NodeFailure, RunShared};
+use crate::task::{DynTask, TaskError};
+use crate::types::Value;
+use crate::workflow::{Entity, MapSpec, SpecRef};
+
+/// One node of a running graph: the graph, the node's position, what the run shares,
+/// and where the graph's node paths start.
+#[derive(Clone)]
+pub(super) struct NodeAt {
+    pub(super) spec: SpecRef,
+    pub(super) index: u32,
+    pub(super) shared: Arc<RunShared>,
+    pub(super) prefix: Prefix,
+}
+
+impl NodeAt {
+    /// The node's id in its graph (`n0`, `n1`, ...).
+    pub(super) fn id(&self) -> &str {
+        &self.spec.nodes[self.index as usize].id
+    }
+
+    /// The node's full path from the top workflow (`outer/n2/inner/n0`).
+    pub(super) fn path(&self) -> String {
+        format!("{}{}", self.prefix.full, self.id())
+    }
+
+    /// Where the nodes of a graph this node runs (a case, a subworkflow) start.
+    fn nested(&self, name: &str) -> Prefix {
+        Prefix {
+            relative: Arc::from(format!("{}{}/", self.prefix.relative, self.id())),
+            full: Arc::from(format!("{}{}/{}/", self.prefix.full, self.id(), name)),
+        }
+    }
+
+    /// A failure of this node running `task`.
+    fn failure(&self, task: &str, failure: AttemptFailure) -> Failed {
+        Failed::failure(NodeFailure {
+            workflow: self.spec.name.clone(),
+            node: self.id().to_string(),
+            path: self.path(),
+            task: task.to_string(),
+            attempt: failure.attempt,
+            max_attempts: failure.max_attempts,
+            error: failure.error,
+        })
+    }
+
+    /// Runs the node on `inputs`; `inline` lets a plain-fn body run on this thread.
+    // A plain fn naming `Send`: graphs nest (a branch case or subworkflow runs a
+    // graph), and the compiler cannot infer `Send` through that recursion.
+    #[allow(clippy::manual_async_fn)]
+    pub(super) fn run(
+        self,
+        inputs: Vec<Value>,
+        inline: bool,
+    ) -> impl Future<Output = NodeResult> + Send + 'static {
+        async move { self.dispatch(inputs, inline).await }
+    }
+
+    async fn dispatch(&self, inputs: Vec<Value>, inline: bool) -> NodeResult {
+        let node = &self.spec.nodes[self.index as usize];
+        match &node.entity {
+            Entity::Task(task) => self.run_task(*task, inputs, inline).await,
+            Entity::Map(map) => self.run_map(map, inputs).await,
+            Entity::Branch(branch) => match branch.choose(&inputs) {
+                Ok(case) => {
+                    let prefix = self.nested(&case.name);
+                    let case = SpecRef::Shared(case.clone());
+                    Box::pin(run_spec(case, inputs, self.shared.clone(), prefix)).await
+                }
+                Err(message) => Err(self.failure(
+                    "branch",
+                    AttemptFailure {
+                        error: TaskError::permanent(NoCaseMatched(message.to_string())),
+                        attempt: 1,
+                        max_attempts: 1,
+                    },
+                )),
+            },
+            Entity::Workflow(wf) => {
+                let inner = wf.spec();
+                let prefix = self.nested(&inner.name);
+                let inner = SpecRef::Static(inner);
+                Box::pin(run_spec(inner, inputs, self.shared.clone(), prefix)).await
+            }
+        }
+    }
+
+    /// A task node: its attempts, and a [`NodeFailure`] or a skip when they end
+    /// without outputs.
+    async fn run_task(
+        &self,
+        task: &'static dyn DynTask,
+        inputs: Vec<Value>,
+        inline: bool,
+    ) -> NodeResult {
+        if let Some(message) = task.metadata().get_deprecated() {
+            tracing::warn!(task = task.name(), "task is deprecated: {message}");
+        }
+        let attempt = Attempt { node: self, task };
+        match attempt.run(&inputs, None, inline).await {
+            Ok(values) => Ok(values),
+            Err(Stopped::Skipped { .. }) => Err(Failed::skipped(self.path())),
+            Err(Stopped::Failed(failure)) => Err(self.failure(task.name(), failure)),
+        }
+    }
+
+    /// A map node: the task over every item, at most `concurrency` at a time, each
+    /// item with its own retries and timeout. Stops starting items once the minimum
+    /// success ratio can no longer be met. A skipped item counts as failed.
+    async fn run_map(&self, map: &MapSpec, inputs: Vec<Value>) -> NodeResult {
+        let items = (map.split)(&inputs[0]);
+        let total = items.len();
+        let required = ((map.min_success_ratio * total as f64).ceil() as usize).min(total);
+        let limit = map.concurrency.unwrap_or(total).max(1);
+        let attempt = Attempt {
+            node: self,
+            task: map.task,
+        };
+        let mut outputs: Vec<Option<Value>> = vec![None; total];
+        let mut failed: Vec<(usize, AttemptFailure)> = Vec::new();
+        let mut running = FuturesUnordered::new();
+        let mut next = 0;
+        loop {
+            while running.len() < limit && next < total && failed.len() <= total - required {
+                let (item_index, attempt) = (next, &attempt);
+                let item = std::slice::from_ref(&items[item_index]);
+                running.push(async move {
+                    let result = attempt.run(item, Some(item_index as u32), false).await;
+                    (item_index, result)
+                });
+                next += 1;
+            }
+            match running.next().await {
+                None => break,
+                Some((i, Ok(mut values))) => outputs[i] = values.pop(),
+                Some((i, Err(Stopped::Failed(f)))) => failed.push((i, f)),
+                Some((i, Err(Stopped::Skipped { attempt, reason }))) => failed.push((
+                    i,
+                    AttemptFailure {
+                        error: TaskError::Skipped(reason),
+                        attempt,
+                        max_attempts: attempt,
+                    },
+                )),
+            }
+        }
+        if failed.len() <= total - required && next == total {
+            return Ok(vec![(map.gather)(outputs)]);
+        }
+        failed.sort_by_key(|f| f.0);
+        let (attempt, max_attempts) = (failed[0].1.attempt, failed[0].1.max_attempts);
+        let error = TaskError::failed(MapFailure {
+            total,
+            required,
+            failed: failed.into_iter().map(|(i, f)| (i, f.error)).collect(),
+        });
+        Err(self.failure(
+            map.task.name(),
+            AttemptFailure {
+                error,
+                attempt,
+                max_attempts,
+            },
+        ))
+    }
+}
+
+/// No case of a conditional held and it ends in `fail(message)`.
+#[derive(Debug)]
+struct NoCaseMatched(String);
+
+impl std::fmt::Display for NoCaseMatched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no condition held: {}", self.0)
+    }
+}
+
+impl std::error::Error for NoCaseMatched {}
