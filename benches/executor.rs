@@ -42,6 +42,21 @@ fn fan_out_async() {
     }
 }
 
+#[task]
+async fn total(parts: Vec<i64>) -> i64 {
+    parts.iter().sum()
+}
+
+/// Fan-out, then one task gathering every output as a list.
+#[workflow]
+fn fan_in_async() -> i64 {
+    let mut parts = Vec::new();
+    for i in 0..10_000 {
+        parts.push(inc_async(i));
+    }
+    total(parts)
+}
+
 #[workflow]
 fn fan_out_sync() {
     for i in 0..10_000 {
@@ -115,6 +130,28 @@ fn execution(c: &mut Criterion) {
         b.to_async(&rt)
             .iter(|| async { fan_out_sync.run().await.unwrap() })
     });
+    g.bench_function(BenchmarkId::new("fan_out_gather_10000", "async"), |b| {
+        b.to_async(&rt)
+            .iter(|| async { fan_in_async.run().await.unwrap() })
+    });
+    // tokio's own floor for the same shape: spawn 10,000 trivial tasks, join them,
+    // sum the outputs.
+    g.bench_function(
+        BenchmarkId::new("fan_out_gather_10000", "tokio_floor"),
+        |b| {
+            b.to_async(&rt).iter(|| async {
+                let mut set = tokio::task::JoinSet::new();
+                for i in 0..10_000i64 {
+                    set.spawn(async move { i + 1 });
+                }
+                let mut sum = 0;
+                while let Some(r) = set.join_next().await {
+                    sum += r.unwrap();
+                }
+                sum
+            })
+        },
+    );
     g.finish();
 
     let mut g = c.benchmark_group("map_task");

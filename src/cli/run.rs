@@ -45,12 +45,12 @@ enum ProgressMode {
 }
 
 impl App {
-    pub(super) async fn run_workflow(
+    /// The workflow `run` names (or its launch plan's) and the value of each of its
+    /// inputs: from `--input`, else fixed by the plan, else a default.
+    fn resolve(
         &self,
-        args: RunArgs,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<(), CliError> {
+        args: &RunArgs,
+    ) -> Result<(&'static dyn flyte_core::workflow::DynWorkflow, Vec<Literal>), CliError> {
         let (workflow, fixed, defaults) = match self.registry.find_workflow(&args.workflow) {
             Some(w) => {
                 let spec = w.spec();
@@ -119,7 +119,17 @@ impl App {
                 });
                 CliError::MissingInputs(typed.collect())
             })?;
+        Ok((workflow, literals))
+    }
 
+    pub(super) async fn run_workflow(
+        &self,
+        args: RunArgs,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), CliError> {
+        let (workflow, literals) = self.resolve(&args)?;
+        let spec = workflow.spec();
         let summary = std::sync::Arc::new(RunSummary::default());
         let progress = std::sync::Arc::new(match args.progress {
             ProgressMode::Auto => crate::progress::Progress::for_terminal(spec),

@@ -154,32 +154,14 @@ impl Attempt<'_> {
                 .ok(),
             None => None,
         };
-        if mode == CacheMode::Use {
-            let unusable = match cache.get(&key, &interface) {
-                Lookup::Hit(literals) => {
-                    let names = interface.output_names();
-                    match self.task.outputs_from_literals(&names, &literals) {
-                        Ok(values) => {
-                            tracing::info!(node, item, task, entry = %key.path().display(), "cache hit: outputs reused, task not run");
-                            return Ok(Ran {
-                                values,
-                                attempts: 0,
-                                cached: true,
-                            });
-                        }
-                        // Right shape, other types (the entry predates a type change).
-                        Err(e) => Some(e.to_string()),
-                    }
-                }
-                Lookup::Miss => None,
-                Lookup::Unusable(reason) => Some(reason),
-            };
-            match unusable {
-                None => tracing::debug!(node, item, task, "cache miss"),
-                Some(reason) => {
-                    tracing::warn!(node, item, task, entry = %key.path().display(), "cache entry unusable ({reason}); running the task")
-                }
-            }
+        if mode == CacheMode::Use
+            && let Some(values) = self.lookup(cache, &key, &interface, item)
+        {
+            return Ok(Ran {
+                values,
+                attempts: 0,
+                cached: true,
+            });
         }
         let (values, attempts) = self.attempts(inputs, item, inline).await?;
         let outputs = self.task.outputs_to_literals(&values);
@@ -197,6 +179,38 @@ impl Attempt<'_> {
             attempts,
             cached: false,
         })
+    }
+
+    /// The outputs stored at `key`, read as the task's output types; a miss, or an
+    /// entry that cannot be used (logged with why), is `None`.
+    fn lookup(
+        &self,
+        cache: &Cache,
+        key: &crate::cache::CacheKey,
+        interface: &crate::interface::Interface,
+        item: Option<u32>,
+    ) -> Option<Vec<Value>> {
+        let (node, task) = (self.node.id(), self.task.name());
+        let unusable = match cache.get(key, interface) {
+            Lookup::Hit(literals) => {
+                let names = interface.output_names();
+                match self.task.outputs_from_literals(&names, &literals) {
+                    Ok(values) => {
+                        tracing::info!(node, item, task, entry = %key.path().display(), "cache hit: outputs reused, task not run");
+                        return Some(values);
+                    }
+                    // Right shape, other types (the entry predates a type change).
+                    Err(e) => e.to_string(),
+                }
+            }
+            Lookup::Miss => {
+                tracing::debug!(node, item, task, "cache miss");
+                return None;
+            }
+            Lookup::Unusable(reason) => reason,
+        };
+        tracing::warn!(node, item, task, entry = %key.path().display(), "cache entry unusable ({unusable}); running the task");
+        None
     }
 
     /// Retries retryable errors; each attempt has the task's timeout. Returns the

@@ -77,47 +77,7 @@ pub fn literal_from_json(ty: &LiteralType, v: &serde_json::Value) -> Result<Lite
     use serde_json::Value as J;
     let mismatch = |reason: &str| err(ty, &v.to_string(), reason);
     match ty {
-        LiteralType::Simple(s) => match (s, v) {
-            (SimpleType::None, J::Null) => Ok(Literal::None),
-            (SimpleType::Integer, J::Number(n)) => n
-                .as_i64()
-                .map(|i| Literal::Primitive(Primitive::Integer(i)))
-                .ok_or_else(|| mismatch("not a whole number that fits 64 bits")),
-            (SimpleType::Float, J::Number(n)) => n
-                .as_f64()
-                .map(|f| Literal::Primitive(Primitive::Float(f)))
-                .ok_or_else(|| mismatch("not a number")),
-            (SimpleType::Boolean, J::Bool(b)) => Ok(Literal::Primitive(Primitive::Boolean(*b))),
-            (SimpleType::Binary, J::Array(items)) => items
-                .iter()
-                .map(|i| i.as_u64().and_then(|b| u8::try_from(b).ok()))
-                .collect::<Option<Vec<u8>>>()
-                .map(|value| Literal::Binary {
-                    value,
-                    tag: String::new(),
-                })
-                .ok_or_else(|| mismatch("binary is a list of bytes (0 to 255)")),
-            (SimpleType::Duration, J::Object(o)) => {
-                let secs = o.get("secs").and_then(J::as_u64);
-                let nanos = o.get("nanos").and_then(J::as_u64).unwrap_or(0);
-                match (secs, u32::try_from(nanos)) {
-                    (Some(secs), Ok(nanos)) if nanos < 1_000_000_000 => Ok(Literal::Primitive(
-                        Primitive::Duration(Duration::new(secs, nanos)),
-                    )),
-                    _ => Err(mismatch("a duration object has `secs` and `nanos`")),
-                }
-            }
-            // Strings, datetimes, durations and binary as text read as they would on
-            // the command line.
-            (
-                SimpleType::String
-                | SimpleType::Datetime
-                | SimpleType::Duration
-                | SimpleType::Binary,
-                J::String(text),
-            ) => simple_from_text(ty, *s, text),
-            _ => Err(mismatch("wrong kind of JSON value")),
-        },
+        LiteralType::Simple(s) => simple_from_json(ty, *s, v),
         LiteralType::Collection(item) => match v {
             J::Array(items) => items
                 .iter()
@@ -146,27 +106,7 @@ pub fn literal_from_json(ty: &LiteralType, v: &serde_json::Value) -> Result<Lite
             J::String(s) => enum_value(ty, names, s),
             _ => Err(mismatch("an enum value is one of its names")),
         },
-        LiteralType::Struct(st) => {
-            let J::Object(fields) = v else {
-                return Err(mismatch("a struct is a JSON object"));
-            };
-            // Check each field by its Flyte type first, for an error naming it; the
-            // task's own type checks the rest when it reads the value.
-            for (name, field_ty) in &st.fields {
-                if let Some(f) = fields.get(name) {
-                    literal_from_json(field_ty, f).map_err(|e| TextError {
-                        reason: format!("field `{name}`: {}", e.reason),
-                        ..e
-                    })?;
-                }
-            }
-            let bytes = rmp_serde::to_vec_named(v)
-                .map_err(|e| mismatch(&format!("cannot encode it: {e}")))?;
-            Ok(Literal::Binary {
-                value: bytes,
-                tag: super::structs::MSGPACK_TAG.to_string(),
-            })
-        }
+        LiteralType::Struct(st) => struct_from_json(ty, st, v),
         LiteralType::Blob(b) => {
             let uri = match v {
                 J::String(s) => Some(s.as_str()),
@@ -184,6 +124,87 @@ pub fn literal_from_json(ty: &LiteralType, v: &serde_json::Value) -> Result<Lite
                 })),
             }
         }
+    }
+}
+
+/// A scalar from JSON: numbers, booleans, null, and the text forms of strings,
+/// datetimes, durations and binary.
+fn simple_from_json(
+    ty: &LiteralType,
+    s: SimpleType,
+    v: &serde_json::Value,
+) -> Result<Literal, TextError> {
+    use serde_json::Value as J;
+    let mismatch = |reason: &str| err(ty, &v.to_string(), reason);
+    match (s, v) {
+        (SimpleType::None, J::Null) => Ok(Literal::None),
+        (SimpleType::Integer, J::Number(n)) => n
+            .as_i64()
+            .map(|i| Literal::Primitive(Primitive::Integer(i)))
+            .ok_or_else(|| mismatch("not a whole number that fits 64 bits")),
+        (SimpleType::Float, J::Number(n)) => n
+            .as_f64()
+            .map(|f| Literal::Primitive(Primitive::Float(f)))
+            .ok_or_else(|| mismatch("not a number")),
+        (SimpleType::Boolean, J::Bool(b)) => Ok(Literal::Primitive(Primitive::Boolean(*b))),
+        (SimpleType::Binary, J::Array(items)) => items
+            .iter()
+            .map(|i| i.as_u64().and_then(|b| u8::try_from(b).ok()))
+            .collect::<Option<Vec<u8>>>()
+            .map(|value| Literal::Binary {
+                value,
+                tag: String::new(),
+            })
+            .ok_or_else(|| mismatch("binary is a list of bytes (0 to 255)")),
+        (SimpleType::Duration, J::Object(o)) => {
+            let secs = o.get("secs").and_then(J::as_u64);
+            let nanos = o.get("nanos").and_then(J::as_u64).unwrap_or(0);
+            match (secs, u32::try_from(nanos)) {
+                (Some(secs), Ok(nanos)) if nanos < 1_000_000_000 => Ok(Literal::Primitive(
+                    Primitive::Duration(Duration::new(secs, nanos)),
+                )),
+                _ => Err(mismatch("a duration object has `secs` and `nanos`")),
+            }
+        }
+        // Strings, datetimes, durations and binary as text read as they would on
+        // the command line.
+        (
+            SimpleType::String | SimpleType::Datetime | SimpleType::Duration | SimpleType::Binary,
+            J::String(text),
+        ) => simple_from_text(ty, s, text),
+        _ => Err(mismatch("wrong kind of JSON value")),
+    }
+}
+
+/// A struct from a JSON object, each field checked by its Flyte type first (for an
+/// error naming it), then encoded as msgpack as flytekit encodes dataclasses.
+fn struct_from_json(
+    ty: &LiteralType,
+    st: &super::StructType,
+    v: &serde_json::Value,
+) -> Result<Literal, TextError> {
+    use serde_json::Value as J;
+    let mismatch = |reason: &str| err(ty, &v.to_string(), reason);
+    {
+        let J::Object(fields) = v else {
+            return Err(mismatch("a struct is a JSON object"));
+        };
+        // Check each field by its Flyte type first, for an error naming it; the
+        // task's own type checks the rest when it reads the value.
+        for (name, field_ty) in &st.fields {
+            if let Some(f) = fields.get(name) {
+                literal_from_json(field_ty, f).map_err(|e| TextError {
+                    reason: format!("field `{name}`: {}", e.reason),
+                    ..e
+                })?;
+            }
+        }
+        let bytes =
+            rmp_serde::to_vec_named(v).map_err(|e| mismatch(&format!("cannot encode it: {e}")))?;
+        Ok(Literal::Binary {
+            value: bytes,
+            tag: super::structs::MSGPACK_TAG.to_string(),
+        })
     }
 }
 
