@@ -11,50 +11,69 @@ use crate::diag::Ctxt;
 pub(crate) use parse::{OutputNames, peek_outputs, set, value};
 
 pub(crate) fn task(args: TokenStream, item: TokenStream) -> TokenStream {
-    match try_task(args, item.clone()) {
-        Ok(tokens) => tokens,
-        Err(e) => expand::fallback(&item, e),
-    }
-}
-
-fn try_task(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let args: parse::TaskArgs = syn::parse2(args)?;
-    let func: syn::ItemFn = syn::parse2(item)?;
-    let cx = Ctxt::new();
-    let model = model::TaskModel::build(&cx, &func, args);
-    cx.check()?;
-    Ok(expand::task(&model))
+    expand_task(args, item, |_, _, _| Ok(()))
 }
 
 /// `#[dynamic]`: a task whose body, like a workflow's, builds a graph, but on the
 /// task's input values at run time, so its shape can depend on them.
 pub(crate) fn dynamic(args: TokenStream, item: TokenStream) -> TokenStream {
-    match try_dynamic(args, item.clone()) {
-        Ok(tokens) => tokens,
-        Err(e) => expand::fallback(&item, e),
-    }
+    expand_task(args, item, |cx, func, model| {
+        if let Some(a) = &func.sig.asyncness {
+            cx.error_spanned_by(
+                a,
+                "a dynamic task's body builds a graph and is not async; remove `async`",
+            );
+        }
+        if let crate::signature::Returns::Result(_) = model.sig.returns {
+            cx.error_spanned_by(
+                &func.sig.output,
+                "a dynamic task returns its outputs as promises, not a `Result`",
+            );
+        }
+        let mut body = (*func.block).clone();
+        crate::workflow::rewrite_body(cx, &model.krate, &mut body);
+        model.dynamic_body = Some(body);
+        Ok(())
+    })
 }
 
-fn try_dynamic(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let args: parse::TaskArgs = syn::parse2(args)?;
-    let func: syn::ItemFn = syn::parse2(item)?;
-    let cx = Ctxt::new();
-    let mut model = model::TaskModel::build(&cx, &func, args);
-    if let Some(a) = &func.sig.asyncness {
-        cx.error_spanned_by(
-            a,
-            "a dynamic task's body builds a graph and is not async; remove `async`",
-        );
+/// Expands a task, as tokio-macros and thiserror do on an error: a problem with the
+/// settings (a bad `timeout`, an unknown key) is reported and the task is still
+/// made, with default settings, so its uses compile and the one mistake gives one
+/// error. Only a signature that decides no interface (generic, `self`, a pattern)
+/// leaves the plain function with its errors.
+fn expand_task(
+    args: TokenStream,
+    item: TokenStream,
+    extra: impl FnOnce(&Ctxt, &syn::ItemFn, &mut model::TaskModel<'_>) -> syn::Result<()>,
+) -> TokenStream {
+    let func: syn::ItemFn = match syn::parse2(item.clone()) {
+        Ok(func) => func,
+        Err(e) => return expand::fallback(&item, e),
+    };
+    let (args, args_error) = match syn::parse2::<parse::TaskArgs>(args) {
+        Ok(args) => (args, None),
+        Err(e) => (parse::TaskArgs::default(), Some(e)),
+    };
+    let (sig_cx, cx) = (Ctxt::new(), Ctxt::new());
+    let mut model = model::TaskModel::build(&sig_cx, &cx, &func, args);
+    let extra = extra(&sig_cx, &func, &mut model);
+    let sig_error = sig_cx.check().err();
+    let signature_ok = sig_error.is_none() && extra.is_ok();
+    let errors = [args_error, sig_error, extra.err(), cx.check().err()]
+        .into_iter()
+        .flatten()
+        .reduce(|mut all, e| {
+            all.combine(e);
+            all
+        });
+    match errors {
+        None => expand::task(&model),
+        Some(e) if signature_ok => {
+            let mut tokens = expand::task(&model);
+            tokens.extend(e.to_compile_error());
+            tokens
+        }
+        Some(e) => expand::fallback(&item, e),
     }
-    if let crate::signature::Returns::Result(_) = model.sig.returns {
-        cx.error_spanned_by(
-            &func.sig.output,
-            "a dynamic task returns its outputs as promises, not a `Result`",
-        );
-    }
-    let mut body = (*func.block).clone();
-    crate::workflow::rewrite_body(&cx, &model.krate, &mut body);
-    model.dynamic_body = Some(body);
-    cx.check()?;
-    Ok(expand::task(&model))
 }

@@ -37,9 +37,12 @@ pub(crate) struct TaskModel<'a> {
 }
 
 impl<'a> TaskModel<'a> {
-    pub(crate) fn build(cx: &Ctxt, item: &'a ItemFn, args: TaskArgs) -> Self {
-        let sig = signature::read(cx, &item.sig, "task");
-        let output_names = signature::output_names(cx, &sig, args.outputs.as_ref());
+    /// Reads the function and the arguments. Problems with the signature (which
+    /// decide the interface) go to `sig_cx`, problems with settings to `cx`: a task
+    /// with bad settings can still be expanded, with default settings.
+    pub(crate) fn build(sig_cx: &Ctxt, cx: &Ctxt, item: &'a ItemFn, args: TaskArgs) -> Self {
+        let sig = signature::read(sig_cx, &item.sig, "task");
+        let output_names = signature::output_names(sig_cx, &sig, args.outputs.as_ref());
         let mut knobs = Knobs::default();
         if let Some(lit) = &args.retries {
             match lit.base10_parse::<u32>() {
@@ -113,9 +116,10 @@ mod tests {
 
     fn build(args: proc_macro2::TokenStream, f: syn::ItemFn) -> Result<Knobs, String> {
         let args: TaskArgs = syn::parse2(args).map_err(|e| e.to_string())?;
-        let cx = Ctxt::new();
-        let model = TaskModel::build(&cx, &f, args);
+        let (sig_cx, cx) = (Ctxt::new(), Ctxt::new());
+        let model = TaskModel::build(&sig_cx, &cx, &f, args);
         let TaskModel { knobs, .. } = model;
+        sig_cx.check().map_err(|e| e.to_string())?;
         cx.check().map_err(|e| e.to_string())?;
         Ok(knobs)
     }
