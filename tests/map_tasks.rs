@@ -138,3 +138,15 @@ async fn each_item_has_its_own_retries_and_knows_its_index() {
     assert_eq!(retrying.run(vec![0, 1, 2]).await.unwrap(), [0, 11, 22]);
     assert_eq!(FLAKY.load(Ordering::SeqCst), 1);
 }
+
+/// `map_task` is named by full path in a workflow body, not imported by the prelude,
+/// so an input may share its name (a static in scope would make that error E0530).
+#[workflow]
+fn named_like_the_helper(map_task: Vec<i64>) -> Vec<i64> {
+    map_task(&square).over(map_task)
+}
+
+#[tokio::test]
+async fn an_input_may_be_called_map_task() {
+    assert_eq!(named_like_the_helper.run(vec![2, 3]).await.unwrap(), [4, 9]);
+}

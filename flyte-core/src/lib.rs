@@ -41,5 +41,5 @@ pub mod prelude {
     pub use crate::launch_plan::LaunchPlan;
     pub use crate::task::{Task, TaskConfig, TaskError, TaskMetadata};
     pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType};
-    pub use crate::workflow::{Promise, Workflow, WorkflowSpec, map_task};
+    pub use crate::workflow::{Promise, Workflow, WorkflowSpec};
 }

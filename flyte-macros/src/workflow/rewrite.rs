@@ -150,11 +150,14 @@ impl VisitMut for Rewriter<'_> {
         {
             let args = &call.args;
             let span = call.func.span();
-            // A bare `when(..)` names the SDK's by full path, so no `when` needs to be
-            // in scope, and a variable may be called `when`.
+            // A bare `when(..)` or `map_task(..)` names the SDK's by full path, so
+            // neither needs to be in scope, and a variable may have either name.
             let func: Expr = if path.path.is_ident("when") {
                 let p = self.krate;
                 parse_quote_spanned! {span=> #p::workflow::when }
+            } else if path.path.is_ident("map_task") {
+                let p = self.krate;
+                parse_quote_spanned! {span=> #p::workflow::map_task }
             } else {
                 (*call.func).clone()
             };
