@@ -35,9 +35,10 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
         let ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#out> + use<>);
         let params = &item.sig.inputs;
         let stmts = &body.stmts;
+        let wf = crate::workflow::builder_ident();
         inner_fn = syn::parse_quote! {
             #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
-            fn #inner(__flyte_wf: &#p::WorkflowBuilder, #params) -> #ret {
+            fn #inner(#wf: &#p::WorkflowBuilder, #params) -> #ret {
                 #[allow(unused_imports)]
                 use #p::{AsTaskNode as _, PassThrough as _};
                 #(#stmts)*

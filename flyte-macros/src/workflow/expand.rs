@@ -42,6 +42,7 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
         }
     };
     let stmts = &m.body.stmts;
+    let wf = crate::workflow::builder_ident();
     // The user's patterns (`mut x`) are kept for the body's own parameters.
     let body_params = item.sig.inputs.iter().filter_map(|arg| match arg {
         syn::FnArg::Typed(pt) => {
@@ -125,7 +126,7 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
                 #(#other_attrs)*
                 #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
                 fn __flyte_body(
-                    __flyte_wf: &#p::WorkflowBuilder,
+                    #wf: &#p::WorkflowBuilder,
                     #(#body_params),*
                 ) -> #body_ret {
                     #[allow(unused_imports)]

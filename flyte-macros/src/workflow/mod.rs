@@ -31,3 +31,9 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         Err(e) => expand::fallback(&func, e),
     }
 }
+
+/// The graph builder's name inside a workflow or dynamic body: mixed-site hygiene, so
+/// the user's code can neither see nor shadow it.
+pub(crate) fn builder_ident() -> proc_macro2::Ident {
+    proc_macro2::Ident::new("__flyte_wf", proc_macro2::Span::mixed_site())
+}

@@ -161,8 +161,9 @@ impl VisitMut for Rewriter<'_> {
             } else {
                 (*call.func).clone()
             };
+            let wf = crate::workflow::builder_ident();
             *expr = parse_quote_spanned! {span=>
-                #func.__flyte_node(&__flyte_wf).call(#args)
+                #func.__flyte_node(&#wf).call(#args)
             };
         }
     }
