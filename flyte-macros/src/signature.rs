@@ -260,6 +260,34 @@ pub(crate) fn span_of(ty: &Type) -> Span {
     ty.span()
 }
 
+/// Puts the function's `#[cfg(..)]` attributes on every item generated for it, so a
+/// task or workflow compiled out leaves nothing behind.
+pub(crate) fn with_cfg(
+    tokens: proc_macro2::TokenStream,
+    cfgs: &[syn::Attribute],
+) -> proc_macro2::TokenStream {
+    if cfgs.is_empty() {
+        return tokens;
+    }
+    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        return tokens;
+    };
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Const(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Static(i) => &mut i.attrs,
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Mod(i) => &mut i.attrs,
+            syn::Item::Use(i) => &mut i.attrs,
+            _ => continue,
+        };
+        attrs.extend(cfgs.iter().cloned());
+    }
+    quote::ToTokens::into_token_stream(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

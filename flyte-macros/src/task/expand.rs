@@ -8,6 +8,17 @@ use super::model::TaskModel;
 use crate::signature::{self, Returns};
 
 pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
+    let cfgs: Vec<syn::Attribute> = m
+        .item
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .cloned()
+        .collect();
+    crate::signature::with_cfg(items(m), &cfgs)
+}
+
+fn items(m: &TaskModel<'_>) -> TokenStream {
     let krate = &m.krate;
     let p = quote!(#krate::__private);
     let item = m.item;
@@ -23,7 +34,13 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
     inner_fn.sig.ident = inner.clone();
     // Only the generated items in this module call it; the static is the public face.
     inner_fn.vis = syn::Visibility::Inherited;
-    inner_fn.attrs.retain(|a| !a.path().is_ident("doc"));
+    // Docs, `#[deprecated]` and `#[must_use]` belong to the public face (the static
+    // and its node call); `#[cfg]` goes on every generated item (see `with_cfg`).
+    inner_fn.attrs.retain(|a| {
+        !["doc", "deprecated", "must_use", "cfg"]
+            .iter()
+            .any(|name| a.path().is_ident(name))
+    });
     if let Some(body) = &m.dynamic_body {
         // A dynamic body gets the graph builder first and returns its outputs as
         // promises; its parameters are the task's input values.
@@ -48,7 +65,12 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
     let doc_attrs: Vec<_> = item
         .attrs
         .iter()
-        .filter(|a| a.path().is_ident("doc"))
+        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("deprecated"))
+        .collect();
+    let must_use: Vec<_> = item
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("must_use"))
         .collect();
 
     let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
@@ -287,6 +309,7 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
         impl<'w> #node_ty<'w> {
             /// Adds a node running this task.
             #[allow(clippy::too_many_arguments)]
+            #(#must_use)*
             pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::OutputPromises>::Promises {
                 self.wf.task_node(self.task, ::std::vec![#(#wires),*])
             }

@@ -7,6 +7,17 @@ use super::model::WorkflowModel;
 use crate::signature;
 
 pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
+    let cfgs: Vec<syn::Attribute> = m
+        .item
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .cloned()
+        .collect();
+    crate::signature::with_cfg(items(m), &cfgs)
+}
+
+fn items(m: &WorkflowModel<'_>) -> TokenStream {
     let krate = &m.krate;
     let p = quote!(#krate::__private);
     let item = m.item;
@@ -17,12 +28,18 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
     let doc_attrs: Vec<_> = item
         .attrs
         .iter()
-        .filter(|a| a.path().is_ident("doc"))
+        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("deprecated"))
         .collect();
+    // Docs and `#[deprecated]` go on the static, `#[cfg]` on every item; the rest
+    // (lint levels) on the body.
     let other_attrs: Vec<_> = item
         .attrs
         .iter()
-        .filter(|a| !a.path().is_ident("doc"))
+        .filter(|a| {
+            !["doc", "deprecated", "cfg"]
+                .iter()
+                .any(|n| a.path().is_ident(n))
+        })
         .collect();
 
     let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
