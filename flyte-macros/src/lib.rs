@@ -3,6 +3,7 @@
 
 mod derive;
 mod diag;
+mod shared;
 mod signature;
 mod task;
 mod workflow;

@@ -56,11 +56,11 @@ impl<'a> Signature<'a> {
     }
 }
 
-/// Reads `sig`, recording every problem in `cx`. `what` is "task" or "workflow".
 /// The most inputs, or outputs, a task or workflow has: every tuple shape in
 /// flyte-core (`Inputs`, `Outputs`, node calls, branch outputs) goes up to it.
 pub(crate) const MAX_ARITY: usize = 8;
 
+/// Reads `sig`, recording every problem in `cx`. `what` is "task" or "workflow".
 pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signature<'a> {
     if let Some(c) = &sig.constness {
         cx.error_spanned_by(c, format!("a {what} cannot be a `const fn`"));
@@ -258,34 +258,6 @@ pub(crate) fn docs(attrs: &[syn::Attribute]) -> Option<String> {
 /// Span helper: the span of a type, for checks generated at it.
 pub(crate) fn span_of(ty: &Type) -> Span {
     ty.span()
-}
-
-/// Puts the function's `#[cfg(..)]` attributes on every item generated for it, so a
-/// task or workflow compiled out leaves nothing behind.
-pub(crate) fn with_cfg(
-    tokens: proc_macro2::TokenStream,
-    cfgs: &[syn::Attribute],
-) -> proc_macro2::TokenStream {
-    if cfgs.is_empty() {
-        return tokens;
-    }
-    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
-        return tokens;
-    };
-    for item in &mut file.items {
-        let attrs = match item {
-            syn::Item::Const(i) => &mut i.attrs,
-            syn::Item::Fn(i) => &mut i.attrs,
-            syn::Item::Impl(i) => &mut i.attrs,
-            syn::Item::Static(i) => &mut i.attrs,
-            syn::Item::Struct(i) => &mut i.attrs,
-            syn::Item::Mod(i) => &mut i.attrs,
-            syn::Item::Use(i) => &mut i.attrs,
-            _ => continue,
-        };
-        attrs.extend(cfgs.iter().cloned());
-    }
-    quote::ToTokens::into_token_stream(file)
 }
 
 #[cfg(test)]

@@ -3,239 +3,64 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
 
 use super::model::TaskModel;
-use crate::signature::{self, Returns};
+use crate::shared::{self, Attrs, NodeOf};
+use crate::signature::Returns;
 
-pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
-    let cfgs: Vec<syn::Attribute> = m
-        .item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"))
-        .cloned()
-        .collect();
-    crate::signature::with_cfg(items(m), &cfgs)
+/// The names of what a task generates.
+struct Names {
+    /// `<crate>::__private`.
+    p: TokenStream,
+    task_ty: Ident,
+    node_ty: Ident,
+    /// The user's function, renamed.
+    inner: Ident,
 }
 
-fn items(m: &TaskModel<'_>) -> TokenStream {
+pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
+    let attrs = Attrs::of(m.item);
+    shared::with_cfg(items(m, &attrs), &attrs.cfg)
+}
+
+fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let krate = &m.krate;
-    let p = quote!(#krate::__private);
-    let item = m.item;
     let ident = m.ident;
-    let vis = &item.vis;
-    let task_ty = format_ident!("__FlyteTask_{}", ident);
-    let node_ty = format_ident!("__FlyteNode_{}", ident);
-    let inner = format_ident!("__flyte_fn_{}", ident);
-
-    // The user's function, renamed and private, with its body and spans untouched.
-    // Doc comments move to the static that takes its name.
-    let mut inner_fn = item.clone();
-    inner_fn.sig.ident = inner.clone();
-    // Only the generated items in this module call it; the static is the public face.
-    inner_fn.vis = syn::Visibility::Inherited;
-    // Docs, `#[deprecated]` and `#[must_use]` belong to the public face (the static
-    // and its node call); `#[cfg]` goes on every generated item (see `with_cfg`).
-    inner_fn.attrs.retain(|a| {
-        !["doc", "deprecated", "must_use", "cfg"]
-            .iter()
-            .any(|name| a.path().is_ident(name))
-    });
-    if let Some(body) = &m.dynamic_body {
-        // A dynamic body gets the graph builder first and returns its outputs as
-        // promises; its parameters are the task's input values.
-        let ret_span = match &item.sig.output {
-            syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
-            syn::ReturnType::Default => ident.span(),
-        };
-        let out = m.sig.output_type();
-        let ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#out> + use<>);
-        let params = &item.sig.inputs;
-        let stmts = &body.stmts;
-        let wf = crate::workflow::builder_ident();
-        inner_fn = syn::parse_quote! {
-            #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
-            fn #inner(#wf: &#p::WorkflowBuilder, #params) -> #ret {
-                #[allow(unused_imports)]
-                use #p::{AsTaskNode as _, PassThrough as _};
-                #(#stmts)*
-            }
-        };
-    }
-    let doc_attrs: Vec<_> = item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("deprecated"))
-        .collect();
-    let must_use: Vec<_> = item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("must_use"))
-        .collect();
-
-    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
-    let name_strs: Vec<String> = names.iter().map(|i| i.to_string()).collect();
-    let types: Vec<_> = m.sig.params.iter().map(|p| p.ty).collect();
-    // Spanned at the parameter list and the return type, so a type that is not a Flyte
-    // type is reported there rather than at the attribute.
-    let params_span = item.sig.paren_token.span.join();
-    let input_ty = quote_spanned!(params_span=> (#(#types,)*));
-    let output_ty = m.sig.output_type();
-    let interface = match &m.output_names {
-        Some(outs) => {
-            quote!(#p::Interface::of::<#input_ty, #output_ty>(&[#(#name_strs),*], &[#(#outs),*]))
-        }
-        None => {
-            quote!(#p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#name_strs),*]))
-        }
+    let n = Names {
+        p: quote!(#krate::__private),
+        task_ty: format_ident!("__FlyteTask_{}", ident),
+        node_ty: format_ident!("__FlyteNode_{}", ident),
+        inner: format_ident!("__flyte_fn_{}", ident),
     };
-    // `call` carries the task's name span: rustc's "method defined here" note then
-    // shows the task's own signature and parameter names.
-    let call = syn::Ident::new("call", ident.span());
-    let fn_ret = match &item.sig.output {
-        syn::ReturnType::Default => quote!(()),
-        syn::ReturnType::Type(_, ty) => quote!(#ty),
-    };
-
-    let type_checks = types.iter().copied().chain(m.sig.output_types()).map(|ty| {
-        let span = signature::span_of(ty);
-        quote_spanned!(span=> #p::assert_flyte_type::<#ty>();)
-    });
-
-    // Direct calls go through `Deref` to a plain fn pointer; async tasks get a boxed
-    // future so the pointer type can be written down.
-    let (deref_target, boxed_fn, deref_to) = if m.sig.is_async {
-        let boxed = format_ident!("__flyte_boxed_{}", ident);
-        let target = quote!(fn(#(#types),*) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = #fn_ret> + ::core::marker::Send>>);
-        let f = quote! {
-            #[doc(hidden)]
-            #[allow(non_snake_case)]
-            fn #boxed(#(#names: #types),*) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = #fn_ret> + ::core::marker::Send>> {
-                ::std::boxed::Box::pin(#inner(#(#names),*))
-            }
-        };
-        (target, f, boxed)
-    } else {
-        (quote!(fn(#(#types),*) -> #fn_ret), quote!(), inner.clone())
-    };
-
-    // Direct calls reach the body; a dynamic task's body needs a graph builder, so it
-    // has none.
-    let deref_impl = if m.dynamic_body.is_some() {
-        quote!()
-    } else {
-        quote! {
-            #[automatically_derived]
-            impl ::core::ops::Deref for #task_ty {
-                type Target = #deref_target;
-                fn deref(&self) -> &Self::Target {
-                    static FN: #deref_target = #deref_to;
-                    &FN
-                }
-            }
-        }
-    };
-
-    let name_expr = match &m.name {
-        Some(lit) => quote!(#lit),
-        None => {
-            let fn_name = ident.to_string();
-            quote! {{
-                static NAME: #p::OnceLock<::std::string::String> = #p::OnceLock::new();
-                NAME.get_or_init(|| #p::qualified_name(::core::module_path!(), #fn_name))
-            }}
-        }
-    };
-
-    let k = &m.knobs;
-    let mut meta = quote!(#p::TaskMetadata::default());
-    if let Some(r) = k.retries {
-        meta.extend(quote!(.retries(#r)));
-    }
-    if let Some(t) = k.timeout {
-        let (secs, nanos) = (t.as_secs(), t.subsec_nanos());
-        meta.extend(quote!(.timeout(::core::time::Duration::new(#secs, #nanos))));
-    }
-    if k.cache {
-        meta.extend(quote!(.cache(true)));
-    }
-    if let Some(v) = &k.cache_version {
-        meta.extend(quote!(.cache_version(#v)));
-    }
-    if k.cache_serialize {
-        meta.extend(quote!(.cache_serialize(true)));
-    }
-    if let Some(b) = k.interruptible {
-        meta.extend(quote!(.interruptible(#b)));
-    }
-    if let Some(d) = &k.deprecated {
-        meta.extend(quote!(.deprecated(#d)));
-    }
-
-    let description = match &m.docs {
-        Some(d) => quote!(::core::option::Option::Some(#d)),
-        None => quote!(::core::option::Option::None),
-    };
-
-    let (config_fn, task_type, custom, before) = match &m.config {
-        Some(expr) => (
-            quote! {
-                #[doc(hidden)]
-                fn __flyte_config(&self) -> &'static dyn #p::TaskConfig {
-                    static CONFIG: #p::LazyLock<#p::DynConfig> =
-                        #p::LazyLock::new(|| #p::assert_task_config(#expr));
-                    &**CONFIG
-                }
-            },
-            quote!(self.__flyte_config().task_type()),
-            quote!(self.__flyte_config().custom()),
-            quote!(self.__flyte_config().before_attempt(&__flyte_ctx)?;),
-        ),
-        None => (
-            quote!(),
-            quote!("rust-task"),
-            quote!(::core::option::Option::None),
-            quote!(),
-        ),
-    };
-
-    let call_body = if m.dynamic_body.is_some() {
-        quote! {
-            #p::run_dynamic::<#output_ty>(
-                __flyte_ctx,
-                #p::Task::name(self),
-                move |__flyte_wf| #p::IntoOutputs::<#output_ty>::into_wires(#inner(__flyte_wf, #(#names),*)),
-            )
-            .await?
-        }
-    } else if m.sig.is_async {
-        quote!(#p::in_context(__flyte_ctx, #inner(#(#names),*)).await)
-    } else {
-        quote!(#p::run_blocking(__flyte_ctx, move || #inner(#(#names),*)).await?)
-    };
-    let finish = match m.sig.returns {
-        _ if m.dynamic_body.is_some() => quote!(::core::result::Result::Ok(__flyte_out)),
-        Returns::Result(_) => quote!(__flyte_out.map_err(#p::task_error)),
-        Returns::Plain(_) | Returns::Unit => quote!(::core::result::Result::Ok(__flyte_out)),
-    };
-
-    // `call` takes the user's parameter names (with their spans), so a missing or
-    // extra argument in a workflow is reported against the task's own signature.
-    let call_params = m.sig.params.iter().map(|param| {
-        let (id, ty) = (&param.ident, param.ty);
-        quote!(#id: impl #p::IntoBinding<#ty>)
-    });
-    let wires = m.sig.params.iter().map(|param| {
-        let (id, ty) = (&param.ident, param.ty);
-        quote!(<_ as #p::IntoBinding<#ty>>::into_wire(#id))
-    });
-
+    let (p, task_ty, node_ty) = (&n.p, &n.task_ty, &n.node_ty);
+    let vis = &m.item.vis;
+    let inner_fn = user_fn(m, attrs, &n);
+    let (deref_impl, boxed_fn) = direct_call(m, &n);
+    let public = &attrs.public;
+    let type_checks = shared::type_checks(p, &m.sig);
+    let task_impl = task_impl(m, &n);
+    let config_fn = config_fn(m, p);
+    let node = shared::node_type(
+        p,
+        vis,
+        ident,
+        &m.sig,
+        attrs,
+        NodeOf {
+            owner_ty: task_ty,
+            node_ty,
+            field: format_ident!("task"),
+            add: format_ident!("task_node"),
+            doc: "Adds a node running this task.",
+        },
+    );
     quote! {
         #inner_fn
 
         #boxed_fn
 
-        #(#doc_attrs)*
+        #(#public)*
         #[allow(non_upper_case_globals)]
         #vis static #ident: #task_ty = #task_ty { _private: () };
 
@@ -245,12 +70,135 @@ fn items(m: &TaskModel<'_>) -> TokenStream {
             _private: (),
         }
 
-        const _: () = {
-            #(#type_checks)*
-        };
+        #type_checks
 
         #deref_impl
 
+        #task_impl
+
+        #[automatically_derived]
+        impl #task_ty {
+            #config_fn
+        }
+
+        #node
+    }
+}
+
+/// The user's function, renamed and private, with its body and spans untouched (a
+/// dynamic task's body gets the graph builder first and returns promises).
+fn user_fn(m: &TaskModel<'_>, attrs: &Attrs<'_>, n: &Names) -> syn::ItemFn {
+    let (p, inner) = (&n.p, &n.inner);
+    let mut inner_fn = m.item.clone();
+    inner_fn.sig.ident = inner.clone();
+    // Only the generated items call it; the static is the public face.
+    inner_fn.vis = syn::Visibility::Inherited;
+    inner_fn.attrs = attrs.rest.iter().map(|a| (*a).clone()).collect();
+    let Some(body) = &m.dynamic_body else {
+        return inner_fn;
+    };
+    let ret_span = match &m.item.sig.output {
+        syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
+        syn::ReturnType::Default => m.ident.span(),
+    };
+    let out = m.sig.output_type();
+    let ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#out> + use<>);
+    let params = &m.item.sig.inputs;
+    let stmts = &body.stmts;
+    let wf = crate::workflow::builder_ident();
+    syn::parse_quote! {
+        #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
+        fn #inner(#wf: &#p::WorkflowBuilder, #params) -> #ret {
+            #[allow(unused_imports)]
+            use #p::{AsTaskNode as _, PassThrough as _};
+            #(#stmts)*
+        }
+    }
+}
+
+/// Direct calls (`task(x)`) go through `Deref` to a plain fn pointer; async tasks get
+/// a boxed future so the pointer type can be written down. A dynamic task's body
+/// needs a graph builder, so it has none.
+fn direct_call(m: &TaskModel<'_>, n: &Names) -> (TokenStream, TokenStream) {
+    if m.dynamic_body.is_some() {
+        return (quote!(), quote!());
+    }
+    let (task_ty, inner) = (&n.task_ty, &n.inner);
+    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
+    let types: Vec<_> = m.sig.params.iter().map(|p| p.ty).collect();
+    let fn_ret = match &m.item.sig.output {
+        syn::ReturnType::Default => quote!(()),
+        syn::ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    let (target, boxed_fn, to) = if m.sig.is_async {
+        let boxed = format_ident!("__flyte_boxed_{}", m.ident);
+        let fut = quote!(::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = #fn_ret> + ::core::marker::Send>>);
+        let f = quote! {
+            #[doc(hidden)]
+            #[allow(non_snake_case)]
+            fn #boxed(#(#names: #types),*) -> #fut {
+                ::std::boxed::Box::pin(#inner(#(#names),*))
+            }
+        };
+        (quote!(fn(#(#types),*) -> #fut), f, boxed)
+    } else {
+        (quote!(fn(#(#types),*) -> #fn_ret), quote!(), inner.clone())
+    };
+    let deref = quote! {
+        #[automatically_derived]
+        impl ::core::ops::Deref for #task_ty {
+            type Target = #target;
+            fn deref(&self) -> &Self::Target {
+                static FN: #target = #to;
+                &FN
+            }
+        }
+    };
+    (deref, boxed_fn)
+}
+
+/// `impl Task`: name, type, interface, metadata, description, custom config, and the
+/// attempt that runs the body.
+fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
+    let (p, task_ty) = (&n.p, &n.task_ty);
+    let input_ty = shared::input_type(m.item, &m.sig);
+    let output_ty = m.sig.output_type();
+    let interface = shared::interface(p, &m.sig, &input_ty, m.output_names.as_ref());
+    let name_expr = match &m.name {
+        Some(lit) => quote!(#lit),
+        None => {
+            let fn_name = m.ident.to_string();
+            quote! {{
+                static NAME: #p::OnceLock<::std::string::String> = #p::OnceLock::new();
+                NAME.get_or_init(|| #p::qualified_name(::core::module_path!(), #fn_name))
+            }}
+        }
+    };
+    let meta = metadata(m, p);
+    let description = match &m.docs {
+        Some(d) => quote!(::core::option::Option::Some(#d)),
+        None => quote!(::core::option::Option::None),
+    };
+    let (task_type, custom, before) = match &m.config {
+        Some(_) => (
+            quote!(self.__flyte_config().task_type()),
+            quote!(self.__flyte_config().custom()),
+            quote!(self.__flyte_config().before_attempt(&__flyte_ctx)?;),
+        ),
+        None => (
+            quote!("rust-task"),
+            quote!(::core::option::Option::None),
+            quote!(),
+        ),
+    };
+    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
+    let call_body = call_body(m, n);
+    let finish = match m.sig.returns {
+        _ if m.dynamic_body.is_some() => quote!(::core::result::Result::Ok(__flyte_out)),
+        Returns::Result(_) => quote!(__flyte_out.map_err(#p::task_error)),
+        Returns::Plain(_) | Returns::Unit => quote!(::core::result::Result::Ok(__flyte_out)),
+    };
+    quote! {
         #[automatically_derived]
         impl #p::Task for #task_ty {
             type Input = #input_ty;
@@ -287,33 +235,73 @@ fn items(m: &TaskModel<'_>) -> TokenStream {
                 #finish
             }
         }
+    }
+}
 
-        #[automatically_derived]
-        impl #task_ty {
-            #config_fn
+/// The settings as a `TaskMetadata` builder chain.
+fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
+    let k = &m.knobs;
+    let mut meta = quote!(#p::TaskMetadata::default());
+    if let Some(r) = k.retries {
+        meta.extend(quote!(.retries(#r)));
+    }
+    if let Some(t) = k.timeout {
+        let (secs, nanos) = (t.as_secs(), t.subsec_nanos());
+        meta.extend(quote!(.timeout(::core::time::Duration::new(#secs, #nanos))));
+    }
+    if k.cache {
+        meta.extend(quote!(.cache(true)));
+    }
+    if let Some(v) = &k.cache_version {
+        meta.extend(quote!(.cache_version(#v)));
+    }
+    if k.cache_serialize {
+        meta.extend(quote!(.cache_serialize(true)));
+    }
+    if let Some(b) = k.interruptible {
+        meta.extend(quote!(.interruptible(#b)));
+    }
+    if let Some(d) = &k.deprecated {
+        meta.extend(quote!(.deprecated(#d)));
+    }
+    meta
+}
 
-            #[doc(hidden)]
-            pub fn __flyte_node<'w>(&'static self, __flyte_wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
-                #node_ty { task: self, wf: __flyte_wf }
-            }
-        }
-
+/// `config = <expr>`: the plugin config, made once, that decides the task type, the
+/// custom config and a hook before each attempt.
+fn config_fn(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
+    let Some(expr) = &m.config else {
+        return quote!();
+    };
+    quote! {
         #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        #vis struct #node_ty<'w> {
-            task: &'static #task_ty,
-            wf: &'w #p::WorkflowBuilder,
+        fn __flyte_config(&self) -> &'static dyn #p::TaskConfig {
+            static CONFIG: #p::LazyLock<#p::DynConfig> =
+                #p::LazyLock::new(|| #p::assert_task_config(#expr));
+            &**CONFIG
         }
+    }
+}
 
-        #[automatically_derived]
-        impl<'w> #node_ty<'w> {
-            /// Adds a node running this task.
-            #[allow(clippy::too_many_arguments)]
-            #(#must_use)*
-            pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::OutputPromises>::Promises {
-                self.wf.task_node(self.task, ::std::vec![#(#wires),*])
-            }
+/// The body's run inside an attempt: a dynamic task builds and runs its graph, an
+/// async one is awaited in its context, a plain one goes to the blocking pool.
+fn call_body(m: &TaskModel<'_>, n: &Names) -> TokenStream {
+    let (p, inner) = (&n.p, &n.inner);
+    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
+    let output_ty = m.sig.output_type();
+    if m.dynamic_body.is_some() {
+        quote! {
+            #p::run_dynamic::<#output_ty>(
+                __flyte_ctx,
+                #p::Task::name(self),
+                move |__flyte_wf| #p::IntoOutputs::<#output_ty>::into_wires(#inner(__flyte_wf, #(#names),*)),
+            )
+            .await?
         }
+    } else if m.sig.is_async {
+        quote!(#p::in_context(__flyte_ctx, #inner(#(#names),*)).await)
+    } else {
+        quote!(#p::run_blocking(__flyte_ctx, move || #inner(#(#names),*)).await?)
     }
 }
 

@@ -1,63 +1,91 @@
-//! `#[workflow]` tokens from a checked model.
+//! `#[workflow]` tokens from a checked model: a static of a hidden type implementing
+//! `Workflow`, with inherent `run`, `run_with`, `spec` and `build`, and the node type
+//! an enclosing workflow calls.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
 use super::model::WorkflowModel;
-use crate::signature;
+use crate::shared::{self, Attrs, NodeOf};
 
 pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
-    let cfgs: Vec<syn::Attribute> = m
-        .item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"))
-        .cloned()
-        .collect();
-    crate::signature::with_cfg(items(m), &cfgs)
+    let attrs = Attrs::of(m.item);
+    shared::with_cfg(items(m, &attrs), &attrs.cfg)
 }
 
-fn items(m: &WorkflowModel<'_>) -> TokenStream {
+fn items(m: &WorkflowModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let krate = &m.krate;
     let p = quote!(#krate::__private);
-    let item = m.item;
     let ident = m.ident;
-    let vis = &item.vis;
+    let vis = &m.item.vis;
     let wf_ty = format_ident!("__FlyteWorkflow_{}", ident);
     let node_ty = format_ident!("__FlyteWfNode_{}", ident);
-    let doc_attrs: Vec<_> = item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("deprecated"))
-        .collect();
-    // Docs and `#[deprecated]` go on the static, `#[cfg]` on every item; the rest
-    // (lint levels) on the body.
-    let other_attrs: Vec<_> = item
-        .attrs
-        .iter()
-        .filter(|a| {
-            !["doc", "deprecated", "cfg"]
-                .iter()
-                .any(|n| a.path().is_ident(n))
-        })
-        .collect();
-
-    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
-    let name_strs: Vec<String> = names.iter().map(|i| i.to_string()).collect();
-    let types: Vec<_> = m.sig.params.iter().map(|p| p.ty).collect();
-    let indices = (0..types.len() as u32).collect::<Vec<_>>();
-    let params_span = item.sig.paren_token.span.join();
-    let input_ty = quote_spanned!(params_span=> (#(#types,)*));
-    let call = syn::Ident::new("call", ident.span());
+    let public = &attrs.public;
+    let type_checks = shared::type_checks(&p, &m.sig);
+    let build = build_fn(m, attrs, &p);
+    let methods = inherent_methods(m, &p);
+    let input_ty = shared::input_type(m.item, &m.sig);
     let output_ty = m.sig.output_type();
-    let interface = match &m.output_names {
-        Some(outs) => {
-            quote!(#p::Interface::of::<#input_ty, #output_ty>(&[#(#name_strs),*], &[#(#outs),*]))
+    let node = shared::node_type(
+        &p,
+        vis,
+        ident,
+        &m.sig,
+        attrs,
+        NodeOf {
+            owner_ty: &wf_ty,
+            node_ty: &node_ty,
+            field: format_ident!("workflow"),
+            add: format_ident!("workflow_node"),
+            doc: "Adds a node running this workflow.",
+        },
+    );
+    quote! {
+        #(#public)*
+        #[allow(non_upper_case_globals)]
+        #vis static #ident: #wf_ty = #wf_ty { _private: () };
+
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #wf_ty {
+            _private: (),
         }
-        None => {
-            quote!(#p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#name_strs),*]))
+
+        #type_checks
+
+        #[automatically_derived]
+        impl #p::Workflow for #wf_ty {
+            type Input = #input_ty;
+            type Output = #output_ty;
+
+            fn spec(&self) -> &'static #p::WorkflowSpec {
+                static SPEC: #p::OnceLock<#p::WorkflowSpec> = #p::OnceLock::new();
+                SPEC.get_or_init(|| <Self as #p::Workflow>::build(self))
+            }
+
+            #build
         }
-    };
+
+        #[automatically_derived]
+        impl #wf_ty {
+            #methods
+        }
+
+        #node
+    }
+}
+
+/// `Workflow::build`: the body, run once on promises, records the graph.
+fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenStream {
+    let item = m.item;
+    let rest = &attrs.rest;
+    let output_ty = m.sig.output_type();
+    let interface = shared::interface(
+        p,
+        &m.sig,
+        &shared::input_type(item, &m.sig),
+        m.output_names.as_ref(),
+    );
     let stmts = &m.body.stmts;
     let wf = crate::workflow::builder_ident();
     // The user's patterns (`mut x`) are kept for the body's own parameters.
@@ -68,16 +96,11 @@ fn items(m: &WorkflowModel<'_>) -> TokenStream {
         }
         syn::FnArg::Receiver(_) => None,
     });
-
-    let type_checks = types.iter().copied().chain(m.sig.output_types()).map(|ty| {
-        let span = signature::span_of(ty);
-        quote_spanned!(span=> #p::assert_flyte_type::<#ty>();)
-    });
-
+    let indices = 0..m.sig.params.len() as u32;
     let name_expr = match &m.name {
         Some(lit) => quote!(::std::string::String::from(#lit)),
         None => {
-            let fn_name = ident.to_string();
+            let fn_name = m.ident.to_string();
             quote!(#p::qualified_name(::core::module_path!(), #fn_name))
         }
     };
@@ -85,7 +108,6 @@ fn items(m: &WorkflowModel<'_>) -> TokenStream {
         Some(d) => quote!(::core::option::Option::Some(#d)),
         None => quote!(::core::option::Option::None),
     };
-
     // `#[default(..)]` values, checked against the input's type where they are written.
     let defaults =
         m.defaults
@@ -105,110 +127,62 @@ fn items(m: &WorkflowModel<'_>) -> TokenStream {
         syn::ReturnType::Default => item.sig.ident.span(),
     };
     let body_ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#output_ty> + use<>);
-    let call_params = m.sig.params.iter().map(|param| {
-        let (id, ty) = (&param.ident, param.ty);
-        quote!(#id: impl #p::IntoBinding<#ty>)
-    });
-    let wires = m.sig.params.iter().map(|param| {
-        let (id, ty) = (&param.ident, param.ty);
-        quote!(<_ as #p::IntoBinding<#ty>>::into_wire(#id))
-    });
-
     quote! {
-        #(#doc_attrs)*
-        #[allow(non_upper_case_globals)]
-        #vis static #ident: #wf_ty = #wf_ty { _private: () };
+        fn build(&self) -> #p::WorkflowSpec {
+            #(#rest)*
+            #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
+            fn __flyte_body(
+                #wf: &#p::WorkflowBuilder,
+                #(#body_params),*
+            ) -> #body_ret {
+                #[allow(unused_imports)]
+                use #p::{AsTaskNode as _, PassThrough as _};
+                #(#stmts)*
+            }
 
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        #vis struct #wf_ty {
-            _private: (),
+            let __flyte_wf = #p::WorkflowBuilder::new(
+                #name_expr,
+                #description,
+                #interface,
+            );
+            #(#defaults)*
+            let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
+            __flyte_wf.finish(#p::IntoOutputs::<#output_ty>::into_wires(__flyte_out))
+        }
+    }
+}
+
+/// `run`, `run_with`, `spec` and `build`, taking the inputs as ordinary arguments.
+fn inherent_methods(m: &WorkflowModel<'_>, p: &TokenStream) -> TokenStream {
+    let vis = &m.item.vis;
+    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
+    let types: Vec<_> = m.sig.params.iter().map(|p| p.ty).collect();
+    let input_ty = shared::input_type(m.item, &m.sig);
+    let output_ty = m.sig.output_type();
+    quote! {
+        /// Runs the workflow locally and returns its outputs.
+        #[allow(clippy::too_many_arguments)]
+        #vis async fn run(&'static self, #(#names: #types),*) -> ::core::result::Result<#output_ty, #p::RunError> {
+            #p::run_workflow(self, (#(#names,)*), &#p::RunOptions::default()).await
         }
 
-        const _: () = {
-            #(#type_checks)*
-        };
-
-        #[automatically_derived]
-        impl #p::Workflow for #wf_ty {
-            type Input = #input_ty;
-            type Output = #output_ty;
-
-            fn spec(&self) -> &'static #p::WorkflowSpec {
-                static SPEC: #p::OnceLock<#p::WorkflowSpec> = #p::OnceLock::new();
-                SPEC.get_or_init(|| <Self as #p::Workflow>::build(self))
-            }
-
-            fn build(&self) -> #p::WorkflowSpec {
-                #(#other_attrs)*
-                #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
-                fn __flyte_body(
-                    #wf: &#p::WorkflowBuilder,
-                    #(#body_params),*
-                ) -> #body_ret {
-                    #[allow(unused_imports)]
-                    use #p::{AsTaskNode as _, PassThrough as _};
-                    #(#stmts)*
-                }
-
-                let __flyte_wf = #p::WorkflowBuilder::new(
-                    #name_expr,
-                    #description,
-                    #interface,
-                );
-                #(#defaults)*
-                let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
-                __flyte_wf.finish(#p::IntoOutputs::<#output_ty>::into_wires(__flyte_out))
-            }
+        /// Runs the workflow locally with the given options; inputs as a tuple.
+        #vis async fn run_with(
+            &'static self,
+            __flyte_options: &#p::RunOptions,
+            __flyte_inputs: #input_ty,
+        ) -> ::core::result::Result<#output_ty, #p::RunError> {
+            #p::run_workflow(self, __flyte_inputs, __flyte_options).await
         }
 
-        #[automatically_derived]
-        impl #wf_ty {
-            /// Runs the workflow locally and returns its outputs.
-            #[allow(clippy::too_many_arguments)]
-            #vis async fn run(&'static self, #(#names: #types),*) -> ::core::result::Result<#output_ty, #p::RunError> {
-                #p::run_workflow(self, (#(#names,)*), &#p::RunOptions::default()).await
-            }
-
-            /// Runs the workflow locally with the given options; inputs as a tuple.
-            #vis async fn run_with(
-                &'static self,
-                __flyte_options: &#p::RunOptions,
-                __flyte_inputs: #input_ty,
-            ) -> ::core::result::Result<#output_ty, #p::RunError> {
-                #p::run_workflow(self, __flyte_inputs, __flyte_options).await
-            }
-
-            /// The workflow's graph: interface, nodes and bindings (built once).
-            #vis fn spec(&self) -> &'static #p::WorkflowSpec {
-                <Self as #p::Workflow>::spec(self)
-            }
-
-            /// Builds the graph anew, without keeping it.
-            #vis fn build(&self) -> #p::WorkflowSpec {
-                <Self as #p::Workflow>::build(self)
-            }
-
-            #[doc(hidden)]
-            pub fn __flyte_node<'w>(&'static self, __flyte_wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
-                #node_ty { workflow: self, wf: __flyte_wf }
-            }
+        /// The workflow's graph: interface, nodes and bindings (built once).
+        #vis fn spec(&self) -> &'static #p::WorkflowSpec {
+            <Self as #p::Workflow>::spec(self)
         }
 
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        #vis struct #node_ty<'w> {
-            workflow: &'static #wf_ty,
-            wf: &'w #p::WorkflowBuilder,
-        }
-
-        #[automatically_derived]
-        impl<'w> #node_ty<'w> {
-            /// Adds a node running this workflow.
-            #[allow(clippy::too_many_arguments)]
-            pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::OutputPromises>::Promises {
-                self.wf.workflow_node(self.workflow, ::std::vec![#(#wires),*])
-            }
+        /// Builds the graph anew, without keeping it.
+        #vis fn build(&self) -> #p::WorkflowSpec {
+            <Self as #p::Workflow>::build(self)
         }
     }
 }

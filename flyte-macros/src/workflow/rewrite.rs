@@ -72,6 +72,56 @@ fn is_when(path: &syn::ExprPath) -> bool {
     path.path.segments.last().is_some_and(|s| s.ident == "when")
 }
 
+impl Rewriter<'_> {
+    /// The condition of `when(..)` and `.when(..)` becomes condition calls.
+    fn rewrite_condition(&self, expr: &mut Expr) {
+        let condition_arg = match expr {
+            Expr::MethodCall(call) if call.method == "when" && call.args.len() == 1 => {
+                Some(&mut call.args)
+            }
+            Expr::Call(call)
+                if call.args.len() == 1 && matches!(&*call.func, Expr::Path(p) if is_when(p)) =>
+            {
+                Some(&mut call.args)
+            }
+            _ => None,
+        };
+        if let Some(args) = condition_arg
+            && let Some(arg) = args.pop()
+        {
+            args.push(self.condition(arg));
+        }
+    }
+
+    /// A path call `f(a, b)` becomes `f.__flyte_node(&wf).call(a, b)`: a node when
+    /// `f` is a task or workflow, the plain call when it is an ordinary function.
+    fn rewrite_call(&self, expr: &mut Expr) {
+        let Expr::Call(call) = expr else { return };
+        let Expr::Path(path) = &*call.func else {
+            return;
+        };
+        if path.qself.is_some() || !call.attrs.is_empty() {
+            return;
+        }
+        let args = &call.args;
+        let span = call.func.span();
+        let p = self.krate;
+        // A bare `when(..)` or `map_task(..)` names the SDK's by full path, so neither
+        // needs to be in scope, and a variable may have either name.
+        let func: Expr = if path.path.is_ident("when") {
+            parse_quote_spanned! {span=> #p::workflow::when }
+        } else if path.path.is_ident("map_task") {
+            parse_quote_spanned! {span=> #p::workflow::map_task }
+        } else {
+            (*call.func).clone()
+        };
+        let wf = crate::workflow::builder_ident();
+        *expr = parse_quote_spanned! {span=>
+            #func.__flyte_node(&#wf).call(#args)
+        };
+    }
+}
+
 impl VisitMut for Rewriter<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
@@ -126,46 +176,8 @@ impl VisitMut for Rewriter<'_> {
             _ => {}
         }
         visit_mut::visit_expr_mut(self, expr);
-        // The condition of `when(..)` and `.when(..)` becomes condition calls.
-        let condition_arg = match expr {
-            Expr::MethodCall(call) if call.method == "when" && call.args.len() == 1 => {
-                Some(&mut call.args)
-            }
-            Expr::Call(call)
-                if call.args.len() == 1 && matches!(&*call.func, Expr::Path(p) if is_when(p)) =>
-            {
-                Some(&mut call.args)
-            }
-            _ => None,
-        };
-        if let Some(args) = condition_arg
-            && let Some(arg) = args.pop()
-        {
-            args.push(self.condition(arg));
-        }
-        if let Expr::Call(call) = expr
-            && let Expr::Path(path) = &*call.func
-            && path.qself.is_none()
-            && call.attrs.is_empty()
-        {
-            let args = &call.args;
-            let span = call.func.span();
-            // A bare `when(..)` or `map_task(..)` names the SDK's by full path, so
-            // neither needs to be in scope, and a variable may have either name.
-            let func: Expr = if path.path.is_ident("when") {
-                let p = self.krate;
-                parse_quote_spanned! {span=> #p::workflow::when }
-            } else if path.path.is_ident("map_task") {
-                let p = self.krate;
-                parse_quote_spanned! {span=> #p::workflow::map_task }
-            } else {
-                (*call.func).clone()
-            };
-            let wf = crate::workflow::builder_ident();
-            *expr = parse_quote_spanned! {span=>
-                #func.__flyte_node(&#wf).call(#args)
-            };
-        }
+        self.rewrite_condition(expr);
+        self.rewrite_call(expr);
     }
 
     // Items nested in the body (helper fns, consts) are ordinary Rust.
