@@ -100,13 +100,9 @@ fn map_sync(xs: Vec<i64>) -> Vec<i64> {
     map_task(&inc_sync).over(xs)
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
+#[path = "support/runtime.rs"]
+mod support_runtime;
+use support_runtime::runtime;
 
 fn execution(c: &mut Criterion) {
     let rt = runtime();

@@ -6,6 +6,9 @@
 //! Prints a table; figures go in BENCHMARKS.md. Run with
 //! `cargo bench --bench input_memory`.
 
+#[path = "support/runtime.rs"]
+mod runtime;
+
 use std::sync::Arc;
 
 use flyte::data::FileAccess;
@@ -69,11 +72,7 @@ fn decode_everything_first<T: FlyteType>(bytes: &[u8]) -> bool {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime::runtime();
     let mut registry = Registry::new();
     registry.task(&take_int).task(&take_list).task(&take_string);
     let mb = 1_000_000usize;

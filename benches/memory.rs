@@ -3,6 +3,9 @@
 //! memory grows linearly with the node count. Prints a table; figures go in
 //! BENCHMARKS.md. Run with `cargo bench --bench memory`.
 
+#[path = "support/runtime.rs"]
+mod runtime;
+
 use flyte::prelude::*;
 
 #[path = "support/counting.rs"]
@@ -50,11 +53,7 @@ fn map_inc(xs: Vec<i64>) -> Vec<i64> {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime::runtime();
     println!("| shape | nodes | graph (bytes/node) | run peak (bytes/node) |");
     println!("|---|---|---|---|");
     macro_rules! row {

@@ -6,6 +6,9 @@
 //!
 //! `cargo bench --bench sensor`. Prints its figures; BENCHMARKS.md keeps them.
 
+#[path = "support/runtime.rs"]
+mod runtime;
+
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
@@ -45,11 +48,7 @@ fn cpu_time() -> Duration {
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not used here.
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime::runtime();
     let dir = std::env::temp_dir().join(format!("flyte-bench-sensor-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
 

@@ -231,50 +231,47 @@ pub(super) async fn run_spec(
     };
 
     loop {
-        if gathered.failures.is_empty() {
+        let lone = gathered.failures.is_empty() && ready.ready_count() == 1 && running.is_empty();
+        let (index, result) = if lone {
             // A lone ready node with nothing running runs in this task.
-            if ready.ready_count() == 1 && running.is_empty() {
-                let index = ready.pop_ready().unwrap_or_default();
-                let node_inputs = inputs_of(index, ready.results());
-                let result = node_at(index).run(node_inputs, may_block).await;
-                settle(
-                    &spec,
-                    &prefix,
-                    &shared,
-                    &mut ready,
-                    &mut gathered,
-                    index,
-                    result,
-                );
-                continue;
+            let index = ready.pop_ready().unwrap_or_default();
+            let node_inputs = inputs_of(index, ready.results());
+            (index, node_at(index).run(node_inputs, may_block).await)
+        } else {
+            if gathered.failures.is_empty() {
+                while let Some(index) = ready.pop_ready() {
+                    let node = node_at(index).run(inputs_of(index, ready.results()), false);
+                    running.spawn(async move { (index, node.await) });
+                }
             }
-            while let Some(index) = ready.pop_ready() {
-                let node = node_at(index).run(inputs_of(index, ready.results()), false);
-                running.spawn(async move { (index, node.await) });
+            match running.join_next().await {
+                None => break,
+                Some(Ok(done)) => done,
+                // Attempts run under catch_unwind, so only a runtime shutting down
+                // gets here.
+                Some(Err(e)) => {
+                    gathered.failures.push(NodeFailure {
+                        workflow: spec.name.clone(),
+                        node: "?".to_string(),
+                        path: format!("{}?", prefix.full),
+                        task: "?".to_string(),
+                        attempt: 0,
+                        max_attempts: 0,
+                        error: TaskError::Panicked(format!("node task was cancelled: {e}")),
+                    });
+                    continue;
+                }
             }
-        }
-        match running.join_next().await {
-            None => break,
-            Some(Ok((index, result))) => settle(
-                &spec,
-                &prefix,
-                &shared,
-                &mut ready,
-                &mut gathered,
-                index,
-                result,
-            ),
-            // Attempts run under catch_unwind, so only a runtime shutting down gets here.
-            Some(Err(e)) => gathered.failures.push(NodeFailure {
-                workflow: spec.name.clone(),
-                node: "?".to_string(),
-                path: format!("{}?", prefix.full),
-                task: "?".to_string(),
-                attempt: 0,
-                max_attempts: 0,
-                error: TaskError::Panicked(format!("node task was cancelled: {e}")),
-            }),
-        }
+        };
+        settle(
+            &spec,
+            &prefix,
+            &shared,
+            &mut ready,
+            &mut gathered,
+            index,
+            result,
+        );
     }
     finish(&spec, &inputs, &prefix, ready, gathered)
 }

@@ -169,25 +169,32 @@ impl Outputs for () {
     fn visit_blobs<'a>(&'a mut self, _: &mut dyn FnMut(super::BlobRef<'a>)) {}
 }
 
+/// The methods `Inputs` and `Outputs` share for a tuple of [`FlyteType`]s.
+macro_rules! tuple_methods {
+    ($n:expr; $($t:ident $i:tt),+) => {
+        const ARITY: usize = $n;
+        fn types() -> Vec<LiteralType> {
+            vec![$($t::literal_type()),+]
+        }
+        fn into_values(self) -> Vec<Value> {
+            vec![$(into_value(self.$i)),+]
+        }
+        fn from_values(values: &[Value]) -> Self {
+            ($(downcast_value::<$t>(&values[$i]),)+)
+        }
+        fn values_from_literals(names: &[&str], literals: &[Literal]) -> Result<Vec<Value>, ConversionError> {
+            Ok(vec![$(decode::<$t>(names[$i], &literals[$i])?),+])
+        }
+        fn literals_of(values: &[Value]) -> Vec<Literal> {
+            vec![$(encode::<$t>(&values[$i])),+]
+        }
+    };
+}
+
 macro_rules! tuples {
     ($( ($n:expr; $($t:ident $i:tt),+) )+) => {$(
         impl<$($t: FlyteType),+> Inputs for ($($t,)+) {
-            const ARITY: usize = $n;
-            fn types() -> Vec<LiteralType> {
-                vec![$($t::literal_type()),+]
-            }
-            fn into_values(self) -> Vec<Value> {
-                vec![$(into_value(self.$i)),+]
-            }
-            fn from_values(values: &[Value]) -> Self {
-                ($(downcast_value::<$t>(&values[$i]),)+)
-            }
-            fn values_from_literals(names: &[&str], literals: &[Literal]) -> Result<Vec<Value>, ConversionError> {
-                Ok(vec![$(decode::<$t>(names[$i], &literals[$i])?),+])
-            }
-            fn literals_of(values: &[Value]) -> Vec<Literal> {
-                vec![$(encode::<$t>(&values[$i])),+]
-            }
+            tuple_methods!($n; $($t $i),+);
             fn value_from_literal(index: usize, name: &str, literal: &Literal) -> Result<Value, ConversionError> {
                 match index {
                     $($i => decode::<$t>(name, literal),)+
@@ -201,22 +208,7 @@ macro_rules! tuples {
 macro_rules! output_tuples {
     ($( ($n:expr; $($t:ident $i:tt),+) )+) => {$(
         impl<$($t: FlyteType),+> Outputs for ($($t,)+) {
-            const ARITY: usize = $n;
-            fn types() -> Vec<LiteralType> {
-                vec![$($t::literal_type()),+]
-            }
-            fn into_values(self) -> Vec<Value> {
-                vec![$(into_value(self.$i)),+]
-            }
-            fn from_values(values: &[Value]) -> Self {
-                ($(downcast_value::<$t>(&values[$i]),)+)
-            }
-            fn values_from_literals(names: &[&str], literals: &[Literal]) -> Result<Vec<Value>, ConversionError> {
-                Ok(vec![$(decode::<$t>(names[$i], &literals[$i])?),+])
-            }
-            fn literals_of(values: &[Value]) -> Vec<Literal> {
-                vec![$(encode::<$t>(&values[$i])),+]
-            }
+            tuple_methods!($n; $($t $i),+);
             const HAS_BLOBS: bool = false $(|| $t::HAS_BLOBS)+;
             fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(super::BlobRef<'a>)) {
                 $(FlyteType::visit_blobs(&mut self.$i, f);)+
