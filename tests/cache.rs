@@ -431,7 +431,7 @@ impl Task for Shout {
         "shout"
     }
     fn interface(&self) -> Interface {
-        Interface::of::<(String,), String>(&["text"], &["loud"])
+        Interface::of::<(String,), String>(["text"], ["loud"])
     }
     fn metadata(&self) -> &TaskMetadata {
         &self.meta

@@ -190,7 +190,7 @@ impl Task for Divide {
         "divide"
     }
     fn interface(&self) -> Interface {
-        Interface::of::<(i64, i64), (i64, i64)>(&["num", "den"], &["quotient", "remainder"])
+        Interface::of::<(i64, i64), (i64, i64)>(["num", "den"], ["quotient", "remainder"])
     }
     fn metadata(&self) -> &TaskMetadata {
         &self.metadata

@@ -195,7 +195,7 @@ impl Task for Permanent {
         "test"
     }
     fn interface(&self) -> Interface {
-        Interface::of::<(), ()>(&[], &[])
+        Interface::of::<(), ()>([], [])
     }
     fn metadata(&self) -> &TaskMetadata {
         static M: std::sync::LazyLock<TaskMetadata> =

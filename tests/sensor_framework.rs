@@ -44,7 +44,7 @@ impl Sensor for Countdown {
         "countdown-sensor"
     }
     fn interface(&self) -> Interface {
-        Interface::of::<(String,), String>(&["what"], &["what"])
+        Interface::of::<(String,), String>(["what"], ["what"])
     }
     async fn poke(
         &self,
@@ -256,7 +256,7 @@ impl Sensor for Hangs {
         "hanging-sensor"
     }
     fn interface(&self) -> Interface {
-        Interface::of::<(String,), String>(&["what"], &["what"])
+        Interface::of::<(String,), String>(["what"], ["what"])
     }
     async fn poke(&self, _: &ExecutionContext, _: &(String,)) -> Result<Poke<String>, PokeError> {
         self.looks.lock().unwrap().push(Instant::now());

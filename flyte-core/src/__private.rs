@@ -71,6 +71,12 @@ pub fn qualified_name(module_path: &str, name: &str) -> String {
     format!("{}.{name}", module_path.replace("::", "."))
 }
 
+/// The interface of a `#[task]` or `#[workflow]` function: its parameter names, and
+/// its declared output names or `o0`, `o1`, ...
+pub fn interface_of<I: Inputs, O: Outputs>(inputs: &[&str], outputs: Option<&[&str]>) -> Interface {
+    Interface::from_names::<I, O>(inputs, outputs)
+}
+
 /// Compile-time check that a parameter or return type is a Flyte type; generated with
 /// the user's span so the error points at the type.
 pub const fn assert_flyte_type<T: FlyteType>() {}

@@ -72,20 +72,18 @@ pub(crate) fn input_type(item: &ItemFn, sig: &Signature<'_>) -> TokenStream {
 /// The interface: input names from the parameters, output names declared or `o0`...
 pub(crate) fn interface(
     p: &TokenStream,
+    item: &ItemFn,
     sig: &Signature<'_>,
-    input_ty: &TokenStream,
     output_names: Option<&Vec<String>>,
 ) -> TokenStream {
+    let input_ty = input_type(item, sig);
     let output_ty = sig.output_type();
     let names: Vec<String> = sig.params.iter().map(|p| p.ident.to_string()).collect();
-    match output_names {
-        Some(outs) => {
-            quote!(#p::Interface::of::<#input_ty, #output_ty>(&[#(#names),*], &[#(#outs),*]))
-        }
-        None => {
-            quote!(#p::Interface::with_default_outputs::<#input_ty, #output_ty>(&[#(#names),*]))
-        }
-    }
+    let outs = match output_names {
+        Some(outs) => quote!(::core::option::Option::Some(&[#(#outs),*])),
+        None => quote!(::core::option::Option::None),
+    };
+    quote!(#p::interface_of::<#input_ty, #output_ty>(&[#(#names),*], #outs))
 }
 
 /// One compile-time check per input and output type, each spanned at its type.

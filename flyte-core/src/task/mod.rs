@@ -315,7 +315,7 @@ impl std::error::Error for NonRecoverable {
 ///     type Output = i64;
 ///     fn name(&self) -> &str { "add-n" }
 ///     fn task_type(&self) -> &str { "add-n" }
-///     fn interface(&self) -> Interface { Interface::of::<(i64,), i64>(&["x"], &["sum"]) }
+///     fn interface(&self) -> Interface { Interface::of::<(i64,), i64>(["x"], ["sum"]) }
 ///     async fn execute(&self, _ctx: ExecutionContext, (x,): (i64,)) -> Result<i64, TaskError> {
 ///         Ok(x + self.n)
 ///     }

@@ -56,6 +56,9 @@ fn encode<T: FlyteType>(value: &Value) -> Literal {
 pub trait Inputs: Sized + Send + 'static {
     /// How many inputs.
     const ARITY: usize;
+    /// One name per input, `[&str; ARITY]`: an interface naming another number of
+    /// inputs does not compile ([`Interface::of`](crate::interface::Interface::of)).
+    type Names: AsRef<[&'static str]>;
     /// The Flyte type of each input, in order.
     fn types() -> Vec<LiteralType>;
     /// Splits the tuple into one value per input.
@@ -85,6 +88,8 @@ pub trait Inputs: Sized + Send + 'static {
 pub trait Outputs: Sized + Send + 'static {
     /// How many outputs.
     const ARITY: usize;
+    /// One name per output, `[&str; ARITY]`.
+    type Names: AsRef<[&'static str]>;
     /// The Flyte type of each output, in order.
     fn types() -> Vec<LiteralType>;
     /// Splits the outputs into one value each.
@@ -106,6 +111,7 @@ pub trait Outputs: Sized + Send + 'static {
 
 impl<T: FlyteType> Outputs for T {
     const ARITY: usize = 1;
+    type Names = [&'static str; 1];
     fn types() -> Vec<LiteralType> {
         vec![T::literal_type()]
     }
@@ -132,6 +138,7 @@ impl<T: FlyteType> Outputs for T {
 
 impl Inputs for () {
     const ARITY: usize = 0;
+    type Names = [&'static str; 0];
     fn types() -> Vec<LiteralType> {
         Vec::new()
     }
@@ -152,6 +159,7 @@ impl Inputs for () {
 
 impl Outputs for () {
     const ARITY: usize = 0;
+    type Names = [&'static str; 0];
     fn types() -> Vec<LiteralType> {
         Vec::new()
     }
@@ -173,6 +181,7 @@ impl Outputs for () {
 macro_rules! tuple_methods {
     ($n:expr; $($t:ident $i:tt),+) => {
         const ARITY: usize = $n;
+        type Names = [&'static str; $n];
         fn types() -> Vec<LiteralType> {
             vec![$($t::literal_type()),+]
         }

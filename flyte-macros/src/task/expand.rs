@@ -163,7 +163,7 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     let (p, task_ty) = (&n.p, &n.task_ty);
     let input_ty = shared::input_type(m.item, &m.sig);
     let output_ty = m.sig.output_type();
-    let interface = shared::interface(p, &m.sig, &input_ty, m.output_names.as_ref());
+    let interface = shared::interface(p, m.item, &m.sig, m.output_names.as_ref());
     let name_expr = match &m.name {
         Some(lit) => quote!(#lit),
         None => {

@@ -80,12 +80,7 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
     let item = m.item;
     let rest = &attrs.rest;
     let output_ty = m.sig.output_type();
-    let interface = shared::interface(
-        p,
-        &m.sig,
-        &shared::input_type(item, &m.sig),
-        m.output_names.as_ref(),
-    );
+    let interface = shared::interface(p, item, &m.sig, m.output_names.as_ref());
     let stmts = &m.body.stmts;
     let wf = crate::workflow::builder_ident();
     // The user's patterns (`mut x`) are kept for the body's own parameters.

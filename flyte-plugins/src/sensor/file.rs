@@ -38,7 +38,7 @@ impl Sensor for ObjectStoreFile {
     }
 
     fn interface(&self) -> Interface {
-        Interface::of::<(String,), String>(&["path"], &["path"])
+        Interface::of::<(String,), String>(["path"], ["path"])
     }
 
     fn description(&self) -> Option<&str> {

@@ -55,7 +55,7 @@ pub enum PokeError {
 ///     type Input = (i64,);
 ///     type Output = i64;
 ///     fn task_type(&self) -> &str { "even-sensor" }
-///     fn interface(&self) -> Interface { Interface::of::<(i64,), i64>(&["n"], &["n"]) }
+///     fn interface(&self) -> Interface { Interface::of::<(i64,), i64>(["n"], ["n"]) }
 ///     async fn poke(&self, _ctx: &ExecutionContext, (n,): &(i64,)) -> Result<Poke<i64>, PokeError> {
 ///         Ok(if n % 2 == 0 { Poke::Ready(*n) } else { Poke::NotYet })
 ///     }

@@ -22,7 +22,7 @@ impl Sensor for ObjectStorePrefix {
     }
 
     fn interface(&self) -> Interface {
-        Interface::of::<(String, i64), Vec<String>>(&["prefix", "min_count"], &["objects"])
+        Interface::of::<(String, i64), Vec<String>>(["prefix", "min_count"], ["objects"])
     }
 
     fn description(&self) -> Option<&str> {
