@@ -313,7 +313,8 @@ impl Attempt<'_> {
         };
         let running = AssertUnwindSafe(started).catch_unwind();
         let outcome = match timeout {
-            Some(limit) => match tokio::time::timeout(limit, running)
+            // Boxed: the timer is large, and most tasks have none.
+            Some(limit) => match Box::pin(tokio::time::timeout(limit, running))
                 .instrument(span.clone())
                 .await
             {

@@ -71,7 +71,9 @@ impl NodeAt {
         let node = &self.spec.nodes[self.index as usize];
         match &node.entity {
             Entity::Task(task) => self.run_task(*task, inputs, inline).await,
-            Entity::Map(map) => self.run_map(map, inputs).await,
+            // Boxed: a map node's state is large, and every task node's future would
+            // otherwise be as large as it.
+            Entity::Map(map) => Box::pin(self.run_map(map, inputs)).await,
             Entity::Branch(branch) => match branch.choose(&inputs) {
                 Ok(case) => {
                     let prefix = self.nested(&case.name);
