@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::core as pb;
-use super::values::{IdlError, interface, json_struct, literal, literal_map, literal_type};
+use super::values::{
+    IdlError, duration, interface, json_struct, literal, literal_map, literal_type,
+};
 use crate::types::Literal;
 
 /// Where specs are registered and what runs them.
@@ -56,13 +58,7 @@ pub fn task_template(
 ) -> pb::TaskTemplate {
     let meta = task.metadata();
     pb::TaskTemplate {
-        id: Some(pb::Identifier {
-            resource_type: pb::ResourceType::Task as i32,
-            project: settings.project.clone(),
-            domain: settings.domain.clone(),
-            name: task.name().to_string(),
-            version: settings.version.clone(),
-        }),
+        id: Some(identifier(pb::ResourceType::Task, task.name(), settings)),
         r#type: task.task_type().to_string(),
         metadata: Some(pb::TaskMetadata {
             discoverable: meta.get_cache(),
@@ -71,10 +67,7 @@ pub fn task_template(
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 flavor: "rust".to_string(),
             }),
-            timeout: meta.get_timeout().map(|d| prost_types::Duration {
-                seconds: d.as_secs() as i64,
-                nanos: d.subsec_nanos() as i32,
-            }),
+            timeout: meta.get_timeout().map(duration),
             retries: Some(pb::RetryStrategy {
                 retries: meta.get_retries(),
             }),
@@ -408,10 +401,7 @@ fn task_node_metadata(task: &dyn crate::workflow::DynTask) -> pb::NodeMetadata {
     let meta = task.metadata();
     pb::NodeMetadata {
         name: short_name(task.name()).to_string(),
-        timeout: meta.get_timeout().map(|d| prost_types::Duration {
-            seconds: d.as_secs() as i64,
-            nanos: d.subsec_nanos() as i32,
-        }),
+        timeout: meta.get_timeout().map(duration),
         retries: Some(pb::RetryStrategy {
             retries: meta.get_retries(),
         }),

@@ -172,6 +172,14 @@ fn system_time(t: &prost_types::Timestamp) -> Result<SystemTime, IdlError> {
         })
 }
 
+/// A span of time as protobuf's `Duration` (our durations are never negative).
+pub(crate) fn duration(d: Duration) -> prost_types::Duration {
+    prost_types::Duration {
+        seconds: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        nanos: d.subsec_nanos() as i32,
+    }
+}
+
 fn scalar(v: pb::scalar::Value) -> pb::Literal {
     pb::Literal {
         value: Some(pb::literal::Value::Scalar(Box::new(pb::Scalar {
@@ -193,10 +201,7 @@ pub fn literal(l: &Literal) -> pb::Literal {
                 Primitive::String(v) => P::StringValue(v.clone()),
                 Primitive::Boolean(v) => P::Boolean(*v),
                 Primitive::Datetime(t) => P::Datetime(timestamp(*t)),
-                Primitive::Duration(d) => P::Duration(prost_types::Duration {
-                    seconds: d.as_secs() as i64,
-                    nanos: d.subsec_nanos() as i32,
-                }),
+                Primitive::Duration(d) => P::Duration(duration(*d)),
             };
             scalar(S::Primitive(pb::Primitive { value: Some(v) }))
         }
