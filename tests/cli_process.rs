@@ -163,8 +163,26 @@ fn cache_serialize_holds_across_processes() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Starts `graceful_stop` with `args` and waits until its crunch task has started.
-fn start_crunch(args: &[&str], extra_env: &[(&str, &str)]) -> (std::process::Child, String) {
+/// `graceful_stop` running its 30 s crunch task: the process, what it logged until
+/// the task started, and a reader of the rest of its stderr.
+struct Crunch {
+    child: std::process::Child,
+    seen: String,
+    tail: std::thread::JoinHandle<String>,
+}
+
+/// How a [`Crunch`] ended after a signal.
+struct Ended {
+    code: Option<i32>,
+    /// Everything it wrote to stderr.
+    stderr: String,
+    stdout: String,
+    took: Duration,
+}
+
+/// Starts `graceful_stop` with `args` and waits until its crunch task has started
+/// (the signal handlers are in place by then).
+fn start_crunch(args: &[&str], extra_env: &[(&str, &str)]) -> Crunch {
     let mut cmd = Command::new(support::example_binary("graceful_stop"));
     cmd.args(args)
         .env("RUST_LOG", "info")
@@ -176,76 +194,67 @@ fn start_crunch(args: &[&str], extra_env: &[(&str, &str)]) -> (std::process::Chi
     let mut child = cmd.spawn().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let seen = support::read_until(&mut stderr, "crunching for");
-    // The rest of stderr is read after the process ends.
-    std::thread::sleep(Duration::from_millis(200));
-    let rest = std::thread::spawn(move || {
+    let tail = std::thread::spawn(move || {
         let mut rest = String::new();
         let _ = std::io::Read::read_to_string(&mut stderr, &mut rest);
         rest
     });
-    child.stderr = None;
-    STDERR_TAIL.with(|t| *t.borrow_mut() = Some(rest));
-    (child, seen)
+    Crunch { child, seen, tail }
 }
 
-thread_local! {
-    static STDERR_TAIL: std::cell::RefCell<Option<std::thread::JoinHandle<String>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-fn stderr_tail() -> String {
-    STDERR_TAIL
-        .with(|t| t.borrow_mut().take())
-        .map(|h| h.join().unwrap())
-        .unwrap_or_default()
-}
-
-fn signal(child: &std::process::Child, sig: libc::c_int) {
-    // SAFETY: kill only sends a signal to the child we started.
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, sig) }, 0);
+impl Crunch {
+    /// Sends `sig` and waits for the process to end.
+    fn stop(mut self, sig: libc::c_int) -> Ended {
+        let sent = Instant::now();
+        // SAFETY: kill only sends a signal to the child we started.
+        assert_eq!(
+            unsafe { libc::kill(self.child.id() as libc::pid_t, sig) },
+            0
+        );
+        let status = self.child.wait().unwrap();
+        let took = sent.elapsed();
+        let mut stdout = String::new();
+        std::io::Read::read_to_string(&mut self.child.stdout.take().unwrap(), &mut stdout).unwrap();
+        Ended {
+            code: status.code(),
+            stderr: self.seen + &self.tail.join().unwrap(),
+            stdout,
+            took,
+        }
+    }
 }
 
 /// A plain `fn` task blocking its thread for 30 s: Ctrl-C still stops the run at
 /// once with 130 and the table (it used to run on and exit 0 with outputs).
 #[test]
 fn sigint_stops_a_run_blocked_in_a_plain_fn_task() {
-    let (mut child, seen) = start_crunch(&["run", "crunch_pipeline", "--input", "seconds=30"], &[]);
-    let sent = Instant::now();
-    signal(&child, libc::SIGINT);
-    let status = child.wait().unwrap();
-    let rest = stderr_tail();
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    let run = start_crunch(&["run", "crunch_pipeline", "--input", "seconds=30"], &[]);
+    let ended = run.stop(libc::SIGINT);
+    let err = &ended.stderr;
+    assert!(ended.took < Duration::from_secs(5), "took {:?}", ended.took);
+    assert_eq!(ended.code, Some(130), "{err}");
     assert!(
-        sent.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        sent.elapsed()
+        ended.stdout.is_empty(),
+        "printed outputs after Ctrl-C: {}",
+        ended.stdout
     );
-    assert_eq!(status.code(), Some(130), "{seen}{rest}");
-    assert!(out.is_empty(), "printed outputs after Ctrl-C: {out}");
-    assert!(rest.contains("1 succeeded"), "{rest}");
+    assert!(err.contains("1 succeeded"), "{err}");
     assert!(
-        rest.contains("error: run stopped by Ctrl-C: 1 running node(s) cancelled"),
-        "{rest}"
+        err.contains("error: run stopped by Ctrl-C: 1 running node(s) cancelled"),
+        "{err}"
     );
 }
 
 /// SIGTERM during `run` stops it as Ctrl-C does, with 143.
 #[test]
 fn sigterm_stops_a_run_with_its_own_exit_code() {
-    let (mut child, seen) = start_crunch(&["run", "crunch_pipeline", "--input", "seconds=30"], &[]);
-    let sent = Instant::now();
-    signal(&child, libc::SIGTERM);
-    let status = child.wait().unwrap();
-    let rest = stderr_tail();
-    assert!(
-        sent.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        sent.elapsed()
-    );
-    assert_eq!(status.code(), Some(143), "{seen}{rest}");
-    assert!(rest.contains("status     attempts"), "{rest}");
-    assert!(rest.contains("error: run stopped by SIGTERM"), "{rest}");
+    let run = start_crunch(&["run", "crunch_pipeline", "--input", "seconds=30"], &[]);
+    let ended = run.stop(libc::SIGTERM);
+    let err = &ended.stderr;
+    assert!(ended.took < Duration::from_secs(5), "took {:?}", ended.took);
+    assert_eq!(ended.code, Some(143), "{err}");
+    assert!(err.contains("status     attempts"), "{err}");
+    assert!(err.contains("error: run stopped by SIGTERM"), "{err}");
 }
 
 /// SIGTERM during `execute` (Kubernetes preempting the pod) writes a recoverable
@@ -261,7 +270,7 @@ fn sigterm_during_execute_leaves_a_recoverable_error_document() {
     let inputs = flyte::idl::literal_map([("seconds", &30i64.to_literal())]);
     std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
     let out = dir.join("out");
-    let (mut child, seen) = start_crunch(
+    let run = start_crunch(
         &[
             "execute",
             "--inputs",
@@ -276,16 +285,9 @@ fn sigterm_during_execute_leaves_a_recoverable_error_document() {
         ],
         &[("FLYTE_SDK_LOGGING_FORMAT", "text")],
     );
-    let sent = Instant::now();
-    signal(&child, libc::SIGTERM);
-    let status = child.wait().unwrap();
-    let rest = stderr_tail();
-    assert!(
-        sent.elapsed() < Duration::from_secs(1),
-        "took {:?}",
-        sent.elapsed()
-    );
-    assert_eq!(status.code(), Some(0), "{seen}{rest}");
+    let ended = run.stop(libc::SIGTERM);
+    assert!(ended.took < Duration::from_secs(1), "took {:?}", ended.took);
+    assert_eq!(ended.code, Some(0), "{}", ended.stderr);
     assert!(!out.join("outputs.pb").exists());
     let doc =
         pb::ErrorDocument::decode(std::fs::read(out.join("error.pb")).unwrap().as_slice()).unwrap();

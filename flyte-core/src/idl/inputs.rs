@@ -426,8 +426,7 @@ fn primitive(buf: &[u8], ty: Option<&LiteralType>) -> Result<(), Problem> {
         (2, _) => "a float".to_string(),
         (3, Field::Bytes(s)) => {
             let head = String::from_utf8_lossy(&s[..s.len().min(4 * crate::types::PREVIEW_CHARS)]);
-            let shown = crate::types::preview(&head);
-            let shown = shown.split("… (").next().unwrap_or(&shown).to_string();
+            let shown: String = head.chars().take(crate::types::PREVIEW_CHARS).collect();
             if shown.len() < s.len() {
                 format!("a string of {} bytes starting {shown:?}…", s.len())
             } else {
