@@ -3,7 +3,9 @@
 //! Not public API: everything here may change in any release. Generated code names
 //! these items by absolute path (`::flyte::__private::...`).
 
+use std::any::Any;
 use std::future::Future;
+use std::pin::Pin;
 
 pub use std::sync::{LazyLock, OnceLock};
 
@@ -24,20 +26,41 @@ use futures::future::Either;
 
 use crate::task::panic_message;
 
+/// A task body as generated code hands it over: boxed, so the machinery that runs it
+/// is compiled once per program rather than once per task.
+pub type BlockingBody<T> = Box<dyn FnOnce() -> Result<T, TaskError> + Send>;
+
 /// Runs a synchronous task body on tokio's blocking pool, so it neither stalls the
-/// executor nor escapes the attempt's timeout; a panic becomes a task failure.
+/// executor nor escapes the attempt's timeout; a panic becomes a task failure. `pre`
+/// is the outcome of the plugin's hook before the attempt; an error skips the body.
 ///
 /// When the executor allows it (the node is the only one able to run and has no
 /// timeout), the body runs in place instead, saving two thread hand-offs.
-pub fn run_blocking<R, F>(
+pub fn run_blocking<T: Send + 'static>(
     ctx: ExecutionContext,
-    f: F,
-) -> impl Future<Output = Result<R, TaskError>> + Send
-where
-    F: FnOnce() -> R + Send + 'static,
-    R: Send + 'static,
-{
-    let f = move || crate::task::context::scope_sync(ctx, f);
+    pre: Result<(), TaskError>,
+    body: BlockingBody<T>,
+) -> impl Future<Output = Result<T, TaskError>> + Send {
+    // Only this thin shell is generic (once per output type); the spawn, the panic
+    // handling and the context run on an erased body.
+    let erased: ErasedBody = Box::new(move || Box::new(body()));
+    let started = pre.map(|()| run_erased(ctx, erased));
+    async move {
+        let output = started?.await?;
+        match output.downcast::<Result<T, TaskError>>() {
+            Ok(result) => *result,
+            Err(_) => unreachable!("a blocking body returns the type it was made with"),
+        }
+    }
+}
+
+type ErasedBody = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
+
+fn run_erased(
+    ctx: ExecutionContext,
+    body: ErasedBody,
+) -> impl Future<Output = Result<Box<dyn Any + Send>, TaskError>> + Send {
+    let f = move || crate::task::context::scope_sync(ctx, body);
     if crate::execution::inline_allowed() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
             .map_err(|panic| TaskError::Panicked(panic_message(panic)));
@@ -54,9 +77,30 @@ where
     })
 }
 
-/// Runs an async task body with its context available as `ExecutionContext::current()`.
-pub fn in_context<F: Future>(ctx: ExecutionContext, f: F) -> impl Future<Output = F::Output> {
-    crate::task::context::scope(ctx, f)
+/// An async task body, boxed for the same reason as [`BlockingBody`].
+pub type AsyncBody<R> = Pin<Box<dyn Future<Output = R> + Send>>;
+
+/// Runs an async task body with its context available as `ExecutionContext::current()`;
+/// `convert` turns what the body returns into the attempt's result (`Ok`, or
+/// [`task_result`] for a body returning `Result`).
+pub fn run_async<R: 'static, T: 'static>(
+    ctx: ExecutionContext,
+    pre: Result<(), TaskError>,
+    body: AsyncBody<R>,
+    convert: fn(R) -> Result<T, TaskError>,
+) -> impl Future<Output = Result<T, TaskError>> + Send {
+    let started = pre.map(|()| crate::task::context::scope(ctx, body));
+    async move { convert(started?.await) }
+}
+
+/// The result of a task body returning `Result<T, E>`, with `E` as a task failure.
+pub fn task_result<T, E: Into<BoxError>>(r: Result<T, E>) -> Result<T, TaskError> {
+    r.map_err(task_error)
+}
+
+/// A task's name, made once from its module path (see [`qualified_name`]).
+pub fn task_name<'a>(cell: &'a OnceLock<String>, module_path: &str, name: &str) -> &'a str {
+    cell.get_or_init(|| qualified_name(module_path, name))
 }
 
 /// Turns the error of a task returning `Result<T, E>` into a task failure

@@ -1,6 +1,8 @@
 //! [`DynTask`]: a task with its types erased, as graph nodes, the runtime, the cache
 //! and the entrypoint hold it.
 
+use std::future::Future;
+
 use futures::future::BoxFuture;
 
 use super::{ConfigError, ExecutionContext, Task, TaskError, TaskMetadata};
@@ -100,14 +102,28 @@ impl<T: Task> DynTask for T {
         let input = T::Input::from_values(inputs);
         // Only outputs that can hold files need the context afterwards.
         let offload_ctx = <T::Output as Outputs>::HAS_BLOBS.then(|| ctx.clone());
-        Box::pin(async move {
-            let mut outputs = self.execute(ctx, input).await?;
-            if let Some(ctx) = offload_ctx {
-                super::offload::offload(&ctx, &mut outputs)
-                    .await
-                    .map_err(TaskError::failed)?;
-            }
-            Ok(outputs.into_values())
-        })
+        finish(self.execute(ctx, input), offload_ctx)
     }
+}
+
+/// The rest of an attempt after the body: outputs' files uploaded, values erased.
+/// Generic over the output and the body's future only, so tasks sharing an output
+/// type (and the generated runners) share one copy.
+fn finish<O, F>(
+    attempt: F,
+    offload_ctx: Option<ExecutionContext>,
+) -> BoxFuture<'static, Result<Vec<Value>, TaskError>>
+where
+    O: Outputs,
+    F: Future<Output = Result<O, TaskError>> + Send + 'static,
+{
+    Box::pin(async move {
+        let mut outputs = attempt.await?;
+        if let Some(ctx) = offload_ctx {
+            super::offload::offload(&ctx, &mut outputs)
+                .await
+                .map_err(TaskError::failed)?;
+        }
+        Ok(outputs.into_values())
+    })
 }

@@ -170,34 +170,29 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
             let fn_name = m.ident.to_string();
             quote! {{
                 static NAME: #p::OnceLock<::std::string::String> = #p::OnceLock::new();
-                NAME.get_or_init(|| #p::qualified_name(::core::module_path!(), #fn_name))
+                #p::task_name(&NAME, ::core::module_path!(), #fn_name)
             }}
         }
     };
-    let meta = metadata(m, p);
+    let meta = match metadata(m, p) {
+        // No settings: a plain static, no lazy initializer of its own.
+        None => quote!(static METADATA: #p::TaskMetadata = #p::TaskMetadata::DEFAULT;),
+        Some(meta) => {
+            quote!(static METADATA: #p::LazyLock<#p::TaskMetadata> = #p::LazyLock::new(|| #meta);)
+        }
+    };
     let description = match &m.docs {
         Some(d) => quote!(::core::option::Option::Some(#d)),
         None => quote!(::core::option::Option::None),
     };
-    let (task_type, custom, before) = match &m.config {
+    let (task_type, custom) = match &m.config {
         Some(_) => (
             quote!(self.__flyte_config().task_type()),
             quote!(self.__flyte_config().custom()),
-            quote!(self.__flyte_config().before_attempt(&__flyte_ctx)?;),
         ),
-        None => (
-            quote!("rust-task"),
-            quote!(::core::option::Option::None),
-            quote!(),
-        ),
+        None => (quote!("rust-task"), quote!(::core::option::Option::None)),
     };
-    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
-    let call_body = call_body(m, n);
-    let finish = match m.sig.returns {
-        _ if m.dynamic_body.is_some() => quote!(::core::result::Result::Ok(__flyte_out)),
-        Returns::Result(_) => quote!(__flyte_out.map_err(#p::task_error)),
-        Returns::Plain(_) | Returns::Unit => quote!(::core::result::Result::Ok(__flyte_out)),
-    };
+    let execute = execute_fn(m, n);
     quote! {
         #[automatically_derived]
         impl #p::Task for #task_ty {
@@ -214,7 +209,7 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
                 #interface
             }
             fn metadata(&self) -> &#p::TaskMetadata {
-                static METADATA: #p::LazyLock<#p::TaskMetadata> = #p::LazyLock::new(|| #meta);
+                #meta
                 &METADATA
             }
             fn description(&self) -> ::core::option::Option<&str> {
@@ -223,23 +218,13 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
             fn custom(&self) -> ::core::option::Option<#p::JsonValue> {
                 #custom
             }
-            #[allow(unused_variables)]
-            async fn execute(
-                &self,
-                __flyte_ctx: #p::ExecutionContext,
-                __flyte_input: #input_ty,
-            ) -> ::core::result::Result<#output_ty, #p::TaskError> {
-                let (#(#names,)*) = __flyte_input;
-                #before
-                let __flyte_out = #call_body;
-                #finish
-            }
+            #execute
         }
     }
 }
 
-/// The settings as a `TaskMetadata` builder chain.
-fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
+/// The settings as a `TaskMetadata` builder chain; `None` when there are none.
+fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     let k = &m.knobs;
     let mut meta = quote!(#p::TaskMetadata::default());
     if let Some(r) = k.retries {
@@ -264,7 +249,8 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
     if let Some(d) = &k.deprecated {
         meta.extend(quote!(.deprecated(#d)));
     }
-    meta
+    let unset = quote!(#p::TaskMetadata::default()).to_string();
+    (meta.to_string() != unset).then_some(meta)
 }
 
 /// `config = <expr>`: the plugin config, made once, that decides the task type, the
@@ -283,25 +269,57 @@ fn config_fn(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
     }
 }
 
-/// The body's run inside an attempt: a dynamic task builds and runs its graph, an
-/// async one is awaited in its context, a plain one goes to the blocking pool.
-fn call_body(m: &TaskModel<'_>, n: &Names) -> TokenStream {
+/// `Task::execute`: the plugin's hook, then the body. A plain or async body is handed
+/// boxed to a runner compiled once per output type (no state machine per task); a
+/// dynamic task builds and runs its graph.
+fn execute_fn(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     let (p, inner) = (&n.p, &n.inner);
-    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
+    let input_ty = shared::input_type(m.item, &m.sig);
     let output_ty = m.sig.output_type();
+    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
+    let pre = match &m.config {
+        Some(_) => quote!(self.__flyte_config().before_attempt(&__flyte_ctx)),
+        None => quote!(::core::result::Result::Ok(())),
+    };
+    let signature = quote! {
+        fn execute(
+            &self,
+            __flyte_ctx: #p::ExecutionContext,
+            __flyte_input: #input_ty,
+        )
+    };
+    let result = quote!(::core::result::Result<#output_ty, #p::TaskError>);
     if m.dynamic_body.is_some() {
-        quote! {
-            #p::run_dynamic::<#output_ty>(
-                __flyte_ctx,
-                #p::Task::name(self),
-                move |__flyte_wf| #p::IntoOutputs::<#output_ty>::into_wires(#inner(__flyte_wf, #(#names),*)),
-            )
-            .await?
-        }
-    } else if m.sig.is_async {
-        quote!(#p::in_context(__flyte_ctx, #inner(#(#names),*)).await)
+        return quote! {
+            #[allow(unused_variables)]
+            async #signature -> #result {
+                let (#(#names,)*) = __flyte_input;
+                #pre?;
+                #p::run_dynamic::<#output_ty>(
+                    __flyte_ctx,
+                    #p::Task::name(self),
+                    move |__flyte_wf| #p::IntoOutputs::<#output_ty>::into_wires(#inner(__flyte_wf, #(#names),*)),
+                )
+                .await
+            }
+        };
+    }
+    let convert = match m.sig.returns {
+        Returns::Result(_) => quote!(#p::task_result),
+        Returns::Plain(_) | Returns::Unit => quote!(::core::result::Result::Ok),
+    };
+    let run = if m.sig.is_async {
+        quote!(#p::run_async(__flyte_ctx, __flyte_pre, ::std::boxed::Box::pin(#inner(#(#names),*)), #convert))
     } else {
-        quote!(#p::run_blocking(__flyte_ctx, move || #inner(#(#names),*)).await?)
+        quote!(#p::run_blocking(__flyte_ctx, __flyte_pre, ::std::boxed::Box::new(move || #convert(#inner(#(#names),*)))))
+    };
+    quote! {
+        #[allow(unused_variables)]
+        #signature -> impl ::core::future::Future<Output = #result> + ::core::marker::Send {
+            let (#(#names,)*) = __flyte_input;
+            let __flyte_pre = #pre;
+            #run
+        }
     }
 }
 
