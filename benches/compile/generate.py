@@ -7,13 +7,16 @@ Shapes (each also as plain functions, the floor with no macros):
   struct  #[task] fn tI(r: Row) -> Row   (Row: a FlyteType struct; ten such types)
   multi   #[task] fn tI(a: i64, b: f64, c: String) -> (i64, f64, String)
 
-Usage: generate.py --shape sync --tasks 1000 [--plain] --flyte PATH --out DIR
+Usage: generate.py --shape sync --tasks 1000 [--plain] [--modules K] --flyte PATH --out DIR
+With --modules K the tasks are spread over K files (src/mI.rs), as a large project
+keeps them; the workflow stays in main.rs.
 The crate is a binary whose main serves the workflow through flyte::cli::App, as a
 user's project does, so everything a task expands to is built and linked.
 """
 
 import argparse
 import pathlib
+import re
 
 STRUCT_TYPES = 10
 
@@ -56,8 +59,17 @@ def struct_types(plain):
     return "\n".join(out)
 
 
-def workflow(shape, n, plain):
+def workflow(shape, n, plain, modules=1):
     """The chain: each task takes the previous task's outputs."""
+    text = _workflow(shape, n, plain)
+    if modules > 1:
+        per = -(-n // modules)
+        for i in reversed(range(n)):
+            text = re.sub(rf"\bt{i}\(", f"m{i // per}::t{i}(", text)
+    return text
+
+
+def _workflow(shape, n, plain):
     is_async = shape == "async" and plain
     call = (lambda s: f"{s}.await") if is_async else (lambda s: s)
     kw = "async fn" if is_async else "fn"
@@ -101,17 +113,37 @@ def main_fn(shape, plain):
     )
 
 
-def source(shape, n, plain):
-    parts = ["#![allow(dead_code, clippy::all)]\n"]
+MAKE = {"sync": sync_task, "async": async_task, "struct": struct_task, "multi": multi_task}
+
+
+def header(shape, plain, inner):
+    parts = ["#![allow(dead_code, clippy::all)]\n" if not inner else "#![allow(dead_code, unused_imports)]\n"]
     parts.append("use serde::{Deserialize, Serialize};\n" if shape == "struct" else "")
     parts.append("" if plain else "use flyte::prelude::*;\n")
+    if inner and shape == "struct":
+        parts.append("use crate::*;\n")
+    return parts
+
+
+def sources(shape, n, plain, modules=1):
+    """main.rs and, with modules, mI.rs files: {file name: text}."""
+    parts = header(shape, plain, False)
     if shape == "struct":
         parts.append(struct_types(plain))
-    make = {"sync": sync_task, "async": async_task, "struct": struct_task, "multi": multi_task}
-    parts.extend(make[shape](i, plain) for i in range(n))
-    parts.append(workflow(shape, n, plain))
+    files = {}
+    if modules > 1:
+        per = -(-n // modules)
+        for k in range(modules):
+            body = header(shape, plain, True)
+            body.extend(MAKE[shape](i, plain).replace("fn t", "pub fn t", 1) for i in range(k * per, min(n, (k + 1) * per)))
+            files[f"m{k}.rs"] = "\n".join(p for p in body if p)
+            parts.append(f"mod m{k};\n")
+    else:
+        parts.extend(MAKE[shape](i, plain) for i in range(n))
+    parts.append(workflow(shape, n, plain, modules))
     parts.append(main_fn(shape, plain))
-    return "\n".join(p for p in parts if p)
+    files["main.rs"] = "\n".join(p for p in parts if p)
+    return files
 
 
 def manifest(name, flyte):
@@ -130,19 +162,27 @@ serde = {{ version = "1", features = ["derive"] }}
 """
 
 
-def crate_name(shape, n, plain):
-    return f"{'plain' if plain else 'flyte'}_{shape}_{n}"
+def crate_name(shape, n, plain, modules=1):
+    split = f"_in_{modules}" if modules > 1 else ""
+    return f"{'plain' if plain else 'flyte'}_{shape}_{n}{split}"
 
 
-def write(shape, n, plain, flyte, out):
-    name = crate_name(shape, n, plain)
+def task_file(n, modules=1):
+    """The file holding the middle task, the one a rebuild edits."""
+    if modules <= 1:
+        return "main.rs"
+    return f"m{(n // 2) // -(-n // modules)}.rs"
+
+
+def write(shape, n, plain, flyte, out, modules=1):
+    name = crate_name(shape, n, plain, modules)
     root = pathlib.Path(out) / name
     (root / "src").mkdir(parents=True, exist_ok=True)
     (root / "Cargo.toml").write_text(manifest(name, pathlib.Path(flyte).resolve()))
-    main_rs = root / "src" / "main.rs"
-    text = source(shape, n, plain)
-    if not main_rs.exists() or main_rs.read_text() != text:
-        main_rs.write_text(text)
+    for file, text in sources(shape, n, plain, modules).items():
+        path = root / "src" / file
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
     return root
 
 
@@ -151,10 +191,11 @@ def main():
     p.add_argument("--shape", choices=["sync", "async", "struct", "multi"], default="sync")
     p.add_argument("--tasks", type=int, default=100)
     p.add_argument("--plain", action="store_true", help="plain functions, no macros")
+    p.add_argument("--modules", type=int, default=1, help="spread the tasks over this many files")
     p.add_argument("--flyte", default=str(pathlib.Path(__file__).resolve().parents[2]))
     p.add_argument("--out", default="target/compile-bench/crates")
     a = p.parse_args()
-    print(write(a.shape, a.tasks, a.plain, a.flyte, a.out))
+    print(write(a.shape, a.tasks, a.plain, a.flyte, a.out, a.modules))
 
 
 if __name__ == "__main__":

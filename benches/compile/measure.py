@@ -11,7 +11,7 @@ Peak memory is the largest resident set of cargo and every process it waited for
 (GNU time's %M, which Linux carries up through wait), in practice rustc's.
 
 Usage: measure.py [--shapes sync,async] [--tasks 100,500,1000] [--release]
-                  [--floor] [--flyte PATH] [--runs 1]
+                  [--floor] [--modules K] [--flyte PATH] [--runs 1]
 Prints one Markdown table row per crate. With --flyte another checkout can be
 measured (its own target folder, so artifacts never mix).
 """
@@ -57,23 +57,27 @@ def edit_one_task(main_rs, n):
 
 
 def measure(shape, n, plain, args, env):
-    root = generate.write(shape, n, plain, args.flyte, args.out)
-    name = generate.crate_name(shape, n, plain)
+    m = args.modules
+    root = generate.write(shape, n, plain, args.flyte, args.out, m)
+    name = generate.crate_name(shape, n, plain, m)
+    edited = root / "src" / generate.task_file(n, m)
     profile = ["--release"] if args.release else []
     build = ["cargo", "build", "-q"] + profile
     subprocess.run(build, cwd=root, env=env, check=True)  # dependencies
     rows = []
     for _ in range(args.runs):
-        generate.write(shape, n, plain, args.flyte, args.out)  # undo an earlier edit
+        generate.write(shape, n, plain, args.flyte, args.out, m)  # undo an earlier edit
         subprocess.run(["cargo", "clean", "-q", "-p", name] + profile, cwd=root, env=env, check=True)
         clean_s, clean_mb = timed(build, root, env)
-        edit_one_task(root / "src" / "main.rs", n)
+        edit_one_task(edited, n)
         first_s, _ = timed(build, root, env)
-        edit_one_task(root / "src" / "main.rs", n)
+        edit_one_task(edited, n)
         re_s, _ = timed(build, root, env)
         rows.append((clean_s, clean_mb, first_s, re_s))
     clean_s, clean_mb, first_s, re_s = min(rows)
     kind = "plain fns" if plain else "#[task]"
+    if m > 1:
+        kind += f" in {m} files"
     prof = "release" if args.release else "debug"
     per_ms = 1000 * clean_s / n
     per_mb = clean_mb / n
@@ -90,6 +94,7 @@ def main():
     p.add_argument("--tasks", default="100,500,1000")
     p.add_argument("--release", action="store_true")
     p.add_argument("--floor", action="store_true", help="also the plain-function crates")
+    p.add_argument("--modules", type=int, default=1, help="spread the tasks over this many files")
     p.add_argument("--flyte", default=str(HERE.parents[1]))
     p.add_argument("--out", default=str(HERE.parents[1] / "target" / "compile-bench" / "crates"))
     p.add_argument("--runs", type=int, default=1, help="keep the fastest of this many")

@@ -101,7 +101,11 @@ impl<T: Task> DynTask for T {
     ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>> {
         let input = T::Input::from_values(inputs);
         // Only outputs that can hold files need the context afterwards.
-        let offload_ctx = <T::Output as Outputs>::HAS_BLOBS.then(|| ctx.clone());
+        let offload_ctx = if <T::Output as Outputs>::HAS_BLOBS {
+            Some(ctx.clone())
+        } else {
+            None
+        };
         finish(self.execute(ctx, input), offload_ctx)
     }
 }
