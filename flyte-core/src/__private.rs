@@ -3,7 +3,6 @@
 //! Not public API: everything here may change in any release. Generated code names
 //! these items by absolute path (`::flyte::__private::...`).
 
-use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -22,12 +21,10 @@ pub use crate::workflow::{
     Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare,
 };
 
-use futures::future::Either;
-
 use crate::task::panic_message;
 
 /// A task body as generated code hands it over: boxed, so the machinery that runs it
-/// is compiled once per program rather than once per task.
+/// is compiled once per output type rather than once per task.
 pub type BlockingBody<T> = Box<dyn FnOnce() -> Result<T, TaskError> + Send>;
 
 /// Runs a synchronous task body on tokio's blocking pool, so it neither stalls the
@@ -41,40 +38,24 @@ pub fn run_blocking<T: Send + 'static>(
     pre: Result<(), TaskError>,
     body: BlockingBody<T>,
 ) -> impl Future<Output = Result<T, TaskError>> + Send {
-    // Only this thin shell is generic (once per output type); the spawn, the panic
-    // handling and the context run on an erased body.
-    let erased: ErasedBody = Box::new(move || Box::new(body()));
-    let started = pre.map(|()| run_erased(ctx, erased));
+    // Generic over the output type only: the body is boxed, so tasks sharing an output
+    // type share this code and tokio's blocking task under it.
     async move {
-        let output = started?.await?;
-        match output.downcast::<Result<T, TaskError>>() {
-            Ok(result) => *result,
-            Err(_) => unreachable!("a blocking body returns the type it was made with"),
+        pre?;
+        let f = move || crate::task::context::scope_sync(ctx, body);
+        // Decided when polled, not when made: the executor allows running in place
+        // only while it polls the attempt.
+        if crate::execution::inline_allowed() {
+            return std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+                .unwrap_or_else(|panic| Err(TaskError::Panicked(panic_message(panic))));
         }
-    }
-}
-
-type ErasedBody = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
-
-fn run_erased(
-    ctx: ExecutionContext,
-    body: ErasedBody,
-) -> impl Future<Output = Result<Box<dyn Any + Send>, TaskError>> + Send {
-    let f = move || crate::task::context::scope_sync(ctx, body);
-    if crate::execution::inline_allowed() {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-            .map_err(|panic| TaskError::Panicked(panic_message(panic)));
-        return Either::Left(std::future::ready(result));
-    }
-    let span = tracing::Span::current();
-    let handle = tokio::task::spawn_blocking(move || span.in_scope(f));
-    Either::Right(async move {
-        match handle.await {
-            Ok(r) => Ok(r),
+        let span = tracing::Span::current();
+        match tokio::task::spawn_blocking(move || span.in_scope(f)).await {
+            Ok(result) => result,
             Err(e) if e.is_panic() => Err(TaskError::Panicked(panic_message(e.into_panic()))),
             Err(e) => Err(TaskError::failed(e)),
         }
-    })
+    }
 }
 
 /// An async task body, boxed for the same reason as [`BlockingBody`].
