@@ -33,28 +33,26 @@ pub type BlockingBody<T> = Box<dyn FnOnce() -> Result<T, TaskError> + Send>;
 ///
 /// When the executor allows it (the node is the only one able to run and has no
 /// timeout), the body runs in place instead, saving two thread hand-offs.
-pub fn run_blocking<T: Send + 'static>(
+pub async fn run_blocking<T: Send + 'static>(
     ctx: ExecutionContext,
     pre: Result<(), TaskError>,
     body: BlockingBody<T>,
-) -> impl Future<Output = Result<T, TaskError>> + Send {
+) -> Result<T, TaskError> {
     // Generic over the output type only: the body is boxed, so tasks sharing an output
     // type share this code and tokio's blocking task under it.
-    async move {
-        pre?;
-        let f = move || crate::task::context::scope_sync(ctx, body);
-        // Decided when polled, not when made: the executor allows running in place
-        // only while it polls the attempt.
-        if crate::execution::inline_allowed() {
-            return std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-                .unwrap_or_else(|panic| Err(TaskError::Panicked(panic_message(panic))));
-        }
-        let span = tracing::Span::current();
-        match tokio::task::spawn_blocking(move || span.in_scope(f)).await {
-            Ok(result) => result,
-            Err(e) if e.is_panic() => Err(TaskError::Panicked(panic_message(e.into_panic()))),
-            Err(e) => Err(TaskError::failed(e)),
-        }
+    pre?;
+    let f = move || crate::task::context::scope_sync(ctx, body);
+    // Decided when polled, not when made: the executor allows running in place only
+    // while it polls the attempt.
+    if crate::execution::inline_allowed() {
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|panic| Err(TaskError::Panicked(panic_message(panic))));
+    }
+    let span = tracing::Span::current();
+    match tokio::task::spawn_blocking(move || span.in_scope(f)).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => Err(TaskError::Panicked(panic_message(e.into_panic()))),
+        Err(e) => Err(TaskError::failed(e)),
     }
 }
 
