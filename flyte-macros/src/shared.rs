@@ -86,13 +86,16 @@ pub(crate) fn interface(
     quote!(#p::interface_of::<#input_ty, #output_ty>(&[#(#names),*], #outs))
 }
 
-/// One compile-time check per input and output type, each spanned at its type.
+/// One compile-time check per distinct input and output type, spanned at its first
+/// use: a type used five times is checked (and reported) once.
 pub(crate) fn type_checks(p: &TokenStream, sig: &Signature<'_>) -> TokenStream {
+    let mut seen = std::collections::HashSet::new();
     let checks = sig
         .params
         .iter()
         .map(|param| param.ty)
         .chain(sig.output_types())
+        .filter(|ty| seen.insert(quote!(#ty).to_string()))
         .map(|ty| {
             let span = signature::span_of(ty);
             quote_spanned!(span=> #p::assert_flyte_type::<#ty>();)

@@ -40,7 +40,7 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let public = &attrs.public;
     let type_checks = shared::type_checks(p, &m.sig);
     let task_impl = task_impl(m, &n);
-    let config_fn = config_fn(m, p);
+    let config_fn = config_fn(m, &n);
     let node = shared::node_type(
         p,
         vis,
@@ -76,10 +76,7 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
 
         #task_impl
 
-        #[automatically_derived]
-        impl #task_ty {
-            #config_fn
-        }
+        #config_fn
 
         #node
     }
@@ -255,16 +252,21 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
 
 /// `config = <expr>`: the plugin config, made once, that decides the task type, the
 /// custom config and a hook before each attempt.
-fn config_fn(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
+fn config_fn(m: &TaskModel<'_>, n: &Names) -> TokenStream {
+    let p = &n.p;
     let Some(expr) = &m.config else {
         return quote!();
     };
+    let task_ty = &n.task_ty;
     quote! {
-        #[doc(hidden)]
-        fn __flyte_config(&self) -> &'static dyn #p::TaskConfig {
-            static CONFIG: #p::LazyLock<#p::DynConfig> =
-                #p::LazyLock::new(|| #p::assert_task_config(#expr));
-            &**CONFIG
+        #[automatically_derived]
+        impl #task_ty {
+            #[doc(hidden)]
+            fn __flyte_config(&self) -> &'static dyn #p::TaskConfig {
+                static CONFIG: #p::LazyLock<#p::DynConfig> =
+                    #p::LazyLock::new(|| #p::assert_task_config(#expr));
+                &**CONFIG
+            }
         }
     }
 }
