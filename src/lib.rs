@@ -221,7 +221,7 @@ pub mod prelude {
 }
 
 #[doc(hidden)]
-pub use flyte_core::__private;
+pub use flyte_core::__private_0_1;
 
 // The README's examples compile and run as doc tests.
 #[cfg(doctest)]

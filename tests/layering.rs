@@ -20,7 +20,7 @@ const LAYERS: &[&str] = &[
     "registry",
     "entrypoint",
     // Support for generated code: may use anything, used by nothing.
-    "__private",
+    "__private_0_1",
 ];
 
 fn rust_files(path: &Path) -> Vec<PathBuf> {

@@ -30,8 +30,10 @@ pub mod task;
 pub mod types;
 pub mod workflow;
 
+/// Support for generated code; not public API. The version in the name keeps a
+/// mismatched `flyte-macros` from compiling against it by accident (as serde does).
 #[doc(hidden)]
-pub mod __private;
+pub mod __private_0_1;
 
 /// The items most task and plugin code needs.
 pub mod prelude {

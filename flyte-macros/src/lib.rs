@@ -1,5 +1,5 @@
 //! The `#[task]` and `#[workflow]` attribute macros. Use them through the `flyte`
-//! crate, which documents them; the generated code calls `flyte::__private`.
+//! crate, which documents them; the generated code calls `flyte::__private_0_1`.
 
 mod derive;
 mod diag;

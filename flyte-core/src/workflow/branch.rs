@@ -44,6 +44,7 @@ use crate::types::{FlyteType, Literal, Outputs, Value, downcast_value};
 
 /// A comparison operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[doc(hidden)]
 pub enum CmpOp {
     /// `==`
     Eq,
@@ -93,6 +94,7 @@ fn compare_values<T: FlyteType + PartialOrd>(a: &Value, b: &Value) -> Option<Ord
 
 /// A condition while the graph is being built (operands are wires).
 #[derive(Clone)]
+#[doc(hidden)]
 pub struct Cond(CondNode<Wire>);
 
 #[derive(Clone)]
@@ -131,6 +133,7 @@ impl Cond {
     label = "expected a promise or a constant of an ordered Flyte type",
     note = "both sides of a comparison must have the same Flyte type"
 )]
+#[doc(hidden)]
 pub trait IntoOperand {
     /// The type compared.
     type Value: FlyteType + PartialOrd;
@@ -160,6 +163,7 @@ impl IntoOperand for &str {
 }
 
 /// `lhs op rhs`; `#[workflow]` writes this for each comparison inside `when(..)`.
+#[doc(hidden)]
 pub fn compare<A, B>(lhs: A, op: CmpOp, rhs: B) -> Cond
 where
     A: IntoOperand,
@@ -179,6 +183,7 @@ where
     message = "`{Self}` is not a condition",
     label = "expected a comparison, `&&`/`||` of comparisons, or a `Promise<bool>`"
 )]
+#[doc(hidden)]
 pub trait IntoCondition {
     /// The condition.
     fn into_condition(self) -> Cond;
@@ -204,6 +209,7 @@ impl IntoCondition for bool {
 
 /// What a case returns: a promise, a tuple of promises, or `()`; every case of one
 /// conditional returns the same type.
+#[doc(hidden)]
 pub trait BranchOutput: Sized {
     /// The outputs the branch node gives.
     type Outputs: Outputs;
@@ -260,6 +266,7 @@ branch_tuples! {
 pub static when: WhenFn = WhenFn { _private: () };
 
 /// The type of [`when`].
+#[doc(hidden)]
 pub struct WhenFn {
     _private: (),
 }

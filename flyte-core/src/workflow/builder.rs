@@ -17,6 +17,7 @@ use crate::task::Task;
 use crate::types::{FlyteType, Literal, Outputs, Value, downcast_value, into_value};
 
 /// Where a node sits in the workflow being built (its position in call order).
+#[doc(hidden)]
 pub type NodeIndex = u32;
 
 /// The pseudo-node whose outputs are the workflow's own inputs.
@@ -72,6 +73,7 @@ impl<T> Promise<T> {
 /// What feeds one input of a node while the graph is being built: a promise, or a
 /// constant computed by ordinary Rust in the workflow body.
 #[derive(Clone, Debug)]
+#[doc(hidden)]
 pub enum Wire {
     /// The output of a node, or (with node [`NodeIndex::MAX`]) a workflow input.
     Promise {
@@ -99,8 +101,10 @@ pub enum Wire {
 }
 
 /// Builds a list value from its items' values.
+#[doc(hidden)]
 pub type CollectFn = fn(Vec<Value>) -> Value;
 /// Builds a map value from its entries' values.
+#[doc(hidden)]
 pub type CollectMapFn = fn(Vec<(String, Value)>) -> Value;
 
 fn collect_vec<T: FlyteType>(values: Vec<Value>) -> Value {
@@ -129,6 +133,7 @@ fn collect_map<T: FlyteType, M: FlyteType + FromIterator<(String, T)>>(
     label = "expected `{T}` or `Promise<{T}>`, found `{Self}`",
     note = "a task input of type `{T}` takes a constant `{T}` or the output of a node whose type is `{T}`"
 )]
+#[doc(hidden)]
 pub trait IntoBinding<T> {
     /// The wire for this argument.
     fn into_wire(self) -> Wire;
@@ -186,6 +191,7 @@ impl<T: FlyteType> IntoBinding<HashMap<String, T>> for HashMap<String, Promise<T
     message = "`{Self}` cannot be the outputs `{O}`",
     label = "the body must end with the outputs: expected `{O}` as promises or constants"
 )]
+#[doc(hidden)]
 pub trait IntoOutputs<O> {
     /// One wire per output.
     fn into_wires(self) -> Vec<Wire>;
@@ -235,6 +241,7 @@ impl IntoBinding<String> for &str {
 /// Nodes created inside a branch of a conditional belong to that branch's scope; when
 /// the graph is finished, each branch becomes a sub-graph whose inputs are the outer
 /// values it uses.
+#[doc(hidden)]
 pub struct WorkflowBuilder {
     name: String,
     description: Option<String>,
@@ -551,6 +558,7 @@ impl Wire {
 
 /// The node handle of a struct task in a workflow body: `SENSOR(path)` becomes
 /// `SENSOR.__flyte_node(&wf).call(path)`, and `call` takes one argument per input.
+#[doc(hidden)]
 pub struct TaskNode<'w, T: 'static, I> {
     task: &'static T,
     wf: &'w WorkflowBuilder,
@@ -558,6 +566,7 @@ pub struct TaskNode<'w, T: 'static, I> {
 }
 
 /// Gives every [`Task`] a node handle in workflow bodies.
+#[doc(hidden)]
 pub trait AsTaskNode: Task + Sized {
     /// The node handle; called by `#[workflow]`-generated code.
     #[doc(hidden)]
@@ -613,6 +622,7 @@ task_node_call! {
 /// Lets ordinary function calls in a workflow body (`String::from(..)`, helpers,
 /// `Some(..)`) pass through the `#[workflow]` rewrite unchanged: only plain callables
 /// implement it, tasks and workflows never do.
+#[doc(hidden)]
 pub trait PassThrough<Args>: Sized {
     /// Wraps the callable; called by `#[workflow]`-generated code.
     #[doc(hidden)]
@@ -620,6 +630,7 @@ pub trait PassThrough<Args>: Sized {
 }
 
 /// An ordinary callable met in a workflow body; `call` calls it as written.
+#[doc(hidden)]
 pub struct PlainCall<F, Args>(F, PhantomData<fn(Args)>);
 
 impl<F: FnOnce() -> R, R> PassThrough<()> for F {
@@ -667,6 +678,7 @@ pass_through! {
 /// output, a tuple of promises for several, `()` for none. Implemented for every
 /// output shape ([`Outputs`]); it lives here, with the graph, so that the types know
 /// nothing of graphs.
+#[doc(hidden)]
 pub trait OutputPromises: Outputs {
     /// `Promise<T>`, a tuple of promises, or `()`.
     type Promises: Copy;

@@ -61,6 +61,7 @@ impl std::fmt::Debug for MapSpec {
 pub static map_task: MapTaskFn = MapTaskFn { _private: () };
 
 /// The type of [`map_task`].
+#[doc(hidden)]
 pub struct MapTaskFn {
     _private: (),
 }
@@ -98,6 +99,7 @@ impl<'w> MapTaskStart<'w> {
 
 /// A map task being set up; `over(list)` adds the node. `M` is [`AllItems`] until
 /// `min_success_ratio` makes it [`SomeItems`].
+#[doc(hidden)]
 pub struct MapTaskNode<'w, T: 'static, M> {
     wf: &'w WorkflowBuilder,
     task: &'static T,

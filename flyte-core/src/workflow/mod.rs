@@ -9,15 +9,24 @@ mod map;
 use std::fmt;
 
 pub use branch::{
-    BranchOutput, BranchSpec, Case, CmpOp, Cond, Condition, ConditionTree, Fallback, IntoCondition,
-    IntoOperand, Operand, Then, ThenWhen, When, WhenFn, WhenStart, compare, when,
+    BranchSpec, Case, Condition, ConditionTree, Fallback, Operand, Then, ThenWhen, When, WhenStart,
+    when,
 };
+pub use builder::Promise;
+pub mod render;
+pub use map::{AllItems, MapSpec, MapTaskStart, SomeItems, map_task};
+
+// What `#[task]`, `#[workflow]` and `#[dynamic]` expand to calls: public so generated
+// code can name it, hidden from the docs because no one writes it by hand.
+#[doc(hidden)]
+pub use branch::{BranchOutput, CmpOp, Cond, IntoCondition, IntoOperand, WhenFn, compare};
+#[doc(hidden)]
 pub use builder::{
     AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, OutputPromises,
-    PassThrough, PlainCall, Promise, TaskNode, Wire, WorkflowBuilder,
+    PassThrough, PlainCall, TaskNode, Wire, WorkflowBuilder,
 };
-pub mod render;
-pub use map::{AllItems, MapSpec, MapTaskFn, MapTaskNode, MapTaskStart, SomeItems, map_task};
+#[doc(hidden)]
+pub use map::{MapTaskFn, MapTaskNode};
 
 use crate::interface::Interface;
 use crate::task::ConfigError;

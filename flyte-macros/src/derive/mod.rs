@@ -2,7 +2,7 @@
 //! schema; values through serde as msgpack), a unit-variant enum a Flyte enum.
 //!
 //! The derive reads the type (`model`), rejects what the schema cannot follow, and
-//! emits an impl of `FlyteType` over `flyte::__private` helpers.
+//! emits an impl of `FlyteType` over `flyte::__private_0_1` helpers.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -117,7 +117,7 @@ fn check_serde_attrs(cx: &Ctxt, attrs: &[syn::Attribute], allowed: &[&str]) {
 }
 
 fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -> TokenStream {
-    let p = quote!(#krate::__private);
+    let p = quote!(#krate::__private_0_1);
     let ident = &input.ident;
     let name = ident.to_string();
     let infos = fields.named.iter().map(|f| {
@@ -165,7 +165,7 @@ fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -
 }
 
 fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, krate: &Path) -> TokenStream {
-    let p = quote!(#krate::__private);
+    let p = quote!(#krate::__private_0_1);
     let ident = &input.ident;
     let variants: Vec<_> = e.variants.iter().map(|v| &v.ident).collect();
     let names: Vec<String> = variants.iter().map(|v| v.to_string()).collect();

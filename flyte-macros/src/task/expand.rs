@@ -1,5 +1,5 @@
 //! `#[task]` tokens from a checked model. Cannot fail: every decision was made by
-//! the model. The generated code is glue over `flyte::__private`.
+//! the model. The generated code is glue over `flyte::__private_0_1`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -11,7 +11,7 @@ use crate::signature::Returns;
 
 /// The names of what a task generates.
 struct Names {
-    /// `<crate>::__private`.
+    /// `<crate>::__private_0_1`.
     p: TokenStream,
     task_ty: Ident,
     node_ty: Ident,
@@ -28,7 +28,7 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let krate = &m.krate;
     let ident = m.ident;
     let n = Names {
-        p: quote!(#krate::__private),
+        p: quote!(#krate::__private_0_1),
         task_ty: format_ident!("__FlyteTask_{}", ident),
         node_ty: format_ident!("__FlyteNode_{}", ident),
         inner: format_ident!("__flyte_fn_{}", ident),

@@ -15,7 +15,7 @@ pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
 
 fn items(m: &WorkflowModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let krate = &m.krate;
-    let p = quote!(#krate::__private);
+    let p = quote!(#krate::__private_0_1);
     let ident = m.ident;
     let vis = &m.item.vis;
     let wf_ty = format_ident!("__FlyteWorkflow_{}", ident);

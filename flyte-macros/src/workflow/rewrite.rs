@@ -40,7 +40,7 @@ impl Rewriter<'_> {
                         let left = self.condition(*bin.left);
                         let right = self.condition(*bin.right);
                         return parse_quote_spanned! {span=>
-                            #p::__private::IntoCondition::into_condition(#left).#method(#right)
+                            #p::__private_0_1::IntoCondition::into_condition(#left).#method(#right)
                         };
                     }
                     BinOp::Eq(_) => quote::quote!(Eq),
@@ -53,7 +53,7 @@ impl Rewriter<'_> {
                 };
                 let (left, right) = (&bin.left, &bin.right);
                 parse_quote_spanned! {span=>
-                    #p::__private::compare(#left, #p::__private::CmpOp::#op, #right)
+                    #p::__private_0_1::compare(#left, #p::__private_0_1::CmpOp::#op, #right)
                 }
             }
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
