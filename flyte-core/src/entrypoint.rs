@@ -354,7 +354,7 @@ async fn attempt(
     };
     let values = result.map_err(|e| task_failure(name, attempt_number, e))?;
 
-    let outputs = task.outputs_to_literals(&values);
+    let outputs = task.codec().outputs_to_literals(&values);
     Ok(crate::idl::literal_map(
         interface.output_names().into_iter().zip(&outputs),
     ))
@@ -406,7 +406,8 @@ async fn task_inputs(
             }
         })?
     };
-    task.inputs_from_literals(&interface.input_names(), &literals)
+    task.codec()
+        .inputs_from_literals(&interface.input_names(), &literals)
         .map_err(|e| {
             Failure::user(
                 "USER:InputsMismatch",

@@ -309,6 +309,7 @@ impl<O: Outputs> RunInputs<'_, O> {
         let names = spec.interface.input_names();
         let values = plan
             .workflow
+            .codec()
             .inputs_from_literals(&names, &literals)
             .map_err(|source| LaunchPlanError::WrongType {
                 plan: plan.name.clone(),

@@ -128,7 +128,7 @@ impl Attempt<'_> {
             self.task.name(),
             meta.get_cache_version().unwrap_or(""),
             &interface,
-            &self.task.inputs_to_literals(inputs),
+            &self.task.codec().inputs_to_literals(inputs),
         );
         let node = self.node.id();
         let task = self.task.name();
@@ -164,7 +164,7 @@ impl Attempt<'_> {
             });
         }
         let (values, attempts) = self.attempts(inputs, item, inline).await?;
-        let outputs = self.task.outputs_to_literals(&values);
+        let outputs = self.task.codec().outputs_to_literals(&values);
         match cache.put(&key, &interface, &outputs) {
             Ok(()) => {
                 tracing::debug!(node, item, task, entry = %key.path().display(), "outputs cached")
@@ -194,7 +194,7 @@ impl Attempt<'_> {
         let unusable = match cache.get(key, interface) {
             Lookup::Hit(literals) => {
                 let names = interface.output_names();
-                match self.task.outputs_from_literals(&names, &literals) {
+                match self.task.codec().outputs_from_literals(&names, &literals) {
                     Ok(values) => {
                         tracing::info!(node, item, task, entry = %key.path().display(), "cache hit: outputs reused, task not run");
                         return Some(values);

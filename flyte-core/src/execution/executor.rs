@@ -47,13 +47,14 @@ pub async fn run_workflow_literals(
     let spec = workflow.spec();
     let names = spec.interface.input_names();
     let values = workflow
+        .codec()
         .inputs_from_literals(&names, inputs)
         .map_err(|source| RunError::InvalidInput {
             workflow: spec.name.clone(),
             source: Box::new(source),
         })?;
     let outputs = run_spec_values(spec, values, options).await?;
-    Ok(workflow.outputs_to_literals(&outputs))
+    Ok(workflow.codec().outputs_to_literals(&outputs))
 }
 
 /// Runs a workflow's graph on type-erased inputs (one per interface input, of the

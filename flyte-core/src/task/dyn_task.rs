@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 
 use super::{ConfigError, ExecutionContext, Task, TaskError, TaskMetadata};
 use crate::interface::Interface;
-use crate::types::{ConversionError, Inputs, Literal, Outputs, Value};
+use crate::types::{Codec, Inputs, Outputs, Value};
 
 /// A task with its types erased, as a graph node holds it.
 ///
@@ -27,23 +27,8 @@ pub trait DynTask: Send + Sync + 'static {
     fn custom(&self) -> Option<serde_json::Value>;
     /// See [`Task::validate`].
     fn validate(&self) -> Result<(), ConfigError>;
-    /// Reads one literal per input, in interface order, into values [`DynTask::start`]
-    /// takes; `names` are the input names errors report.
-    fn inputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError>;
-    /// Writes the values an attempt returned as one literal per output.
-    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
-    /// Writes input values as one literal per input.
-    fn inputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
-    /// Reads one literal per output, in interface order, into values.
-    fn outputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError>;
+    /// Reads and writes the literals of the task's inputs and outputs.
+    fn codec(&self) -> &'static Codec;
     /// Starts one attempt on type-erased inputs.
     fn start(
         &'static self,
@@ -74,25 +59,8 @@ impl<T: Task> DynTask for T {
     fn validate(&self) -> Result<(), ConfigError> {
         Task::validate(self)
     }
-    fn inputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError> {
-        T::Input::values_from_literals(names, literals)
-    }
-    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
-        <T::Output as Outputs>::literals_of(values)
-    }
-    fn inputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
-        T::Input::literals_of(values)
-    }
-    fn outputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError> {
-        <T::Output as Outputs>::values_from_literals(names, literals)
+    fn codec(&self) -> &'static Codec {
+        Codec::of::<T::Input, T::Output>()
     }
     fn start(
         &'static self,

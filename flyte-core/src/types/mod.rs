@@ -36,7 +36,7 @@ use std::time::{Duration, SystemTime};
 
 pub(crate) use datetime::{from_unix, to_unix};
 pub use files::{BlobRef, FlyteDirectory, FlyteFile};
-pub use io::{ConversionError, Inputs, MAX_ARITY, Outputs};
+pub use io::{Codec, ConversionError, Inputs, MAX_ARITY, Outputs};
 pub use preview::{PREVIEW_CHARS, preview};
 pub use structs::{
     FieldInfo, MSGPACK_TAG, enum_from_literal, struct_from_literal, struct_schema,

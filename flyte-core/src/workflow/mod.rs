@@ -31,7 +31,7 @@ pub use map::{MapTaskFn, MapTaskNode};
 use crate::interface::Interface;
 use crate::task::ConfigError;
 pub use crate::task::DynTask;
-use crate::types::{ConversionError, Inputs, Literal, Outputs, Value, write_joined};
+use crate::types::{Codec, Inputs, Literal, Outputs, Value, write_joined};
 
 /// A workflow: a typed graph of task and subworkflow nodes, built once.
 ///
@@ -109,29 +109,16 @@ impl fmt::Debug for Entity {
 pub trait DynWorkflow: Send + Sync + 'static {
     /// The workflow's graph.
     fn spec(&self) -> &'static WorkflowSpec;
-    /// Reads one literal per input, in interface order, into the values a run takes.
-    fn inputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError>;
-    /// Writes a run's output values as one literal per output.
-    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal>;
+    /// Reads and writes the literals of the workflow's inputs and outputs.
+    fn codec(&self) -> &'static Codec;
 }
 
 impl<W: Workflow> DynWorkflow for W {
     fn spec(&self) -> &'static WorkflowSpec {
         Workflow::spec(self)
     }
-    fn inputs_from_literals(
-        &self,
-        names: &[&str],
-        literals: &[Literal],
-    ) -> Result<Vec<Value>, ConversionError> {
-        W::Input::values_from_literals(names, literals)
-    }
-    fn outputs_to_literals(&self, values: &[Value]) -> Vec<Literal> {
-        W::Output::literals_of(values)
+    fn codec(&self) -> &'static Codec {
+        Codec::of::<W::Input, W::Output>()
     }
 }
 

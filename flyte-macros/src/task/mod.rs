@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 
 use crate::diag::Ctxt;
 
-pub(crate) use parse::{OutputNames, peek_outputs, set, value};
+pub(crate) use parse::{CommonArgs, OutputNames};
 
 pub(crate) fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_task(args, item, |_, _, _| Ok(()))

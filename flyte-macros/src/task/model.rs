@@ -42,7 +42,7 @@ impl<'a> TaskModel<'a> {
     /// with bad settings can still be expanded, with default settings.
     pub(crate) fn build(sig_cx: &Ctxt, cx: &Ctxt, item: &'a ItemFn, args: TaskArgs) -> Self {
         let sig = signature::read(sig_cx, &item.sig, "task");
-        let output_names = signature::output_names(sig_cx, &sig, args.outputs.as_ref());
+        let output_names = signature::output_names(sig_cx, &sig, args.common.outputs.as_ref());
         let mut knobs = Knobs::default();
         if let Some(lit) = &args.retries {
             match lit.base10_parse::<u32>() {
@@ -68,7 +68,7 @@ impl<'a> TaskModel<'a> {
         knobs.cache_serialize = args.cache_serialize.is_some_and(|b| b.value);
         knobs.interruptible = args.interruptible.map(|b| b.value);
         knobs.deprecated = args.deprecated;
-        if let Some(name) = &args.name
+        if let Some(name) = &args.common.name
             && name.value().trim().is_empty()
         {
             cx.error_spanned_by(name, "`name` cannot be empty");
@@ -76,14 +76,17 @@ impl<'a> TaskModel<'a> {
         TaskModel {
             item,
             ident: &item.sig.ident,
-            name: args.name,
+            name: args.common.name,
             sig,
             knobs,
             config: args.config,
             docs: signature::docs(&item.attrs),
             dynamic_body: None,
             output_names,
-            krate: args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte)),
+            krate: args
+                .common
+                .krate
+                .unwrap_or_else(|| syn::parse_quote!(::flyte)),
         }
     }
 }
@@ -167,7 +170,7 @@ mod tests {
     fn unknown_and_repeated_keys_are_rejected() {
         let err = build(quote::quote!(retry = 3), f()).err().unwrap();
         assert!(
-            err.starts_with("expected one of: `name`, `retries`"),
+            err.starts_with("expected one of: `name`, `outputs`, `crate`, `retries`"),
             "{err}"
         );
         let err = build(quote::quote!(retries = 1, retries = 2), f())

@@ -1,7 +1,7 @@
 //! `#[task(...)]` arguments: syntax only. Each value keeps its span so later checks
 //! can point at it; an unknown key gets syn's "expected one of ..." error.
 
-use syn::parse::{Parse, ParseStream};
+use syn::parse::{Lookahead1, Parse, ParseStream};
 use syn::{Expr, LitBool, LitInt, LitStr, Path, Token};
 
 mod kw {
@@ -45,15 +45,11 @@ impl quote::ToTokens for OutputNames {
     }
 }
 
-/// Peeks at `outputs`.
-pub(crate) fn peek_outputs(look: &syn::parse::Lookahead1<'_>) -> bool {
-    look.peek(kw::outputs)
-}
-
 /// The arguments as written.
 #[derive(Default)]
 pub(crate) struct TaskArgs {
-    pub(crate) name: Option<LitStr>,
+    /// `name`, `outputs(..)` and `crate`, as `#[workflow]` takes them.
+    pub(crate) common: CommonArgs,
     pub(crate) retries: Option<LitInt>,
     pub(crate) timeout: Option<LitStr>,
     /// `cache` alone means `cache = true`; the key is kept for spans.
@@ -63,19 +59,16 @@ pub(crate) struct TaskArgs {
     pub(crate) interruptible: Option<LitBool>,
     pub(crate) deprecated: Option<LitStr>,
     pub(crate) config: Option<Expr>,
-    pub(crate) outputs: Option<OutputNames>,
-    pub(crate) krate: Option<Path>,
 }
 
 impl Parse for TaskArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut args = TaskArgs::default();
-        while !input.is_empty() {
-            let look = input.lookahead1();
-            if look.peek(kw::name) {
-                let key: kw::name = input.parse()?;
-                set(&mut args.name, key, value(input)?)?;
-            } else if look.peek(kw::retries) {
+        parse_args(input, |look, input| {
+            if args.common.parse_key(look, input)? {
+                return Ok(true);
+            }
+            if look.peek(kw::retries) {
                 let key: kw::retries = input.parse()?;
                 set(&mut args.retries, key, value(input)?)?;
             } else if look.peek(kw::timeout) {
@@ -109,22 +102,71 @@ impl Parse for TaskArgs {
             } else if look.peek(kw::config) {
                 let key: kw::config = input.parse()?;
                 set(&mut args.config, key, value(input)?)?;
-            } else if peek_outputs(&look) {
-                let names: OutputNames = input.parse()?;
-                let key = names.key;
-                set(&mut args.outputs, key, names)?;
-            } else if look.peek(Token![crate]) {
-                let key: Token![crate] = input.parse()?;
-                set(&mut args.krate, key, value(input)?)?;
             } else {
-                return Err(look.error());
+                return Ok(false);
             }
-            if !input.is_empty() {
-                input.parse::<Token![,]>()?;
-            }
-        }
+            Ok(true)
+        })?;
         Ok(args)
     }
+}
+
+/// The keys `#[task]` and `#[workflow]` share.
+#[derive(Default)]
+pub(crate) struct CommonArgs {
+    pub(crate) name: Option<LitStr>,
+    pub(crate) outputs: Option<OutputNames>,
+    pub(crate) krate: Option<Path>,
+}
+
+impl CommonArgs {
+    /// Parses one shared key when `look` sees one; `Ok(false)` when it is another.
+    pub(crate) fn parse_key(
+        &mut self,
+        look: &Lookahead1<'_>,
+        input: ParseStream<'_>,
+    ) -> syn::Result<bool> {
+        if look.peek(kw::name) {
+            let key: kw::name = input.parse()?;
+            set(&mut self.name, key, value(input)?)?;
+        } else if look.peek(kw::outputs) {
+            let names: OutputNames = input.parse()?;
+            let key = names.key;
+            set(&mut self.outputs, key, names)?;
+        } else if look.peek(Token![crate]) {
+            let key: Token![crate] = input.parse()?;
+            set(&mut self.krate, key, value(input)?)?;
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+}
+
+impl Parse for CommonArgs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut args = CommonArgs::default();
+        parse_args(input, |look, input| args.parse_key(look, input))?;
+        Ok(args)
+    }
+}
+
+/// Comma-separated arguments, each handed to `one`, which says whether it knew the
+/// key; an unknown key gets syn's "expected one of ..." error.
+fn parse_args(
+    input: ParseStream<'_>,
+    mut one: impl FnMut(&Lookahead1<'_>, ParseStream<'_>) -> syn::Result<bool>,
+) -> syn::Result<()> {
+    while !input.is_empty() {
+        let look = input.lookahead1();
+        if !one(&look, input)? {
+            return Err(look.error());
+        }
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    Ok(())
 }
 
 /// `= value`.
