@@ -20,6 +20,7 @@
 //! graph, inputs given as text or protobuf), so a node hand-off costs a reference-count
 //! bump.
 
+mod codec;
 mod datetime;
 pub(crate) mod files;
 mod io;
@@ -34,9 +35,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+pub use codec::Codec;
 pub(crate) use datetime::{from_unix, to_unix};
 pub use files::{BlobRef, FlyteDirectory, FlyteFile};
-pub use io::{Codec, ConversionError, Inputs, MAX_ARITY, Outputs};
+pub use io::{ConversionError, Inputs, MAX_ARITY, Outputs};
 pub use preview::{PREVIEW_CHARS, preview};
 pub use structs::{
     FieldInfo, MSGPACK_TAG, enum_from_literal, struct_from_literal, struct_schema,
