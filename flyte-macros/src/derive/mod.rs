@@ -60,7 +60,37 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
     };
     match cx.check() {
         Ok(()) => tokens.unwrap_or_default(),
-        Err(e) => e.to_compile_error(),
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(stub_impl(&input, &krate));
+            out
+        }
+    }
+}
+
+/// On an error, an impl whose bodies cannot run, so that each task using the type
+/// compiles and the mistake is reported once, here. A generic type or a union gets
+/// none (the impl could not be written for it without errors of its own).
+fn stub_impl(input: &DeriveInput, krate: &Path) -> TokenStream {
+    if !input.generics.params.is_empty() || matches!(input.data, Data::Union(_)) {
+        return TokenStream::new();
+    }
+    let p = quote!(#krate::__private_0_1);
+    let ident = &input.ident;
+    let why = "`#[derive(FlyteType)]` reported an error for this type";
+    quote! {
+        #[automatically_derived]
+        impl #p::FlyteType for #ident {
+            fn literal_type() -> #p::LiteralType {
+                ::core::unreachable!(#why)
+            }
+            fn to_literal(&self) -> #p::Literal {
+                ::core::unreachable!(#why)
+            }
+            fn from_literal(_: &#p::Literal) -> ::core::result::Result<Self, #p::LiteralMismatch> {
+                ::core::unreachable!(#why)
+            }
+        }
     }
 }
 
