@@ -216,8 +216,10 @@ pub mod plugins {
 /// What task and workflow code needs: the macros, the task traits, metadata and
 /// errors.
 pub mod prelude {
-    pub use crate::{FlyteType, dynamic, task, workflow};
+    // The macros only: `crate::task` and `crate::workflow` would bring the modules of
+    // the same names along.
     pub use flyte_core::prelude::*;
+    pub use flyte_macros::{FlyteType, dynamic, task, workflow};
 }
 
 #[doc(hidden)]

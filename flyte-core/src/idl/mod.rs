@@ -1,6 +1,7 @@
 //! Flyte's own protobuf IDL: the messages this SDK writes and reads (`core`,
-//! `admin`), values converted both ways (`values`), entities serialized (`entities`),
-//! and `inputs.pb` read against a task's interface (`inputs`).
+//! `admin`), values converted both ways ([`literal`], [`literal_from_idl`], ...),
+//! entities serialized ([`task_template`], [`workflow_closure`], ...), and `inputs.pb`
+//! read against a task's interface (`inputs`).
 //!
 //! Types, values, interfaces, task templates, workflow templates (task, subworkflow,
 //! branch and array nodes), the admin specs and launch plans, and the error document
@@ -8,9 +9,9 @@
 
 pub mod admin;
 pub mod core;
-pub mod entities;
+mod entities;
 pub mod inputs;
-pub mod values;
+mod values;
 
 pub use entities::{
     SerializationSettings, execute_args, launch_plan, task_spec, task_template, workflow_closure,

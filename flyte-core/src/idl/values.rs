@@ -122,7 +122,7 @@ fn union_variant(t: &LiteralType) -> pb::LiteralType {
 }
 
 /// A JSON object as a protobuf `Struct` (`None` for anything but an object).
-pub fn json_struct(v: &serde_json::Value) -> Option<prost_types::Struct> {
+pub(crate) fn json_struct(v: &serde_json::Value) -> Option<prost_types::Struct> {
     match json_value(v).kind {
         Some(prost_types::value::Kind::StructValue(s)) => Some(s),
         _ => None,
