@@ -162,3 +162,35 @@ async fn bad_arguments_are_clap_errors() {
     assert!(matches!(err, CliError::NoTaskName(_)), "{err}");
     assert!(err.to_string().contains("task-module m"), "{err}");
 }
+
+static BIG_SENSOR: LazyLock<WaitForObjectStoreFile> = LazyLock::new(|| {
+    WaitForObjectStoreFile::new("big-sensor")
+        .with_metadata(TaskMetadata::default().limits(Resources::new().cpu("1").mem("4 GB")))
+});
+
+#[tokio::test]
+async fn serialize_refuses_a_task_whose_resources_are_not_quantities() {
+    let out = temp("bad-resources");
+    let args = [
+        "app",
+        "serialize",
+        "--image",
+        "x:1",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let err = App::new()
+        .task(&*BIG_SENSOR)
+        .run(args.iter().map(|s| s.to_string()))
+        .await
+        .unwrap_err();
+    let CliError::InvalidTask { task, source } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(task, "big-sensor");
+    assert_eq!(
+        source.to_string(),
+        "invalid quantity `4 GB` for `limits(mem)`: expected a number and an optional suffix, such as \"500m\", \"2\", \"2Gi\" or \"10G\""
+    );
+    assert!(!out.exists(), "nothing is written");
+}

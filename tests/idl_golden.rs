@@ -189,3 +189,52 @@ fn the_seed_specs_closure_and_launch_plan_are_written_for_comparison_with_flytek
     );
     std::fs::write(dir.join("launch_plan.pb"), bytes).unwrap();
 }
+
+// ---- production settings, against flytekit's production goldens -----------------------
+
+/// `@task(requests=Resources(cpu="500m", mem="2Gi"), limits=Resources(cpu="1",
+/// mem="4Gi", gpu="1", ephemeral_storage="10Gi"))`.
+#[task(
+    requests(cpu = "500m", mem = "2Gi"),
+    limits(cpu = "1", mem = "4Gi", gpu = "1", ephemeral_storage = "10Gi")
+)]
+fn t_resources(x: i64) -> i64 {
+    x
+}
+
+/// `@task(resources=Resources(cpu=("1", "2"), mem="1Gi"))`: a pair is a request and a
+/// limit, a single value a request only.
+#[task(resources(cpu = ("1", "2"), mem = "1Gi"))]
+fn t_resources_tuple(x: i64) -> i64 {
+    x
+}
+
+#[test]
+fn resource_settings_are_written_for_comparison_with_flytekit() {
+    let settings = seed_settings();
+    let dir = out_dir();
+    for (file, task) in [
+        (
+            "task_resources.pb",
+            &t_resources as &dyn flyte::workflow::DynTask,
+        ),
+        (
+            "task_resources_tuple.pb",
+            &t_resources_tuple as &dyn flyte::workflow::DynTask,
+        ),
+    ] {
+        let template = idl::task_template(task, &settings);
+        let resources = template
+            .container
+            .as_ref()
+            .unwrap()
+            .resources
+            .clone()
+            .unwrap();
+        assert!(!resources.requests.is_empty(), "{file}");
+        std::fs::write(dir.join(file), template.encode_to_vec()).unwrap();
+    }
+    let limits = t_resources.metadata().get_limits();
+    assert_eq!(limits.get_ephemeral_storage(), Some("10Gi"));
+    assert_eq!(t_resources_tuple.metadata().get_limits().get_mem(), None);
+}

@@ -10,7 +10,7 @@ pub use std::sync::{LazyLock, OnceLock};
 
 pub use crate::execution::{ExecutionContext, RunError, RunOptions, run_workflow};
 pub use crate::interface::Interface;
-pub use crate::task::{BoxError, Task, TaskConfig, TaskError, TaskMetadata};
+pub use crate::task::{BoxError, Resources, Task, TaskConfig, TaskError, TaskMetadata};
 pub use crate::types::{
     BlobRef, FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs,
     Primitive, enum_from_literal, struct_from_literal, struct_schema, struct_to_literal,
@@ -103,6 +103,16 @@ pub fn interface_of<I: Inputs, O: Outputs>(inputs: &[&str], outputs: Option<&[&s
 /// Compile-time check that a parameter or return type is a Flyte type; generated with
 /// the user's span so the error points at the type.
 pub const fn assert_flyte_type<T: FlyteType>() {}
+
+/// Compile-time check of a resource amount in `#[task(requests(..))]` and the like;
+/// generated with the literal's span so the error points at it.
+pub const fn assert_quantity(value: &str) {
+    if !crate::task::is_quantity(value) {
+        panic!(
+            "not a Kubernetes quantity: expected a number and an optional suffix, such as \"500m\", \"2\", \"2Gi\", \"512Mi\" or \"10G\""
+        );
+    }
+}
 
 /// Compile-time check that a `config = ...` value is a task config.
 pub fn assert_task_config<C: TaskConfig>(c: C) -> Box<dyn TaskConfig> {

@@ -70,6 +70,16 @@ pub enum CliError {
     /// An entity could not be written as Flyte IDL.
     #[error(transparent)]
     Idl(#[from] IdlError),
+    /// A task's settings cannot be written for a cluster (a resource amount that is
+    /// not a quantity, `cache` without a version, ...).
+    #[error("task `{task}` has a setting Flyte cannot take")]
+    InvalidTask {
+        /// The task.
+        task: String,
+        /// What is wrong.
+        #[source]
+        source: flyte_core::task::ConfigError,
+    },
     /// `execute` could write neither outputs nor an error document.
     #[error(transparent)]
     Entrypoint(Box<EntrypointError>),

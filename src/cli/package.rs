@@ -56,6 +56,7 @@ impl App {
         json: bool,
     ) -> Result<(), CliError> {
         let settings = settings.settings();
+        self.check_tasks()?;
         let mut files = self.registry.package_files(&settings)?;
         if json {
             let copies = self.registry.package_json(&settings)?;
@@ -74,11 +75,25 @@ impl App {
 
     /// `package`: the files in a gzipped tarball.
     pub(super) fn package(&self, settings: SettingsArgs, output: &Path) -> Result<(), CliError> {
+        self.check_tasks()?;
         let files = self.registry.package_files(&settings.settings())?;
         write_tarball(output, &files).map_err(|source| CliError::Io {
             path: output.to_path_buf(),
             source,
         })
+    }
+}
+
+impl App {
+    /// Every task's settings, checked before anything is written for a cluster.
+    fn check_tasks(&self) -> Result<(), CliError> {
+        for task in self.registry.tasks() {
+            task.validate().map_err(|source| CliError::InvalidTask {
+                task: task.name().to_string(),
+                source,
+            })?;
+        }
+        Ok(())
     }
 }
 

@@ -79,6 +79,25 @@ SPEC_ALLOWED = {
 }
 
 
+# Task templates against production/ goldens, one setting each: only what makes us a
+# Rust task may differ (our name, type, runtime, image and entrypoint), so the setting
+# itself (container.resources, ...) is compared field by field.
+PRODUCTION_TASK_ALLOWED = {
+    "id.name",
+    "type",
+    "metadata.runtime.version",
+    "metadata.runtime.flavor",
+    "container.image",
+    "container.args*",
+}
+
+
+def production_task_allowed(where: str) -> bool:
+    return where in PRODUCTION_TASK_ALLOWED or any(
+        a.endswith("*") and where.startswith(a[:-1]) for a in PRODUCTION_TASK_ALLOWED
+    )
+
+
 def task_allowed(where: str) -> bool:
     return where in TASK_ALLOWED or any(
         a.endswith("*") and where.startswith(a[:-1]) for a in TASK_ALLOWED
@@ -169,6 +188,10 @@ def main() -> int:
         ("task_print_file.pb", "seed_task_print_file.json"),
     ):
         checks.append((ours, out / ours, tasks_pb2.TaskTemplate, load(golden), task_allowed))
+    for name in ("task_resources", "task_resources_tuple"):
+        golden = load(f"production/{name}.json")
+        ours = f"{name}.pb"
+        checks.append((ours, out / ours, tasks_pb2.TaskTemplate, golden, production_task_allowed))
     for ours, cls, golden in (
         ("workflow_my_workflow.pb", workflow_pb2.WorkflowTemplate, "seed_workflow_template.json"),
         ("workflow_spec.pb", admin_workflow_pb2.WorkflowSpec, "seed_workflow_spec.json"),

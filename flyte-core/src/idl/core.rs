@@ -510,7 +510,47 @@ pub struct KeyValuePair {
 
 /// `flyteidl.core.Resources`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
-pub struct Resources {}
+pub struct Resources {
+    /// What the container asks for.
+    #[prost(message, repeated, tag = "1")]
+    pub requests: Vec<ResourceEntry>,
+    /// What the container may not exceed.
+    #[prost(message, repeated, tag = "2")]
+    pub limits: Vec<ResourceEntry>,
+}
+
+/// `flyteidl.core.Resources.ResourceEntry`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct ResourceEntry {
+    /// Which resource.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<ResourceName, _>")]
+    #[prost(enumeration = "ResourceName", tag = "1")]
+    pub name: i32,
+    /// A Kubernetes quantity, as given.
+    #[prost(string, tag = "2")]
+    pub value: String,
+}
+
+/// `flyteidl.core.Resources.ResourceName`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[repr(i32)]
+pub enum ResourceName {
+    /// `UNKNOWN`
+    Unknown = 0,
+    /// `CPU`
+    Cpu = 1,
+    /// `GPU`
+    Gpu = 2,
+    /// `MEMORY`
+    Memory = 3,
+    /// `STORAGE`
+    Storage = 4,
+    /// `EPHEMERAL_STORAGE`
+    EphemeralStorage = 5,
+}
 
 /// `flyteidl.core.Container`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]

@@ -8,6 +8,7 @@ use super::core as pb;
 use super::values::{
     IdlError, duration, interface, json_struct, literal, literal_map, literal_type,
 };
+use crate::task::{ResourceKind, Resources};
 use crate::types::Literal;
 
 /// Where specs are registered and what runs them.
@@ -86,10 +87,29 @@ pub fn task_template(
             image: settings.image.clone(),
             command: Vec::new(),
             args: execute_args(settings, task.name()),
-            resources: Some(pb::Resources {}),
+            resources: Some(pb::Resources {
+                requests: resource_entries(meta.get_requests()),
+                limits: resource_entries(meta.get_limits()),
+            }),
             env: Vec::new(),
         }),
     }
+}
+
+/// The amounts that are set, in flytekit's order (ephemeral storage, cpu, gpu, memory).
+fn resource_entries(resources: &Resources) -> Vec<pb::ResourceEntry> {
+    resources
+        .entries()
+        .map(|(kind, value)| pb::ResourceEntry {
+            name: match kind {
+                ResourceKind::EphemeralStorage => pb::ResourceName::EphemeralStorage,
+                ResourceKind::Cpu => pb::ResourceName::Cpu,
+                ResourceKind::Gpu => pb::ResourceName::Gpu,
+                ResourceKind::Mem => pb::ResourceName::Memory,
+            } as i32,
+            value: value.to_string(),
+        })
+        .collect()
 }
 
 fn identifier(

@@ -11,12 +11,14 @@ mod chain;
 pub(crate) mod context;
 mod dyn_task;
 mod offload;
+mod resources;
 
 use crate::types::{Inputs, Outputs};
 pub use chain::ErrorChain;
 pub(crate) use chain::panic_message;
 pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
 pub use dyn_task::DynTask;
+pub use resources::{ResourceKind, Resources, is_quantity};
 
 /// A boxed error, the cause carried by a failed task.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -40,6 +42,18 @@ pub enum ConfigError {
     /// `cache = true` without a `cache_version`.
     #[error("`cache` is set without a `cache_version`; caching needs a version")]
     CacheWithoutVersion,
+    /// A resource amount that is not a Kubernetes quantity.
+    #[error(
+        "invalid quantity `{value}` for `{kind}({name})`: expected a number and an optional suffix, such as \"500m\", \"2\", \"2Gi\" or \"10G\""
+    )]
+    InvalidQuantity {
+        /// `requests` or `limits`.
+        kind: &'static str,
+        /// The resource: `cpu`, `mem`, `gpu`, `ephemeral_storage`.
+        name: &'static str,
+        /// The amount that was given.
+        value: String,
+    },
     /// A zero timeout, which would fail every attempt before it starts.
     #[error("`{field}` must be longer than zero")]
     ZeroDuration {
@@ -101,6 +115,8 @@ pub struct TaskMetadata {
     cache_serialize: bool,
     interruptible: Option<bool>,
     deprecated: Option<String>,
+    requests: Resources,
+    limits: Resources,
     errors: Vec<ConfigError>,
 }
 
@@ -114,6 +130,8 @@ impl TaskMetadata {
         cache_serialize: false,
         interruptible: None,
         deprecated: None,
+        requests: Resources::new(),
+        limits: Resources::new(),
         errors: Vec::new(),
     };
 
@@ -166,6 +184,20 @@ impl TaskMetadata {
         self
     }
 
+    /// What the task's container asks Kubernetes for (flytekit's `requests`). Not
+    /// enforced in local runs.
+    pub fn requests(mut self, resources: Resources) -> Self {
+        self.requests = resources;
+        self
+    }
+
+    /// What the task's container may not exceed (flytekit's `limits`). Not enforced
+    /// in local runs.
+    pub fn limits(mut self, resources: Resources) -> Self {
+        self.limits = resources;
+        self
+    }
+
     /// The number of retries.
     pub fn get_retries(&self) -> u32 {
         self.retries
@@ -195,10 +227,29 @@ impl TaskMetadata {
         self.deprecated.as_deref()
     }
 
+    /// The resource requests.
+    pub fn get_requests(&self) -> &Resources {
+        &self.requests
+    }
+
+    /// The resource limits.
+    pub fn get_limits(&self) -> &Resources {
+        &self.limits
+    }
+
     /// The first problem with these settings, if any.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if let Some(e) = self.errors.first() {
             return Err(e.clone());
+        }
+        for (kind, resources) in [("requests", &self.requests), ("limits", &self.limits)] {
+            if let Some((name, value)) = resources.entries().find(|(_, v)| !is_quantity(v)) {
+                return Err(ConfigError::InvalidQuantity {
+                    kind,
+                    name: name.name(),
+                    value: value.to_string(),
+                });
+            }
         }
         if self.cache && self.cache_version.is_none() {
             return Err(ConfigError::CacheWithoutVersion);

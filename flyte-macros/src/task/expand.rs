@@ -39,6 +39,7 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let (deref_impl, boxed_fn) = direct_call(m, &n);
     let public = &attrs.public;
     let type_checks = shared::type_checks(p, &m.sig);
+    let quantity_checks = quantity_checks(m, p);
     let task_impl = task_impl(m, &n);
     let config_fn = config_fn(m, &n);
     let node = shared::node_type(
@@ -71,6 +72,8 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
         }
 
         #type_checks
+
+        #quantity_checks
 
         #deref_impl
 
@@ -246,8 +249,40 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     if let Some(d) = &k.deprecated {
         meta.extend(quote!(.deprecated(#d)));
     }
+    for (kind, amounts) in [("requests", &k.requests), ("limits", &k.limits)] {
+        if amounts.is_empty() {
+            continue;
+        }
+        let kind = format_ident!("{}", kind);
+        let setters = amounts.iter().map(|(name, lit)| {
+            let name = format_ident!("{}", name);
+            quote!(.#name(#lit))
+        });
+        meta.extend(quote!(.#kind(#p::Resources::new() #(#setters)*)));
+    }
     let unset = quote!(#p::TaskMetadata::default()).to_string();
     (meta.to_string() != unset).then_some(meta)
+}
+
+/// Each resource amount checked while compiling, the error spanned at its literal.
+fn quantity_checks(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
+    let k = &m.knobs;
+    let checks = k.requests.iter().chain(&k.limits).map(|(_, lit)| {
+        // Every token at the literal, the path too: rustc reports the call's span.
+        let p: TokenStream = p
+            .clone()
+            .into_iter()
+            .map(|mut t| {
+                t.set_span(lit.span());
+                t
+            })
+            .collect();
+        quote_spanned!(lit.span()=> #p::assert_quantity(#lit);)
+    });
+    if k.requests.is_empty() && k.limits.is_empty() {
+        return quote!();
+    }
+    quote!(const _: () = { #(#checks)* };)
 }
 
 /// `config = <expr>`: the plugin config, made once, that decides the task type, the

@@ -18,6 +18,10 @@ pub(crate) struct Knobs {
     pub(crate) cache_serialize: bool,
     pub(crate) interruptible: Option<bool>,
     pub(crate) deprecated: Option<LitStr>,
+    /// `requests(..)`, and the requests of `resources(..)`.
+    pub(crate) requests: super::resources::Amounts,
+    /// `limits(..)`, and the limits of `resources(..)`.
+    pub(crate) limits: super::resources::Amounts,
 }
 
 pub(crate) struct TaskModel<'a> {
@@ -44,6 +48,7 @@ impl<'a> TaskModel<'a> {
         let sig = signature::read(sig_cx, &item.sig, "task");
         let output_names = signature::output_names(sig_cx, &sig, args.common.outputs.as_ref());
         let mut knobs = Knobs::default();
+        (knobs.requests, knobs.limits) = super::resources::read(cx, &args);
         if let Some(lit) = &args.retries {
             match lit.base10_parse::<u32>() {
                 Ok(n) => knobs.retries = Some(n),

@@ -15,6 +15,50 @@ mod kw {
     syn::custom_keyword!(deprecated);
     syn::custom_keyword!(config);
     syn::custom_keyword!(outputs);
+    syn::custom_keyword!(requests);
+    syn::custom_keyword!(limits);
+    syn::custom_keyword!(resources);
+}
+
+/// `requests(cpu = "1", mem = "2Gi")`, `limits(..)` or `resources(cpu = ("1", "2"))`:
+/// the key, kept for spans, and its entries.
+pub(crate) struct ResourceArgs {
+    pub(crate) key: proc_macro2::Span,
+    pub(crate) entries: Vec<(syn::Ident, ResourceValue)>,
+}
+
+/// An amount, or (in `resources(..)`) a request and a limit.
+pub(crate) enum ResourceValue {
+    One(LitStr),
+    Pair(LitStr, LitStr),
+}
+
+impl ResourceArgs {
+    fn parse_list(key: proc_macro2::Span, input: ParseStream<'_>) -> syn::Result<Self> {
+        let content;
+        syn::parenthesized!(content in input);
+        let mut entries = Vec::new();
+        while !content.is_empty() {
+            let name: syn::Ident = content.parse()?;
+            content.parse::<Token![=]>()?;
+            let value = if content.peek(syn::token::Paren) {
+                let pair;
+                syn::parenthesized!(pair in content);
+                let request = pair.parse()?;
+                pair.parse::<Token![,]>()?;
+                let limit = pair.parse()?;
+                let _ = pair.parse::<Option<Token![,]>>()?;
+                ResourceValue::Pair(request, limit)
+            } else {
+                ResourceValue::One(content.parse()?)
+            };
+            entries.push((name, value));
+            if !content.is_empty() {
+                content.parse::<Token![,]>()?;
+            }
+        }
+        Ok(ResourceArgs { key, entries })
+    }
 }
 
 /// `outputs(a, b)`: names for the outputs instead of `o0`, `o1`.
@@ -59,6 +103,9 @@ pub(crate) struct TaskArgs {
     pub(crate) interruptible: Option<LitBool>,
     pub(crate) deprecated: Option<LitStr>,
     pub(crate) config: Option<Expr>,
+    pub(crate) requests: Option<ResourceArgs>,
+    pub(crate) limits: Option<ResourceArgs>,
+    pub(crate) resources: Option<ResourceArgs>,
 }
 
 impl Parse for TaskArgs {
@@ -99,6 +146,18 @@ impl Parse for TaskArgs {
             } else if look.peek(kw::deprecated) {
                 let key: kw::deprecated = input.parse()?;
                 set(&mut args.deprecated, key, value(input)?)?;
+            } else if look.peek(kw::requests) {
+                let key: kw::requests = input.parse()?;
+                let list = ResourceArgs::parse_list(key.span, input)?;
+                set(&mut args.requests, key, list)?;
+            } else if look.peek(kw::limits) {
+                let key: kw::limits = input.parse()?;
+                let list = ResourceArgs::parse_list(key.span, input)?;
+                set(&mut args.limits, key, list)?;
+            } else if look.peek(kw::resources) {
+                let key: kw::resources = input.parse()?;
+                let list = ResourceArgs::parse_list(key.span, input)?;
+                set(&mut args.resources, key, list)?;
             } else if look.peek(kw::config) {
                 let key: kw::config = input.parse()?;
                 set(&mut args.config, key, value(input)?)?;

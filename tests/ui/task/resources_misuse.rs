@@ -1,0 +1,21 @@
+use flyte::prelude::*;
+
+// `resources(..)` sets requests and limits together: not with `requests(..)`.
+#[task(resources(cpu = ("1", "2")), requests(mem = "1Gi"))]
+fn both(x: i64) -> i64 {
+    x
+}
+
+// Names are flytekit's: `mem`, not `memory`; each once.
+#[task(limits(memory = "1Gi", cpu = "1", cpu = "2"))]
+fn names(x: i64) -> i64 {
+    x
+}
+
+// A (request, limit) pair belongs in `resources(..)`.
+#[task(requests(cpu = ("1", "2")))]
+fn pair(x: i64) -> i64 {
+    x
+}
+
+fn main() {}
