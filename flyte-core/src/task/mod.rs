@@ -117,6 +117,7 @@ pub struct TaskMetadata {
     deprecated: Option<String>,
     requests: Resources,
     limits: Resources,
+    env: Vec<(String, String)>,
     errors: Vec<ConfigError>,
 }
 
@@ -132,6 +133,7 @@ impl TaskMetadata {
         deprecated: None,
         requests: Resources::new(),
         limits: Resources::new(),
+        env: Vec::new(),
         errors: Vec::new(),
     };
 
@@ -184,6 +186,19 @@ impl TaskMetadata {
         self
     }
 
+    /// Sets an environment variable for the task (flytekit's `environment`): written
+    /// into its container, and seen locally through [`ExecutionContext::env`] (the
+    /// process environment is left alone: tasks run in parallel in one process). A
+    /// second value for the same name replaces the first.
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let (name, value) = (name.into(), value.into());
+        match self.env.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.env.push((name, value)),
+        }
+        self
+    }
+
     /// What the task's container asks Kubernetes for (flytekit's `requests`). Not
     /// enforced in local runs.
     pub fn requests(mut self, resources: Resources) -> Self {
@@ -225,6 +240,11 @@ impl TaskMetadata {
     /// The deprecation message, if any.
     pub fn get_deprecated(&self) -> Option<&str> {
         self.deprecated.as_deref()
+    }
+
+    /// The environment variables set for the task, in the order given.
+    pub fn get_env(&self) -> &[(String, String)] {
+        &self.env
     }
 
     /// The resource requests.

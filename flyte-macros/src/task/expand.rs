@@ -260,6 +260,9 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
         });
         meta.extend(quote!(.#kind(#p::Resources::new() #(#setters)*)));
     }
+    for (name, value) in &k.env {
+        meta.extend(quote!(.env(#name, #value)));
+    }
     let unset = quote!(#p::TaskMetadata::default()).to_string();
     (meta.to_string() != unset).then_some(meta)
 }

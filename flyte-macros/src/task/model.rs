@@ -22,6 +22,8 @@ pub(crate) struct Knobs {
     pub(crate) requests: super::resources::Amounts,
     /// `limits(..)`, and the limits of `resources(..)`.
     pub(crate) limits: super::resources::Amounts,
+    /// `environment(..)`, names checked.
+    pub(crate) env: Vec<(String, LitStr)>,
 }
 
 pub(crate) struct TaskModel<'a> {
@@ -49,6 +51,7 @@ impl<'a> TaskModel<'a> {
         let output_names = signature::output_names(sig_cx, &sig, args.common.outputs.as_ref());
         let mut knobs = Knobs::default();
         (knobs.requests, knobs.limits) = super::resources::read(cx, &args);
+        knobs.env = env_vars(cx, args.environment.as_ref());
         if let Some(lit) = &args.retries {
             match lit.base10_parse::<u32>() {
                 Ok(n) => knobs.retries = Some(n),
@@ -94,6 +97,35 @@ impl<'a> TaskModel<'a> {
                 .unwrap_or_else(|| syn::parse_quote!(::flyte)),
         }
     }
+}
+
+/// `environment(..)`: each name once, and a name Kubernetes accepts (letters, digits,
+/// `_`, `-`, `.`; not starting with a digit).
+fn env_vars(cx: &Ctxt, list: Option<&super::parse::EnvArgs>) -> Vec<(String, LitStr)> {
+    let mut out: Vec<(String, LitStr)> = Vec::new();
+    for (name, span, value) in list.map(|l| &l.vars[..]).unwrap_or_default() {
+        let valid = !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if !valid {
+            cx.error_spanned_by(
+                quote::quote_spanned!(*span=> name),
+                format!(
+                    "`{name}` is not an environment variable name Kubernetes accepts: letters, digits, `_`, `-` and `.`, not starting with a digit"
+                ),
+            );
+        } else if out.iter().any(|(n, _)| n == name) {
+            cx.error_spanned_by(
+                quote::quote_spanned!(*span=> name),
+                format!("`{name}` is given twice"),
+            );
+        } else {
+            out.push((name.clone(), value.clone()));
+        }
+    }
+    out
 }
 
 /// Checks a humantime duration at compile time, pointing at the literal when it fails.

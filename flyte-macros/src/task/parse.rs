@@ -18,6 +18,36 @@ mod kw {
     syn::custom_keyword!(requests);
     syn::custom_keyword!(limits);
     syn::custom_keyword!(resources);
+    syn::custom_keyword!(environment);
+}
+
+/// `environment(RUST_LOG = "info", "MY.VAR" = "x")`: names (an identifier or a
+/// string) and values, in order.
+pub(crate) struct EnvArgs {
+    pub(crate) vars: Vec<(String, proc_macro2::Span, LitStr)>,
+}
+
+impl EnvArgs {
+    fn parse_list(input: ParseStream<'_>) -> syn::Result<Self> {
+        let content;
+        syn::parenthesized!(content in input);
+        let mut vars = Vec::new();
+        while !content.is_empty() {
+            let (name, span) = if content.peek(LitStr) {
+                let lit: LitStr = content.parse()?;
+                (lit.value(), lit.span())
+            } else {
+                let ident = <syn::Ident as syn::ext::IdentExt>::parse_any(&content)?;
+                (ident.to_string(), ident.span())
+            };
+            content.parse::<Token![=]>()?;
+            vars.push((name, span, content.parse()?));
+            if !content.is_empty() {
+                content.parse::<Token![,]>()?;
+            }
+        }
+        Ok(EnvArgs { vars })
+    }
 }
 
 /// `requests(cpu = "1", mem = "2Gi")`, `limits(..)` or `resources(cpu = ("1", "2"))`:
@@ -106,6 +136,7 @@ pub(crate) struct TaskArgs {
     pub(crate) requests: Option<ResourceArgs>,
     pub(crate) limits: Option<ResourceArgs>,
     pub(crate) resources: Option<ResourceArgs>,
+    pub(crate) environment: Option<EnvArgs>,
 }
 
 impl Parse for TaskArgs {
@@ -158,6 +189,10 @@ impl Parse for TaskArgs {
                 let key: kw::resources = input.parse()?;
                 let list = ResourceArgs::parse_list(key.span, input)?;
                 set(&mut args.resources, key, list)?;
+            } else if look.peek(kw::environment) {
+                let key: kw::environment = input.parse()?;
+                let list = EnvArgs::parse_list(input)?;
+                set(&mut args.environment, key, list)?;
             } else if look.peek(kw::config) {
                 let key: kw::config = input.parse()?;
                 set(&mut args.config, key, value(input)?)?;
