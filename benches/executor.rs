@@ -194,6 +194,7 @@ fn serializing(c: &mut Criterion) {
         domain: "d".into(),
         version: "v1".into(),
         image: "img".into(),
+        images: Default::default(),
         entrypoint: "/usr/local/bin/app".into(),
     };
     let mut g = c.benchmark_group("serialize");

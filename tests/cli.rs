@@ -194,3 +194,59 @@ async fn serialize_refuses_a_task_whose_resources_are_not_quantities() {
     );
     assert!(!out.exists(), "nothing is written");
 }
+
+#[task(image = "gpu")]
+fn on_gpu(x: i64) -> i64 {
+    x
+}
+
+#[workflow]
+fn gpu_flow(x: i64) -> i64 {
+    on_gpu(x)
+}
+
+async fn serialize_gpu_flow(name: &str, images: &[&str]) -> Result<PathBuf, CliError> {
+    let out = temp(name);
+    let mut args = vec!["app".to_string(), "serialize".to_string()];
+    for image in images {
+        args.extend(["--image".to_string(), image.to_string()]);
+    }
+    args.extend(["--out".to_string(), out.display().to_string()]);
+    App::new().workflow(&gpu_flow).run(args).await.map(|()| out)
+}
+
+#[tokio::test]
+async fn images_are_named_with_repeated_image_arguments() {
+    let out = serialize_gpu_flow(
+        "images",
+        &["ghcr.io/acme/app:1", "gpu=ghcr.io/acme/gpu:2.0"],
+    )
+    .await
+    .unwrap();
+    let task = std::fs::read(out.join("0_cli.on_gpu_1.pb")).unwrap();
+    let spec = idl::admin::TaskSpec::decode(task.as_slice()).unwrap();
+    let container = spec.template.unwrap().container.unwrap();
+    assert_eq!(container.image, "ghcr.io/acme/gpu:2.0");
+
+    let err = serialize_gpu_flow("no-gpu", &["ghcr.io/acme/app:1", "cpu=ghcr.io/acme/cpu:1"])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "task `cli.on_gpu`: no image is named `gpu` (there are: default, cpu); give it with `--image gpu=FQN:TAG`"
+    );
+    let err = serialize_gpu_flow("no-default", &["gpu=ghcr.io/acme/gpu:2.0"])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--image: no default image: give one as `--image FQN:TAG`"
+    );
+    let err = serialize_gpu_flow("twice", &["a:1", "default=b:2"])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--image: the image `default` is given twice"
+    );
+}

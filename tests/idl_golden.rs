@@ -101,6 +101,7 @@ fn seed_settings() -> idl::SerializationSettings {
         domain: "development".into(),
         version: "v1".into(),
         image: "ghcr.io/example/seed:v1".into(),
+        images: Default::default(),
         entrypoint: "/usr/local/bin/custom_task_plugin".into(),
     }
 }
@@ -239,4 +240,49 @@ fn resource_and_env_settings_are_written_for_comparison_with_flytekit() {
     let limits = t_resources.metadata().get_limits();
     assert_eq!(limits.get_ephemeral_storage(), Some("10Gi"));
     assert_eq!(t_resources_tuple.metadata().get_limits().get_mem(), None);
+}
+
+/// `@task(container_image="ghcr.io/acme/gpu:1.2")`.
+#[task(image = "ghcr.io/acme/gpu:1.2")]
+fn t_image_literal(x: i64) -> i64 {
+    x
+}
+
+/// `@task(container_image="{{.image.gpu.fqn}}:{{.image.gpu.version}}")`, with
+/// `Image(name="gpu", fqn="ghcr.io/acme/gpu", tag="2.0")` in the settings.
+#[task(image = "gpu")]
+fn t_image_named(x: i64) -> i64 {
+    x
+}
+
+#[test]
+fn image_settings_are_written_for_comparison_with_flytekit() {
+    let mut settings = seed_settings();
+    settings
+        .images
+        .insert("gpu".into(), "ghcr.io/acme/gpu:2.0".into());
+    let dir = out_dir();
+    for (file, task, image) in [
+        (
+            "task_image_literal.pb",
+            &t_image_literal as &dyn flyte::workflow::DynTask,
+            "ghcr.io/acme/gpu:1.2",
+        ),
+        (
+            "task_image_named.pb",
+            &t_image_named as &dyn flyte::workflow::DynTask,
+            "ghcr.io/acme/gpu:2.0",
+        ),
+    ] {
+        let template = idl::task_template(task, &settings);
+        assert_eq!(template.container.as_ref().unwrap().image, image);
+        std::fs::write(dir.join(file), template.encode_to_vec()).unwrap();
+    }
+    // Without the named image, the library writes pyflyte's placeholder (the CLI
+    // refuses the task first).
+    let template = idl::task_template(&t_image_named, &seed_settings());
+    assert_eq!(
+        template.container.unwrap().image,
+        "{{.image.gpu.fqn}}:{{.image.gpu.version}}"
+    );
 }

@@ -13,6 +13,7 @@ fn settings() -> SerializationSettings {
         domain: "d".into(),
         version: "v1".into(),
         image: "img".into(),
+        images: Default::default(),
         entrypoint: "/usr/local/bin/app".into(),
     }
 }

@@ -80,6 +80,17 @@ pub enum CliError {
         #[source]
         source: flyte_core::task::ConfigError,
     },
+    /// An `--image` argument is wrong, or there is no default image.
+    #[error("--image: {0}")]
+    Image(String),
+    /// A task names an image `--image` did not give.
+    #[error("task `{task}`: {reason}")]
+    TaskImage {
+        /// The task.
+        task: String,
+        /// Which name, and the names there are.
+        reason: String,
+    },
     /// `execute` could write neither outputs nor an error document.
     #[error(transparent)]
     Entrypoint(Box<EntrypointError>),

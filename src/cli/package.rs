@@ -1,6 +1,7 @@
 //! `serialize` and `package`: the protobuf files `pyflyte package` writes, unpacked
 //! into a folder or in a tarball for `flytectl register files`.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -11,9 +12,10 @@ use super::{App, CliError};
 
 #[derive(Args)]
 pub(super) struct SettingsArgs {
-    /// The container image holding this program.
-    #[arg(long)]
-    image: String,
+    /// The image holding this program (`FQN:TAG`, or `default=FQN:TAG`), and more
+    /// images tasks name with `image = "NAME"` (`NAME=FQN:TAG`); repeatable.
+    #[arg(long, required = true)]
+    image: Vec<String>,
     /// Flyte project (empty: filled in at registration).
     #[arg(long, default_value = "")]
     project: String,
@@ -29,7 +31,7 @@ pub(super) struct SettingsArgs {
 }
 
 impl SettingsArgs {
-    fn settings(self) -> SerializationSettings {
+    fn settings(self) -> Result<SerializationSettings, CliError> {
         let entrypoint = self.entrypoint.unwrap_or_else(|| {
             let exe = std::env::current_exe()
                 .ok()
@@ -37,14 +39,50 @@ impl SettingsArgs {
                 .unwrap_or_else(|| "app".to_string());
             format!("/usr/local/bin/{exe}")
         });
-        SerializationSettings {
+        let (image, images) = images(&self.image)?;
+        Ok(SerializationSettings {
             project: self.project,
             domain: self.domain,
             version: self.version,
-            image: self.image,
+            image,
+            images,
             entrypoint,
+        })
+    }
+}
+
+/// The default image and the named ones from `--image` arguments.
+fn images(args: &[String]) -> Result<(String, BTreeMap<String, String>), CliError> {
+    let mut default = None;
+    let mut named = BTreeMap::new();
+    for arg in args {
+        // A name has no `/` or `:`; `ghcr.io/a=b:1` is a reference, not a name.
+        let (name, reference) = match arg.split_once('=') {
+            Some((name, reference)) if !name.contains(['/', ':']) => (name, reference),
+            _ => ("default", arg.as_str()),
+        };
+        if name.is_empty() || reference.is_empty() {
+            return Err(CliError::Image(format!(
+                "`{arg}` is not `FQN:TAG` or `NAME=FQN:TAG`"
+            )));
+        }
+        let slot = if name == "default" {
+            default.replace(reference.to_string()).is_some()
+        } else {
+            named
+                .insert(name.to_string(), reference.to_string())
+                .is_some()
+        };
+        if slot {
+            return Err(CliError::Image(format!(
+                "the image `{name}` is given twice"
+            )));
         }
     }
+    let default = default.ok_or_else(|| {
+        CliError::Image("no default image: give one as `--image FQN:TAG`".to_string())
+    })?;
+    Ok((default, named))
 }
 
 impl App {
@@ -55,8 +93,8 @@ impl App {
         out: &Path,
         json: bool,
     ) -> Result<(), CliError> {
-        let settings = settings.settings();
-        self.check_tasks()?;
+        let settings = settings.settings()?;
+        self.check_tasks(&settings)?;
         let mut files = self.registry.package_files(&settings)?;
         if json {
             let copies = self.registry.package_json(&settings)?;
@@ -75,8 +113,9 @@ impl App {
 
     /// `package`: the files in a gzipped tarball.
     pub(super) fn package(&self, settings: SettingsArgs, output: &Path) -> Result<(), CliError> {
-        self.check_tasks()?;
-        let files = self.registry.package_files(&settings.settings())?;
+        let settings = settings.settings()?;
+        self.check_tasks(&settings)?;
+        let files = self.registry.package_files(&settings)?;
         write_tarball(output, &files).map_err(|source| CliError::Io {
             path: output.to_path_buf(),
             source,
@@ -85,13 +124,20 @@ impl App {
 }
 
 impl App {
-    /// Every task's settings, checked before anything is written for a cluster.
-    fn check_tasks(&self) -> Result<(), CliError> {
+    /// Every task's settings and image, checked before anything is written for a
+    /// cluster.
+    fn check_tasks(&self, settings: &SerializationSettings) -> Result<(), CliError> {
         for task in self.registry.tasks() {
             task.validate().map_err(|source| CliError::InvalidTask {
                 task: task.name().to_string(),
                 source,
             })?;
+            settings
+                .image_for(task.metadata().get_image())
+                .map_err(|reason| CliError::TaskImage {
+                    task: task.name().to_string(),
+                    reason,
+                })?;
         }
         Ok(())
     }

@@ -192,6 +192,12 @@ def main() -> int:
         golden = load(f"production/{name}.json")
         ours = f"{name}.pb"
         checks.append((ours, out / ours, tasks_pb2.TaskTemplate, golden, production_task_allowed))
+    # Images: the image itself is the setting, so it must match too.
+    for name in ("task_image_literal", "task_image_named"):
+        golden = load(f"production/{name}.json")
+        ours = f"{name}.pb"
+        allowed = lambda w: w != "container.image" and production_task_allowed(w)  # noqa: E731
+        checks.append((ours, out / ours, tasks_pb2.TaskTemplate, golden, allowed))
     for ours, cls, golden in (
         ("workflow_my_workflow.pb", workflow_pb2.WorkflowTemplate, "seed_workflow_template.json"),
         ("workflow_spec.pb", admin_workflow_pb2.WorkflowSpec, "seed_workflow_spec.json"),

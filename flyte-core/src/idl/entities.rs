@@ -20,10 +20,34 @@ pub struct SerializationSettings {
     pub domain: String,
     /// Version of everything registered together.
     pub version: String,
-    /// The container image holding the user's binary.
+    /// The container image holding the user's binary: the `default` image.
     pub image: String,
+    /// More images by name, for tasks that say `image = "NAME"` (pyflyte's
+    /// `--image NAME=FQN:TAG`).
+    pub images: BTreeMap<String, String>,
     /// The binary's path inside the image.
     pub entrypoint: String,
+}
+
+impl SerializationSettings {
+    /// The image a task's container runs: the default image when the task names none
+    /// (or names `default`), the task's own when it gives a reference (with a `/` or
+    /// a `:`), else the image of that name. An unknown name is an error listing the
+    /// names there are.
+    pub fn image_for<'a>(&'a self, task_image: Option<&'a str>) -> Result<&'a str, String> {
+        match task_image {
+            None | Some("default") => Ok(&self.image),
+            Some(reference) if reference.contains(['/', ':']) => Ok(reference),
+            Some(name) => self.images.get(name).map(String::as_str).ok_or_else(|| {
+                let mut known = vec!["default"];
+                known.extend(self.images.keys().map(String::as_str));
+                format!(
+                    "no image is named `{name}` (there are: {}); give it with `--image {name}=FQN:TAG`",
+                    known.join(", ")
+                )
+            }),
+        }
+    }
 }
 
 /// The arguments Flyte's engine runs a task with: our `execute` subcommand and the
@@ -84,7 +108,14 @@ pub fn task_template(
         interface: Some(interface(&task.interface())),
         custom: task.custom().as_ref().and_then(json_struct),
         container: Some(pb::Container {
-            image: settings.image.clone(),
+            // An unknown name (the CLI refuses it first) stays pyflyte's placeholder.
+            image: match settings.image_for(meta.get_image()) {
+                Ok(image) => image.to_string(),
+                Err(_) => {
+                    let name = meta.get_image().unwrap_or_default();
+                    format!("{{{{.image.{name}.fqn}}}}:{{{{.image.{name}.version}}}}")
+                }
+            },
             command: Vec::new(),
             args: execute_args(settings, task.name()),
             resources: Some(pb::Resources {

@@ -118,6 +118,7 @@ pub struct TaskMetadata {
     requests: Resources,
     limits: Resources,
     env: Vec<(String, String)>,
+    image: Option<String>,
     errors: Vec<ConfigError>,
 }
 
@@ -134,6 +135,7 @@ impl TaskMetadata {
         requests: Resources::new(),
         limits: Resources::new(),
         env: Vec::new(),
+        image: None,
         errors: Vec::new(),
     };
 
@@ -199,6 +201,15 @@ impl TaskMetadata {
         self
     }
 
+    /// The image the task's container runs: a reference (`"ghcr.io/acme/gpu:1.2"`,
+    /// anything with a `/` or a `:`) or the name of an image given to `serialize` and
+    /// `package` with `--image NAME=FQN:TAG` (flytekit's `container_image`). Unset, the
+    /// default image.
+    pub fn image(mut self, image: impl Into<String>) -> Self {
+        self.image = Some(image.into());
+        self
+    }
+
     /// What the task's container asks Kubernetes for (flytekit's `requests`). Not
     /// enforced in local runs.
     pub fn requests(mut self, resources: Resources) -> Self {
@@ -245,6 +256,11 @@ impl TaskMetadata {
     /// The environment variables set for the task, in the order given.
     pub fn get_env(&self) -> &[(String, String)] {
         &self.env
+    }
+
+    /// The task's own image or image name, if it has one.
+    pub fn get_image(&self) -> Option<&str> {
+        self.image.as_deref()
     }
 
     /// The resource requests.

@@ -263,6 +263,9 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     for (name, value) in &k.env {
         meta.extend(quote!(.env(#name, #value)));
     }
+    if let Some(image) = &k.image {
+        meta.extend(quote!(.image(#image)));
+    }
     let unset = quote!(#p::TaskMetadata::default()).to_string();
     (meta.to_string() != unset).then_some(meta)
 }

@@ -24,6 +24,8 @@ pub(crate) struct Knobs {
     pub(crate) limits: super::resources::Amounts,
     /// `environment(..)`, names checked.
     pub(crate) env: Vec<(String, LitStr)>,
+    /// `image = "..."`: a reference or an image name.
+    pub(crate) image: Option<LitStr>,
 }
 
 pub(crate) struct TaskModel<'a> {
@@ -52,6 +54,12 @@ impl<'a> TaskModel<'a> {
         let mut knobs = Knobs::default();
         (knobs.requests, knobs.limits) = super::resources::read(cx, &args);
         knobs.env = env_vars(cx, args.environment.as_ref());
+        if let Some(image) = &args.image
+            && image.value().trim().is_empty()
+        {
+            cx.error_spanned_by(image, "`image` cannot be empty: give a reference (`\"ghcr.io/acme/app:1.2\"`) or an image name (`\"gpu\"`)");
+        }
+        knobs.image = args.image.clone();
         if let Some(lit) = &args.retries {
             match lit.base10_parse::<u32>() {
                 Ok(n) => knobs.retries = Some(n),

@@ -19,6 +19,7 @@ mod kw {
     syn::custom_keyword!(limits);
     syn::custom_keyword!(resources);
     syn::custom_keyword!(environment);
+    syn::custom_keyword!(image);
 }
 
 /// `environment(RUST_LOG = "info", "MY.VAR" = "x")`: names (an identifier or a
@@ -137,6 +138,7 @@ pub(crate) struct TaskArgs {
     pub(crate) limits: Option<ResourceArgs>,
     pub(crate) resources: Option<ResourceArgs>,
     pub(crate) environment: Option<EnvArgs>,
+    pub(crate) image: Option<LitStr>,
 }
 
 impl Parse for TaskArgs {
@@ -189,6 +191,9 @@ impl Parse for TaskArgs {
                 let key: kw::resources = input.parse()?;
                 let list = ResourceArgs::parse_list(key.span, input)?;
                 set(&mut args.resources, key, list)?;
+            } else if look.peek(kw::image) {
+                let key: kw::image = input.parse()?;
+                set(&mut args.image, key, value(input)?)?;
             } else if look.peek(kw::environment) {
                 let key: kw::environment = input.parse()?;
                 let list = EnvArgs::parse_list(input)?;
