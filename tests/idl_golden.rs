@@ -286,3 +286,53 @@ fn image_settings_are_written_for_comparison_with_flytekit() {
         "{{.image.gpu.fqn}}:{{.image.gpu.version}}"
     );
 }
+
+/// `@task(accelerator=A100, shared_memory=True)`.
+#[task(accelerator = "nvidia-tesla-a100", shared_memory)]
+fn t_accel_a100(x: i64) -> i64 {
+    x
+}
+
+/// `@task(accelerator=A100.partition_2g_10gb, shared_memory="2Gi")`.
+#[task(
+    accelerator(device = "nvidia-tesla-a100", partition = "2g.10gb"),
+    shared_memory = "2Gi"
+)]
+fn t_accel_mig(x: i64) -> i64 {
+    x
+}
+
+/// `@task(accelerator=A100.unpartitioned)`.
+#[task(accelerator(device = "nvidia-tesla-a100", unpartitioned))]
+fn t_accel_unpartitioned(x: i64) -> i64 {
+    x
+}
+
+#[test]
+fn accelerator_settings_are_written_for_comparison_with_flytekit() {
+    let settings = seed_settings();
+    let dir = out_dir();
+    for (file, task) in [
+        (
+            "task_accel_a100.pb",
+            &t_accel_a100 as &dyn flyte::workflow::DynTask,
+        ),
+        (
+            "task_accel_mig.pb",
+            &t_accel_mig as &dyn flyte::workflow::DynTask,
+        ),
+        (
+            "task_accel_unpartitioned.pb",
+            &t_accel_unpartitioned as &dyn flyte::workflow::DynTask,
+        ),
+    ] {
+        let template = idl::task_template(task, &settings);
+        assert!(template.extended_resources.is_some(), "{file}");
+        std::fs::write(dir.join(file), template.encode_to_vec()).unwrap();
+    }
+    assert!(
+        idl::task_template(&t_env, &settings)
+            .extended_resources
+            .is_none()
+    );
+}

@@ -10,7 +10,9 @@ pub use std::sync::{LazyLock, OnceLock};
 
 pub use crate::execution::{ExecutionContext, RunError, RunOptions, run_workflow};
 pub use crate::interface::Interface;
-pub use crate::task::{BoxError, Resources, Task, TaskConfig, TaskError, TaskMetadata};
+pub use crate::task::{
+    Accelerator, BoxError, Resources, SharedMemory, Task, TaskConfig, TaskError, TaskMetadata,
+};
 pub use crate::types::{
     BlobRef, FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs,
     Primitive, enum_from_literal, struct_from_literal, struct_schema, struct_to_literal,

@@ -164,7 +164,7 @@ impl Registry {
     ) -> Result<Vec<(String, PackageMessage)>, IdlError> {
         let mut files = Vec::new();
         for task in &self.tasks {
-            let message = PackageMessage::Task(idl::task_spec(*task, settings));
+            let message = PackageMessage::Task(Box::new(idl::task_spec(*task, settings)));
             files.push((format!("{}_{}_1", files.len(), task.name()), message));
         }
         for spec in self.workflows.iter().map(|w| w.spec()) {
@@ -187,7 +187,8 @@ impl Registry {
 
 /// One file of a package.
 enum PackageMessage {
-    Task(idl::admin::TaskSpec),
+    // Boxed: a task spec is the largest of the three by far.
+    Task(Box<idl::admin::TaskSpec>),
     Workflow(idl::admin::WorkflowSpec),
     LaunchPlan(idl::admin::LaunchPlan),
 }

@@ -188,7 +188,14 @@ def main() -> int:
         ("task_print_file.pb", "seed_task_print_file.json"),
     ):
         checks.append((ours, out / ours, tasks_pb2.TaskTemplate, load(golden), task_allowed))
-    for name in ("task_resources", "task_resources_tuple", "task_env"):
+    for name in (
+        "task_resources",
+        "task_resources_tuple",
+        "task_env",
+        "task_accel_a100",
+        "task_accel_mig",
+        "task_accel_unpartitioned",
+    ):
         golden = load(f"production/{name}.json")
         ours = f"{name}.pb"
         checks.append((ours, out / ours, tasks_pb2.TaskTemplate, golden, production_task_allowed))

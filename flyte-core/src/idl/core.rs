@@ -594,6 +594,59 @@ pub struct TaskTemplate {
     /// The container that runs it.
     #[prost(message, optional, tag = "6")]
     pub container: Option<Container>,
+    /// Resources beyond cpu and memory: a GPU accelerator, shared memory.
+    #[prost(message, optional, tag = "9")]
+    pub extended_resources: Option<ExtendedResources>,
+}
+
+/// `flyteidl.core.ExtendedResources`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct ExtendedResources {
+    /// The GPU the pod is scheduled with.
+    #[prost(message, optional, tag = "1")]
+    pub gpu_accelerator: Option<GpuAccelerator>,
+    /// Shared memory mounted into the container.
+    #[prost(message, optional, tag = "2")]
+    pub shared_memory: Option<SharedMemory>,
+}
+
+/// `flyteidl.core.GPUAccelerator`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct GpuAccelerator {
+    /// The device type (`nvidia-tesla-a100`).
+    #[prost(string, tag = "1")]
+    pub device: String,
+    /// Whole GPUs or one partition size (oneof `partition_size_value`).
+    #[prost(oneof = "gpu_accelerator::PartitionSizeValue", tags = "2, 3")]
+    pub partition_size_value: Option<gpu_accelerator::PartitionSizeValue>,
+}
+
+/// Nested types of [`GpuAccelerator`].
+pub mod gpu_accelerator {
+    /// `oneof partition_size_value`.
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    pub enum PartitionSizeValue {
+        /// A whole, unpartitioned GPU.
+        #[prost(bool, tag = "2")]
+        Unpartitioned(bool),
+        /// One MIG partition of this size.
+        #[prost(string, tag = "3")]
+        PartitionSize(String),
+    }
+}
+
+/// `flyteidl.core.SharedMemory`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct SharedMemory {
+    /// Where it is mounted.
+    #[prost(string, tag = "1")]
+    pub mount_path: String,
+    /// The volume's name.
+    #[prost(string, tag = "2")]
+    pub mount_name: String,
+    /// Its size limit (a Kubernetes quantity), if any.
+    #[prost(string, tag = "3")]
+    pub size_limit: String,
 }
 
 /// `flyteidl.core.OutputReference`.

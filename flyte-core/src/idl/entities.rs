@@ -131,7 +131,31 @@ pub fn task_template(
                 })
                 .collect(),
         }),
+        extended_resources: extended_resources(meta),
     }
+}
+
+/// The accelerator and shared memory, when the task asks for either (flytekit leaves
+/// the message out otherwise); shared memory is mounted where flytekit mounts it.
+fn extended_resources(meta: &crate::task::TaskMetadata) -> Option<pb::ExtendedResources> {
+    use pb::gpu_accelerator::PartitionSizeValue;
+    let gpu_accelerator = meta.get_accelerator().map(|a| pb::GpuAccelerator {
+        device: a.get_device().to_string(),
+        partition_size_value: match a.get_partition() {
+            Some(size) => Some(PartitionSizeValue::PartitionSize(size.to_string())),
+            None if a.is_unpartitioned() => Some(PartitionSizeValue::Unpartitioned(true)),
+            None => None,
+        },
+    });
+    let shared_memory = meta.get_shared_memory().map(|s| pb::SharedMemory {
+        mount_path: "/dev/shm".to_string(),
+        mount_name: "flyte-shared-memory".to_string(),
+        size_limit: s.get_size_limit().unwrap_or_default().to_string(),
+    });
+    (gpu_accelerator.is_some() || shared_memory.is_some()).then_some(pb::ExtendedResources {
+        gpu_accelerator,
+        shared_memory,
+    })
 }
 
 /// The amounts that are set, in flytekit's order (ephemeral storage, cpu, gpu, memory).

@@ -18,7 +18,7 @@ pub use chain::ErrorChain;
 pub(crate) use chain::panic_message;
 pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
 pub use dyn_task::DynTask;
-pub use resources::{ResourceKind, Resources, is_quantity};
+pub use resources::{Accelerator, ResourceKind, Resources, SharedMemory, is_quantity};
 
 /// A boxed error, the cause carried by a failed task.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -119,6 +119,8 @@ pub struct TaskMetadata {
     limits: Resources,
     env: Vec<(String, String)>,
     image: Option<String>,
+    accelerator: Option<Accelerator>,
+    shared_memory: Option<SharedMemory>,
     errors: Vec<ConfigError>,
 }
 
@@ -136,6 +138,8 @@ impl TaskMetadata {
         limits: Resources::new(),
         env: Vec::new(),
         image: None,
+        accelerator: None,
+        shared_memory: None,
         errors: Vec::new(),
     };
 
@@ -210,6 +214,18 @@ impl TaskMetadata {
         self
     }
 
+    /// The GPU the task's pod is scheduled with (flytekit's `accelerator`).
+    pub fn accelerator(mut self, accelerator: Accelerator) -> Self {
+        self.accelerator = Some(accelerator);
+        self
+    }
+
+    /// Shared memory mounted at `/dev/shm` (flytekit's `shared_memory`).
+    pub fn shared_memory(mut self, shared_memory: SharedMemory) -> Self {
+        self.shared_memory = Some(shared_memory);
+        self
+    }
+
     /// What the task's container asks Kubernetes for (flytekit's `requests`). Not
     /// enforced in local runs.
     pub fn requests(mut self, resources: Resources) -> Self {
@@ -263,6 +279,16 @@ impl TaskMetadata {
         self.image.as_deref()
     }
 
+    /// The GPU accelerator, if any.
+    pub fn get_accelerator(&self) -> Option<&Accelerator> {
+        self.accelerator.as_ref()
+    }
+
+    /// The shared memory, if any.
+    pub fn get_shared_memory(&self) -> Option<&SharedMemory> {
+        self.shared_memory.as_ref()
+    }
+
     /// The resource requests.
     pub fn get_requests(&self) -> &Resources {
         &self.requests
@@ -277,6 +303,15 @@ impl TaskMetadata {
     pub fn validate(&self) -> Result<(), ConfigError> {
         if let Some(e) = self.errors.first() {
             return Err(e.clone());
+        }
+        if let Some(size) = self.shared_memory.as_ref().and_then(|s| s.get_size_limit())
+            && !is_quantity(size)
+        {
+            return Err(ConfigError::InvalidQuantity {
+                kind: "shared_memory",
+                name: "size_limit",
+                value: size.to_string(),
+            });
         }
         for (kind, resources) in [("requests", &self.requests), ("limits", &self.limits)] {
             if let Some((name, value)) = resources.entries().find(|(_, v)| !is_quantity(v)) {

@@ -120,6 +120,97 @@ impl ResourceKind {
     }
 }
 
+/// A GPU the task's pod is scheduled with (flytekit's `accelerator`): a device such as
+/// `"nvidia-tesla-a100"` (the node label Flyte matches), whole or as a MIG partition.
+///
+/// ```
+/// use flyte_core::task::Accelerator;
+/// let mig = Accelerator::new("nvidia-tesla-a100").partition("2g.10gb");
+/// assert_eq!(mig.get_partition(), Some("2g.10gb"));
+/// assert!(Accelerator::new("nvidia-tesla-a100").unpartitioned().is_unpartitioned());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accelerator {
+    device: String,
+    partition: Partition,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Partition {
+    /// Whatever the cluster gives.
+    Any,
+    /// A whole GPU, never a partition.
+    Unpartitioned,
+    /// One MIG partition of this size.
+    Size(String),
+}
+
+impl Accelerator {
+    /// A GPU of this device type.
+    pub fn new(device: impl Into<String>) -> Self {
+        Accelerator {
+            device: device.into(),
+            partition: Partition::Any,
+        }
+    }
+
+    /// A MIG partition of this size (`"1g.5gb"`, `"2g.10gb"`, ...).
+    pub fn partition(mut self, size: impl Into<String>) -> Self {
+        self.partition = Partition::Size(size.into());
+        self
+    }
+
+    /// A whole GPU, on nodes whose GPUs are not partitioned.
+    pub fn unpartitioned(mut self) -> Self {
+        self.partition = Partition::Unpartitioned;
+        self
+    }
+
+    /// The device type.
+    pub fn get_device(&self) -> &str {
+        &self.device
+    }
+
+    /// The partition size, if one is asked for.
+    pub fn get_partition(&self) -> Option<&str> {
+        match &self.partition {
+            Partition::Size(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether a whole, unpartitioned GPU is asked for.
+    pub fn is_unpartitioned(&self) -> bool {
+        self.partition == Partition::Unpartitioned
+    }
+}
+
+/// Shared memory (`/dev/shm`) mounted into the task's container (flytekit's
+/// `shared_memory`), unbounded or up to a size.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SharedMemory {
+    size_limit: Option<String>,
+}
+
+impl SharedMemory {
+    /// Shared memory without a size limit (flytekit's `shared_memory=True`).
+    pub fn new() -> Self {
+        SharedMemory::default()
+    }
+
+    /// Shared memory up to a Kubernetes quantity (`"2Gi"`).
+    pub fn limit(size: impl Into<String>) -> Self {
+        SharedMemory {
+            size_limit: Some(size.into()),
+        }
+    }
+
+    /// The size limit, if any.
+    pub fn get_size_limit(&self) -> Option<&str> {
+        self.size_limit.as_deref()
+    }
+}
+
 /// Whether `s` is a Kubernetes quantity: a non-negative number (`2`, `0.5`, `.5`) and
 /// an optional suffix, binary (`Ki`, `Mi`, `Gi`, `Ti`, `Pi`, `Ei`), decimal (`n`, `u`,
 /// `m`, `k`, `M`, `G`, `T`, `P`, `E`) or an exponent (`e3`, `E-2`).

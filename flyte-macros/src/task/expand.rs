@@ -266,6 +266,22 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     if let Some(image) = &k.image {
         meta.extend(quote!(.image(#image)));
     }
+    if let Some(acc) = &k.accelerator {
+        let device = &acc.device;
+        let mut a = quote!(#p::Accelerator::new(#device));
+        if let Some(size) = &acc.partition {
+            a.extend(quote!(.partition(#size)));
+        }
+        if acc.unpartitioned {
+            a.extend(quote!(.unpartitioned()));
+        }
+        meta.extend(quote!(.accelerator(#a)));
+    }
+    match &k.shared_memory {
+        Some(Some(size)) => meta.extend(quote!(.shared_memory(#p::SharedMemory::limit(#size)))),
+        Some(None) => meta.extend(quote!(.shared_memory(#p::SharedMemory::new()))),
+        None => {}
+    }
     let unset = quote!(#p::TaskMetadata::default()).to_string();
     (meta.to_string() != unset).then_some(meta)
 }
@@ -273,19 +289,26 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
 /// Each resource amount checked while compiling, the error spanned at its literal.
 fn quantity_checks(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
     let k = &m.knobs;
-    let checks = k.requests.iter().chain(&k.limits).map(|(_, lit)| {
-        // Every token at the literal, the path too: rustc reports the call's span.
-        let p: TokenStream = p
-            .clone()
-            .into_iter()
-            .map(|mut t| {
-                t.set_span(lit.span());
-                t
-            })
-            .collect();
-        quote_spanned!(lit.span()=> #p::assert_quantity(#lit);)
-    });
-    if k.requests.is_empty() && k.limits.is_empty() {
+    let shm = k.shared_memory.iter().flatten();
+    let checks = k
+        .requests
+        .iter()
+        .chain(&k.limits)
+        .map(|(_, lit)| lit)
+        .chain(shm)
+        .map(|lit| {
+            // Every token at the literal, the path too: rustc reports the call's span.
+            let p: TokenStream = p
+                .clone()
+                .into_iter()
+                .map(|mut t| {
+                    t.set_span(lit.span());
+                    t
+                })
+                .collect();
+            quote_spanned!(lit.span()=> #p::assert_quantity(#lit);)
+        });
+    if k.requests.is_empty() && k.limits.is_empty() && !matches!(k.shared_memory, Some(Some(_))) {
         return quote!();
     }
     quote!(const _: () = { #(#checks)* };)

@@ -26,6 +26,10 @@ pub(crate) struct Knobs {
     pub(crate) env: Vec<(String, LitStr)>,
     /// `image = "..."`: a reference or an image name.
     pub(crate) image: Option<LitStr>,
+    /// `accelerator ..`, as written.
+    pub(crate) accelerator: Option<super::parse::AcceleratorArgs>,
+    /// `shared_memory [= "2Gi"]`.
+    pub(crate) shared_memory: Option<Option<LitStr>>,
 }
 
 pub(crate) struct TaskModel<'a> {
@@ -48,7 +52,7 @@ impl<'a> TaskModel<'a> {
     /// Reads the function and the arguments. Problems with the signature (which
     /// decide the interface) go to `sig_cx`, problems with settings to `cx`: a task
     /// with bad settings can still be expanded, with default settings.
-    pub(crate) fn build(sig_cx: &Ctxt, cx: &Ctxt, item: &'a ItemFn, args: TaskArgs) -> Self {
+    pub(crate) fn build(sig_cx: &Ctxt, cx: &Ctxt, item: &'a ItemFn, mut args: TaskArgs) -> Self {
         let sig = signature::read(sig_cx, &item.sig, "task");
         let output_names = signature::output_names(sig_cx, &sig, args.common.outputs.as_ref());
         let mut knobs = Knobs::default();
@@ -60,6 +64,8 @@ impl<'a> TaskModel<'a> {
             cx.error_spanned_by(image, "`image` cannot be empty: give a reference (`\"ghcr.io/acme/app:1.2\"`) or an image name (`\"gpu\"`)");
         }
         knobs.image = args.image.clone();
+        knobs.accelerator = args.accelerator.take();
+        knobs.shared_memory = args.shared_memory.take();
         if let Some(lit) = &args.retries {
             match lit.base10_parse::<u32>() {
                 Ok(n) => knobs.retries = Some(n),

@@ -20,6 +20,69 @@ mod kw {
     syn::custom_keyword!(resources);
     syn::custom_keyword!(environment);
     syn::custom_keyword!(image);
+    syn::custom_keyword!(accelerator);
+    syn::custom_keyword!(device);
+    syn::custom_keyword!(partition);
+    syn::custom_keyword!(unpartitioned);
+    syn::custom_keyword!(shared_memory);
+}
+
+/// `accelerator = "nvidia-tesla-a100"`, or `accelerator(device = "..", partition =
+/// "2g.10gb")`, or `accelerator(device = "..", unpartitioned)`.
+pub(crate) struct AcceleratorArgs {
+    pub(crate) device: LitStr,
+    pub(crate) partition: Option<LitStr>,
+    pub(crate) unpartitioned: bool,
+}
+
+impl AcceleratorArgs {
+    fn parse_after_key(key: proc_macro2::Span, input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(Token![=]) {
+            return Ok(AcceleratorArgs {
+                device: value(input)?,
+                partition: None,
+                unpartitioned: false,
+            });
+        }
+        let content;
+        syn::parenthesized!(content in input);
+        let (mut device, mut partition, mut unpartitioned) = (None, None, None);
+        while !content.is_empty() {
+            let look = content.lookahead1();
+            if look.peek(kw::device) {
+                let k: kw::device = content.parse()?;
+                set(&mut device, k, value(&content)?)?;
+            } else if look.peek(kw::partition) {
+                let k: kw::partition = content.parse()?;
+                set(&mut partition, k, value(&content)?)?;
+            } else if look.peek(kw::unpartitioned) {
+                let k: kw::unpartitioned = content.parse()?;
+                set(&mut unpartitioned, k, k.span)?;
+            } else {
+                return Err(look.error());
+            }
+            if !content.is_empty() {
+                content.parse::<Token![,]>()?;
+            }
+        }
+        let device: LitStr = device.ok_or_else(|| {
+            syn::Error::new(
+                key,
+                "`accelerator(..)` needs a `device = \"...\"`, such as \"nvidia-tesla-a100\"",
+            )
+        })?;
+        if let (Some(p), Some(_)) = (&partition, &unpartitioned) {
+            return Err(syn::Error::new_spanned(
+                p,
+                "an accelerator is either `unpartitioned` or of one `partition` size, not both",
+            ));
+        }
+        Ok(AcceleratorArgs {
+            device,
+            partition,
+            unpartitioned: unpartitioned.is_some(),
+        })
+    }
 }
 
 /// `environment(RUST_LOG = "info", "MY.VAR" = "x")`: names (an identifier or a
@@ -139,6 +202,9 @@ pub(crate) struct TaskArgs {
     pub(crate) resources: Option<ResourceArgs>,
     pub(crate) environment: Option<EnvArgs>,
     pub(crate) image: Option<LitStr>,
+    pub(crate) accelerator: Option<AcceleratorArgs>,
+    /// `shared_memory` alone (no limit) or `shared_memory = "2Gi"`.
+    pub(crate) shared_memory: Option<Option<LitStr>>,
 }
 
 impl Parse for TaskArgs {
@@ -191,6 +257,18 @@ impl Parse for TaskArgs {
                 let key: kw::resources = input.parse()?;
                 let list = ResourceArgs::parse_list(key.span, input)?;
                 set(&mut args.resources, key, list)?;
+            } else if look.peek(kw::accelerator) {
+                let key: kw::accelerator = input.parse()?;
+                let acc = AcceleratorArgs::parse_after_key(key.span, input)?;
+                set(&mut args.accelerator, key, acc)?;
+            } else if look.peek(kw::shared_memory) {
+                let key: kw::shared_memory = input.parse()?;
+                let limit = if input.peek(Token![=]) {
+                    Some(value(input)?)
+                } else {
+                    None
+                };
+                set(&mut args.shared_memory, key, limit)?;
             } else if look.peek(kw::image) {
                 let key: kw::image = input.parse()?;
                 set(&mut args.image, key, value(input)?)?;

@@ -18,4 +18,16 @@ fn pair(x: i64) -> i64 {
     x
 }
 
+
+// An accelerator is whole or one partition size, and needs its device.
+#[task(accelerator(device = "nvidia-tesla-a100", partition = "2g.10gb", unpartitioned))]
+fn mig(x: i64) -> i64 {
+    x
+}
+
+#[task(accelerator(partition = "2g.10gb"))]
+fn no_device(x: i64) -> i64 {
+    x
+}
+
 fn main() {}
