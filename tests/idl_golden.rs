@@ -308,6 +308,12 @@ fn t_accel_unpartitioned(x: i64) -> i64 {
     x
 }
 
+/// `@task(pod_template_name="gpu-nodes")`.
+#[task(pod_template_name = "gpu-nodes")]
+fn t_pod_template_name(x: i64) -> i64 {
+    x
+}
+
 #[test]
 fn accelerator_settings_are_written_for_comparison_with_flytekit() {
     let settings = seed_settings();
@@ -330,6 +336,16 @@ fn accelerator_settings_are_written_for_comparison_with_flytekit() {
         assert!(template.extended_resources.is_some(), "{file}");
         std::fs::write(dir.join(file), template.encode_to_vec()).unwrap();
     }
+    let template = idl::task_template(&t_pod_template_name, &settings);
+    assert_eq!(
+        template.metadata.as_ref().unwrap().pod_template_name,
+        "gpu-nodes"
+    );
+    std::fs::write(
+        dir.join("task_pod_template_name.pb"),
+        template.encode_to_vec(),
+    )
+    .unwrap();
     assert!(
         idl::task_template(&t_env, &settings)
             .extended_resources

@@ -195,6 +195,7 @@ def main() -> int:
         "task_accel_a100",
         "task_accel_mig",
         "task_accel_unpartitioned",
+        "task_pod_template_name",
     ):
         golden = load(f"production/{name}.json")
         ours = f"{name}.pb"

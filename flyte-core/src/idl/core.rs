@@ -477,6 +477,9 @@ pub struct TaskMetadata {
     /// Cache serialization.
     #[prost(bool, tag = "9")]
     pub cache_serializable: bool,
+    /// The name of a PodTemplate in the cluster to build the task's pod from.
+    #[prost(string, tag = "12")]
+    pub pod_template_name: String,
     /// Whether the task writes a deck.
     #[prost(message, optional, tag = "15")]
     pub generates_deck: Option<bool>,

@@ -102,6 +102,7 @@ pub fn task_template(
                 .get_interruptible()
                 .map(pb::task_metadata::InterruptibleValue::Interruptible),
             cache_serializable: meta.get_cache_serialize(),
+            pod_template_name: meta.get_pod_template_name().unwrap_or_default().to_string(),
             generates_deck: Some(false),
             metadata: Some(pb::K8sObjectMetadata::default()),
         }),

@@ -121,6 +121,7 @@ pub struct TaskMetadata {
     image: Option<String>,
     accelerator: Option<Accelerator>,
     shared_memory: Option<SharedMemory>,
+    pod_template_name: Option<String>,
     errors: Vec<ConfigError>,
 }
 
@@ -140,6 +141,7 @@ impl TaskMetadata {
         image: None,
         accelerator: None,
         shared_memory: None,
+        pod_template_name: None,
         errors: Vec::new(),
     };
 
@@ -226,6 +228,13 @@ impl TaskMetadata {
         self
     }
 
+    /// The name of a PodTemplate in the cluster the task's pod is built from
+    /// (flytekit's `pod_template_name`).
+    pub fn pod_template_name(mut self, name: impl Into<String>) -> Self {
+        self.pod_template_name = Some(name.into());
+        self
+    }
+
     /// What the task's container asks Kubernetes for (flytekit's `requests`). Not
     /// enforced in local runs.
     pub fn requests(mut self, resources: Resources) -> Self {
@@ -287,6 +296,11 @@ impl TaskMetadata {
     /// The shared memory, if any.
     pub fn get_shared_memory(&self) -> Option<&SharedMemory> {
         self.shared_memory.as_ref()
+    }
+
+    /// The PodTemplate name, if any.
+    pub fn get_pod_template_name(&self) -> Option<&str> {
+        self.pod_template_name.as_deref()
     }
 
     /// The resource requests.

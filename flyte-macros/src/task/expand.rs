@@ -266,6 +266,9 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     if let Some(image) = &k.image {
         meta.extend(quote!(.image(#image)));
     }
+    if let Some(name) = &k.pod_template_name {
+        meta.extend(quote!(.pod_template_name(#name)));
+    }
     if let Some(acc) = &k.accelerator {
         let device = &acc.device;
         let mut a = quote!(#p::Accelerator::new(#device));

@@ -30,6 +30,8 @@ pub(crate) struct Knobs {
     pub(crate) accelerator: Option<super::parse::AcceleratorArgs>,
     /// `shared_memory [= "2Gi"]`.
     pub(crate) shared_memory: Option<Option<LitStr>>,
+    /// `pod_template_name = "..."`, a Kubernetes object name.
+    pub(crate) pod_template_name: Option<LitStr>,
 }
 
 pub(crate) struct TaskModel<'a> {
@@ -66,6 +68,19 @@ impl<'a> TaskModel<'a> {
         knobs.image = args.image.clone();
         knobs.accelerator = args.accelerator.take();
         knobs.shared_memory = args.shared_memory.take();
+        if let Some(name) = &args.pod_template_name {
+            let v = name.value();
+            let ok = !v.is_empty()
+                && v.len() <= 253
+                && v.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && v.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && v.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+            if !ok {
+                cx.error_spanned_by(name, format!("`{v}` is not a Kubernetes object name: lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"));
+            }
+        }
+        knobs.pod_template_name = args.pod_template_name.take();
         if let Some(lit) = &args.retries {
             match lit.base10_parse::<u32>() {
                 Ok(n) => knobs.retries = Some(n),

@@ -25,6 +25,7 @@ mod kw {
     syn::custom_keyword!(partition);
     syn::custom_keyword!(unpartitioned);
     syn::custom_keyword!(shared_memory);
+    syn::custom_keyword!(pod_template_name);
 }
 
 /// `accelerator = "nvidia-tesla-a100"`, or `accelerator(device = "..", partition =
@@ -205,6 +206,7 @@ pub(crate) struct TaskArgs {
     pub(crate) accelerator: Option<AcceleratorArgs>,
     /// `shared_memory` alone (no limit) or `shared_memory = "2Gi"`.
     pub(crate) shared_memory: Option<Option<LitStr>>,
+    pub(crate) pod_template_name: Option<LitStr>,
 }
 
 impl Parse for TaskArgs {
@@ -245,46 +247,64 @@ impl Parse for TaskArgs {
             } else if look.peek(kw::deprecated) {
                 let key: kw::deprecated = input.parse()?;
                 set(&mut args.deprecated, key, value(input)?)?;
-            } else if look.peek(kw::requests) {
-                let key: kw::requests = input.parse()?;
-                let list = ResourceArgs::parse_list(key.span, input)?;
-                set(&mut args.requests, key, list)?;
-            } else if look.peek(kw::limits) {
-                let key: kw::limits = input.parse()?;
-                let list = ResourceArgs::parse_list(key.span, input)?;
-                set(&mut args.limits, key, list)?;
-            } else if look.peek(kw::resources) {
-                let key: kw::resources = input.parse()?;
-                let list = ResourceArgs::parse_list(key.span, input)?;
-                set(&mut args.resources, key, list)?;
-            } else if look.peek(kw::accelerator) {
-                let key: kw::accelerator = input.parse()?;
-                let acc = AcceleratorArgs::parse_after_key(key.span, input)?;
-                set(&mut args.accelerator, key, acc)?;
-            } else if look.peek(kw::shared_memory) {
-                let key: kw::shared_memory = input.parse()?;
-                let limit = if input.peek(Token![=]) {
-                    Some(value(input)?)
-                } else {
-                    None
-                };
-                set(&mut args.shared_memory, key, limit)?;
-            } else if look.peek(kw::image) {
-                let key: kw::image = input.parse()?;
-                set(&mut args.image, key, value(input)?)?;
-            } else if look.peek(kw::environment) {
-                let key: kw::environment = input.parse()?;
-                let list = EnvArgs::parse_list(input)?;
-                set(&mut args.environment, key, list)?;
             } else if look.peek(kw::config) {
                 let key: kw::config = input.parse()?;
                 set(&mut args.config, key, value(input)?)?;
             } else {
-                return Ok(false);
+                return args.parse_pod_key(look, input);
             }
             Ok(true)
         })?;
         Ok(args)
+    }
+}
+
+impl TaskArgs {
+    /// The keys that shape the task's pod on a cluster: resources, accelerator,
+    /// shared memory, PodTemplate, image, environment. `Ok(false)` for another key.
+    fn parse_pod_key(
+        &mut self,
+        look: &Lookahead1<'_>,
+        input: ParseStream<'_>,
+    ) -> syn::Result<bool> {
+        if look.peek(kw::requests) {
+            let key: kw::requests = input.parse()?;
+            let list = ResourceArgs::parse_list(key.span, input)?;
+            set(&mut self.requests, key, list)?;
+        } else if look.peek(kw::limits) {
+            let key: kw::limits = input.parse()?;
+            let list = ResourceArgs::parse_list(key.span, input)?;
+            set(&mut self.limits, key, list)?;
+        } else if look.peek(kw::resources) {
+            let key: kw::resources = input.parse()?;
+            let list = ResourceArgs::parse_list(key.span, input)?;
+            set(&mut self.resources, key, list)?;
+        } else if look.peek(kw::accelerator) {
+            let key: kw::accelerator = input.parse()?;
+            let acc = AcceleratorArgs::parse_after_key(key.span, input)?;
+            set(&mut self.accelerator, key, acc)?;
+        } else if look.peek(kw::shared_memory) {
+            let key: kw::shared_memory = input.parse()?;
+            let limit = if input.peek(Token![=]) {
+                Some(value(input)?)
+            } else {
+                None
+            };
+            set(&mut self.shared_memory, key, limit)?;
+        } else if look.peek(kw::pod_template_name) {
+            let key: kw::pod_template_name = input.parse()?;
+            set(&mut self.pod_template_name, key, value(input)?)?;
+        } else if look.peek(kw::image) {
+            let key: kw::image = input.parse()?;
+            set(&mut self.image, key, value(input)?)?;
+        } else if look.peek(kw::environment) {
+            let key: kw::environment = input.parse()?;
+            let list = EnvArgs::parse_list(input)?;
+            set(&mut self.environment, key, list)?;
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
     }
 }
 

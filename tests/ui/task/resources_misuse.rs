@@ -30,4 +30,10 @@ fn no_device(x: i64) -> i64 {
     x
 }
 
+// A PodTemplate is named as any Kubernetes object.
+#[task(pod_template_name = "GPU Nodes")]
+fn pod(x: i64) -> i64 {
+    x
+}
+
 fn main() {}
