@@ -74,20 +74,15 @@ pub fn run_async<R: 'static, T: 'static>(
     async move { convert(started?.await) }
 }
 
-/// The result of a task body returning `Result<T, E>`, with `E` as a task failure.
+/// The result of a task body returning `Result<T, E>`, with `E` as a task failure
+/// (permanent when it is a `NonRecoverable`).
 pub fn task_result<T, E: Into<BoxError>>(r: Result<T, E>) -> Result<T, TaskError> {
-    r.map_err(task_error)
+    r.map_err(TaskError::failed)
 }
 
 /// A task's name, made once from its module path (see [`qualified_name`]).
 pub fn task_name<'a>(cell: &'a OnceLock<String>, module_path: &str, name: &str) -> &'a str {
     cell.get_or_init(|| qualified_name(module_path, name))
-}
-
-/// Turns the error of a task returning `Result<T, E>` into a task failure
-/// (permanent when it is a `NonRecoverable`).
-pub fn task_error<E: Into<BoxError>>(e: E) -> TaskError {
-    TaskError::failed(e)
 }
 
 /// A task or workflow name the way flytekit writes it: `module.function`, with the

@@ -223,10 +223,10 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     }
 }
 
-/// The settings as a `TaskMetadata` builder chain; `None` when there are none.
+/// The settings as a `TaskMetadata` builder chain; `None` when none is set.
 fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     let k = &m.knobs;
-    let mut meta = quote!(#p::TaskMetadata::default());
+    let mut meta = TokenStream::new();
     if let Some(r) = k.retries {
         meta.extend(quote!(.retries(#r)));
     }
@@ -285,8 +285,7 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
         Some(None) => meta.extend(quote!(.shared_memory(#p::SharedMemory::new()))),
         None => {}
     }
-    let unset = quote!(#p::TaskMetadata::default()).to_string();
-    (meta.to_string() != unset).then_some(meta)
+    (!meta.is_empty()).then(|| quote!(#p::TaskMetadata::default() #meta))
 }
 
 /// Each resource amount checked while compiling, the error spanned at its literal.
@@ -310,8 +309,9 @@ fn quantity_checks(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
                 })
                 .collect();
             quote_spanned!(lit.span()=> #p::assert_quantity(#lit);)
-        });
-    if k.requests.is_empty() && k.limits.is_empty() && !matches!(k.shared_memory, Some(Some(_))) {
+        })
+        .collect::<Vec<_>>();
+    if checks.is_empty() {
         return quote!();
     }
     quote!(const _: () = { #(#checks)* };)
