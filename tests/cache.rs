@@ -479,6 +479,7 @@ async fn the_entry_lock_keeps_a_second_holder_waiting_until_the_first_lets_go() 
         "1",
         &expensive.interface(),
         &[5i64.to_literal()],
+        &[],
     );
     let first = cache.lock(&key).await.unwrap();
     let waiter = {
@@ -495,4 +496,46 @@ async fn the_entry_lock_keeps_a_second_holder_waiting_until_the_first_lets_go() 
     drop(first);
     let acquired = waiter.await.unwrap();
     assert!(acquired >= released);
+}
+
+static SCORES: AtomicU32 = AtomicU32::new(0);
+
+#[task(cache = true, cache_version = "1", cache_ignore_input_vars = ["log_level"])]
+fn score(x: i64, log_level: String) -> i64 {
+    SCORES.fetch_add(1, Ordering::SeqCst);
+    let _ = log_level;
+    x * 10
+}
+
+#[workflow]
+fn scored(x: i64, log_level: String) -> i64 {
+    score(x, log_level)
+}
+
+#[tokio::test]
+async fn an_ignored_input_is_left_out_of_the_key() {
+    let dir = cache_dir("ignored");
+    let before = SCORES.load(Ordering::SeqCst);
+    let run = |x: i64, level: &str| {
+        let (opts, summary) = options(&dir);
+        let level = level.to_string();
+        async move { (scored.run_with(&opts, (x, level)).await.unwrap(), summary) }
+    };
+    assert_eq!(run(3, "debug").await.0, 30);
+    let (out, summary) = run(3, "info").await;
+    assert_eq!(out, 30);
+    assert_eq!(
+        summary.count(NodeStatus::Cached),
+        1,
+        "another log level is the same entry"
+    );
+    assert_eq!(SCORES.load(Ordering::SeqCst), before + 1);
+    let (out, summary) = run(4, "info").await;
+    assert_eq!(out, 40);
+    assert_eq!(
+        summary.count(NodeStatus::Cached),
+        0,
+        "another x is another entry"
+    );
+    assert_eq!(SCORES.load(Ordering::SeqCst), before + 2);
 }

@@ -108,14 +108,16 @@ impl Cache {
     }
 
     /// The entry for task `task_name` at `cache_version`, with `interface`, run on
-    /// `inputs` (one literal per input, in order). Plain data in, so the cache knows
-    /// nothing of tasks: any change to one of them is another entry.
+    /// `inputs` (one literal per input, in order), leaving out the inputs named in
+    /// `ignored` (`cache_ignore_input_vars`). Plain data in, so the cache knows nothing
+    /// of tasks: any change to one of them is another entry.
     pub fn key(
         &self,
         task_name: &str,
         cache_version: &str,
         interface: &Interface,
         inputs: &[Literal],
+        ignored: &[String],
     ) -> CacheKey {
         let mut h = Sha256::new();
         let mut field = |bytes: &[u8]| {
@@ -130,8 +132,10 @@ impl Cache {
             field(var.name.as_bytes());
             field(var.ty.to_string().as_bytes());
         }
-        for input in inputs {
-            field(&literal(input).encode_to_vec());
+        for (var, input) in interface.inputs.iter().zip(inputs) {
+            if !ignored.contains(&var.name) {
+                field(&literal(input).encode_to_vec());
+            }
         }
         let digest: [u8; 32] = h.finalize().into();
         CacheKey {

@@ -344,7 +344,8 @@ async fn attempt(
         raw_output_prefix,
         checkpoint,
     );
-    ctx.env = task.metadata().get_env();
+    ctx.metadata = task.metadata();
+    let secrets_read = ctx.secrets_read.clone();
     let span = ctx.span().clone();
     span.in_scope(|| tracing::info!("starting"));
     // A panic becomes an error document rather than taking the process down.
@@ -353,7 +354,10 @@ async fn attempt(
         Ok(r) => r,
         Err(payload) => Err(TaskError::Panicked(crate::task::panic_message(payload))),
     };
-    let values = result.map_err(|e| task_failure(name, attempt_number, e))?;
+    let values = result.map_err(|e| {
+        let e = crate::task::secrets::mask_error(e, &secrets_read);
+        task_failure(name, attempt_number, e)
+    })?;
 
     let outputs = task.codec().outputs_to_literals(&values);
     Ok(crate::idl::literal_map(

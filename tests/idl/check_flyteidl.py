@@ -196,6 +196,14 @@ def main() -> int:
         "task_accel_mig",
         "task_accel_unpartitioned",
         "task_pod_template_name",
+        "task_secrets",
+        "task_labels",
+        "task_cache",
+        "task_cache_serialize",
+        "task_cache_obj",
+        "task_interruptible",
+        "task_deprecated",
+        "task_timeout_retries",
     ):
         golden = load(f"production/{name}.json")
         ours = f"{name}.pb"

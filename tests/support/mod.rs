@@ -214,6 +214,31 @@ impl<S: ObjectStore> ObjectStore for Probe<S> {
     }
 }
 
+/// Where the tests leave protobufs for `tests/idl/check_flyteidl.py`:
+/// `target/idl-out/`, or `$FLYTE_IDL_OUT`.
+pub fn idl_out_dir() -> std::path::PathBuf {
+    let dir = std::env::var_os("FLYTE_IDL_OUT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/idl-out")
+        });
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The settings flytekit's goldens were made with (project `flytesnacks`, domain
+/// `development`, version `v1`), with our image and entrypoint.
+pub fn golden_settings() -> flyte::idl::SerializationSettings {
+    flyte::idl::SerializationSettings {
+        project: "flytesnacks".into(),
+        domain: "development".into(),
+        version: "v1".into(),
+        image: "ghcr.io/example/seed:v1".into(),
+        images: Default::default(),
+        entrypoint: "/usr/local/bin/custom_task_plugin".into(),
+    }
+}
+
 /// Leaves `bytes` under `target/idl-out/parse/<message>/<name>` (or `$FLYTE_IDL_OUT`)
 /// for `tests/idl/check_flyteidl.py`, which parses it with the Python flyteidl
 /// package as the message named `message` and rejects unknown fields.

@@ -10,6 +10,7 @@ use tracing::Instrument;
 use super::dispatch::NodeAt;
 use super::{ExecutionContext, NodeRecord, NodeStatus};
 use crate::cache::{Cache, CacheMode, Lookup, entry_lock};
+use crate::task::secrets::{SecretsRead, mask_error};
 use crate::task::{DynTask, ErrorChain, TaskError, panic_message};
 use crate::types::Value;
 
@@ -129,6 +130,7 @@ impl Attempt<'_> {
             meta.get_cache_version().unwrap_or(""),
             &interface,
             &self.task.codec().inputs_to_literals(inputs),
+            meta.get_cache_ignored_inputs(),
         );
         let node = self.node.id();
         let task = self.task.name();
@@ -278,6 +280,7 @@ impl Attempt<'_> {
         span: &tracing::Span,
     ) -> Result<Vec<Value>, TaskError> {
         let task_name: &'static str = self.task.name();
+        let secrets_read = std::sync::Arc::<SecretsRead>::default();
         let ctx = ExecutionContext {
             run: self.node.shared.clone(),
             site: Some(self.node.spec.site()),
@@ -285,7 +288,8 @@ impl Attempt<'_> {
             path_prefix: self.node.prefix.full.clone(),
             item,
             task: task_name,
-            env: self.task.metadata().get_env(),
+            metadata: self.task.metadata(),
+            secrets_read: secrets_read.clone(),
             attempt,
             span: span.clone(),
         };
@@ -324,7 +328,9 @@ impl Attempt<'_> {
             },
             None => running.instrument(span.clone()).await,
         };
-        outcome.unwrap_or_else(|panic| Err(TaskError::Panicked(panic_message(panic))))
+        outcome
+            .unwrap_or_else(|panic| Err(TaskError::Panicked(panic_message(panic))))
+            .map_err(|e| mask_error(e, &secrets_read))
     }
 }
 

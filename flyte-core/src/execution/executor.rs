@@ -75,6 +75,7 @@ pub(crate) async fn run_spec_values(
                 .raw_output_prefix
                 .clone()
                 .unwrap_or_else(|| default_raw_prefix(&execution_id)),
+            secrets: options.secrets.clone(),
             ..RunInfo::new(
                 execution_id,
                 options

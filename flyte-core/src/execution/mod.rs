@@ -42,6 +42,7 @@ pub struct RunOptions {
     pub cancellable: bool,
     pub(crate) observers: Observers,
     pub(crate) mocks: Mocks,
+    pub(crate) secrets: crate::task::secrets::LocalSecrets,
 }
 
 /// A stand-in for a task's body, with the types erased.
@@ -71,6 +72,27 @@ impl RunOptions {
     /// `s3://bucket/raw`, a local folder).
     pub fn raw_output_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.raw_output_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Gives the run a secret's value, found by [`ExecutionContext::secret`] before the
+    /// places Flyte mounts secrets in a pod (the environment, `/etc/secrets`). For a
+    /// request with a version, give the same version.
+    ///
+    /// [`ExecutionContext::secret`]: crate::task::ExecutionContext::secret
+    pub fn secret(
+        mut self,
+        group: impl Into<String>,
+        version: Option<&str>,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.secrets.insert(
+            group.into(),
+            version.map(str::to_string),
+            key.into(),
+            value.into(),
+        );
         self
     }
 
@@ -220,6 +242,7 @@ impl RunShared {
                     raw_output_prefix: info.raw_output_prefix.clone(),
                     cluster: info.cluster.clone(),
                     checkpoint: info.checkpoint.clone(),
+                    secrets: info.secrets.clone(),
                 }))
             }
         }

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+pub use super::security::{Identity, Secret, SecretMountType, SecurityContext};
+
 /// `flyteidl.core.SimpleType`.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
@@ -480,6 +482,9 @@ pub struct TaskMetadata {
     /// The name of a PodTemplate in the cluster to build the task's pod from.
     #[prost(string, tag = "12")]
     pub pod_template_name: String,
+    /// Inputs left out of the cache key.
+    #[prost(string, repeated, tag = "13")]
+    pub cache_ignore_input_vars: Vec<String>,
     /// Whether the task writes a deck.
     #[prost(message, optional, tag = "15")]
     pub generates_deck: Option<bool>,
@@ -597,6 +602,9 @@ pub struct TaskTemplate {
     /// The container that runs it.
     #[prost(message, optional, tag = "6")]
     pub container: Option<Container>,
+    /// Secrets to mount.
+    #[prost(message, optional, tag = "8")]
+    pub security_context: Option<SecurityContext>,
     /// Resources beyond cpu and memory: a GPU accelerator, shared memory.
     #[prost(message, optional, tag = "9")]
     pub extended_resources: Option<ExtendedResources>,

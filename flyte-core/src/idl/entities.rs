@@ -103,8 +103,12 @@ pub fn task_template(
                 .map(pb::task_metadata::InterruptibleValue::Interruptible),
             cache_serializable: meta.get_cache_serialize(),
             pod_template_name: meta.get_pod_template_name().unwrap_or_default().to_string(),
+            cache_ignore_input_vars: meta.get_cache_ignored_inputs().to_vec(),
             generates_deck: Some(false),
-            metadata: Some(pb::K8sObjectMetadata::default()),
+            metadata: Some(pb::K8sObjectMetadata {
+                labels: meta.get_labels().iter().cloned().collect(),
+                annotations: meta.get_annotations().iter().cloned().collect(),
+            }),
         }),
         interface: Some(interface(&task.interface())),
         custom: task.custom().as_ref().and_then(json_struct),
@@ -132,8 +136,34 @@ pub fn task_template(
                 })
                 .collect(),
         }),
+        security_context: security_context(meta),
         extended_resources: extended_resources(meta),
     }
+}
+
+/// The secrets the task asks for, in its order (flytekit leaves the message out when
+/// there are none).
+fn security_context(meta: &crate::task::TaskMetadata) -> Option<pb::SecurityContext> {
+    use crate::task::SecretMount;
+    let secrets: Vec<pb::Secret> = meta
+        .get_secrets()
+        .iter()
+        .map(|s| pb::Secret {
+            group: s.get_group().to_string(),
+            group_version: s.get_version().unwrap_or_default().to_string(),
+            key: s.get_key().to_string(),
+            mount_requirement: match s.get_mount() {
+                SecretMount::Any => pb::SecretMountType::Any,
+                SecretMount::EnvVar => pb::SecretMountType::EnvVar,
+                SecretMount::File => pb::SecretMountType::File,
+            } as i32,
+            env_var: s.get_env_var().unwrap_or_default().to_string(),
+        })
+        .collect();
+    (!secrets.is_empty()).then_some(pb::SecurityContext {
+        run_as: None,
+        secrets,
+    })
 }
 
 /// The accelerator and shared memory, when the task asks for either (flytekit leaves

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod core;
 mod entities;
 pub mod inputs;
+mod security;
 mod values;
 
 pub use entities::{

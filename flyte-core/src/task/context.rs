@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::TaskMetadata;
+use super::secrets::{LocalSecrets, Secret, SecretError, SecretValue, SecretsRead};
 use crate::data::{FileAccess, join_prefix};
 
 /// What a task attempt knows about where it runs: the execution, node, task and
@@ -25,8 +27,10 @@ pub struct ExecutionContext {
     pub(crate) path_prefix: Arc<str>,
     pub(crate) item: Option<u32>,
     pub(crate) task: &'static str,
-    /// The task's own environment variables (`TaskMetadata::env`).
-    pub(crate) env: &'static [(String, String)],
+    /// The task's settings: its own environment variables and the secrets it asked for.
+    pub(crate) metadata: &'static TaskMetadata,
+    /// The secret values this attempt read, to mask them in its error.
+    pub(crate) secrets_read: Arc<SecretsRead>,
     pub(crate) attempt: u32,
     pub(crate) span: tracing::Span,
 }
@@ -40,6 +44,8 @@ pub(crate) struct RunInfo {
     /// Set when the task runs in a container on a Flyte cluster.
     pub(crate) cluster: Option<ClusterIdentity>,
     pub(crate) checkpoint: Option<Checkpoint>,
+    /// Secret values given to a local run, read before the pod's places.
+    pub(crate) secrets: LocalSecrets,
 }
 
 impl RunInfo {
@@ -52,6 +58,7 @@ impl RunInfo {
             raw_output_prefix: String::new(),
             cluster: None,
             checkpoint: None,
+            secrets: LocalSecrets::default(),
         }
     }
 }
@@ -74,6 +81,9 @@ impl RunState for RunInfo {
         self
     }
 }
+
+/// The settings of a context made outside any task's (none).
+pub(crate) static NO_METADATA: TaskMetadata = TaskMetadata::DEFAULT;
 
 /// The graph a node is in, as a task's context names it.
 pub(crate) trait GraphSite: Send + Sync + 'static {
@@ -323,7 +333,8 @@ impl ExecutionContext {
             path_prefix: Arc::from(""),
             item: None,
             task,
-            env: &[],
+            metadata: &NO_METADATA,
+            secrets_read: Arc::default(),
             attempt,
             span,
         }
@@ -333,11 +344,32 @@ impl ExecutionContext {
     /// `TaskMetadata::env`) first, then the process's. In a container both agree, as
     /// Flyte sets the task's variables in its environment.
     pub fn env(&self, name: &str) -> Option<String> {
-        self.env
+        self.metadata
+            .get_env()
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
             .or_else(|| std::env::var(name).ok())
+    }
+
+    /// A secret the task asked for (`#[task(secret(..))]`, `TaskMetadata::secret`), by
+    /// group and key, read where Flyte mounts it (see [`crate::task::Secret`]); a local
+    /// run looks in [`RunOptions::secret`](crate::execution::RunOptions::secret) first.
+    ///
+    /// A secret the task did not ask for is an error even when it could be found: a
+    /// cluster would not have mounted it.
+    pub fn secret(&self, group: &str, key: &str) -> Result<SecretValue, SecretError> {
+        let request = self
+            .metadata
+            .get_secrets()
+            .iter()
+            .find(|s: &&Secret| s.get_group() == group && s.get_key() == key)
+            .ok_or_else(|| SecretError::NotRequested {
+                task: self.task.to_string(),
+                group: group.to_string(),
+                key: key.to_string(),
+            })?;
+        super::secrets::lookup(request, &self.run.info().secrets, &self.secrets_read)
     }
 
     /// The id of the whole run.

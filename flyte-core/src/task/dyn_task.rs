@@ -57,7 +57,21 @@ impl<T: Task> DynTask for T {
         Task::custom(self)
     }
     fn validate(&self) -> Result<(), ConfigError> {
-        Task::validate(self)
+        Task::validate(self)?;
+        let ignored = Task::metadata(self).get_cache_ignored_inputs();
+        if !ignored.is_empty() {
+            let inputs = Task::interface(self).inputs;
+            if let Some(name) = ignored
+                .iter()
+                .find(|n| !inputs.iter().any(|v| v.name == **n))
+            {
+                return Err(ConfigError::UnknownCacheIgnoredInput {
+                    name: name.clone(),
+                    inputs: inputs.iter().map(|v| v.name.to_string()).collect(),
+                });
+            }
+        }
+        Ok(())
     }
     fn codec(&self) -> &'static Codec {
         Codec::of::<T::Input, T::Output>()

@@ -263,6 +263,27 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     for (name, value) in &k.env {
         meta.extend(quote!(.env(#name, #value)));
     }
+    for s in &k.secrets {
+        let (group, key) = (&s.group, &s.key);
+        let mount = format_ident!("{}", s.mount);
+        let mut secret = quote!(#p::Secret::new(#group, #key).mount(#p::SecretMount::#mount));
+        if let Some(v) = &s.version {
+            secret.extend(quote!(.version(#v)));
+        }
+        if let Some(var) = &s.env_var {
+            secret.extend(quote!(.env_var(#var)));
+        }
+        meta.extend(quote!(.secret(#secret)));
+    }
+    for (name, value) in &k.labels {
+        meta.extend(quote!(.label(#name, #value)));
+    }
+    for (name, value) in &k.annotations {
+        meta.extend(quote!(.annotation(#name, #value)));
+    }
+    for name in &k.cache_ignore {
+        meta.extend(quote!(.cache_ignore_input(#name)));
+    }
     if let Some(image) = &k.image {
         meta.extend(quote!(.image(#image)));
     }

@@ -3,6 +3,7 @@
 mod expand;
 mod model;
 mod parse;
+mod pod;
 mod resources;
 
 use proc_macro2::TokenStream;

@@ -32,6 +32,12 @@ pub(crate) struct Knobs {
     pub(crate) shared_memory: Option<Option<LitStr>>,
     /// `pod_template_name = "..."`, a Kubernetes object name.
     pub(crate) pod_template_name: Option<LitStr>,
+    /// `secret(..)`s, checked.
+    pub(crate) secrets: Vec<super::pod::SecretKnob>,
+    pub(crate) labels: Vec<(String, LitStr)>,
+    pub(crate) annotations: Vec<(String, LitStr)>,
+    /// `cache_ignore_input_vars`, each an input of the function.
+    pub(crate) cache_ignore: Vec<LitStr>,
 }
 
 pub(crate) struct TaskModel<'a> {
@@ -59,7 +65,10 @@ impl<'a> TaskModel<'a> {
         let output_names = signature::output_names(sig_cx, &sig, args.common.outputs.as_ref());
         let mut knobs = Knobs::default();
         (knobs.requests, knobs.limits) = super::resources::read(cx, &args);
-        knobs.env = env_vars(cx, args.environment.as_ref());
+        knobs.env = super::pod::env_vars(cx, args.environment.as_ref());
+        knobs.secrets = super::pod::secrets(cx, &args.secrets);
+        knobs.labels = super::pod::metadata_pairs(cx, args.labels.as_ref(), true);
+        knobs.annotations = super::pod::metadata_pairs(cx, args.annotations.as_ref(), false);
         if let Some(image) = &args.image
             && image.value().trim().is_empty()
         {
@@ -70,13 +79,7 @@ impl<'a> TaskModel<'a> {
         knobs.shared_memory = args.shared_memory.take();
         if let Some(name) = &args.pod_template_name {
             let v = name.value();
-            let ok = !v.is_empty()
-                && v.len() <= 253
-                && v.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-                && v.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-                && v.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
-            if !ok {
+            if !super::pod::is_object_name(&v) {
                 cx.error_spanned_by(name, format!("`{v}` is not a Kubernetes object name: lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"));
             }
         }
@@ -101,6 +104,7 @@ impl<'a> TaskModel<'a> {
                 );
             }
         }
+        knobs.cache_ignore = cache_ignore(cx, &sig, &args);
         knobs.cache_version = args.cache_version;
         knobs.cache_serialize = args.cache_serialize.is_some_and(|b| b.value);
         knobs.interruptible = args.interruptible.map(|b| b.value);
@@ -128,33 +132,37 @@ impl<'a> TaskModel<'a> {
     }
 }
 
-/// `environment(..)`: each name once, and a name Kubernetes accepts (letters, digits,
-/// `_`, `-`, `.`; not starting with a digit).
-fn env_vars(cx: &Ctxt, list: Option<&super::parse::EnvArgs>) -> Vec<(String, LitStr)> {
-    let mut out: Vec<(String, LitStr)> = Vec::new();
-    for (name, span, value) in list.map(|l| &l.vars[..]).unwrap_or_default() {
-        let valid = !name.is_empty()
-            && !name.starts_with(|c: char| c.is_ascii_digit())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        if !valid {
-            cx.error_spanned_by(
-                quote::quote_spanned!(*span=> name),
-                format!(
-                    "`{name}` is not an environment variable name Kubernetes accepts: letters, digits, `_`, `-` and `.`, not starting with a digit"
-                ),
-            );
-        } else if out.iter().any(|(n, _)| n == name) {
-            cx.error_spanned_by(
-                quote::quote_spanned!(*span=> name),
-                format!("`{name}` is given twice"),
-            );
-        } else {
-            out.push((name.clone(), value.clone()));
-        }
+/// `cache_ignore_input_vars = [..]`: only with `cache`, and each name an input.
+fn cache_ignore(cx: &Ctxt, sig: &Signature<'_>, args: &TaskArgs) -> Vec<LitStr> {
+    let names = args.cache_ignore.clone().unwrap_or_default();
+    let cached = args.cache.as_ref().is_some_and(|(_, b)| b.value);
+    if let Some(first) = names.first()
+        && !cached
+    {
+        cx.error_spanned_by(
+            first,
+            "`cache_ignore_input_vars` needs `cache = true` (and a `cache_version`)",
+        );
+        return Vec::new();
     }
-    out
+    let inputs: Vec<String> = sig.params.iter().map(|p| p.ident.to_string()).collect();
+    names
+        .into_iter()
+        .filter(|lit| {
+            let known = inputs.contains(&lit.value());
+            if !known {
+                cx.error_spanned_by(
+                    lit,
+                    format!(
+                        "`{}` is not an input of this task (its inputs: {})",
+                        lit.value(),
+                        inputs.join(", ")
+                    ),
+                );
+            }
+            known
+        })
+        .collect()
 }
 
 /// Checks a humantime duration at compile time, pointing at the literal when it fails.

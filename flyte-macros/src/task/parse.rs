@@ -26,6 +26,15 @@ mod kw {
     syn::custom_keyword!(unpartitioned);
     syn::custom_keyword!(shared_memory);
     syn::custom_keyword!(pod_template_name);
+    syn::custom_keyword!(secret);
+    syn::custom_keyword!(group);
+    syn::custom_keyword!(key);
+    syn::custom_keyword!(version);
+    syn::custom_keyword!(mount);
+    syn::custom_keyword!(env_var);
+    syn::custom_keyword!(labels);
+    syn::custom_keyword!(annotations);
+    syn::custom_keyword!(cache_ignore_input_vars);
 }
 
 /// `accelerator = "nvidia-tesla-a100"`, or `accelerator(device = "..", partition =
@@ -83,6 +92,55 @@ impl AcceleratorArgs {
             partition,
             unpartitioned: unpartitioned.is_some(),
         })
+    }
+}
+
+/// `secret(group = "db", key = "password", version = "v2", mount = env_var | file | any,
+/// env_var = "DB_PASSWORD")`: group and key required, the rest optional.
+pub(crate) struct SecretArgs {
+    pub(crate) key_span: proc_macro2::Span,
+    pub(crate) group: Option<LitStr>,
+    pub(crate) key: Option<LitStr>,
+    pub(crate) version: Option<LitStr>,
+    /// `env_var`, `file` or `any`.
+    pub(crate) mount: Option<syn::Ident>,
+    pub(crate) env_var: Option<LitStr>,
+}
+
+impl SecretArgs {
+    fn parse_after_key(key_span: proc_macro2::Span, input: ParseStream<'_>) -> syn::Result<Self> {
+        let content;
+        syn::parenthesized!(content in input);
+        let mut s = SecretArgs {
+            key_span,
+            group: None,
+            key: None,
+            version: None,
+            mount: None,
+            env_var: None,
+        };
+        parse_args(&content, |look, input| {
+            if look.peek(kw::group) {
+                let k: kw::group = input.parse()?;
+                set(&mut s.group, k, value(input)?)?;
+            } else if look.peek(kw::key) {
+                let k: kw::key = input.parse()?;
+                set(&mut s.key, k, value(input)?)?;
+            } else if look.peek(kw::version) {
+                let k: kw::version = input.parse()?;
+                set(&mut s.version, k, value(input)?)?;
+            } else if look.peek(kw::mount) {
+                let k: kw::mount = input.parse()?;
+                set(&mut s.mount, k, value(input)?)?;
+            } else if look.peek(kw::env_var) {
+                let k: kw::env_var = input.parse()?;
+                set(&mut s.env_var, k, value(input)?)?;
+            } else {
+                return Ok(false);
+            }
+            Ok(true)
+        })?;
+        Ok(s)
     }
 }
 
@@ -207,6 +265,12 @@ pub(crate) struct TaskArgs {
     /// `shared_memory` alone (no limit) or `shared_memory = "2Gi"`.
     pub(crate) shared_memory: Option<Option<LitStr>>,
     pub(crate) pod_template_name: Option<LitStr>,
+    /// `secret(..)`, once per secret.
+    pub(crate) secrets: Vec<SecretArgs>,
+    pub(crate) labels: Option<EnvArgs>,
+    pub(crate) annotations: Option<EnvArgs>,
+    /// `cache_ignore_input_vars = ["a", "b"]`.
+    pub(crate) cache_ignore: Option<Vec<LitStr>>,
 }
 
 impl Parse for TaskArgs {
@@ -250,6 +314,23 @@ impl Parse for TaskArgs {
             } else if look.peek(kw::config) {
                 let key: kw::config = input.parse()?;
                 set(&mut args.config, key, value(input)?)?;
+            } else if look.peek(kw::cache_ignore_input_vars) {
+                let key: kw::cache_ignore_input_vars = input.parse()?;
+                input.parse::<Token![=]>()?;
+                let content;
+                syn::bracketed!(content in input);
+                let names = content.parse_terminated(<LitStr as Parse>::parse, Token![,])?;
+                set(&mut args.cache_ignore, key, names.into_iter().collect())?;
+            } else if look.peek(kw::secret) {
+                let key: kw::secret = input.parse()?;
+                args.secrets
+                    .push(SecretArgs::parse_after_key(key.span, input)?);
+            } else if look.peek(kw::labels) {
+                let key: kw::labels = input.parse()?;
+                set(&mut args.labels, key, EnvArgs::parse_list(input)?)?;
+            } else if look.peek(kw::annotations) {
+                let key: kw::annotations = input.parse()?;
+                set(&mut args.annotations, key, EnvArgs::parse_list(input)?)?;
             } else {
                 return args.parse_pod_key(look, input);
             }

@@ -1,0 +1,183 @@
+//! Settings that shape the task's pod on a cluster and are checked by name while
+//! compiling: environment variables, secrets, labels and annotations, and the
+//! PodTemplate name. Each error points at the offending literal.
+
+use syn::LitStr;
+
+use super::parse::{EnvArgs, SecretArgs};
+use crate::diag::Ctxt;
+
+/// A checked `secret(..)`.
+pub(crate) struct SecretKnob {
+    pub(crate) group: LitStr,
+    pub(crate) key: LitStr,
+    pub(crate) version: Option<LitStr>,
+    /// `EnvVar`, `File` or `Any` (the variant of `SecretMount`).
+    pub(crate) mount: &'static str,
+    pub(crate) env_var: Option<LitStr>,
+}
+
+/// `environment(..)`: each name once, and a name Kubernetes accepts (letters, digits,
+/// `_`, `-`, `.`; not starting with a digit).
+pub(crate) fn env_vars(cx: &Ctxt, list: Option<&EnvArgs>) -> Vec<(String, LitStr)> {
+    let mut out: Vec<(String, LitStr)> = Vec::new();
+    for (name, span, value) in list.map(|l| &l.vars[..]).unwrap_or_default() {
+        if !is_env_name(name) {
+            cx.error_spanned_by(
+                quote::quote_spanned!(*span=> name),
+                format!(
+                    "`{name}` is not an environment variable name Kubernetes accepts: letters, digits, `_`, `-` and `.`, not starting with a digit"
+                ),
+            );
+        } else if out.iter().any(|(n, _)| n == name) {
+            cx.error_spanned_by(
+                quote::quote_spanned!(*span=> name),
+                format!("`{name}` is given twice"),
+            );
+        } else {
+            out.push((name.clone(), value.clone()));
+        }
+    }
+    out
+}
+
+fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// `secret(..)`s: group and key given and not empty, a known mount, an env var name
+/// Kubernetes accepts, each secret once.
+pub(crate) fn secrets(cx: &Ctxt, list: &[SecretArgs]) -> Vec<SecretKnob> {
+    let mut out: Vec<SecretKnob> = Vec::new();
+    for s in list {
+        let (Some(group), Some(key)) = (&s.group, &s.key) else {
+            cx.error_spanned_by(
+                quote::quote_spanned!(s.key_span=> secret),
+                "`secret(..)` needs a `group` and a `key`, such as `secret(group = \"db\", key = \"password\")`",
+            );
+            continue;
+        };
+        let mut ok = true;
+        for lit in [group, key].into_iter().chain(&s.version) {
+            if lit.value().trim().is_empty() {
+                cx.error_spanned_by(lit, "a secret's group, key and version cannot be empty");
+                ok = false;
+            }
+        }
+        let mount = match s.mount.as_ref().map(|m| (m, m.to_string())) {
+            None if s.env_var.is_some() => "EnvVar",
+            None => "Any",
+            Some((_, m)) if m == "env_var" => "EnvVar",
+            Some((m, name)) if name == "file" || name == "any" => {
+                if let Some(var) = &s.env_var {
+                    cx.error_spanned_by(var, format!("a secret mounted as `{name}` cannot name an env var; drop `mount` or `env_var`"));
+                    ok = false;
+                }
+                let _ = m;
+                if name == "file" { "File" } else { "Any" }
+            }
+            Some((m, name)) => {
+                cx.error_spanned_by(
+                    m,
+                    format!("unknown mount `{name}`: expected `env_var`, `file` or `any`"),
+                );
+                ok = false;
+                "Any"
+            }
+        };
+        if let Some(var) = &s.env_var
+            && !is_env_name(&var.value())
+        {
+            cx.error_spanned_by(var, format!("`{}` is not an environment variable name Kubernetes accepts: letters, digits, `_`, `-` and `.`, not starting with a digit", var.value()));
+            ok = false;
+        }
+        let same = |k: &SecretKnob| {
+            k.group.value() == group.value()
+                && k.key.value() == key.value()
+                && k.version.as_ref().map(LitStr::value) == s.version.as_ref().map(LitStr::value)
+        };
+        if ok && out.iter().any(same) {
+            cx.error_spanned_by(
+                key,
+                format!(
+                    "secret `{}/{}` is requested twice",
+                    group.value(),
+                    key.value()
+                ),
+            );
+            ok = false;
+        }
+        if ok {
+            out.push(SecretKnob {
+                group: group.clone(),
+                key: key.clone(),
+                version: s.version.clone(),
+                mount,
+                env_var: s.env_var.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// `labels(..)` or `annotations(..)`: keys Kubernetes accepts (`[prefix/]name`), each
+/// once; label values of at most 63 letters, digits, `-`, `_` and `.`.
+pub(crate) fn metadata_pairs(
+    cx: &Ctxt,
+    list: Option<&EnvArgs>,
+    labels: bool,
+) -> Vec<(String, LitStr)> {
+    let mut out: Vec<(String, LitStr)> = Vec::new();
+    for (name, span, value) in list.map(|l| &l.vars[..]).unwrap_or_default() {
+        let what = if labels { "label" } else { "annotation" };
+        if !is_metadata_key(name) {
+            cx.error_spanned_by(
+                quote::quote_spanned!(*span=> name),
+                format!("`{name}` is not a Kubernetes {what} key: an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit"),
+            );
+        } else if out.iter().any(|(n, _)| n == name) {
+            cx.error_spanned_by(
+                quote::quote_spanned!(*span=> name),
+                format!("`{name}` is given twice"),
+            );
+        } else if labels && !(value.value().is_empty() || is_name_part(&value.value())) {
+            cx.error_spanned_by(value, format!("`{}` is not a Kubernetes label value: up to 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit", value.value()));
+        } else {
+            out.push((name.clone(), value.clone()));
+        }
+    }
+    out
+}
+
+/// `name` or `prefix/name`, where prefix is a DNS subdomain.
+fn is_metadata_key(key: &str) -> bool {
+    match key.split_once('/') {
+        Some((prefix, name)) => is_object_name(prefix) && is_name_part(name),
+        None => is_name_part(key),
+    }
+}
+
+/// Up to 63 letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit.
+fn is_name_part(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// A Kubernetes object name (a DNS subdomain): lowercase letters, digits, `-` and
+/// `.`, starting and ending with a letter or digit, at most 253 characters.
+pub(crate) fn is_object_name(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= 253
+        && v.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && v.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+}
