@@ -263,27 +263,7 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     for (name, value) in &k.env {
         meta.extend(quote!(.env(#name, #value)));
     }
-    for s in &k.secrets {
-        let (group, key) = (&s.group, &s.key);
-        let mount = format_ident!("{}", s.mount);
-        let mut secret = quote!(#p::Secret::new(#group, #key).mount(#p::SecretMount::#mount));
-        if let Some(v) = &s.version {
-            secret.extend(quote!(.version(#v)));
-        }
-        if let Some(var) = &s.env_var {
-            secret.extend(quote!(.env_var(#var)));
-        }
-        meta.extend(quote!(.secret(#secret)));
-    }
-    for (name, value) in &k.labels {
-        meta.extend(quote!(.label(#name, #value)));
-    }
-    for (name, value) in &k.annotations {
-        meta.extend(quote!(.annotation(#name, #value)));
-    }
-    for name in &k.cache_ignore {
-        meta.extend(quote!(.cache_ignore_input(#name)));
-    }
+    cluster_metadata(k, p, &mut meta);
     if let Some(image) = &k.image {
         meta.extend(quote!(.image(#image)));
     }
@@ -307,6 +287,32 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
         None => {}
     }
     (!meta.is_empty()).then(|| quote!(#p::TaskMetadata::default() #meta))
+}
+
+/// The settings given as lists: secrets, labels and annotations, and the inputs left
+/// out of the cache key.
+fn cluster_metadata(k: &super::model::Knobs, p: &TokenStream, meta: &mut TokenStream) {
+    for s in &k.secrets {
+        let (group, key) = (&s.group, &s.key);
+        let mount = format_ident!("{}", s.mount);
+        let mut secret = quote!(#p::Secret::new(#group, #key).mount(#p::SecretMount::#mount));
+        if let Some(v) = &s.version {
+            secret.extend(quote!(.version(#v)));
+        }
+        if let Some(var) = &s.env_var {
+            secret.extend(quote!(.env_var(#var)));
+        }
+        meta.extend(quote!(.secret(#secret)));
+    }
+    for (name, value) in &k.labels {
+        meta.extend(quote!(.label(#name, #value)));
+    }
+    for (name, value) in &k.annotations {
+        meta.extend(quote!(.annotation(#name, #value)));
+    }
+    for name in &k.cache_ignore {
+        meta.extend(quote!(.cache_ignore_input(#name)));
+    }
 }
 
 /// Each resource amount checked while compiling, the error spanned at its literal.
