@@ -454,3 +454,33 @@ async fn an_input_that_is_not_utf8_is_named() {
     assert_eq!(input, "tag");
     assert!(reason.contains("not valid UTF-8"), "{reason}");
 }
+
+/// `run` of a scheduled launch plan passes now as the kickoff input, as Flyte's
+/// scheduler passes the scheduled time; a value given on the command line wins.
+#[tokio::test]
+async fn run_of_a_scheduled_plan_passes_now_as_the_kickoff_input() {
+    use flyte::launch_plan::Schedule;
+    let plan = LaunchPlan::builder("hourly-moment", &moment)
+        .schedule(Schedule::fixed_rate("1h").kickoff_input("at"))
+        .build()
+        .unwrap();
+    let run = |args: &'static [&'static str]| {
+        let app = App::new().launch_plan(&plan);
+        async move {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let args = ["app", "run", "hourly-moment", "--progress", "never"]
+                .into_iter()
+                .chain(args.iter().copied());
+            app.run_to(args, &mut out, &mut err).await.unwrap();
+            String::from_utf8(out).unwrap()
+        }
+    };
+    let before = chrono::Utc::now();
+    let out = run(&[]).await;
+    let after = chrono::Utc::now();
+    let printed = out.trim().strip_prefix("o0 = ").unwrap().trim_matches('"');
+    let at: chrono::DateTime<chrono::Utc> = printed.parse().unwrap();
+    assert!(before <= at && at <= after, "{before} <= {at} <= {after}");
+    let out = run(&["--input", "at=2024-01-02T03:04:05Z"]).await;
+    assert!(out.contains("2024-01-02T03:04:05"), "{out}");
+}

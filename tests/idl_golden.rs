@@ -176,13 +176,7 @@ fn the_seed_specs_closure_and_launch_plan_are_written_for_comparison_with_flytek
     std::fs::write(dir.join("workflow_closure.pb"), closure.encode_to_vec()).unwrap();
     // The default launch plan: the workflow's name, its input required.
     let lp = LaunchPlan::default_for(&my_workflow);
-    let admin = idl::launch_plan(
-        lp.name(),
-        spec,
-        lp.fixed_inputs(),
-        &lp.default_inputs(),
-        &settings,
-    );
+    let admin = lp.entry().to_idl(&settings);
     let bytes = admin.encode_to_vec();
     assert_eq!(
         idl::admin::LaunchPlan::decode(bytes.as_slice()).unwrap(),

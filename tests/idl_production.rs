@@ -264,3 +264,140 @@ fn secret_label_and_cache_settings_are_written_for_comparison_with_flytekit() {
             .is_none()
     );
 }
+
+// ---- launch plans -----------------------------------------------------------------------
+
+/// `def report(run_at: datetime.datetime, x: int) -> str`.
+#[task]
+fn report(run_at: chrono::DateTime<chrono::Utc>, x: i64) -> String {
+    format!("{} {x}", run_at.to_rfc3339())
+}
+
+/// `def wf_sched(run_at: datetime.datetime, x: int = 1) -> str`.
+#[workflow]
+fn wf_sched(run_at: chrono::DateTime<chrono::Utc>, #[default(1)] x: i64) -> String {
+    report(run_at, x)
+}
+
+#[task]
+fn add_one(x: i64) -> i64 {
+    x + 1
+}
+
+/// `def wf_tick(x: int = 1) -> int`.
+#[workflow]
+fn wf_tick(#[default(1)] x: i64) -> i64 {
+    add_one(x)
+}
+
+fn write_plan<O: flyte::types::Outputs>(file: &str, plan: &LaunchPlan<O>) {
+    let message = plan.entry().to_idl(&seed_settings());
+    std::fs::write(
+        out_dir().join(format!("{file}.pb")),
+        message.encode_to_vec(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn schedules_are_written_for_comparison_with_flytekit() {
+    use flyte::launch_plan::Schedule;
+    let sched = |name: &str, schedule: Schedule| {
+        LaunchPlan::builder(name, &wf_sched)
+            .schedule(schedule)
+            .build()
+            .unwrap()
+    };
+    let cron = Schedule::cron("0 5 * * *").kickoff_input("run_at");
+    write_plan("lp_cron", &sched("prod.lp_cron", cron.clone()));
+    write_plan(
+        "lp_cron_offset",
+        &sched("prod.lp_cron_offset", cron.offset("PT30M")),
+    );
+    write_plan(
+        "lp_cron_alias",
+        &sched(
+            "prod.lp_cron_alias",
+            Schedule::cron("@daily").kickoff_input("run_at"),
+        ),
+    );
+    write_plan(
+        "lp_fixed_rate_minutes",
+        &sched(
+            "prod.lp_fixed_rate_minutes",
+            Schedule::fixed_rate("90m").kickoff_input("run_at"),
+        ),
+    );
+    let tick = |name: &str, schedule: Schedule| {
+        LaunchPlan::builder(name, &wf_tick)
+            .schedule(schedule)
+            .build()
+            .unwrap()
+    };
+    write_plan(
+        "lp_fixed_rate",
+        &tick("prod.lp_fixed_rate", Schedule::fixed_rate("6h")),
+    );
+    write_plan(
+        "lp_auto_activate",
+        &tick(
+            "prod.lp_auto_activate",
+            Schedule::fixed_rate(std::time::Duration::from_secs(86_400)),
+        ),
+    );
+    write_plan("lp_default_wf_tick", &LaunchPlan::default_for(&wf_tick));
+}
+
+#[test]
+fn notifications_and_options_are_written_for_comparison_with_flytekit() {
+    use flyte::launch_plan::{Notification, Phase};
+    let notify = LaunchPlan::builder("prod.lp_notify", &wf_tick)
+        .notify(Notification::email(
+            [Phase::Failed, Phase::TimedOut],
+            ["oncall@acme.io", "ml@acme.io"],
+        ))
+        .notify(Notification::slack(
+            [Phase::Succeeded],
+            ["ml-alerts@acme.slack.com"],
+        ))
+        .notify(Notification::pager_duty(
+            [Phase::Failed],
+            ["ml-svc@acme.pagerduty.com"],
+        ))
+        .build()
+        .unwrap();
+    write_plan("lp_notify", &notify);
+    let options = LaunchPlan::builder("prod.lp_options", &wf_tick)
+        .label("team", "ml")
+        .label("env", "prod")
+        .annotation("acme.io/owner", "ml-platform")
+        .max_parallelism(8)
+        .raw_output_prefix("s3://acme-bucket/raw")
+        .iam_role("arn:aws:iam::123456789012:role/ml")
+        .service_account("ml-runner")
+        .overwrite_cache(true)
+        .build()
+        .unwrap();
+    write_plan("lp_options", &options);
+    let auth = LaunchPlan::builder("prod.lp_auth_role", &wf_tick)
+        .iam_role("arn:aws:iam::123456789012:role/legacy")
+        .service_account("legacy-sa")
+        .build()
+        .unwrap();
+    write_plan("lp_auth_role", &auth);
+    let concurrency = LaunchPlan::builder("prod.lp_concurrency", &wf_tick)
+        .max_concurrency(1)
+        .build()
+        .unwrap();
+    write_plan("lp_concurrency", &concurrency);
+    use chrono::TimeZone;
+    let inputs = LaunchPlan::builder("prod.lp_inputs", &wf_sched)
+        .default_input("x", 5i64)
+        .fixed(
+            "run_at",
+            chrono::Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap(),
+        )
+        .build()
+        .unwrap();
+    write_plan("lp_inputs", &inputs);
+}

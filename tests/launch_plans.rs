@@ -101,3 +101,249 @@ async fn bad_inputs_are_typed_errors_naming_the_input() {
         .unwrap_err();
     assert!(matches!(err, LaunchPlanError::FixedInput { ref input, .. } if input == "label"));
 }
+
+// ---- schedules and other settings --------------------------------------------------------
+
+use flyte::launch_plan::{Notification, Phase, Schedule, ScheduleError};
+
+#[task]
+fn stamp(run_at: chrono::DateTime<chrono::Utc>, x: i64) -> i64 {
+    run_at.timestamp() + x
+}
+
+#[workflow]
+fn stamped(run_at: chrono::DateTime<chrono::Utc>, #[default(0)] x: i64, tag: String) -> i64 {
+    let _ = tag;
+    stamp(run_at, x)
+}
+
+fn schedule_error(
+    schedule: Schedule,
+    build: impl FnOnce(
+        flyte::launch_plan::LaunchPlanBuilder<i64>,
+    ) -> flyte::launch_plan::LaunchPlanBuilder<i64>,
+) -> ScheduleError {
+    let builder = LaunchPlan::builder("nightly", &stamped).schedule(schedule);
+    match build(builder).build() {
+        Err(LaunchPlanError::Schedule { plan, source }) => {
+            assert_eq!(plan, "nightly");
+            source
+        }
+        other => panic!("expected a schedule error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_scheduled_run_gets_now_as_its_kickoff_input() {
+    let plan = LaunchPlan::builder("nightly", &stamped)
+        .fixed("tag", "nightly".to_string())
+        .schedule(Schedule::cron("0 5 * * *").kickoff_input("run_at"))
+        .build()
+        .unwrap();
+    let before = chrono::Utc::now().timestamp();
+    let got = plan.inputs().run().await.unwrap();
+    let after = chrono::Utc::now().timestamp();
+    assert!(
+        (before..=after).contains(&got),
+        "{before} <= {got} <= {after}"
+    );
+    // A value given for it wins, as for any input.
+    let at = chrono::DateTime::from_timestamp(1_000, 0).unwrap();
+    assert_eq!(
+        plan.inputs()
+            .set("run_at", at)
+            .set("x", 5i64)
+            .run()
+            .await
+            .unwrap(),
+        1_005
+    );
+}
+
+#[test]
+fn a_schedule_is_checked_against_the_workflow_when_built() {
+    let with_tag = |b: flyte::launch_plan::LaunchPlanBuilder<i64>| b.fixed("tag", "t".to_string());
+    let e = schedule_error(
+        Schedule::cron("0 25 * * *").kickoff_input("run_at"),
+        with_tag,
+    );
+    assert!(
+        matches!(&e, ScheduleError::Cron { expression, .. } if expression == "0 25 * * *"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("@daily"), "{e}");
+    let e = schedule_error(
+        Schedule::cron("@daily")
+            .offset("30m")
+            .kickoff_input("run_at"),
+        with_tag,
+    );
+    assert_eq!(
+        e,
+        ScheduleError::Offset {
+            offset: "30m".into()
+        }
+    );
+    let e = schedule_error(
+        Schedule::fixed_rate("90s").kickoff_input("run_at"),
+        with_tag,
+    );
+    assert!(
+        matches!(&e, ScheduleError::Rate { rate, .. } if rate == "1m 30s"),
+        "{e}"
+    );
+    let e = schedule_error(Schedule::fixed_rate("soon"), with_tag);
+    assert!(e.to_string().contains("`soon`"), "{e}");
+    let e = schedule_error(Schedule::cron("@daily").kickoff_input("when"), with_tag);
+    assert!(e.to_string().contains("`when` is not an input"), "{e}");
+    let e = schedule_error(Schedule::cron("@daily").kickoff_input("x"), with_tag);
+    assert!(
+        matches!(&e, ScheduleError::KickoffNotDatetime { input, .. } if input == "x"),
+        "{e}"
+    );
+    let e = schedule_error(Schedule::cron("@daily").kickoff_input("run_at"), |b| {
+        with_tag(b).fixed("run_at", chrono::Utc::now())
+    });
+    assert_eq!(
+        e,
+        ScheduleError::KickoffFixed {
+            input: "run_at".into()
+        }
+    );
+    // `tag` has neither a fixed value nor a default: a scheduled run could not start.
+    let e = schedule_error(Schedule::cron("@daily").kickoff_input("run_at"), |b| b);
+    assert_eq!(
+        e,
+        ScheduleError::InputsWithoutValue {
+            inputs: vec!["tag".into()]
+        }
+    );
+    // Without a kickoff input, the datetime needs a value too.
+    let e = schedule_error(Schedule::fixed_rate("1h"), with_tag);
+    assert_eq!(
+        e,
+        ScheduleError::InputsWithoutValue {
+            inputs: vec!["run_at".into()]
+        }
+    );
+}
+
+#[test]
+fn notifications_and_limits_are_checked_when_built() {
+    let build = |b: flyte::launch_plan::LaunchPlanBuilder<i64>| match b.build() {
+        Err(LaunchPlanError::InvalidSetting { problem, .. }) => problem,
+        other => panic!("expected an invalid setting, got {other:?}"),
+    };
+    let no_phase = Notification::email([], ["a@b.c"]);
+    let p = build(LaunchPlan::builder("p", &stamped).notify(no_phase));
+    assert!(p.contains("at least one phase"), "{p}");
+    let nobody = Notification::slack([Phase::Failed], Vec::<String>::new());
+    let p = build(LaunchPlan::builder("p", &stamped).notify(nobody));
+    assert!(p.contains("recipients"), "{p}");
+    let p = build(LaunchPlan::builder("p", &stamped).max_parallelism(0));
+    assert!(p.contains("max_parallelism"), "{p}");
+}
+
+static RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+#[task(cache = true, cache_version = "1")]
+fn counted(x: i64) -> i64 {
+    RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    x
+}
+
+#[workflow]
+fn counted_wf(x: i64) -> i64 {
+    counted(x)
+}
+
+/// Writes a local file and returns it, for the run to upload under its raw prefix.
+#[task]
+fn written(x: i64) -> FlyteFile {
+    let path = std::env::temp_dir().join(format!("flyte-lp-{}-{x}.txt", std::process::id()));
+    std::fs::write(&path, x.to_string()).unwrap();
+    FlyteFile::new(path.display().to_string())
+}
+
+#[workflow]
+fn written_wf(x: i64) -> FlyteFile {
+    written(x)
+}
+
+#[tokio::test]
+async fn overwrite_cache_and_the_raw_prefix_apply_to_a_local_run() {
+    use std::sync::atomic::Ordering;
+    let dir = std::env::temp_dir().join(format!("flyte-lp-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let options = || RunOptions::default().cache_dir(&dir);
+    let plain = LaunchPlan::builder("plain", &counted_wf).build().unwrap();
+    let fresh = LaunchPlan::builder("fresh", &counted_wf)
+        .overwrite_cache(true)
+        .build()
+        .unwrap();
+    let before = RUNS.load(Ordering::SeqCst);
+    plain
+        .inputs()
+        .set("x", 1i64)
+        .options(options())
+        .run()
+        .await
+        .unwrap();
+    plain
+        .inputs()
+        .set("x", 1i64)
+        .options(options())
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(
+        RUNS.load(Ordering::SeqCst),
+        before + 1,
+        "the second run is cached"
+    );
+    fresh
+        .inputs()
+        .set("x", 1i64)
+        .options(options())
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(
+        RUNS.load(Ordering::SeqCst),
+        before + 2,
+        "overwrite_cache runs it again"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let files = std::sync::Arc::new(flyte::data::FileAccess::new());
+    let uploads = LaunchPlan::builder("uploads", &written_wf)
+        .raw_output_prefix("memory:///lp-raw")
+        .build()
+        .unwrap();
+    let opts = RunOptions::default().file_access(files.clone());
+    let file = uploads
+        .inputs()
+        .set("x", 7i64)
+        .options(opts)
+        .run()
+        .await
+        .unwrap();
+    assert!(
+        file.uri().starts_with("memory:///lp-raw/"),
+        "{}",
+        file.uri()
+    );
+    assert_eq!(files.get(file.uri()).await.unwrap().as_ref(), b"7");
+    // Options that name a prefix win over the plan's.
+    let opts = RunOptions::default()
+        .file_access(files.clone())
+        .raw_output_prefix("memory:///mine");
+    let file = uploads
+        .inputs()
+        .set("x", 8i64)
+        .options(opts)
+        .run()
+        .await
+        .unwrap();
+    assert!(file.uri().starts_with("memory:///mine/"), "{}", file.uri());
+}

@@ -1,27 +1,14 @@
 //! What a program registers with Flyte: its workflows, the tasks and subworkflows
 //! they use, and launch plans, in the files `pyflyte package` writes.
 
-use std::collections::BTreeMap;
-
 use prost::Message;
 
 use crate::idl::{self, IdlError, SerializationSettings};
 use crate::launch_plan::LaunchPlan;
-use crate::types::{Literal, Outputs};
+use crate::types::Outputs;
 use crate::workflow::{DynTask, DynWorkflow, Entity, Workflow, WorkflowSpec};
 
-/// A launch plan with its types erased.
-#[derive(Clone)]
-pub struct PlanEntry {
-    /// The plan's name.
-    pub name: String,
-    /// The workflow it launches.
-    pub workflow: &'static dyn DynWorkflow,
-    /// Inputs it fixes.
-    pub fixed: BTreeMap<String, Literal>,
-    /// Inputs it gives defaults (the workflow's own included).
-    pub defaults: BTreeMap<String, Literal>,
-}
+pub use crate::launch_plan::PlanEntry;
 
 /// The entities of a program, each once, in the order they were met.
 #[derive(Default)]
@@ -96,12 +83,7 @@ impl Registry {
     }
 
     fn push_plan<O: Outputs>(&mut self, plan: &LaunchPlan<O>) {
-        self.plans.push(PlanEntry {
-            name: plan.name().to_string(),
-            workflow: plan.dyn_workflow(),
-            fixed: plan.fixed_inputs().clone(),
-            defaults: plan.default_inputs(),
-        });
+        self.plans.push(plan.entry());
     }
 
     fn add_task(&mut self, task: &'static dyn DynTask) {
@@ -168,17 +150,11 @@ impl Registry {
             files.push((format!("{}_{}_1", files.len(), task.name()), message));
         }
         for spec in self.workflows.iter().map(|w| w.spec()) {
-            let message = PackageMessage::Workflow(idl::workflow_spec(spec, settings)?);
+            let message = PackageMessage::Workflow(Box::new(idl::workflow_spec(spec, settings)?));
             files.push((format!("{}_{}_2", files.len(), spec.name), message));
         }
         for plan in &self.plans {
-            let message = PackageMessage::LaunchPlan(idl::launch_plan(
-                &plan.name,
-                plan.workflow.spec(),
-                &plan.fixed,
-                &plan.defaults,
-                settings,
-            ));
+            let message = PackageMessage::LaunchPlan(Box::new(plan.to_idl(settings)));
             files.push((format!("{}_{}_3", files.len(), plan.name), message));
         }
         Ok(files)
@@ -187,10 +163,10 @@ impl Registry {
 
 /// One file of a package.
 enum PackageMessage {
-    // Boxed: a task spec is the largest of the three by far.
+    // Boxed: each is a few hundred bytes, and they differ in size.
     Task(Box<idl::admin::TaskSpec>),
-    Workflow(idl::admin::WorkflowSpec),
-    LaunchPlan(idl::admin::LaunchPlan),
+    Workflow(Box<idl::admin::WorkflowSpec>),
+    LaunchPlan(Box<idl::admin::LaunchPlan>),
 }
 
 impl PackageMessage {

@@ -37,6 +37,14 @@ pub(super) struct RunArgs {
     progress: ProgressMode,
 }
 
+/// What `run` runs: the workflow, each input's value, and the launch plan's settings
+/// when it names a plan.
+struct Resolved<'a> {
+    workflow: &'static dyn flyte_core::workflow::DynWorkflow,
+    literals: Vec<Literal>,
+    plan: Option<&'a flyte_core::launch_plan::LaunchPlanSettings>,
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ProgressMode {
     Auto,
@@ -47,11 +55,8 @@ enum ProgressMode {
 impl App {
     /// The workflow `run` names (or its launch plan's) and the value of each of its
     /// inputs: from `--input`, else fixed by the plan, else a default.
-    fn resolve(
-        &self,
-        args: &RunArgs,
-    ) -> Result<(&'static dyn flyte_core::workflow::DynWorkflow, Vec<Literal>), CliError> {
-        let (workflow, fixed, defaults) = match self.registry.find_workflow(&args.workflow) {
+    fn resolve(&self, args: &RunArgs) -> Result<Resolved<'_>, CliError> {
+        let (workflow, fixed, defaults, plan) = match self.registry.find_workflow(&args.workflow) {
             Some(w) => {
                 let spec = w.spec();
                 let defaults = spec
@@ -61,10 +66,20 @@ impl App {
                     .zip(&spec.defaults)
                     .filter_map(|(v, d)| Some((v.name.clone(), d.clone()?)))
                     .collect();
-                (w, Default::default(), defaults)
+                (w, Default::default(), defaults, None)
             }
             None => match self.registry.find_launch_plan(&args.workflow) {
-                Some(p) => (p.workflow, p.fixed.clone(), p.defaults.clone()),
+                Some(p) => {
+                    let mut defaults = p.defaults.clone();
+                    // What the scheduler would pass: the time of this run.
+                    if let Some(kickoff) = p.settings.schedule().and_then(|s| s.get_kickoff_input())
+                    {
+                        let now =
+                            flyte_core::types::Primitive::Datetime(std::time::SystemTime::now());
+                        defaults.insert(kickoff.to_string(), Literal::Primitive(now));
+                    }
+                    (p.workflow, p.fixed.clone(), defaults, Some(&p.settings))
+                }
                 None => return Err(self.unknown(&args.workflow)),
             },
         };
@@ -119,7 +134,11 @@ impl App {
                 });
                 CliError::MissingInputs(typed.collect())
             })?;
-        Ok((workflow, literals))
+        Ok(Resolved {
+            workflow,
+            literals,
+            plan,
+        })
     }
 
     pub(super) async fn run_workflow(
@@ -128,7 +147,11 @@ impl App {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<(), CliError> {
-        let (workflow, literals) = self.resolve(&args)?;
+        let Resolved {
+            workflow,
+            literals,
+            plan,
+        } = self.resolve(&args)?;
         let spec = workflow.spec();
         let summary = std::sync::Arc::new(RunSummary::default());
         let progress = std::sync::Arc::new(match args.progress {
@@ -142,14 +165,20 @@ impl App {
         if args.no_cache {
             options = options.no_cache();
         }
-        if args.overwrite_cache {
-            options = options.overwrite_cache();
-        }
         if let Some(dir) = args.cache_dir {
             options = options.cache_dir(dir);
         }
-        if let Some(prefix) = args.raw_output_prefix {
-            options = options.raw_output_prefix(prefix);
+        // A launch plan's settings apply where the command line says nothing.
+        if args.overwrite_cache || (plan.is_some_and(|p| p.overwrite_cache()) && !args.no_cache) {
+            options = options.overwrite_cache();
+        }
+        match (
+            args.raw_output_prefix,
+            plan.and_then(|p| p.raw_output_prefix()),
+        ) {
+            (Some(prefix), _) => options = options.raw_output_prefix(prefix),
+            (None, Some(prefix)) => options = options.raw_output_prefix(prefix),
+            (None, None) => {}
         }
         // Plain-fn bodies go to the blocking pool, so this task stays free to see a
         // signal while they run.

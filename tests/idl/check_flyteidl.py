@@ -214,6 +214,24 @@ def main() -> int:
         ours = f"{name}.pb"
         allowed = lambda w: w != "container.image" and production_task_allowed(w)  # noqa: E731
         checks.append((ours, out / ours, tasks_pb2.TaskTemplate, golden, allowed))
+    # Launch plans: only the workflow's name (a Rust module path) may differ.
+    for name in (
+        "lp_cron",
+        "lp_cron_offset",
+        "lp_cron_alias",
+        "lp_fixed_rate",
+        "lp_fixed_rate_minutes",
+        "lp_auto_activate",
+        "lp_default_wf_tick",
+        "lp_notify",
+        "lp_options",
+        "lp_auth_role",
+        "lp_concurrency",
+        "lp_inputs",
+    ):
+        golden = load(f"production/{name}.json")
+        allowed = (lambda w, n=name: w == "spec.workflowId.name" or (n == "lp_default_wf_tick" and w == "id.name"))  # noqa: E731
+        checks.append((f"{name}.pb", out / f"{name}.pb", launch_plan_pb2.LaunchPlan, golden, allowed))
     for ours, cls, golden in (
         ("workflow_my_workflow.pb", workflow_pb2.WorkflowTemplate, "seed_workflow_template.json"),
         ("workflow_spec.pb", admin_workflow_pb2.WorkflowSpec, "seed_workflow_spec.json"),

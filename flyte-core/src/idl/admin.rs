@@ -4,8 +4,10 @@
 
 use std::collections::BTreeMap;
 
+pub use super::admin_schedule::*;
 use super::core::{
-    Identifier, LiteralMap, ParameterMap, TaskTemplate, VariableMap, WorkflowTemplate,
+    Identifier, LiteralMap, ParameterMap, SecurityContext, TaskTemplate, VariableMap,
+    WorkflowTemplate,
 };
 
 /// `flyteidl.admin.Description.DescriptionFormat`.
@@ -110,7 +112,14 @@ pub struct RawOutputDataConfig {
 
 /// `flyteidl.admin.LaunchPlanMetadata`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
-pub struct LaunchPlanMetadata {}
+pub struct LaunchPlanMetadata {
+    /// When it runs by itself.
+    #[prost(message, optional, tag = "1")]
+    pub schedule: Option<Schedule>,
+    /// Whom it tells, on which phases.
+    #[prost(message, repeated, tag = "2")]
+    pub notifications: Vec<Notification>,
+}
 
 /// `flyteidl.admin.LaunchPlanSpec`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
@@ -118,7 +127,7 @@ pub struct LaunchPlanSpec {
     /// The workflow it runs.
     #[prost(message, optional, tag = "1")]
     pub workflow_id: Option<Identifier>,
-    /// Schedules and notifications (none yet).
+    /// Schedule and notifications.
     #[prost(message, optional, tag = "2")]
     pub entity_metadata: Option<LaunchPlanMetadata>,
     /// Inputs a run may set: defaults, or required.
@@ -133,9 +142,21 @@ pub struct LaunchPlanSpec {
     /// Annotations for executions.
     #[prost(message, optional, tag = "7")]
     pub annotations: Option<Annotations>,
+    /// Who executions run as.
+    #[prost(message, optional, tag = "10")]
+    pub security_context: Option<SecurityContext>,
     /// Where raw outputs go.
     #[prost(message, optional, tag = "17")]
     pub raw_output_data_config: Option<RawOutputDataConfig>,
+    /// Nodes of an execution run at once.
+    #[prost(int32, tag = "18")]
+    pub max_parallelism: i32,
+    /// Whether cached tasks run again and replace their entries.
+    #[prost(bool, tag = "20")]
+    pub overwrite_cache: bool,
+    /// Executions of the plan at once.
+    #[prost(message, optional, tag = "24")]
+    pub concurrency_policy: Option<ConcurrencyPolicy>,
 }
 
 /// `flyteidl.admin.LaunchPlanClosure`.

@@ -5,9 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::core as pb;
-use super::values::{
-    IdlError, duration, interface, json_struct, literal, literal_map, literal_type,
-};
+use super::values::{IdlError, duration, interface, json_struct, literal};
 use crate::task::{ResourceKind, Resources};
 use crate::types::Literal;
 
@@ -205,7 +203,7 @@ fn resource_entries(resources: &Resources) -> Vec<pb::ResourceEntry> {
         .collect()
 }
 
-fn identifier(
+pub(crate) fn identifier(
     kind: pb::ResourceType,
     name: &str,
     settings: &SerializationSettings,
@@ -633,54 +631,4 @@ pub fn workflow_closure(
             .map(|t| task_template(*t, settings))
             .collect(),
     })
-}
-
-/// A launch plan as Flyte's admin `LaunchPlan`: `fixed` inputs cannot be changed,
-/// `defaults` can; every other input of the workflow is required (or takes the
-/// workflow's own default).
-pub fn launch_plan(
-    name: &str,
-    spec: &crate::workflow::WorkflowSpec,
-    fixed: &BTreeMap<String, Literal>,
-    defaults: &BTreeMap<String, Literal>,
-    settings: &SerializationSettings,
-) -> super::admin::LaunchPlan {
-    let parameters = spec
-        .interface
-        .inputs
-        .iter()
-        .filter(|v| !fixed.contains_key(&v.name))
-        .map(|v| {
-            let behavior = match defaults.get(&v.name) {
-                Some(d) => pb::parameter::Behavior::Default(literal(d)),
-                None => pb::parameter::Behavior::Required(true),
-            };
-            (
-                v.name.clone(),
-                pb::Parameter {
-                    var: Some(pb::Variable {
-                        r#type: Some(literal_type(&v.ty)),
-                        description: v.name.clone(),
-                    }),
-                    behavior: Some(behavior),
-                },
-            )
-        })
-        .collect();
-    super::admin::LaunchPlan {
-        id: Some(identifier(pb::ResourceType::LaunchPlan, name, settings)),
-        spec: Some(super::admin::LaunchPlanSpec {
-            workflow_id: Some(identifier(pb::ResourceType::Workflow, &spec.name, settings)),
-            entity_metadata: Some(super::admin::LaunchPlanMetadata {}),
-            default_inputs: Some(pb::ParameterMap { parameters }),
-            fixed_inputs: Some(literal_map(fixed.iter().map(|(k, v)| (k.as_str(), v)))),
-            labels: Some(super::admin::Labels::default()),
-            annotations: Some(super::admin::Annotations::default()),
-            raw_output_data_config: Some(super::admin::RawOutputDataConfig::default()),
-        }),
-        closure: Some(super::admin::LaunchPlanClosure {
-            expected_inputs: Some(pb::ParameterMap::default()),
-            expected_outputs: Some(pb::VariableMap::default()),
-        }),
-    }
 }

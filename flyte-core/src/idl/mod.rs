@@ -8,15 +8,17 @@
 //! a failed task attempt writes.
 
 pub mod admin;
+mod admin_schedule;
 pub mod core;
 mod entities;
 pub mod inputs;
 mod security;
 mod values;
 
+pub(crate) use entities::identifier;
 pub use entities::{
-    SerializationSettings, execute_args, launch_plan, task_spec, task_template, workflow_closure,
-    workflow_spec, workflow_template,
+    SerializationSettings, execute_args, task_spec, task_template, workflow_closure, workflow_spec,
+    workflow_template,
 };
 pub use values::{
     IdlError, interface, literal, literal_from_idl, literal_map, literal_type,

@@ -37,6 +37,14 @@
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
+mod idl;
+mod schedule;
+mod settings;
+
+use schedule::rate_in_units;
+pub use schedule::{Schedule, ScheduleError, ScheduleKind};
+pub use settings::{Channel, LaunchPlanSettings, Notification, Phase};
+
 use crate::execution::executor::run_spec_values;
 use crate::execution::{RunError, RunOptions};
 use crate::interface::Interface;
@@ -84,6 +92,23 @@ pub enum LaunchPlanError {
         /// The inputs with no value.
         inputs: Vec<String>,
     },
+    /// The schedule cannot be used with this workflow.
+    #[error("launch plan `{plan}`: schedule")]
+    Schedule {
+        /// The launch plan.
+        plan: String,
+        /// What is wrong.
+        #[source]
+        source: ScheduleError,
+    },
+    /// Another setting cannot be used.
+    #[error("launch plan `{plan}`: {problem}")]
+    InvalidSetting {
+        /// The launch plan.
+        plan: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// The run itself failed.
     #[error("launch plan `{plan}` failed")]
     Run {
@@ -112,6 +137,7 @@ pub struct LaunchPlan<O: Outputs> {
     decode_one: DecodeOne,
     fixed: BTreeMap<String, Literal>,
     defaults: BTreeMap<String, Literal>,
+    settings: LaunchPlanSettings,
     _output: PhantomData<fn() -> O>,
 }
 
@@ -124,7 +150,35 @@ impl<O: Outputs> std::fmt::Debug for LaunchPlan<O> {
             .field("workflow", &self.workflow.spec().name)
             .field("fixed", &self.fixed)
             .field("defaults", &self.defaults)
+            .field("settings", &self.settings)
             .finish()
+    }
+}
+
+/// A launch plan with its types erased.
+#[derive(Clone)]
+pub struct PlanEntry {
+    /// The plan's name.
+    pub name: String,
+    /// The workflow it launches.
+    pub workflow: &'static dyn DynWorkflow,
+    /// Inputs it fixes.
+    pub fixed: BTreeMap<String, Literal>,
+    /// Inputs it gives defaults (the workflow's own included).
+    pub defaults: BTreeMap<String, Literal>,
+    /// Schedule, notifications and the other settings.
+    pub settings: LaunchPlanSettings,
+}
+
+impl PlanEntry {
+    /// The plan as Flyte's admin `LaunchPlan`, as flytekit writes it: `fixed` inputs
+    /// cannot be changed, `defaults` can, every other input is required; schedule,
+    /// notifications and the other settings in its spec.
+    pub fn to_idl(
+        &self,
+        settings: &crate::idl::SerializationSettings,
+    ) -> crate::idl::admin::LaunchPlan {
+        idl::launch_plan(self, settings)
     }
 }
 
@@ -148,6 +202,7 @@ impl<O: Outputs> LaunchPlan<O> {
                 decode_one: W::Input::value_from_literal,
                 fixed: BTreeMap::new(),
                 defaults: BTreeMap::new(),
+                settings: LaunchPlanSettings::default(),
                 _output: PhantomData,
             },
             pending: Vec::new(),
@@ -172,6 +227,22 @@ impl<O: Outputs> LaunchPlan<O> {
     /// The graph of the workflow it runs.
     pub fn workflow(&self) -> &'static WorkflowSpec {
         self.workflow.spec()
+    }
+
+    /// The settings other than inputs: schedule, notifications, and the rest.
+    pub fn settings(&self) -> &LaunchPlanSettings {
+        &self.settings
+    }
+
+    /// The plan with its output type erased, as a registry keeps it.
+    pub fn entry(&self) -> PlanEntry {
+        PlanEntry {
+            name: self.name.clone(),
+            workflow: self.workflow,
+            fixed: self.fixed.clone(),
+            defaults: self.default_inputs(),
+            settings: self.settings.clone(),
+        }
     }
 
     /// The fixed inputs.
@@ -213,6 +284,50 @@ impl<O: Outputs> LaunchPlan<O> {
         }
     }
 
+    /// The schedule by itself, then against the workflow's inputs.
+    fn check_schedule(&self, schedule: &Schedule) -> Result<(), ScheduleError> {
+        schedule.check()?;
+        let spec = self.workflow.spec();
+        let inputs = &spec.interface.inputs;
+        let kickoff = schedule.get_kickoff_input();
+        if let Some(name) = kickoff {
+            let var = inputs.iter().find(|v| v.name == name).ok_or_else(|| {
+                ScheduleError::UnknownKickoffInput {
+                    input: name.to_string(),
+                    inputs: spec
+                        .interface
+                        .input_names()
+                        .into_iter()
+                        .map(String::from)
+                        .collect(),
+                }
+            })?;
+            if var.ty != crate::types::LiteralType::Simple(crate::types::SimpleType::Datetime) {
+                return Err(ScheduleError::KickoffNotDatetime {
+                    input: name.to_string(),
+                    ty: var.ty.to_string(),
+                });
+            }
+            if self.fixed.contains_key(name) {
+                return Err(ScheduleError::KickoffFixed {
+                    input: name.to_string(),
+                });
+            }
+        }
+        let defaults = self.default_inputs();
+        let without: Vec<String> = inputs
+            .iter()
+            .filter(|v| Some(v.name.as_str()) != kickoff)
+            .filter(|v| !self.fixed.contains_key(&v.name) && !defaults.contains_key(&v.name))
+            .map(|v| v.name.clone())
+            .collect();
+        if without.is_empty() {
+            Ok(())
+        } else {
+            Err(ScheduleError::InputsWithoutValue { inputs: without })
+        }
+    }
+
     /// Checks that `literal` can be input `name`.
     fn check(&self, name: &str, literal: &Literal) -> Result<(), LaunchPlanError> {
         let spec = self.workflow.spec();
@@ -246,10 +361,104 @@ impl<O: Outputs> LaunchPlanBuilder<O> {
         self
     }
 
-    /// Checks every value against the workflow's inputs.
+    /// Runs the plan on a schedule (see [`Schedule`]).
+    pub fn schedule(mut self, schedule: Schedule) -> Self {
+        self.plan.settings.schedule = Some(schedule);
+        self
+    }
+
+    /// Sends a notification when an execution reaches one of its phases. Repeatable.
+    pub fn notify(mut self, notification: Notification) -> Self {
+        self.plan.settings.notifications.push(notification);
+        self
+    }
+
+    /// A label on each execution. Repeatable.
+    pub fn label(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.plan.settings.labels.push((name.into(), value.into()));
+        self
+    }
+
+    /// An annotation on each execution. Repeatable.
+    pub fn annotation(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.plan
+            .settings
+            .annotations
+            .push((name.into(), value.into()));
+        self
+    }
+
+    /// How many nodes of an execution Flyte runs at once.
+    pub fn max_parallelism(mut self, nodes: u32) -> Self {
+        self.plan.settings.max_parallelism = Some(nodes);
+        self
+    }
+
+    /// Where executions write raw outputs (files, directories, offloaded values); a
+    /// local run of the plan uses it too unless its options set one.
+    pub fn raw_output_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.plan.settings.raw_output_prefix = Some(prefix.into());
+        self
+    }
+
+    /// The Kubernetes service account executions run as.
+    pub fn service_account(mut self, account: impl Into<String>) -> Self {
+        self.plan.settings.service_account = Some(account.into());
+        self
+    }
+
+    /// The IAM role executions assume.
+    pub fn iam_role(mut self, role: impl Into<String>) -> Self {
+        self.plan.settings.iam_role = Some(role.into());
+        self
+    }
+
+    /// Runs cached tasks again and replaces their entries; a local run of the plan
+    /// does too unless its options set a cache mode.
+    pub fn overwrite_cache(mut self, overwrite: bool) -> Self {
+        self.plan.settings.overwrite_cache = overwrite;
+        self
+    }
+
+    /// At most `executions` of the plan run at once; a scheduled run beyond them is
+    /// skipped (Flyte's only concurrency behaviour).
+    pub fn max_concurrency(mut self, executions: u32) -> Self {
+        self.plan.settings.max_concurrency = Some(executions);
+        self
+    }
+
+    /// Checks every value against the workflow's inputs, the schedule against the
+    /// workflow (the kickoff input is a datetime that is not fixed; every other input
+    /// has a value), and the other settings.
     pub fn build(self) -> Result<LaunchPlan<O>, LaunchPlanError> {
         for (name, literal) in &self.pending {
             self.plan.check(name, literal)?;
+        }
+        let plan = &self.plan;
+        let invalid = |problem: &str| LaunchPlanError::InvalidSetting {
+            plan: plan.name.clone(),
+            problem: problem.to_string(),
+        };
+        if let Some(problem) = plan
+            .settings
+            .notifications
+            .iter()
+            .find_map(Notification::problem)
+        {
+            return Err(invalid(problem));
+        }
+        if plan.settings.max_parallelism == Some(0) {
+            return Err(invalid("`max_parallelism` must be at least 1"));
+        }
+        if plan.settings.max_concurrency == Some(0) {
+            return Err(invalid("`max_concurrency` must be at least 1"));
+        }
+        if let Some(schedule) = &plan.settings.schedule {
+            plan.check_schedule(schedule)
+                .map_err(|source| LaunchPlanError::Schedule {
+                    plan: plan.name.clone(),
+                    source,
+                })?;
         }
         Ok(self.plan)
     }
@@ -276,10 +485,23 @@ impl<O: Outputs> RunInputs<'_, O> {
     }
 
     /// The value of every input, in interface order: set here, else fixed, else the
-    /// launch plan's default, else the workflow's.
+    /// launch plan's default, else the workflow's. A scheduled plan's kickoff input,
+    /// when not set here, is now (what the scheduler would pass).
     pub fn resolve(&self) -> Result<Vec<Literal>, LaunchPlanError> {
         let plan = self.plan;
         let spec = plan.workflow.spec();
+        let kickoff = plan
+            .settings
+            .schedule
+            .as_ref()
+            .and_then(Schedule::get_kickoff_input);
+        let mut values = self.values.clone();
+        if let Some(name) = kickoff
+            && !values.iter().any(|(n, _)| n == name)
+        {
+            let now = chrono::Utc::now();
+            values.insert(0, (name.to_string(), now.to_literal()));
+        }
         for (name, literal) in &self.values {
             if plan.fixed.contains_key(name) {
                 return Err(LaunchPlanError::FixedInput {
@@ -291,7 +513,7 @@ impl<O: Outputs> RunInputs<'_, O> {
         }
         merge_inputs(
             &spec.interface,
-            &self.values,
+            &values,
             &plan.fixed,
             &plan.default_inputs(),
         )
@@ -315,7 +537,14 @@ impl<O: Outputs> RunInputs<'_, O> {
                 plan: plan.name.clone(),
                 source: Box::new(source),
             })?;
-        let out = run_spec_values(spec, values, &self.options)
+        let mut options = self.options;
+        if options.raw_output_prefix.is_none() {
+            options.raw_output_prefix = plan.settings.raw_output_prefix.clone();
+        }
+        if options.cache_mode.is_none() && plan.settings.overwrite_cache {
+            options.cache_mode = Some(crate::cache::CacheMode::Overwrite);
+        }
+        let out = run_spec_values(spec, values, &options)
             .await
             .map_err(|source| LaunchPlanError::Run {
                 plan: plan.name.clone(),
