@@ -37,6 +37,14 @@ pub(super) struct RunArgs {
     progress: ProgressMode,
 }
 
+/// Where `run`'s inputs come from besides the command line.
+struct Source<'a> {
+    workflow: &'static dyn flyte_core::workflow::DynWorkflow,
+    fixed: std::collections::BTreeMap<String, Literal>,
+    defaults: std::collections::BTreeMap<String, Literal>,
+    plan: Option<&'a flyte_core::launch_plan::LaunchPlanSettings>,
+}
+
 /// What `run` runs: the workflow, each input's value, and the launch plan's settings
 /// when it names a plan.
 struct Resolved<'a> {
@@ -53,10 +61,10 @@ enum ProgressMode {
 }
 
 impl App {
-    /// The workflow `run` names (or its launch plan's) and the value of each of its
-    /// inputs: from `--input`, else fixed by the plan, else a default.
-    fn resolve(&self, args: &RunArgs) -> Result<Resolved<'_>, CliError> {
-        let (workflow, fixed, defaults, plan) = match self.registry.find_workflow(&args.workflow) {
+    /// The workflow or launch plan `name`: what it runs, what it fixes, its defaults
+    /// (for a scheduled plan, now for the kickoff input) and the plan's settings.
+    fn source(&self, name: &str) -> Result<Source<'_>, CliError> {
+        let (workflow, fixed, defaults, plan) = match self.registry.find_workflow(name) {
             Some(w) => {
                 let spec = w.spec();
                 let defaults = spec
@@ -68,7 +76,7 @@ impl App {
                     .collect();
                 (w, Default::default(), defaults, None)
             }
-            None => match self.registry.find_launch_plan(&args.workflow) {
+            None => match self.registry.find_launch_plan(name) {
                 Some(p) => {
                     let mut defaults = p.defaults.clone();
                     // What the scheduler would pass: the time of this run.
@@ -80,9 +88,26 @@ impl App {
                     }
                     (p.workflow, p.fixed.clone(), defaults, Some(&p.settings))
                 }
-                None => return Err(self.unknown(&args.workflow)),
+                None => return Err(self.unknown(name)),
             },
         };
+        Ok(Source {
+            workflow,
+            fixed,
+            defaults,
+            plan,
+        })
+    }
+
+    /// The workflow `run` names (or its launch plan's) and the value of each of its
+    /// inputs: from `--input`, else fixed by the plan, else a default.
+    fn resolve(&self, args: &RunArgs) -> Result<Resolved<'_>, CliError> {
+        let Source {
+            workflow,
+            fixed,
+            defaults,
+            plan,
+        } = self.source(&args.workflow)?;
         let spec = workflow.spec();
         let mut given: std::collections::BTreeMap<String, Literal> = Default::default();
         for arg in &args.inputs {
