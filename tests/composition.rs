@@ -423,3 +423,64 @@ async fn tasks_see_their_own_execution_context() {
     // Called directly, a task body has no context.
     assert!(context_async().await.is_err());
 }
+
+// ---- ordering without data (`a >> b`) ------------------------------------------------------
+
+static ORDER: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+#[task]
+async fn first_step() {
+    // Slow enough that, unordered, `second` would finish first.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    ORDER.lock().unwrap().push("first_step");
+}
+
+#[task]
+fn second_step() {
+    ORDER.lock().unwrap().push("second_step");
+}
+
+#[task]
+fn stamp_after(x: i64) -> i64 {
+    ORDER.lock().unwrap().push("stamp");
+    x + 1
+}
+
+#[workflow]
+fn ordered(x: i64) -> i64 {
+    first_step() >> second_step();
+    let y = stamp_after(x);
+    second_step() >> y
+}
+
+#[tokio::test]
+async fn a_node_ordered_after_another_waits_for_it_without_taking_data() {
+    let spec = ordered.spec();
+    // n1 (second) after n0 (first); n2 (stamp) reads only x; n3 (second) before n2.
+    assert_eq!(spec.nodes[1].upstream, [0]);
+    assert_eq!(spec.nodes[2].upstream, [3]);
+    assert!(spec.nodes[1].inputs.is_empty());
+    let picture = flyte::workflow::render::mermaid(spec);
+    assert!(picture.contains("n0 -.-> n1"), "{picture}");
+    assert!(picture.contains("n3 -.-> n2"), "{picture}");
+    let dot = flyte::workflow::render::dot(spec);
+    assert!(dot.contains("\"n0\" -> \"n1\" [style=dashed]"), "{dot}");
+    ORDER.lock().unwrap().clear();
+    assert_eq!(ordered.run(1).await.unwrap(), 2);
+    let order = ORDER.lock().unwrap().clone();
+    let at = |name: &str| order.iter().position(|n| *n == name).unwrap();
+    assert!(
+        at("first_step") < order.iter().rposition(|n| *n == "second_step").unwrap(),
+        "{order:?}"
+    );
+    assert_eq!(
+        order.iter().filter(|n| **n == "second_step").count(),
+        2,
+        "{order:?}"
+    );
+    // The last `second` ran before `stamp`, which waited for it.
+    assert!(
+        order.iter().position(|n| *n == "second_step").unwrap() < at("stamp"),
+        "{order:?}"
+    );
+}

@@ -401,3 +401,55 @@ fn notifications_and_options_are_written_for_comparison_with_flytekit() {
         .unwrap();
     write_plan("lp_inputs", &inputs);
 }
+
+// ---- workflows ----------------------------------------------------------------------------
+
+/// `def t_noop_a() -> None: print("a")`.
+#[task]
+fn t_noop_a() {}
+
+/// `def t_noop_b() -> None: print("b")`.
+#[task]
+fn t_noop_b() {}
+
+/// `def wf_ordering(): t_noop_a() >> t_noop_b()`.
+#[workflow]
+fn wf_ordering() {
+    t_noop_a() >> t_noop_b();
+}
+
+/// Writes `NAME_spec.pb` (admin WorkflowSpec) and `NAME_closure.pb` (core
+/// WorkflowClosure) for a workflow.
+fn write_workflow(name: &str, spec: &flyte::workflow::WorkflowSpec) {
+    let settings = seed_settings();
+    let dir = out_dir();
+    let admin = idl::workflow_spec(spec, &settings).unwrap();
+    std::fs::write(dir.join(format!("{name}_spec.pb")), admin.encode_to_vec()).unwrap();
+    let closure = idl::workflow_closure(spec, &settings).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}_closure.pb")),
+        closure.encode_to_vec(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn ordering_is_written_for_comparison_with_flytekit() {
+    let spec = wf_ordering.spec();
+    assert_eq!(spec.nodes[1].upstream, [0]);
+    assert!(spec.nodes[1].inputs.is_empty());
+    write_workflow("wf_ordering", spec);
+}
+
+/// `@workflow(interruptible=True)` `def wf_interruptible(x: int) -> int`.
+#[workflow(interruptible)]
+fn wf_interruptible(x: i64) -> i64 {
+    add_one(x)
+}
+
+#[test]
+fn interruptible_workflow_is_written_for_comparison_with_flytekit() {
+    assert!(wf_interruptible.spec().interruptible);
+    assert!(!wf_tick.spec().interruptible);
+    write_workflow("wf_interruptible", wf_interruptible.spec());
+}

@@ -21,7 +21,7 @@ pub use crate::types::{
 };
 pub use crate::workflow::{
     AsTaskNode, CmpOp, Cond, IntoBinding, IntoCondition, IntoOutputs, OutputPromises, PassThrough,
-    Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare,
+    Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare, order,
 };
 
 use crate::task::panic_message;

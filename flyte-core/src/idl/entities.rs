@@ -343,7 +343,9 @@ impl<'a> Parts<'a> {
                 .zip(&spec.outputs)
                 .map(|(var, b)| binding(&var.name, b))
                 .collect(),
-            metadata_defaults: Some(pb::WorkflowMetadataDefaults::default()),
+            metadata_defaults: Some(pb::WorkflowMetadataDefaults {
+                interruptible: spec.interruptible,
+            }),
         })
     }
 

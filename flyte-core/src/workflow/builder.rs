@@ -61,6 +61,11 @@ impl<T> Promise<T> {
         }
     }
 
+    /// The node it is an output of ([`INPUTS`] for a workflow input).
+    pub(super) fn node(self) -> NodeIndex {
+        self.node
+    }
+
     /// The wire this promise stands for.
     pub fn wire(self) -> Wire {
         Wire::Promise {
@@ -209,6 +214,12 @@ impl IntoOutputs<()> for () {
     }
 }
 
+impl IntoOutputs<()> for Done {
+    fn into_wires(self) -> Vec<Wire> {
+        Vec::new()
+    }
+}
+
 macro_rules! into_outputs_tuples {
     ($( ($($t:ident $b:ident $i:tt),+) )+) => {$(
         impl<$($t: FlyteType, $b: IntoBinding<$t>),+> IntoOutputs<($($t,)+)> for ($($b,)+) {
@@ -253,6 +264,7 @@ pub struct WorkflowBuilder {
     scope: Cell<u32>,
     /// Each scope's parent scope; scope 0 is its own.
     parents: RefCell<Vec<u32>>,
+    interruptible: Cell<bool>,
 }
 
 pub(super) struct Draft {
@@ -260,6 +272,8 @@ pub(super) struct Draft {
     pub(super) interface: Interface,
     pub(super) wires: Vec<Wire>,
     pub(super) scope: u32,
+    /// Nodes it runs after without taking their outputs (`a >> b`).
+    pub(super) after: Vec<NodeIndex>,
 }
 
 pub(super) enum DraftKind {
@@ -277,8 +291,14 @@ impl WorkflowBuilder {
             nodes: RefCell::new(Vec::new()),
             scope: Cell::new(0),
             parents: RefCell::new(vec![0]),
+            interruptible: Cell::new(false),
             interface,
         }
+    }
+
+    /// Makes the workflow's nodes interruptible by default (`#[workflow(interruptible)]`).
+    pub fn interruptible(&self, on: bool) {
+        self.interruptible.set(on);
     }
 
     /// Records the default of workflow input number `index` (`#[default(..)]`).
@@ -335,8 +355,21 @@ impl WorkflowBuilder {
             interface,
             wires,
             scope: self.scope.get(),
+            after: Vec::new(),
         });
         (nodes.len() - 1) as NodeIndex
+    }
+
+    /// Makes every node in `after` wait for every node in `before`.
+    pub(crate) fn order(&self, before: &[NodeIndex], after: &[NodeIndex]) {
+        let mut nodes = self.nodes.borrow_mut();
+        for &a in after {
+            for &b in before {
+                if a != b && !nodes[a as usize].after.contains(&b) {
+                    nodes[a as usize].after.push(b);
+                }
+            }
+        }
     }
 
     /// Runs `body` with new nodes going to a fresh scope (a branch of a conditional),
@@ -372,6 +405,7 @@ impl WorkflowBuilder {
             outputs,
         );
         spec.defaults = self.defaults.into_inner();
+        spec.interruptible = self.interruptible.get();
         spec
     }
 }
@@ -454,6 +488,14 @@ impl Graph<'_> {
             let mut upstream = Vec::new();
             for input in &inputs {
                 input.binding.upstream_nodes(&mut upstream);
+            }
+            for &before in &draft.after {
+                let lb = local[before as usize];
+                assert!(
+                    lb != usize::MAX,
+                    "`a >> b` orders nodes of one scope: a node inside a `when` case cannot be ordered after one outside it (pass a value instead)"
+                );
+                upstream.push(lb);
             }
             upstream.sort_unstable();
             upstream.dedup();
@@ -698,9 +740,18 @@ impl<T: FlyteType> OutputPromises for T {
     }
 }
 
+/// The handle of a node with no outputs: something to order other nodes after
+/// (`a() >> b()`).
+#[derive(Clone, Copy, Debug)]
+pub struct Done {
+    pub(super) node: NodeIndex,
+}
+
 impl OutputPromises for () {
-    type Promises = ();
-    fn promises(_: NodeIndex) -> Self::Promises {}
+    type Promises = Done;
+    fn promises(node: NodeIndex) -> Self::Promises {
+        Done { node }
+    }
     fn wires(_: Self::Promises) -> Vec<Wire> {
         Vec::new()
     }

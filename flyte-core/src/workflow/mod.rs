@@ -5,6 +5,7 @@
 mod branch;
 mod builder;
 mod map;
+mod ordering;
 
 use std::fmt;
 
@@ -12,7 +13,8 @@ pub use branch::{
     BranchSpec, Case, Condition, ConditionTree, Fallback, Operand, Then, ThenWhen, When, WhenStart,
     when,
 };
-pub use builder::Promise;
+pub use builder::{Done, Promise};
+pub use ordering::NodeRefs;
 pub mod render;
 pub use map::{AllItems, MapSpec, MapTaskStart, SomeItems, map_task};
 
@@ -27,6 +29,8 @@ pub use builder::{
 };
 #[doc(hidden)]
 pub use map::{MapTaskFn, MapTaskNode};
+#[doc(hidden)]
+pub use ordering::order;
 
 use crate::interface::Interface;
 use crate::task::ConfigError;
@@ -240,6 +244,9 @@ pub struct WorkflowSpec {
     pub outputs: Vec<Binding>,
     /// Each input's default (`#[default(..)]`), in input order.
     pub defaults: Vec<Option<Literal>>,
+    /// Whether its nodes may run on interruptible (spot) machines unless a task says
+    /// otherwise (`#[workflow(interruptible)]`). No effect in a local run.
+    pub interruptible: bool,
     pub(crate) plan: Plan,
 }
 
@@ -314,6 +321,7 @@ impl WorkflowSpec {
         });
         WorkflowSpec {
             defaults: vec![None; interface.inputs.len()],
+            interruptible: false,
             name,
             description,
             interface,

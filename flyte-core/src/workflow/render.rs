@@ -17,6 +17,16 @@ pub fn dot(spec: &WorkflowSpec) -> String {
         let _ = writeln!(out, "  {} [label={}];", dot_quote(id), dot_quote(label));
     }
     for ((from, to), labels) in &graph.edges {
+        if labels.is_empty() {
+            // Ordering without data: a dashed arrow.
+            let _ = writeln!(
+                out,
+                "  {} -> {} [style=dashed];",
+                dot_quote(from),
+                dot_quote(to)
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "  {} -> {} [label={}];",
@@ -38,6 +48,11 @@ pub fn mermaid(spec: &WorkflowSpec) -> String {
     }
     for ((from, to), labels) in &graph.edges {
         let (from, to) = (mermaid_id(from), mermaid_id(to));
+        if labels.is_empty() {
+            // Ordering without data: a dotted arrow.
+            let _ = writeln!(out, "  {from} -.-> {to}");
+            continue;
+        }
         let text = mermaid_text(&labels.join(", "));
         let _ = writeln!(out, "  {from} -->|\"{text}\"| {to}");
     }

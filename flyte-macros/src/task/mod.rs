@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 
 use crate::diag::Ctxt;
 
-pub(crate) use parse::{CommonArgs, OutputNames};
+pub(crate) use parse::{CommonArgs, OutputNames, parse_args, set, value};
 
 pub(crate) fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_task(args, item, |_, _, _| Ok(()))

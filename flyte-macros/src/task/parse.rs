@@ -431,7 +431,7 @@ impl Parse for CommonArgs {
 
 /// Comma-separated arguments, each handed to `one`, which says whether it knew the
 /// key; an unknown key gets syn's "expected one of ..." error.
-fn parse_args(
+pub(crate) fn parse_args(
     input: ParseStream<'_>,
     mut one: impl FnMut(&Lookahead1<'_>, ParseStream<'_>) -> syn::Result<bool>,
 ) -> syn::Result<()> {

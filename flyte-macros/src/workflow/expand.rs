@@ -122,6 +122,9 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
         syn::ReturnType::Default => item.sig.ident.span(),
     };
     let body_ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#output_ty> + use<>);
+    let interruptible = m
+        .interruptible
+        .then(|| quote!(__flyte_wf.interruptible(true);));
     quote! {
         fn build(&self) -> #p::WorkflowSpec {
             #(#rest)*
@@ -141,6 +144,7 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
                 #interface,
             );
             #(#defaults)*
+            #interruptible
             let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
             __flyte_wf.finish(#p::IntoOutputs::<#output_ty>::into_wires(__flyte_out))
         }

@@ -19,13 +19,15 @@ pub(crate) struct WorkflowModel<'a> {
     pub(crate) defaults: Vec<Option<syn::Expr>>,
     /// Declared output names, or `None` for `o0`, `o1`, ...
     pub(crate) output_names: Option<Vec<String>>,
+    /// `interruptible`: the nodes' default.
+    pub(crate) interruptible: bool,
     pub(crate) krate: Path,
 }
 
 impl<'a> WorkflowModel<'a> {
     pub(crate) fn build(cx: &Ctxt, item: &'a ItemFn, args: WorkflowArgs) -> Self {
         let sig = signature::read(cx, &item.sig, "workflow");
-        let output_names = signature::output_names(cx, &sig, args.outputs.as_ref());
+        let output_names = signature::output_names(cx, &sig, args.common.outputs.as_ref());
         if let Some(a) = &item.sig.asyncness {
             cx.error_spanned_by(
                 a,
@@ -59,13 +61,17 @@ impl<'a> WorkflowModel<'a> {
                 }
             })
             .collect();
-        let krate = args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte));
+        let krate = args
+            .common
+            .krate
+            .unwrap_or_else(|| syn::parse_quote!(::flyte));
         let mut body = (*item.block).clone();
         Rewriter { cx, krate: &krate }.visit_block_mut(&mut body);
         WorkflowModel {
             item,
             ident: &item.sig.ident,
-            name: args.name,
+            name: args.common.name,
+            interruptible: args.interruptible.is_some_and(|b| b.value),
             sig,
             body,
             docs: signature::docs(&item.attrs),

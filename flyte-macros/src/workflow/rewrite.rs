@@ -122,6 +122,24 @@ impl Rewriter<'_> {
     }
 }
 
+impl Rewriter<'_> {
+    /// `a >> b` orders nodes (flytekit's `>>`): `order(&wf, a, b)`, which makes `b`'s
+    /// nodes wait for `a`'s and returns `b`.
+    fn rewrite_order(&self, expr: &mut Expr) {
+        let Expr::Binary(bin) = expr else { return };
+        if !matches!(bin.op, syn::BinOp::Shr(_)) {
+            return;
+        }
+        let (left, right) = (&bin.left, &bin.right);
+        let span = bin.op.span();
+        let p = self.krate;
+        let wf = crate::workflow::builder_ident();
+        *expr = parse_quote_spanned! {span=>
+            #p::__private_0_1::order(&#wf, #left, #right)
+        };
+    }
+}
+
 impl VisitMut for Rewriter<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
@@ -178,6 +196,7 @@ impl VisitMut for Rewriter<'_> {
         visit_mut::visit_expr_mut(self, expr);
         self.rewrite_condition(expr);
         self.rewrite_call(expr);
+        self.rewrite_order(expr);
     }
 
     // Items nested in the body (helper fns, consts) are ordinary Rust.
