@@ -484,3 +484,73 @@ async fn a_node_ordered_after_another_waits_for_it_without_taking_data() {
         "{order:?}"
     );
 }
+
+// ---- node overrides (`.with_overrides(..)`) ------------------------------------------------
+
+static FLAKY_CALLS: AtomicU32 = AtomicU32::new(0);
+
+/// Fails its first two attempts; no retries of its own.
+#[task]
+fn flaky(x: i64) -> Result<i64, std::io::Error> {
+    match FLAKY_CALLS.fetch_add(1, Ordering::SeqCst) {
+        0 | 1 => Err(std::io::Error::other("not yet")),
+        _ => Ok(x),
+    }
+}
+
+#[task]
+async fn slowish(x: i64) -> i64 {
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    x
+}
+
+static PRICED: AtomicU32 = AtomicU32::new(0);
+
+#[task]
+fn price(x: i64) -> i64 {
+    PRICED.fetch_add(1, Ordering::SeqCst);
+    x * 100
+}
+
+#[workflow]
+fn retried_here(x: i64) -> i64 {
+    flaky(x).with_overrides(NodeOverrides::new().retries(2).name("patient"))
+}
+
+#[workflow]
+fn timed_here(x: i64) -> i64 {
+    slowish(x).with_overrides(NodeOverrides::new().timeout("50ms"))
+}
+
+#[workflow]
+fn cached_here(x: i64) -> i64 {
+    price(x).with_overrides(NodeOverrides::new().cache("1"))
+}
+
+#[workflow]
+fn bad_override(x: i64) -> i64 {
+    price(x).with_overrides(NodeOverrides::new().requests(Resources::new().cpu("lots")))
+}
+
+#[tokio::test]
+async fn a_nodes_retries_timeout_and_cache_overrides_apply_locally() {
+    // The task has no retries; this call has two, so the third attempt succeeds.
+    FLAKY_CALLS.store(0, Ordering::SeqCst);
+    assert_eq!(retried_here.run(4).await.unwrap(), 4);
+    assert_eq!(FLAKY_CALLS.load(Ordering::SeqCst), 3);
+    // The node's own timeout cuts a five-second task short.
+    let err = timed_here.run(1).await.unwrap_err();
+    assert!(format!("{err:?}").contains("TimedOut(50ms)"), "{err:?}");
+    // The call is cached though the task is not.
+    let dir = std::env::temp_dir().join(format!("flyte-override-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let opts = RunOptions::default().cache_dir(&dir);
+    let before = PRICED.load(Ordering::SeqCst);
+    assert_eq!(cached_here.run_with(&opts, (3,)).await.unwrap(), 300);
+    assert_eq!(cached_here.run_with(&opts, (3,)).await.unwrap(), 300);
+    assert_eq!(PRICED.load(Ordering::SeqCst), before + 1);
+    let _ = std::fs::remove_dir_all(&dir);
+    // A bad override stops the run before any node, naming the value.
+    let err = bad_override.run(1).await.unwrap_err();
+    assert!(format!("{err}: {:?}", err).contains("lots"), "{err:?}");
+}

@@ -453,3 +453,86 @@ fn interruptible_workflow_is_written_for_comparison_with_flytekit() {
     assert!(!wf_tick.spec().interruptible);
     write_workflow("wf_interruptible", wf_interruptible.spec());
 }
+
+/// `add_one(x=x).with_overrides(requests=Resources(cpu="2", mem="1Gi"),
+/// limits=Resources(cpu="4", mem="2Gi"), container_image="ghcr.io/acme/override:3",
+/// name="custom-name", timeout=timedelta(minutes=5), retries=2, interruptible=True,
+/// cache=Cache(version="3", serialize=True))`.
+#[workflow]
+fn wf_overrides(x: i64) -> i64 {
+    add_one(x).with_overrides(
+        NodeOverrides::new()
+            .requests(Resources::new().cpu("2").mem("1Gi"))
+            .limits(Resources::new().cpu("4").mem("2Gi"))
+            .image("ghcr.io/acme/override:3")
+            .name("custom-name")
+            .timeout("5m")
+            .retries(2)
+            .interruptible(true)
+            .cache("3")
+            .cache_serialize(true),
+    )
+}
+
+/// `add_one(x=x).with_overrides(node_name="Second_Node", accelerator=A100.partition_1g_5gb,
+/// shared_memory="1Gi", pod_template=PodTemplate(primary_container_name="main",
+/// labels={"override": "yes"}, pod_spec=V1PodSpec(containers=[],
+/// node_selector={"acme.io/pool": "spot"})))`.
+#[workflow]
+fn wf_overrides_node(x: i64) -> i64 {
+    let pod = PodTemplate::new(serde_json::json!({"nodeSelector": {"acme.io/pool": "spot"}}))
+        .primary_container_name("main")
+        .label("override", "yes");
+    add_one(x).with_overrides(
+        NodeOverrides::new()
+            .node_name("Second_Node")
+            .accelerator(flyte::task::Accelerator::new("nvidia-tesla-a100").partition("1g.5gb"))
+            .shared_memory(flyte::task::SharedMemory::limit("1Gi"))
+            .pod_template(pod),
+    )
+}
+
+/// `t_pod_template`: `PodTemplate(primary_container_name="primary", labels={"team":
+/// "ml"}, annotations={"acme.io/owner": "ml-platform"}, pod_spec=V1PodSpec(containers=[],
+/// tolerations=[V1Toleration(key="nvidia.com/gpu", operator="Exists",
+/// effect="NoSchedule")], node_selector={"acme.io/pool": "gpu"}))`.
+#[task(pod_template = gpu_pod())]
+fn t_pod_template(x: i64) -> i64 {
+    x
+}
+
+fn gpu_pod() -> PodTemplate {
+    PodTemplate::new(serde_json::json!({
+        "containers": [],
+        "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}],
+        "nodeSelector": {"acme.io/pool": "gpu"},
+    }))
+    .label("team", "ml")
+    .annotation("acme.io/owner", "ml-platform")
+}
+
+#[test]
+fn pod_template_task_is_written_for_comparison_with_flytekit() {
+    t_pod_template.validate().unwrap();
+    let template = idl::task_template(&t_pod_template, &seed_settings());
+    assert!(template.container.is_none());
+    std::fs::write(
+        out_dir().join("task_pod_template.pb"),
+        template.encode_to_vec(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn node_overrides_are_written_for_comparison_with_flytekit() {
+    let spec = wf_overrides.spec();
+    assert_eq!(spec.nodes[0].id, "n0");
+    write_workflow("wf_overrides", spec);
+    let spec = wf_overrides_node.spec();
+    assert_eq!(spec.nodes[0].id, "second-node");
+    match &spec.outputs[0] {
+        flyte::workflow::Binding::NodeOutput { node_id, .. } => assert_eq!(node_id, "second-node"),
+        other => panic!("{other:?}"),
+    }
+    write_workflow("wf_overrides_node", spec);
+}

@@ -20,8 +20,9 @@ pub use crate::types::{
     struct_type,
 };
 pub use crate::workflow::{
-    AsTaskNode, CmpOp, Cond, IntoBinding, IntoCondition, IntoOutputs, OutputPromises, PassThrough,
-    Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare, order,
+    AsTaskNode, CmpOp, Cond, IntoBinding, IntoCondition, IntoOutputs, NodeOverrides,
+    OutputPromises, PassThrough, Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare,
+    order,
 };
 
 use crate::task::panic_message;

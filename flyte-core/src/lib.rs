@@ -41,7 +41,7 @@ pub mod prelude {
     pub use crate::execution::{ExecutionContext, RunError, RunOptions};
     pub use crate::interface::Interface;
     pub use crate::launch_plan::LaunchPlan;
-    pub use crate::task::{Resources, Task, TaskConfig, TaskError, TaskMetadata};
+    pub use crate::task::{PodTemplate, Resources, Task, TaskConfig, TaskError, TaskMetadata};
     pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType};
-    pub use crate::workflow::{Promise, Workflow, WorkflowSpec};
+    pub use crate::workflow::{NodeOverrides, Promise, Workflow, WorkflowSpec};
 }

@@ -111,6 +111,47 @@ pub(crate) struct NodeOf<'a> {
     pub(crate) field: Ident,
     pub(crate) add: Ident,
     pub(crate) doc: &'a str,
+    /// Whether calls take `.with_overrides(..)` (task calls do).
+    pub(crate) overridable: bool,
+}
+
+/// What a node type adds when its calls take `.with_overrides(..)`.
+struct Overridable {
+    field_decl: TokenStream,
+    field_init: TokenStream,
+    with: TokenStream,
+    add_call: TokenStream,
+}
+
+/// Task calls carry their `.with_overrides(..)` to the node they add; workflow calls
+/// have none.
+fn overridable_parts(
+    p: &TokenStream,
+    overridable: bool,
+    add: &Ident,
+    field: &Ident,
+    wires: &TokenStream,
+) -> Overridable {
+    if !overridable {
+        return Overridable {
+            field_decl: TokenStream::new(),
+            field_init: TokenStream::new(),
+            with: TokenStream::new(),
+            add_call: quote!(self.wf.#add(self.#field, #wires)),
+        };
+    }
+    Overridable {
+        field_decl: quote!(overrides: ::core::option::Option<#p::NodeOverrides>,),
+        field_init: quote!(overrides: ::core::option::Option::None),
+        with: quote! {
+            /// This call's own settings (flytekit's `with_overrides`).
+            pub fn with_overrides(mut self, overrides: #p::NodeOverrides) -> Self {
+                self.overrides = ::core::option::Option::Some(overrides);
+                self
+            }
+        },
+        add_call: quote!(self.wf.#add(self.#field, #wires, self.overrides)),
+    }
 }
 
 /// The node type a workflow body calls: `value.__flyte_node(&wf)` gives it, and its
@@ -130,6 +171,7 @@ pub(crate) fn node_type(
         field,
         add,
         doc,
+        overridable,
     } = of;
     let output_ty = sig.output_type();
     // `call` carries the function's name span: rustc's "method defined here" note
@@ -144,12 +186,19 @@ pub(crate) fn node_type(
         let (id, ty) = (&param.ident, param.ty);
         quote!(<_ as #p::IntoBinding<#ty>>::into_wire(#id))
     });
+    let wires = quote!(::std::vec![#(#wires),*]);
+    let Overridable {
+        field_decl,
+        field_init,
+        with,
+        add_call,
+    } = overridable_parts(p, overridable, &add, &field, &wires);
     quote! {
         #[automatically_derived]
         impl #owner_ty {
             #[doc(hidden)]
             pub fn __flyte_node<'w>(&'static self, __flyte_wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
-                #node_ty { #field: self, wf: __flyte_wf }
+                #node_ty { #field: self, wf: __flyte_wf, #field_init }
             }
         }
 
@@ -158,15 +207,18 @@ pub(crate) fn node_type(
         #vis struct #node_ty<'w> {
             #field: &'static #owner_ty,
             wf: &'w #p::WorkflowBuilder,
+            #field_decl
         }
 
         #[automatically_derived]
         impl<'w> #node_ty<'w> {
+            #with
+
             #[doc = #doc]
             #[allow(clippy::too_many_arguments)]
             #(#must_use)*
             pub fn #call(self, #(#call_params),*) -> <#output_ty as #p::OutputPromises>::Promises {
-                self.wf.#add(self.#field, ::std::vec![#(#wires),*])
+                #add_call
             }
         }
     }

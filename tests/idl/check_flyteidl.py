@@ -89,6 +89,9 @@ PRODUCTION_TASK_ALLOWED = {
     "metadata.runtime.flavor",
     "container.image",
     "container.args*",
+    # The same two in a pod template's primary container.
+    "k8sPod.podSpec.containers[0].image",
+    "k8sPod.podSpec.containers[0].args",
 }
 
 
@@ -105,6 +108,9 @@ def production_workflow_allowed(where: str) -> bool:
     if re.fullmatch(r"(template\.|workflow\.)?(id\.name|nodes\[\d+\]\.taskNode\.referenceId\.name|nodes\[\d+\]\.metadata\.name)", where):
         return True
     if where.startswith("description"):  # our doc comment, as Markdown
+        return True
+    # A node's pod template holds the task's container: our image and entrypoint.
+    if re.fullmatch(r"(template\.|workflow\.)?nodes\[\d+\]\.taskNode\.overrides\.podTemplate\.podSpec\.containers\[0\]\.(image|args)", where):
         return True
     if where.startswith("tasks["):
         return task_allowed(where.split("].", 1)[-1])
@@ -210,6 +216,7 @@ def main() -> int:
         "task_accel_unpartitioned",
         "task_pod_template_name",
         "task_secrets",
+        "task_pod_template",
         "task_labels",
         "task_cache",
         "task_cache_serialize",
@@ -246,7 +253,7 @@ def main() -> int:
         allowed = (lambda w, n=name: w == "spec.workflowId.name" or (n == "lp_default_wf_tick" and w == "id.name"))  # noqa: E731
         checks.append((f"{name}.pb", out / f"{name}.pb", launch_plan_pb2.LaunchPlan, golden, allowed))
     # Workflows: names are Rust module paths; task templates differ as TASK_ALLOWED says.
-    for name in ("wf_ordering", "wf_interruptible"):
+    for name in ("wf_ordering", "wf_interruptible", "wf_overrides", "wf_overrides_node"):
         for kind, cls in (("spec", admin_workflow_pb2.WorkflowSpec), ("closure", workflow_closure_pb2.WorkflowClosure)):
             golden = load(f"production/{name}_{kind}.json")
             checks.append((f"{name}_{kind}.pb", out / f"{name}_{kind}.pb", cls, golden, production_workflow_allowed))

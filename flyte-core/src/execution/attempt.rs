@@ -44,6 +44,15 @@ pub(super) struct Attempt<'a> {
 }
 
 impl Attempt<'_> {
+    /// The settings this node runs the task with: the task's, with the node's
+    /// overridden timeout, retries and cache.
+    fn meta(&self) -> &crate::task::TaskMetadata {
+        match &self.node.spec.nodes[self.node.index as usize].run_metadata {
+            Some(m) => m,
+            None => self.task.metadata(),
+        }
+    }
+
     /// Runs the node (or map item `item`), from the cache when the task is cached,
     /// and tells the run's observers. `inline` lets a plain-fn body run on this thread.
     pub(super) async fn run(
@@ -101,7 +110,7 @@ impl Attempt<'_> {
         inline: bool,
     ) -> Result<Ran, Stopped> {
         let cache = match &self.node.shared.cache {
-            Some((cache, mode)) if self.task.metadata().get_cache() => Some((cache, *mode)),
+            Some((cache, mode)) if self.meta().get_cache() => Some((cache, *mode)),
             _ => None,
         };
         let Some((cache, mode)) = cache else {
@@ -123,7 +132,7 @@ impl Attempt<'_> {
         item: Option<u32>,
         inline: bool,
     ) -> Result<Ran, Stopped> {
-        let meta = self.task.metadata();
+        let meta = self.meta();
         let interface = self.task.interface();
         let key = cache.key(
             self.task.name(),
@@ -223,7 +232,7 @@ impl Attempt<'_> {
         item: Option<u32>,
         inline: bool,
     ) -> Result<(Vec<Value>, u32), Stopped> {
-        let meta = self.task.metadata();
+        let meta = self.meta();
         let max_attempts = meta.get_retries().saturating_add(1);
         let mut attempt = 1;
         loop {
@@ -307,7 +316,7 @@ impl Attempt<'_> {
             }
             None => self.task.start(ctx, inputs),
         };
-        let timeout = self.task.metadata().get_timeout();
+        let timeout = self.meta().get_timeout();
         // A plain-fn task with no timeout that is the only node able to run may run on
         // this thread: nothing else in the workflow is waiting, and it saves two thread
         // hand-offs per node in a chain. With a timeout it must go to the blocking

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+pub use super::k8s_pod::K8sPod;
 pub use super::security::{Identity, Secret, SecretMountType, SecurityContext};
 
 /// `flyteidl.core.SimpleType`.
@@ -605,6 +606,12 @@ pub struct TaskTemplate {
     /// Secrets to mount.
     #[prost(message, optional, tag = "8")]
     pub security_context: Option<SecurityContext>,
+    /// Plugin settings as strings (`primary_container_name` for a pod template).
+    #[prost(btree_map = "string, string", tag = "16")]
+    pub config: BTreeMap<String, String>,
+    /// The pod that runs it, instead of `container`, when it has a pod template.
+    #[prost(message, optional, tag = "17")]
+    pub k8s_pod: Option<K8sPod>,
     /// Resources beyond cpu and memory: a GPU accelerator, shared memory.
     #[prost(message, optional, tag = "9")]
     pub extended_resources: Option<ExtendedResources>,
@@ -743,11 +750,33 @@ pub struct NodeMetadata {
     /// Whether the node may run on interruptible (spot) machines.
     #[prost(bool, optional, tag = "6")]
     pub interruptible: Option<bool>,
+    /// Whether the node's outputs are cached.
+    #[prost(bool, optional, tag = "7")]
+    pub cacheable: Option<bool>,
+    /// The cache version.
+    #[prost(string, optional, tag = "8")]
+    pub cache_version: Option<String>,
+    /// Whether equal concurrent runs wait for one.
+    #[prost(bool, optional, tag = "9")]
+    pub cache_serializable: Option<bool>,
 }
 
 /// `flyteidl.core.TaskNodeOverrides`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
-pub struct TaskNodeOverrides {}
+pub struct TaskNodeOverrides {
+    /// Requests and limits instead of the task's.
+    #[prost(message, optional, tag = "1")]
+    pub resources: Option<Resources>,
+    /// Accelerator and shared memory instead of the task's.
+    #[prost(message, optional, tag = "2")]
+    pub extended_resources: Option<ExtendedResources>,
+    /// The image instead of the task's.
+    #[prost(string, tag = "3")]
+    pub container_image: String,
+    /// The pod instead of the task's.
+    #[prost(message, optional, boxed, tag = "4")]
+    pub pod_template: Option<Box<K8sPod>>,
+}
 
 /// `flyteidl.core.TaskNode`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]

@@ -80,7 +80,7 @@ pub fn task_template(
     settings: &SerializationSettings,
 ) -> pb::TaskTemplate {
     let meta = task.metadata();
-    pb::TaskTemplate {
+    let mut template = pb::TaskTemplate {
         id: Some(identifier(pb::ResourceType::Task, task.name(), settings)),
         r#type: task.task_type().to_string(),
         metadata: Some(pb::TaskMetadata {
@@ -110,32 +110,56 @@ pub fn task_template(
         }),
         interface: Some(interface(&task.interface())),
         custom: task.custom().as_ref().and_then(json_struct),
-        container: Some(pb::Container {
-            // An unknown name (the CLI refuses it first) stays pyflyte's placeholder.
-            image: match settings.image_for(meta.get_image()) {
-                Ok(image) => image.to_string(),
-                Err(_) => {
-                    let name = meta.get_image().unwrap_or_default();
-                    format!("{{{{.image.{name}.fqn}}}}:{{{{.image.{name}.version}}}}")
-                }
-            },
-            command: Vec::new(),
-            args: execute_args(settings, task.name()),
-            resources: Some(pb::Resources {
-                requests: resource_entries(meta.get_requests()),
-                limits: resource_entries(meta.get_limits()),
-            }),
-            env: meta
-                .get_env()
-                .iter()
-                .map(|(key, value)| pb::KeyValuePair {
-                    key: key.clone(),
-                    value: value.clone(),
-                })
-                .collect(),
-        }),
+        container: None,
         security_context: security_context(meta),
         extended_resources: extended_resources(meta),
+        config: BTreeMap::new(),
+        k8s_pod: None,
+    };
+    let container = container(task, settings);
+    match meta.get_pod_template() {
+        // A pod template's primary container carries what `container` would.
+        Some(pod) => {
+            template.k8s_pod = Some(super::k8s_pod::k8s_pod(pod, &container));
+            template.config.insert(
+                "primary_container_name".to_string(),
+                pod.get_primary_container_name().to_string(),
+            );
+        }
+        None => template.container = Some(container),
+    }
+    template
+}
+
+/// The container that runs `task` through our entrypoint.
+pub(super) fn container(
+    task: &dyn crate::workflow::DynTask,
+    settings: &SerializationSettings,
+) -> pb::Container {
+    let meta = task.metadata();
+    pb::Container {
+        // An unknown name (the CLI refuses it first) stays pyflyte's placeholder.
+        image: match settings.image_for(meta.get_image()) {
+            Ok(image) => image.to_string(),
+            Err(_) => {
+                let name = meta.get_image().unwrap_or_default();
+                format!("{{{{.image.{name}.fqn}}}}:{{{{.image.{name}.version}}}}")
+            }
+        },
+        command: Vec::new(),
+        args: execute_args(settings, task.name()),
+        resources: Some(pb::Resources {
+            requests: resource_entries(meta.get_requests()),
+            limits: resource_entries(meta.get_limits()),
+        }),
+        env: meta
+            .get_env()
+            .iter()
+            .map(|(key, value)| pb::KeyValuePair {
+                key: key.clone(),
+                value: value.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -167,8 +191,16 @@ fn security_context(meta: &crate::task::TaskMetadata) -> Option<pb::SecurityCont
 /// The accelerator and shared memory, when the task asks for either (flytekit leaves
 /// the message out otherwise); shared memory is mounted where flytekit mounts it.
 fn extended_resources(meta: &crate::task::TaskMetadata) -> Option<pb::ExtendedResources> {
+    extended(meta.get_accelerator(), meta.get_shared_memory())
+}
+
+/// An accelerator and shared memory as `ExtendedResources`; `None` for neither.
+pub(super) fn extended(
+    accelerator: Option<&crate::task::Accelerator>,
+    shared_memory: Option<&crate::task::SharedMemory>,
+) -> Option<pb::ExtendedResources> {
     use pb::gpu_accelerator::PartitionSizeValue;
-    let gpu_accelerator = meta.get_accelerator().map(|a| pb::GpuAccelerator {
+    let gpu_accelerator = accelerator.map(|a| pb::GpuAccelerator {
         device: a.get_device().to_string(),
         partition_size_value: match a.get_partition() {
             Some(size) => Some(PartitionSizeValue::PartitionSize(size.to_string())),
@@ -176,7 +208,7 @@ fn extended_resources(meta: &crate::task::TaskMetadata) -> Option<pb::ExtendedRe
             None => None,
         },
     });
-    let shared_memory = meta.get_shared_memory().map(|s| pb::SharedMemory {
+    let shared_memory = shared_memory.map(|s| pb::SharedMemory {
         mount_path: "/dev/shm".to_string(),
         mount_name: "flyte-shared-memory".to_string(),
         size_limit: s.get_size_limit().unwrap_or_default().to_string(),
@@ -188,7 +220,7 @@ fn extended_resources(meta: &crate::task::TaskMetadata) -> Option<pb::ExtendedRe
 }
 
 /// The amounts that are set, in flytekit's order (ephemeral storage, cpu, gpu, memory).
-fn resource_entries(resources: &Resources) -> Vec<pb::ResourceEntry> {
+pub(super) fn resource_entries(resources: &Resources) -> Vec<pb::ResourceEntry> {
     resources
         .entries()
         .map(|(kind, value)| pb::ResourceEntry {
@@ -364,7 +396,17 @@ impl<'a> Parts<'a> {
         let (target, metadata) = match &node.entity {
             Entity::Task(task) => {
                 self.add_task(*task);
-                (self.task_node(*task), task_node_metadata(*task))
+                let (mut target, mut metadata) = (self.task_node(*task), task_node_metadata(*task));
+                if let Some(o) = &node.overrides {
+                    super::node_overrides::apply(
+                        *task,
+                        o,
+                        &mut metadata,
+                        &mut target,
+                        self.settings,
+                    );
+                }
+                (target, metadata)
             }
             Entity::Workflow(wf) => {
                 let sub = wf.spec();
@@ -374,33 +416,7 @@ impl<'a> Parts<'a> {
                     plain_metadata(short_name(&sub.name)),
                 )
             }
-            Entity::Map(map) => {
-                self.add_task(map.task);
-                let sub_node = pb::Node {
-                    id: format!("{}-item", node.id),
-                    metadata: Some(task_node_metadata(map.task)),
-                    inputs: inputs.clone(),
-                    upstream_node_ids: Vec::new(),
-                    target: Some(self.task_node(map.task)),
-                };
-                let array = pb::ArrayNode {
-                    node: Some(Box::new(sub_node)),
-                    parallelism: map
-                        .concurrency
-                        .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
-                    min_success_ratio: Some(map.min_success_ratio as f32),
-                    // As flytekit writes an array node over a registered task: the
-                    // task's own interface, each item's pod reading its own item
-                    // (minimal state), so the task runs through the same entrypoint
-                    // as anywhere else.
-                    is_original_sub_node_interface: Some(true),
-                    data_mode: pb::ArrayDataMode::IndividualInputFiles as i32,
-                };
-                (
-                    pb::node::Target::ArrayNode(Box::new(array)),
-                    plain_metadata(&format!("map_{}", short_name(map.task.name()))),
-                )
-            }
+            Entity::Map(map) => self.array_node(&node.id, map, &inputs),
             Entity::Branch(branch) => {
                 let branch_node = self.branch_node(workflow_name, &node.id, branch, &inputs)?;
                 (
@@ -422,6 +438,40 @@ impl<'a> Parts<'a> {
         })
     }
 
+    /// A map task's node: an array node over the task, each item its own pod.
+    fn array_node(
+        &mut self,
+        node_id: &str,
+        map: &crate::workflow::MapSpec,
+        inputs: &[pb::Binding],
+    ) -> (pb::node::Target, pb::NodeMetadata) {
+        self.add_task(map.task);
+        let sub_node = pb::Node {
+            id: format!("{node_id}-item"),
+            metadata: Some(task_node_metadata(map.task)),
+            inputs: inputs.to_vec(),
+            upstream_node_ids: Vec::new(),
+            target: Some(self.task_node(map.task)),
+        };
+        let array = pb::ArrayNode {
+            node: Some(Box::new(sub_node)),
+            parallelism: map
+                .concurrency
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+            min_success_ratio: Some(map.min_success_ratio as f32),
+            // As flytekit writes an array node over a registered task: the
+            // task's own interface, each item's pod reading its own item
+            // (minimal state), so the task runs through the same entrypoint
+            // as anywhere else.
+            is_original_sub_node_interface: Some(true),
+            data_mode: pb::ArrayDataMode::IndividualInputFiles as i32,
+        };
+        (
+            pb::node::Target::ArrayNode(Box::new(array)),
+            plain_metadata(&format!("map_{}", short_name(map.task.name()))),
+        )
+    }
+
     fn task_node(&self, task: &dyn crate::workflow::DynTask) -> pb::node::Target {
         pb::node::Target::TaskNode(pb::TaskNode {
             reference_id: Some(identifier(
@@ -429,7 +479,7 @@ impl<'a> Parts<'a> {
                 task.name(),
                 self.settings,
             )),
-            overrides: Some(pb::TaskNodeOverrides {}),
+            overrides: Some(pb::TaskNodeOverrides::default()),
         })
     }
 
@@ -507,6 +557,9 @@ fn plain_metadata(name: &str) -> pb::NodeMetadata {
         timeout: None,
         retries: Some(pb::RetryStrategy { retries: 0 }),
         interruptible: None,
+        cacheable: None,
+        cache_version: None,
+        cache_serializable: None,
     }
 }
 
@@ -519,6 +572,9 @@ fn task_node_metadata(task: &dyn crate::workflow::DynTask) -> pb::NodeMetadata {
             retries: meta.get_retries(),
         }),
         interruptible: None,
+        cacheable: None,
+        cache_version: None,
+        cache_serializable: None,
     }
 }
 

@@ -12,6 +12,8 @@ mod admin_schedule;
 pub mod core;
 mod entities;
 pub mod inputs;
+mod k8s_pod;
+mod node_overrides;
 mod security;
 mod values;
 

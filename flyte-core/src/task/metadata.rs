@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::pod_template::PodTemplate;
 use super::resources::{Accelerator, Resources, SharedMemory, is_quantity};
 use super::secrets::Secret;
 
@@ -55,12 +56,56 @@ pub enum ConfigError {
         /// The task's inputs.
         inputs: Vec<String>,
     },
+    /// Two nodes of a workflow have the same id (a `node_name` override).
+    #[error("two nodes of the workflow are called `{id}`: give each `node_name` a different name")]
+    DuplicateNodeId {
+        /// The id.
+        id: String,
+    },
+    /// An inline pod template that cannot be used.
+    #[error("invalid pod template: {reason}")]
+    InvalidPodTemplate {
+        /// What is wrong.
+        reason: String,
+    },
     /// A zero timeout, which would fail every attempt before it starts.
     #[error("`{field}` must be longer than zero")]
     ZeroDuration {
         /// The setting.
         field: &'static str,
     },
+}
+
+/// Checks what shapes a pod, for a task or one call of it: each amount a Kubernetes
+/// quantity, and the pod template usable.
+pub(crate) fn check_pod(
+    requests: &Resources,
+    limits: &Resources,
+    shared_memory: Option<&SharedMemory>,
+    pod_template: Option<&PodTemplate>,
+) -> Result<(), ConfigError> {
+    if let Some(size) = shared_memory.and_then(|s| s.get_size_limit())
+        && !is_quantity(size)
+    {
+        return Err(ConfigError::InvalidQuantity {
+            kind: "shared_memory",
+            name: "size_limit",
+            value: size.to_string(),
+        });
+    }
+    for (kind, resources) in [("requests", requests), ("limits", limits)] {
+        if let Some((name, value)) = resources.entries().find(|(_, v)| !is_quantity(v)) {
+            return Err(ConfigError::InvalidQuantity {
+                kind,
+                name: name.name(),
+                value: value.to_string(),
+            });
+        }
+    }
+    match pod_template.and_then(|p| p.check().err()) {
+        Some(reason) => Err(ConfigError::InvalidPodTemplate { reason }),
+        None => Ok(()),
+    }
 }
 
 /// Sets `name` to `value`, keeping the position of a name already there.
@@ -135,6 +180,7 @@ pub struct TaskMetadata {
     labels: Vec<(String, String)>,
     annotations: Vec<(String, String)>,
     cache_ignored_inputs: Vec<String>,
+    pod_template: Option<PodTemplate>,
     errors: Vec<ConfigError>,
 }
 
@@ -159,6 +205,7 @@ impl TaskMetadata {
         labels: Vec::new(),
         annotations: Vec::new(),
         cache_ignored_inputs: Vec::new(),
+        pod_template: None,
         errors: Vec::new(),
     };
 
@@ -352,6 +399,18 @@ impl TaskMetadata {
         self.pod_template_name.as_deref()
     }
 
+    /// The pod the task runs in (see [`PodTemplate`]); the task's container becomes
+    /// its primary container.
+    pub fn pod_template(mut self, template: PodTemplate) -> Self {
+        self.pod_template = Some(template);
+        self
+    }
+
+    /// The inline pod template, if any.
+    pub fn get_pod_template(&self) -> Option<&PodTemplate> {
+        self.pod_template.as_ref()
+    }
+
     /// The secrets the task asks for, in the order given.
     pub fn get_secrets(&self) -> &[Secret] {
         &self.secrets
@@ -387,24 +446,12 @@ impl TaskMetadata {
         if let Some(e) = self.errors.first() {
             return Err(e.clone());
         }
-        if let Some(size) = self.shared_memory.as_ref().and_then(|s| s.get_size_limit())
-            && !is_quantity(size)
-        {
-            return Err(ConfigError::InvalidQuantity {
-                kind: "shared_memory",
-                name: "size_limit",
-                value: size.to_string(),
-            });
-        }
-        for (kind, resources) in [("requests", &self.requests), ("limits", &self.limits)] {
-            if let Some((name, value)) = resources.entries().find(|(_, v)| !is_quantity(v)) {
-                return Err(ConfigError::InvalidQuantity {
-                    kind,
-                    name: name.name(),
-                    value: value.to_string(),
-                });
-            }
-        }
+        check_pod(
+            &self.requests,
+            &self.limits,
+            self.shared_memory.as_ref(),
+            self.pod_template.as_ref(),
+        )?;
         if let Some(s) = self.secrets.iter().find(|s| s.problem().is_some()) {
             return Err(ConfigError::InvalidSecret {
                 group: s.get_group().to_string(),

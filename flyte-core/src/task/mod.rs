@@ -12,6 +12,7 @@ pub(crate) mod context;
 mod dyn_task;
 mod metadata;
 mod offload;
+mod pod_template;
 mod resources;
 pub(crate) mod secrets;
 
@@ -20,7 +21,9 @@ pub use chain::ErrorChain;
 pub(crate) use chain::panic_message;
 pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
 pub use dyn_task::DynTask;
+pub(crate) use metadata::check_pod;
 pub use metadata::{ConfigError, IntoDuration, TaskMetadata};
+pub use pod_template::PodTemplate;
 pub use resources::{Accelerator, ResourceKind, Resources, SharedMemory, is_quantity};
 pub use secrets::{Secret, SecretError, SecretMount, SecretValue};
 

@@ -274,6 +274,8 @@ pub(super) struct Draft {
     pub(super) scope: u32,
     /// Nodes it runs after without taking their outputs (`a >> b`).
     pub(super) after: Vec<NodeIndex>,
+    /// `.with_overrides(..)` on the call.
+    pub(super) overrides: Option<super::NodeOverrides>,
 }
 
 pub(super) enum DraftKind {
@@ -325,6 +327,28 @@ impl WorkflowBuilder {
         <T::Output as OutputPromises>::promises(index)
     }
 
+    /// [`WorkflowBuilder::task_node`] with the call's `.with_overrides(..)`.
+    pub fn task_node_with<T: Task>(
+        &self,
+        task: &'static T,
+        wires: Vec<Wire>,
+        overrides: Option<super::NodeOverrides>,
+    ) -> <T::Output as OutputPromises>::Promises
+    where
+        T::Output: OutputPromises,
+    {
+        let index = self.push(Entity::Task(task), wires);
+        if let Some(o) = overrides {
+            self.set_overrides(index, o);
+        }
+        <T::Output as OutputPromises>::promises(index)
+    }
+
+    /// Sets the overrides of node `index` (`.with_overrides(..)` on its call).
+    pub(super) fn set_overrides(&self, index: NodeIndex, overrides: super::NodeOverrides) {
+        self.nodes.borrow_mut()[index as usize].overrides = Some(overrides);
+    }
+
     /// Adds a node running the workflow `wf` (a subworkflow).
     pub fn workflow_node<W: super::Workflow>(
         &self,
@@ -356,6 +380,7 @@ impl WorkflowBuilder {
             wires,
             scope: self.scope.get(),
             after: Vec::new(),
+            overrides: None,
         });
         (nodes.len() - 1) as NodeIndex
     }
@@ -447,67 +472,93 @@ impl Graph<'_> {
         for (l, &g) in members.iter().enumerate() {
             local[g] = l;
         }
+        // `n0`, `n1`, ... in call order, unless `node_name` overrides it.
+        let ids: Vec<String> = members
+            .iter()
+            .enumerate()
+            .map(|(l, &g)| {
+                let name = self.drafts[g]
+                    .overrides
+                    .as_ref()
+                    .and_then(|o| o.get_node_name());
+                name.map_or_else(|| format!("n{l}"), str::to_string)
+            })
+            .collect();
         let resolver = Resolver {
             graph: self,
             local: &local,
+            ids: &ids,
             captures,
         };
-        let mut nodes = Vec::with_capacity(members.len());
-        for (l, &g) in members.iter().enumerate() {
-            let draft = &self.drafts[g];
-            // A branch's inputs are the outer values its cases and conditions read.
-            let (entity, wires) = match &draft.kind {
-                DraftKind::Entity(e) => (e.clone(), draft.wires.clone()),
-                DraftKind::Branch(b) => {
-                    let captures = b.captures(self);
-                    let wires = captures
-                        .iter()
-                        .map(|&(node, output)| Wire::Promise { node, output })
-                        .collect();
-                    (
-                        Entity::Branch(std::sync::Arc::new(b.finish(self, &captures))),
-                        wires,
-                    )
-                }
-            };
-            // A task's interface was read when its node was added; a branch's inputs
-            // are only known now.
-            let branch_interface = match &entity {
-                Entity::Branch(b) => Some(&b.interface),
-                _ => None,
-            };
-            let input_vars = &branch_interface.unwrap_or(&draft.interface).inputs;
-            let inputs: Vec<NodeInput> = input_vars
-                .iter()
-                .zip(wires)
-                .map(|(var, wire)| NodeInput {
-                    name: var.name.clone(),
-                    binding: resolver.resolve(wire),
-                })
-                .collect();
-            let mut upstream = Vec::new();
-            for input in &inputs {
-                input.binding.upstream_nodes(&mut upstream);
-            }
-            for &before in &draft.after {
-                let lb = local[before as usize];
-                assert!(
-                    lb != usize::MAX,
-                    "`a >> b` orders nodes of one scope: a node inside a `when` case cannot be ordered after one outside it (pass a value instead)"
-                );
-                upstream.push(lb);
-            }
-            upstream.sort_unstable();
-            upstream.dedup();
-            nodes.push(Node {
-                id: format!("n{l}"),
-                entity,
-                inputs,
-                upstream,
-            });
-        }
+        let nodes = members
+            .iter()
+            .enumerate()
+            .map(|(l, &g)| self.node(l, &self.drafts[g], &resolver))
+            .collect();
         let outputs = outputs.into_iter().map(|w| resolver.resolve(w)).collect();
         (nodes, outputs)
+    }
+
+    /// Node `l` of a scope, from its draft: inputs resolved, upstream from its
+    /// bindings and its `>>` edges, overrides kept.
+    fn node(&self, l: usize, draft: &Draft, resolver: &Resolver<'_>) -> Node {
+        // A branch's inputs are the outer values its cases and conditions read.
+        let (entity, wires) = match &draft.kind {
+            DraftKind::Entity(e) => (e.clone(), draft.wires.clone()),
+            DraftKind::Branch(b) => {
+                let captures = b.captures(self);
+                let wires = captures
+                    .iter()
+                    .map(|&(node, output)| Wire::Promise { node, output })
+                    .collect();
+                (
+                    Entity::Branch(std::sync::Arc::new(b.finish(self, &captures))),
+                    wires,
+                )
+            }
+        };
+        // A task's interface was read when its node was added; a branch's inputs
+        // are only known now.
+        let branch_interface = match &entity {
+            Entity::Branch(b) => Some(&b.interface),
+            _ => None,
+        };
+        let input_vars = &branch_interface.unwrap_or(&draft.interface).inputs;
+        let inputs: Vec<NodeInput> = input_vars
+            .iter()
+            .zip(wires)
+            .map(|(var, wire)| NodeInput {
+                name: var.name.clone(),
+                binding: resolver.resolve(wire),
+            })
+            .collect();
+        let mut upstream = Vec::new();
+        for input in &inputs {
+            input.binding.upstream_nodes(&mut upstream);
+        }
+        for &before in &draft.after {
+            let lb = resolver.local[before as usize];
+            assert!(
+                lb != usize::MAX,
+                "`a >> b` orders nodes of one scope: a node inside a `when` case cannot be ordered after one outside it (pass a value instead)"
+            );
+            upstream.push(lb);
+        }
+        upstream.sort_unstable();
+        upstream.dedup();
+        let overrides = draft.overrides.clone().map(std::sync::Arc::new);
+        let run_metadata = match (&entity, &overrides) {
+            (Entity::Task(t), Some(o)) => o.applied_to(t.metadata()).map(std::sync::Arc::new),
+            _ => None,
+        };
+        Node {
+            id: resolver.ids[l].clone(),
+            entity,
+            inputs,
+            upstream,
+            overrides,
+            run_metadata,
+        }
     }
 
     /// The Flyte type of a promise's value.
@@ -537,6 +588,8 @@ struct Resolver<'a> {
     graph: &'a Graph<'a>,
     /// Global node position -> position in this scope (`usize::MAX`: elsewhere).
     local: &'a [usize],
+    /// The id of each node of this scope, by position.
+    ids: &'a [String],
     captures: &'a [(NodeIndex, u32)],
 }
 
@@ -564,7 +617,7 @@ impl Resolver<'_> {
                 );
                 let draft = &self.graph.drafts[node as usize];
                 Binding::NodeOutput {
-                    node_id: format!("n{l}"),
+                    node_id: self.ids[l].clone(),
                     node: l,
                     output_name: draft.interface.outputs[output as usize].name.clone(),
                     output: output as usize,
@@ -604,7 +657,28 @@ impl Wire {
 pub struct TaskNode<'w, T: 'static, I> {
     task: &'static T,
     wf: &'w WorkflowBuilder,
+    overrides: Option<super::NodeOverrides>,
     _input: PhantomData<fn(I)>,
+}
+
+impl<T: Task, I> TaskNode<'_, T, I> {
+    /// `task(..).with_overrides(..)` in a workflow body: this call's own settings.
+    pub fn with_overrides(mut self, overrides: super::NodeOverrides) -> Self {
+        self.overrides = Some(overrides);
+        self
+    }
+
+    /// Adds the node with its overrides.
+    fn add(self, wires: Vec<Wire>) -> <T::Output as OutputPromises>::Promises
+    where
+        T::Output: OutputPromises,
+    {
+        let index = self.wf.push(Entity::Task(self.task), wires);
+        if let Some(o) = self.overrides {
+            self.wf.set_overrides(index, o);
+        }
+        <T::Output as OutputPromises>::promises(index)
+    }
 }
 
 /// Gives every [`Task`] a node handle in workflow bodies.
@@ -620,6 +694,7 @@ impl<T: Task> AsTaskNode for T {
         TaskNode {
             task: self,
             wf,
+            overrides: None,
             _input: PhantomData,
         }
     }
@@ -631,7 +706,7 @@ where
 {
     /// Adds the node.
     pub fn call(self) -> <T::Output as OutputPromises>::Promises {
-        self.wf.task_node(self.task, Vec::new())
+        self.add(Vec::new())
     }
 }
 
@@ -644,7 +719,7 @@ macro_rules! task_node_call {
             /// Adds the node, one argument per input.
             #[allow(clippy::too_many_arguments)]
             pub fn call(self, $($arg: impl IntoBinding<$t>),+) -> <T::Output as OutputPromises>::Promises {
-                self.wf.task_node(self.task, vec![$($arg.into_wire()),+])
+                self.add(vec![$($arg.into_wire()),+])
             }
         }
     )+};

@@ -6,6 +6,7 @@ mod branch;
 mod builder;
 mod map;
 mod ordering;
+mod overrides;
 
 use std::fmt;
 
@@ -15,6 +16,7 @@ pub use branch::{
 };
 pub use builder::{Done, Promise};
 pub use ordering::NodeRefs;
+pub use overrides::NodeOverrides;
 pub mod render;
 pub use map::{AllItems, MapSpec, MapTaskStart, SomeItems, map_task};
 
@@ -228,6 +230,11 @@ pub struct Node {
     pub inputs: Vec<NodeInput>,
     /// Positions of the nodes it waits for, ascending.
     pub upstream: Vec<usize>,
+    /// `.with_overrides(..)` on its call.
+    pub overrides: Option<std::sync::Arc<NodeOverrides>>,
+    /// The task's settings with the overridden timeout, retries and cache, when the
+    /// overrides change any of them: what a local run uses.
+    pub(crate) run_metadata: Option<std::sync::Arc<crate::task::TaskMetadata>>,
 }
 
 /// A workflow's graph.
@@ -311,13 +318,22 @@ impl WorkflowSpec {
     ) -> Self {
         let mut plan =
             Plan::from_upstream(&nodes.iter().map(|n| &n.upstream[..]).collect::<Vec<_>>());
-        let invalid = nodes.iter().find_map(|node| {
+        let invalid = nodes.iter().enumerate().find_map(|(i, node)| {
             let task = match &node.entity {
                 Entity::Task(t) => *t,
                 Entity::Map(m) => m.task,
                 Entity::Workflow(_) | Entity::Branch(_) => return None,
             };
-            task.validate().err().map(|e| (task.name().to_string(), e))
+            let overrides = node.overrides.as_ref().map_or(Ok(()), |o| o.validate());
+            let duplicate = match nodes[..i].iter().any(|n| n.id == node.id) {
+                true => Err(ConfigError::DuplicateNodeId {
+                    id: node.id.clone(),
+                }),
+                false => Ok(()),
+            };
+            (task.validate().and(overrides).and(duplicate))
+                .err()
+                .map(|e| (task.name().to_string(), e))
         });
         WorkflowSpec {
             defaults: vec![None; interface.inputs.len()],

@@ -52,8 +52,9 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
             owner_ty: task_ty,
             node_ty,
             field: format_ident!("task"),
-            add: format_ident!("task_node"),
+            add: format_ident!("task_node_with"),
             doc: "Adds a node running this task.",
+            overridable: true,
         },
     );
     quote! {
@@ -269,6 +270,10 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     }
     if let Some(name) = &k.pod_template_name {
         meta.extend(quote!(.pod_template_name(#name)));
+    }
+    if let Some(pod) = &k.pod_template {
+        let span = syn::spanned::Spanned::span(pod);
+        meta.extend(quote_spanned!(span=> .pod_template(#pod)));
     }
     if let Some(acc) = &k.accelerator {
         let device = &acc.device;

@@ -32,6 +32,8 @@ pub(crate) struct Knobs {
     pub(crate) shared_memory: Option<Option<LitStr>>,
     /// `pod_template_name = "..."`, a Kubernetes object name.
     pub(crate) pod_template_name: Option<LitStr>,
+    /// `pod_template = ..`, an expression of type `PodTemplate`.
+    pub(crate) pod_template: Option<Expr>,
     /// `secret(..)`s, checked.
     pub(crate) secrets: Vec<super::pod::SecretKnob>,
     pub(crate) labels: Vec<(String, LitStr)>,
@@ -84,6 +86,7 @@ impl<'a> TaskModel<'a> {
             }
         }
         knobs.pod_template_name = args.pod_template_name.take();
+        knobs.pod_template = args.pod_template.take();
         if let Some(lit) = &args.retries {
             match lit.base10_parse::<u32>() {
                 Ok(n) => knobs.retries = Some(n),

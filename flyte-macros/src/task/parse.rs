@@ -26,6 +26,7 @@ mod kw {
     syn::custom_keyword!(unpartitioned);
     syn::custom_keyword!(shared_memory);
     syn::custom_keyword!(pod_template_name);
+    syn::custom_keyword!(pod_template);
     syn::custom_keyword!(secret);
     syn::custom_keyword!(group);
     syn::custom_keyword!(key);
@@ -265,6 +266,8 @@ pub(crate) struct TaskArgs {
     /// `shared_memory` alone (no limit) or `shared_memory = "2Gi"`.
     pub(crate) shared_memory: Option<Option<LitStr>>,
     pub(crate) pod_template_name: Option<LitStr>,
+    /// `pod_template = <expression of type PodTemplate>`.
+    pub(crate) pod_template: Option<Expr>,
     /// `secret(..)`, once per secret.
     pub(crate) secrets: Vec<SecretArgs>,
     pub(crate) labels: Option<EnvArgs>,
@@ -375,6 +378,9 @@ impl TaskArgs {
         } else if look.peek(kw::pod_template_name) {
             let key: kw::pod_template_name = input.parse()?;
             set(&mut self.pod_template_name, key, value(input)?)?;
+        } else if look.peek(kw::pod_template) {
+            let key: kw::pod_template = input.parse()?;
+            set(&mut self.pod_template, key, value(input)?)?;
         } else if look.peek(kw::image) {
             let key: kw::image = input.parse()?;
             set(&mut self.image, key, value(input)?)?;

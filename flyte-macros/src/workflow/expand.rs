@@ -38,6 +38,7 @@ fn items(m: &WorkflowModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
             field: format_ident!("workflow"),
             add: format_ident!("workflow_node"),
             doc: "Adds a node running this workflow.",
+            overridable: false,
         },
     );
     quote! {

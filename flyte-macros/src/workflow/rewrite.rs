@@ -123,6 +123,33 @@ impl Rewriter<'_> {
 }
 
 impl Rewriter<'_> {
+    /// `f(a).with_overrides(o)`, once the call is a node call
+    /// (`f.__flyte_node(&wf).call(a).with_overrides(o)`), becomes
+    /// `f.__flyte_node(&wf).with_overrides(o).call(a)`: the settings go to the node
+    /// before it is added.
+    fn rewrite_overrides(&self, expr: &mut Expr) {
+        let Expr::MethodCall(outer) = expr else {
+            return;
+        };
+        if outer.method != "with_overrides" {
+            return;
+        }
+        let Expr::MethodCall(call) = &mut *outer.receiver else {
+            return;
+        };
+        let is_node_call = call.method == "call"
+            && matches!(&*call.receiver, Expr::MethodCall(n) if n.method == "__flyte_node");
+        if !is_node_call {
+            return;
+        }
+        let node = &call.receiver;
+        let (args, overrides) = (&call.args, &outer.args);
+        let span = outer.method.span();
+        *expr = parse_quote_spanned! {span=>
+            #node.with_overrides(#overrides).call(#args)
+        };
+    }
+
     /// `a >> b` orders nodes (flytekit's `>>`): `order(&wf, a, b)`, which makes `b`'s
     /// nodes wait for `a`'s and returns `b`.
     fn rewrite_order(&self, expr: &mut Expr) {
@@ -196,6 +223,7 @@ impl VisitMut for Rewriter<'_> {
         visit_mut::visit_expr_mut(self, expr);
         self.rewrite_condition(expr);
         self.rewrite_call(expr);
+        self.rewrite_overrides(expr);
         self.rewrite_order(expr);
     }
 
