@@ -423,3 +423,118 @@ async fn run_with_takes_options_and_a_tuple_of_inputs() {
     let opts = RunOptions::default().execution_id("exec-1");
     assert_eq!(named_run.run_with(&opts, ()).await.unwrap(), "me");
 }
+
+// ---- failure policy and the on-failure task ------------------------------------------------
+
+use flyte::execution::RunError;
+use flyte::types::FlyteError;
+
+static LATE_RAN: AtomicU32 = AtomicU32::new(0);
+static AFTER_FAIL_RAN: AtomicU32 = AtomicU32::new(0);
+static CLEANUPS: Mutex<Vec<(i64, Option<FlyteError>)>> = Mutex::new(Vec::new());
+
+#[task]
+fn breaks(x: i64) -> Result<i64, std::io::Error> {
+    Err(std::io::Error::other(format!("broke on {x}")))
+}
+
+#[task]
+async fn slow_step(x: i64) -> i64 {
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    x + 1
+}
+
+/// Starts only once `slow_step` finished, long after `breaks` failed.
+#[task]
+fn late_step(x: i64) -> i64 {
+    LATE_RAN.fetch_add(1, Ordering::SeqCst);
+    x + 1
+}
+
+#[task]
+fn after_breaks(x: i64) -> i64 {
+    AFTER_FAIL_RAN.fetch_add(1, Ordering::SeqCst);
+    x
+}
+
+#[task]
+fn note_failure(x: i64, err: Option<FlyteError>) {
+    CLEANUPS.lock().unwrap().push((x, err));
+}
+
+#[task]
+fn failing_cleanup(x: i64) -> Result<(), std::io::Error> {
+    Err(std::io::Error::other(format!("cleanup of {x} failed too")))
+}
+
+#[workflow]
+fn stops_at_once(x: i64) -> (i64, i64) {
+    let broken = breaks(x);
+    let late = late_step(slow_step(x));
+    (after_breaks(broken), late)
+}
+
+#[workflow(failure_policy = fail_after_executable_nodes_complete, on_failure = note_failure)]
+fn runs_what_it_can(x: i64) -> (i64, i64) {
+    let broken = breaks(x);
+    let late = late_step(slow_step(x));
+    (after_breaks(broken), late)
+}
+
+#[workflow(on_failure = failing_cleanup)]
+fn cleanup_fails_too(x: i64) -> i64 {
+    breaks(x)
+}
+
+fn failures(err: RunError) -> Vec<(String, String)> {
+    match err {
+        RunError::NodeFailed { failures, .. } => failures
+            .into_iter()
+            .map(|f| (f.node.clone(), f.task.clone()))
+            .collect(),
+        other => panic!("expected node failures, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_failure_policy_decides_whether_independent_nodes_still_start() {
+    LATE_RAN.store(0, Ordering::SeqCst);
+    AFTER_FAIL_RAN.store(0, Ordering::SeqCst);
+    // Fail immediately (the default): `late_step` was not started yet, so it never is.
+    let err = stops_at_once.run(7).await.unwrap_err();
+    assert_eq!(failures(err).len(), 1);
+    assert_eq!(LATE_RAN.load(Ordering::SeqCst), 0);
+    // Fail after executable nodes: `late_step` still runs; what needs `breaks` does not.
+    CLEANUPS.lock().unwrap().clear();
+    let err = runs_what_it_can.run(7).await.unwrap_err();
+    let text = err.to_string();
+    assert_eq!(
+        failures(err),
+        [("n0".to_string(), "executor.breaks".to_string())],
+        "{text}"
+    );
+    assert_eq!(LATE_RAN.load(Ordering::SeqCst), 1);
+    assert_eq!(AFTER_FAIL_RAN.load(Ordering::SeqCst), 0);
+    // The on-failure task got the workflow's input and the first failure.
+    let cleanups = CLEANUPS.lock().unwrap().clone();
+    assert_eq!(cleanups.len(), 1, "{cleanups:?}");
+    let (x, err) = &cleanups[0];
+    assert_eq!(*x, 7);
+    let err = err.as_ref().expect("the error is passed");
+    assert_eq!(err.failed_node_id, "n0");
+    assert!(err.message.contains("broke on 7"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn an_on_failure_task_that_fails_adds_its_failure() {
+    let err = cleanup_fails_too.run(3).await.unwrap_err();
+    let text = format!("{err}: {err:?}");
+    assert_eq!(
+        failures(err),
+        [
+            ("n0".to_string(), "executor.breaks".to_string()),
+            ("fn0".to_string(), "executor.failing_cleanup".to_string())
+        ],
+        "{text}"
+    );
+}

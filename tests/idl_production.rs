@@ -536,3 +536,32 @@ fn node_overrides_are_written_for_comparison_with_flytekit() {
     }
     write_workflow("wf_overrides_node", spec);
 }
+
+/// `def cleanup(x: int, err: Optional[FlyteError] = None) -> None`.
+#[task]
+fn cleanup(x: i64, err: Option<flyte::types::FlyteError>) {
+    let _ = (x, err);
+}
+
+/// `def fail_maybe(x: int) -> int`: fails on a negative `x`.
+#[task]
+fn fail_maybe(x: i64) -> Result<i64, String> {
+    if x < 0 {
+        Err("negative".to_string())
+    } else {
+        Ok(x)
+    }
+}
+
+/// `@workflow(failure_policy=FAIL_AFTER_EXECUTABLE_NODES_COMPLETE, on_failure=cleanup)`.
+#[workflow(failure_policy = fail_after_executable_nodes_complete, on_failure = cleanup)]
+fn wf_failure(x: i64) -> i64 {
+    fail_maybe(x)
+}
+
+#[test]
+fn failure_handling_is_written_for_comparison_with_flytekit() {
+    let spec = wf_failure.spec();
+    assert!(spec.failure_node.is_some());
+    write_workflow("wf_failure", spec);
+}

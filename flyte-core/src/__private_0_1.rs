@@ -20,7 +20,7 @@ pub use crate::types::{
     struct_type,
 };
 pub use crate::workflow::{
-    AsTaskNode, CmpOp, Cond, IntoBinding, IntoCondition, IntoOutputs, NodeOverrides,
+    AsTaskNode, CmpOp, Cond, FailurePolicy, IntoBinding, IntoCondition, IntoOutputs, NodeOverrides,
     OutputPromises, PassThrough, Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare,
     order,
 };

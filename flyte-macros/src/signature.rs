@@ -191,7 +191,8 @@ fn read_return<'a>(cx: &Ctxt, ty: &'a Type, what: &str) -> Returns<'a> {
                 format!("a single {what} output is written without a tuple: `T`, not `(T,)`"),
             );
         }
-        if t.elems.is_empty() {
+        // `()` is no output; `Result<(), E>` stays a result with no output.
+        if t.elems.is_empty() && matches!(returns, Returns::Plain(_)) {
             return Returns::Unit;
         }
         if let Some(extra) = t.elems.iter().nth(MAX_ARITY) {

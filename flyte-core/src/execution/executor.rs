@@ -22,7 +22,7 @@ use crate::data::FileAccess;
 use crate::task::TaskError;
 use crate::task::context::{RunInfo, default_raw_prefix, new_execution_id};
 use crate::types::{Inputs, Outputs, Value};
-use crate::workflow::{SpecRef, Workflow, WorkflowSpec};
+use crate::workflow::{FailurePolicy, SpecRef, Workflow, WorkflowSpec};
 
 /// Runs `workflow` locally on `input` and returns its outputs.
 ///
@@ -162,7 +162,7 @@ pub(super) struct Prefix {
 
 /// How a graph, or one of its nodes, ended without outputs.
 pub(super) struct Failed {
-    failures: Vec<NodeFailure>,
+    pub(super) failures: Vec<NodeFailure>,
     /// Paths of skipped nodes, when the graph could not finish because of them (no
     /// failure).
     skipped: Vec<String>,
@@ -205,7 +205,17 @@ struct Gathered {
 
 /// Runs one graph: nodes start when their inputs are ready, independent ones
 /// concurrently; after a failure no new node starts.
-pub(super) async fn run_spec(
+pub(super) fn run_spec(
+    spec: SpecRef,
+    inputs: Vec<Value>,
+    shared: Arc<RunShared>,
+    prefix: Prefix,
+) -> futures::future::BoxFuture<'static, NodeResult> {
+    // Boxed: a graph's failure node runs as a graph of its own.
+    Box::pin(run_graph(spec, inputs, shared, prefix))
+}
+
+async fn run_graph(
     spec: SpecRef,
     inputs: Vec<Value>,
     shared: Arc<RunShared>,
@@ -232,15 +242,18 @@ pub(super) async fn run_spec(
             .collect()
     };
 
+    // Under FAIL_AFTER_EXECUTABLE_NODES_COMPLETE a failure only stops what needs it.
+    let keep_going = spec.failure_policy == FailurePolicy::FailAfterExecutableNodesComplete;
     loop {
-        let lone = gathered.failures.is_empty() && ready.ready_count() == 1 && running.is_empty();
+        let may_start = gathered.failures.is_empty() || keep_going;
+        let lone = may_start && ready.ready_count() == 1 && running.is_empty();
         let (index, result) = if lone {
             // A lone ready node with nothing running runs in this task.
             let index = ready.pop_ready().unwrap_or_default();
             let node_inputs = inputs_of(index, ready.results());
             (index, node_at(index).run(node_inputs, may_block).await)
         } else {
-            if gathered.failures.is_empty() {
+            if may_start {
                 while let Some(index) = ready.pop_ready() {
                     let node = node_at(index).run(inputs_of(index, ready.results()), false);
                     running.spawn(async move { (index, node.await) });
@@ -275,7 +288,14 @@ pub(super) async fn run_spec(
             result,
         );
     }
-    finish(&spec, &inputs, &prefix, ready, gathered)
+    let result = finish(&spec, &inputs, &prefix, ready, gathered);
+    match (result, &spec.failure_node) {
+        (Err(failed), Some(node)) if !failed.is_skip() => Err(super::failure::run_failure_node(
+            node, &spec, &inputs, &shared, &prefix, failed,
+        )
+        .await),
+        (result, _) => result,
+    }
 }
 
 /// Takes in a node's result: on success its downstream nodes may become ready; a
@@ -300,7 +320,11 @@ fn settle(
         Err(failed) => {
             gathered.failures.extend(failed.failures);
             gathered.completed_inside.extend(failed.completed);
-            return;
+            if spec.failure_policy != FailurePolicy::FailAfterExecutableNodesComplete {
+                return;
+            }
+            // The nodes that need it will not run; the others still may.
+            ready.finish(&spec.plan, index, None)
         }
     };
     for down in skipped_now {

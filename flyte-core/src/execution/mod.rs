@@ -4,6 +4,7 @@
 mod attempt;
 mod dispatch;
 pub(crate) mod executor;
+mod failure;
 mod observe;
 mod readiness;
 

@@ -230,7 +230,7 @@ pub struct Union {
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Scalar {
     /// The value.
-    #[prost(oneof = "scalar::Value", tags = "1, 2, 3, 5, 9")]
+    #[prost(oneof = "scalar::Value", tags = "1, 2, 3, 5, 6, 9")]
     pub value: Option<scalar::Value>,
 }
 
@@ -252,6 +252,9 @@ pub mod scalar {
         /// `none_type`
         #[prost(message, tag = "5")]
         NoneType(super::Void),
+        /// `error`
+        #[prost(message, tag = "6")]
+        Error(super::Error),
         /// `union`
         #[prost(message, tag = "9")]
         Union(Box<super::Union>),
@@ -1034,7 +1037,23 @@ pub struct ArrayNode {
 
 /// `flyteidl.core.WorkflowMetadata`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
-pub struct WorkflowMetadata {}
+pub struct WorkflowMetadata {
+    /// What happens after a node fails.
+    #[prost(enumeration = "OnFailurePolicy", tag = "2")]
+    #[serde(serialize_with = "crate::idl::json::enumeration::<OnFailurePolicy, _>")]
+    pub on_failure: i32,
+}
+
+/// `flyteidl.core.WorkflowMetadata.OnFailurePolicy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, prost::Enumeration, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[repr(i32)]
+pub enum OnFailurePolicy {
+    /// `FAIL_IMMEDIATELY`
+    FailImmediately = 0,
+    /// `FAIL_AFTER_EXECUTABLE_NODES_COMPLETE`
+    FailAfterExecutableNodesComplete = 1,
+}
 
 /// `flyteidl.core.WorkflowMetadataDefaults`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
@@ -1062,6 +1081,9 @@ pub struct WorkflowTemplate {
     /// Output bindings.
     #[prost(message, repeated, tag = "5")]
     pub outputs: Vec<Binding>,
+    /// The node run when the workflow fails (`fn0`).
+    #[prost(message, optional, tag = "6")]
+    pub failure_node: Option<Node>,
     /// Defaults for the nodes.
     #[prost(message, optional, tag = "7")]
     pub metadata_defaults: Option<WorkflowMetadataDefaults>,

@@ -365,7 +365,14 @@ impl<'a> Parts<'a> {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(pb::WorkflowTemplate {
             id: Some(identifier(pb::ResourceType::Workflow, name, self.settings)),
-            metadata: Some(pb::WorkflowMetadata {}),
+            metadata: Some(pb::WorkflowMetadata {
+                on_failure: match spec.failure_policy {
+                    crate::workflow::FailurePolicy::FailAfterExecutableNodesComplete => {
+                        pb::OnFailurePolicy::FailAfterExecutableNodesComplete
+                    }
+                    _ => pb::OnFailurePolicy::FailImmediately,
+                } as i32,
+            }),
             interface: Some(interface(&spec.interface)),
             nodes,
             outputs: spec
@@ -375,6 +382,7 @@ impl<'a> Parts<'a> {
                 .zip(&spec.outputs)
                 .map(|(var, b)| binding(&var.name, b))
                 .collect(),
+            failure_node: spec.failure_node.as_ref().map(|f| self.failure_node(f)),
             metadata_defaults: Some(pb::WorkflowMetadataDefaults {
                 interruptible: spec.interruptible,
             }),
@@ -470,6 +478,45 @@ impl<'a> Parts<'a> {
             pb::node::Target::ArrayNode(Box::new(array)),
             plain_metadata(&format!("map_{}", short_name(map.task.name()))),
         )
+    }
+
+    /// The failure node `fn0` as flytekit writes it: `err` bound to none (Flyte fills
+    /// it in), every other input to the workflow input of its name.
+    fn failure_node(&mut self, f: &crate::workflow::FailureNode) -> pb::Node {
+        self.add_task(f.task);
+        let interface = f.task.interface();
+        let mut inputs: Vec<pb::Binding> = Vec::new();
+        for var in &interface.inputs {
+            let none = crate::types::Literal::Union {
+                value: Box::new(crate::types::Literal::None),
+                variant: crate::types::LiteralType::Simple(crate::types::SimpleType::None),
+            };
+            let data = if var.name == "err" {
+                constant_binding(&none)
+            } else {
+                binding_data(&crate::workflow::Binding::WorkflowInput {
+                    name: var.name.clone(),
+                    index: 0,
+                })
+            };
+            let b = pb::Binding {
+                var: var.name.clone(),
+                binding: Some(data),
+            };
+            // flytekit lists `err` first.
+            if var.name == "err" {
+                inputs.insert(0, b);
+            } else {
+                inputs.push(b);
+            }
+        }
+        pb::Node {
+            id: "fn0".to_string(),
+            metadata: Some(task_node_metadata(f.task)),
+            inputs,
+            upstream_node_ids: Vec::new(),
+            target: Some(self.task_node(f.task)),
+        }
     }
 
     fn task_node(&self, task: &dyn crate::workflow::DynTask) -> pb::node::Target {

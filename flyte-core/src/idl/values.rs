@@ -38,6 +38,7 @@ fn union_tag(t: &LiteralType) -> String {
             SimpleType::Datetime => "datetime",
             SimpleType::Duration => "timedelta",
             SimpleType::Binary => "bytes",
+            SimpleType::Error => "FlyteError",
         }
         .to_string(),
         LiteralType::Struct(s) => s.name.clone(),
@@ -55,6 +56,7 @@ fn simple(s: SimpleType) -> pb::SimpleType {
         SimpleType::Datetime => pb::SimpleType::Datetime,
         SimpleType::Duration => pb::SimpleType::Duration,
         SimpleType::Binary => pb::SimpleType::Binary,
+        SimpleType::Error => pb::SimpleType::Error,
     }
 }
 
@@ -206,6 +208,13 @@ pub fn literal(l: &Literal) -> pb::Literal {
             scalar(S::Primitive(pb::Primitive { value: Some(v) }))
         }
         Literal::None => scalar(S::NoneType(pb::Void {})),
+        Literal::Error {
+            message,
+            failed_node_id,
+        } => scalar(S::Error(pb::Error {
+            failed_node_id: failed_node_id.clone(),
+            message: message.clone(),
+        })),
         Literal::Binary { value, tag } => scalar(S::Binary(pb::Binary {
             value: value.clone(),
             tag: tag.clone(),
@@ -252,6 +261,7 @@ pub fn literal_type_from_idl(t: &pb::LiteralType) -> Result<LiteralType, IdlErro
             Ok(pb::SimpleType::Datetime) => SimpleType::Datetime,
             Ok(pb::SimpleType::Duration) => SimpleType::Duration,
             Ok(pb::SimpleType::Binary) => SimpleType::Binary,
+            Ok(pb::SimpleType::Error) => SimpleType::Error,
             Ok(pb::SimpleType::Struct) => {
                 let fields = t
                     .structure
@@ -270,7 +280,6 @@ pub fn literal_type_from_idl(t: &pb::LiteralType) -> Result<LiteralType, IdlErro
                     schema: serde_json::Value::Null,
                 })));
             }
-            Ok(other) => return Err(idl_err("a type", format!("{other:?} is not supported"))),
             Err(_) => return Err(idl_err("a type", format!("unknown simple type {v}"))),
         };
         Ok(LiteralType::Simple(s))
@@ -342,6 +351,10 @@ pub fn literal_from_idl(l: &pb::Literal) -> Result<Literal, IdlError> {
                 None => return Err(idl_err("a primitive", "it is empty")),
             })),
             Some(S::NoneType(_)) => Ok(Literal::None),
+            Some(S::Error(e)) => Ok(Literal::Error {
+                message: e.message.clone(),
+                failed_node_id: e.failed_node_id.clone(),
+            }),
             Some(S::Binary(b)) => Ok(Literal::Binary {
                 value: b.value.clone(),
                 tag: b.tag.clone(),

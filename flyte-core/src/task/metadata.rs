@@ -68,6 +68,16 @@ pub enum ConfigError {
         /// What is wrong.
         reason: String,
     },
+    /// A workflow's on-failure task takes an input it cannot be given.
+    #[error("on-failure task `{task}`: input `{input}` {reason}")]
+    BadFailureTask {
+        /// The task.
+        task: String,
+        /// The input.
+        input: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A zero timeout, which would fail every attempt before it starts.
     #[error("`{field}` must be longer than zero")]
     ZeroDuration {

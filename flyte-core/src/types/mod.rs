@@ -22,6 +22,7 @@
 
 mod codec;
 mod datetime;
+mod error;
 pub(crate) mod files;
 mod io;
 mod preview;
@@ -37,6 +38,7 @@ use std::time::{Duration, SystemTime};
 
 pub use codec::Codec;
 pub(crate) use datetime::{from_unix, to_unix};
+pub use error::FlyteError;
 pub use files::{BlobRef, FlyteDirectory, FlyteFile};
 pub use io::{ConversionError, Inputs, MAX_ARITY, Outputs};
 pub use preview::{PREVIEW_CHARS, preview};
@@ -66,6 +68,8 @@ pub enum SimpleType {
     Duration,
     /// Raw bytes.
     Binary,
+    /// An error a failed node left ([`FlyteError`]).
+    Error,
 }
 
 /// Whether a blob is one file or a directory of them.
@@ -138,6 +142,14 @@ impl LiteralType {
                     "type": "array",
                     "items": { "type": "integer", "minimum": 0, "maximum": 255 }
                 }),
+                SimpleType::Error => json!({
+                    "type": "object",
+                    "properties": {
+                        "message": { "type": "string" },
+                        "failed_node_id": { "type": "string" }
+                    },
+                    "required": ["message", "failed_node_id"]
+                }),
             },
             LiteralType::Collection(t) => json!({ "type": "array", "items": t.json_schema() }),
             LiteralType::Map(t) => {
@@ -170,6 +182,7 @@ impl fmt::Display for LiteralType {
                     SimpleType::Datetime => "datetime",
                     SimpleType::Duration => "duration",
                     SimpleType::Binary => "binary",
+                    SimpleType::Error => "error",
                 };
                 f.write_str(name)
             }
@@ -231,6 +244,13 @@ pub enum Literal {
         /// Which of the union's types it is.
         variant: LiteralType,
     },
+    /// An error a failed node left (Flyte's `Error` scalar).
+    Error {
+        /// What went wrong.
+        message: String,
+        /// The node that failed.
+        failed_node_id: String,
+    },
     /// A file or directory, by URI.
     Blob {
         /// Where it is.
@@ -262,6 +282,10 @@ impl fmt::Display for Literal {
             }
             Literal::Union { value, .. } => write!(f, "{value}"),
             Literal::Blob { uri, .. } => write!(f, "{uri}"),
+            Literal::Error {
+                message,
+                failed_node_id,
+            } => write!(f, "error in node {failed_node_id}: {message:?}"),
         }
     }
 }

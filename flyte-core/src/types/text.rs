@@ -242,6 +242,11 @@ fn simple_from_text(ty: &LiteralType, s: SimpleType, text: &str) -> Result<Liter
                 tag: String::new(),
             })
         }
+        SimpleType::Error => Err(err(
+            ty,
+            text,
+            "an error comes from a failed node, not from the command line",
+        )),
         SimpleType::None => {
             if is_none(text) {
                 Ok(Literal::None)

@@ -265,6 +265,8 @@ pub struct WorkflowBuilder {
     /// Each scope's parent scope; scope 0 is its own.
     parents: RefCell<Vec<u32>>,
     interruptible: Cell<bool>,
+    failure_policy: Cell<super::FailurePolicy>,
+    on_failure: Cell<Option<&'static dyn crate::task::DynTask>>,
 }
 
 pub(super) struct Draft {
@@ -294,8 +296,20 @@ impl WorkflowBuilder {
             scope: Cell::new(0),
             parents: RefCell::new(vec![0]),
             interruptible: Cell::new(false),
+            failure_policy: Cell::new(super::FailurePolicy::default()),
+            on_failure: Cell::new(None),
             interface,
         }
+    }
+
+    /// What the workflow does after a node fails (`#[workflow(failure_policy = ..)]`).
+    pub fn failure_policy(&self, policy: super::FailurePolicy) {
+        self.failure_policy.set(policy);
+    }
+
+    /// The task the workflow runs when it fails (`#[workflow(on_failure = ..)]`).
+    pub fn on_failure(&self, task: &'static dyn crate::task::DynTask) {
+        self.on_failure.set(Some(task));
     }
 
     /// Makes the workflow's nodes interruptible by default (`#[workflow(interruptible)]`).
@@ -431,6 +445,17 @@ impl WorkflowBuilder {
         );
         spec.defaults = self.defaults.into_inner();
         spec.interruptible = self.interruptible.get();
+        spec.failure_policy = self.failure_policy.get();
+        if let Some(task) = self.on_failure.get() {
+            match super::FailureNode::new(task, &spec.interface) {
+                Ok(node) => spec.failure_node = Some(node),
+                // Reported before any node runs, like a bad task setting.
+                Err(e) => {
+                    let first = spec.plan.invalid.take();
+                    spec.plan.invalid = first.or(Some((task.name().to_string(), e)));
+                }
+            }
+        }
         spec
     }
 }

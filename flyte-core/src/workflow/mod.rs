@@ -4,6 +4,7 @@
 
 mod branch;
 mod builder;
+mod failure;
 mod map;
 mod ordering;
 mod overrides;
@@ -15,6 +16,8 @@ pub use branch::{
     when,
 };
 pub use builder::{Done, Promise};
+pub(crate) use failure::FailureInput;
+pub use failure::{FailureNode, FailurePolicy};
 pub use ordering::NodeRefs;
 pub use overrides::NodeOverrides;
 pub mod render;
@@ -254,6 +257,10 @@ pub struct WorkflowSpec {
     /// Whether its nodes may run on interruptible (spot) machines unless a task says
     /// otherwise (`#[workflow(interruptible)]`). No effect in a local run.
     pub interruptible: bool,
+    /// When it stops after a node fails (`#[workflow(failure_policy = ..)]`).
+    pub failure_policy: FailurePolicy,
+    /// The task it runs when it fails (`#[workflow(on_failure = ..)]`).
+    pub failure_node: Option<FailureNode>,
     pub(crate) plan: Plan,
 }
 
@@ -338,6 +345,8 @@ impl WorkflowSpec {
         WorkflowSpec {
             defaults: vec![None; interface.inputs.len()],
             interruptible: false,
+            failure_policy: FailurePolicy::default(),
+            failure_node: None,
             name,
             description,
             interface,

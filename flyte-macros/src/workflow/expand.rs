@@ -126,6 +126,14 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
     let interruptible = m
         .interruptible
         .then(|| quote!(__flyte_wf.interruptible(true);));
+    let failure_policy = m
+        .failure_policy
+        .as_ref()
+        .map(|v| quote!(__flyte_wf.failure_policy(#p::FailurePolicy::#v);));
+    let on_failure = m.on_failure.as_ref().map(|task| {
+        let span = syn::spanned::Spanned::span(task);
+        quote_spanned!(span=> __flyte_wf.on_failure(&#task);)
+    });
     quote! {
         fn build(&self) -> #p::WorkflowSpec {
             #(#rest)*
@@ -146,6 +154,8 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
             );
             #(#defaults)*
             #interruptible
+            #failure_policy
+            #on_failure
             let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
             __flyte_wf.finish(#p::IntoOutputs::<#output_ty>::into_wires(__flyte_out))
         }

@@ -21,6 +21,10 @@ pub(crate) struct WorkflowModel<'a> {
     pub(crate) output_names: Option<Vec<String>>,
     /// `interruptible`: the nodes' default.
     pub(crate) interruptible: bool,
+    /// `on_failure = task`.
+    pub(crate) on_failure: Option<syn::Expr>,
+    /// `failure_policy = ..`: the `FailurePolicy` variant.
+    pub(crate) failure_policy: Option<Ident>,
     pub(crate) krate: Path,
 }
 
@@ -61,6 +65,22 @@ impl<'a> WorkflowModel<'a> {
                 }
             })
             .collect();
+        let failure_policy = args.failure_policy.as_ref().and_then(|p| {
+            let variant = match p.to_string().as_str() {
+                "fail_immediately" => "FailImmediately",
+                "fail_after_executable_nodes_complete" => "FailAfterExecutableNodesComplete",
+                other => {
+                    cx.error_spanned_by(
+                        p,
+                        format!(
+                            "unknown failure policy `{other}`: expected `fail_immediately` or `fail_after_executable_nodes_complete`"
+                        ),
+                    );
+                    return None;
+                }
+            };
+            Some(Ident::new(variant, p.span()))
+        });
         let krate = args
             .common
             .krate
@@ -72,6 +92,8 @@ impl<'a> WorkflowModel<'a> {
             ident: &item.sig.ident,
             name: args.common.name,
             interruptible: args.interruptible.is_some_and(|b| b.value),
+            on_failure: args.on_failure,
+            failure_policy,
             sig,
             body,
             docs: signature::docs(&item.attrs),

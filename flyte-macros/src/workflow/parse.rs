@@ -1,5 +1,6 @@
 //! `#[workflow(...)]` arguments: syntax only. A workflow takes the keys it shares
-//! with `#[task]` (`name`, `outputs(..)` and `crate`) and `interruptible`.
+//! with `#[task]` (`name`, `outputs(..)` and `crate`), `interruptible`, `on_failure`
+//! and `failure_policy`.
 
 use syn::parse::{Parse, ParseStream};
 use syn::{LitBool, Token};
@@ -8,6 +9,8 @@ use crate::task::CommonArgs;
 
 mod kw {
     syn::custom_keyword!(interruptible);
+    syn::custom_keyword!(on_failure);
+    syn::custom_keyword!(failure_policy);
 }
 
 /// The arguments as written.
@@ -16,6 +19,10 @@ pub(crate) struct WorkflowArgs {
     pub(crate) common: CommonArgs,
     /// `interruptible` alone means `interruptible = true`.
     pub(crate) interruptible: Option<LitBool>,
+    /// `on_failure = task`: the task run when the workflow fails.
+    pub(crate) on_failure: Option<syn::Expr>,
+    /// `failure_policy = fail_immediately | fail_after_executable_nodes_complete`.
+    pub(crate) failure_policy: Option<syn::Ident>,
 }
 
 impl Parse for WorkflowArgs {
@@ -23,6 +30,16 @@ impl Parse for WorkflowArgs {
         let mut args = WorkflowArgs::default();
         crate::task::parse_args(input, |look, input| {
             if args.common.parse_key(look, input)? {
+                return Ok(true);
+            }
+            if look.peek(kw::on_failure) {
+                let key: kw::on_failure = input.parse()?;
+                crate::task::set(&mut args.on_failure, key, crate::task::value(input)?)?;
+                return Ok(true);
+            }
+            if look.peek(kw::failure_policy) {
+                let key: kw::failure_policy = input.parse()?;
+                crate::task::set(&mut args.failure_policy, key, crate::task::value(input)?)?;
                 return Ok(true);
             }
             if !look.peek(kw::interruptible) {
