@@ -265,15 +265,7 @@ async fn run_graph(
                 // Attempts run under catch_unwind, so only a runtime shutting down
                 // gets here.
                 Some(Err(e)) => {
-                    gathered.failures.push(NodeFailure {
-                        workflow: spec.name.clone(),
-                        node: "?".to_string(),
-                        path: format!("{}?", prefix.full),
-                        task: "?".to_string(),
-                        attempt: 0,
-                        max_attempts: 0,
-                        error: TaskError::Panicked(format!("node task was cancelled: {e}")),
-                    });
+                    gathered.failures.push(lost_node(&spec, &prefix, e));
                     continue;
                 }
             }
@@ -295,6 +287,19 @@ async fn run_graph(
         )
         .await),
         (result, _) => result,
+    }
+}
+
+/// A node whose tokio task ended without a result (the runtime shutting down).
+fn lost_node(spec: &WorkflowSpec, prefix: &Prefix, e: tokio::task::JoinError) -> NodeFailure {
+    NodeFailure {
+        workflow: spec.name.clone(),
+        node: "?".to_string(),
+        path: format!("{}?", prefix.full),
+        task: "?".to_string(),
+        attempt: 0,
+        max_attempts: 0,
+        error: TaskError::Panicked(format!("node task was cancelled: {e}")),
     }
 }
 
