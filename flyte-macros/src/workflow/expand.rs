@@ -123,17 +123,7 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
         syn::ReturnType::Default => item.sig.ident.span(),
     };
     let body_ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#output_ty> + use<>);
-    let interruptible = m
-        .interruptible
-        .then(|| quote!(__flyte_wf.interruptible(true);));
-    let failure_policy = m
-        .failure_policy
-        .as_ref()
-        .map(|v| quote!(__flyte_wf.failure_policy(#p::FailurePolicy::#v);));
-    let on_failure = m.on_failure.as_ref().map(|task| {
-        let span = syn::spanned::Spanned::span(task);
-        quote_spanned!(span=> __flyte_wf.on_failure(&#task);)
-    });
+    let settings = workflow_settings(m, p);
     quote! {
         fn build(&self) -> #p::WorkflowSpec {
             #(#rest)*
@@ -153,13 +143,27 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
                 #interface,
             );
             #(#defaults)*
-            #interruptible
-            #failure_policy
-            #on_failure
+            #settings
             let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
             __flyte_wf.finish(#p::IntoOutputs::<#output_ty>::into_wires(__flyte_out))
         }
     }
+}
+
+/// `interruptible`, `failure_policy` and `on_failure` as calls on the builder.
+fn workflow_settings(m: &WorkflowModel<'_>, p: &TokenStream) -> TokenStream {
+    let interruptible = m
+        .interruptible
+        .then(|| quote!(__flyte_wf.interruptible(true);));
+    let failure_policy = m
+        .failure_policy
+        .as_ref()
+        .map(|v| quote!(__flyte_wf.failure_policy(#p::FailurePolicy::#v);));
+    let on_failure = m.on_failure.as_ref().map(|task| {
+        let span = syn::spanned::Spanned::span(task);
+        quote_spanned!(span=> __flyte_wf.on_failure(&#task);)
+    });
+    quote!(#interruptible #failure_policy #on_failure)
 }
 
 /// `run`, `run_with`, `spec` and `build`, taking the inputs as ordinary arguments.
