@@ -145,7 +145,7 @@ fn expected_nodes(spec: &WorkflowSpec) -> u64 {
     spec.nodes
         .iter()
         .map(|n| match &n.entity {
-            Entity::Task(_) | Entity::Map(_) => 1,
+            Entity::Task(_) | Entity::Map(_) | Entity::Gate(_) => 1,
             Entity::Workflow(w) => expected_nodes(w.spec()),
             Entity::Branch(b) => {
                 let otherwise = match &b.otherwise {

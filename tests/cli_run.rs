@@ -484,3 +484,52 @@ async fn run_of_a_scheduled_plan_passes_now_as_the_kickoff_input() {
     let out = run(&["--input", "at=2024-01-02T03:04:05Z"]).await;
     assert!(out.contains("2024-01-02T03:04:05"), "{out}");
 }
+
+#[task]
+fn gate_pass(x: i64, ok: bool) -> i64 {
+    if ok { x } else { -x }
+}
+
+#[workflow]
+fn gate_flow(x: i64) -> i64 {
+    use flyte::workflow::gate::{approve, wait_for_input};
+    let ok: Promise<bool> = wait_for_input("go", "1h");
+    gate_pass(approve(x, "release", "1h"), ok)
+}
+
+/// `run --signal NAME=VALUE` gives gates their values, read by the gate's type; a
+/// signal not given (stdin is not a terminal here) fails naming it.
+#[tokio::test]
+async fn run_takes_gate_signals_from_the_command_line() {
+    let run = |args: &'static [&'static str]| async move {
+        let app = App::new().workflow(&gate_flow);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let all = [
+            "app",
+            "run",
+            "gate_flow",
+            "--progress",
+            "never",
+            "-i",
+            "x=3",
+        ];
+        let result = app
+            .run_to(
+                all.into_iter().chain(args.iter().copied()),
+                &mut out,
+                &mut err,
+            )
+            .await;
+        (String::from_utf8(out).unwrap(), result)
+    };
+    let (out, result) = run(&["--signal", "go=false", "--signal", "release=true"]).await;
+    result.unwrap();
+    assert_eq!(out, "o0 = -3\n");
+    let (_, result) = run(&["--signal", "release=true"]).await;
+    let err = result.unwrap_err();
+    let text = flyte::task::ErrorChain::new(&err).to_string();
+    assert!(text.contains("no value for signal `go`"), "{text}");
+    let (_, result) = run(&["--signal", "go=maybe", "--signal", "release=true"]).await;
+    let text = flyte::task::ErrorChain::new(&result.unwrap_err()).to_string();
+    assert!(text.contains("signal `go`"), "{text}");
+}

@@ -538,3 +538,68 @@ async fn an_on_failure_task_that_fails_adds_its_failure() {
         "{text}"
     );
 }
+
+// ---- gates ---------------------------------------------------------------------------------
+
+use flyte::workflow::gate::{approve, sleep, wait_for_input};
+
+#[task]
+fn bump(x: i64) -> i64 {
+    x + 1
+}
+
+#[task]
+fn ship(x: i64, ok: bool) -> i64 {
+    if ok { x } else { -1 }
+}
+
+#[workflow]
+fn gated(x: i64) -> i64 {
+    let pause = sleep("10m");
+    let ok: Promise<bool> = wait_for_input("approve-deploy", "1h");
+    let y = bump(x);
+    pause >> y;
+    let z = approve(y, "release", "2h");
+    ship(z, ok)
+}
+
+#[tokio::test(start_paused = true)]
+async fn gates_sleep_on_tokios_clock_and_take_signals_from_the_run_options() {
+    let options = RunOptions::default()
+        .signal("approve-deploy", true)
+        .signal("release", true);
+    let before = tokio::time::Instant::now();
+    assert_eq!(gated.run_with(&options, (1,)).await.unwrap(), 2);
+    // Ten minutes on the paused clock, no real time.
+    assert!(tokio::time::Instant::now() - before >= Duration::from_secs(600));
+    // The input's value decides; a text value is read against the gate's type.
+    let options = RunOptions::default()
+        .signal_text("approve-deploy", "false")
+        .signal("release", true);
+    assert_eq!(gated.run_with(&options, (1,)).await.unwrap(), -1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rejected_approval_or_a_missing_signal_fails_the_gate_naming_it() {
+    let options = RunOptions::default()
+        .signal("approve-deploy", true)
+        .signal("release", false);
+    let err = gated.run_with(&options, (1,)).await.unwrap_err();
+    let text = format!("{}", flyte::task::ErrorChain::new(&err));
+    assert!(text.contains("`release` was not approved"), "{text}");
+    let options = RunOptions::default().signal("release", true);
+    let err = gated.run_with(&options, (1,)).await.unwrap_err();
+    let text = format!("{}", flyte::task::ErrorChain::new(&err));
+    assert!(
+        text.contains("no value for signal `approve-deploy` (boolean)"),
+        "{text}"
+    );
+    assert!(text.contains("--signal approve-deploy=VALUE"), "{text}");
+    // A prompt answers what the options do not.
+    let options = RunOptions::default()
+        .signal("release", true)
+        .signal_prompt(std::sync::Arc::new(|name: &str, _: &_| {
+            (name == "approve-deploy").then(|| "yes".to_string())
+        }));
+    assert_eq!(gated.run_with(&options, (4,)).await.unwrap(), 5);
+}

@@ -565,3 +565,28 @@ fn failure_handling_is_written_for_comparison_with_flytekit() {
     assert!(spec.failure_node.is_some());
     write_workflow("wf_failure", spec);
 }
+
+/// `def deploy(x: int, ok: bool) -> int`.
+#[task]
+fn deploy(x: i64, ok: bool) -> i64 {
+    if ok { x } else { -1 }
+}
+
+/// `wf_gates`: `sleep(timedelta(minutes=10))`, `wait_for_input("approve-deploy",
+/// timeout=timedelta(hours=1), expected_type=bool)`, `add_one(x=x)` after the sleep,
+/// `approve(y, "release", timeout=timedelta(hours=2))`, `deploy(x=z, ok=ok)`.
+#[workflow]
+fn wf_gates(x: i64) -> i64 {
+    use flyte::workflow::gate::{approve, sleep, wait_for_input};
+    let s = sleep("10m");
+    let ok: Promise<bool> = wait_for_input("approve-deploy", "1h");
+    let y = add_one(x);
+    s >> y;
+    let z = approve(y, "release", "2h");
+    deploy(z, ok)
+}
+
+#[test]
+fn gates_are_written_for_comparison_with_flytekit() {
+    write_workflow("wf_gates", wf_gates.spec());
+}

@@ -109,6 +109,7 @@ impl Registry {
                 Entity::Map(m) => self.add_task(m.task),
                 Entity::Workflow(w) => self.add_workflow(*w),
                 Entity::Branch(b) => b.graphs().for_each(|g| self.add_nodes_of(g)),
+                Entity::Gate(_) => {}
             }
         }
     }

@@ -19,6 +19,11 @@ pub(super) struct RunArgs {
     /// An input value, as `name=value` (repeat for each input).
     #[arg(short, long = "input", value_name = "NAME=VALUE")]
     inputs: Vec<std::ffi::OsString>,
+    /// A gate's signal, as `name=value`: the input a `wait_for_input` gate waits for,
+    /// or `true`/`false` for an `approve` gate (repeat for each). A signal not given
+    /// is asked for when stdin is a terminal.
+    #[arg(long = "signal", value_name = "NAME=VALUE")]
+    signals: Vec<String>,
     /// Run cached tasks without reading or writing the cache.
     #[arg(long, conflicts_with = "overwrite_cache")]
     no_cache: bool,
@@ -35,6 +40,59 @@ pub(super) struct RunArgs {
     /// or never.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     progress: ProgressMode,
+}
+
+/// The command line's settings for a run, and a launch plan's where it says nothing:
+/// the cache, signals for gates (and a prompt on a terminal), the raw prefix.
+fn run_settings(
+    mut options: RunOptions,
+    args: &RunArgs,
+    plan: Option<&flyte_core::launch_plan::LaunchPlanSettings>,
+) -> Result<RunOptions, CliError> {
+    if args.no_cache {
+        options = options.no_cache();
+    }
+    if let Some(dir) = &args.cache_dir {
+        options = options.cache_dir(dir.clone());
+    }
+    for signal in &args.signals {
+        let Some((name, value)) = signal.split_once('=') else {
+            return Err(CliError::Input {
+                input: flyte_core::types::preview(signal),
+                reason: "write a signal as `name=value`".to_string(),
+                source: None,
+            });
+        };
+        options = options.signal_text(name, value);
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        options = options.signal_prompt(std::sync::Arc::new(prompt_for_signal));
+    }
+    // A launch plan's settings apply where the command line says nothing.
+    if args.overwrite_cache || (plan.is_some_and(|p| p.overwrite_cache()) && !args.no_cache) {
+        options = options.overwrite_cache();
+    }
+    match (
+        args.raw_output_prefix.clone(),
+        plan.and_then(|p| p.raw_output_prefix()),
+    ) {
+        (Some(prefix), _) => options = options.raw_output_prefix(prefix),
+        (None, Some(prefix)) => options = options.raw_output_prefix(prefix),
+        (None, None) => {}
+    }
+    Ok(options)
+}
+
+/// Asks on the terminal for a gate's signal.
+fn prompt_for_signal(name: &str, ty: &flyte_core::types::LiteralType) -> Option<String> {
+    use std::io::BufRead;
+    eprint!("signal `{name}` ({ty}): ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(line.trim_end_matches(['\r', '\n']).to_string()),
+    }
 }
 
 /// Where `run`'s inputs come from besides the command line.
@@ -187,24 +245,7 @@ impl App {
         let mut options = RunOptions::default()
             .observe(summary.clone())
             .observe(progress.clone());
-        if args.no_cache {
-            options = options.no_cache();
-        }
-        if let Some(dir) = args.cache_dir {
-            options = options.cache_dir(dir);
-        }
-        // A launch plan's settings apply where the command line says nothing.
-        if args.overwrite_cache || (plan.is_some_and(|p| p.overwrite_cache()) && !args.no_cache) {
-            options = options.overwrite_cache();
-        }
-        match (
-            args.raw_output_prefix,
-            plan.and_then(|p| p.raw_output_prefix()),
-        ) {
-            (Some(prefix), _) => options = options.raw_output_prefix(prefix),
-            (None, Some(prefix)) => options = options.raw_output_prefix(prefix),
-            (None, None) => {}
-        }
+        options = run_settings(options, &args, plan)?;
         // Plain-fn bodies go to the blocking pool, so this task stays free to see a
         // signal while they run.
         let options = options.cancellable();

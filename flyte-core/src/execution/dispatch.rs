@@ -43,7 +43,7 @@ impl NodeAt {
     }
 
     /// A failure of this node running `task`.
-    fn failure(&self, task: &str, failure: AttemptFailure) -> Failed {
+    pub(super) fn failure(&self, task: &str, failure: AttemptFailure) -> Failed {
         Failed::failure(NodeFailure {
             workflow: self.spec.name.clone(),
             node: self.id().to_string(),
@@ -89,6 +89,7 @@ impl NodeAt {
                     },
                 )),
             },
+            Entity::Gate(gate) => self.run_gate(gate, inputs).await,
             Entity::Workflow(wf) => {
                 let inner = wf.spec();
                 let prefix = self.nested(&inner.name);

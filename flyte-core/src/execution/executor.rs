@@ -87,6 +87,7 @@ pub(crate) async fn run_spec_values(
         cache: options.resolve_cache(),
         observers: options.observers.clone(),
         mocks: options.mocks.clone(),
+        signals: options.signals.clone(),
         inline_sync: !options.cancellable,
     });
     let span = tracing::info_span!(

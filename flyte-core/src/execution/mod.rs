@@ -5,6 +5,9 @@ mod attempt;
 mod dispatch;
 pub(crate) mod executor;
 mod failure;
+mod gates;
+
+pub use gates::SignalPrompt;
 mod observe;
 mod readiness;
 
@@ -44,6 +47,7 @@ pub struct RunOptions {
     pub(crate) observers: Observers,
     pub(crate) mocks: Mocks,
     pub(crate) secrets: crate::task::secrets::LocalSecrets,
+    pub(crate) signals: gates::Signals,
 }
 
 /// A stand-in for a task's body, with the types erased.
@@ -94,6 +98,29 @@ impl RunOptions {
             key.into(),
             value.into(),
         );
+        self
+    }
+
+    /// Gives the run the value of a gate's signal: the input a `wait_for_input` gate
+    /// waits for, or (`true`/`false`) the approval an `approve` gate waits for.
+    pub fn signal(mut self, name: impl Into<String>, value: impl FlyteType) -> Self {
+        let value = gates::SignalValue::Literal(value.to_literal());
+        self.signals.insert(name.into(), value);
+        self
+    }
+
+    /// [`RunOptions::signal`] with the value as text, read against the gate's type
+    /// when the gate is reached (as `run --signal NAME=VALUE` gives it).
+    pub fn signal_text(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.signals
+            .insert(name.into(), gates::SignalValue::Text(text.into()));
+        self
+    }
+
+    /// How to ask for a signal the run was not given (the command line prompts when
+    /// stdin is a terminal); without one, such a gate fails at once.
+    pub fn signal_prompt(mut self, prompt: SignalPrompt) -> Self {
+        self.signals.prompt = Some(prompt);
         self
     }
 
@@ -216,6 +243,8 @@ pub(crate) struct RunShared {
     pub(crate) mocks: Mocks,
     /// Whether a lone plain-fn node may run on the executor's own thread.
     pub(crate) inline_sync: bool,
+    /// Values for gates.
+    pub(crate) signals: gates::Signals,
 }
 
 impl RunShared {
@@ -227,6 +256,7 @@ impl RunShared {
             observers: Default::default(),
             mocks: Default::default(),
             inline_sync: true,
+            signals: Default::default(),
         }
     }
 

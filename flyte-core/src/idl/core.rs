@@ -816,7 +816,7 @@ pub struct Node {
     #[prost(string, repeated, tag = "4")]
     pub upstream_node_ids: Vec<String>,
     /// What it runs.
-    #[prost(oneof = "node::Target", tags = "6, 7, 8, 10")]
+    #[prost(oneof = "node::Target", tags = "6, 7, 8, 9, 10")]
     pub target: Option<node::Target>,
 }
 
@@ -835,6 +835,9 @@ pub mod node {
         /// `branch_node`
         #[prost(message, tag = "8")]
         BranchNode(Box<super::BranchNode>),
+        /// `gate_node`
+        #[prost(message, tag = "9")]
+        GateNode(super::super::gates::GateNode),
         /// `array_node`
         #[prost(message, tag = "10")]
         ArrayNode(Box<super::ArrayNode>),

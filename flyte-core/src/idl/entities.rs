@@ -396,11 +396,15 @@ impl<'a> Parts<'a> {
         node: &crate::workflow::Node,
     ) -> Result<pb::Node, IdlError> {
         use crate::workflow::Entity;
-        let inputs: Vec<pb::Binding> = node
+        let mut inputs: Vec<pb::Binding> = node
             .inputs
             .iter()
             .map(|i| binding(&i.name, &i.binding))
             .collect();
+        // flytekit binds a call's inputs in name order.
+        if !matches!(node.entity, Entity::Branch(_)) {
+            inputs.sort_by(|a, b| a.var.cmp(&b.var));
+        }
         let (target, metadata) = match &node.entity {
             Entity::Task(task) => {
                 self.add_task(*task);
@@ -425,6 +429,7 @@ impl<'a> Parts<'a> {
                 )
             }
             Entity::Map(map) => self.array_node(&node.id, map, &inputs),
+            Entity::Gate(gate) => super::gates::gate_node(gate),
             Entity::Branch(branch) => {
                 let branch_node = self.branch_node(workflow_name, &node.id, branch, &inputs)?;
                 (
@@ -499,17 +504,13 @@ impl<'a> Parts<'a> {
                     index: 0,
                 })
             };
-            let b = pb::Binding {
+            inputs.push(pb::Binding {
                 var: var.name.clone(),
                 binding: Some(data),
-            };
-            // flytekit lists `err` first.
-            if var.name == "err" {
-                inputs.insert(0, b);
-            } else {
-                inputs.push(b);
-            }
+            });
         }
+        // In name order, as flytekit binds a call's inputs.
+        inputs.sort_by(|a, b| a.var.cmp(&b.var));
         pb::Node {
             id: "fn0".to_string(),
             metadata: Some(task_node_metadata(f.task)),

@@ -11,6 +11,7 @@ pub mod admin;
 mod admin_schedule;
 pub mod core;
 mod entities;
+pub mod gates;
 pub mod inputs;
 mod k8s_pod;
 mod node_overrides;

@@ -5,6 +5,7 @@
 mod branch;
 mod builder;
 mod failure;
+pub mod gate;
 mod map;
 mod ordering;
 mod overrides;
@@ -69,6 +70,8 @@ pub enum Entity {
     Map(Box<MapSpec>),
     /// A conditional: runs the sub-graph of the first case whose condition holds.
     Branch(std::sync::Arc<BranchSpec>),
+    /// A gate: a sleep, a signal, or an approval.
+    Gate(std::sync::Arc<gate::GateSpec>),
 }
 
 impl Entity {
@@ -79,6 +82,7 @@ impl Entity {
             Entity::Workflow(w) => &w.spec().name,
             Entity::Map(m) => m.task.name(),
             Entity::Branch(_) => "branch",
+            Entity::Gate(g) => g.name(),
         }
     }
 
@@ -89,6 +93,7 @@ impl Entity {
             Entity::Workflow(_) => "workflow".to_string(),
             Entity::Map(m) => format!("map:{}", m.task.task_type()),
             Entity::Branch(_) => "branch".to_string(),
+            Entity::Gate(_) => "gate".to_string(),
         }
     }
 
@@ -99,6 +104,7 @@ impl Entity {
             Entity::Workflow(w) => w.spec().interface.clone(),
             Entity::Map(m) => m.interface.clone(),
             Entity::Branch(b) => b.interface.clone(),
+            Entity::Gate(g) => g.interface(),
         }
     }
 }
@@ -110,6 +116,7 @@ impl fmt::Debug for Entity {
             Entity::Workflow(w) => write!(f, "Workflow({})", w.spec().name),
             Entity::Map(m) => write!(f, "Map({m:?})"),
             Entity::Branch(b) => write!(f, "Branch({:?})", b.cases),
+            Entity::Gate(g) => write!(f, "Gate({:?})", g.kind),
         }
     }
 }
@@ -329,6 +336,7 @@ impl WorkflowSpec {
             let task = match &node.entity {
                 Entity::Task(t) => *t,
                 Entity::Map(m) => m.task,
+                Entity::Gate(g) => return g.error.clone().map(|e| (g.name().to_string(), e)),
                 Entity::Workflow(_) | Entity::Branch(_) => return None,
             };
             let overrides = node.overrides.as_ref().map_or(Ok(()), |o| o.validate());
@@ -373,7 +381,7 @@ impl WorkflowSpec {
             match &node.entity {
                 Entity::Workflow(w) => w.spec().validate()?,
                 Entity::Branch(b) => b.graphs().try_for_each(|g| g.validate())?,
-                Entity::Task(_) | Entity::Map(_) => {}
+                Entity::Task(_) | Entity::Map(_) | Entity::Gate(_) => {}
             }
         }
         Ok(())

@@ -85,6 +85,13 @@ impl Graph {
                     };
                     format!("branch: {} case(s), {otherwise}", b.cases.len())
                 }
+                Entity::Gate(g) => match &g.kind {
+                    super::gate::GateKind::Sleep(d) => {
+                        format!("sleep {}", humantime::format_duration(*d))
+                    }
+                    super::gate::GateKind::Signal { id, .. } => format!("wait for input {id}"),
+                    super::gate::GateKind::Approve { id, .. } => format!("approve {id}"),
+                },
             };
             boxes.push((node.id.clone(), format!("{}\n{what}", node.id)));
         }
