@@ -590,3 +590,30 @@ fn wf_gates(x: i64) -> i64 {
 fn gates_are_written_for_comparison_with_flytekit() {
     write_workflow("wf_gates", wf_gates.spec());
 }
+
+/// `@workflow(default_options=Options(labels=Labels({"team": "ml"}),
+/// annotations=Annotations({"acme.io/owner": "ml"})))` `def wf_default_opts(x: int = 1)`.
+#[workflow(labels(team = "ml"), annotations("acme.io/owner" = "ml"))]
+fn wf_default_opts(#[default(1)] x: i64) -> i64 {
+    add_one(x)
+}
+
+/// `def sub_wf(x: int) -> int`.
+#[workflow]
+fn sub_wf(x: i64) -> i64 {
+    add_one(x)
+}
+
+#[test]
+fn default_options_and_a_named_plan_are_written_for_comparison_with_flytekit() {
+    write_plan(
+        "lp_default_wf_default_opts",
+        &LaunchPlan::default_for(&wf_default_opts),
+    );
+    // `LaunchPlan.get_or_create(sub_wf, name="prod.sub_lp", default_inputs={"x": 3})`.
+    let sub_lp = LaunchPlan::builder("prod.sub_lp", &sub_wf)
+        .default_input("x", 3i64)
+        .build()
+        .unwrap();
+    write_plan("lp_sub_lp", &sub_lp);
+}

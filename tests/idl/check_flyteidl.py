@@ -248,9 +248,11 @@ def main() -> int:
         "lp_auth_role",
         "lp_concurrency",
         "lp_inputs",
+        "lp_sub_lp",
+        "lp_default_wf_default_opts",
     ):
         golden = load(f"production/{name}.json")
-        allowed = (lambda w, n=name: w == "spec.workflowId.name" or (n == "lp_default_wf_tick" and w == "id.name"))  # noqa: E731
+        allowed = (lambda w, n=name: w == "spec.workflowId.name" or (n.startswith("lp_default_") and w == "id.name"))  # noqa: E731
         checks.append((f"{name}.pb", out / f"{name}.pb", launch_plan_pb2.LaunchPlan, golden, allowed))
     # Workflows: names are Rust module paths; task templates differ as TASK_ALLOWED says.
     for name in ("wf_ordering", "wf_interruptible", "wf_overrides", "wf_overrides_node", "wf_failure", "wf_gates"):

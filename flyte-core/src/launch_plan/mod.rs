@@ -209,9 +209,14 @@ impl<O: Outputs> LaunchPlan<O> {
         }
     }
 
-    /// The workflow's default launch plan: its own name and its own defaults.
+    /// The workflow's default launch plan: its own name and its own defaults, and the
+    /// labels and annotations `#[workflow(labels(..), annotations(..))]` gives it.
     pub fn default_for<W: Workflow<Output = O>>(workflow: &'static W) -> Self {
-        Self::builder(workflow.spec().name.clone(), workflow).plan
+        let spec = workflow.spec();
+        let mut plan = Self::builder(spec.name.clone(), workflow).plan;
+        plan.settings.labels = spec.default_labels.clone();
+        plan.settings.annotations = spec.default_annotations.clone();
+        plan
     }
 
     /// The launch plan's name.

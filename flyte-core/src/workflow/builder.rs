@@ -267,6 +267,7 @@ pub struct WorkflowBuilder {
     interruptible: Cell<bool>,
     failure_policy: Cell<super::FailurePolicy>,
     on_failure: Cell<Option<&'static dyn crate::task::DynTask>>,
+    default_options: RefCell<(Vec<(String, String)>, Vec<(String, String)>)>,
 }
 
 pub(super) struct Draft {
@@ -298,6 +299,7 @@ impl WorkflowBuilder {
             interruptible: Cell::new(false),
             failure_policy: Cell::new(super::FailurePolicy::default()),
             on_failure: Cell::new(None),
+            default_options: RefCell::default(),
             interface,
         }
     }
@@ -310,6 +312,18 @@ impl WorkflowBuilder {
     /// The task the workflow runs when it fails (`#[workflow(on_failure = ..)]`).
     pub fn on_failure(&self, task: &'static dyn crate::task::DynTask) {
         self.on_failure.set(Some(task));
+    }
+
+    /// A label on the executions of the workflow's default launch plan.
+    pub fn default_label(&self, name: &str, value: &str) {
+        let mut options = self.default_options.borrow_mut();
+        options.0.push((name.to_string(), value.to_string()));
+    }
+
+    /// An annotation on the executions of the workflow's default launch plan.
+    pub fn default_annotation(&self, name: &str, value: &str) {
+        let mut options = self.default_options.borrow_mut();
+        options.1.push((name.to_string(), value.to_string()));
     }
 
     /// Makes the workflow's nodes interruptible by default (`#[workflow(interruptible)]`).
@@ -446,6 +460,7 @@ impl WorkflowBuilder {
         spec.defaults = self.defaults.into_inner();
         spec.interruptible = self.interruptible.get();
         spec.failure_policy = self.failure_policy.get();
+        (spec.default_labels, spec.default_annotations) = self.default_options.take();
         if let Some(task) = self.on_failure.get() {
             match super::FailureNode::new(task, &spec.interface) {
                 Ok(node) => spec.failure_node = Some(node),

@@ -268,6 +268,11 @@ pub struct WorkflowSpec {
     pub failure_policy: FailurePolicy,
     /// The task it runs when it fails (`#[workflow(on_failure = ..)]`).
     pub failure_node: Option<FailureNode>,
+    /// Labels and annotations of its default launch plan's executions
+    /// (`#[workflow(labels(..), annotations(..))]`, flytekit's `default_options`).
+    pub default_labels: Vec<(String, String)>,
+    /// See [`WorkflowSpec::default_labels`].
+    pub default_annotations: Vec<(String, String)>,
     pub(crate) plan: Plan,
 }
 
@@ -355,6 +360,8 @@ impl WorkflowSpec {
             interruptible: false,
             failure_policy: FailurePolicy::default(),
             failure_node: None,
+            default_labels: Vec::new(),
+            default_annotations: Vec::new(),
             name,
             description,
             interface,

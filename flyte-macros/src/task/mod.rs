@@ -10,7 +10,8 @@ use proc_macro2::TokenStream;
 
 use crate::diag::Ctxt;
 
-pub(crate) use parse::{CommonArgs, OutputNames, parse_args, set, value};
+pub(crate) use parse::{CommonArgs, EnvArgs, OutputNames, parse_args, set, value};
+pub(crate) use pod::metadata_pairs;
 
 pub(crate) fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_task(args, item, |_, _, _| Ok(()))

@@ -152,7 +152,7 @@ pub(crate) struct EnvArgs {
 }
 
 impl EnvArgs {
-    fn parse_list(input: ParseStream<'_>) -> syn::Result<Self> {
+    pub(crate) fn parse_list(input: ParseStream<'_>) -> syn::Result<Self> {
         let content;
         syn::parenthesized!(content in input);
         let mut vars = Vec::new();

@@ -150,7 +150,8 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
     }
 }
 
-/// `interruptible`, `failure_policy` and `on_failure` as calls on the builder.
+/// `interruptible`, `failure_policy`, `on_failure`, `labels` and `annotations` as calls
+/// on the builder.
 fn workflow_settings(m: &WorkflowModel<'_>, p: &TokenStream) -> TokenStream {
     let interruptible = m
         .interruptible
@@ -163,7 +164,15 @@ fn workflow_settings(m: &WorkflowModel<'_>, p: &TokenStream) -> TokenStream {
         let span = syn::spanned::Spanned::span(task);
         quote_spanned!(span=> __flyte_wf.on_failure(&#task);)
     });
-    quote!(#interruptible #failure_policy #on_failure)
+    let labels = m
+        .labels
+        .iter()
+        .map(|(k, v)| quote!(__flyte_wf.default_label(#k, #v);));
+    let annotations = m
+        .annotations
+        .iter()
+        .map(|(k, v)| quote!(__flyte_wf.default_annotation(#k, #v);));
+    quote!(#interruptible #failure_policy #on_failure #(#labels)* #(#annotations)*)
 }
 
 /// `run`, `run_with`, `spec` and `build`, taking the inputs as ordinary arguments.

@@ -25,6 +25,9 @@ pub(crate) struct WorkflowModel<'a> {
     pub(crate) on_failure: Option<syn::Expr>,
     /// `failure_policy = ..`: the `FailurePolicy` variant.
     pub(crate) failure_policy: Option<Ident>,
+    /// `labels(..)` and `annotations(..)` of the default launch plan, checked.
+    pub(crate) labels: Vec<(String, LitStr)>,
+    pub(crate) annotations: Vec<(String, LitStr)>,
     pub(crate) krate: Path,
 }
 
@@ -93,6 +96,8 @@ impl<'a> WorkflowModel<'a> {
             name: args.common.name,
             interruptible: args.interruptible.is_some_and(|b| b.value),
             on_failure: args.on_failure,
+            labels: crate::task::metadata_pairs(cx, args.labels.as_ref(), true),
+            annotations: crate::task::metadata_pairs(cx, args.annotations.as_ref(), false),
             failure_policy,
             sig,
             body,

@@ -1,6 +1,6 @@
 //! `#[workflow(...)]` arguments: syntax only. A workflow takes the keys it shares
-//! with `#[task]` (`name`, `outputs(..)` and `crate`), `interruptible`, `on_failure`
-//! and `failure_policy`.
+//! with `#[task]` (`name`, `outputs(..)` and `crate`), `interruptible`, `on_failure`,
+//! `failure_policy`, and `labels(..)` and `annotations(..)` for its default launch plan.
 
 use syn::parse::{Parse, ParseStream};
 use syn::{LitBool, Token};
@@ -11,6 +11,8 @@ mod kw {
     syn::custom_keyword!(interruptible);
     syn::custom_keyword!(on_failure);
     syn::custom_keyword!(failure_policy);
+    syn::custom_keyword!(labels);
+    syn::custom_keyword!(annotations);
 }
 
 /// The arguments as written.
@@ -23,6 +25,10 @@ pub(crate) struct WorkflowArgs {
     pub(crate) on_failure: Option<syn::Expr>,
     /// `failure_policy = fail_immediately | fail_after_executable_nodes_complete`.
     pub(crate) failure_policy: Option<syn::Ident>,
+    /// `labels(..)`: on the default launch plan's executions.
+    pub(crate) labels: Option<crate::task::EnvArgs>,
+    /// `annotations(..)`: on the default launch plan's executions.
+    pub(crate) annotations: Option<crate::task::EnvArgs>,
 }
 
 impl Parse for WorkflowArgs {
@@ -35,6 +41,18 @@ impl Parse for WorkflowArgs {
             if look.peek(kw::on_failure) {
                 let key: kw::on_failure = input.parse()?;
                 crate::task::set(&mut args.on_failure, key, crate::task::value(input)?)?;
+                return Ok(true);
+            }
+            if look.peek(kw::labels) {
+                let key: kw::labels = input.parse()?;
+                let list = crate::task::EnvArgs::parse_list(input)?;
+                crate::task::set(&mut args.labels, key, list)?;
+                return Ok(true);
+            }
+            if look.peek(kw::annotations) {
+                let key: kw::annotations = input.parse()?;
+                let list = crate::task::EnvArgs::parse_list(input)?;
+                crate::task::set(&mut args.annotations, key, list)?;
                 return Ok(true);
             }
             if look.peek(kw::failure_policy) {
