@@ -297,3 +297,36 @@ fn sigterm_during_execute_leaves_a_recoverable_error_document() {
     assert_eq!(error.origin, pb::ErrorOrigin::System as i32);
     assert!(error.message.contains("SIGTERM"), "{}", error.message);
 }
+
+/// The production example runs its nightly launch plan locally (secret and approval
+/// from the run's options) and prints the settings as they go to Flyte.
+#[test]
+fn the_production_example_runs_and_shows_its_cluster_settings() {
+    let out = Command::new(support::example_binary("production_settings"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("published model with score 0.45"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r#""cron_schedule":{"schedule":"0 5 * * *","offset":"PT30M"}"#),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r#""slack":{"recipients_email":["ml-alerts@acme.slack.com"]}"#),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r#""nodeSelector":{"acme.io/pool":"gpu"}"#),
+        "{stdout}"
+    );
+    assert!(stdout.contains(r#""env_var":"WANDB_API_KEY""#), "{stdout}");
+    assert!(!stdout.contains("local-key-never-printed"), "{stdout}");
+}
