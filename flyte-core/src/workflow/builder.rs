@@ -267,8 +267,12 @@ pub struct WorkflowBuilder {
     interruptible: Cell<bool>,
     failure_policy: Cell<super::FailurePolicy>,
     on_failure: Cell<Option<&'static dyn crate::task::DynTask>>,
-    default_options: RefCell<(Vec<(String, String)>, Vec<(String, String)>)>,
+    /// Labels and annotations of the default launch plan.
+    default_options: RefCell<(Pairs, Pairs)>,
 }
+
+/// Names and values, in order.
+type Pairs = Vec<(String, String)>;
 
 pub(super) struct Draft {
     pub(super) kind: DraftKind,
