@@ -16,13 +16,15 @@ pub mod inputs;
 mod k8s_pod;
 mod node_overrides;
 mod security;
+mod task_template;
 mod values;
 
 pub(crate) use entities::identifier;
 pub use entities::{
-    SerializationSettings, execute_args, task_spec, task_template, workflow_closure, workflow_spec,
+    SerializationSettings, execute_args, task_spec, workflow_closure, workflow_spec,
     workflow_template,
 };
+pub use task_template::task_template;
 pub use values::{
     IdlError, interface, literal, literal_from_idl, literal_map, literal_type,
     literal_type_from_idl,

@@ -2,7 +2,8 @@
 //! `TaskNodeOverrides`, as flytekit's `with_overrides` writes them.
 
 use super::core as pb;
-use super::entities::{SerializationSettings, extended, resource_entries};
+use super::entities::SerializationSettings;
+use super::task_template::{container, extended, resource_entries};
 use super::values::duration as duration_of;
 use crate::task::{ResourceKind, Resources};
 use crate::workflow::NodeOverrides;
@@ -49,7 +50,7 @@ pub(super) fn apply(
             ),
         },
         pod_template: o.get_pod_template().map(|pod| {
-            let mut k8s = super::k8s_pod::k8s_pod(pod, &super::entities::container(task, settings));
+            let mut k8s = super::k8s_pod::k8s_pod(pod, &container(task, settings));
             k8s.primary_container_name = pod.get_primary_container_name().to_string();
             Box::new(k8s)
         }),

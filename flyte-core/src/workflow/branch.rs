@@ -37,7 +37,8 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use super::builder::{DraftKind, Graph, NodeIndex};
+use super::builder::{DraftKind, NodeIndex};
+use super::graph::Graph;
 use super::{Promise, Wire, WorkflowBuilder, WorkflowSpec};
 use crate::interface::{Interface, Variable, default_output_name};
 use crate::types::{FlyteType, Literal, Outputs, Value, downcast_value};

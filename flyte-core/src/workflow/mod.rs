@@ -6,6 +6,7 @@ mod branch;
 mod builder;
 mod failure;
 pub mod gate;
+mod graph;
 mod map;
 mod ordering;
 mod overrides;

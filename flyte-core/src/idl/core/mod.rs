@@ -1,0 +1,22 @@
+//! Messages of Flyte's `flyteidl.core` package, written with prost, one file per
+//! `.proto` (or group of them). Field numbers and names follow flyteidl 1.16; only the
+//! fields this SDK writes or reads are declared, so others are skipped when decoding.
+//! Every message is re-exported here, as `flyteidl.core` has one namespace.
+
+mod bindings;
+mod errors;
+mod interface;
+mod literals;
+mod tasks;
+mod types;
+mod workflow;
+
+pub use super::k8s_pod::K8sPod;
+pub use super::security::{Identity, Secret, SecretMountType, SecurityContext};
+pub use bindings::*;
+pub use errors::*;
+pub use interface::*;
+pub use literals::*;
+pub use tasks::*;
+pub use types::*;
+pub use workflow::*;

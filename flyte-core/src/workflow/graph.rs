@@ -1,0 +1,211 @@
+//! Turning what a workflow body recorded (drafts, in call order, each in a scope) into
+//! the graph: node ids, input bindings, upstream edges from bindings and `>>`, and
+//! each branch's sub-graph over the outer values it reads.
+
+use super::builder::{Draft, DraftKind, INPUTS, NodeIndex, Wire};
+use super::{Binding, Entity, Node, NodeInput};
+use crate::interface::Interface;
+
+/// Everything recorded while the body ran; builds the graph of one scope at a time.
+pub(super) struct Graph<'a> {
+    pub(super) interface: &'a Interface,
+    pub(super) drafts: &'a [Draft],
+    pub(super) parents: &'a [u32],
+}
+
+impl Graph<'_> {
+    /// Whether `scope` is `ancestor` or inside it.
+    pub(super) fn within(&self, mut scope: u32, ancestor: u32) -> bool {
+        loop {
+            if scope == ancestor {
+                return true;
+            }
+            if scope == 0 {
+                return false;
+            }
+            scope = self.parents[scope as usize];
+        }
+    }
+
+    /// The nodes and output bindings of `scope`. `captures` are the values from
+    /// outside the scope that it reads, which become its inputs `c0`, `c1`, ... (the
+    /// workflow itself, scope 0, has its own inputs and no captures).
+    pub(super) fn build(
+        &self,
+        scope: u32,
+        captures: &[(NodeIndex, u32)],
+        outputs: Vec<Wire>,
+    ) -> (Vec<Node>, Vec<Binding>) {
+        let members: Vec<usize> = (0..self.drafts.len())
+            .filter(|&i| self.drafts[i].scope == scope)
+            .collect();
+        let mut local = vec![usize::MAX; self.drafts.len()];
+        for (l, &g) in members.iter().enumerate() {
+            local[g] = l;
+        }
+        // `n0`, `n1`, ... in call order, unless `node_name` overrides it.
+        let ids: Vec<String> = members
+            .iter()
+            .enumerate()
+            .map(|(l, &g)| {
+                let name = self.drafts[g]
+                    .overrides
+                    .as_ref()
+                    .and_then(|o| o.get_node_name());
+                name.map_or_else(|| format!("n{l}"), str::to_string)
+            })
+            .collect();
+        let resolver = Resolver {
+            graph: self,
+            local: &local,
+            ids: &ids,
+            captures,
+        };
+        let nodes = members
+            .iter()
+            .enumerate()
+            .map(|(l, &g)| self.node(l, &self.drafts[g], &resolver))
+            .collect();
+        let outputs = outputs.into_iter().map(|w| resolver.resolve(w)).collect();
+        (nodes, outputs)
+    }
+
+    /// Node `l` of a scope, from its draft: inputs resolved, upstream from its
+    /// bindings and its `>>` edges, overrides kept.
+    fn node(&self, l: usize, draft: &Draft, resolver: &Resolver<'_>) -> Node {
+        // A branch's inputs are the outer values its cases and conditions read.
+        let (entity, wires) = match &draft.kind {
+            DraftKind::Entity(e) => (e.clone(), draft.wires.clone()),
+            DraftKind::Branch(b) => {
+                let captures = b.captures(self);
+                let wires = captures
+                    .iter()
+                    .map(|&(node, output)| Wire::Promise { node, output })
+                    .collect();
+                (
+                    Entity::Branch(std::sync::Arc::new(b.finish(self, &captures))),
+                    wires,
+                )
+            }
+        };
+        // A task's interface was read when its node was added; a branch's inputs
+        // are only known now.
+        let branch_interface = match &entity {
+            Entity::Branch(b) => Some(&b.interface),
+            _ => None,
+        };
+        let input_vars = &branch_interface.unwrap_or(&draft.interface).inputs;
+        let inputs: Vec<NodeInput> = input_vars
+            .iter()
+            .zip(wires)
+            .map(|(var, wire)| NodeInput {
+                name: var.name.clone(),
+                binding: resolver.resolve(wire),
+            })
+            .collect();
+        let mut upstream = Vec::new();
+        for input in &inputs {
+            input.binding.upstream_nodes(&mut upstream);
+        }
+        for &before in &draft.after {
+            let lb = resolver.local[before as usize];
+            assert!(
+                lb != usize::MAX,
+                "`a >> b` orders nodes of one scope: a node inside a `when` case cannot be ordered after one outside it (pass a value instead)"
+            );
+            upstream.push(lb);
+        }
+        upstream.sort_unstable();
+        upstream.dedup();
+        let overrides = draft.overrides.clone().map(std::sync::Arc::new);
+        let run_metadata = match (&entity, &overrides) {
+            (Entity::Task(t), Some(o)) => o.applied_to(t.metadata()).map(std::sync::Arc::new),
+            _ => None,
+        };
+        Node {
+            id: resolver.ids[l].clone(),
+            entity,
+            inputs,
+            upstream,
+            overrides,
+            run_metadata,
+        }
+    }
+
+    /// The Flyte type of a promise's value.
+    pub(super) fn type_of(&self, node: NodeIndex, output: u32) -> crate::types::LiteralType {
+        if node == INPUTS {
+            self.interface.inputs[output as usize].ty.clone()
+        } else {
+            self.drafts[node as usize].interface.outputs[output as usize]
+                .ty
+                .clone()
+        }
+    }
+
+    /// The scope a promise's value is made in (workflow inputs: scope 0).
+    pub(super) fn scope_of(&self, node: NodeIndex) -> u32 {
+        if node == INPUTS {
+            0
+        } else {
+            self.drafts[node as usize].scope
+        }
+    }
+}
+
+/// Turns wires (node positions) into bindings (node ids and output names) within one
+/// scope.
+struct Resolver<'a> {
+    graph: &'a Graph<'a>,
+    /// Global node position -> position in this scope (`usize::MAX`: elsewhere).
+    local: &'a [usize],
+    /// The id of each node of this scope, by position.
+    ids: &'a [String],
+    captures: &'a [(NodeIndex, u32)],
+}
+
+impl Resolver<'_> {
+    fn resolve(&self, wire: Wire) -> Binding {
+        match wire {
+            Wire::Promise { node, output } => {
+                if let Some(k) = self.captures.iter().position(|c| *c == (node, output)) {
+                    return Binding::WorkflowInput {
+                        name: format!("c{k}"),
+                        index: k,
+                    };
+                }
+                if node == INPUTS {
+                    let index = output as usize;
+                    return Binding::WorkflowInput {
+                        name: self.graph.interface.inputs[index].name.clone(),
+                        index,
+                    };
+                }
+                let l = self.local[node as usize];
+                assert!(
+                    l != usize::MAX,
+                    "flyte bug: a promise from another branch reached this scope"
+                );
+                let draft = &self.graph.drafts[node as usize];
+                Binding::NodeOutput {
+                    node_id: self.ids[l].clone(),
+                    node: l,
+                    output_name: draft.interface.outputs[output as usize].name.clone(),
+                    output: output as usize,
+                }
+            }
+            Wire::Constant(literal, value) => Binding::Constant { literal, value },
+            Wire::Collection { items, collect } => Binding::Collection {
+                items: items.into_iter().map(|w| self.resolve(w)).collect(),
+                collect,
+            },
+            Wire::Map { entries, collect } => Binding::Map {
+                entries: entries
+                    .into_iter()
+                    .map(|(k, w)| (k, self.resolve(w)))
+                    .collect(),
+                collect,
+            },
+        }
+    }
+}
