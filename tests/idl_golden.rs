@@ -5,7 +5,6 @@
 //! `../shared/reference/flytekit-golden/types_summary.json`.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
@@ -14,6 +13,9 @@ use flyte::prelude::*;
 use flyte::types::LiteralType;
 use prost::Message;
 use serde::{Deserialize, Serialize};
+
+mod support;
+use support::{golden_settings as seed_settings, idl_out_dir as out_dir};
 
 /// flytekit's golden `Point` dataclass.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
@@ -33,14 +35,6 @@ struct Point {
 enum Color {
     red,
     green,
-}
-
-fn out_dir() -> PathBuf {
-    let dir = std::env::var_os("FLYTE_IDL_OUT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/idl-out"));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn emit<T: FlyteType + PartialEq + std::fmt::Debug>(name: &str, value: T) {
@@ -93,18 +87,6 @@ fn golden_types_are_written_as_flytekit_writes_them() {
 }
 
 // ---- the seed tutorial's tasks as TaskTemplates -------------------------------------
-
-/// The settings flytekit's golden files were made with.
-fn seed_settings() -> idl::SerializationSettings {
-    idl::SerializationSettings {
-        project: "flytesnacks".into(),
-        domain: "development".into(),
-        version: "v1".into(),
-        image: "ghcr.io/example/seed:v1".into(),
-        images: Default::default(),
-        entrypoint: "/usr/local/bin/custom_task_plugin".into(),
-    }
-}
 
 static SENSOR: std::sync::LazyLock<flyte::plugins::WaitForObjectStoreFile> =
     std::sync::LazyLock::new(|| {
