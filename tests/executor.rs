@@ -603,3 +603,59 @@ async fn a_rejected_approval_or_a_missing_signal_fails_the_gate_naming_it() {
         }));
     assert_eq!(gated.run_with(&options, (4,)).await.unwrap(), 5);
 }
+
+// ---- NonRecoverable through anyhow and source chains ---------------------------------------
+
+static MARKED_CALLS: AtomicU32 = AtomicU32::new(0);
+
+#[derive(Debug)]
+struct Wrapped(flyte::task::NonRecoverable);
+
+impl std::fmt::Display for Wrapped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("while loading the config")
+    }
+}
+
+impl std::error::Error for Wrapped {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+#[task(retries = 3)]
+fn marked(how: String) -> anyhow::Result<i64> {
+    use anyhow::Context;
+    MARKED_CALLS.fetch_add(1, Ordering::SeqCst);
+    let bad = || flyte::task::NonRecoverable::new("bad input");
+    match how.as_str() {
+        "plain" => Err(bad().into()),
+        "context" => Err(bad()).context("reading the input"),
+        "wrapped" => Err(Wrapped(bad()).into()),
+        _ => Err(anyhow::anyhow!("transient")),
+    }
+}
+
+#[workflow]
+fn marked_wf(how: String) -> i64 {
+    marked(how)
+}
+
+#[tokio::test]
+async fn non_recoverable_is_found_inside_anyhow_and_source_chains() {
+    for how in ["plain", "context", "wrapped"] {
+        MARKED_CALLS.store(0, Ordering::SeqCst);
+        let err = marked_wf.run(how.to_string()).await.unwrap_err();
+        assert_eq!(
+            MARKED_CALLS.load(Ordering::SeqCst),
+            1,
+            "{how}: not retried: {err}"
+        );
+        let text = flyte::task::ErrorChain::new(&err).to_string();
+        assert!(text.contains("bad input"), "{how}: {text}");
+    }
+    // An ordinary error is retried.
+    MARKED_CALLS.store(0, Ordering::SeqCst);
+    marked_wf.run("other".to_string()).await.unwrap_err();
+    assert_eq!(MARKED_CALLS.load(Ordering::SeqCst), 4);
+}

@@ -78,7 +78,7 @@ pub fn run_async<R: 'static, T: 'static>(
 
 /// The result of a task body returning `Result<T, E>`, with `E` as a task failure
 /// (permanent when it is a `NonRecoverable`).
-pub fn task_result<T, E: Into<BoxError>>(r: Result<T, E>) -> Result<T, TaskError> {
+pub fn task_result<T, E: Into<BoxError> + 'static>(r: Result<T, E>) -> Result<T, TaskError> {
     r.map_err(TaskError::failed)
 }
 

@@ -61,10 +61,18 @@ pub enum TaskError {
 impl TaskError {
     /// A failure that may be retried, unless `e` is a [`NonRecoverable`], which gives
     /// [`TaskError::Permanent`].
-    pub fn failed(e: impl Into<BoxError>) -> Self {
+    pub fn failed<E: Into<BoxError> + 'static>(e: E) -> Self {
+        // `anyhow::Error` hides its error's type once boxed: look before boxing.
+        if let Some(a) = (&e as &dyn std::any::Any).downcast_ref::<anyhow::Error>()
+            && a.chain().any(|c| c.is::<NonRecoverable>())
+        {
+            return TaskError::Permanent(e.into());
+        }
         let e = e.into();
         match e.downcast::<NonRecoverable>() {
             Ok(marked) => TaskError::Permanent(marked.0),
+            // Marked further down: `anyhow`'s `.context(..)` or an error wrapping one.
+            Err(e) if marked_within(&*e) => TaskError::Permanent(e),
             Err(e) => TaskError::Failed(e),
         }
     }
@@ -83,10 +91,29 @@ impl TaskError {
     }
 }
 
+/// Whether a cause of `e` (not `e` itself) is a [`NonRecoverable`].
+fn marked_within(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = e.source();
+    while let Some(cause) = next {
+        if cause.is::<NonRecoverable>() {
+            return true;
+        }
+        next = cause.source();
+    }
+    false
+}
+
 /// An error a `#[task]` function returns for a failure that retrying cannot fix: the
 /// attempt is not retried locally, and on a Flyte cluster its error document says
 /// `NON_RECOVERABLE`. Every other error a task returns may be retried (within the
-/// task's `retries`), locally and on the cluster alike.
+/// task's `retries`), locally and on the cluster alike. It is found anywhere in the
+/// error's chain of causes: returned as is, inside `anyhow::Error` (with or without
+/// `.context(..)`), or as the source of an error of your own.
+///
+/// Note for flytekit users: flytekit marks a plain exception `NON_RECOVERABLE` (only
+/// `FlyteRecoverableException` is retried); here a plain error is retried, because
+/// most errors a Rust task returns (I/O, network, object stores) are worth another
+/// attempt, and `NonRecoverable` says when one is not.
 ///
 /// ```
 /// use flyte_core::task::NonRecoverable;
