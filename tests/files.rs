@@ -118,6 +118,25 @@ async fn by_default_a_local_run_uploads_to_a_local_folder() {
     std::fs::remove_dir_all(expected_dir.parent().unwrap()).unwrap();
 }
 
+/// With a `file://` raw prefix, uploaded files are named by plain paths, as flytekit
+/// names them (it reads a `file://` URI as remote and cannot find it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_url_raw_prefix_gives_plain_paths() {
+    let root = std::env::temp_dir().join(format!("flyte-files-url-{}", std::process::id()));
+    let opts = RunOptions::default().raw_output_prefix(format!("file://{}", root.display()));
+    let (text, listing, bundled) = report_flow.run_with(&opts, ("url".into(),)).await.unwrap();
+    let uploaded = root.join("files.report_flow/n0/a1/0/report-3.txt");
+    assert_eq!(text, format!("url <- {}", uploaded.display()));
+    assert!(
+        !bundled.files[0].uri().contains("://"),
+        "{}",
+        bundled.files[0].uri()
+    );
+    assert_eq!(std::fs::read_to_string(&uploaded).unwrap(), "url");
+    assert_eq!(listing, ["a.csv=1", "part/b.csv=2"]);
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
 #[tokio::test]
 async fn files_download_and_upload_outside_a_run() {
     let dir = std::env::temp_dir().join(format!("flyte-files-dl-{}", std::process::id()));

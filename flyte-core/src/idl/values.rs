@@ -25,8 +25,10 @@ fn idl_err(what: &'static str, reason: impl Into<String>) -> IdlError {
     }
 }
 
-/// The tag flytekit gives a union variant, so our unions match its own (`int`,
-/// `str`, `none`, ...).
+/// The tag flytekit gives a union variant: the name of the transformer that handles
+/// the variant's type (`int`, `str`, `none`, `Typed List`, `FlyteFilePath`, ...), so our
+/// unions match its own and Flyte's type checker accepts a Python `Optional[...]`
+/// wired to ours.
 fn union_tag(t: &LiteralType) -> String {
     match t {
         LiteralType::Simple(s) => match s {
@@ -41,7 +43,14 @@ fn union_tag(t: &LiteralType) -> String {
             SimpleType::Error => "FlyteError",
         }
         .to_string(),
-        LiteralType::Struct(s) => s.name.clone(),
+        LiteralType::Collection(_) => "Typed List".to_string(),
+        LiteralType::Map(_) => "Typed Dict".to_string(),
+        LiteralType::Enum(_) => "DefaultEnumTransformer".to_string(),
+        LiteralType::Struct(_) => "Object-Dataclass-Transformer".to_string(),
+        LiteralType::Blob(b) => match b.dimensionality {
+            BlobDimensionality::Single => "FlyteFilePath".to_string(),
+            BlobDimensionality::Multipart => "FlyteDirectory".to_string(),
+        },
         other => other.to_string(),
     }
 }
@@ -459,6 +468,33 @@ mod tests {
         round_trip(Option::<String>::None.to_literal());
         round_trip(FlyteFile::new("s3://b/k").to_literal());
         round_trip(FlyteDirectory::new("s3://b/d").to_literal());
+    }
+
+    #[test]
+    fn union_variants_are_tagged_with_flytekits_transformer_names() {
+        let tag = |t: LiteralType| {
+            let t = literal_type(&LiteralType::Union(vec![
+                t,
+                LiteralType::Simple(SimpleType::None),
+            ]));
+            let Some(pb::literal_type::Type::UnionType(u)) = t.r#type else {
+                panic!("a union")
+            };
+            u.variants[0].structure.as_ref().unwrap().tag.clone()
+        };
+        assert_eq!(tag(<Vec<i64>>::literal_type()), "Typed List");
+        assert_eq!(tag(<HashMap<String, i64>>::literal_type()), "Typed Dict");
+        assert_eq!(tag(FlyteFile::literal_type()), "FlyteFilePath");
+        assert_eq!(tag(FlyteDirectory::literal_type()), "FlyteDirectory");
+        assert_eq!(
+            tag(LiteralType::Enum(vec!["a".into()])),
+            "DefaultEnumTransformer"
+        );
+        assert_eq!(
+            tag(<crate::types::FlyteError>::literal_type()),
+            "FlyteError"
+        );
+        assert_eq!(tag(Duration::literal_type()), "timedelta");
     }
 
     #[test]

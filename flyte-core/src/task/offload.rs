@@ -1,5 +1,6 @@
 //! Files and directories a task returns from its local disk are uploaded under the
-//! run's raw-output prefix when the attempt ends, and the values handed on point there.
+//! run's raw-output prefix when the attempt ends, and the values handed on point there
+//! (a plain path when the prefix is on this machine, as flytekit writes it).
 
 use crate::data::DataError;
 use crate::task::ExecutionContext;
@@ -35,7 +36,12 @@ pub(crate) async fn offload<O: Outputs>(
             BlobDimensionality::Single => upload_file(fa, &from, &to).await?,
             BlobDimensionality::Multipart => upload_dir(fa, &from, &to).await?,
         }
-        *blob.uri = to;
+        // A local destination is written as a plain path, as flytekit writes it:
+        // flytekit reads `file://` URIs as remote and fails to find them.
+        *blob.uri = match to.strip_prefix("file://") {
+            Some(path) => path.to_string(),
+            None => to,
+        };
     }
     Ok(())
 }
