@@ -127,8 +127,12 @@ pub fn literal_type(t: &LiteralType) -> pb::LiteralType {
 
 fn union_variant(t: &LiteralType) -> pb::LiteralType {
     let mut v = literal_type(t);
-    let structure = v.structure.get_or_insert_with(Default::default);
-    structure.tag = union_tag(t);
+    // flytekit replaces the variant's structure with the tag alone (a struct's field
+    // types are dropped), so a variant is compared by its tag.
+    v.structure = Some(pb::TypeStructure {
+        tag: union_tag(t),
+        dataclass_type: Default::default(),
+    });
     v
 }
 

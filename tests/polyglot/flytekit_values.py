@@ -1,0 +1,124 @@
+"""flytekit's side of tests/polyglot.rs: flytekit 1.16.31 writes each case's input as
+it would for a Python task, and reads back what our `execute` wrote, with its own
+TypeEngine; it also compares the Flyte type we declare with the one flytekit declares
+for the same Python type.
+
+    python flytekit_values.py cases ROOT   # the case names, as JSON
+    python flytekit_values.py write ROOT   # ROOT/CASE/inputs.pb: {"x": value}
+    python flytekit_values.py check ROOT   # ROOT/CASE/out/outputs.pb o0 == value, and
+                                           # ROOT/CASE/type.pb (our type) == flytekit's
+
+`check` prints {"values": {case: problem}, "types": {case: difference}} as JSON.
+"""
+
+import dataclasses
+import datetime
+import enum
+import json
+import pathlib
+import sys
+import typing
+
+from flyteidl.core import literals_pb2, types_pb2
+from flytekit.core.context_manager import FlyteContextManager
+from flytekit.core.type_engine import TypeEngine
+from flytekit.models.literals import LiteralMap
+from google.protobuf import json_format
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: float
+    label: str
+    tags: typing.List[str]
+
+
+class Color(enum.Enum):
+    red = "red"
+    green = "green"
+
+
+UTC = datetime.timezone.utc
+POINT = Point(x=3, y=2.5, label="p", tags=["a", "b"])
+
+CASES = {
+    "int": (int, -42),
+    "float": (float, 2.5),
+    "str": (str, "héllo wörld"),
+    "bool": (bool, True),
+    "datetime": (datetime.datetime, datetime.datetime(2024, 1, 2, 3, 4, 5, 6000, tzinfo=UTC)),
+    "timedelta": (datetime.timedelta, datetime.timedelta(seconds=90, microseconds=5)),
+    "list_int": (typing.List[int], [1, 2, 3]),
+    "dict_float": (typing.Dict[str, float], {"a": 1.5, "b": -2.0}),
+    "nested_list": (typing.List[typing.List[int]], [[1], [], [2, 3]]),
+    "opt_int": (typing.Optional[int], 7),
+    "opt_int_none": (typing.Optional[int], None),
+    "opt_list": (typing.Optional[typing.List[int]], [4, 5]),
+    "opt_dict": (typing.Optional[typing.Dict[str, int]], {"k": 1}),
+    "point": (Point, POINT),
+    "opt_point": (typing.Optional[Point], POINT),
+    "color": (Color, Color.green),
+    "opt_color": (typing.Optional[Color], Color.red),
+}
+
+
+def same(a, b):
+    if isinstance(a, datetime.datetime) and isinstance(b, datetime.datetime):
+        # flytekit may hand back a naive UTC datetime.
+        norm = lambda d: d if d.tzinfo else d.replace(tzinfo=UTC)  # noqa: E731
+        return norm(a) == norm(b)
+    return a == b
+
+
+def write(root: pathlib.Path, case: str) -> None:
+    ty, value = CASES[case]
+    ctx = FlyteContextManager.current_context()
+    lit = TypeEngine.to_literal(ctx, value, ty, TypeEngine.to_literal_type(ty))
+    (root / case).mkdir(parents=True, exist_ok=True)
+    (root / case / "inputs.pb").write_bytes(LiteralMap({"x": lit}).to_flyte_idl().SerializeToString())
+
+
+def read(root: pathlib.Path, case: str) -> typing.Optional[str]:
+    """What is wrong with our output for `case`, if anything."""
+    ty, value = CASES[case]
+    ctx = FlyteContextManager.current_context()
+    pb = literals_pb2.LiteralMap()
+    try:
+        pb.ParseFromString((root / case / "out" / "outputs.pb").read_bytes())
+        got = TypeEngine.to_python_value(ctx, LiteralMap.from_flyte_idl(pb).literals["o0"], ty)
+    except Exception as e:  # noqa: BLE001 - any failure to read is the finding
+        return f"flytekit cannot read it: {e}"
+    return None if same(got, value) else f"flytekit read {got!r}, expected {value!r}"
+
+
+def type_difference(root: pathlib.Path, case: str) -> typing.Optional[str]:
+    """How our Flyte type for `case` differs from flytekit's, if it does."""
+    ours = types_pb2.LiteralType()
+    ours.ParseFromString((root / case / "type.pb").read_bytes())
+    theirs = TypeEngine.to_literal_type(CASES[case][0]).to_flyte_idl()
+    if ours == theirs:
+        return None
+    return f"ours {json_format.MessageToJson(ours)} flytekit's {json_format.MessageToJson(theirs)}"
+
+
+def main() -> int:
+    what, root = sys.argv[1], pathlib.Path(sys.argv[2])
+    if what == "cases":
+        print(json.dumps(list(CASES)))
+    elif what == "write":
+        for case in CASES:
+            write(root, case)
+    elif what == "check":
+        report = {
+            "values": {c: e for c in CASES if (e := read(root, c))},
+            "types": {c: e for c in CASES if (e := type_difference(root, c))},
+        }
+        print(json.dumps(report))
+    else:
+        raise SystemExit(f"unknown command {what}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
