@@ -33,10 +33,20 @@ struct Point {
 
 /// flytekit's `Color` enum in the script.
 #[allow(non_camel_case_types)]
-#[derive(Clone, Copy, Debug, PartialEq, FlyteType)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
 enum Color {
     red,
     green,
+}
+
+/// flytekit's `Rich` dataclass: a field of each kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
+struct Rich {
+    when: DateTime<Utc>,
+    weights: HashMap<String, f64>,
+    color: Color,
+    note: Option<String>,
+    nested: Point,
 }
 
 /// One echo task per case: `x` in, `o0` out, the same value.
@@ -80,6 +90,7 @@ echo_tasks! {
     opt_point: Option<Point>,
     color: Color,
     opt_color: Option<Color>,
+    rich: Rich,
 }
 
 /// Cases whose Flyte type still differs from flytekit's, with why (issue 11): the

@@ -162,7 +162,9 @@ fn struct_types_carry_fields_and_a_json_schema() {
                 "label": { "anyOf": [{ "type": "string" }, { "type": "null" }] },
                 "tags": { "type": "array", "items": { "type": "string" } }
             },
-            "required": ["x", "y", "tags"],
+            // As flytekit's dataclass schemas: an `Option` field without a default is
+            // required (it may be null, not missing).
+            "required": ["x", "y", "label", "tags"],
             "additionalProperties": false
         })
     );

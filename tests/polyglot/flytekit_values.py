@@ -39,6 +39,15 @@ class Color(enum.Enum):
     green = "green"
 
 
+@dataclasses.dataclass
+class Rich:
+    when: datetime.datetime
+    weights: typing.Dict[str, float]
+    color: Color
+    note: typing.Optional[str]
+    nested: Point
+
+
 UTC = datetime.timezone.utc
 POINT = Point(x=3, y=2.5, label="p", tags=["a", "b"])
 
@@ -60,6 +69,16 @@ CASES = {
     "opt_point": (typing.Optional[Point], POINT),
     "color": (Color, Color.green),
     "opt_color": (typing.Optional[Color], Color.red),
+    "rich": (
+        Rich,
+        Rich(
+            when=datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC),
+            weights={"a": 0.5},
+            color=Color.green,
+            note=None,
+            nested=POINT,
+        ),
+    ),
 }
 
 

@@ -152,13 +152,16 @@ impl LiteralType {
                 }),
             },
             LiteralType::Collection(t) => json!({ "type": "array", "items": t.json_schema() }),
-            LiteralType::Map(t) => {
-                json!({ "type": "object", "additionalProperties": t.json_schema() })
-            }
+            LiteralType::Map(t) => json!({
+                "type": "object",
+                "propertyNames": { "type": "string" },
+                "additionalProperties": t.json_schema()
+            }),
             LiteralType::Union(ts) => {
                 json!({ "anyOf": ts.iter().map(LiteralType::json_schema).collect::<Vec<_>>() })
             }
-            LiteralType::Enum(values) => json!({ "type": "string", "enum": values }),
+            // As flytekit's dataclass schemas write an enum field: its values only.
+            LiteralType::Enum(values) => json!({ "enum": values }),
             LiteralType::Struct(s) => s.schema.clone(),
             LiteralType::Blob(_) => json!({
                 "type": "object",

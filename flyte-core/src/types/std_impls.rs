@@ -134,7 +134,11 @@ macro_rules! string_map {
                 map_from_literal(literal)
             }
             fn json_schema() -> serde_json::Value {
-                serde_json::json!({ "type": "object", "additionalProperties": T::json_schema() })
+                serde_json::json!({
+                    "type": "object",
+                    "propertyNames": { "type": "string" },
+                    "additionalProperties": T::json_schema()
+                })
             }
             const HAS_BLOBS: bool = T::HAS_BLOBS;
             fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {

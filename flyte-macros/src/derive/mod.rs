@@ -153,7 +153,9 @@ fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -
     let infos = fields.named.iter().map(|f| {
         let fname = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
         let ty = &f.ty;
-        let required = !(is_option(ty) || has_serde_default(&f.attrs));
+        // As flytekit's dataclass schemas: every field without a default is required,
+        // an `Option` too.
+        let required = !has_serde_default(&f.attrs);
         let span = ty.span();
         quote_spanned! {span=>
             (#fname, <#ty as #p::FlyteType>::literal_type(), <#ty as #p::FlyteType>::json_schema(), #required)
@@ -216,10 +218,6 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, krate: &Path) -> TokenStr
             }
         }
     }
-}
-
-fn is_option(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
 fn has_serde_default(attrs: &[syn::Attribute]) -> bool {
