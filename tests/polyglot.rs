@@ -87,6 +87,7 @@ echo_tasks! {
     opt_list: Option<Vec<i64>>,
     opt_dict: Option<HashMap<String, i64>>,
     point: Point,
+    point_int_y: Point,
     opt_point: Option<Point>,
     color: Color,
     opt_color: Option<Color>,

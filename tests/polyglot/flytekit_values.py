@@ -66,6 +66,8 @@ CASES = {
     "opt_list": (typing.Optional[typing.List[int]], [4, 5]),
     "opt_dict": (typing.Optional[typing.Dict[str, int]], {"k": 1}),
     "point": (Point, POINT),
+    # A Python int where the dataclass says float: flytekit writes an integer.
+    "point_int_y": (Point, Point(x=1, y=2, label="", tags=[])),
     "opt_point": (typing.Optional[Point], POINT),
     "color": (Color, Color.green),
     "opt_color": (typing.Optional[Color], Color.red),
