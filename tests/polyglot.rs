@@ -43,10 +43,17 @@ enum Color {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
 struct Rich {
     when: DateTime<Utc>,
+    took: Duration,
     weights: HashMap<String, f64>,
     color: Color,
     note: Option<String>,
     nested: Point,
+}
+
+/// A struct with a bytes field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
+struct WithBytes {
+    raw: Vec<u8>,
 }
 
 /// One echo task per case: `x` in, `o0` out, the same value.
@@ -92,11 +99,15 @@ echo_tasks! {
     color: Color,
     opt_color: Option<Color>,
     rich: Rich,
+    with_bytes: WithBytes,
 }
 
 /// Cases whose Flyte type still differs from flytekit's, with why (issue 11): the
 /// check fails if one of them starts to match, so the list stays true.
-const TYPE_DIFFERS: &[(&str, &str)] = &[];
+const TYPE_DIFFERS: &[(&str, &str)] = &[(
+    "with_bytes",
+    "flytekit 1.16 has no bytes type: its dataclass type says a PythonPickle blob for a bytes field (the value itself crosses as msgpack bytes)",
+)];
 
 fn python() -> PathBuf {
     match std::env::var_os("FLYTEKIT_PYTHON") {
@@ -121,7 +132,9 @@ fn flytekit(what: &str, root: &Path) -> String {
         "flytekit_values.py {what}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap()
+    // flytekit logs to stdout; the answer is the last line.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    stdout.lines().last().unwrap_or_default().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

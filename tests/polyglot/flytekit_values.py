@@ -40,8 +40,14 @@ class Color(enum.Enum):
 
 
 @dataclasses.dataclass
+class WithBytes:
+    raw: bytes
+
+
+@dataclasses.dataclass
 class Rich:
     when: datetime.datetime
+    took: datetime.timedelta
     weights: typing.Dict[str, float]
     color: Color
     note: typing.Optional[str]
@@ -74,13 +80,15 @@ CASES = {
     "rich": (
         Rich,
         Rich(
-            when=datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC),
+            when=datetime.datetime(2024, 5, 6, 7, 8, 9, 250000, tzinfo=UTC),
+            took=datetime.timedelta(seconds=1, microseconds=500000),
             weights={"a": 0.5},
             color=Color.green,
             note=None,
             nested=POINT,
         ),
     ),
+    "with_bytes": (WithBytes, WithBytes(raw=b"\x00\xffbytes")),
 }
 
 

@@ -25,6 +25,7 @@ mod datetime;
 mod error;
 pub(crate) mod files;
 mod io;
+mod msgpack_fields;
 mod preview;
 mod std_impls;
 mod structs;
@@ -133,15 +134,10 @@ impl LiteralType {
                 SimpleType::String => json!({ "type": "string" }),
                 SimpleType::Boolean => json!({ "type": "boolean" }),
                 SimpleType::Datetime => json!({ "type": "string", "format": "date-time" }),
-                SimpleType::Duration => json!({
-                    "type": "object",
-                    "properties": { "secs": { "type": "integer" }, "nanos": { "type": "integer" } },
-                    "required": ["secs", "nanos"]
-                }),
-                SimpleType::Binary => json!({
-                    "type": "array",
-                    "items": { "type": "integer", "minimum": 0, "maximum": 255 }
-                }),
+                // As flytekit's dataclass schemas: a struct field holds float seconds
+                // and msgpack bytes (see `msgpack_fields`).
+                SimpleType::Duration => json!({ "type": "number", "format": "time-delta" }),
+                SimpleType::Binary => json!({ "type": "string", "format": "base64" }),
                 SimpleType::Error => json!({
                     "type": "object",
                     "properties": {

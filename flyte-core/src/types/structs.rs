@@ -2,9 +2,14 @@
 //! schema of the fields, values as msgpack, as flytekit stores dataclasses) and
 //! unit-variant enums as Flyte enums.
 
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::msgpack_fields::{Direction, needs_rewrite, rewrite};
 use super::{FlyteType, Literal, LiteralMismatch, LiteralType, Primitive, StructType};
 
 /// The tag flytekit gives msgpack-encoded struct values.
@@ -52,8 +57,15 @@ pub fn struct_schema(name: &str, fields: &[FieldInfo]) -> serde_json::Value {
 /// # Panics
 /// If serde cannot write the value (a custom `Serialize` that fails): `FlyteType`
 /// values must always serialize.
-pub fn struct_to_literal<T: Serialize>(value: &T) -> Literal {
-    match rmp_serde::to_vec_named(value) {
+pub fn struct_to_literal<T: Serialize + FlyteType>(value: &T) -> Literal {
+    let bytes = rmp_serde::to_vec_named(value).and_then(|bytes| match rewrite_type::<T>() {
+        // Fields in flytekit's form (durations, datetimes, bytes).
+        Some(ty) => {
+            rewrite(&bytes, &ty, Direction::ToFlytekit).map_err(rmp_serde::encode::Error::Syntax)
+        }
+        None => Ok(bytes),
+    });
+    match bytes {
         Ok(bytes) => Literal::Binary {
             value: bytes,
             tag: MSGPACK_TAG.to_string(),
@@ -65,13 +77,36 @@ pub fn struct_to_literal<T: Serialize>(value: &T) -> Literal {
     }
 }
 
+/// The type of `T` when its values hold fields written differently from serde's form,
+/// found once per type.
+fn rewrite_type<T: FlyteType>() -> Option<Arc<LiteralType>> {
+    type Cache = RwLock<HashMap<TypeId, Option<Arc<LiteralType>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let id = TypeId::of::<T>();
+    if let Some(hit) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        return hit.clone();
+    }
+    let ty = T::literal_type();
+    let entry = needs_rewrite(&ty).then(|| Arc::new(ty));
+    let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
+    cache.insert(id, entry.clone());
+    entry
+}
+
 /// Reads a struct value written by [`struct_to_literal`].
 pub fn struct_from_literal<T: FlyteType + DeserializeOwned>(
     literal: &Literal,
 ) -> Result<T, LiteralMismatch> {
+    let mismatch = |e: String| LiteralMismatch::new::<T>(literal).because(e);
     match literal {
-        Literal::Binary { value, tag } if tag == MSGPACK_TAG => rmp_serde::from_slice(value)
-            .map_err(|e| LiteralMismatch::new::<T>(literal).because(e.to_string())),
+        Literal::Binary { value, tag } if tag == MSGPACK_TAG => match rewrite_type::<T>() {
+            Some(ty) => {
+                let bytes = rewrite(value, &ty, Direction::FromFlytekit).map_err(mismatch)?;
+                rmp_serde::from_slice(&bytes).map_err(|e| mismatch(e.to_string()))
+            }
+            None => rmp_serde::from_slice(value).map_err(|e| mismatch(e.to_string())),
+        },
         other => Err(LiteralMismatch::new::<T>(other)),
     }
 }
