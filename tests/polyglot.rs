@@ -100,6 +100,8 @@ echo_tasks! {
     opt_color: Option<Color>,
     rich: Rich,
     with_bytes: WithBytes,
+    file: FlyteFile,
+    directory: FlyteDirectory,
 }
 
 /// Cases whose Flyte type still differs from flytekit's, with why (issue 11): the

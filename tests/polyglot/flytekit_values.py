@@ -23,6 +23,8 @@ from flyteidl.core import literals_pb2, types_pb2
 from flytekit.core.context_manager import FlyteContextManager
 from flytekit.core.type_engine import TypeEngine
 from flytekit.models.literals import LiteralMap
+from flytekit.types.directory import FlyteDirectory
+from flytekit.types.file import FlyteFile
 from google.protobuf import json_format
 
 
@@ -55,6 +57,21 @@ class Rich:
 
 
 UTC = datetime.timezone.utc
+# Files flytekit uploads as a Python task's outputs would be: made under this folder.
+FILES = pathlib.Path(sys.argv[2]) / "_files" if len(sys.argv) > 2 else pathlib.Path(".")
+
+
+def a_file() -> FlyteFile:
+    FILES.mkdir(parents=True, exist_ok=True)
+    (FILES / "report.txt").write_text("a file from Python\n")
+    return FlyteFile(str(FILES / "report.txt"))
+
+
+def a_directory() -> FlyteDirectory:
+    (FILES / "dir" / "sub").mkdir(parents=True, exist_ok=True)
+    (FILES / "dir" / "a.txt").write_text("a")
+    (FILES / "dir" / "sub" / "b.txt").write_text("b")
+    return FlyteDirectory(str(FILES / "dir"))
 POINT = Point(x=3, y=2.5, label="p", tags=["a", "b"])
 
 CASES = {
@@ -89,10 +106,27 @@ CASES = {
         ),
     ),
     "with_bytes": (WithBytes, WithBytes(raw=b"\x00\xffbytes")),
+    "file": (FlyteFile, "a_file"),
+    "directory": (FlyteDirectory, "a_directory"),
 }
 
 
+def value_of(case):
+    """A case's value; files and directories are made when asked for."""
+    ty, value = CASES[case]
+    return {"a_file": a_file, "a_directory": a_directory}.get(value, lambda: value)() if isinstance(value, str) and value.startswith("a_") else value
+
+
+def tree(d: pathlib.Path) -> dict:
+    return {str(p.relative_to(d)): p.read_text() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
 def same(a, b):
+    if isinstance(b, FlyteFile):
+        # The same content, wherever it was put.
+        return pathlib.Path(a.download()).read_text() == pathlib.Path(b.path).read_text()
+    if isinstance(b, FlyteDirectory):
+        return tree(pathlib.Path(a.download())) == tree(pathlib.Path(b.path))
     if isinstance(a, datetime.datetime) and isinstance(b, datetime.datetime):
         # flytekit may hand back a naive UTC datetime.
         norm = lambda d: d if d.tzinfo else d.replace(tzinfo=UTC)  # noqa: E731
@@ -101,7 +135,7 @@ def same(a, b):
 
 
 def write(root: pathlib.Path, case: str) -> None:
-    ty, value = CASES[case]
+    ty, value = CASES[case][0], value_of(case)
     ctx = FlyteContextManager.current_context()
     lit = TypeEngine.to_literal(ctx, value, ty, TypeEngine.to_literal_type(ty))
     (root / case).mkdir(parents=True, exist_ok=True)
@@ -110,7 +144,7 @@ def write(root: pathlib.Path, case: str) -> None:
 
 def read(root: pathlib.Path, case: str) -> typing.Optional[str]:
     """What is wrong with our output for `case`, if anything."""
-    ty, value = CASES[case]
+    ty, value = CASES[case][0], value_of(case)
     ctx = FlyteContextManager.current_context()
     pb = literals_pb2.LiteralMap()
     try:
