@@ -329,18 +329,20 @@ impl<'a> Parts<'a> {
         self.add_task(f.task);
         let interface = f.task.interface();
         let mut inputs: Vec<pb::Binding> = Vec::new();
-        for var in &interface.inputs {
-            let none = crate::types::Literal::Union {
-                value: Box::new(crate::types::Literal::None),
-                variant: crate::types::LiteralType::Simple(crate::types::SimpleType::None),
-            };
-            let data = if var.name == "err" {
-                constant_binding(&none)
-            } else {
-                binding_data(&crate::workflow::Binding::WorkflowInput {
-                    name: var.name.clone(),
-                    index: 0,
-                })
+        for (var, source) in interface.inputs.iter().zip(&f.inputs) {
+            let data = match source {
+                crate::workflow::FailureInput::Error => {
+                    constant_binding(&crate::types::Literal::Union {
+                        value: Box::new(crate::types::Literal::None),
+                        variant: crate::types::LiteralType::Simple(crate::types::SimpleType::None),
+                    })
+                }
+                crate::workflow::FailureInput::Workflow(index) => {
+                    binding_data(&crate::workflow::Binding::WorkflowInput {
+                        name: var.name.clone(),
+                        index: *index,
+                    })
+                }
             };
             inputs.push(pb::Binding {
                 var: var.name.clone(),

@@ -3,7 +3,7 @@
 
 use super::core as pb;
 use super::entities::SerializationSettings;
-use super::task_template::{container, extended, resource_entries};
+use super::task_template::{container, extended, resource_entries, resource_name};
 use super::values::duration as duration_of;
 use crate::task::{ResourceKind, Resources};
 use crate::workflow::NodeOverrides;
@@ -73,13 +73,4 @@ fn node_order(resources: &Resources) -> Vec<pb::ResourceEntry> {
     let mut entries = resource_entries(resources);
     entries.sort_by_key(|e| rank(e.name));
     entries
-}
-
-fn resource_name(kind: ResourceKind) -> pb::ResourceName {
-    match kind {
-        ResourceKind::EphemeralStorage => pb::ResourceName::EphemeralStorage,
-        ResourceKind::Cpu => pb::ResourceName::Cpu,
-        ResourceKind::Gpu => pb::ResourceName::Gpu,
-        ResourceKind::Mem => pb::ResourceName::Memory,
-    }
 }

@@ -160,13 +160,18 @@ pub(super) fn resource_entries(resources: &Resources) -> Vec<pb::ResourceEntry> 
     resources
         .entries()
         .map(|(kind, value)| pb::ResourceEntry {
-            name: match kind {
-                ResourceKind::EphemeralStorage => pb::ResourceName::EphemeralStorage,
-                ResourceKind::Cpu => pb::ResourceName::Cpu,
-                ResourceKind::Gpu => pb::ResourceName::Gpu,
-                ResourceKind::Mem => pb::ResourceName::Memory,
-            } as i32,
+            name: resource_name(kind) as i32,
             value: value.to_string(),
         })
         .collect()
+}
+
+/// Flyte's name for a resource.
+pub(super) fn resource_name(kind: ResourceKind) -> pb::ResourceName {
+    match kind {
+        ResourceKind::EphemeralStorage => pb::ResourceName::EphemeralStorage,
+        ResourceKind::Cpu => pb::ResourceName::Cpu,
+        ResourceKind::Gpu => pb::ResourceName::Gpu,
+        ResourceKind::Mem => pb::ResourceName::Memory,
+    }
 }

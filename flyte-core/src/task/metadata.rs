@@ -273,11 +273,7 @@ impl TaskMetadata {
     /// process environment is left alone: tasks run in parallel in one process). A
     /// second value for the same name replaces the first.
     pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let (name, value) = (name.into(), value.into());
-        match self.env.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.env.push((name, value)),
-        }
+        upsert(&mut self.env, name.into(), value.into());
         self
     }
 

@@ -236,7 +236,8 @@ impl GateCall<'_, Approve> {
             },
             timeout,
             error,
-            decode: decode::<bool>,
+            // The approval is read as a bool where it is waited for; the value passes.
+            decode: no_value,
         };
         let wires = vec![value.into_wire()];
         let node = self.wf.push(Entity::Gate(std::sync::Arc::new(gate)), wires);

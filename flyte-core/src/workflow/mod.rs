@@ -346,11 +346,12 @@ impl WorkflowSpec {
                 Entity::Workflow(_) | Entity::Branch(_) => return None,
             };
             let overrides = node.overrides.as_ref().map_or(Ok(()), |o| o.validate());
-            let duplicate = match nodes[..i].iter().any(|n| n.id == node.id) {
-                true => Err(ConfigError::DuplicateNodeId {
+            let duplicate = if nodes[..i].iter().any(|n| n.id == node.id) {
+                Err(ConfigError::DuplicateNodeId {
                     id: node.id.clone(),
-                }),
-                false => Ok(()),
+                })
+            } else {
+                Ok(())
             };
             (task.validate().and(overrides).and(duplicate))
                 .err()
