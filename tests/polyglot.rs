@@ -87,6 +87,9 @@ echo_tasks! {
     datetime: DateTime<Utc>,
     timedelta: Duration,
     list_int: Vec<i64>,
+    big_list: Vec<i64>,
+    floats: Vec<f64>,
+    strs: Vec<String>,
     dict_float: HashMap<String, f64>,
     nested_list: Vec<Vec<i64>>,
     opt_int: Option<i64>,
@@ -154,8 +157,29 @@ async fn values_cross_between_flytekit_and_rust_tasks_unchanged() {
     assert_eq!(names, ours);
     flytekit("write", &root);
     let mut failures = Vec::new();
-    for (case, task, ty) in cases() {
-        let dir = root.join(case);
+    // Each case twice: inline, and with its input offloaded and every output
+    // offloaded (`_F_L_MIN_SIZE_MB=0`), which flytekit reads back and whose hash it
+    // recomputes.
+    let offloading = ClusterIdentity::from_vars(|v| (v == "_F_L_MIN_SIZE_MB").then(|| "0".into()));
+    let runs = cases().into_iter().flat_map(|(case, task, ty)| {
+        [
+            (
+                case,
+                task,
+                ty.clone(),
+                root.join(case),
+                ClusterIdentity::default(),
+            ),
+            (
+                case,
+                task,
+                ty,
+                root.join(case).join("offloaded"),
+                offloading.clone(),
+            ),
+        ]
+    });
+    for (case, task, ty, dir, identity) in runs {
         let request = ExecuteRequest {
             task_name: task.name().to_string(),
             inputs: dir.join("inputs.pb").display().to_string(),
@@ -164,14 +188,7 @@ async fn values_cross_between_flytekit_and_rust_tasks_unchanged() {
             checkpoint_path: None,
             prev_checkpoint: None,
         };
-        match execute(
-            &registry,
-            files.clone(),
-            ClusterIdentity::default(),
-            &request,
-        )
-        .await
-        {
+        match execute(&registry, files.clone(), identity, &request).await {
             Ok(Outcome::Succeeded { .. }) => {}
             Ok(Outcome::Failed(e)) => {
                 failures.push(format!(

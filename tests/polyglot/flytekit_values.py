@@ -4,8 +4,13 @@ TypeEngine; it also compares the Flyte type we declare with the one flytekit dec
 for the same Python type.
 
     python flytekit_values.py cases ROOT   # the case names, as JSON
-    python flytekit_values.py write ROOT   # ROOT/CASE/inputs.pb: {"x": value}
-    python flytekit_values.py check ROOT   # ROOT/CASE/out/outputs.pb o0 == value, and
+    python flytekit_values.py write ROOT   # ROOT/CASE/inputs.pb: {"x": value}, and
+                                           # ROOT/CASE/offloaded/inputs.pb: the same
+                                           # value offloaded (as propeller hands on a
+                                           # large output) to x_offloaded_metadata.pb
+    python flytekit_values.py check ROOT   # ROOT/CASE/out/outputs.pb o0 == value;
+                                           # ROOT/CASE/offloaded/out/outputs.pb too,
+                                           # offloaded with flytekit's hash; and
                                            # ROOT/CASE/type.pb (our type) == flytekit's
 
 `check` prints {"values": {case: problem}, "types": {case: difference}} as JSON.
@@ -25,6 +30,7 @@ from flytekit.core.type_engine import TypeEngine
 from flytekit.models.literals import LiteralMap
 from flytekit.types.directory import FlyteDirectory
 from flytekit.types.file import FlyteFile
+from flytekit.utils.pbhash import compute_hash_string
 from google.protobuf import json_format
 
 
@@ -82,6 +88,9 @@ CASES = {
     "datetime": (datetime.datetime, datetime.datetime(2024, 1, 2, 3, 4, 5, 6000, tzinfo=UTC)),
     "timedelta": (datetime.timedelta, datetime.timedelta(seconds=90, microseconds=5)),
     "list_int": (typing.List[int], [1, 2, 3]),
+    "big_list": (typing.List[int], list(range(-50_000, 50_000, 7))),
+    "floats": (typing.List[float], [0.1, 1e-05, 1e16, -2.5e-07, 1.7976931348623157e308, 123456.789, -0.0]),
+    "strs": (typing.List[str], ["", "tab\tquote\"", "é😀\x7f", "\\back"]),
     "dict_float": (typing.Dict[str, float], {"a": 1.5, "b": -2.0}),
     "nested_list": (typing.List[typing.List[int]], [[1], [], [2, 3]]),
     "opt_int": (typing.Optional[int], 7),
@@ -140,19 +149,54 @@ def write(root: pathlib.Path, case: str) -> None:
     lit = TypeEngine.to_literal(ctx, value, ty, TypeEngine.to_literal_type(ty))
     (root / case).mkdir(parents=True, exist_ok=True)
     (root / case / "inputs.pb").write_bytes(LiteralMap({"x": lit}).to_flyte_idl().SerializeToString())
+    # The same value offloaded, as propeller passes on an upstream's offloaded output.
+    side = root / case / "offloaded" / "x_offloaded_metadata.pb"
+    side.parent.mkdir(parents=True, exist_ok=True)
+    lit_pb = lit.to_flyte_idl()
+    side.write_bytes(lit_pb.SerializeToString())
+    offloaded = literals_pb2.Literal(
+        offloaded_metadata=literals_pb2.LiteralOffloadedMetadata(
+            uri=str(side), size_bytes=lit_pb.ByteSize(), inferred_type=TypeEngine.to_literal_type(ty).to_flyte_idl()
+        ),
+        hash=compute_hash_string(lit_pb),
+    )
+    (side.parent / "inputs.pb").write_bytes(literals_pb2.LiteralMap(literals={"x": offloaded}).SerializeToString())
 
 
 def read(root: pathlib.Path, case: str) -> typing.Optional[str]:
-    """What is wrong with our output for `case`, if anything."""
+    """What is wrong with our outputs for `case` (inline and offloaded), if anything."""
+    return read_from(root / case / "out", case, offloaded=False) or read_from(
+        root / case / "offloaded" / "out", case, offloaded=True
+    )
+
+
+def read_from(out: pathlib.Path, case: str, offloaded: bool) -> typing.Optional[str]:
     ty, value = CASES[case][0], value_of(case)
     ctx = FlyteContextManager.current_context()
     pb = literals_pb2.LiteralMap()
+    how = "offloaded" if offloaded else "inline"
     try:
-        pb.ParseFromString((root / case / "out" / "outputs.pb").read_bytes())
+        pb.ParseFromString((out / "outputs.pb").read_bytes())
+        if offloaded:
+            meta = pb.literals["o0"].offloaded_metadata
+            if not meta.uri:
+                return "the offloaded output is not offloaded"
+            side = literals_pb2.Literal()
+            side.ParseFromString(pathlib.Path(meta.uri).read_bytes())
+            if pb.literals["o0"].hash != compute_hash_string(side):
+                return f"our hash {pb.literals['o0'].hash} is not flytekit's {compute_hash_string(side)}"
+            if meta.size_bytes != side.ByteSize():
+                return f"size_bytes {meta.size_bytes}, the literal has {side.ByteSize()}"
+            if meta.inferred_type != TypeEngine.to_literal_type(ty).to_flyte_idl() and case not in TYPE_DIFFERS:
+                return f"inferred_type {meta.inferred_type} is not flytekit's type"
         got = TypeEngine.to_python_value(ctx, LiteralMap.from_flyte_idl(pb).literals["o0"], ty)
     except Exception as e:  # noqa: BLE001 - any failure to read is the finding
-        return f"flytekit cannot read it: {e}"
-    return None if same(got, value) else f"flytekit read {got!r}, expected {value!r}"
+        return f"flytekit cannot read it ({how}): {e}"
+    return None if same(got, value) else f"flytekit read {got!r} ({how}), expected {value!r}"
+
+
+# Cases whose type differs from flytekit's (tests/polyglot.rs says why).
+TYPE_DIFFERS = {"with_bytes"}
 
 
 def type_difference(root: pathlib.Path, case: str) -> typing.Optional[str]:

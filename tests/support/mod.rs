@@ -329,3 +329,11 @@ pub fn read_until(from: &mut impl std::io::BufRead, marker: &str) -> String {
     }
     seen
 }
+
+/// A file of flytekit 1.16.31's production goldens
+/// (`../shared/reference/flytekit-golden/production/<name>`).
+pub fn production_golden(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/reference/flytekit-golden/production")
+        .join(name)
+}

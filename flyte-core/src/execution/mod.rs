@@ -17,7 +17,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::cache::{Cache, CacheMode};
-pub use crate::task::{Checkpoint, ClusterIdentity, ExecutionContext};
+pub use crate::task::{Checkpoint, ClusterIdentity, ExecutionContext, OffloadSettings};
 pub use executor::{run_workflow, run_workflow_literals};
 pub(crate) use observe::Observers;
 pub use observe::{NodeRecord, NodeStatus, RunObserver, RunSummary};

@@ -10,10 +10,10 @@
 //! messages and converted as everywhere else ([`literal_from_idl`]).
 
 use prost::Message;
-use prost::encoding::{WireType, decode_key, decode_varint};
 
 use super::core as pb;
 use super::literal_from_idl;
+use super::wire::{Field, fields};
 use crate::interface::Interface;
 use crate::types::{Literal, LiteralType, SimpleType};
 
@@ -141,52 +141,6 @@ impl From<String> for Problem {
     }
 }
 
-/// One field of a protobuf message on the wire.
-enum Field<'a> {
-    Varint(u64),
-    Bytes(&'a [u8]),
-    Fixed,
-}
-
-/// The fields of one message, in wire order.
-fn fields(mut buf: &[u8]) -> impl Iterator<Item = Result<(u32, Field<'_>), String>> {
-    std::iter::from_fn(move || {
-        if buf.is_empty() {
-            return None;
-        }
-        Some(next_field(&mut buf))
-    })
-}
-
-fn next_field<'a>(buf: &mut &'a [u8]) -> Result<(u32, Field<'a>), String> {
-    let (tag, wire) = decode_key(buf).map_err(|e| e.to_string())?;
-    let field = match wire {
-        WireType::Varint => Field::Varint(decode_varint(buf).map_err(|e| e.to_string())?),
-        WireType::LengthDelimited => {
-            let len = decode_varint(buf).map_err(|e| e.to_string())?;
-            let len = usize::try_from(len).map_err(|_| "a length past memory".to_string())?;
-            if len > buf.len() {
-                return Err(format!("a field of {len} bytes where {} remain", buf.len()));
-            }
-            let (bytes, rest) = buf.split_at(len);
-            *buf = rest;
-            Field::Bytes(bytes)
-        }
-        WireType::SixtyFourBit | WireType::ThirtyTwoBit => {
-            let n = if wire == WireType::SixtyFourBit { 8 } else { 4 };
-            if buf.len() < n {
-                return Err("a truncated fixed-size field".to_string());
-            }
-            *buf = &buf[n..];
-            Field::Fixed
-        }
-        WireType::StartGroup | WireType::EndGroup => {
-            return Err("groups are not used by Flyte's messages".to_string());
-        }
-    };
-    Ok((tag, field))
-}
-
 /// The last length-delimited field of each of `tags` (protobuf's "last one wins" for
 /// a oneof), as (tag, bytes).
 fn last_of<'a>(buf: &'a [u8], tags: &[u32]) -> Result<Option<(u32, &'a [u8])>, String> {
@@ -222,7 +176,7 @@ mod tag {
     pub(super) const SCALAR: u32 = 1;
     pub(super) const COLLECTION: u32 = 2;
     pub(super) const MAP: u32 = 3;
-    pub(super) const OFFLOADED: u32 = 6;
+    pub(super) const OFFLOADED: u32 = 8;
 
     pub(super) const PRIMITIVE: u32 = 1;
     pub(super) const BLOB: u32 = 2;

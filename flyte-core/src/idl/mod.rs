@@ -14,21 +14,25 @@ mod entities;
 pub mod gates;
 pub mod inputs;
 mod k8s_pod;
+mod literal_hash;
 mod node_overrides;
 mod security;
 mod task_template;
 mod values;
+mod wire;
 
 pub(crate) use entities::identifier;
 pub use entities::{
     SerializationSettings, execute_args, task_spec, workflow_closure, workflow_spec,
     workflow_template,
 };
+pub use literal_hash::literal_hash;
 pub use task_template::task_template;
 pub use values::{
     IdlError, interface, literal, literal_from_idl, literal_map, literal_type,
     literal_type_from_idl,
 };
+pub(crate) use wire::{inline_offloaded, offloaded_uris};
 
 /// Readable JSON for the messages (`serialize --json`): field names as in the
 /// `.proto` files, enum values by name, well-known types in their JSON forms.

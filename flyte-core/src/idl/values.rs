@@ -345,6 +345,13 @@ pub fn literal_from_idl(l: &pb::Literal) -> Result<Literal, IdlError> {
                 .map(|(k, v)| Ok((k.clone(), literal_from_idl(v)?)))
                 .collect::<Result<BTreeMap<_, _>, IdlError>>()?,
         )),
+        Some(pb::literal::Value::OffloadedMetadata(o)) => Err(idl_err(
+            "a literal",
+            format!(
+                "it is offloaded to `{}`; read it from there first (the entrypoint does)",
+                o.uri
+            ),
+        )),
         Some(pb::literal::Value::Scalar(s)) => match &s.value {
             Some(S::Primitive(p)) => Ok(Literal::Primitive(match &p.value {
                 Some(P::Integer(v)) => Primitive::Integer(*v),

@@ -172,6 +172,22 @@ pub struct ClusterIdentity {
     /// `SINGLE_INPUT_FILE` mode): the item, from `BATCH_JOB_ARRAY_INDEX_OFFSET` plus the
     /// variable `BATCH_JOB_ARRAY_INDEX_VAR_NAME` names.
     pub array_index: Option<u32>,
+    /// Flyte's literal offloading, when propeller turns it on for the pod
+    /// (`_F_L_MIN_SIZE_MB`, `_F_L_MAX_SIZE_MB`).
+    pub offloading: Option<OffloadSettings>,
+}
+
+/// Flyte's literal offloading as propeller sets it for a pod: an output of at least
+/// `min_mb` MiB is written to an object of its own next to `outputs.pb`, and an
+/// output of `max_mb` MiB or more (1000 when unset) fails the attempt, as flytekit
+/// does. The values are kept as given and checked when the outputs are written, so a
+/// bad one is reported in the attempt's error document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffloadSettings {
+    /// `_F_L_MIN_SIZE_MB`.
+    pub min_mb: String,
+    /// `_F_L_MAX_SIZE_MB`.
+    pub max_mb: Option<String>,
 }
 
 impl Default for ClusterIdentity {
@@ -218,6 +234,10 @@ impl ClusterIdentity {
                         .unwrap_or(0);
                     i.saturating_add(offset)
                 }),
+            offloading: var("_F_L_MIN_SIZE_MB").map(|min_mb| OffloadSettings {
+                min_mb,
+                max_mb: var("_F_L_MAX_SIZE_MB"),
+            }),
         }
     }
 }

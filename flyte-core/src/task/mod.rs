@@ -19,7 +19,7 @@ pub(crate) mod secrets;
 use crate::types::{Inputs, Outputs};
 pub use chain::ErrorChain;
 pub(crate) use chain::panic_message;
-pub use context::{Checkpoint, ClusterIdentity, ExecutionContext};
+pub use context::{Checkpoint, ClusterIdentity, ExecutionContext, OffloadSettings};
 pub use dyn_task::DynTask;
 pub(crate) use metadata::check_pod;
 pub use metadata::{ConfigError, IntoDuration, TaskMetadata};

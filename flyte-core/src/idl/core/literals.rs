@@ -125,7 +125,7 @@ pub mod scalar {
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Literal {
     /// The value.
-    #[prost(oneof = "literal::Value", tags = "1, 2, 3")]
+    #[prost(oneof = "literal::Value", tags = "1, 2, 3, 8")]
     pub value: Option<literal::Value>,
     /// A hash for caching.
     #[prost(string, tag = "4")]
@@ -147,7 +147,24 @@ pub mod literal {
         /// `map`
         #[prost(message, tag = "3")]
         Map(super::LiteralMap),
+        /// `offloaded_metadata`: the literal is stored in an object of its own.
+        #[prost(message, tag = "8")]
+        OffloadedMetadata(super::LiteralOffloadedMetadata),
     }
+}
+
+/// `flyteidl.core.LiteralOffloadedMetadata`: where an offloaded literal is stored.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct LiteralOffloadedMetadata {
+    /// The object holding the `Literal`'s bytes.
+    #[prost(string, tag = "1")]
+    pub uri: String,
+    /// Its size in bytes.
+    #[prost(uint64, tag = "2")]
+    pub size_bytes: u64,
+    /// The literal's type.
+    #[prost(message, optional, tag = "3")]
+    pub inferred_type: Option<LiteralType>,
 }
 
 /// `flyteidl.core.LiteralCollection`.

@@ -7,6 +7,8 @@
 //! output prefix. Files and directories the task returns go under the raw-output
 //! prefix. [`execute`] does all of that; the `flyte` crate's CLI gives it its flags.
 
+mod offloading;
+
 use std::sync::Arc;
 
 use prost::Message;
@@ -322,6 +324,7 @@ async fn attempt(
 
     let interface = task.interface();
     let values = task_inputs(task, &interface, file_access, &identity, request).await?;
+    let offloading = identity.offloading.clone();
 
     let raw_output_prefix = match &request.raw_output_prefix {
         Some(prefix) => prefix.clone(),
@@ -360,9 +363,20 @@ async fn attempt(
     })?;
 
     let outputs = task.codec().outputs_to_literals(&values);
-    Ok(crate::idl::literal_map(
-        interface.output_names().into_iter().zip(&outputs),
-    ))
+    let outputs = crate::idl::literal_map(interface.output_names().into_iter().zip(&outputs));
+    match offloading {
+        Some(settings) => {
+            offloading::offload_outputs(
+                outputs,
+                &interface,
+                &settings,
+                file_access,
+                &request.output_prefix,
+            )
+            .await
+        }
+        None => Ok(outputs),
+    }
 }
 
 /// Reads `inputs.pb` and turns it into the task's input values. Types are checked
@@ -389,6 +403,7 @@ async fn task_inputs(
                 &e,
             )
         })?;
+        let bytes = offloading::inline_inputs(bytes, file_access, name).await?;
         read_inputs(&bytes, interface, identity.array_index).map_err(|e| match e {
             InputsError::Malformed(reason) => Failure::user_or_system(
                 "SYSTEM:InputsNotDecoded",

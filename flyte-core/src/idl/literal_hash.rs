@@ -1,0 +1,492 @@
+//! flytekit's hash of a literal (`flytekit/utils/pbhash.py`), which it writes into
+//! `Literal.hash` when it offloads an output, and which Flyte's cache keys use.
+//!
+//! flytekit hashes text, not protobuf bytes: the literal in protobuf's JSON form as
+//! Python's `json_format.MessageToDict` gives it, written by `json.dumps` with sorted
+//! keys, no spaces and non-ASCII escaped, then SHA-256 and standard base64. So the
+//! JSON here follows Python's output exactly: field names in lowerCamelCase, int64
+//! and uint64 as strings, enums by name, fields at their default left out (oneof
+//! members and present messages kept), floats as Python's `repr`, timestamps and
+//! durations with 0, 3, 6 or 9 fraction digits.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+use super::core as pb;
+
+/// flytekit's hash of `literal`: base64 of the SHA-256 of its JSON form
+/// (`flytekit.utils.pbhash.compute_hash_string`).
+pub fn literal_hash(literal: &pb::Literal) -> String {
+    let mut text = String::new();
+    literal_json(literal).write(&mut text);
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+}
+
+/// A JSON value as Python's `json` module writes it.
+enum Json {
+    Null,
+    Bool(bool),
+    /// A number Python holds as a `float`.
+    Float(f64),
+    Str(String),
+    List(Vec<Json>),
+    Object(BTreeMap<&'static str, Json>),
+    /// An object with keys from the data (a map's entries, a struct's fields).
+    Dict(BTreeMap<String, Json>),
+}
+
+impl Json {
+    fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Float(f) => out.push_str(&python_float(*f)),
+            Json::Str(s) => python_string(s, out),
+            Json::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(fields) => write_object(fields.iter().map(|(k, v)| (*k, v)), out),
+            Json::Dict(fields) => write_object(fields.iter().map(|(k, v)| (k.as_str(), v)), out),
+        }
+    }
+}
+
+/// Keys come sorted (both maps are ordered by code point, as Python sorts `str`).
+fn write_object<'a>(fields: impl Iterator<Item = (&'a str, &'a Json)>, out: &mut String) {
+    out.push('{');
+    for (i, (key, value)) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        python_string(key, out);
+        out.push(':');
+        value.write(out);
+    }
+    out.push('}');
+}
+
+/// `json.dumps` of a `str` with `ensure_ascii`: anything outside space..`~` escaped,
+/// characters past U+FFFF as surrogate pairs, hex digits in lower case.
+fn python_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// Python's `repr` of a float: the shortest digits that read back as the same
+/// value (Rust finds the same ones), positional from 1e-4 up to 1e16 and with an
+/// exponent of at least two digits outside that; NaN and infinities are the strings
+/// `MessageToDict` writes for them.
+fn python_float(f: f64) -> String {
+    if f.is_nan() {
+        return "\"NaN\"".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            "\"Infinity\""
+        } else {
+            "\"-Infinity\""
+        }
+        .to_string();
+    }
+    // `{:e}` gives the shortest round-trip digits as `d.ddde<exp>`.
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` always has an exponent");
+    let exp: i32 = exp.parse().expect("`{:e}` writes a decimal exponent");
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if (-4..16).contains(&exp) {
+        if exp < 0 {
+            let zeros = "0".repeat((-exp - 1) as usize);
+            format!("{sign}0.{zeros}{digits}")
+        } else {
+            let point = exp as usize + 1;
+            if digits.len() <= point {
+                let zeros = "0".repeat(point - digits.len());
+                format!("{sign}{digits}{zeros}.0")
+            } else {
+                format!("{sign}{}.{}", &digits[..point], &digits[point..])
+            }
+        }
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let fraction = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let exp_sign = if exp < 0 { '-' } else { '+' };
+        format!("{sign}{first}{fraction}e{exp_sign}{:02}", exp.abs())
+    }
+}
+
+/// Protobuf's JSON form of a fraction of a second: none, or 3, 6 or 9 digits.
+fn nanos_suffix(nanos: i32) -> String {
+    let nanos = nanos.unsigned_abs();
+    if nanos == 0 {
+        String::new()
+    } else if nanos.is_multiple_of(1_000_000) {
+        format!(".{:03}", nanos / 1_000_000)
+    } else if nanos.is_multiple_of(1_000) {
+        format!(".{:06}", nanos / 1_000)
+    } else {
+        format!(".{nanos:09}")
+    }
+}
+
+fn timestamp(t: &prost_types::Timestamp) -> Json {
+    let text = match chrono::DateTime::from_timestamp(t.seconds, 0) {
+        Some(at) => format!(
+            "{}{}Z",
+            at.format("%Y-%m-%dT%H:%M:%S"),
+            nanos_suffix(t.nanos)
+        ),
+        // Out of protobuf's range: Python would fail; keep the numbers.
+        None => format!("{}s{}", t.seconds, nanos_suffix(t.nanos)),
+    };
+    Json::Str(text)
+}
+
+fn duration(d: &prost_types::Duration) -> Json {
+    let sign = if d.seconds < 0 || d.nanos < 0 {
+        "-"
+    } else {
+        ""
+    };
+    Json::Str(format!(
+        "{sign}{}{}s",
+        d.seconds.unsigned_abs(),
+        nanos_suffix(d.nanos)
+    ))
+}
+
+/// An object of the fields that are set.
+fn object<const N: usize>(fields: [(&'static str, Option<Json>); N]) -> Json {
+    Json::Object(
+        fields
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect(),
+    )
+}
+
+/// A string field without presence: left out when empty.
+fn text(s: &str) -> Option<Json> {
+    (!s.is_empty()).then(|| Json::Str(s.to_string()))
+}
+
+fn literal_json(l: &pb::Literal) -> Json {
+    use pb::literal::Value;
+    let (key, value) = match &l.value {
+        Some(Value::Scalar(s)) => ("scalar", Some(scalar(s))),
+        Some(Value::Collection(c)) => (
+            "collection",
+            Some(object([(
+                "literals",
+                (!c.literals.is_empty())
+                    .then(|| Json::List(c.literals.iter().map(literal_json).collect())),
+            )])),
+        ),
+        Some(Value::Map(m)) => ("map", Some(literal_map(m))),
+        Some(Value::OffloadedMetadata(o)) => (
+            "offloadedMetadata",
+            Some(object([
+                ("uri", text(&o.uri)),
+                (
+                    "sizeBytes",
+                    (o.size_bytes != 0).then(|| Json::Str(o.size_bytes.to_string())),
+                ),
+                ("inferredType", o.inferred_type.as_ref().map(literal_type)),
+            ])),
+        ),
+        None => ("scalar", None),
+    };
+    object([(key, value), ("hash", text(&l.hash))])
+}
+
+fn literal_map(m: &pb::LiteralMap) -> Json {
+    object([(
+        "literals",
+        (!m.literals.is_empty()).then(|| {
+            Json::Dict(
+                m.literals
+                    .iter()
+                    .map(|(k, v)| (k.clone(), literal_json(v)))
+                    .collect(),
+            )
+        }),
+    )])
+}
+
+fn scalar(s: &pb::Scalar) -> Json {
+    use pb::scalar::Value;
+    let (key, value) = match &s.value {
+        Some(Value::Primitive(p)) => ("primitive", primitive(p)),
+        Some(Value::Blob(b)) => (
+            "blob",
+            object([
+                (
+                    "metadata",
+                    b.metadata
+                        .as_ref()
+                        .map(|m| object([("type", m.r#type.as_ref().map(blob_type))])),
+                ),
+                ("uri", text(&b.uri)),
+            ]),
+        ),
+        Some(Value::Binary(b)) => (
+            "binary",
+            object([
+                (
+                    "value",
+                    (!b.value.is_empty()).then(|| {
+                        Json::Str(base64::engine::general_purpose::STANDARD.encode(&b.value))
+                    }),
+                ),
+                ("tag", text(&b.tag)),
+            ]),
+        ),
+        Some(Value::NoneType(_)) => ("noneType", object([])),
+        Some(Value::Error(e)) => (
+            "error",
+            object([
+                ("failedNodeId", text(&e.failed_node_id)),
+                ("message", text(&e.message)),
+            ]),
+        ),
+        Some(Value::Union(u)) => (
+            "union",
+            object([
+                ("value", u.value.as_deref().map(literal_json)),
+                ("type", u.r#type.as_ref().map(literal_type)),
+            ]),
+        ),
+        None => return object([]),
+    };
+    object([(key, Some(value))])
+}
+
+fn primitive(p: &pb::Primitive) -> Json {
+    use pb::primitive::Value;
+    let (key, value) = match &p.value {
+        // int64 is a string in protobuf's JSON form.
+        Some(Value::Integer(i)) => ("integer", Json::Str(i.to_string())),
+        Some(Value::FloatValue(f)) => ("floatValue", Json::Float(*f)),
+        Some(Value::StringValue(s)) => ("stringValue", Json::Str(s.clone())),
+        Some(Value::Boolean(b)) => ("boolean", Json::Bool(*b)),
+        Some(Value::Datetime(t)) => ("datetime", timestamp(t)),
+        Some(Value::Duration(d)) => ("duration", duration(d)),
+        None => return object([]),
+    };
+    object([(key, Some(value))])
+}
+
+fn blob_type(t: &pb::BlobType) -> Json {
+    object([
+        ("format", text(&t.format)),
+        (
+            "dimensionality",
+            (t.dimensionality == pb::BlobDimensionality::Multipart as i32)
+                .then(|| Json::Str("MULTIPART".into())),
+        ),
+    ])
+}
+
+fn literal_type(t: &pb::LiteralType) -> Json {
+    use pb::literal_type::Type;
+    let ty = t.r#type.as_ref().map(|ty| match ty {
+        Type::Simple(s) => (
+            "simple",
+            Json::Str(
+                pb::SimpleType::try_from(*s)
+                    .map(simple_name)
+                    .unwrap_or("NONE")
+                    .into(),
+            ),
+        ),
+        Type::CollectionType(inner) => ("collectionType", literal_type(inner)),
+        Type::MapValueType(inner) => ("mapValueType", literal_type(inner)),
+        Type::Blob(b) => ("blob", blob_type(b)),
+        Type::EnumType(e) => (
+            "enumType",
+            object([(
+                "values",
+                (!e.values.is_empty())
+                    .then(|| Json::List(e.values.iter().cloned().map(Json::Str).collect())),
+            )]),
+        ),
+        Type::UnionType(u) => (
+            "unionType",
+            object([(
+                "variants",
+                (!u.variants.is_empty())
+                    .then(|| Json::List(u.variants.iter().map(literal_type).collect())),
+            )]),
+        ),
+    });
+    let mut fields = match object([
+        ("metadata", t.metadata.as_ref().map(proto_struct)),
+        (
+            "annotation",
+            t.annotation
+                .as_ref()
+                .map(|a| object([("annotations", a.annotations.as_ref().map(proto_struct))])),
+        ),
+        (
+            "structure",
+            t.structure.as_ref().map(|s| {
+                object([
+                    ("tag", text(&s.tag)),
+                    (
+                        "dataclassType",
+                        (!s.dataclass_type.is_empty()).then(|| {
+                            Json::Dict(
+                                s.dataclass_type
+                                    .iter()
+                                    .map(|(k, v)| (k.clone(), literal_type(v)))
+                                    .collect(),
+                            )
+                        }),
+                    ),
+                ])
+            }),
+        ),
+    ]) {
+        Json::Object(fields) => fields,
+        _ => unreachable!("`object` builds an object"),
+    };
+    if let Some((key, value)) = ty {
+        fields.insert(key, value);
+    }
+    Json::Object(fields)
+}
+
+fn simple_name(s: pb::SimpleType) -> &'static str {
+    match s {
+        pb::SimpleType::None => "NONE",
+        pb::SimpleType::Integer => "INTEGER",
+        pb::SimpleType::Float => "FLOAT",
+        pb::SimpleType::String => "STRING",
+        pb::SimpleType::Boolean => "BOOLEAN",
+        pb::SimpleType::Datetime => "DATETIME",
+        pb::SimpleType::Duration => "DURATION",
+        pb::SimpleType::Binary => "BINARY",
+        pb::SimpleType::Error => "ERROR",
+        pb::SimpleType::Struct => "STRUCT",
+    }
+}
+
+/// `google.protobuf.Struct`: its JSON object, every number a Python float.
+fn proto_struct(s: &prost_types::Struct) -> Json {
+    Json::Dict(
+        s.fields
+            .iter()
+            .map(|(k, v)| (k.clone(), proto_value(v)))
+            .collect(),
+    )
+}
+
+fn proto_value(v: &prost_types::Value) -> Json {
+    use prost_types::value::Kind;
+    match &v.kind {
+        None | Some(Kind::NullValue(_)) => Json::Null,
+        Some(Kind::NumberValue(n)) => Json::Float(*n),
+        Some(Kind::StringValue(s)) => Json::Str(s.clone()),
+        Some(Kind::BoolValue(b)) => Json::Bool(*b),
+        Some(Kind::StructValue(s)) => proto_struct(s),
+        Some(Kind::ListValue(l)) => Json::List(l.values.iter().map(proto_value).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_read_as_python_writes_them() {
+        let cases = [
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1.0, "1.0"),
+            (1.5, "1.5"),
+            (0.1, "0.1"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (123456.789, "123456.789"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.5e300, "1.5e+300"),
+            (-2.5e-7, "-2.5e-07"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+        ];
+        for (f, python) in cases {
+            assert_eq!(python_float(f), python, "{f:e}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_as_python_json_dumps() {
+        let mut out = String::new();
+        python_string("a\"\\\n\t\u{1}é\u{7f}😀", &mut out);
+        assert_eq!(out, r#""a\"\\\n\t\u0001\u00e9\u007f\ud83d\ude00""#);
+    }
+
+    #[test]
+    fn fractions_of_seconds_use_three_six_or_nine_digits() {
+        let d = |seconds, nanos| match duration(&prost_types::Duration { seconds, nanos }) {
+            Json::Str(s) => s,
+            _ => unreachable!(),
+        };
+        assert_eq!(d(1, 0), "1s");
+        assert_eq!(d(-1, -500_000_000), "-1.500s");
+        assert_eq!(d(0, 1_000), "0.000001s");
+        assert_eq!(d(0, 1), "0.000000001s");
+    }
+
+    #[test]
+    fn the_hash_of_flytekits_offloaded_list_is_flytekits() {
+        use prost::Message;
+        let golden = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/reference/flytekit-golden/production/exec_offload_o0_offloaded_metadata.pb"
+        );
+        let bytes = std::fs::read(golden).expect("the golden side file");
+        let literal = pb::Literal::decode(&bytes[..]).unwrap();
+        // exec_offload_outputs.json: `literals.o0.hash`.
+        assert_eq!(
+            literal_hash(&literal),
+            "bTxmkbYPH+Pc+IMNSwApyta7D4LLYk/IzmkTjEkUeNU="
+        );
+    }
+}
