@@ -172,6 +172,59 @@ pub use flyte_macros::workflow;
 /// ```
 pub use flyte_macros::dynamic;
 
+/// Declares a task registered on Flyte by another project, often a Python one
+/// (flytekit's `@reference_task`): its identifier and its typed signature, with no
+/// body. Workflows call it like any task; Flyte runs the registered task (the node
+/// carries its `reference_id`; nothing of it is registered by this program). A local
+/// run needs a mock for it and says so.
+///
+/// ```
+/// use flyte::prelude::*;
+///
+/// #[reference_task(project = "shared", domain = "production", name = "acme.tasks.score", version = "v7")]
+/// fn score(x: i64) -> f64;
+///
+/// #[workflow]
+/// fn scored(x: i64) -> f64 {
+///     score(x)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let options = RunOptions::default().mock(&score, |(x,): (i64,)| x as f64 / 2.0);
+/// assert_eq!(scored.run_with(&options, (3,)).await.unwrap(), 1.5);
+/// // Without the mock, the run fails naming the reference.
+/// let e = scored.run(3).await.unwrap_err();
+/// assert!(e.to_string().contains("acme.tasks.score"), "{e}");
+/// # }
+/// ```
+pub use flyte_macros::reference_task;
+
+/// Declares a launch plan registered on Flyte by another project (flytekit's
+/// `@reference_launch_plan`): its identifier and typed signature, with no body.
+/// Calling it in a workflow starts a child execution of it on the cluster (a
+/// workflow node with its `launchplan_ref`); a local run needs a mock for it, as for
+/// a [`reference_task`](macro@reference_task).
+///
+/// ```
+/// use flyte::prelude::*;
+///
+/// #[reference_launch_plan(project = "shared", domain = "production", name = "acme.lp.nightly", version = "v3")]
+/// fn nightly(day: String) -> i64;
+///
+/// #[workflow]
+/// fn weekly() -> i64 {
+///     nightly("mon".to_string())
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let options = RunOptions::default().mock(&nightly, |(day,): (String,)| day.len() as i64);
+/// assert_eq!(weekly.run_with(&options, ()).await.unwrap(), 3);
+/// # }
+/// ```
+pub use flyte_macros::reference_launch_plan;
+
 /// Makes a struct or an enum a Flyte type, usable as a task input or output.
 ///
 /// - A struct with named fields, which also derives serde's `Serialize` and
@@ -219,7 +272,9 @@ pub mod prelude {
     // The macros only: `crate::task` and `crate::workflow` would bring the modules of
     // the same names along.
     pub use flyte_core::prelude::*;
-    pub use flyte_macros::{FlyteType, dynamic, task, workflow};
+    pub use flyte_macros::{
+        FlyteType, dynamic, reference_launch_plan, reference_task, task, workflow,
+    };
 }
 
 #[doc(hidden)]

@@ -83,7 +83,9 @@ fn comparison(e: &pb::BooleanExpression) -> &pb::ComparisonExpression {
 
 fn sub_workflow_of(node: &pb::Node) -> &str {
     match node.target.as_ref().unwrap() {
-        pb::node::Target::WorkflowNode(w) => &w.sub_workflow_ref.as_ref().unwrap().name,
+        pb::node::Target::WorkflowNode(pb::WorkflowNode {
+            reference: Some(pb::workflow_node::Reference::SubWorkflowRef(id)),
+        }) => &id.name,
         other => panic!("expected a workflow node, got {other:?}"),
     }
 }

@@ -617,3 +617,44 @@ fn default_options_and_a_named_plan_are_written_for_comparison_with_flytekit() {
         .unwrap();
     write_plan("lp_sub_lp", &sub_lp);
 }
+
+/// `@reference_task(project="shared", domain="production", name="acme.tasks.score",
+/// version="v7") def ref_score(x: int) -> float: ...`.
+#[reference_task(
+    project = "shared",
+    domain = "production",
+    name = "acme.tasks.score",
+    version = "v7"
+)]
+fn ref_score(x: i64) -> f64;
+
+/// `@reference_launch_plan(project="shared", domain="production",
+/// name="acme.lp.nightly", version="v3") def ref_nightly(day: str) -> int: ...`.
+#[reference_launch_plan(
+    project = "shared",
+    domain = "production",
+    name = "acme.lp.nightly",
+    version = "v3"
+)]
+fn ref_nightly(day: String) -> i64;
+
+/// `def wf_reference(x: int) -> Tuple[float, int]: s = ref_score(x=x); n =
+/// ref_nightly(day="mon"); return s, n`.
+#[workflow]
+fn wf_reference(x: i64) -> (f64, i64) {
+    let s = ref_score(x);
+    let n = ref_nightly("mon".to_string());
+    (s, n)
+}
+
+#[test]
+fn references_are_written_for_comparison_with_flytekit() {
+    let spec = wf_reference.spec();
+    // Neither reference is registered by this program: no task in the closure.
+    let closure = idl::workflow_closure(spec, &seed_settings()).unwrap();
+    assert!(closure.tasks.is_empty());
+    let mut registry = flyte::registry::Registry::new();
+    registry.workflow(&wf_reference);
+    assert!(registry.tasks().is_empty());
+    write_workflow("wf_reference", spec);
+}

@@ -11,8 +11,8 @@ pub use std::sync::{LazyLock, OnceLock};
 pub use crate::execution::{ExecutionContext, RunError, RunOptions, run_workflow};
 pub use crate::interface::Interface;
 pub use crate::task::{
-    Accelerator, BoxError, Resources, Secret, SecretMount, SharedMemory, Task, TaskConfig,
-    TaskError, TaskMetadata,
+    Accelerator, BoxError, Reference, Resources, Secret, SecretMount, SharedMemory, Task,
+    TaskConfig, TaskError, TaskMetadata,
 };
 pub use crate::types::{
     BlobRef, FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs,

@@ -87,6 +87,10 @@ impl Registry {
     }
 
     fn add_task(&mut self, task: &'static dyn DynTask) {
+        // A reference is registered by its own project, not this program.
+        if task.metadata().get_reference().is_some() {
+            return;
+        }
         if !self.tasks.iter().any(|t| t.name() == task.name()) {
             self.tasks.push(task);
         }

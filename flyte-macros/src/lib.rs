@@ -22,6 +22,18 @@ pub fn dynamic(args: TokenStream, item: TokenStream) -> TokenStream {
     task::dynamic(args.into(), item.into()).into()
 }
 
+/// Declares a task registered elsewhere. See the `flyte` crate's documentation.
+#[proc_macro_attribute]
+pub fn reference_task(args: TokenStream, item: TokenStream) -> TokenStream {
+    task::reference(task::ReferenceKind::Task, args.into(), item.into()).into()
+}
+
+/// Declares a launch plan registered elsewhere. See the `flyte` crate's documentation.
+#[proc_macro_attribute]
+pub fn reference_launch_plan(args: TokenStream, item: TokenStream) -> TokenStream {
+    task::reference(task::ReferenceKind::LaunchPlan, args.into(), item.into()).into()
+}
+
 /// Turns a function into a Flyte workflow. See the `flyte` crate's documentation.
 #[proc_macro_attribute]
 pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -255,7 +255,7 @@ def main() -> int:
         allowed = (lambda w, n=name: w == "spec.workflowId.name" or (n.startswith("lp_default_") and w == "id.name"))  # noqa: E731
         checks.append((f"{name}.pb", out / f"{name}.pb", launch_plan_pb2.LaunchPlan, golden, allowed))
     # Workflows: names are Rust module paths; task templates differ as TASK_ALLOWED says.
-    for name in ("wf_ordering", "wf_interruptible", "wf_overrides", "wf_overrides_node", "wf_failure", "wf_gates"):
+    for name in ("wf_ordering", "wf_interruptible", "wf_overrides", "wf_overrides_node", "wf_failure", "wf_gates", "wf_reference"):
         for kind, cls in (("spec", admin_workflow_pb2.WorkflowSpec), ("closure", workflow_closure_pb2.WorkflowClosure)):
             golden = load(f"production/{name}_{kind}.json")
             checks.append((f"{name}_{kind}.pb", out / f"{name}_{kind}.pb", cls, golden, production_workflow_allowed))

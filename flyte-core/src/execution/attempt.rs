@@ -314,7 +314,15 @@ impl Attempt<'_> {
                     async move { mock(&inputs) },
                 )) as futures::future::BoxFuture<'static, _>
             }
-            None => self.task.start(ctx, inputs),
+            None => match self.task.metadata().get_reference() {
+                // Only Flyte can run the registered entity.
+                Some(reference) => {
+                    let error =
+                        TaskError::permanent(crate::task::ReferenceNotMocked(reference.clone()));
+                    Box::pin(async move { Err(error) }) as futures::future::BoxFuture<'static, _>
+                }
+                None => self.task.start(ctx, inputs),
+            },
         };
         let timeout = self.meta().get_timeout();
         // A plain-fn task with no timeout that is the only node able to run may run on

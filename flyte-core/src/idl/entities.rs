@@ -244,6 +244,19 @@ impl<'a> Parts<'a> {
             inputs.sort_by(|a, b| a.var.cmp(&b.var));
         }
         let (target, metadata) = match &node.entity {
+            Entity::Task(task) if task.metadata().get_reference().is_some() => {
+                if node.overrides.is_some() {
+                    return Err(IdlError {
+                        what: "a node",
+                        reason: format!(
+                            "node `{}` sets overrides on {}: Flyte takes none on a reference",
+                            node.id,
+                            task.metadata().get_reference().expect("checked above")
+                        ),
+                    });
+                }
+                reference_node(task.metadata().get_reference().expect("checked above"))
+            }
             Entity::Task(task) => {
                 self.add_task(*task);
                 let (mut target, mut metadata) = (self.task_node(*task), task_node_metadata(*task));
@@ -373,7 +386,11 @@ impl<'a> Parts<'a> {
 
     fn workflow_node(&self, name: &str) -> pb::node::Target {
         pb::node::Target::WorkflowNode(pb::WorkflowNode {
-            sub_workflow_ref: Some(identifier(pb::ResourceType::Workflow, name, self.settings)),
+            reference: Some(pb::workflow_node::Reference::SubWorkflowRef(identifier(
+                pb::ResourceType::Workflow,
+                name,
+                self.settings,
+            ))),
         })
     }
 
@@ -437,6 +454,31 @@ impl<'a> Parts<'a> {
 /// flytekit names a node after the last component of what it runs.
 fn short_name(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
+}
+
+/// A node calling a registered task or launch plan by its own identifier, as
+/// flytekit writes one: no overrides, named by the last part of the entity's name.
+fn reference_node(r: &crate::task::Reference) -> (pb::node::Target, pb::NodeMetadata) {
+    use crate::task::ReferenceKind;
+    let id = |kind: pb::ResourceType| pb::Identifier {
+        resource_type: kind as i32,
+        project: r.project.clone(),
+        domain: r.domain.clone(),
+        name: r.name.clone(),
+        version: r.version.clone(),
+    };
+    let target = match r.kind {
+        ReferenceKind::Task => pb::node::Target::TaskNode(pb::TaskNode {
+            reference_id: Some(id(pb::ResourceType::Task)),
+            overrides: None,
+        }),
+        ReferenceKind::LaunchPlan => pb::node::Target::WorkflowNode(pb::WorkflowNode {
+            reference: Some(pb::workflow_node::Reference::LaunchplanRef(id(
+                pb::ResourceType::LaunchPlan,
+            ))),
+        }),
+    };
+    (target, plain_metadata(r.short_name()))
 }
 
 fn plain_metadata(name: &str) -> pb::NodeMetadata {

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::pod_template::PodTemplate;
+use super::reference::Reference;
 use super::resources::{Accelerator, Resources, SharedMemory, is_quantity};
 use super::secrets::Secret;
 
@@ -191,6 +192,7 @@ pub struct TaskMetadata {
     annotations: Vec<(String, String)>,
     cache_ignored_inputs: Vec<String>,
     pod_template: Option<PodTemplate>,
+    reference: Option<Reference>,
     errors: Vec<ConfigError>,
 }
 
@@ -216,6 +218,7 @@ impl TaskMetadata {
         annotations: Vec::new(),
         cache_ignored_inputs: Vec::new(),
         pod_template: None,
+        reference: None,
         errors: Vec::new(),
     };
 
@@ -375,6 +378,19 @@ impl TaskMetadata {
     pub fn get_interruptible(&self) -> Option<bool> {
         self.interruptible
     }
+    /// Makes the task a reference to a registered task or launch plan
+    /// (`#[reference_task]`, `#[reference_launch_plan]`): Flyte runs that entity,
+    /// and a local run needs a mock for it.
+    pub fn reference(mut self, reference: Reference) -> Self {
+        self.reference = Some(reference);
+        self
+    }
+
+    /// The registered entity this task stands for, if it is a reference.
+    pub fn get_reference(&self) -> Option<&Reference> {
+        self.reference.as_ref()
+    }
+
     /// The deprecation message, if any.
     pub fn get_deprecated(&self) -> Option<&str> {
         self.deprecated.as_deref()

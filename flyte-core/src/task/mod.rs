@@ -13,6 +13,7 @@ mod dyn_task;
 mod metadata;
 mod offload;
 mod pod_template;
+mod reference;
 mod resources;
 pub(crate) mod secrets;
 
@@ -24,6 +25,7 @@ pub use dyn_task::DynTask;
 pub(crate) use metadata::check_pod;
 pub use metadata::{ConfigError, IntoDuration, TaskMetadata};
 pub use pod_template::PodTemplate;
+pub use reference::{Reference, ReferenceKind, ReferenceNotMocked};
 pub use resources::{Accelerator, ResourceKind, Resources, SharedMemory, is_quantity};
 pub use secrets::{Secret, SecretError, SecretMount, SecretValue};
 

@@ -291,6 +291,9 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
         Some(None) => meta.extend(quote!(.shared_memory(#p::SharedMemory::new()))),
         None => {}
     }
+    if let Some(r) = &m.reference {
+        meta.extend(quote!(.reference(#r)));
+    }
     (!meta.is_empty()).then(|| quote!(#p::TaskMetadata::default() #meta))
 }
 

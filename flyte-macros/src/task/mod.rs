@@ -4,6 +4,7 @@ mod expand;
 mod model;
 mod parse;
 mod pod;
+mod reference;
 mod resources;
 
 use proc_macro2::TokenStream;
@@ -12,6 +13,7 @@ use crate::diag::Ctxt;
 
 pub(crate) use parse::{CommonArgs, EnvArgs, OutputNames, parse_args, set, value};
 pub(crate) use pod::metadata_pairs;
+pub(crate) use reference::{Kind as ReferenceKind, reference};
 
 pub(crate) fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_task(args, item, |_, _, _| Ok(()))
@@ -45,7 +47,7 @@ pub(crate) fn dynamic(args: TokenStream, item: TokenStream) -> TokenStream {
 /// made, with default settings, so its uses compile and the one mistake gives one
 /// error. Only a signature that decides no interface (generic, `self`, a pattern)
 /// leaves the plain function with its errors.
-fn expand_task(
+pub(super) fn expand_task(
     args: TokenStream,
     item: TokenStream,
     extra: impl FnOnce(&Ctxt, &syn::ItemFn, &mut model::TaskModel<'_>) -> syn::Result<()>,

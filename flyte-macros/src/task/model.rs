@@ -56,6 +56,8 @@ pub(crate) struct TaskModel<'a> {
     /// Declared output names, or `None` for `o0`, `o1`, ...
     pub(crate) output_names: Option<Vec<String>>,
     pub(crate) krate: Path,
+    /// For `#[reference_task]` and `#[reference_launch_plan]`: the `Reference`.
+    pub(crate) reference: Option<proc_macro2::TokenStream>,
 }
 
 impl<'a> TaskModel<'a> {
@@ -131,6 +133,7 @@ impl<'a> TaskModel<'a> {
                 .common
                 .krate
                 .unwrap_or_else(|| syn::parse_quote!(::flyte)),
+            reference: None,
         }
     }
 }

@@ -61,9 +61,26 @@ pub struct TaskNode {
 /// `flyteidl.core.WorkflowNode`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct WorkflowNode {
-    /// The subworkflow.
-    #[prost(message, optional, tag = "2")]
-    pub sub_workflow_ref: Option<Identifier>,
+    /// What the node runs.
+    #[prost(oneof = "workflow_node::Reference", tags = "1, 2")]
+    pub reference: Option<workflow_node::Reference>,
+}
+
+/// The `reference` oneof of [`WorkflowNode`].
+pub mod workflow_node {
+    use super::Identifier;
+
+    /// `WorkflowNode.reference`.
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Reference {
+        /// `launchplan_ref`: a child execution of a registered launch plan.
+        #[prost(message, tag = "1")]
+        LaunchplanRef(Identifier),
+        /// `sub_workflow_ref`: a subworkflow embedded in the workflow's spec.
+        #[prost(message, tag = "2")]
+        SubWorkflowRef(Identifier),
+    }
 }
 
 /// `flyteidl.core.Node`.
