@@ -147,6 +147,7 @@ fn expected_nodes(spec: &WorkflowSpec) -> u64 {
         .map(|n| match &n.entity {
             Entity::Task(_) | Entity::Map(_) | Entity::Gate(_) => 1,
             Entity::Workflow(w) => expected_nodes(w.spec()),
+            Entity::LaunchPlan(p) => expected_nodes(p.workflow().spec()),
             Entity::Branch(b) => {
                 let otherwise = match &b.otherwise {
                     Fallback::Case(s) => expected_nodes(s),

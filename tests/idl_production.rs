@@ -290,7 +290,7 @@ fn wf_tick(#[default(1)] x: i64) -> i64 {
     add_one(x)
 }
 
-fn write_plan<O: flyte::types::Outputs>(file: &str, plan: &LaunchPlan<O>) {
+fn write_plan<O: flyte::types::Outputs, S>(file: &str, plan: &LaunchPlan<O, S>) {
     let message = plan.entry().to_idl(&seed_settings());
     std::fs::write(
         out_dir().join(format!("{file}.pb")),
@@ -610,12 +610,48 @@ fn default_options_and_a_named_plan_are_written_for_comparison_with_flytekit() {
         "lp_default_wf_default_opts",
         &LaunchPlan::default_for(&wf_default_opts),
     );
-    // `LaunchPlan.get_or_create(sub_wf, name="prod.sub_lp", default_inputs={"x": 3})`.
-    let sub_lp = LaunchPlan::builder("prod.sub_lp", &sub_wf)
-        .default_input("x", 3i64)
-        .build()
-        .unwrap();
-    write_plan("lp_sub_lp", &sub_lp);
+    write_plan("lp_sub_lp", &*SUB_LP);
+}
+
+/// `sub_lp = LaunchPlan.get_or_create(sub_wf, name="prod.sub_lp",
+/// default_inputs={"x": 3})`, callable from workflows as `fn(i64) -> i64`.
+type SubLpCall = fn(i64) -> i64;
+
+static SUB_LP: std::sync::LazyLock<flyte::launch_plan::CallableLaunchPlan<SubLpCall>> =
+    std::sync::LazyLock::new(|| {
+        LaunchPlan::builder("prod.sub_lp", &sub_wf)
+            .default_input("x", 3i64)
+            .call_signature()
+            .build()
+            .unwrap()
+    });
+
+/// `def wf_lp_node(x: int) -> Tuple[int, int]: a = sub_lp(x=x); b = sub_wf(x=x);
+/// return a, b`.
+#[workflow]
+fn wf_lp_node(x: i64) -> (i64, i64) {
+    let a = SUB_LP(x);
+    let b = sub_wf(x);
+    (a, b)
+}
+
+#[test]
+fn launch_plan_nodes_are_written_for_comparison_with_flytekit() {
+    write_workflow("wf_lp_node", wf_lp_node.spec());
+    // Registering the workflow registers the plan it calls.
+    let mut registry = flyte::registry::Registry::new();
+    registry.workflow(&wf_lp_node);
+    let plans: Vec<&str> = registry
+        .launch_plans()
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(plans.contains(&"prod.sub_lp"), "{plans:?}");
+}
+
+#[tokio::test]
+async fn a_launch_plan_node_runs_its_workflow_locally() {
+    assert_eq!(wf_lp_node.run(4).await.unwrap(), (5, 5));
 }
 
 /// `@reference_task(project="shared", domain="production", name="acme.tasks.score",

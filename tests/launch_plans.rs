@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use flyte::launch_plan::LaunchPlanError;
+use flyte::launch_plan::{CallableLaunchPlan, LaunchPlanError};
 use flyte::prelude::*;
 
 #[task]
@@ -346,4 +346,49 @@ async fn overwrite_cache_and_the_raw_prefix_apply_to_a_local_run() {
         .await
         .unwrap();
     assert!(file.uri().starts_with("memory:///mine/"), "{}", file.uri());
+}
+
+/// `NIGHTLY` again, callable from workflows: `label` is fixed, so the call takes
+/// `values` and `factor`.
+/// How workflows call it.
+type NightlyCall = fn(Vec<f64>, f64) -> String;
+
+static CALLABLE: LazyLock<CallableLaunchPlan<NightlyCall>> = LazyLock::new(|| {
+    LaunchPlan::builder("nightly-callable", &report)
+        .fixed("label", "nightly".to_string())
+        .call_signature()
+        .build()
+        .unwrap()
+});
+
+#[workflow]
+fn twice_nightly(values: Vec<f64>) -> (String, String) {
+    let a = CALLABLE(values, 1.0);
+    let b = CALLABLE(values, 10.0);
+    (a, b)
+}
+
+#[tokio::test]
+async fn a_launch_plan_called_in_a_workflow_runs_with_its_fixed_inputs() {
+    let (a, b) = twice_nightly.run(vec![1.0, 2.0]).await.unwrap();
+    assert_eq!(a, "nightly: 3");
+    assert_eq!(b, "nightly: 30");
+    // The node's inputs are the plan's open inputs only.
+    let node = &twice_nightly.spec().nodes[0];
+    let names: Vec<&str> = node.inputs.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["values", "factor"]);
+    assert_eq!(node.entity.kind(), "launch plan");
+}
+
+#[test]
+fn a_call_signature_that_does_not_fit_the_open_inputs_is_an_error() {
+    let err = LaunchPlan::builder("wrong", &report)
+        .fixed("label", "x".to_string())
+        .call_signature::<fn(Vec<f64>, f64, String) -> String>()
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "launch plan `wrong`: its call signature takes (list<float>, float, string), but the inputs it leaves open are (values: list<float>, factor: float)"
+    );
 }

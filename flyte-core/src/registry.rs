@@ -37,7 +37,7 @@ impl Registry {
     }
 
     /// Adds a launch plan (and its workflow).
-    pub fn launch_plan<O: Outputs>(&mut self, plan: &LaunchPlan<O>) -> &mut Self {
+    pub fn launch_plan<O: Outputs, S>(&mut self, plan: &LaunchPlan<O, S>) -> &mut Self {
         self.add_workflow(plan.dyn_workflow());
         if !self.plans.iter().any(|p| p.name == plan.name()) {
             self.push_plan(plan);
@@ -82,7 +82,7 @@ impl Registry {
         find_by_name(&self.plans, name, |p| &p.name)
     }
 
-    fn push_plan<O: Outputs>(&mut self, plan: &LaunchPlan<O>) {
+    fn push_plan<O: Outputs, S>(&mut self, plan: &LaunchPlan<O, S>) {
         self.plans.push(plan.entry());
     }
 
@@ -112,6 +112,14 @@ impl Registry {
                 Entity::Task(t) => self.add_task(*t),
                 Entity::Map(m) => self.add_task(m.task),
                 Entity::Workflow(w) => self.add_workflow(*w),
+                Entity::LaunchPlan(p) => {
+                    self.add_workflow(p.workflow());
+                    if !self.plans.iter().any(|e| e.name == p.name())
+                        && let Ok(entry) = p.registration().downcast::<PlanEntry>()
+                    {
+                        self.plans.push(*entry);
+                    }
+                }
                 Entity::Branch(b) => b.graphs().for_each(|g| self.add_nodes_of(g)),
                 Entity::Gate(_) => {}
             }

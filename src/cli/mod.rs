@@ -221,7 +221,7 @@ impl App {
     }
 
     /// Registers a launch plan and its workflow.
-    pub fn launch_plan<O: Outputs>(mut self, plan: &LaunchPlan<O>) -> Self {
+    pub fn launch_plan<O: Outputs, S>(mut self, plan: &LaunchPlan<O, S>) -> Self {
         self.registry.launch_plan(plan);
         self
     }

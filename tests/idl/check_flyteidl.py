@@ -105,7 +105,7 @@ def production_workflow_allowed(where: str) -> bool:
     """Names are Rust module paths (`idl_production.x` for flytekit's `prod.x`); the
     task templates inside differ only as TASK_ALLOWED says."""
     import re
-    if re.fullmatch(r"(template\.|workflow\.)?(id\.name|nodes\[\d+\]\.taskNode\.referenceId\.name|nodes\[\d+\]\.metadata\.name|failureNode\.taskNode\.referenceId\.name)", where):
+    if re.fullmatch(r"(template\.|workflow\.|subWorkflows\[\d+\]\.)?(id\.name|nodes\[\d+\]\.taskNode\.referenceId\.name|nodes\[\d+\]\.workflowNode\.subWorkflowRef\.name|nodes\[\d+\]\.metadata\.name|failureNode\.taskNode\.referenceId\.name)", where):
         return True
     if where.startswith("description"):  # our doc comment, as Markdown
         return True
@@ -255,7 +255,7 @@ def main() -> int:
         allowed = (lambda w, n=name: w == "spec.workflowId.name" or (n.startswith("lp_default_") and w == "id.name"))  # noqa: E731
         checks.append((f"{name}.pb", out / f"{name}.pb", launch_plan_pb2.LaunchPlan, golden, allowed))
     # Workflows: names are Rust module paths; task templates differ as TASK_ALLOWED says.
-    for name in ("wf_ordering", "wf_interruptible", "wf_overrides", "wf_overrides_node", "wf_failure", "wf_gates", "wf_reference"):
+    for name in ("wf_ordering", "wf_interruptible", "wf_overrides", "wf_overrides_node", "wf_failure", "wf_gates", "wf_reference", "wf_lp_node"):
         for kind, cls in (("spec", admin_workflow_pb2.WorkflowSpec), ("closure", workflow_closure_pb2.WorkflowClosure)):
             golden = load(f"production/{name}_{kind}.json")
             checks.append((f"{name}_{kind}.pb", out / f"{name}_{kind}.pb", cls, golden, production_workflow_allowed))

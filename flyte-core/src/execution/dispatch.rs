@@ -96,6 +96,15 @@ impl NodeAt {
                 let inner = SpecRef::Static(inner);
                 Box::pin(run_spec(inner, inputs, self.shared.clone(), prefix)).await
             }
+            // Locally, a child execution is the plan's workflow run in this run, with
+            // the plan's fixed inputs.
+            Entity::LaunchPlan(plan) => {
+                let inner = plan.workflow().spec();
+                let prefix = self.nested(plan.name());
+                let inputs = plan.complete_inputs(inputs);
+                let inner = SpecRef::Static(inner);
+                Box::pin(run_spec(inner, inputs, self.shared.clone(), prefix)).await
+            }
         }
     }
 

@@ -274,11 +274,30 @@ impl<'a> Parts<'a> {
             Entity::Workflow(wf) => {
                 let sub = wf.spec();
                 self.add_sub_workflow(sub, &sub.name)?;
+                // flytekit marks a call of a workflow explicitly not interruptible.
                 (
                     self.workflow_node(&sub.name),
-                    plain_metadata(short_name(&sub.name)),
+                    pb::NodeMetadata {
+                        interruptible: Some(false),
+                        ..plain_metadata(short_name(&sub.name))
+                    },
                 )
             }
+            // As flytekit writes a call of a launch plan: a child execution of the
+            // registered plan, named after its workflow, explicitly not interruptible.
+            Entity::LaunchPlan(plan) => (
+                pb::node::Target::WorkflowNode(pb::WorkflowNode {
+                    reference: Some(pb::workflow_node::Reference::LaunchplanRef(identifier(
+                        pb::ResourceType::LaunchPlan,
+                        plan.name(),
+                        self.settings,
+                    ))),
+                }),
+                pb::NodeMetadata {
+                    interruptible: Some(false),
+                    ..plain_metadata(short_name(&plan.workflow().spec().name))
+                },
+            ),
             Entity::Map(map) => self.array_node(&node.id, map, &inputs),
             Entity::Gate(gate) => super::gates::gate_node(gate),
             Entity::Branch(branch) => {

@@ -49,7 +49,7 @@ use crate::execution::executor::run_spec_values;
 use crate::execution::{RunError, RunOptions};
 use crate::interface::Interface;
 use crate::types::{ConversionError, FlyteType, Inputs, Literal, Outputs, Value};
-use crate::workflow::{DynWorkflow, Workflow, WorkflowSpec};
+use crate::workflow::{DynWorkflow, Signature, Workflow, WorkflowSpec};
 
 /// A launch plan could not be built or its inputs could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -131,19 +131,36 @@ fn quoted(names: &[String]) -> String {
 /// A named way to run a workflow whose outputs are `O`: fixed inputs (which cannot be
 /// changed when running) and defaults (which can), on top of the workflow's own
 /// defaults.
-pub struct LaunchPlan<O: Outputs> {
+///
+/// `S` is how a workflow body calls the plan (a child execution on Flyte): a
+/// function type `fn(A, B) -> O` taking the inputs the plan does not fix, in the
+/// workflow's order, given with [`LaunchPlanBuilder::call_signature`] and checked
+/// against the workflow when built. A plan without one ([`NotCallable`]) is run and
+/// registered, not called from workflows.
+pub struct LaunchPlan<O: Outputs, S = NotCallable> {
     name: String,
     workflow: &'static dyn DynWorkflow,
     decode_one: DecodeOne,
     fixed: BTreeMap<String, Literal>,
     defaults: BTreeMap<String, Literal>,
     settings: LaunchPlanSettings,
-    _output: PhantomData<fn() -> O>,
+    /// The types of the call signature's inputs, when one was given.
+    call_types: Option<fn() -> Vec<crate::types::LiteralType>>,
+    _output: PhantomData<fn() -> (O, S)>,
 }
+
+/// A [`LaunchPlan`] that workflows call as `S` (`fn(A, B) -> R`), named by its
+/// signature alone: `CallableLaunchPlan<fn(i64) -> i64>` is
+/// `LaunchPlan<i64, fn(i64) -> i64>`.
+pub type CallableLaunchPlan<S> = LaunchPlan<<S as Signature>::Output, S>;
+
+/// The call signature of a [`LaunchPlan`] that workflows do not call.
+#[derive(Debug, Clone, Copy)]
+pub enum NotCallable {}
 
 type DecodeOne = fn(usize, &str, &Literal) -> Result<Value, ConversionError>;
 
-impl<O: Outputs> std::fmt::Debug for LaunchPlan<O> {
+impl<O: Outputs, S> std::fmt::Debug for LaunchPlan<O, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LaunchPlan")
             .field("name", &self.name)
@@ -182,10 +199,64 @@ impl PlanEntry {
     }
 }
 
+impl<O: Outputs, S: Signature<Output = O>> crate::workflow::DynLaunchPlan for LaunchPlan<O, S> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn workflow(&self) -> &'static dyn DynWorkflow {
+        self.workflow
+    }
+
+    fn interface(&self) -> Interface {
+        let mut interface = self.workflow.spec().interface.clone();
+        interface
+            .inputs
+            .retain(|v| !self.fixed.contains_key(&v.name));
+        interface
+    }
+
+    fn complete_inputs(&self, open: Vec<Value>) -> Vec<Value> {
+        let spec = self.workflow.spec();
+        let mut open = open.into_iter();
+        spec.interface
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, var)| match self.fixed.get(&var.name) {
+                Some(literal) => (self.decode_one)(i, &var.name, literal)
+                    .expect("fixed inputs are checked against the workflow when the plan is built"),
+                None => open
+                    .next()
+                    .expect("a launch-plan node has one value per open input"),
+            })
+            .collect()
+    }
+
+    fn registration(&self) -> Box<dyn std::any::Any> {
+        Box::new(self.entry())
+    }
+}
+
+impl<O: Outputs, S: 'static> LaunchPlan<O, S> {
+    /// The node handle of the plan in a workflow body: `PLAN(x)` becomes
+    /// `PLAN.__flyte_node(&wf).call(x)`.
+    #[doc(hidden)]
+    pub fn __flyte_node<'w>(
+        &'static self,
+        wf: &'w crate::workflow::WorkflowBuilder,
+    ) -> crate::workflow::LaunchPlanNode<'w, S>
+    where
+        S: Signature<Output = O>,
+    {
+        crate::workflow::LaunchPlanNode::new(self, wf)
+    }
+}
+
 /// Builds a [`LaunchPlan`]; every value is checked against the workflow's interface
 /// in [`LaunchPlanBuilder::build`].
-pub struct LaunchPlanBuilder<O: Outputs> {
-    plan: LaunchPlan<O>,
+pub struct LaunchPlanBuilder<O: Outputs, S = NotCallable> {
+    plan: LaunchPlan<O, S>,
     pending: Vec<(String, Literal)>,
 }
 
@@ -203,6 +274,7 @@ impl<O: Outputs> LaunchPlan<O> {
                 fixed: BTreeMap::new(),
                 defaults: BTreeMap::new(),
                 settings: LaunchPlanSettings::default(),
+                call_types: None,
                 _output: PhantomData,
             },
             pending: Vec::new(),
@@ -218,7 +290,9 @@ impl<O: Outputs> LaunchPlan<O> {
         plan.settings.annotations = spec.default_annotations.clone();
         plan
     }
+}
 
+impl<O: Outputs, S> LaunchPlan<O, S> {
     /// The launch plan's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -271,7 +345,7 @@ impl<O: Outputs> LaunchPlan<O> {
     }
 
     /// Starts giving the inputs of one run.
-    pub fn inputs(&self) -> RunInputs<'_, O> {
+    pub fn inputs(&self) -> RunInputs<'_, O, S> {
         RunInputs {
             plan: self,
             values: Vec::new(),
@@ -333,6 +407,38 @@ impl<O: Outputs> LaunchPlan<O> {
         }
     }
 
+    /// Checks that the call signature, if any, takes the inputs the plan leaves
+    /// open, in the workflow's order.
+    fn check_signature(&self) -> Result<(), LaunchPlanError> {
+        let Some(call_types) = self.call_types else {
+            return Ok(());
+        };
+        let spec = self.workflow.spec();
+        let open: Vec<&crate::interface::Variable> = spec
+            .interface
+            .inputs
+            .iter()
+            .filter(|v| !self.fixed.contains_key(&v.name))
+            .collect();
+        let declared = call_types();
+        if declared.len() == open.len() && open.iter().zip(&declared).all(|(v, t)| v.ty == *t) {
+            return Ok(());
+        }
+        let show = |items: Vec<String>| items.join(", ");
+        Err(LaunchPlanError::InvalidSetting {
+            plan: self.name.clone(),
+            problem: format!(
+                "its call signature takes ({}), but the inputs it leaves open are ({})",
+                show(declared.iter().map(ToString::to_string).collect()),
+                show(
+                    open.iter()
+                        .map(|v| format!("{}: {}", v.name, v.ty))
+                        .collect()
+                )
+            ),
+        })
+    }
+
     /// Checks that `literal` can be input `name`.
     fn check(&self, name: &str, literal: &Literal) -> Result<(), LaunchPlanError> {
         let spec = self.workflow.spec();
@@ -350,6 +456,29 @@ impl<O: Outputs> LaunchPlan<O> {
 }
 
 impl<O: Outputs> LaunchPlanBuilder<O> {
+    /// Lets workflow bodies call the plan as `fn(A, B) -> O`: the workflow's inputs
+    /// the plan does not fix, in order (checked against the workflow by
+    /// [`LaunchPlanBuilder::build`]). Each call is a node starting a child execution
+    /// of the plan (flytekit's `sub_lp(x=x)` in a workflow).
+    pub fn call_signature<S: Signature<Output = O>>(self) -> LaunchPlanBuilder<O, S> {
+        let LaunchPlanBuilder { plan, pending } = self;
+        LaunchPlanBuilder {
+            plan: LaunchPlan {
+                name: plan.name,
+                workflow: plan.workflow,
+                decode_one: plan.decode_one,
+                fixed: plan.fixed,
+                defaults: plan.defaults,
+                settings: plan.settings,
+                call_types: Some(<S::Input as crate::types::Inputs>::types),
+                _output: PhantomData,
+            },
+            pending,
+        }
+    }
+}
+
+impl<O: Outputs, S> LaunchPlanBuilder<O, S> {
     /// Fixes input `name` to `value`: runs cannot change it.
     pub fn fixed(mut self, name: &str, value: impl FlyteType) -> Self {
         self.plan.fixed.insert(name.to_string(), value.to_literal());
@@ -435,11 +564,12 @@ impl<O: Outputs> LaunchPlanBuilder<O> {
     /// Checks every value against the workflow's inputs, the schedule against the
     /// workflow (the kickoff input is a datetime that is not fixed; every other input
     /// has a value), and the other settings.
-    pub fn build(self) -> Result<LaunchPlan<O>, LaunchPlanError> {
+    pub fn build(self) -> Result<LaunchPlan<O, S>, LaunchPlanError> {
         for (name, literal) in &self.pending {
             self.plan.check(name, literal)?;
         }
         let plan = &self.plan;
+        plan.check_signature()?;
         let invalid = |problem: &str| LaunchPlanError::InvalidSetting {
             plan: plan.name.clone(),
             problem: problem.to_string(),
@@ -470,13 +600,13 @@ impl<O: Outputs> LaunchPlanBuilder<O> {
 }
 
 /// The inputs of one run of a launch plan, set by name.
-pub struct RunInputs<'p, O: Outputs> {
-    plan: &'p LaunchPlan<O>,
+pub struct RunInputs<'p, O: Outputs, S = NotCallable> {
+    plan: &'p LaunchPlan<O, S>,
     values: Vec<(String, Literal)>,
     options: RunOptions,
 }
 
-impl<O: Outputs> RunInputs<'_, O> {
+impl<O: Outputs, S> RunInputs<'_, O, S> {
     /// Sets input `name` (checked when the run starts).
     pub fn set(mut self, name: &str, value: impl FlyteType) -> Self {
         self.values.push((name.to_string(), value.to_literal()));

@@ -7,6 +7,7 @@ mod builder;
 mod failure;
 pub mod gate;
 mod graph;
+mod launch_plan_node;
 mod map;
 mod ordering;
 mod overrides;
@@ -23,6 +24,7 @@ pub use failure::{FailureNode, FailurePolicy};
 pub use ordering::NodeRefs;
 pub use overrides::NodeOverrides;
 pub mod render;
+pub use launch_plan_node::{DynLaunchPlan, Signature};
 pub use map::{AllItems, MapSpec, MapTaskStart, SomeItems, map_task};
 
 // What `#[task]`, `#[workflow]` and `#[dynamic]` expand to calls: public so generated
@@ -34,6 +36,8 @@ pub use builder::{
     AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, OutputPromises,
     PassThrough, PlainCall, TaskNode, Wire, WorkflowBuilder,
 };
+#[doc(hidden)]
+pub use launch_plan_node::LaunchPlanNode;
 #[doc(hidden)]
 pub use map::{MapTaskFn, MapTaskNode};
 #[doc(hidden)]
@@ -67,6 +71,8 @@ pub enum Entity {
     Task(&'static dyn DynTask),
     /// A subworkflow.
     Workflow(&'static dyn DynWorkflow),
+    /// A child execution of a launch plan.
+    LaunchPlan(&'static dyn DynLaunchPlan),
     /// A task run over each item of a list.
     Map(Box<MapSpec>),
     /// A conditional: runs the sub-graph of the first case whose condition holds.
@@ -81,6 +87,7 @@ impl Entity {
         match self {
             Entity::Task(t) => t.name(),
             Entity::Workflow(w) => &w.spec().name,
+            Entity::LaunchPlan(p) => p.name(),
             Entity::Map(m) => m.task.name(),
             Entity::Branch(_) => "branch",
             Entity::Gate(g) => g.name(),
@@ -92,6 +99,7 @@ impl Entity {
         match self {
             Entity::Task(t) => t.task_type().to_string(),
             Entity::Workflow(_) => "workflow".to_string(),
+            Entity::LaunchPlan(_) => "launch plan".to_string(),
             Entity::Map(m) => format!("map:{}", m.task.task_type()),
             Entity::Branch(_) => "branch".to_string(),
             Entity::Gate(_) => "gate".to_string(),
@@ -103,6 +111,7 @@ impl Entity {
         match self {
             Entity::Task(t) => t.interface(),
             Entity::Workflow(w) => w.spec().interface.clone(),
+            Entity::LaunchPlan(p) => p.interface(),
             Entity::Map(m) => m.interface.clone(),
             Entity::Branch(b) => b.interface.clone(),
             Entity::Gate(g) => g.interface(),
@@ -115,6 +124,7 @@ impl fmt::Debug for Entity {
         match self {
             Entity::Task(t) => write!(f, "Task({})", t.name()),
             Entity::Workflow(w) => write!(f, "Workflow({})", w.spec().name),
+            Entity::LaunchPlan(p) => write!(f, "LaunchPlan({})", p.name()),
             Entity::Map(m) => write!(f, "Map({m:?})"),
             Entity::Branch(b) => write!(f, "Branch({:?})", b.cases),
             Entity::Gate(g) => write!(f, "Gate({:?})", g.kind),
@@ -343,7 +353,7 @@ impl WorkflowSpec {
                 Entity::Task(t) => *t,
                 Entity::Map(m) => m.task,
                 Entity::Gate(g) => return g.error.clone().map(|e| (g.name().to_string(), e)),
-                Entity::Workflow(_) | Entity::Branch(_) => return None,
+                Entity::Workflow(_) | Entity::LaunchPlan(_) | Entity::Branch(_) => return None,
             };
             let overrides = node.overrides.as_ref().map_or(Ok(()), |o| o.validate());
             let duplicate = if nodes[..i].iter().any(|n| n.id == node.id) {
@@ -389,6 +399,7 @@ impl WorkflowSpec {
         for node in &self.nodes {
             match &node.entity {
                 Entity::Workflow(w) => w.spec().validate()?,
+                Entity::LaunchPlan(p) => p.workflow().spec().validate()?,
                 Entity::Branch(b) => b.graphs().try_for_each(|g| g.validate())?,
                 Entity::Task(_) | Entity::Map(_) | Entity::Gate(_) => {}
             }

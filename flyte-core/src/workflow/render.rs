@@ -77,6 +77,7 @@ impl Graph {
             let what = match &node.entity {
                 Entity::Task(t) => t.name().to_string(),
                 Entity::Workflow(w) => format!("workflow {}", w.spec().name),
+                Entity::LaunchPlan(p) => format!("launch plan {}", p.name()),
                 Entity::Map(m) => format!("map {}", m.task.name()),
                 Entity::Branch(b) => {
                     let otherwise = match b.otherwise {
