@@ -224,7 +224,10 @@ fn a_map_task_is_an_array_node_running_the_task_itself_per_item() {
     let node = &spec.template.as_ref().unwrap().nodes[0];
     let array = array_of(node);
     assert_eq!(array.parallelism, Some(4));
-    assert_eq!(array.min_success_ratio, Some(1.0));
+    assert_eq!(
+        array.success_criteria,
+        Some(pb::array_node::SuccessCriteria::MinSuccessRatio(1.0))
+    );
     assert_eq!(array.is_original_sub_node_interface, Some(true));
     assert_eq!(
         array.data_mode,
@@ -250,7 +253,10 @@ fn a_map_task_is_an_array_node_running_the_task_itself_per_item() {
         &some.encode_to_vec(),
     );
     let array = array_of(&some.nodes[0]);
-    assert_eq!(array.min_success_ratio, Some(0.75));
+    assert_eq!(
+        array.success_criteria,
+        Some(pb::array_node::SuccessCriteria::MinSuccessRatio(0.75))
+    );
     assert_eq!(array.parallelism, None);
 }
 

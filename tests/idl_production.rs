@@ -694,3 +694,51 @@ fn references_are_written_for_comparison_with_flytekit() {
     assert!(registry.tasks().is_empty());
     write_workflow("wf_reference", spec);
 }
+
+/// `def scale(x: int, factor: int) -> int`.
+#[task]
+fn scale(x: i64, factor: i64) -> i64 {
+    x * factor
+}
+
+/// `def pair(a: int, b: str) -> str`.
+#[task]
+fn pair(a: i64, b: String) -> String {
+    format!("{b}{a}")
+}
+
+/// `map_task(functools.partial(scale, factor=10))(x=xs)`.
+#[workflow]
+fn wf_map_partial(xs: Vec<i64>) -> Vec<i64> {
+    map_task(&scale).over(xs, bound(10))
+}
+
+/// `map_task(pair)(a=a, b=b)`.
+#[workflow]
+fn wf_map_two_lists(a: Vec<i64>, b: Vec<String>) -> Vec<String> {
+    map_task(&pair).over(a, b)
+}
+
+/// `map_task(add_one, concurrency=2, min_successes=2)(x=xs)` (flytekit's output
+/// type stays `List[int]`; ours is a list of optionals, as items may fail).
+#[workflow]
+fn wf_map_min_successes(xs: Vec<i64>) -> Vec<Option<i64>> {
+    map_task(&add_one).concurrency(2).min_successes(2).over(xs)
+}
+
+/// `map_task(add_one, concurrency=4, min_success_ratio=0.75)(x=xs)`.
+#[workflow]
+fn wf_map_min_ratio(xs: Vec<i64>) -> Vec<Option<i64>> {
+    map_task(&add_one)
+        .concurrency(4)
+        .min_success_ratio(0.75)
+        .over(xs)
+}
+
+#[test]
+fn map_variants_are_written_for_comparison_with_flytekit() {
+    write_workflow("wf_map_partial", wf_map_partial.spec());
+    write_workflow("wf_map_two_lists", wf_map_two_lists.spec());
+    write_workflow("wf_map_min_successes", wf_map_min_successes.spec());
+    write_workflow("wf_map_min_ratio", wf_map_min_ratio.spec());
+}

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use flyte::execution::MapFailure;
 use flyte::prelude::*;
+use flyte::workflow::Entity;
 
 #[task]
 async fn square(x: i64) -> i64 {
@@ -149,4 +150,89 @@ fn named_like_the_helper(map_task: Vec<i64>) -> Vec<i64> {
 #[tokio::test]
 async fn an_input_may_be_called_map_task() {
     assert_eq!(named_like_the_helper.run(vec![2, 3]).await.unwrap(), [4, 9]);
+}
+
+/// `def scale(x: int, factor: int) -> int`.
+#[task]
+fn scale(x: i64, factor: i64) -> i64 {
+    x * factor
+}
+
+/// `def pair(a: int, b: str) -> str`.
+#[task]
+fn pair(a: i64, b: String) -> String {
+    format!("{b}{a}")
+}
+
+/// `map_task(functools.partial(scale, factor=10))(x=xs)`.
+#[workflow]
+fn scaled_by_ten(xs: Vec<i64>) -> Vec<i64> {
+    map_task(&scale).over(xs, bound(10))
+}
+
+/// `map_task(pair)(a=a, b=b)`.
+#[workflow]
+fn paired(a: Vec<i64>, b: Vec<String>) -> Vec<String> {
+    map_task(&pair).over(a, b)
+}
+
+#[workflow]
+fn at_least_two(xs: Vec<i64>) -> Vec<Option<i64>> {
+    map_task(&odd_fails)
+        .concurrency(2)
+        .min_successes(2)
+        .over(xs)
+}
+
+#[tokio::test]
+async fn a_bound_input_goes_whole_to_every_item() {
+    assert_eq!(
+        scaled_by_ten.run(vec![1, 2, 3]).await.unwrap(),
+        [10, 20, 30]
+    );
+    let spec = scaled_by_ten.spec();
+    let Entity::Map(map) = &spec.nodes[0].entity else {
+        panic!("a map node");
+    };
+    assert_eq!(map.bound_inputs(), ["factor"]);
+    let types: Vec<String> = spec.nodes[0]
+        .entity
+        .interface()
+        .inputs
+        .iter()
+        .map(|v| format!("{}: {}", v.name, v.ty))
+        .collect();
+    assert_eq!(types, ["x: list<integer>", "factor: integer"]);
+}
+
+#[tokio::test]
+async fn several_lists_are_mapped_together_and_must_be_as_long() {
+    let out = paired
+        .run(vec![1, 2], vec!["a".into(), "b".into()])
+        .await
+        .unwrap();
+    assert_eq!(out, ["a1", "b2"]);
+    let err = paired
+        .run(vec![1, 2, 3], vec!["a".into()])
+        .await
+        .unwrap_err();
+    let message = flyte::task::ErrorChain::new(&err).to_string();
+    assert!(
+        message.contains("the mapped lists differ in length (3, 1)"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn min_successes_counts_items() {
+    // Items 1 and 3 fail; two of four succeed, which is enough.
+    let out = at_least_two.run(vec![0, 1, 2, 3]).await.unwrap();
+    assert_eq!(out, [Some(0), None, Some(1), None]);
+    // Three of four fail: too few.
+    let err = at_least_two.run(vec![1, 3, 5, 2]).await.unwrap_err();
+    let TaskError::Failed(source) = &err.failure().expect("the map node failed").error else {
+        panic!("expected a failure")
+    };
+    let map = source.downcast_ref::<MapFailure>().unwrap();
+    assert_eq!((map.total, map.required), (4, 2));
 }

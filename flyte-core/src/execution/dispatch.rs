@@ -131,9 +131,21 @@ impl NodeAt {
     /// item with its own retries and timeout. Stops starting items once the minimum
     /// success ratio can no longer be met. A skipped item counts as failed.
     async fn run_map(&self, map: &MapSpec, inputs: Vec<Value>) -> NodeResult {
-        let items = (map.split)(&inputs[0]);
+        let items = match (map.split)(&inputs, &map.bound) {
+            Ok(items) => items,
+            Err(message) => {
+                return Err(self.failure(
+                    map.task.name(),
+                    AttemptFailure {
+                        error: TaskError::permanent(MapInputsMismatch(message)),
+                        attempt: 1,
+                        max_attempts: 1,
+                    },
+                ));
+            }
+        };
         let total = items.len();
-        let required = ((map.min_success_ratio * total as f64).ceil() as usize).min(total);
+        let required = map.required(total);
         let limit = map.concurrency.unwrap_or(total).max(1);
         let attempt = Attempt {
             node: self,
@@ -146,7 +158,7 @@ impl NodeAt {
         loop {
             while running.len() < limit && next < total && failed.len() <= total - required {
                 let (item_index, attempt) = (next, &attempt);
-                let item = std::slice::from_ref(&items[item_index]);
+                let item = &items[item_index][..];
                 running.push(async move {
                     let result = attempt.run(item, Some(item_index as u32), false).await;
                     (item_index, result)
@@ -187,6 +199,18 @@ impl NodeAt {
         ))
     }
 }
+
+/// A map node's mapped lists differ in length.
+#[derive(Debug)]
+struct MapInputsMismatch(String);
+
+impl std::fmt::Display for MapInputsMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MapInputsMismatch {}
 
 /// No case of a conditional held and it ends in `fail(message)`.
 #[derive(Debug)]

@@ -341,13 +341,21 @@ impl<'a> Parts<'a> {
             parallelism: map
                 .concurrency
                 .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
-            min_success_ratio: Some(map.min_success_ratio as f32),
+            success_criteria: Some(match map.min_successes {
+                Some(n) => pb::array_node::SuccessCriteria::MinSuccesses(
+                    u32::try_from(n).unwrap_or(u32::MAX),
+                ),
+                None => {
+                    pb::array_node::SuccessCriteria::MinSuccessRatio(map.min_success_ratio as f32)
+                }
+            }),
             // As flytekit writes an array node over a registered task: the
             // task's own interface, each item's pod reading its own item
             // (minimal state), so the task runs through the same entrypoint
             // as anywhere else.
             is_original_sub_node_interface: Some(true),
             data_mode: pb::ArrayDataMode::IndividualInputFiles as i32,
+            bound_inputs: map.bound_inputs().into_iter().map(String::from).collect(),
         };
         (
             pb::node::Target::ArrayNode(Box::new(array)),

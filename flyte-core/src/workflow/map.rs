@@ -23,10 +23,10 @@
 
 use std::marker::PhantomData;
 
-use super::{DynTask, Entity, IntoBinding, Promise, WorkflowBuilder};
+use super::{DynTask, Entity, IntoBinding, Promise, Wire, WorkflowBuilder};
 use crate::interface::{Interface, Variable};
 use crate::task::Task;
-use crate::types::{FlyteType, Value, downcast_value, into_value};
+use crate::types::{FlyteType, Inputs, LiteralType, Value, downcast_value, into_value};
 
 /// What a map node runs, with the item types erased.
 #[derive(Clone)]
@@ -37,10 +37,41 @@ pub struct MapSpec {
     pub concurrency: Option<usize>,
     /// The share of items that must succeed (1.0: all of them).
     pub min_success_ratio: f64,
-    /// The node's interface: lists of the task's input and output types.
+    /// How many items must succeed, when given as a count (it then replaces the
+    /// ratio).
+    pub min_successes: Option<usize>,
+    /// Per task input: whether every item gets it whole (bound) rather than one
+    /// item of its list (mapped).
+    pub bound: Vec<bool>,
+    /// The node's interface: lists of the mapped inputs' types, the bound inputs'
+    /// own types, and a list of the output type.
     pub interface: Interface,
-    pub(crate) split: fn(&Value) -> Vec<Value>,
+    pub(crate) split: SplitFn,
     pub(crate) gather: fn(Vec<Option<Value>>) -> Value,
+}
+
+/// Splits a map node's inputs into each item's inputs.
+pub(crate) type SplitFn = fn(&[Value], &[bool]) -> Result<Vec<Vec<Value>>, String>;
+
+impl MapSpec {
+    /// The names of the bound inputs, in the task's order.
+    pub fn bound_inputs(&self) -> Vec<&str> {
+        self.interface
+            .inputs
+            .iter()
+            .zip(&self.bound)
+            .filter(|(_, b)| **b)
+            .map(|(v, _)| v.name.as_str())
+            .collect()
+    }
+
+    /// How many of `total` items must succeed.
+    pub fn required(&self, total: usize) -> usize {
+        match self.min_successes {
+            Some(n) => n.min(total),
+            None => ((self.min_success_ratio * total as f64).ceil() as usize).min(total),
+        }
+    }
 }
 
 impl std::fmt::Debug for MapSpec {
@@ -49,14 +80,17 @@ impl std::fmt::Debug for MapSpec {
             .field("task", &self.task.name())
             .field("concurrency", &self.concurrency)
             .field("min_success_ratio", &self.min_success_ratio)
+            .field("min_successes", &self.min_successes)
+            .field("bound", &self.bound)
             .finish()
     }
 }
 
 /// Starts a map task in a workflow body: `map_task(&task).over(list)`.
 ///
-/// The task takes one input and has one output; the map node takes a list of the
-/// input type and gives a list of the output type, in item order.
+/// The task has one output; the map node gives a list of it, in item order. Each
+/// input is mapped (given a list, one item per run) or bound with [`bound`] (given
+/// whole to every run); mapped lists must be of equal length.
 #[allow(non_upper_case_globals)]
 pub static map_task: MapTaskFn = MapTaskFn { _private: () };
 
@@ -81,10 +115,9 @@ pub struct MapTaskStart<'w> {
 
 impl<'w> MapTaskStart<'w> {
     /// Chooses the task to run over each item.
-    pub fn call<T, I, O>(self, task: &'static T) -> MapTaskNode<'w, T, AllItems>
+    pub fn call<T, O>(self, task: &'static T) -> MapTaskNode<'w, T, T::Input, AllItems>
     where
-        T: Task<Input = (I,), Output = O>,
-        I: FlyteType,
+        T: Task<Output = O>,
         O: FlyteType,
     {
         MapTaskNode {
@@ -92,28 +125,30 @@ impl<'w> MapTaskStart<'w> {
             task,
             concurrency: None,
             min_success_ratio: 1.0,
+            min_successes: None,
             _mode: PhantomData,
         }
     }
 }
 
-/// A map task being set up; `over(list)` adds the node. `M` is [`AllItems`] until
-/// `min_success_ratio` makes it [`SomeItems`].
+/// A map task being set up; `over(..)` adds the node. `M` is [`AllItems`] until
+/// `min_success_ratio` or `min_successes` makes it [`SomeItems`].
 #[doc(hidden)]
-pub struct MapTaskNode<'w, T: 'static, M> {
+pub struct MapTaskNode<'w, T: 'static, I, M> {
     wf: &'w WorkflowBuilder,
     task: &'static T,
     concurrency: Option<usize>,
     min_success_ratio: f64,
-    _mode: PhantomData<fn() -> M>,
+    min_successes: Option<usize>,
+    _mode: PhantomData<fn(I) -> M>,
 }
 
 /// Every item must succeed; the output is `Vec<O>`.
 pub struct AllItems;
-/// A share of items may fail; the output is `Vec<Option<O>>`.
+/// Some items may fail; the output is `Vec<Option<O>>`.
 pub struct SomeItems;
 
-impl<T, M> MapTaskNode<'_, T, M> {
+impl<T, I, M> MapTaskNode<'_, T, I, M> {
     /// Runs at most `n` items at once (at least one).
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = Some(n.max(1));
@@ -121,87 +156,226 @@ impl<T, M> MapTaskNode<'_, T, M> {
     }
 }
 
-impl<'w, T, I, O> MapTaskNode<'w, T, AllItems>
-where
-    T: Task<Input = (I,), Output = O>,
-    I: FlyteType,
-    O: FlyteType,
-{
+impl<'w, T, I> MapTaskNode<'w, T, I, AllItems> {
     /// Lets the node succeed when at least this share of items succeed (clamped to
     /// 0..=1); the outputs of failed items are then `None`.
-    pub fn min_success_ratio(self, ratio: f64) -> MapTaskNode<'w, T, SomeItems> {
+    pub fn min_success_ratio(self, ratio: f64) -> MapTaskNode<'w, T, I, SomeItems> {
         MapTaskNode {
             wf: self.wf,
             task: self.task,
             concurrency: self.concurrency,
             min_success_ratio: ratio.clamp(0.0, 1.0),
+            min_successes: None,
             _mode: PhantomData,
         }
     }
 
-    /// Adds the node, running the task over `items`.
-    pub fn over(self, items: impl IntoBinding<Vec<I>>) -> Promise<Vec<O>> {
-        let spec = map_spec::<T, I, O>(self.task, self.concurrency, self.min_success_ratio, false);
-        self.wf.map_node::<Vec<O>>(spec, items.into_wire())
+    /// Lets the node succeed when at least `n` items succeed (all of them when
+    /// there are fewer); the outputs of failed items are then `None`.
+    pub fn min_successes(self, n: usize) -> MapTaskNode<'w, T, I, SomeItems> {
+        MapTaskNode {
+            wf: self.wf,
+            task: self.task,
+            concurrency: self.concurrency,
+            min_success_ratio: 1.0,
+            min_successes: Some(n),
+            _mode: PhantomData,
+        }
     }
 }
 
-impl<T, I, O> MapTaskNode<'_, T, SomeItems>
-where
-    T: Task<Input = (I,), Output = O>,
-    I: FlyteType,
-    O: FlyteType,
-{
-    /// Adds the node, running the task over `items`; failed items give `None`.
-    pub fn over(self, items: impl IntoBinding<Vec<I>>) -> Promise<Vec<Option<O>>> {
-        let spec = map_spec::<T, I, O>(self.task, self.concurrency, self.min_success_ratio, true);
-        self.wf.map_node::<Vec<Option<O>>>(spec, items.into_wire())
+/// An argument of a map node: a list to map over, or a value every item gets
+/// whole ([`bound`]).
+pub trait MapArg<A> {
+    /// The wire, and whether it is bound.
+    #[doc(hidden)]
+    fn map_wire(self) -> (Wire, bool);
+}
+
+impl<A: FlyteType, L: IntoBinding<Vec<A>>> MapArg<A> for L {
+    fn map_wire(self) -> (Wire, bool) {
+        (self.into_wire(), false)
     }
 }
 
-fn map_spec<T, I, O>(
-    task: &'static T,
-    concurrency: Option<usize>,
-    min_success_ratio: f64,
+/// A value every item of a map node gets whole (flytekit's
+/// `functools.partial(task, factor=10)`).
+pub struct Bound<A> {
+    wire: Wire,
+    _ty: PhantomData<fn() -> A>,
+}
+
+impl<A> MapArg<A> for Bound<A> {
+    fn map_wire(self) -> (Wire, bool) {
+        (self.wire, true)
+    }
+}
+
+/// Binds a map task's input to one value for every item:
+/// `map_task(&scale).over(xs, bound(10))`.
+pub fn bound<A: FlyteType>(value: impl IntoBinding<A>) -> Bound<A> {
+    Bound {
+        wire: value.into_wire(),
+        _ty: PhantomData,
+    }
+}
+
+/// The inputs of a mapped task, per position: their list types and how to split.
+pub trait MapInputs: Inputs {
+    #[doc(hidden)]
+    fn node_types(bound: &[bool]) -> Vec<LiteralType>;
+    #[doc(hidden)]
+    fn split(values: &[Value], bound: &[bool]) -> Result<Vec<Vec<Value>>, String>;
+}
+
+/// Each item's inputs: item `i` of every mapped list, every bound value whole.
+fn split_by(
+    values: &[Value],
+    bound: &[bool],
+    splitters: &[fn(&Value) -> Vec<Value>],
+) -> Result<Vec<Vec<Value>>, String> {
+    let lists: Vec<Option<Vec<Value>>> = values
+        .iter()
+        .zip(bound)
+        .zip(splitters)
+        .map(|((v, b), split)| (!b).then(|| split(v)))
+        .collect();
+    let lengths: Vec<usize> = lists.iter().flatten().map(Vec::len).collect();
+    let total = lengths.first().copied().unwrap_or(0);
+    if lengths.iter().any(|&n| n != total) {
+        return Err(format!(
+            "the mapped lists differ in length ({}); each item takes one of each",
+            lengths
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok((0..total)
+        .map(|i| {
+            lists
+                .iter()
+                .zip(values)
+                .map(|(list, whole)| match list {
+                    Some(items) => items[i].clone(),
+                    None => whole.clone(),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+fn split_list<I: FlyteType>(list: &Value) -> Vec<Value> {
+    downcast_value::<Vec<I>>(list)
+        .into_iter()
+        .map(into_value)
+        .collect()
+}
+
+macro_rules! map_arity {
+    ($( ($($arg:ident: $t:ident),+) )+) => {$(
+        impl<$($t: FlyteType),+> MapInputs for ($($t,)+) {
+            fn node_types(bound: &[bool]) -> Vec<LiteralType> {
+                let lists = [$(<Vec<$t>>::literal_type()),+];
+                let items = [$(<$t>::literal_type()),+];
+                lists
+                    .into_iter()
+                    .zip(items)
+                    .zip(bound)
+                    .map(|((list, item), b)| if *b { item } else { list })
+                    .collect()
+            }
+            fn split(values: &[Value], bound: &[bool]) -> Result<Vec<Vec<Value>>, String> {
+                split_by(values, bound, &[$(split_list::<$t>),+])
+            }
+        }
+
+        impl<T, O, $($t: FlyteType),+> MapTaskNode<'_, T, ($($t,)+), AllItems>
+        where
+            T: Task<Input = ($($t,)+), Output = O>,
+            O: FlyteType,
+        {
+            /// Adds the node: one argument per task input, each a list to map over
+            /// or a [`bound`] value.
+            #[allow(clippy::too_many_arguments)]
+            pub fn over(self, $($arg: impl MapArg<$t>),+) -> Promise<Vec<O>> {
+                let (wires, bound): (Vec<Wire>, Vec<bool>) = [$($arg.map_wire()),+].into_iter().unzip();
+                let spec = map_spec(&self, bound, false);
+                self.wf.map_node::<Vec<O>>(spec, wires)
+            }
+        }
+
+        impl<T, O, $($t: FlyteType),+> MapTaskNode<'_, T, ($($t,)+), SomeItems>
+        where
+            T: Task<Input = ($($t,)+), Output = O>,
+            O: FlyteType,
+        {
+            /// Adds the node (see the other `over`); failed items give `None`.
+            #[allow(clippy::too_many_arguments)]
+            pub fn over(self, $($arg: impl MapArg<$t>),+) -> Promise<Vec<Option<O>>> {
+                let (wires, bound): (Vec<Wire>, Vec<bool>) = [$($arg.map_wire()),+].into_iter().unzip();
+                let spec = map_spec(&self, bound, true);
+                self.wf.map_node::<Vec<Option<O>>>(spec, wires)
+            }
+        }
+    )+};
+}
+
+map_arity! {
+    (input0: A)
+    (input0: A, input1: B)
+    (input0: A, input1: B, input2: C)
+    (input0: A, input1: B, input2: C, input3: D)
+    (input0: A, input1: B, input2: C, input3: D, input4: E)
+    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F)
+}
+
+fn map_spec<T, O, I, M>(
+    node: &MapTaskNode<'_, T, I, M>,
+    bound: Vec<bool>,
     optional: bool,
 ) -> MapSpec
 where
-    T: Task<Input = (I,), Output = O>,
-    I: FlyteType,
+    T: Task<Output = O>,
+    T::Input: MapInputs,
     O: FlyteType,
 {
-    let inner = task.interface();
-    let var = |v: &Variable, ty| Variable {
-        name: v.name.clone(),
-        ty,
-    };
+    let inner = node.task.interface();
     let out_ty = if optional {
         <Vec<Option<O>>>::literal_type()
     } else {
         <Vec<O>>::literal_type()
     };
+    let inputs = inner
+        .inputs
+        .iter()
+        .zip(<T::Input as MapInputs>::node_types(&bound))
+        .map(|(v, ty)| Variable {
+            name: v.name.clone(),
+            ty,
+        })
+        .collect();
     MapSpec {
-        task,
-        concurrency,
-        min_success_ratio,
+        task: node.task,
+        concurrency: node.concurrency,
+        min_success_ratio: node.min_success_ratio,
+        min_successes: node.min_successes,
+        bound,
         interface: Interface {
-            inputs: vec![var(&inner.inputs[0], <Vec<I>>::literal_type())],
-            outputs: vec![var(&inner.outputs[0], out_ty)],
+            inputs,
+            outputs: vec![Variable {
+                name: inner.outputs[0].name.clone(),
+                ty: out_ty,
+            }],
         },
-        split: split::<I>,
+        split: <T::Input as MapInputs>::split,
         gather: if optional {
             gather_optional::<O>
         } else {
             gather_all::<O>
         },
     }
-}
-
-fn split<I: FlyteType>(list: &Value) -> Vec<Value> {
-    downcast_value::<Vec<I>>(list)
-        .into_iter()
-        .map(into_value)
-        .collect()
 }
 
 fn gather_all<O: FlyteType>(items: Vec<Option<Value>>) -> Value {
@@ -226,8 +400,8 @@ fn gather_optional<O: FlyteType>(items: Vec<Option<Value>>) -> Value {
 }
 
 impl WorkflowBuilder {
-    fn map_node<O: super::OutputPromises>(&self, spec: MapSpec, items: super::Wire) -> O::Promises {
-        let index = self.push(Entity::Map(Box::new(spec)), vec![items]);
+    fn map_node<O: super::OutputPromises>(&self, spec: MapSpec, wires: Vec<Wire>) -> O::Promises {
+        let index = self.push(Entity::Map(Box::new(spec)), wires);
         O::promises(index)
     }
 }

@@ -25,7 +25,9 @@ pub use ordering::NodeRefs;
 pub use overrides::NodeOverrides;
 pub mod render;
 pub use launch_plan_node::{DynLaunchPlan, Signature};
-pub use map::{AllItems, MapSpec, MapTaskStart, SomeItems, map_task};
+pub use map::{
+    AllItems, Bound, MapArg, MapInputs, MapSpec, MapTaskStart, SomeItems, bound, map_task,
+};
 
 // What `#[task]`, `#[workflow]` and `#[dynamic]` expand to calls: public so generated
 // code can name it, hidden from the docs because no one writes it by hand.

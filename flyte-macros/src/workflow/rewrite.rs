@@ -106,6 +106,11 @@ impl Rewriter<'_> {
         let args = &call.args;
         let span = call.func.span();
         let p = self.krate;
+        // `bound(v)` in a map task's arguments is the SDK's, called as it is.
+        if path.path.is_ident("bound") {
+            *expr = parse_quote_spanned! {span=> #p::workflow::bound(#args) };
+            return;
+        }
         // A bare `when(..)` or `map_task(..)` names the SDK's by full path, so neither
         // needs to be in scope, and a variable may have either name.
         let func: Expr = if path.path.is_ident("when") {

@@ -309,9 +309,9 @@ pub struct ArrayNode {
     /// How many items run at once (unset: the platform's default; 0: no limit).
     #[prost(uint32, optional, tag = "2")]
     pub parallelism: Option<u32>,
-    /// The share of items that must succeed.
-    #[prost(float, optional, tag = "4")]
-    pub min_success_ratio: Option<f32>,
+    /// How many items must succeed: a count or a share.
+    #[prost(oneof = "array_node::SuccessCriteria", tags = "3, 4")]
+    pub success_criteria: Option<array_node::SuccessCriteria>,
     /// Whether the sub-node's interface is the task's own (items, not lists).
     #[prost(message, optional, tag = "6")]
     pub is_original_sub_node_interface: Option<bool>,
@@ -319,6 +319,24 @@ pub struct ArrayNode {
     #[serde(serialize_with = "crate::idl::json::enumeration::<ArrayDataMode, _>")]
     #[prost(enumeration = "ArrayDataMode", tag = "7")]
     pub data_mode: i32,
+    /// Inputs every item gets whole (not mapped over).
+    #[prost(string, repeated, tag = "8")]
+    pub bound_inputs: Vec<String>,
+}
+
+/// The `success_criteria` oneof of [`ArrayNode`].
+pub mod array_node {
+    /// `ArrayNode.success_criteria`.
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum SuccessCriteria {
+        /// `min_successes`
+        #[prost(uint32, tag = "3")]
+        MinSuccesses(u32),
+        /// `min_success_ratio`
+        #[prost(float, tag = "4")]
+        MinSuccessRatio(f32),
+    }
 }
 
 /// `flyteidl.core.WorkflowMetadata`.
