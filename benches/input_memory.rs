@@ -128,6 +128,7 @@ fn main() {
         let ended = match outcome {
             Outcome::Succeeded { .. } => "ok".to_string(),
             Outcome::Failed(e) => format!("{} ({} B message)", e.code, e.message.len()),
+            _ => "futures".to_string(),
         };
         let (old_peak, _) = peak_during(|| match task {
             "input_memory.take_int" => decode_everything_first::<i64>(&bytes),

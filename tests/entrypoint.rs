@@ -62,7 +62,9 @@ fn add_one(x: i64) -> i64 {
     x + 1
 }
 
-#[dynamic]
+/// Runs its graph in its own pod (`run_in_pod`); `tests/idl_production.rs` has one
+/// handing its graph to Flyte.
+#[dynamic(run_in_pod)]
 fn chain_of(n: i64) -> i64 {
     let mut acc = add_one(0);
     for _ in 1..n {

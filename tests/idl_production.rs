@@ -742,3 +742,107 @@ fn map_variants_are_written_for_comparison_with_flytekit() {
     write_workflow("wf_map_min_successes", wf_map_min_successes.spec());
     write_workflow("wf_map_min_ratio", wf_map_min_ratio.spec());
 }
+
+/// `def square(x: int) -> int: return x * x`.
+#[task]
+fn square(x: i64) -> i64 {
+    x * x
+}
+
+/// `def total(xs: List[int]) -> int: return sum(xs)`.
+#[task]
+fn total(xs: Vec<i64>) -> i64 {
+    xs.iter().sum()
+}
+
+/// `@dynamic def d_fanout(n: int) -> int: sq = [square(x=i) for i in range(n)];
+/// return total(xs=sq)`.
+#[dynamic]
+fn d_fanout(n: i64) -> i64 {
+    let sq: Vec<Promise<i64>> = (0..n).map(|i| square(i)).collect();
+    total(sq)
+}
+
+#[tokio::test]
+async fn a_dynamic_task_is_written_and_hands_its_graph_to_flyte_as_flytekit_does() {
+    use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
+    let settings = seed_settings();
+    let template = idl::task_template(&d_fanout, &settings);
+    std::fs::write(out_dir().join("task_dynamic.pb"), template.encode_to_vec()).unwrap();
+    let env = template.container.unwrap().env;
+    assert_eq!(env.len(), 1);
+    assert_eq!(env[0].key, "_F_SS_C");
+
+    // The pod, as Flyte starts it: the template's `_F_SS_C` and the task's identity.
+    let ss = env[0].value.clone();
+    let identity = flyte::execution::ClusterIdentity::from_vars(|name| match name {
+        "_F_SS_C" => Some(ss.clone()),
+        "FLYTE_INTERNAL_TASK_VERSION" => Some("v1".into()),
+        _ => None,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inputs.pb"),
+        std::fs::read(support::production_golden("exec_dynamic_inputs.pb")).unwrap(),
+    )
+    .unwrap();
+    let mut registry = flyte::registry::Registry::new();
+    registry.task(&d_fanout);
+    let request = ExecuteRequest {
+        task_name: d_fanout.name().to_string(),
+        inputs: format!("{}/inputs.pb", dir.path().display()),
+        output_prefix: format!("{}/out", dir.path().display()),
+        raw_output_prefix: None,
+        checkpoint_path: None,
+        prev_checkpoint: None,
+    };
+    let files = std::sync::Arc::new(flyte::data::FileAccess::new());
+    let outcome = execute(&registry, files, identity, &request).await.unwrap();
+    let Outcome::Dynamic { futures } = outcome else {
+        panic!("the graph goes to Flyte: {outcome:?}");
+    };
+    // futures.pb and no outputs.pb, as flytekit leaves them.
+    let written = std::fs::read(dir.path().join("out/futures.pb")).unwrap();
+    assert_eq!(written, futures.encode_to_vec());
+    assert!(!dir.path().join("out/outputs.pb").exists());
+    std::fs::write(out_dir().join("exec_dynamic_futures.pb"), written).unwrap();
+}
+
+/// `#[dynamic(run_in_pod)]`: the graph runs inside the task's own pod.
+#[dynamic(run_in_pod)]
+fn d_fanout_in_pod(n: i64) -> i64 {
+    let sq: Vec<Promise<i64>> = (0..n).map(|i| square(i)).collect();
+    total(sq)
+}
+
+#[tokio::test]
+async fn a_dynamic_task_may_run_its_graph_in_its_own_pod() {
+    use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
+    let template = idl::task_template(&d_fanout_in_pod, &seed_settings());
+    assert!(template.container.unwrap().env.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inputs.pb"),
+        std::fs::read(support::production_golden("exec_dynamic_inputs.pb")).unwrap(),
+    )
+    .unwrap();
+    let mut registry = flyte::registry::Registry::new();
+    registry.task(&d_fanout_in_pod);
+    let request = ExecuteRequest {
+        task_name: d_fanout_in_pod.name().to_string(),
+        inputs: format!("{}/inputs.pb", dir.path().display()),
+        output_prefix: format!("{}/out", dir.path().display()),
+        raw_output_prefix: None,
+        checkpoint_path: None,
+        prev_checkpoint: None,
+    };
+    let files = std::sync::Arc::new(flyte::data::FileAccess::new());
+    let identity = flyte::execution::ClusterIdentity::default();
+    let Outcome::Succeeded { outputs } =
+        execute(&registry, files, identity, &request).await.unwrap()
+    else {
+        panic!("runs in the pod");
+    };
+    // 0 + 1 + 4 for n = 3.
+    assert_eq!(outputs.literals["o0"], idl::literal(&5i64.to_literal()));
+}

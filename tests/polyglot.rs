@@ -196,6 +196,7 @@ async fn values_cross_between_flytekit_and_rust_tasks_unchanged() {
                     e.message
                 ));
             }
+            Ok(other) => panic!("{case}: an echo task wrote {other:?}"),
             Err(e) => panic!("{case}: {e}"),
         }
         std::fs::write(dir.join("type.pb"), idl::literal_type(&ty).encode_to_vec()).unwrap();

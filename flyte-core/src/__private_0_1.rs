@@ -11,8 +11,8 @@ pub use std::sync::{LazyLock, OnceLock};
 pub use crate::execution::{ExecutionContext, RunError, RunOptions, run_workflow};
 pub use crate::interface::Interface;
 pub use crate::task::{
-    Accelerator, BoxError, Reference, Resources, Secret, SecretMount, SharedMemory, Task,
-    TaskConfig, TaskError, TaskMetadata,
+    Accelerator, BoxError, DynamicMode, Reference, Resources, Secret, SecretMount, SharedMemory,
+    Task, TaskConfig, TaskError, TaskMetadata,
 };
 pub use crate::types::{
     BlobRef, FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs,
@@ -145,6 +145,13 @@ pub async fn run_dynamic<O: Outputs>(
         let builder = WorkflowBuilder::new(format!("{task_name}.dynamic"), None, interface);
         let wires = build(&builder);
         std::sync::Arc::new(builder.finish(wires))
+    };
+    // On a cluster the graph goes to Flyte (futures.pb), as flytekit's does.
+    let spec = match ctx.hand_over_graph(Box::new(spec)) {
+        Ok(()) => return Err(TaskError::permanent(crate::entrypoint::GraphHandedOver)),
+        Err(spec) => *spec
+            .downcast::<std::sync::Arc<crate::workflow::WorkflowSpec>>()
+            .expect("the graph handed back is the one built"),
     };
     let values = crate::execution::executor::run_in_context(spec, &ctx)
         .await

@@ -16,6 +16,7 @@ import sys
 from flyteidl.admin import launch_plan_pb2, task_pb2
 from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
 from flyteidl.core import (
+    dynamic_job_pb2,
     errors_pb2,
     literals_pb2,
     tasks_pb2,
@@ -149,6 +150,37 @@ def map_workflow_allowed(name: str):
     return allowed
 
 
+def dynamic_futures_allowed(where: str) -> bool:
+    if re.fullmatch(r"nodes\[\d+\]\.(taskNode\.referenceId\.name)", where):
+        return True
+    if where.startswith("tasks["):
+        return task_allowed(where.split("].", 1)[-1])
+    return False
+
+
+def dynamic_settings_problems(out: pathlib.Path, golden_dir: pathlib.Path) -> list[str]:
+    """Our `_F_SS_C` decoded against flytekit's: the same settings (project, domain,
+    version, image config), where flytekit's Python-only fields are null in ours and
+    ours adds the binary's path."""
+    import base64
+    import gzip
+    ours_t = tasks_pb2.TaskTemplate()
+    ours_t.ParseFromString((out / "task_dynamic.pb").read_bytes())
+    ours = json.loads(gzip.decompress(base64.b64decode(ours_t.container.env[0].value)))
+    theirs = json.loads((golden_dir / "production" / "task_dynamic_F_SS_C.decoded.json").read_text())
+    problems = []
+    for key in ("project", "domain", "version", "env", "default_resources", "git_repo",
+                "fast_serialization_settings", "source_root"):
+        if ours.get(key) != theirs.get(key):
+            problems.append(f"_F_SS_C {key}: ours {ours.get(key)!r}, flytekit {theirs.get(key)!r}")
+    shape = lambda img: sorted(img)  # noqa: E731
+    if shape(ours["image_config"]["default_image"]) != shape(theirs["image_config"]["default_image"]):
+        problems.append("_F_SS_C image_config.default_image has other keys than flytekit's")
+    if set(theirs) - set(ours):
+        problems.append(f"_F_SS_C lacks {sorted(set(theirs) - set(ours))}")
+    return problems
+
+
 def task_allowed(where: str) -> bool:
     return where in TASK_ALLOWED or any(
         a.endswith("*") and where.startswith(a[:-1]) for a in TASK_ALLOWED
@@ -260,6 +292,14 @@ def main() -> int:
         golden = load(f"production/{name}.json")
         ours = f"{name}.pb"
         checks.append((ours, out / ours, tasks_pb2.TaskTemplate, golden, production_task_allowed))
+    # A dynamic task: its template carries the serialization settings in `_F_SS_C`
+    # (compared decoded, below); the graph it hands Flyte at run time (futures.pb)
+    # is flytekit's but for names and our task templates.
+    checks.append(("task_dynamic.pb", out / "task_dynamic.pb", tasks_pb2.TaskTemplate,
+                   load("production/task_dynamic.json"),
+                   lambda w: w == "container.env[0].value" or production_task_allowed(w)))
+    checks.append(("exec_dynamic_futures.pb", out / "exec_dynamic_futures.pb", dynamic_job_pb2.DynamicJobSpec,
+                   load("production/exec_dynamic_futures.json"), dynamic_futures_allowed))
     # Images: the image itself is the setting, so it must match too.
     for name in ("task_image_literal", "task_image_named"):
         golden = load(f"production/{name}.json")
@@ -301,7 +341,7 @@ def main() -> int:
         checks.append((ours, out / ours, cls, load(golden), spec_allowed))
 
     # What `serialize` wrote, file by file against pyflyte package's own files.
-    failures = []
+    failures = dynamic_settings_problems(out, golden_dir)
     package = sorted((out / "package").glob("*.pb"))
     golden_package = sorted((golden_dir / "pyflyte_package").glob("*.json"))
     if len(package) != len(golden_package):

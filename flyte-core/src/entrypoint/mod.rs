@@ -7,6 +7,7 @@
 //! output prefix. Files and directories the task returns go under the raw-output
 //! prefix. [`execute`] does all of that; the `flyte` crate's CLI gives it its flags.
 
+mod dynamic;
 mod offloading;
 
 use std::sync::Arc;
@@ -62,6 +63,7 @@ impl ExecuteRequest {
 
 /// How the attempt ended, as written to the output prefix.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// `outputs.pb` was written.
     Succeeded {
@@ -70,6 +72,30 @@ pub enum Outcome {
     },
     /// `error.pb` was written.
     Failed(pb::ContainerError),
+    /// A dynamic task wrote its graph to `futures.pb` for Flyte to run.
+    Dynamic {
+        /// The graph.
+        futures: pb::DynamicJobSpec,
+    },
+}
+
+/// What a dynamic task's attempt returns after handing its graph to the entrypoint
+/// (never seen outside it).
+#[derive(Debug)]
+pub(crate) struct GraphHandedOver;
+
+impl std::fmt::Display for GraphHandedOver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the dynamic task handed its graph to Flyte")
+    }
+}
+
+impl std::error::Error for GraphHandedOver {}
+
+/// What a successful attempt writes.
+enum Written {
+    Outputs(pb::LiteralMap),
+    Futures(pb::DynamicJobSpec),
 }
 
 /// The entrypoint could write neither `outputs.pb` nor `error.pb`; Flyte learns of
@@ -140,14 +166,26 @@ pub async fn execute_with(
         return Ok(Outcome::Failed(termination.document(request)));
     }
     let outcome = match attempted {
-        Ok(outputs) => {
-            let location = join_prefix(&request.output_prefix, "outputs.pb");
-            // A task without outputs leaves an empty file, as flytekit does; an empty
-            // LiteralMap encodes to zero bytes.
-            match file_access.put(&location, outputs.encode_to_vec()).await {
+        Ok(written_ok) => {
+            let (file, bytes, success) = match written_ok {
+                // A task without outputs leaves an empty file, as flytekit does; an
+                // empty LiteralMap encodes to zero bytes.
+                Written::Outputs(outputs) => (
+                    "outputs.pb",
+                    outputs.encode_to_vec(),
+                    Outcome::Succeeded { outputs },
+                ),
+                Written::Futures(futures) => (
+                    "futures.pb",
+                    futures.encode_to_vec(),
+                    Outcome::Dynamic { futures },
+                ),
+            };
+            let location = join_prefix(&request.output_prefix, file);
+            match file_access.put(&location, bytes).await {
                 Ok(()) => {
                     *written = true;
-                    return Ok(Outcome::Succeeded { outputs });
+                    return Ok(success);
                 }
                 Err(source) => Failure::system(
                     "SYSTEM:OutputsNotWritten",
@@ -307,7 +345,7 @@ async fn attempt(
     file_access: &Arc<FileAccess>,
     identity: ClusterIdentity,
     request: &ExecuteRequest,
-) -> Result<pb::LiteralMap, Failure> {
+) -> Result<Written, Failure> {
     let name = &request.task_name;
     let Some(task) = registry.find_task(name) else {
         let mut known: Vec<&str> = registry.tasks().iter().map(|t| t.name()).collect();
@@ -348,6 +386,7 @@ async fn attempt(
         checkpoint,
     );
     ctx.metadata = task.metadata();
+    let handoff = ctx.clone();
     let secrets_read = ctx.secrets_read.clone();
     let span = ctx.span().clone();
     span.in_scope(|| tracing::info!("starting"));
@@ -357,6 +396,9 @@ async fn attempt(
         Ok(r) => r,
         Err(payload) => Err(TaskError::Panicked(crate::task::panic_message(payload))),
     };
+    if let Some(graph) = handoff.take_handed_graph() {
+        return dynamic::futures(graph, &handoff, name).map(Written::Futures);
+    }
     let values = result.map_err(|e| {
         let e = crate::task::secrets::mask_error(e, &secrets_read);
         task_failure(name, attempt_number, e)
@@ -364,7 +406,7 @@ async fn attempt(
 
     let outputs = task.codec().outputs_to_literals(&values);
     let outputs = crate::idl::literal_map(interface.output_names().into_iter().zip(&outputs));
-    match offloading {
+    let outputs = match offloading {
         Some(settings) => {
             offloading::offload_outputs(
                 outputs,
@@ -373,10 +415,11 @@ async fn attempt(
                 file_access,
                 &request.output_prefix,
             )
-            .await
+            .await?
         }
-        None => Ok(outputs),
-    }
+        None => outputs,
+    };
+    Ok(Written::Outputs(outputs))
 }
 
 /// Reads `inputs.pb` and turns it into the task's input values. Types are checked

@@ -630,6 +630,29 @@ pub fn workflow_spec(
     })
 }
 
+/// A graph's template, with the templates of the tasks and subworkflows it refers
+/// to, each once, in the order met.
+pub(crate) fn template_and_parts(
+    spec: &crate::workflow::WorkflowSpec,
+    settings: &SerializationSettings,
+) -> Result<
+    (
+        pb::WorkflowTemplate,
+        Vec<pb::TaskTemplate>,
+        Vec<pb::WorkflowTemplate>,
+    ),
+    IdlError,
+> {
+    let mut parts = Parts::new(settings);
+    let template = parts.template(spec, &spec.name)?;
+    let tasks = parts
+        .tasks
+        .iter()
+        .map(|t| task_template(*t, settings))
+        .collect();
+    Ok((template, tasks, parts.sub_workflows))
+}
+
 /// A workflow with the templates of the tasks its nodes run (subworkflows and branch
 /// cases included), in the order met.
 pub fn workflow_closure(

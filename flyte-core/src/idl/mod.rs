@@ -10,6 +10,7 @@
 pub mod admin;
 mod admin_schedule;
 pub mod core;
+pub mod dynamic_job;
 mod entities;
 pub mod gates;
 pub mod inputs;

@@ -95,8 +95,21 @@ pub(super) fn container(
                 key: key.clone(),
                 value: value.clone(),
             })
+            .chain(dynamic_settings(meta, settings))
             .collect(),
     }
+}
+
+/// A dynamic task that hands its graph to Flyte carries the settings to write that
+/// graph's task templates with, as flytekit's do.
+fn dynamic_settings(
+    meta: &crate::task::TaskMetadata,
+    settings: &SerializationSettings,
+) -> Option<pb::KeyValuePair> {
+    (meta.get_dynamic() == Some(crate::task::DynamicMode::Futures)).then(|| pb::KeyValuePair {
+        key: super::dynamic_job::SETTINGS_ENV.to_string(),
+        value: super::dynamic_job::settings_env_value(settings),
+    })
 }
 
 /// The secrets the task asks for, in its order (flytekit leaves the message out when

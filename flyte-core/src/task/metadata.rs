@@ -193,7 +193,19 @@ pub struct TaskMetadata {
     cache_ignored_inputs: Vec<String>,
     pod_template: Option<PodTemplate>,
     reference: Option<Reference>,
+    dynamic: Option<DynamicMode>,
     errors: Vec<ConfigError>,
+}
+
+/// How a `#[dynamic]` task runs on a Flyte cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DynamicMode {
+    /// As flytekit's: the task's pod builds the graph and hands it to Flyte
+    /// (`futures.pb`, a `DynamicJobSpec`); Flyte runs its nodes, each in its own pod.
+    Futures,
+    /// `#[dynamic(run_in_pod)]`: the task's pod runs the graph itself, as a local run
+    /// does, and writes the outputs.
+    InPod,
 }
 
 impl TaskMetadata {
@@ -219,6 +231,7 @@ impl TaskMetadata {
         cache_ignored_inputs: Vec::new(),
         pod_template: None,
         reference: None,
+        dynamic: None,
         errors: Vec::new(),
     };
 
@@ -384,6 +397,17 @@ impl TaskMetadata {
     pub fn reference(mut self, reference: Reference) -> Self {
         self.reference = Some(reference);
         self
+    }
+
+    /// Marks the task as dynamic (`#[dynamic]` sets it), and how it runs on a cluster.
+    pub fn dynamic(mut self, mode: DynamicMode) -> Self {
+        self.dynamic = Some(mode);
+        self
+    }
+
+    /// How the task runs on a cluster, if it is dynamic.
+    pub fn get_dynamic(&self) -> Option<DynamicMode> {
+        self.dynamic
     }
 
     /// The registered entity this task stands for, if it is a reference.

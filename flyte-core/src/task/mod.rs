@@ -23,7 +23,7 @@ pub(crate) use chain::panic_message;
 pub use context::{Checkpoint, ClusterIdentity, ExecutionContext, OffloadSettings};
 pub use dyn_task::DynTask;
 pub(crate) use metadata::check_pod;
-pub use metadata::{ConfigError, IntoDuration, TaskMetadata};
+pub use metadata::{ConfigError, DynamicMode, IntoDuration, TaskMetadata};
 pub use pod_template::PodTemplate;
 pub use reference::{Reference, ReferenceKind, ReferenceNotMocked};
 pub use resources::{Accelerator, ResourceKind, Resources, SharedMemory, is_quantity};

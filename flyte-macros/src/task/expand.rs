@@ -294,6 +294,13 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     if let Some(r) = &m.reference {
         meta.extend(quote!(.reference(#r)));
     }
+    if m.dynamic_body.is_some() {
+        let mode = match k.run_in_pod {
+            Some(_) => quote!(InPod),
+            None => quote!(Futures),
+        };
+        meta.extend(quote!(.dynamic(#p::DynamicMode::#mode)));
+    }
     (!meta.is_empty()).then(|| quote!(#p::TaskMetadata::default() #meta))
 }
 

@@ -42,6 +42,18 @@ pub(crate) fn dynamic(args: TokenStream, item: TokenStream) -> TokenStream {
     })
 }
 
+/// `run_in_pod` is for `#[dynamic]` only.
+fn check_run_in_pod(cx: &Ctxt, model: &model::TaskModel<'_>) {
+    if let Some(span) = model.knobs.run_in_pod
+        && model.dynamic_body.is_none()
+    {
+        cx.error_spanned_by(
+            quote::quote_spanned!(span=> run_in_pod),
+            "`run_in_pod` is a setting of `#[dynamic]` tasks (their graph runs inside their own pod instead of being handed to Flyte)",
+        );
+    }
+}
+
 /// Expands a task, as tokio-macros and thiserror do on an error: a problem with the
 /// settings (a bad `timeout`, an unknown key) is reported and the task is still
 /// made, with default settings, so its uses compile and the one mistake gives one
@@ -63,6 +75,7 @@ pub(super) fn expand_task(
     let (sig_cx, cx) = (Ctxt::new(), Ctxt::new());
     let mut model = model::TaskModel::build(&sig_cx, &cx, &func, args);
     let extra = extra(&sig_cx, &func, &mut model);
+    check_run_in_pod(&cx, &model);
     let sig_error = sig_cx.check().err();
     let signature_ok = sig_error.is_none() && extra.is_ok();
     let errors = [args_error, sig_error, extra.err(), cx.check().err()]

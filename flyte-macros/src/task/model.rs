@@ -40,6 +40,8 @@ pub(crate) struct Knobs {
     pub(crate) annotations: Vec<(String, LitStr)>,
     /// `cache_ignore_input_vars`, each an input of the function.
     pub(crate) cache_ignore: Vec<LitStr>,
+    /// `run_in_pod`: a dynamic task runs its graph inside its own pod.
+    pub(crate) run_in_pod: Option<proc_macro2::Span>,
 }
 
 pub(crate) struct TaskModel<'a> {
@@ -113,6 +115,7 @@ impl<'a> TaskModel<'a> {
         knobs.cache_version = args.cache_version;
         knobs.cache_serialize = args.cache_serialize.is_some_and(|b| b.value);
         knobs.interruptible = args.interruptible.map(|b| b.value);
+        knobs.run_in_pod = args.run_in_pod.map(|k| k.span);
         knobs.deprecated = args.deprecated;
         if let Some(name) = &args.common.name
             && name.value().trim().is_empty()

@@ -36,6 +36,7 @@ mod kw {
     syn::custom_keyword!(labels);
     syn::custom_keyword!(annotations);
     syn::custom_keyword!(cache_ignore_input_vars);
+    syn::custom_keyword!(run_in_pod);
 }
 
 /// `accelerator = "nvidia-tesla-a100"`, or `accelerator(device = "..", partition =
@@ -274,6 +275,8 @@ pub(crate) struct TaskArgs {
     pub(crate) annotations: Option<EnvArgs>,
     /// `cache_ignore_input_vars = ["a", "b"]`.
     pub(crate) cache_ignore: Option<Vec<LitStr>>,
+    /// `run_in_pod` (dynamic tasks only): the key, for its span.
+    pub(crate) run_in_pod: Option<kw::run_in_pod>,
 }
 
 impl Parse for TaskArgs {
@@ -311,6 +314,9 @@ impl Parse for TaskArgs {
                     LitBool::new(true, key.span)
                 };
                 set(&mut args.interruptible, key, v)?;
+            } else if look.peek(kw::run_in_pod) {
+                let key: kw::run_in_pod = input.parse()?;
+                set(&mut args.run_in_pod, key, key)?;
             } else if look.peek(kw::deprecated) {
                 let key: kw::deprecated = input.parse()?;
                 set(&mut args.deprecated, key, value(input)?)?;

@@ -4,6 +4,7 @@
 //! Every message is re-exported here, as `flyteidl.core` has one namespace.
 
 mod bindings;
+mod dynamic_job;
 mod errors;
 mod interface;
 mod literals;
@@ -14,6 +15,7 @@ mod workflow;
 pub use super::k8s_pod::K8sPod;
 pub use super::security::{Identity, Secret, SecretMountType, SecurityContext};
 pub use bindings::*;
+pub use dynamic_job::*;
 pub use errors::*;
 pub use interface::*;
 pub use literals::*;
