@@ -261,6 +261,12 @@ pub use flyte_macros::reference_launch_plan;
 /// ```
 pub use flyte_macros::FlyteType;
 
+/// Derives `Columns` for a struct whose fields name a dataframe's columns and give
+/// their types: `StructuredDataset<Cols>` is flytekit's
+/// `Annotated[StructuredDataset, kwtypes(..)]`.
+#[cfg(feature = "dataframe")]
+pub use flyte_macros::Columns;
+
 /// Task plugins.
 pub mod plugins {
     pub use flyte_plugins::*;
@@ -272,10 +278,14 @@ pub mod prelude {
     // The macros only: `crate::task` and `crate::workflow` would bring the modules of
     // the same names along.
     pub use flyte_core::prelude::*;
+    #[cfg(feature = "dataframe")]
+    pub use flyte_macros::Columns;
     pub use flyte_macros::{
         FlyteType, dynamic, reference_launch_plan, reference_task, task, workflow,
     };
 }
+
+pub use flyte_core::file_format;
 
 #[doc(hidden)]
 pub use flyte_core::__private_0_1;

@@ -166,9 +166,9 @@ async fn files_download_and_upload_outside_a_run() {
 
 #[test]
 fn files_are_blobs() {
-    assert_eq!(FlyteFile::literal_type().to_string(), "file");
+    assert_eq!(<FlyteFile>::literal_type().to_string(), "file");
     assert_eq!(FlyteDirectory::literal_type().to_string(), "directory");
     let f = FlyteFile::new("s3://b/k");
-    assert_eq!(FlyteFile::from_literal(&f.to_literal()).unwrap(), f);
+    assert_eq!(<FlyteFile>::from_literal(&f.to_literal()).unwrap(), f);
     assert!(FlyteDirectory::from_literal(&f.to_literal()).is_err());
 }

@@ -38,7 +38,7 @@ fn types() -> Vec<LiteralType> {
         <Option<i64>>::literal_type(),
         Point::literal_type(),
         Mode::literal_type(),
-        FlyteFile::literal_type(),
+        <FlyteFile>::literal_type(),
     ]
 }
 

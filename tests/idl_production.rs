@@ -5,6 +5,7 @@
 //! golden is quoted on the Rust that mirrors it.
 
 use flyte::idl;
+use flyte::idl::core as pb;
 use flyte::prelude::*;
 use prost::Message;
 
@@ -765,7 +766,7 @@ fn d_fanout(n: i64) -> i64 {
 
 #[tokio::test]
 async fn a_dynamic_task_is_written_and_hands_its_graph_to_flyte_as_flytekit_does() {
-    use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
+    use flyte::entrypoint::Outcome;
     let settings = seed_settings();
     let template = idl::task_template(&d_fanout, &settings);
     std::fs::write(out_dir().join("task_dynamic.pb"), template.encode_to_vec()).unwrap();
@@ -780,24 +781,7 @@ async fn a_dynamic_task_is_written_and_hands_its_graph_to_flyte_as_flytekit_does
         "FLYTE_INTERNAL_TASK_VERSION" => Some("v1".into()),
         _ => None,
     });
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("inputs.pb"),
-        std::fs::read(support::production_golden("exec_dynamic_inputs.pb")).unwrap(),
-    )
-    .unwrap();
-    let mut registry = flyte::registry::Registry::new();
-    registry.task(&d_fanout);
-    let request = ExecuteRequest {
-        task_name: d_fanout.name().to_string(),
-        inputs: format!("{}/inputs.pb", dir.path().display()),
-        output_prefix: format!("{}/out", dir.path().display()),
-        raw_output_prefix: None,
-        checkpoint_path: None,
-        prev_checkpoint: None,
-    };
-    let files = std::sync::Arc::new(flyte::data::FileAccess::new());
-    let outcome = execute(&registry, files, identity, &request).await.unwrap();
+    let (outcome, dir) = execute_golden(&d_fanout, "exec_dynamic_inputs.pb", identity).await;
     let Outcome::Dynamic { futures } = outcome else {
         panic!("the graph goes to Flyte: {outcome:?}");
     };
@@ -817,32 +801,154 @@ fn d_fanout_in_pod(n: i64) -> i64 {
 
 #[tokio::test]
 async fn a_dynamic_task_may_run_its_graph_in_its_own_pod() {
-    use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
+    use flyte::entrypoint::Outcome;
     let template = idl::task_template(&d_fanout_in_pod, &seed_settings());
     assert!(template.container.unwrap().env.is_empty());
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("inputs.pb"),
-        std::fs::read(support::production_golden("exec_dynamic_inputs.pb")).unwrap(),
-    )
-    .unwrap();
-    let mut registry = flyte::registry::Registry::new();
-    registry.task(&d_fanout_in_pod);
-    let request = ExecuteRequest {
-        task_name: d_fanout_in_pod.name().to_string(),
-        inputs: format!("{}/inputs.pb", dir.path().display()),
-        output_prefix: format!("{}/out", dir.path().display()),
-        raw_output_prefix: None,
-        checkpoint_path: None,
-        prev_checkpoint: None,
-    };
-    let files = std::sync::Arc::new(flyte::data::FileAccess::new());
     let identity = flyte::execution::ClusterIdentity::default();
-    let Outcome::Succeeded { outputs } =
-        execute(&registry, files, identity, &request).await.unwrap()
-    else {
+    let (outcome, _dir) =
+        execute_golden(&d_fanout_in_pod, "exec_dynamic_inputs.pb", identity).await;
+    let Outcome::Succeeded { outputs } = outcome else {
         panic!("runs in the pod");
     };
     // 0 + 1 + 4 for n = 3.
     assert_eq!(outputs.literals["o0"], idl::literal(&5i64.to_literal()));
+}
+
+/// `CsvFile = FlyteFile[typing.TypeVar("csv")]`; `@task def t_files(f: CsvFile) ->
+/// Tuple[CsvFile, FlyteDirectory]` (copies the file, writes a directory).
+#[task]
+async fn t_files(
+    f: FlyteFile<flyte::types::Csv>,
+) -> Result<(FlyteFile<flyte::types::Csv>, FlyteDirectory), flyte::task::BoxError> {
+    let dir = std::env::temp_dir().join(format!("t_files-{}", std::process::id()));
+    let copy = dir.join("copy.csv");
+    f.download(&copy).await?;
+    let out = dir.join("outdir");
+    std::fs::create_dir_all(out.join("sub"))?;
+    for rel in ["a.txt", "sub/b.txt"] {
+        std::fs::write(out.join(rel), format!("{rel}\n"))?;
+    }
+    Ok((
+        FlyteFile::new(copy.display().to_string()).format(),
+        FlyteDirectory::new(out.display().to_string()),
+    ))
+}
+
+#[test]
+fn file_formats_are_written_for_comparison_with_flytekit() {
+    let template = idl::task_template(&t_files, &seed_settings());
+    std::fs::write(out_dir().join("task_files.pb"), template.encode_to_vec()).unwrap();
+}
+
+/// `AbCols = Annotated[StructuredDataset, kwtypes(a=int, b=str)]`.
+#[derive(flyte::Columns)]
+#[allow(dead_code)]
+struct AbCols {
+    a: i64,
+    b: String,
+}
+
+/// `@task def t_sd(sd: AbCols) -> AbCols`.
+#[task]
+fn t_sd(sd: StructuredDataset<AbCols>) -> StructuredDataset<AbCols> {
+    sd
+}
+
+/// `@task def t_df(df: pd.DataFrame) -> pd.DataFrame`.
+#[task]
+fn t_df(df: StructuredDataset) -> StructuredDataset {
+    df
+}
+
+/// The frame of `sd_make(n)` and `df_make(n)`: `a = 0..n`, `b = "r{i}"`.
+fn frame(n: i64) -> arrow_array::RecordBatch {
+    use std::sync::Arc;
+    let a = arrow_array::Int64Array::from((0..n).collect::<Vec<_>>());
+    let b = arrow_array::StringArray::from((0..n).map(|i| format!("r{i}")).collect::<Vec<_>>());
+    arrow_array::RecordBatch::try_from_iter([
+        ("a", Arc::new(a) as arrow_array::ArrayRef),
+        ("b", Arc::new(b) as arrow_array::ArrayRef),
+    ])
+    .unwrap()
+}
+
+/// `@task def sd_make(n: int) -> AbCols`.
+#[task]
+fn sd_make(n: i64) -> Result<StructuredDataset<AbCols>, flyte::types::DataframeError> {
+    StructuredDataset::from_batches(&[frame(n)])
+}
+
+/// `@task def df_make(n: int) -> pd.DataFrame`.
+#[task]
+fn df_make(n: i64) -> Result<StructuredDataset, flyte::types::DataframeError> {
+    StructuredDataset::from_batches(&[frame(n)])
+}
+
+#[tokio::test]
+async fn dataframes_are_written_and_stored_as_flytekit_does() {
+    use flyte::entrypoint::Outcome;
+    let settings = seed_settings();
+    for (file, task) in [
+        ("task_sd.pb", &t_sd as &dyn flyte::workflow::DynTask),
+        ("task_df.pb", &t_df as &dyn flyte::workflow::DynTask),
+    ] {
+        let template = idl::task_template(task, &settings);
+        std::fs::write(out_dir().join(file), template.encode_to_vec()).unwrap();
+    }
+    for (case, task) in [
+        ("sd", &sd_make as &'static dyn flyte::workflow::DynTask),
+        ("df", &df_make),
+    ] {
+        let identity = flyte::execution::ClusterIdentity::default();
+        let inputs = format!("exec_{case}_inputs.pb");
+        let (outcome, dir) = execute_golden(task, &inputs, identity).await;
+        let Outcome::Succeeded { outputs } = outcome else {
+            panic!("{case}_make runs");
+        };
+        // As flytekit stores it: a folder under the raw-output prefix holding `00000`.
+        let Some(pb::literal::Value::Scalar(s)) = &outputs.literals["o0"].value else {
+            panic!("a scalar");
+        };
+        let Some(pb::scalar::Value::StructuredDataset(sd)) = &s.value else {
+            panic!("a structured dataset");
+        };
+        assert!(
+            sd.uri
+                .starts_with(&format!("{}/raw/", dir.path().display()))
+        );
+        assert!(std::path::Path::new(&sd.uri).join("00000").is_file());
+        std::fs::write(
+            out_dir().join(format!("exec_{case}_outputs.pb")),
+            outputs.encode_to_vec(),
+        )
+        .unwrap();
+    }
+}
+
+/// Runs `task` through the container entrypoint as Flyte would, on the inputs of
+/// the golden `inputs` (a file of `production/`), in a fresh folder (output prefix
+/// `out`, raw outputs under `raw`).
+async fn execute_golden(
+    task: &'static dyn flyte::workflow::DynTask,
+    inputs: &str,
+    identity: flyte::execution::ClusterIdentity,
+) -> (flyte::entrypoint::Outcome, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = std::fs::read(support::production_golden(inputs)).unwrap();
+    std::fs::write(dir.path().join("inputs.pb"), golden).unwrap();
+    let mut registry = flyte::registry::Registry::new();
+    registry.task(task);
+    let request = flyte::entrypoint::ExecuteRequest {
+        task_name: task.name().to_string(),
+        inputs: format!("{}/inputs.pb", dir.path().display()),
+        output_prefix: format!("{}/out", dir.path().display()),
+        raw_output_prefix: Some(format!("{}/raw", dir.path().display())),
+        checkpoint_path: None,
+        prev_checkpoint: None,
+    };
+    let files = std::sync::Arc::new(flyte::data::FileAccess::new());
+    let outcome = flyte::entrypoint::execute(&registry, files, identity, &request)
+        .await
+        .unwrap();
+    (outcome, dir)
 }

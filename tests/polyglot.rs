@@ -6,6 +6,8 @@
 //! run with the interpreter in `FLYTEKIT_PYTHON` (`bash .ci/test` installs flytekit into
 //! `target/flytekit-venv` and sets it).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -18,6 +20,7 @@ use flyte::execution::ClusterIdentity;
 use flyte::idl;
 use flyte::prelude::*;
 use flyte::registry::Registry;
+use flyte::types::Literal;
 use prost::Message;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -104,7 +107,64 @@ echo_tasks! {
     rich: Rich,
     with_bytes: WithBytes,
     file: FlyteFile,
+    csv_file: FlyteFile<flyte::types::Csv>,
     directory: FlyteDirectory,
+    dict_any: serde_json::Value,
+}
+
+/// `bytes` is read and pickled again by us (an echo would pass the file on).
+#[task]
+async fn repickled(
+    x: flyte::types::PickledBytes,
+) -> Result<flyte::types::PickledBytes, flyte::task::BoxError> {
+    let raw = x.read().await?;
+    Ok(flyte::types::PickledBytes::new(raw)?)
+}
+
+/// flytekit's `AbCols = Annotated[StructuredDataset, kwtypes(a=int, b=str)]`.
+#[derive(flyte::Columns)]
+struct AbCols {
+    #[allow(dead_code)]
+    a: i64,
+    #[allow(dead_code)]
+    b: String,
+}
+
+/// A `pd.DataFrame`: every batch read and written anew by us.
+#[task]
+async fn reframed(x: StructuredDataset) -> Result<StructuredDataset, flyte::task::BoxError> {
+    let batches = x.batches().await?;
+    Ok(StructuredDataset::from_batches(&batches)?)
+}
+
+/// A typed `StructuredDataset`: read by its declared columns, written anew.
+#[task]
+async fn reframed_typed(
+    x: StructuredDataset<AbCols>,
+) -> Result<StructuredDataset<AbCols>, flyte::task::BoxError> {
+    let batches = x.batches().await?;
+    Ok(StructuredDataset::from_batches(&batches)?)
+}
+
+/// Every case, by the name the Python script uses, in its order.
+fn all_cases() -> Vec<(
+    &'static str,
+    &'static dyn flyte::workflow::DynTask,
+    flyte::types::LiteralType,
+)> {
+    let mut all = cases();
+    all.push((
+        "bytes",
+        &repickled,
+        <flyte::types::PickledBytes as FlyteType>::literal_type(),
+    ));
+    all.push(("df", &reframed, <StructuredDataset>::literal_type()));
+    all.push((
+        "sd",
+        &reframed_typed,
+        <StructuredDataset<AbCols>>::literal_type(),
+    ));
+    all
 }
 
 /// Cases whose Flyte type still differs from flytekit's, with why (issue 11): the
@@ -114,19 +174,26 @@ const TYPE_DIFFERS: &[(&str, &str)] = &[(
     "flytekit 1.16 has no bytes type: its dataclass type says a PythonPickle blob for a bytes field (the value itself crosses as msgpack bytes)",
 )];
 
-fn python() -> PathBuf {
-    match std::env::var_os("FLYTEKIT_PYTHON") {
-        Some(p) => PathBuf::from(p),
-        None => panic!(
-            "FLYTEKIT_PYTHON is not set: run the tests with `bash .ci/test`, which installs flytekit 1.16.31 and sets it"
-        ),
-    }
+/// The flytekit 1.16.31 interpreters to cross values with: Python 3.11
+/// (`FLYTEKIT_PYTHON`) and 3.10, the oldest flytekit 1.16 supports
+/// (`FLYTEKIT_PYTHON_310`).
+fn pythons() -> Vec<PathBuf> {
+    ["FLYTEKIT_PYTHON", "FLYTEKIT_PYTHON_310"]
+        .iter()
+        .map(|var| match std::env::var_os(var) {
+            Some(p) => PathBuf::from(p),
+            None => panic!(
+                "{var} is not set: run the tests with `bash .ci/test`, which installs flytekit 1.16.31 for Python 3.11 and 3.10 and sets it"
+            ),
+        })
+        .collect()
 }
 
-/// Runs the script's command `what` on `root` and returns what it printed.
-fn flytekit(what: &str, root: &Path) -> String {
+/// Runs the script's command `what` on `root` with `python` and returns what it
+/// printed.
+fn flytekit(python: &Path, what: &str, root: &Path) -> String {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/polyglot/flytekit_values.py");
-    let out = Command::new(python())
+    let out = Command::new(python)
         .arg(script)
         .arg(what)
         .arg(root)
@@ -134,7 +201,8 @@ fn flytekit(what: &str, root: &Path) -> String {
         .expect("the flytekit interpreter runs");
     assert!(
         out.status.success(),
-        "flytekit_values.py {what}: {}",
+        "flytekit_values.py {what} ({}): {}",
+        python.display(),
         String::from_utf8_lossy(&out.stderr)
     );
     // flytekit logs to stdout; the answer is the last line.
@@ -144,24 +212,30 @@ fn flytekit(what: &str, root: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn values_cross_between_flytekit_and_rust_tasks_unchanged() {
-    let root = std::env::temp_dir().join(format!("flyte-polyglot-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    for (i, python) in pythons().iter().enumerate() {
+        let root = std::env::temp_dir().join(format!("flyte-polyglot-{}-{i}", std::process::id()));
+        cross_values(python, &root).await;
+    }
+}
+
+async fn cross_values(python: &Path, root: &Path) {
+    let _ = std::fs::remove_dir_all(root);
     let mut registry = Registry::new();
-    for (_, task, _) in cases() {
+    for (_, task, _) in all_cases() {
         registry.task(task);
     }
     let files = Arc::new(FileAccess::new());
     // The same cases on both sides.
-    let names: Vec<String> = serde_json::from_str(&flytekit("cases", &root)).unwrap();
-    let ours: Vec<&str> = cases().iter().map(|(c, _, _)| *c).collect();
+    let names: Vec<String> = serde_json::from_str(&flytekit(python, "cases", root)).unwrap();
+    let ours: Vec<&str> = all_cases().iter().map(|(c, _, _)| *c).collect();
     assert_eq!(names, ours);
-    flytekit("write", &root);
+    flytekit(python, "write", root);
     let mut failures = Vec::new();
     // Each case twice: inline, and with its input offloaded and every output
     // offloaded (`_F_L_MIN_SIZE_MB=0`), which flytekit reads back and whose hash it
     // recomputes.
     let offloading = ClusterIdentity::from_vars(|v| (v == "_F_L_MIN_SIZE_MB").then(|| "0".into()));
-    let runs = cases().into_iter().flat_map(|(case, task, ty)| {
+    let runs = all_cases().into_iter().flat_map(|(case, task, ty)| {
         [
             (
                 case,
@@ -201,11 +275,16 @@ async fn values_cross_between_flytekit_and_rust_tasks_unchanged() {
         }
         std::fs::write(dir.join("type.pb"), idl::literal_type(&ty).encode_to_vec()).unwrap();
     }
-    let report: serde_json::Value = serde_json::from_str(&flytekit("check", &root)).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&flytekit(python, "check", root)).unwrap();
     for (case, problem) in report["values"].as_object().unwrap() {
         failures.push(format!("{case}: {problem}"));
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "with {}:\n{}",
+        python.display(),
+        failures.join("\n")
+    );
     let types_differ: Vec<&str> = report["types"]
         .as_object()
         .unwrap()
@@ -218,5 +297,217 @@ async fn values_cross_between_flytekit_and_rust_tasks_unchanged() {
         "cases whose Flyte type differs from flytekit's: {}",
         report["types"]
     );
-    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(root);
+}
+
+/// The Rust link of the chain: the Python frame with a column `c = 2a` added, and
+/// the sum of the (offloaded) Python list.
+#[task]
+async fn summarize(
+    df: StructuredDataset,
+    xs: Vec<i64>,
+) -> Result<(StructuredDataset, i64), flyte::task::BoxError> {
+    use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch};
+    let mut out = Vec::new();
+    for batch in df.batches().await? {
+        let a = batch
+            .column_by_name("a")
+            .and_then(|c| c.as_any().downcast_ref::<Int64Array>())
+            .ok_or("column `a` of int64")?;
+        let c: Int64Array = a.iter().map(|v| v.map(|v| v * 2)).collect();
+        let mut columns: Vec<(String, ArrayRef)> = batch
+            .schema()
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .map(|(f, col)| (f.name().clone(), col.clone()))
+            .collect();
+        columns.push(("c".to_string(), std::sync::Arc::new(c) as ArrayRef));
+        let _ = a.len();
+        out.push(RecordBatch::try_from_iter(columns)?);
+    }
+    Ok((StructuredDataset::from_batches(&out)?, xs.iter().sum()))
+}
+
+/// Runs one of `chain_tasks.py`'s tasks with flytekit's `pyflyte-execute`, as a
+/// Flyte pod would, with `env` added (the S3 endpoint, offloading).
+fn pyflyte_execute(
+    python: &Path,
+    task: &str,
+    inputs: &str,
+    prefix: &str,
+    env: &[(String, String)],
+) {
+    let bin = python.parent().unwrap().join("pyflyte-execute");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/polyglot");
+    let out = Command::new(bin)
+        .args(["--inputs", inputs])
+        .args(["--output-prefix", &format!("{prefix}/out")])
+        .args(["--raw-output-data-prefix", &format!("{prefix}/raw")])
+        .args([
+            "--resolver",
+            "flytekit.core.python_auto_container.default_task_resolver",
+        ])
+        .args(["--", "task-module", "chain_tasks", "task-name", task])
+        .env("PYTHONPATH", dir)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .expect("pyflyte-execute runs");
+    assert!(
+        out.status.success(),
+        "pyflyte-execute {task}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A node's outputs, read back as Flyte's engine reads them (an error document
+/// fails the chain with its message).
+async fn outputs_of(files: &FileAccess, prefix: &str) -> idl::core::LiteralMap {
+    if let Ok(error) = files.get(&format!("{prefix}/out/error.pb")).await {
+        let doc = idl::core::ErrorDocument::decode(error).unwrap();
+        panic!("{prefix} failed: {:?}", doc.error.map(|e| e.message));
+    }
+    let bytes = files
+        .get(&format!("{prefix}/out/outputs.pb"))
+        .await
+        .unwrap();
+    idl::core::LiteralMap::decode(bytes).unwrap()
+}
+
+/// The chain on `root` (a local folder or an S3 prefix): `make_frame` and
+/// `big_list` (offloaded, `_F_L_MIN_SIZE_MB=1`) in Python, `summarize` in Rust,
+/// `check` in Python, each node's inputs built from the previous nodes' outputs
+/// as Flyte's engine builds them. Without `python_reads_frame` the last task reads
+/// the total only (see `check_total` in `chain_tasks.py`).
+async fn chain(python: &Path, root: &str, env: Vec<(String, String)>, python_reads_frame: bool) {
+    let files = Arc::new(FileAccess::new());
+    let input = |name: &str, value: Literal| idl::literal_map([(name, &value)]).encode_to_vec();
+    let at = |node: &str| format!("{root}/{node}");
+
+    files
+        .put(
+            &format!("{}/inputs.pb", at("n0")),
+            input("n", 4i64.to_literal()),
+        )
+        .await
+        .unwrap();
+    pyflyte_execute(
+        python,
+        "make_frame",
+        &format!("{}/inputs.pb", at("n0")),
+        &at("n0"),
+        &env,
+    );
+    let mut offloading = env.clone();
+    offloading.push(("_F_L_MIN_SIZE_MB".into(), "1".into()));
+    files
+        .put(
+            &format!("{}/inputs.pb", at("n1")),
+            input("n", 200_000i64.to_literal()),
+        )
+        .await
+        .unwrap();
+    pyflyte_execute(
+        python,
+        "big_list",
+        &format!("{}/inputs.pb", at("n1")),
+        &at("n1"),
+        &offloading,
+    );
+
+    let frame = outputs_of(&files, &at("n0")).await.literals["o0"].clone();
+    let list = outputs_of(&files, &at("n1")).await.literals["o0"].clone();
+    assert!(
+        matches!(
+            list.value,
+            Some(idl::core::literal::Value::OffloadedMetadata(_))
+        ),
+        "flytekit offloaded the list"
+    );
+    let rust_inputs = idl::core::LiteralMap {
+        literals: [("df".to_string(), frame), ("xs".to_string(), list)].into(),
+    };
+    files
+        .put(
+            &format!("{}/inputs.pb", at("n2")),
+            rust_inputs.encode_to_vec(),
+        )
+        .await
+        .unwrap();
+    let mut registry = Registry::new();
+    registry.task(&summarize);
+    let request = ExecuteRequest {
+        task_name: summarize.name().to_string(),
+        inputs: format!("{}/inputs.pb", at("n2")),
+        output_prefix: format!("{}/out", at("n2")),
+        raw_output_prefix: Some(format!("{}/raw", at("n2"))),
+        checkpoint_path: None,
+        prev_checkpoint: None,
+    };
+    let outcome = execute(
+        &registry,
+        files.clone(),
+        ClusterIdentity::default(),
+        &request,
+    )
+    .await;
+    assert!(
+        matches!(outcome, Ok(Outcome::Succeeded { .. })),
+        "{outcome:?}"
+    );
+
+    let ours = outputs_of(&files, &at("n2")).await;
+    let mut check_inputs = idl::core::LiteralMap {
+        literals: [("total".to_string(), ours.literals["o1"].clone())].into(),
+    };
+    let (last, frame) = if python_reads_frame {
+        check_inputs
+            .literals
+            .insert("df".to_string(), ours.literals["o0"].clone());
+        (
+            "check",
+            "a=[0, 1, 2, 3] b=['r0', 'r1', 'r2', 'r3'] c=[0, 2, 4, 6] ",
+        )
+    } else {
+        ("check_total", "")
+    };
+    let n3_inputs = format!("{}/inputs.pb", at("n3"));
+    files
+        .put(&n3_inputs, check_inputs.encode_to_vec())
+        .await
+        .unwrap();
+    pyflyte_execute(python, last, &n3_inputs, &at("n3"), &env);
+    let report = outputs_of(&files, &at("n3")).await.literals["o0"].clone();
+    let report = String::from_literal(&idl::literal_from_idl(&report).unwrap()).unwrap();
+    let total: i64 = (0..200_000).sum();
+    assert_eq!(report, format!("{frame}total={total}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_rust_python_chain_runs_on_local_folders_and_on_s3() {
+    let python = &pythons()[0];
+    let local = std::env::temp_dir().join(format!("flyte-chain-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&local);
+    std::fs::create_dir_all(&local).unwrap();
+    chain(python, &local.display().to_string(), Vec::new(), true).await;
+    let _ = std::fs::remove_dir_all(&local);
+
+    // The same on the S3 server, flytekit pointed at it as a Flyte pod's config does:
+    // Python's frame and offloaded list read by Rust from S3, Rust's outputs written
+    // there and read by Python (its total; see `check_total` for the frame).
+    let var =
+        |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is set by `bash .ci/test`"));
+    let env = vec![
+        ("FLYTE_AWS_ENDPOINT".to_string(), var("AWS_ENDPOINT")),
+        (
+            "FLYTE_AWS_ACCESS_KEY_ID".to_string(),
+            var("AWS_ACCESS_KEY_ID"),
+        ),
+        (
+            "FLYTE_AWS_SECRET_ACCESS_KEY".to_string(),
+            var("AWS_SECRET_ACCESS_KEY"),
+        ),
+    ];
+    chain(python, &support::s3_prefix("polyglot-chain"), env, false).await;
 }

@@ -72,10 +72,16 @@ async fn a_directory_download_gets_exactly_the_listed_objects() {
 
     let to = std::env::temp_dir().join(format!("flyte-s3-download-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&to);
+    // Each test's runtime has its own object-store access: a shared one would keep
+    // connections whose tasks died with another test's runtime.
+    let options = RunOptions::default().file_access(std::sync::Arc::new(FileAccess::new()));
     let count = fetch_flow
-        .run(
-            FlyteDirectory::new(format!("{base}/dir")),
-            to.display().to_string(),
+        .run_with(
+            &options,
+            (
+                FlyteDirectory::new(format!("{base}/dir")),
+                to.display().to_string(),
+            ),
         )
         .await
         .unwrap();
@@ -107,10 +113,14 @@ async fn folder_markers_are_skipped() {
     assert_eq!(listed, [format!("{base}/dir/sub/a.txt")]);
     let to: PathBuf = std::env::temp_dir().join(format!("flyte-s3-markers-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&to);
+    let options = RunOptions::default().file_access(std::sync::Arc::new(FileAccess::new()));
     fetch_flow
-        .run(
-            FlyteDirectory::new(format!("{base}/dir")),
-            to.display().to_string(),
+        .run_with(
+            &options,
+            (
+                FlyteDirectory::new(format!("{base}/dir")),
+                to.display().to_string(),
+            ),
         )
         .await
         .unwrap();

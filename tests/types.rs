@@ -268,7 +268,7 @@ proptest! {
     #[test]
     fn files_and_directories_round_trip(uri in "[a-z]{1,8}://[a-z]{1,8}/[a-z0-9/._-]{0,20}") {
         let f = FlyteFile::new(uri.clone());
-        prop_assert_eq!(FlyteFile::from_literal(&f.to_literal()).unwrap(), f);
+        prop_assert_eq!(<FlyteFile>::from_literal(&f.to_literal()).unwrap(), f);
         let d = FlyteDirectory::new(uri);
         prop_assert_eq!(FlyteDirectory::from_literal(&d.to_literal()).unwrap(), d);
     }

@@ -42,6 +42,8 @@ pub mod prelude {
     pub use crate::interface::Interface;
     pub use crate::launch_plan::LaunchPlan;
     pub use crate::task::{PodTemplate, Resources, Task, TaskConfig, TaskError, TaskMetadata};
-    pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType};
+    #[cfg(feature = "dataframe")]
+    pub use crate::types::{Columns, StructuredDataset};
+    pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType, PickledBytes};
     pub use crate::workflow::{NodeOverrides, Promise, Workflow, WorkflowSpec};
 }

@@ -40,6 +40,13 @@ pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
     workflow::workflow(args.into(), item.into()).into()
 }
 
+/// Derives `Columns` for a struct whose fields are a dataframe's columns. See the
+/// `flyte` crate's documentation.
+#[proc_macro_derive(Columns, attributes(flyte))]
+pub fn derive_columns(input: TokenStream) -> TokenStream {
+    derive::columns::derive(input.into()).into()
+}
+
 /// Derives `FlyteType` for a struct with named fields (with serde's `Serialize` and
 /// `Deserialize`) or an enum of unit variants. See the `flyte` crate's documentation.
 #[proc_macro_derive(FlyteType, attributes(flyte))]

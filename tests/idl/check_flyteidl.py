@@ -288,6 +288,9 @@ def main() -> int:
         "task_interruptible",
         "task_deprecated",
         "task_timeout_retries",
+        "task_files",
+        "task_sd",
+        "task_df",
     ):
         golden = load(f"production/{name}.json")
         ours = f"{name}.pb"
@@ -300,6 +303,11 @@ def main() -> int:
                    lambda w: w == "container.env[0].value" or production_task_allowed(w)))
     checks.append(("exec_dynamic_futures.pb", out / "exec_dynamic_futures.pb", dynamic_job_pb2.DynamicJobSpec,
                    load("production/exec_dynamic_futures.json"), dynamic_futures_allowed))
+    # Dataframes as a task returns them: only the folder's name under the raw-output
+    # prefix differs (flytekit's is random hex).
+    for name in ("exec_sd_outputs", "exec_df_outputs"):
+        checks.append((f"{name}.pb", out / f"{name}.pb", literals_pb2.LiteralMap, load(f"production/{name}.json"),
+                       lambda w: w == "literals.o0.scalar.structuredDataset.uri"))
     # Images: the image itself is the setting, so it must match too.
     for name in ("task_image_literal", "task_image_named"):
         golden = load(f"production/{name}.json")

@@ -24,7 +24,9 @@ import pathlib
 import sys
 import typing
 
+import pandas as pd
 from flyteidl.core import literals_pb2, types_pb2
+from flytekit import StructuredDataset, kwtypes
 from flytekit.core.context_manager import FlyteContextManager
 from flytekit.core.type_engine import TypeEngine
 from flytekit.models.literals import LiteralMap
@@ -63,6 +65,8 @@ class Rich:
 
 
 UTC = datetime.timezone.utc
+AbCols = typing.Annotated[StructuredDataset, kwtypes(a=int, b=str)]
+FRAME = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "zé"]})
 # Files flytekit uploads as a Python task's outputs would be: made under this folder.
 FILES = pathlib.Path(sys.argv[2]) / "_files" if len(sys.argv) > 2 else pathlib.Path(".")
 
@@ -71,6 +75,15 @@ def a_file() -> FlyteFile:
     FILES.mkdir(parents=True, exist_ok=True)
     (FILES / "report.txt").write_text("a file from Python\n")
     return FlyteFile(str(FILES / "report.txt"))
+
+
+CsvFile = FlyteFile[typing.TypeVar("csv")]
+
+
+def a_csv_file() -> FlyteFile:
+    FILES.mkdir(parents=True, exist_ok=True)
+    (FILES / "table.csv").write_text("a,b\n1,x\n")
+    return CsvFile(str(FILES / "table.csv"))
 
 
 def a_directory() -> FlyteDirectory:
@@ -116,14 +129,20 @@ CASES = {
     ),
     "with_bytes": (WithBytes, WithBytes(raw=b"\x00\xffbytes")),
     "file": (FlyteFile, "a_file"),
+    "csv_file": (CsvFile, "a_csv_file"),
     "directory": (FlyteDirectory, "a_directory"),
+    "dict_any": (dict, {"a": 1, "b": [1.5, "x", True], "c": {"d": None}}),
+    # flytekit pickles `bytes` into a file; our PickledBytes reads and writes that.
+    "bytes": (bytes, b"\x00\xffsome bytes"),
+    "df": (pd.DataFrame, FRAME),
+    "sd": (AbCols, StructuredDataset(dataframe=FRAME)),
 }
 
 
 def value_of(case):
     """A case's value; files and directories are made when asked for."""
     ty, value = CASES[case]
-    return {"a_file": a_file, "a_directory": a_directory}.get(value, lambda: value)() if isinstance(value, str) and value.startswith("a_") else value
+    return {"a_file": a_file, "a_csv_file": a_csv_file, "a_directory": a_directory}.get(value, lambda: value)() if isinstance(value, str) and value.startswith("a_") else value
 
 
 def tree(d: pathlib.Path) -> dict:
@@ -131,6 +150,10 @@ def tree(d: pathlib.Path) -> dict:
 
 
 def same(a, b):
+    if isinstance(b, StructuredDataset):
+        return same(a.open(pd.DataFrame).all(), b.dataframe)
+    if isinstance(b, pd.DataFrame):
+        return isinstance(a, pd.DataFrame) and a.reset_index(drop=True).equals(b.reset_index(drop=True))
     if isinstance(b, FlyteFile):
         # The same content, wherever it was put.
         return pathlib.Path(a.download()).read_text() == pathlib.Path(b.path).read_text()
@@ -192,7 +215,11 @@ def read_from(out: pathlib.Path, case: str, offloaded: bool) -> typing.Optional[
         got = TypeEngine.to_python_value(ctx, LiteralMap.from_flyte_idl(pb).literals["o0"], ty)
     except Exception as e:  # noqa: BLE001 - any failure to read is the finding
         return f"flytekit cannot read it ({how}): {e}"
-    return None if same(got, value) else f"flytekit read {got!r} ({how}), expected {value!r}"
+    try:
+        equal = same(got, value)
+    except Exception as e:  # noqa: BLE001 - a value flytekit cannot even compare
+        return f"flytekit cannot compare what it read ({how}): {e}"
+    return None if equal else f"flytekit read {got!r} ({how}), expected {value!r}"
 
 
 # Cases whose type differs from flytekit's (tests/polyglot.rs says why).

@@ -347,18 +347,7 @@ async fn attempt(
     request: &ExecuteRequest,
 ) -> Result<Written, Failure> {
     let name = &request.task_name;
-    let Some(task) = registry.find_task(name) else {
-        let mut known: Vec<&str> = registry.tasks().iter().map(|t| t.name()).collect();
-        known.sort_unstable();
-        return Err(Failure::user(
-            "USER:TaskNotFound",
-            false,
-            format!(
-                "this program has no task named `{name}` (it has: {})",
-                known.join(", ")
-            ),
-        ));
-    };
+    let task = find_task(registry, name)?;
 
     let interface = task.interface();
     let values = task_inputs(task, &interface, file_access, &identity, request).await?;
@@ -420,6 +409,25 @@ async fn attempt(
         None => outputs,
     };
     Ok(Written::Outputs(outputs))
+}
+
+/// The task `name` of this program, or the error document saying which it has.
+fn find_task(
+    registry: &Registry,
+    name: &str,
+) -> Result<&'static dyn crate::workflow::DynTask, Failure> {
+    registry.find_task(name).ok_or_else(|| {
+        let mut known: Vec<&str> = registry.tasks().iter().map(|t| t.name()).collect();
+        known.sort_unstable();
+        Failure::user(
+            "USER:TaskNotFound",
+            false,
+            format!(
+                "this program has no task named `{name}` (it has: {})",
+                known.join(", ")
+            ),
+        )
+    })
 }
 
 /// Reads `inputs.pb` and turns it into the task's input values. Types are checked

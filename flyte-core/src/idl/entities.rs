@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use super::conditions::condition;
 use super::core as pb;
+use super::node_metadata::{plain_metadata, reference_node, short_name, task_node_metadata};
 use super::task_template::task_template;
-use super::values::{IdlError, duration, interface, literal};
+use super::values::{IdlError, interface, literal};
 use crate::types::Literal;
 
 /// Where specs are registered and what runs them.
@@ -244,33 +246,7 @@ impl<'a> Parts<'a> {
             inputs.sort_by(|a, b| a.var.cmp(&b.var));
         }
         let (target, metadata) = match &node.entity {
-            Entity::Task(task) if task.metadata().get_reference().is_some() => {
-                if node.overrides.is_some() {
-                    return Err(IdlError {
-                        what: "a node",
-                        reason: format!(
-                            "node `{}` sets overrides on {}: Flyte takes none on a reference",
-                            node.id,
-                            task.metadata().get_reference().expect("checked above")
-                        ),
-                    });
-                }
-                reference_node(task.metadata().get_reference().expect("checked above"))
-            }
-            Entity::Task(task) => {
-                self.add_task(*task);
-                let (mut target, mut metadata) = (self.task_node(*task), task_node_metadata(*task));
-                if let Some(o) = &node.overrides {
-                    super::node_overrides::apply(
-                        *task,
-                        o,
-                        &mut metadata,
-                        &mut target,
-                        self.settings,
-                    );
-                }
-                (target, metadata)
-            }
+            Entity::Task(task) => self.task_call(node, *task)?,
             Entity::Workflow(wf) => {
                 let sub = wf.spec();
                 self.add_sub_workflow(sub, &sub.name)?;
@@ -319,6 +295,33 @@ impl<'a> Parts<'a> {
                 .collect(),
             target: Some(target),
         })
+    }
+
+    /// A task node's target and metadata: the task's own, with the call's overrides;
+    /// or, for a reference, the registered entity's identifier alone.
+    fn task_call(
+        &mut self,
+        node: &crate::workflow::Node,
+        task: &'static dyn crate::workflow::DynTask,
+    ) -> Result<(pb::node::Target, pb::NodeMetadata), IdlError> {
+        if let Some(reference) = task.metadata().get_reference() {
+            if node.overrides.is_some() {
+                return Err(IdlError {
+                    what: "a node",
+                    reason: format!(
+                        "node `{}` sets overrides on {reference}: Flyte takes none on a reference",
+                        node.id
+                    ),
+                });
+            }
+            return Ok(reference_node(reference));
+        }
+        self.add_task(task);
+        let (mut target, mut metadata) = (self.task_node(task), task_node_metadata(task));
+        if let Some(o) = &node.overrides {
+            super::node_overrides::apply(task, o, &mut metadata, &mut target, self.settings);
+        }
+        Ok((target, metadata))
     }
 
     /// A map task's node: an array node over the task, each item its own pod.
@@ -476,118 +479,6 @@ impl<'a> Parts<'a> {
             }),
         })
     }
-}
-
-/// flytekit names a node after the last component of what it runs.
-fn short_name(name: &str) -> &str {
-    name.rsplit('.').next().unwrap_or(name)
-}
-
-/// A node calling a registered task or launch plan by its own identifier, as
-/// flytekit writes one: no overrides, named by the last part of the entity's name.
-fn reference_node(r: &crate::task::Reference) -> (pb::node::Target, pb::NodeMetadata) {
-    use crate::task::ReferenceKind;
-    let id = |kind: pb::ResourceType| pb::Identifier {
-        resource_type: kind as i32,
-        project: r.project.clone(),
-        domain: r.domain.clone(),
-        name: r.name.clone(),
-        version: r.version.clone(),
-    };
-    let target = match r.kind {
-        ReferenceKind::Task => pb::node::Target::TaskNode(pb::TaskNode {
-            reference_id: Some(id(pb::ResourceType::Task)),
-            overrides: None,
-        }),
-        ReferenceKind::LaunchPlan => pb::node::Target::WorkflowNode(pb::WorkflowNode {
-            reference: Some(pb::workflow_node::Reference::LaunchplanRef(id(
-                pb::ResourceType::LaunchPlan,
-            ))),
-        }),
-    };
-    (target, plain_metadata(r.short_name()))
-}
-
-fn plain_metadata(name: &str) -> pb::NodeMetadata {
-    pb::NodeMetadata {
-        name: name.to_string(),
-        timeout: None,
-        retries: Some(pb::RetryStrategy { retries: 0 }),
-        interruptible: None,
-        cacheable: None,
-        cache_version: None,
-        cache_serializable: None,
-    }
-}
-
-fn task_node_metadata(task: &dyn crate::workflow::DynTask) -> pb::NodeMetadata {
-    let meta = task.metadata();
-    pb::NodeMetadata {
-        name: short_name(task.name()).to_string(),
-        timeout: meta.get_timeout().map(duration),
-        retries: Some(pb::RetryStrategy {
-            retries: meta.get_retries(),
-        }),
-        interruptible: None,
-        cacheable: None,
-        cache_version: None,
-        cache_serializable: None,
-    }
-}
-
-/// A branch condition as Flyte's `BooleanExpression`; operands are the branch node's
-/// inputs by name, or constants (primitives as flytekit writes them, other scalars
-/// such as none in the newer `scalar` field).
-fn condition(c: &crate::workflow::Condition) -> pb::BooleanExpression {
-    use crate::workflow::{CmpOp, ConditionTree, Operand};
-    use pb::boolean_expression::Expr;
-    fn operand(o: &Operand) -> pb::Operand {
-        let val = match o {
-            Operand::Input(k) => pb::operand::Val::Var(format!("c{k}")),
-            Operand::Constant(l, _) => match literal(l).value {
-                Some(pb::literal::Value::Scalar(s)) => match *s {
-                    pb::Scalar {
-                        value: Some(pb::scalar::Value::Primitive(p)),
-                    } => pb::operand::Val::Primitive(p),
-                    s => pb::operand::Val::Scalar(s),
-                },
-                // Conditions compare single values (the builder only accepts those).
-                _ => pb::operand::Val::Scalar(pb::Scalar::default()),
-            },
-        };
-        pb::Operand { val: Some(val) }
-    }
-    fn expr(tree: ConditionTree<'_>) -> pb::BooleanExpression {
-        let e = match tree {
-            ConditionTree::Compare(lhs, op, rhs) => Expr::Comparison(pb::ComparisonExpression {
-                operator: match op {
-                    CmpOp::Eq => pb::ComparisonOperator::Eq,
-                    CmpOp::Ne => pb::ComparisonOperator::Neq,
-                    CmpOp::Gt => pb::ComparisonOperator::Gt,
-                    CmpOp::Ge => pb::ComparisonOperator::Gte,
-                    CmpOp::Lt => pb::ComparisonOperator::Lt,
-                    CmpOp::Le => pb::ComparisonOperator::Lte,
-                } as i32,
-                left_value: Some(operand(lhs)),
-                right_value: Some(operand(rhs)),
-            }),
-            ConditionTree::And(a, b) => conjunction(pb::LogicalOperator::And, *a, *b),
-            ConditionTree::Or(a, b) => conjunction(pb::LogicalOperator::Or, *a, *b),
-        };
-        pb::BooleanExpression { expr: Some(e) }
-    }
-    fn conjunction(
-        operator: pb::LogicalOperator,
-        a: ConditionTree<'_>,
-        b: ConditionTree<'_>,
-    ) -> Expr {
-        Expr::Conjunction(pb::ConjunctionExpression {
-            operator: operator as i32,
-            left_expression: Some(Box::new(expr(a))),
-            right_expression: Some(Box::new(expr(b))),
-        })
-    }
-    expr(c.tree())
 }
 
 fn description(doc: Option<&str>) -> super::admin::DescriptionEntity {

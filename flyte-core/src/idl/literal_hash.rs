@@ -276,6 +276,21 @@ fn scalar(s: &pb::Scalar) -> Json {
                 ("tag", text(&b.tag)),
             ]),
         ),
+        Some(Value::StructuredDataset(sd)) => (
+            "structuredDataset",
+            object([
+                ("uri", text(&sd.uri)),
+                (
+                    "metadata",
+                    sd.metadata.as_ref().map(|m| {
+                        object([(
+                            "structuredDatasetType",
+                            m.structured_dataset_type.as_ref().map(dataset_type),
+                        )])
+                    }),
+                ),
+            ]),
+        ),
         Some(Value::NoneType(_)) => ("noneType", object([])),
         Some(Value::Error(e)) => (
             "error",
@@ -337,6 +352,7 @@ fn literal_type(t: &pb::LiteralType) -> Json {
         Type::CollectionType(inner) => ("collectionType", literal_type(inner)),
         Type::MapValueType(inner) => ("mapValueType", literal_type(inner)),
         Type::Blob(b) => ("blob", blob_type(b)),
+        Type::StructuredDatasetType(d) => ("structuredDatasetType", dataset_type(d)),
         Type::EnumType(e) => (
             "enumType",
             object([(
@@ -389,6 +405,37 @@ fn literal_type(t: &pb::LiteralType) -> Json {
         fields.insert(key, value);
     }
     Json::Object(fields)
+}
+
+fn dataset_type(d: &pb::StructuredDatasetType) -> Json {
+    object([
+        (
+            "columns",
+            (!d.columns.is_empty()).then(|| {
+                Json::List(
+                    d.columns
+                        .iter()
+                        .map(|c| {
+                            object([
+                                ("name", text(&c.name)),
+                                ("literalType", c.literal_type.as_ref().map(literal_type)),
+                            ])
+                        })
+                        .collect(),
+                )
+            }),
+        ),
+        ("format", text(&d.format)),
+        ("externalSchemaType", text(&d.external_schema_type)),
+        (
+            "externalSchemaBytes",
+            (!d.external_schema_bytes.is_empty()).then(|| {
+                Json::Str(
+                    base64::engine::general_purpose::STANDARD.encode(&d.external_schema_bytes),
+                )
+            }),
+        ),
+    ])
 }
 
 fn simple_name(s: pb::SimpleType) -> &'static str {

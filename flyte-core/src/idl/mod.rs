@@ -9,6 +9,7 @@
 
 pub mod admin;
 mod admin_schedule;
+mod conditions;
 pub mod core;
 pub mod dynamic_job;
 mod entities;
@@ -16,9 +17,11 @@ pub mod gates;
 pub mod inputs;
 mod k8s_pod;
 mod literal_hash;
+mod node_metadata;
 mod node_overrides;
 mod security;
 mod task_template;
+mod types;
 mod values;
 mod wire;
 

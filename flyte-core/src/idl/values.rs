@@ -5,8 +5,12 @@ use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use super::core as pb;
+use super::types::{
+    blob_type, blob_type_from_idl, dataset_type, dataset_type_from_idl, union_variant,
+};
+pub use super::types::{literal_type, literal_type_from_idl};
 use crate::interface::Interface;
-use crate::types::{BlobDimensionality, BlobType, Literal, LiteralType, Primitive, SimpleType};
+use crate::types::{BlobDimensionality, BlobType, Literal, Primitive};
 
 /// A protobuf value this SDK cannot read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -18,122 +22,11 @@ pub struct IdlError {
     pub reason: String,
 }
 
-fn idl_err(what: &'static str, reason: impl Into<String>) -> IdlError {
+pub(super) fn idl_err(what: &'static str, reason: impl Into<String>) -> IdlError {
     IdlError {
         what,
         reason: reason.into(),
     }
-}
-
-/// The tag flytekit gives a union variant: the name of the transformer that handles
-/// the variant's type (`int`, `str`, `none`, `Typed List`, `FlyteFilePath`, ...), so our
-/// unions match its own and Flyte's type checker accepts a Python `Optional[...]`
-/// wired to ours.
-fn union_tag(t: &LiteralType) -> String {
-    match t {
-        LiteralType::Simple(s) => match s {
-            SimpleType::None => "none",
-            SimpleType::Integer => "int",
-            SimpleType::Float => "float",
-            SimpleType::String => "str",
-            SimpleType::Boolean => "bool",
-            SimpleType::Datetime => "datetime",
-            SimpleType::Duration => "timedelta",
-            SimpleType::Binary => "bytes",
-            SimpleType::Error => "FlyteError",
-        }
-        .to_string(),
-        LiteralType::Collection(_) => "Typed List".to_string(),
-        LiteralType::Map(_) => "Typed Dict".to_string(),
-        LiteralType::Enum(_) => "DefaultEnumTransformer".to_string(),
-        LiteralType::Struct(_) => "Object-Dataclass-Transformer".to_string(),
-        LiteralType::Blob(b) => match b.dimensionality {
-            BlobDimensionality::Single => "FlyteFilePath".to_string(),
-            BlobDimensionality::Multipart => "FlyteDirectory".to_string(),
-        },
-        other => other.to_string(),
-    }
-}
-
-fn simple(s: SimpleType) -> pb::SimpleType {
-    match s {
-        SimpleType::None => pb::SimpleType::None,
-        SimpleType::Integer => pb::SimpleType::Integer,
-        SimpleType::Float => pb::SimpleType::Float,
-        SimpleType::String => pb::SimpleType::String,
-        SimpleType::Boolean => pb::SimpleType::Boolean,
-        SimpleType::Datetime => pb::SimpleType::Datetime,
-        SimpleType::Duration => pb::SimpleType::Duration,
-        SimpleType::Binary => pb::SimpleType::Binary,
-        SimpleType::Error => pb::SimpleType::Error,
-    }
-}
-
-fn blob_type(b: &BlobType) -> pb::BlobType {
-    pb::BlobType {
-        format: b.format.clone(),
-        dimensionality: match b.dimensionality {
-            BlobDimensionality::Single => pb::BlobDimensionality::Single,
-            BlobDimensionality::Multipart => pb::BlobDimensionality::Multipart,
-        } as i32,
-    }
-}
-
-/// A type as Flyte IDL.
-pub fn literal_type(t: &LiteralType) -> pb::LiteralType {
-    use pb::literal_type::Type;
-    let mut out = pb::LiteralType::default();
-    match t {
-        LiteralType::Simple(s) => out.r#type = Some(Type::Simple(simple(*s) as i32)),
-        LiteralType::Collection(inner) => {
-            out.r#type = Some(Type::CollectionType(Box::new(literal_type(inner))))
-        }
-        LiteralType::Map(inner) => {
-            out.r#type = Some(Type::MapValueType(Box::new(literal_type(inner))))
-        }
-        LiteralType::Union(variants) => {
-            out.r#type = Some(Type::UnionType(pb::UnionType {
-                variants: variants.iter().map(union_variant).collect(),
-            }))
-        }
-        LiteralType::Enum(values) => {
-            out.r#type = Some(Type::EnumType(pb::EnumType {
-                values: values.clone(),
-            }))
-        }
-        LiteralType::Blob(b) => out.r#type = Some(Type::Blob(blob_type(b))),
-        LiteralType::Struct(s) => {
-            // As flytekit writes dataclasses: STRUCT with the JSON schema as metadata,
-            // the serialization format as an annotation, the field types as structure.
-            out.r#type = Some(Type::Simple(pb::SimpleType::Struct as i32));
-            out.metadata = json_struct(&s.schema);
-            out.annotation = Some(pb::TypeAnnotation {
-                annotations: json_struct(&serde_json::json!({
-                    "cache-key-metadata": { "serialization-format": "msgpack" }
-                })),
-            });
-            out.structure = Some(pb::TypeStructure {
-                tag: String::new(),
-                dataclass_type: s
-                    .fields
-                    .iter()
-                    .map(|(name, ty)| (name.clone(), literal_type(ty)))
-                    .collect(),
-            });
-        }
-    }
-    out
-}
-
-fn union_variant(t: &LiteralType) -> pb::LiteralType {
-    let mut v = literal_type(t);
-    // flytekit replaces the variant's structure with the tag alone (a struct's field
-    // types are dropped), so a variant is compared by its tag.
-    v.structure = Some(pb::TypeStructure {
-        tag: union_tag(t),
-        dataclass_type: Default::default(),
-    });
-    v
 }
 
 /// A JSON object as a protobuf `Struct` (`None` for anything but an object).
@@ -257,81 +150,19 @@ pub fn literal(l: &Literal) -> pb::Literal {
             }),
             uri: uri.clone(),
         })),
-    }
-}
-
-/// A type read back from Flyte IDL, as far as our types go (unions read back by
-/// their variants; structs read back as a struct type without a Rust name).
-pub fn literal_type_from_idl(t: &pb::LiteralType) -> Result<LiteralType, IdlError> {
-    use pb::literal_type::Type;
-    let simple_of = |v: i32| -> Result<LiteralType, IdlError> {
-        let s = match pb::SimpleType::try_from(v) {
-            Ok(pb::SimpleType::None) => SimpleType::None,
-            Ok(pb::SimpleType::Integer) => SimpleType::Integer,
-            Ok(pb::SimpleType::Float) => SimpleType::Float,
-            Ok(pb::SimpleType::String) => SimpleType::String,
-            Ok(pb::SimpleType::Boolean) => SimpleType::Boolean,
-            Ok(pb::SimpleType::Datetime) => SimpleType::Datetime,
-            Ok(pb::SimpleType::Duration) => SimpleType::Duration,
-            Ok(pb::SimpleType::Binary) => SimpleType::Binary,
-            Ok(pb::SimpleType::Error) => SimpleType::Error,
-            Ok(pb::SimpleType::Struct) => {
-                let fields = t
-                    .structure
-                    .as_ref()
-                    .map(|s| {
-                        s.dataclass_type
-                            .iter()
-                            .map(|(k, v)| Ok((k.clone(), literal_type_from_idl(v)?)))
-                            .collect::<Result<Vec<_>, IdlError>>()
-                    })
-                    .transpose()?
-                    .unwrap_or_default();
-                return Ok(LiteralType::Struct(Box::new(crate::types::StructType {
-                    name: String::new(),
-                    fields,
-                    schema: serde_json::Value::Null,
-                })));
-            }
-            Err(_) => return Err(idl_err("a type", format!("unknown simple type {v}"))),
-        };
-        Ok(LiteralType::Simple(s))
-    };
-    match &t.r#type {
-        Some(Type::Simple(v)) => simple_of(*v),
-        Some(Type::CollectionType(inner)) => Ok(LiteralType::Collection(Box::new(
-            literal_type_from_idl(inner)?,
-        ))),
-        Some(Type::MapValueType(inner)) => {
-            Ok(LiteralType::Map(Box::new(literal_type_from_idl(inner)?)))
+        Literal::StructuredDataset { uri, ty } => {
+            scalar(S::StructuredDataset(Box::new(pb::StructuredDataset {
+                uri: uri.clone(),
+                metadata: Some(pb::StructuredDatasetMetadata {
+                    structured_dataset_type: Some(dataset_type(ty)),
+                }),
+            })))
         }
-        Some(Type::UnionType(u)) => Ok(LiteralType::Union(
-            u.variants
-                .iter()
-                .map(literal_type_from_idl)
-                .collect::<Result<_, _>>()?,
-        )),
-        Some(Type::EnumType(e)) => Ok(LiteralType::Enum(e.values.clone())),
-        Some(Type::Blob(b)) => Ok(LiteralType::Blob(blob_type_from_idl(b))),
-        None => Err(idl_err("a type", "it is empty")),
-    }
-}
-
-fn blob_type_from_idl(b: &pb::BlobType) -> BlobType {
-    BlobType {
-        format: b.format.clone(),
-        dimensionality: if b.dimensionality == pb::BlobDimensionality::Multipart as i32 {
-            BlobDimensionality::Multipart
-        } else {
-            BlobDimensionality::Single
-        },
     }
 }
 
 /// A value read back from Flyte IDL.
 pub fn literal_from_idl(l: &pb::Literal) -> Result<Literal, IdlError> {
-    use pb::primitive::Value as P;
-    use pb::scalar::Value as S;
     match &l.value {
         Some(pb::literal::Value::Collection(c)) => Ok(Literal::Collection(
             c.literals
@@ -352,65 +183,82 @@ pub fn literal_from_idl(l: &pb::Literal) -> Result<Literal, IdlError> {
                 o.uri
             ),
         )),
-        Some(pb::literal::Value::Scalar(s)) => match &s.value {
-            Some(S::Primitive(p)) => Ok(Literal::Primitive(match &p.value {
-                Some(P::Integer(v)) => Primitive::Integer(*v),
-                Some(P::FloatValue(v)) => Primitive::Float(*v),
-                Some(P::StringValue(v)) => Primitive::String(v.clone()),
-                Some(P::Boolean(v)) => Primitive::Boolean(*v),
-                Some(P::Datetime(t)) => Primitive::Datetime(system_time(t)?),
-                Some(P::Duration(d)) => {
-                    if d.seconds < 0 || d.nanos < 0 {
-                        return Err(idl_err(
-                            "a duration",
-                            "negative durations are not supported",
-                        ));
-                    }
-                    Primitive::Duration(Duration::new(d.seconds as u64, d.nanos as u32))
-                }
-                None => return Err(idl_err("a primitive", "it is empty")),
-            })),
-            Some(S::NoneType(_)) => Ok(Literal::None),
-            Some(S::Error(e)) => Ok(Literal::Error {
-                message: e.message.clone(),
-                failed_node_id: e.failed_node_id.clone(),
-            }),
-            Some(S::Binary(b)) => Ok(Literal::Binary {
-                value: b.value.clone(),
-                tag: b.tag.clone(),
-            }),
-            Some(S::Blob(b)) => Ok(Literal::Blob {
-                uri: b.uri.clone(),
-                ty: b
-                    .metadata
-                    .as_ref()
-                    .and_then(|m| m.r#type.as_ref())
-                    .map(blob_type_from_idl)
-                    .unwrap_or(BlobType {
-                        format: String::new(),
-                        dimensionality: BlobDimensionality::Single,
-                    }),
-            }),
-            Some(S::Union(u)) => {
-                let value = u
-                    .value
-                    .as_ref()
-                    .ok_or_else(|| idl_err("a union", "it has no value"))?;
-                let variant = u
-                    .r#type
-                    .as_ref()
-                    .ok_or_else(|| idl_err("a union", "it has no type"))?;
-                Ok(Literal::Union {
-                    value: Box::new(literal_from_idl(value)?),
-                    variant: literal_type_from_idl(variant)?,
-                })
-            }
-            None => Err(idl_err(
-                "a scalar",
-                "it is empty or of a kind this SDK does not read",
-            )),
-        },
+        Some(pb::literal::Value::Scalar(s)) => scalar_from_idl(s),
         None => Err(idl_err("a literal", "it is empty")),
+    }
+}
+
+/// A scalar value read back from Flyte IDL.
+fn scalar_from_idl(s: &pb::Scalar) -> Result<Literal, IdlError> {
+    use pb::primitive::Value as P;
+    use pb::scalar::Value as S;
+    match &s.value {
+        Some(S::Primitive(p)) => Ok(Literal::Primitive(match &p.value {
+            Some(P::Integer(v)) => Primitive::Integer(*v),
+            Some(P::FloatValue(v)) => Primitive::Float(*v),
+            Some(P::StringValue(v)) => Primitive::String(v.clone()),
+            Some(P::Boolean(v)) => Primitive::Boolean(*v),
+            Some(P::Datetime(t)) => Primitive::Datetime(system_time(t)?),
+            Some(P::Duration(d)) => {
+                if d.seconds < 0 || d.nanos < 0 {
+                    return Err(idl_err(
+                        "a duration",
+                        "negative durations are not supported",
+                    ));
+                }
+                Primitive::Duration(Duration::new(d.seconds as u64, d.nanos as u32))
+            }
+            None => return Err(idl_err("a primitive", "it is empty")),
+        })),
+        Some(S::NoneType(_)) => Ok(Literal::None),
+        Some(S::Error(e)) => Ok(Literal::Error {
+            message: e.message.clone(),
+            failed_node_id: e.failed_node_id.clone(),
+        }),
+        Some(S::Binary(b)) => Ok(Literal::Binary {
+            value: b.value.clone(),
+            tag: b.tag.clone(),
+        }),
+        Some(S::StructuredDataset(sd)) => Ok(Literal::StructuredDataset {
+            uri: sd.uri.clone(),
+            ty: sd
+                .metadata
+                .as_ref()
+                .and_then(|m| m.structured_dataset_type.as_ref())
+                .map(dataset_type_from_idl)
+                .transpose()?
+                .unwrap_or_default(),
+        }),
+        Some(S::Blob(b)) => Ok(Literal::Blob {
+            uri: b.uri.clone(),
+            ty: b
+                .metadata
+                .as_ref()
+                .and_then(|m| m.r#type.as_ref())
+                .map(blob_type_from_idl)
+                .unwrap_or(BlobType {
+                    format: String::new(),
+                    dimensionality: BlobDimensionality::Single,
+                }),
+        }),
+        Some(S::Union(u)) => {
+            let value = u
+                .value
+                .as_ref()
+                .ok_or_else(|| idl_err("a union", "it has no value"))?;
+            let variant = u
+                .r#type
+                .as_ref()
+                .ok_or_else(|| idl_err("a union", "it has no type"))?;
+            Ok(Literal::Union {
+                value: Box::new(literal_from_idl(value)?),
+                variant: literal_type_from_idl(variant)?,
+            })
+        }
+        None => Err(idl_err(
+            "a scalar",
+            "it is empty or of a kind this SDK does not read",
+        )),
     }
 }
 
@@ -457,6 +305,7 @@ mod tests {
 
     use super::*;
     use crate::types::{FlyteDirectory, FlyteFile, FlyteType, MSGPACK_TAG};
+    use crate::types::{LiteralType, SimpleType};
 
     fn round_trip(l: Literal) {
         let bytes = literal(&l).encode_to_vec();
@@ -495,7 +344,7 @@ mod tests {
         };
         assert_eq!(tag(<Vec<i64>>::literal_type()), "Typed List");
         assert_eq!(tag(<HashMap<String, i64>>::literal_type()), "Typed Dict");
-        assert_eq!(tag(FlyteFile::literal_type()), "FlyteFilePath");
+        assert_eq!(tag(<FlyteFile>::literal_type()), "FlyteFilePath");
         assert_eq!(tag(FlyteDirectory::literal_type()), "FlyteDirectory");
         assert_eq!(
             tag(LiteralType::Enum(vec!["a".into()])),

@@ -37,10 +37,12 @@
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
+mod call;
 mod idl;
 mod schedule;
 mod settings;
 
+pub use call::{CallableLaunchPlan, NotCallable};
 use schedule::rate_in_units;
 pub use schedule::{Schedule, ScheduleError, ScheduleKind};
 pub use settings::{Channel, LaunchPlanSettings, Notification, Phase};
@@ -49,7 +51,7 @@ use crate::execution::executor::run_spec_values;
 use crate::execution::{RunError, RunOptions};
 use crate::interface::Interface;
 use crate::types::{ConversionError, FlyteType, Inputs, Literal, Outputs, Value};
-use crate::workflow::{DynWorkflow, Signature, Workflow, WorkflowSpec};
+use crate::workflow::{DynWorkflow, Workflow, WorkflowSpec};
 
 /// A launch plan could not be built or its inputs could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -149,15 +151,6 @@ pub struct LaunchPlan<O: Outputs, S = NotCallable> {
     _output: PhantomData<fn() -> (O, S)>,
 }
 
-/// A [`LaunchPlan`] that workflows call as `S` (`fn(A, B) -> R`), named by its
-/// signature alone: `CallableLaunchPlan<fn(i64) -> i64>` is
-/// `LaunchPlan<i64, fn(i64) -> i64>`.
-pub type CallableLaunchPlan<S> = LaunchPlan<<S as Signature>::Output, S>;
-
-/// The call signature of a [`LaunchPlan`] that workflows do not call.
-#[derive(Debug, Clone, Copy)]
-pub enum NotCallable {}
-
 type DecodeOne = fn(usize, &str, &Literal) -> Result<Value, ConversionError>;
 
 impl<O: Outputs, S> std::fmt::Debug for LaunchPlan<O, S> {
@@ -196,60 +189,6 @@ impl PlanEntry {
         settings: &crate::idl::SerializationSettings,
     ) -> crate::idl::admin::LaunchPlan {
         idl::launch_plan(self, settings)
-    }
-}
-
-impl<O: Outputs, S: Signature<Output = O>> crate::workflow::DynLaunchPlan for LaunchPlan<O, S> {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn workflow(&self) -> &'static dyn DynWorkflow {
-        self.workflow
-    }
-
-    fn interface(&self) -> Interface {
-        let mut interface = self.workflow.spec().interface.clone();
-        interface
-            .inputs
-            .retain(|v| !self.fixed.contains_key(&v.name));
-        interface
-    }
-
-    fn complete_inputs(&self, open: Vec<Value>) -> Vec<Value> {
-        let spec = self.workflow.spec();
-        let mut open = open.into_iter();
-        spec.interface
-            .inputs
-            .iter()
-            .enumerate()
-            .map(|(i, var)| match self.fixed.get(&var.name) {
-                Some(literal) => (self.decode_one)(i, &var.name, literal)
-                    .expect("fixed inputs are checked against the workflow when the plan is built"),
-                None => open
-                    .next()
-                    .expect("a launch-plan node has one value per open input"),
-            })
-            .collect()
-    }
-
-    fn registration(&self) -> Box<dyn std::any::Any> {
-        Box::new(self.entry())
-    }
-}
-
-impl<O: Outputs, S: 'static> LaunchPlan<O, S> {
-    /// The node handle of the plan in a workflow body: `PLAN(x)` becomes
-    /// `PLAN.__flyte_node(&wf).call(x)`.
-    #[doc(hidden)]
-    pub fn __flyte_node<'w>(
-        &'static self,
-        wf: &'w crate::workflow::WorkflowBuilder,
-    ) -> crate::workflow::LaunchPlanNode<'w, S>
-    where
-        S: Signature<Output = O>,
-    {
-        crate::workflow::LaunchPlanNode::new(self, wf)
     }
 }
 
@@ -407,38 +346,6 @@ impl<O: Outputs, S> LaunchPlan<O, S> {
         }
     }
 
-    /// Checks that the call signature, if any, takes the inputs the plan leaves
-    /// open, in the workflow's order.
-    fn check_signature(&self) -> Result<(), LaunchPlanError> {
-        let Some(call_types) = self.call_types else {
-            return Ok(());
-        };
-        let spec = self.workflow.spec();
-        let open: Vec<&crate::interface::Variable> = spec
-            .interface
-            .inputs
-            .iter()
-            .filter(|v| !self.fixed.contains_key(&v.name))
-            .collect();
-        let declared = call_types();
-        if declared.len() == open.len() && open.iter().zip(&declared).all(|(v, t)| v.ty == *t) {
-            return Ok(());
-        }
-        let show = |items: Vec<String>| items.join(", ");
-        Err(LaunchPlanError::InvalidSetting {
-            plan: self.name.clone(),
-            problem: format!(
-                "its call signature takes ({}), but the inputs it leaves open are ({})",
-                show(declared.iter().map(ToString::to_string).collect()),
-                show(
-                    open.iter()
-                        .map(|v| format!("{}: {}", v.name, v.ty))
-                        .collect()
-                )
-            ),
-        })
-    }
-
     /// Checks that `literal` can be input `name`.
     fn check(&self, name: &str, literal: &Literal) -> Result<(), LaunchPlanError> {
         let spec = self.workflow.spec();
@@ -452,29 +359,6 @@ impl<O: Outputs, S> LaunchPlan<O, S> {
                 plan: self.name.clone(),
                 source: Box::new(source),
             })
-    }
-}
-
-impl<O: Outputs> LaunchPlanBuilder<O> {
-    /// Lets workflow bodies call the plan as `fn(A, B) -> O`: the workflow's inputs
-    /// the plan does not fix, in order (checked against the workflow by
-    /// [`LaunchPlanBuilder::build`]). Each call is a node starting a child execution
-    /// of the plan (flytekit's `sub_lp(x=x)` in a workflow).
-    pub fn call_signature<S: Signature<Output = O>>(self) -> LaunchPlanBuilder<O, S> {
-        let LaunchPlanBuilder { plan, pending } = self;
-        LaunchPlanBuilder {
-            plan: LaunchPlan {
-                name: plan.name,
-                workflow: plan.workflow,
-                decode_one: plan.decode_one,
-                fixed: plan.fixed,
-                defaults: plan.defaults,
-                settings: plan.settings,
-                call_types: Some(<S::Input as crate::types::Inputs>::types),
-                _output: PhantomData,
-            },
-            pending,
-        }
     }
 }
 

@@ -7,12 +7,14 @@
 //! the value handed on points there. Values that already point into an object store
 //! are passed on as they are.
 
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::TryStreamExt;
 
+use super::file_format::{AnyFormat, FileFormat};
 use super::{BlobDimensionality, BlobType, FlyteType, Literal, LiteralMismatch, LiteralType};
 use crate::data::{DataError, FileAccess};
 
@@ -40,17 +42,56 @@ pub(crate) fn is_local(uri: &str) -> bool {
 /// assert_eq!(f.uri(), "s3://bucket/data.csv");
 /// assert!(!f.is_local());
 /// ```
+///
+/// `F` is its format ([`AnyFormat`] unless given): `FlyteFile<Csv>` is a CSV file, and
+/// its Flyte type says so, as flytekit's `FlyteFile[typing.TypeVar("csv")]` does.
+///
+/// ```
+/// use flyte_core::types::{Csv, FlyteFile, FlyteType, LiteralType};
+/// let report: FlyteFile<Csv> = FlyteFile::new("s3://bucket/report.csv").format();
+/// let LiteralType::Blob(blob) = FlyteFile::<Csv>::literal_type() else { unreachable!() };
+/// assert_eq!(blob.format, "csv");
+/// assert_eq!(report.untyped().uri(), "s3://bucket/report.csv");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct FlyteFile {
+#[serde(bound = "")]
+pub struct FlyteFile<F: FileFormat = AnyFormat> {
     uri: String,
+    #[serde(skip)]
+    _format: PhantomData<F>,
 }
 
 impl FlyteFile {
-    /// A file at `location`: a URL, or a path on this machine.
+    /// A file at `location`: a URL, or a path on this machine (of any format; see
+    /// [`FlyteFile::format`]).
     pub fn new(location: impl Into<String>) -> Self {
         FlyteFile {
             uri: location.into(),
+            _format: PhantomData,
         }
+    }
+}
+
+impl FlyteFile {
+    /// Copies the local file at `from` to `to` (any location) and returns it.
+    pub async fn upload(from: impl AsRef<Path>, to: &str) -> Result<Self, DataError> {
+        upload_file(&access(), from.as_ref(), to).await?;
+        Ok(FlyteFile::new(to))
+    }
+}
+
+impl<F: FileFormat> FlyteFile<F> {
+    /// The same file, declared to be of format `G`.
+    pub fn format<G: FileFormat>(self) -> FlyteFile<G> {
+        FlyteFile {
+            uri: self.uri,
+            _format: PhantomData,
+        }
+    }
+
+    /// The same file, of any format.
+    pub fn untyped(self) -> FlyteFile {
+        self.format()
     }
 
     /// Where the file is.
@@ -94,12 +135,6 @@ impl FlyteFile {
     pub async fn download(&self, to: impl AsRef<Path>) -> Result<(), DataError> {
         let bytes = self.read().await?;
         write_local(to.as_ref(), &bytes).await
-    }
-
-    /// Copies the local file at `from` to `to` (any location) and returns it.
-    pub async fn upload(from: impl AsRef<Path>, to: &str) -> Result<FlyteFile, DataError> {
-        upload_file(&access(), from.as_ref(), to).await?;
-        Ok(FlyteFile::new(to))
     }
 }
 
@@ -161,45 +196,75 @@ impl FlyteDirectory {
     }
 }
 
-macro_rules! blob_type {
-    ($ty:ident, $dim:ident) => {
-        impl FlyteType for $ty {
-            const HAS_BLOBS: bool = true;
-            fn literal_type() -> LiteralType {
-                LiteralType::Blob(BlobType {
-                    format: String::new(),
-                    dimensionality: BlobDimensionality::$dim,
-                })
-            }
-            fn to_literal(&self) -> Literal {
-                Literal::Blob {
-                    uri: self.uri.clone(),
-                    ty: BlobType {
-                        format: String::new(),
-                        dimensionality: BlobDimensionality::$dim,
-                    },
-                }
-            }
-            fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
-                match literal {
-                    Literal::Blob { uri, ty } if ty.dimensionality == BlobDimensionality::$dim => {
-                        Ok($ty { uri: uri.clone() })
-                    }
-                    other => Err(LiteralMismatch::new::<Self>(other)),
-                }
-            }
-            fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
-                f(BlobRef {
-                    uri: &mut self.uri,
-                    dimensionality: BlobDimensionality::$dim,
-                })
-            }
+impl<F: FileFormat> FlyteType for FlyteFile<F> {
+    const HAS_BLOBS: bool = true;
+    fn literal_type() -> LiteralType {
+        LiteralType::Blob(BlobType {
+            format: F::FORMAT.to_string(),
+            dimensionality: BlobDimensionality::Single,
+        })
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Blob {
+            uri: self.uri.clone(),
+            ty: BlobType {
+                format: F::FORMAT.to_string(),
+                dimensionality: BlobDimensionality::Single,
+            },
         }
-    };
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        match literal {
+            // A file of no stated format fits any, as Flyte's type checker has it.
+            Literal::Blob { uri, ty }
+                if ty.dimensionality == BlobDimensionality::Single
+                    && (ty.format.is_empty() || F::FORMAT.is_empty() || ty.format == F::FORMAT) =>
+            {
+                Ok(FlyteFile::new(uri.clone()).format())
+            }
+            other => Err(LiteralMismatch::new::<Self>(other)),
+        }
+    }
+    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
+        f(BlobRef {
+            uri: &mut self.uri,
+            dimensionality: BlobDimensionality::Single,
+        })
+    }
 }
 
-blob_type!(FlyteFile, Single);
-blob_type!(FlyteDirectory, Multipart);
+impl FlyteType for FlyteDirectory {
+    const HAS_BLOBS: bool = true;
+    fn literal_type() -> LiteralType {
+        LiteralType::Blob(BlobType {
+            format: String::new(),
+            dimensionality: BlobDimensionality::Multipart,
+        })
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Blob {
+            uri: self.uri.clone(),
+            ty: BlobType {
+                format: String::new(),
+                dimensionality: BlobDimensionality::Multipart,
+            },
+        }
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        match literal {
+            Literal::Blob { uri, ty } if ty.dimensionality == BlobDimensionality::Multipart => {
+                Ok(FlyteDirectory { uri: uri.clone() })
+            }
+            other => Err(LiteralMismatch::new::<Self>(other)),
+        }
+    }
+    fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
+        f(BlobRef {
+            uri: &mut self.uri,
+            dimensionality: BlobDimensionality::Multipart,
+        })
+    }
+}
 
 async fn write_local(to: &Path, bytes: &[u8]) -> Result<(), DataError> {
     let io_err = |e: std::io::Error| DataError::InvalidLocation {

@@ -21,11 +21,15 @@
 //! bump.
 
 mod codec;
+#[cfg(feature = "dataframe")]
+mod dataframe;
 mod datetime;
 mod error;
+mod file_format;
 pub(crate) mod files;
 mod io;
 mod msgpack_fields;
+mod pickle;
 mod preview;
 mod std_impls;
 mod structs;
@@ -38,10 +42,16 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 pub use codec::Codec;
+#[cfg(feature = "dataframe")]
+pub use dataframe::{AnyColumns, Columns, DataframeError, PARQUET, StructuredDataset};
 pub(crate) use datetime::{from_unix, to_unix};
 pub use error::FlyteError;
+pub use file_format::{
+    AnyFormat, Csv, FileFormat, Hdf5, Html, Jpeg, Json, Onnx, Parquet, Pdf, Png, Svg,
+};
 pub use files::{BlobRef, FlyteDirectory, FlyteFile};
 pub use io::{ConversionError, Inputs, MAX_ARITY, Outputs};
+pub use pickle::{PICKLE_FORMAT, PickledBytes};
 pub use preview::{PREVIEW_CHARS, preview};
 pub use structs::{
     FieldInfo, MSGPACK_TAG, enum_from_literal, struct_from_literal, struct_schema,
@@ -102,6 +112,23 @@ pub struct StructType {
     pub schema: serde_json::Value,
 }
 
+impl StructType {
+    /// A struct without field types: flytekit's untyped `dict`, Rust's
+    /// `serde_json::Value`.
+    pub fn untyped() -> Self {
+        StructType {
+            name: "dict".to_string(),
+            fields: Vec::new(),
+            schema: serde_json::Value::Null,
+        }
+    }
+
+    /// Whether it is [`StructType::untyped`]: no field types and no schema.
+    pub fn is_untyped(&self) -> bool {
+        self.fields.is_empty() && self.schema.is_null()
+    }
+}
+
 /// The type of a Flyte variable, as it appears in an interface.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -120,6 +147,17 @@ pub enum LiteralType {
     Struct(Box<StructType>),
     /// A file or directory.
     Blob(BlobType),
+    /// A dataframe (Flyte's structured dataset).
+    StructuredDataset(DatasetType),
+}
+
+/// The columns and storage format of a dataframe (Flyte's `StructuredDatasetType`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DatasetType {
+    /// The columns, in order; none means any columns.
+    pub columns: Vec<(String, LiteralType)>,
+    /// How the data is stored: empty in interfaces, `parquet` on values.
+    pub format: String,
 }
 
 impl LiteralType {
@@ -164,6 +202,10 @@ impl LiteralType {
                 "properties": { "uri": { "type": "string" } },
                 "required": ["uri"]
             }),
+            LiteralType::StructuredDataset(_) => json!({
+                "type": "object",
+                "properties": { "uri": { "type": "string" }, "file_format": { "type": "string" } }
+            }),
         }
     }
 }
@@ -194,6 +236,12 @@ impl fmt::Display for LiteralType {
                 BlobDimensionality::Single => f.write_str("file"),
                 BlobDimensionality::Multipart => f.write_str("directory"),
             },
+            LiteralType::StructuredDataset(d) if d.columns.is_empty() => f.write_str("dataframe"),
+            LiteralType::StructuredDataset(d) => {
+                write_joined(f, "dataframe(", &d.columns, ")", |f, (n, t)| {
+                    write!(f, "{n}: {t}")
+                })
+            }
         }
     }
 }
@@ -257,6 +305,13 @@ pub enum Literal {
         /// File or directory, and format.
         ty: BlobType,
     },
+    /// A dataframe, by the URI of the folder holding it.
+    StructuredDataset {
+        /// Where it is.
+        uri: String,
+        /// Its columns and storage format.
+        ty: DatasetType,
+    },
 }
 
 impl fmt::Display for Literal {
@@ -281,6 +336,7 @@ impl fmt::Display for Literal {
             }
             Literal::Union { value, .. } => write!(f, "{value}"),
             Literal::Blob { uri, .. } => write!(f, "{uri}"),
+            Literal::StructuredDataset { uri, .. } => write!(f, "dataframe at {uri}"),
             Literal::Error {
                 message,
                 failed_node_id,

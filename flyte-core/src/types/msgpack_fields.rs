@@ -26,7 +26,7 @@ pub(crate) fn needs_rewrite(ty: &LiteralType) -> bool {
         LiteralType::Collection(t) | LiteralType::Map(t) => needs_rewrite(t),
         LiteralType::Union(ts) => ts.iter().any(needs_rewrite),
         LiteralType::Struct(s) => s.fields.iter().any(|(_, t)| needs_rewrite(t)),
-        LiteralType::Enum(_) | LiteralType::Blob(_) => false,
+        LiteralType::Enum(_) | LiteralType::Blob(_) | LiteralType::StructuredDataset(_) => false,
     }
 }
 
@@ -87,7 +87,7 @@ fn walk(value: &mut Mp, ty: &LiteralType, direction: Direction) {
                 }
             }
         }
-        LiteralType::Enum(_) | LiteralType::Blob(_) => {}
+        LiteralType::Enum(_) | LiteralType::Blob(_) | LiteralType::StructuredDataset(_) => {}
     }
 }
 

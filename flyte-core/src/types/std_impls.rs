@@ -73,6 +73,34 @@ impl FlyteType for Vec<u8> {
     }
 }
 
+/// Any JSON value is flytekit's untyped `dict`: Flyte's STRUCT type without field
+/// types, the value as msgpack. (Python only sends dicts; a JSON array or number
+/// crosses to another Rust task but a Python task would not read it as a dict.)
+impl FlyteType for serde_json::Value {
+    fn literal_type() -> LiteralType {
+        LiteralType::Struct(Box::new(super::StructType::untyped()))
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Binary {
+            value: rmp_serde::to_vec_named(self).expect("JSON values encode as msgpack"),
+            tag: super::MSGPACK_TAG.to_string(),
+        }
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        match literal {
+            Literal::Binary { value, tag } if tag == super::MSGPACK_TAG => {
+                rmp_serde::from_slice(value).map_err(|e| {
+                    LiteralMismatch::new::<Self>(literal).because(format!("msgpack: {e}"))
+                })
+            }
+            other => Err(LiteralMismatch::new::<Self>(other)),
+        }
+    }
+    fn json_schema() -> serde_json::Value {
+        serde_json::json!({})
+    }
+}
+
 impl<T: FlyteType> FlyteType for Vec<T> {
     fn literal_type() -> LiteralType {
         LiteralType::Collection(Box::new(T::literal_type()))

@@ -64,6 +64,12 @@ pub fn literal_from_text(ty: &LiteralType, text: &str) -> Result<Literal, TextEr
                 ty: b.clone(),
             })
         }
+        LiteralType::StructuredDataset(d) => {
+            if text.trim().is_empty() {
+                return Err(err(ty, text, "a path or URL is needed"));
+            }
+            Ok(dataset(text.trim(), d))
+        }
         LiteralType::Collection(_) | LiteralType::Map(_) | LiteralType::Struct(_) => {
             let json: serde_json::Value =
                 serde_json::from_str(text).map_err(|e| err(ty, text, format!("not JSON: {e}")))?;
@@ -107,6 +113,14 @@ pub fn literal_from_json(ty: &LiteralType, v: &serde_json::Value) -> Result<Lite
             _ => Err(mismatch("an enum value is one of its names")),
         },
         LiteralType::Struct(st) => struct_from_json(ty, st, v),
+        LiteralType::StructuredDataset(d) => match v {
+            J::String(s) if !s.is_empty() => Ok(dataset(s, d)),
+            J::Object(o) => match o.get("uri").and_then(J::as_str) {
+                Some(uri) if !uri.is_empty() => Ok(dataset(uri, d)),
+                _ => Err(mismatch("a dataframe is its folder's path or URL")),
+            },
+            _ => Err(mismatch("a dataframe is its folder's path or URL")),
+        },
         LiteralType::Blob(b) => {
             let uri = match v {
                 J::String(s) => Some(s.as_str()),
@@ -178,6 +192,17 @@ fn simple_from_json(
 
 /// A struct from a JSON object, each field checked by its Flyte type first (for an
 /// error naming it), then encoded as msgpack as flytekit encodes dataclasses.
+/// A dataframe stored as Parquet at `uri`.
+fn dataset(uri: &str, d: &super::DatasetType) -> Literal {
+    Literal::StructuredDataset {
+        uri: uri.to_string(),
+        ty: super::DatasetType {
+            columns: d.columns.clone(),
+            format: "parquet".to_string(),
+        },
+    }
+}
+
 fn struct_from_json(
     ty: &LiteralType,
     st: &super::StructType,

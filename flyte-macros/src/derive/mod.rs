@@ -11,6 +11,8 @@ use syn::{Data, DeriveInput, Fields, Path};
 
 use crate::diag::Ctxt;
 
+pub(crate) mod columns;
+
 pub(crate) fn derive(input: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(input) {
         Ok(i) => i,
@@ -95,7 +97,7 @@ fn stub_impl(input: &DeriveInput, krate: &Path) -> TokenStream {
 }
 
 /// `#[flyte(crate = path)]`, defaulting to `::flyte`.
-fn crate_path(cx: &Ctxt, attrs: &[syn::Attribute]) -> Path {
+pub(crate) fn crate_path(cx: &Ctxt, attrs: &[syn::Attribute]) -> Path {
     let mut krate: Path = syn::parse_quote!(::flyte);
     for attr in attrs.iter().filter(|a| a.path().is_ident("flyte")) {
         let result = attr.parse_nested_meta(|meta| {

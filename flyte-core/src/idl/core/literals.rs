@@ -75,6 +75,25 @@ pub struct Binary {
     pub tag: String,
 }
 
+/// `flyteidl.core.StructuredDatasetMetadata`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct StructuredDatasetMetadata {
+    /// The columns and the format the data is stored in.
+    #[prost(message, optional, tag = "1")]
+    pub structured_dataset_type: Option<StructuredDatasetType>,
+}
+
+/// `flyteidl.core.StructuredDataset`: a dataframe, stored under `uri`.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct StructuredDataset {
+    /// The folder (or file) holding the data.
+    #[prost(string, tag = "1")]
+    pub uri: String,
+    /// Its columns and format.
+    #[prost(message, optional, tag = "2")]
+    pub metadata: Option<StructuredDatasetMetadata>,
+}
+
 /// `flyteidl.core.Union`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Union {
@@ -90,7 +109,7 @@ pub struct Union {
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Scalar {
     /// The value.
-    #[prost(oneof = "scalar::Value", tags = "1, 2, 3, 5, 6, 9")]
+    #[prost(oneof = "scalar::Value", tags = "1, 2, 3, 5, 6, 8, 9")]
     pub value: Option<scalar::Value>,
 }
 
@@ -115,6 +134,9 @@ pub mod scalar {
         /// `error`
         #[prost(message, tag = "6")]
         Error(super::Error),
+        /// `structured_dataset`
+        #[prost(message, tag = "8")]
+        StructuredDataset(Box<super::StructuredDataset>),
         /// `union`
         #[prost(message, tag = "9")]
         Union(Box<super::Union>),

@@ -92,11 +92,42 @@ pub struct TypeAnnotation {
     pub annotations: Option<prost_types::Struct>,
 }
 
+/// `flyteidl.core.StructuredDatasetType`: a dataframe's columns and storage format.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct StructuredDatasetType {
+    /// The columns, in order (none: any columns).
+    #[prost(message, repeated, tag = "1")]
+    pub columns: Vec<structured_dataset_type::DatasetColumn>,
+    /// The storage format (`parquet`; empty in interfaces).
+    #[prost(string, tag = "2")]
+    pub format: String,
+    /// An external schema's type (`arrow`), if any.
+    #[prost(string, tag = "3")]
+    pub external_schema_type: String,
+    /// The external schema's bytes.
+    #[prost(bytes = "vec", tag = "4")]
+    pub external_schema_bytes: Vec<u8>,
+}
+
+/// Messages nested in [`StructuredDatasetType`].
+pub mod structured_dataset_type {
+    /// `flyteidl.core.StructuredDatasetType.DatasetColumn`.
+    #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+    pub struct DatasetColumn {
+        /// The column's name.
+        #[prost(string, tag = "1")]
+        pub name: String,
+        /// The column's type.
+        #[prost(message, optional, tag = "2")]
+        pub literal_type: Option<super::LiteralType>,
+    }
+}
+
 /// `flyteidl.core.LiteralType`.
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct LiteralType {
     /// The type itself.
-    #[prost(oneof = "literal_type::Type", tags = "1, 3, 4, 5, 7, 10")]
+    #[prost(oneof = "literal_type::Type", tags = "1, 3, 4, 5, 7, 8, 10")]
     pub r#type: Option<literal_type::Type>,
     /// Descriptive metadata (a struct's JSON schema).
     #[prost(message, optional, tag = "6")]
@@ -132,6 +163,9 @@ pub mod literal_type {
         /// `enum_type`
         #[prost(message, tag = "7")]
         EnumType(super::EnumType),
+        /// `structured_dataset_type`
+        #[prost(message, tag = "8")]
+        StructuredDatasetType(Box<super::StructuredDatasetType>),
         /// `union_type`
         #[prost(message, tag = "10")]
         UnionType(super::UnionType),
