@@ -952,3 +952,25 @@ async fn execute_golden(
         .unwrap();
     (outcome, dir)
 }
+
+/// `def wf_map_lp(xs: List[int]) -> List[int]: return map_task(sub_lp,
+/// concurrency=2)(x=xs)`.
+#[workflow]
+fn wf_map_lp(xs: Vec<i64>) -> Vec<i64> {
+    map_task(&SUB_LP).concurrency(2).over(xs)
+}
+
+#[tokio::test]
+async fn a_map_over_a_launch_plan_is_written_as_flytekit_writes_it_and_runs_locally() {
+    write_workflow("wf_map_lp", wf_map_lp.spec());
+    // Each item runs the plan's workflow: add_one.
+    assert_eq!(wf_map_lp.run(vec![1, 5]).await.unwrap(), [2, 6]);
+    let mut registry = flyte::registry::Registry::new();
+    registry.workflow(&wf_map_lp);
+    assert!(
+        registry
+            .launch_plans()
+            .iter()
+            .any(|p| p.name == "prod.sub_lp")
+    );
+}

@@ -392,3 +392,50 @@ fn a_call_signature_that_does_not_fit_the_open_inputs_is_an_error() {
         "launch plan `wrong`: its call signature takes (list<float>, float, string), but the inputs it leaves open are (values: list<float>, factor: float)"
     );
 }
+
+#[task]
+fn half_of_even(x: i64) -> Result<i64, String> {
+    if x % 2 == 0 {
+        Ok(x / 2)
+    } else {
+        Err(format!("{x} is odd"))
+    }
+}
+
+#[workflow]
+fn halving(x: i64) -> i64 {
+    half_of_even(x)
+}
+
+type HalvingCall = fn(i64) -> i64;
+
+static HALVING: LazyLock<CallableLaunchPlan<HalvingCall>> = LazyLock::new(|| {
+    LaunchPlan::builder("halving", &halving)
+        .call_signature()
+        .build()
+        .unwrap()
+});
+
+#[workflow]
+fn halve_some(xs: Vec<i64>) -> Vec<Option<i64>> {
+    map_task(&HALVING)
+        .concurrency(2)
+        .min_success_ratio(0.5)
+        .over(xs)
+}
+
+#[workflow]
+fn halve_all(xs: Vec<i64>) -> Vec<i64> {
+    map_task(&HALVING).over(xs)
+}
+
+#[tokio::test]
+async fn a_map_over_a_launch_plan_runs_its_workflow_per_item() {
+    let out = halve_some.run(vec![4, 3, 8, 1]).await.unwrap();
+    assert_eq!(out, [Some(2), None, Some(4), None]);
+    // All required: the first failed item's failure names the node inside it.
+    let err = halve_all.run(vec![2, 5]).await.unwrap_err();
+    let f = err.failure().expect("an item failed");
+    assert_eq!(f.task, "launch_plans.half_of_even");
+    assert!(f.path.contains("halving[1]"), "{}", f.path);
+}

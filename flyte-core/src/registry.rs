@@ -105,21 +105,27 @@ impl Registry {
         self.workflows.push(workflow);
     }
 
+    /// A launch plan a graph calls, and its workflow.
+    fn add_called_plan(&mut self, p: &'static dyn crate::workflow::DynLaunchPlan) {
+        self.add_workflow(p.workflow());
+        if !self.plans.iter().any(|e| e.name == p.name())
+            && let Ok(entry) = p.registration().downcast::<PlanEntry>()
+        {
+            self.plans.push(*entry);
+        }
+    }
+
     /// Tasks and subworkflows of a graph, branch cases included.
     fn add_nodes_of(&mut self, spec: &WorkflowSpec) {
         for node in &spec.nodes {
             match &node.entity {
                 Entity::Task(t) => self.add_task(*t),
-                Entity::Map(m) => self.add_task(m.task),
+                Entity::Map(m) => match m.target {
+                    crate::workflow::MapTarget::Task(t) => self.add_task(t),
+                    crate::workflow::MapTarget::LaunchPlan(p) => self.add_called_plan(p),
+                },
                 Entity::Workflow(w) => self.add_workflow(*w),
-                Entity::LaunchPlan(p) => {
-                    self.add_workflow(p.workflow());
-                    if !self.plans.iter().any(|e| e.name == p.name())
-                        && let Ok(entry) = p.registration().downcast::<PlanEntry>()
-                    {
-                        self.plans.push(*entry);
-                    }
-                }
+                Entity::LaunchPlan(p) => self.add_called_plan(*p),
                 Entity::Branch(b) => b.graphs().for_each(|g| self.add_nodes_of(g)),
                 Entity::Gate(_) => {}
             }

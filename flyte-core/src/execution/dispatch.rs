@@ -11,7 +11,7 @@ use super::executor::{Failed, NodeResult, Prefix, run_spec};
 use super::{MapFailure, NodeFailure, RunShared};
 use crate::task::{DynTask, TaskError};
 use crate::types::Value;
-use crate::workflow::{Entity, MapSpec, SpecRef};
+use crate::workflow::{DynLaunchPlan, Entity, MapSpec, MapTarget, SpecRef};
 
 /// One node of a running graph: the graph, the node's position, what the run shares,
 /// and where the graph's node paths start.
@@ -135,7 +135,7 @@ impl NodeAt {
             Ok(items) => items,
             Err(message) => {
                 return Err(self.failure(
-                    map.task.name(),
+                    map.target.name(),
                     AttemptFailure {
                         error: TaskError::permanent(MapInputsMismatch(message)),
                         attempt: 1,
@@ -144,13 +144,14 @@ impl NodeAt {
                 ));
             }
         };
+        let task = match map.target {
+            MapTarget::Task(task) => task,
+            MapTarget::LaunchPlan(plan) => return self.run_plan_items(map, plan, items).await,
+        };
         let total = items.len();
         let required = map.required(total);
         let limit = map.concurrency.unwrap_or(total).max(1);
-        let attempt = Attempt {
-            node: self,
-            task: map.task,
-        };
+        let attempt = Attempt { node: self, task };
         let mut outputs: Vec<Option<Value>> = vec![None; total];
         let mut failed: Vec<(usize, AttemptFailure)> = Vec::new();
         let mut running = FuturesUnordered::new();
@@ -190,13 +191,64 @@ impl NodeAt {
             failed: failed.into_iter().map(|(i, f)| (i, f.error)).collect(),
         });
         Err(self.failure(
-            map.task.name(),
+            task.name(),
             AttemptFailure {
                 error,
                 attempt,
                 max_attempts,
             },
         ))
+    }
+
+    /// A map node over a launch plan: each item a run of the plan's workflow (a
+    /// child execution on Flyte) with the plan's fixed inputs, at most `concurrency`
+    /// at a time. Misses the bar with the first failed item's failure, which names
+    /// the item's own nodes.
+    async fn run_plan_items(
+        &self,
+        map: &MapSpec,
+        plan: &'static dyn DynLaunchPlan,
+        items: Vec<Vec<Value>>,
+    ) -> NodeResult {
+        let total = items.len();
+        let required = map.required(total);
+        let limit = map.concurrency.unwrap_or(total).max(1);
+        let spec = plan.workflow().spec();
+        let mut pending = items.into_iter().enumerate();
+        let mut running = FuturesUnordered::new();
+        let mut results: Vec<(usize, NodeResult)> = Vec::with_capacity(total);
+        loop {
+            while running.len() < limit {
+                let Some((i, item)) = pending.next() else {
+                    break;
+                };
+                let prefix = self.nested(&format!("{}[{i}]", plan.name()));
+                let run = run_spec(
+                    SpecRef::Static(spec),
+                    plan.complete_inputs(item),
+                    self.shared.clone(),
+                    prefix,
+                );
+                running.push(async move { (i, run.await) });
+            }
+            match running.next().await {
+                Some(done) => results.push(done),
+                None => break,
+            }
+        }
+        let mut outputs: Vec<Option<Value>> = vec![None; total];
+        let mut failed: Vec<(usize, Failed)> = Vec::new();
+        for (i, result) in results {
+            match result {
+                Ok(mut values) => outputs[i] = values.pop(),
+                Err(f) => failed.push((i, f)),
+            }
+        }
+        if failed.len() <= total - required {
+            return Ok(vec![(map.gather)(outputs)]);
+        }
+        failed.sort_by_key(|f| f.0);
+        Err(failed.swap_remove(0).1)
     }
 }
 

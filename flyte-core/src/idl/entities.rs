@@ -159,8 +159,8 @@ pub fn workflow_template(
 
 /// What a workflow's template refers to: the templates of its subworkflows (branch
 /// cases included) and the tasks its nodes run, each once, in the order met.
-struct Parts<'a> {
-    settings: &'a SerializationSettings,
+pub(super) struct Parts<'a> {
+    pub(super) settings: &'a SerializationSettings,
     sub_workflows: Vec<pb::WorkflowTemplate>,
     tasks: Vec<&'static dyn crate::workflow::DynTask>,
 }
@@ -174,7 +174,7 @@ impl<'a> Parts<'a> {
         }
     }
 
-    fn add_task(&mut self, task: &'static dyn crate::workflow::DynTask) {
+    pub(super) fn add_task(&mut self, task: &'static dyn crate::workflow::DynTask) {
         if !self.tasks.iter().any(|t| t.name() == task.name()) {
             self.tasks.push(task);
         }
@@ -261,19 +261,16 @@ impl<'a> Parts<'a> {
             }
             // As flytekit writes a call of a launch plan: a child execution of the
             // registered plan, named after its workflow, explicitly not interruptible.
-            Entity::LaunchPlan(plan) => (
-                pb::node::Target::WorkflowNode(pb::WorkflowNode {
-                    reference: Some(pb::workflow_node::Reference::LaunchplanRef(identifier(
-                        pb::ResourceType::LaunchPlan,
-                        plan.name(),
-                        self.settings,
-                    ))),
-                }),
-                pb::NodeMetadata {
-                    interruptible: Some(false),
-                    ..plain_metadata(short_name(&plan.workflow().spec().name))
-                },
-            ),
+            Entity::LaunchPlan(plan) => {
+                self.add_tasks_of(plan.workflow().spec());
+                (
+                    launch_plan_target(*plan, self.settings),
+                    pb::NodeMetadata {
+                        interruptible: Some(false),
+                        ..plain_metadata(short_name(&plan.workflow().spec().name))
+                    },
+                )
+            }
             Entity::Map(map) => self.array_node(&node.id, map, &inputs),
             Entity::Gate(gate) => super::gates::gate_node(gate),
             Entity::Branch(branch) => {
@@ -295,6 +292,25 @@ impl<'a> Parts<'a> {
                 .collect(),
             target: Some(target),
         })
+    }
+
+    /// The tasks a graph runs (in subworkflows, cases and called launch plans too),
+    /// for the closure: flytekit serializes them with the workflow.
+    pub(super) fn add_tasks_of(&mut self, spec: &crate::workflow::WorkflowSpec) {
+        use crate::workflow::{Entity, MapTarget};
+        for node in &spec.nodes {
+            match &node.entity {
+                Entity::Task(t) if t.metadata().get_reference().is_none() => self.add_task(*t),
+                Entity::Map(m) => match m.target {
+                    MapTarget::Task(t) => self.add_task(t),
+                    MapTarget::LaunchPlan(p) => self.add_tasks_of(p.workflow().spec()),
+                },
+                Entity::Workflow(w) => self.add_tasks_of(w.spec()),
+                Entity::LaunchPlan(p) => self.add_tasks_of(p.workflow().spec()),
+                Entity::Branch(b) => b.graphs().for_each(|g| self.add_tasks_of(g)),
+                Entity::Task(_) | Entity::Gate(_) => {}
+            }
+        }
     }
 
     /// A task node's target and metadata: the task's own, with the call's overrides;
@@ -322,48 +338,6 @@ impl<'a> Parts<'a> {
             super::node_overrides::apply(task, o, &mut metadata, &mut target, self.settings);
         }
         Ok((target, metadata))
-    }
-
-    /// A map task's node: an array node over the task, each item its own pod.
-    fn array_node(
-        &mut self,
-        node_id: &str,
-        map: &crate::workflow::MapSpec,
-        inputs: &[pb::Binding],
-    ) -> (pb::node::Target, pb::NodeMetadata) {
-        self.add_task(map.task);
-        let sub_node = pb::Node {
-            id: format!("{node_id}-item"),
-            metadata: Some(task_node_metadata(map.task)),
-            inputs: inputs.to_vec(),
-            upstream_node_ids: Vec::new(),
-            target: Some(self.task_node(map.task)),
-        };
-        let array = pb::ArrayNode {
-            node: Some(Box::new(sub_node)),
-            parallelism: map
-                .concurrency
-                .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
-            success_criteria: Some(match map.min_successes {
-                Some(n) => pb::array_node::SuccessCriteria::MinSuccesses(
-                    u32::try_from(n).unwrap_or(u32::MAX),
-                ),
-                None => {
-                    pb::array_node::SuccessCriteria::MinSuccessRatio(map.min_success_ratio as f32)
-                }
-            }),
-            // As flytekit writes an array node over a registered task: the
-            // task's own interface, each item's pod reading its own item
-            // (minimal state), so the task runs through the same entrypoint
-            // as anywhere else.
-            is_original_sub_node_interface: Some(true),
-            data_mode: pb::ArrayDataMode::IndividualInputFiles as i32,
-            bound_inputs: map.bound_inputs().into_iter().map(String::from).collect(),
-        };
-        (
-            pb::node::Target::ArrayNode(Box::new(array)),
-            plain_metadata(&format!("map_{}", short_name(map.task.name()))),
-        )
     }
 
     /// The failure node `fn0` as flytekit writes it: `err` bound to none (Flyte fills
@@ -403,7 +377,7 @@ impl<'a> Parts<'a> {
         }
     }
 
-    fn task_node(&self, task: &dyn crate::workflow::DynTask) -> pb::node::Target {
+    pub(super) fn task_node(&self, task: &dyn crate::workflow::DynTask) -> pb::node::Target {
         pb::node::Target::TaskNode(pb::TaskNode {
             reference_id: Some(identifier(
                 pb::ResourceType::Task,
@@ -518,6 +492,20 @@ pub fn workflow_spec(
         template: Some(template),
         sub_workflows: parts.sub_workflows,
         description: Some(description(spec.description.as_deref())),
+    })
+}
+
+/// A workflow node starting a child execution of `plan`.
+pub(super) fn launch_plan_target(
+    plan: &dyn crate::workflow::DynLaunchPlan,
+    settings: &SerializationSettings,
+) -> pb::node::Target {
+    pb::node::Target::WorkflowNode(pb::WorkflowNode {
+        reference: Some(pb::workflow_node::Reference::LaunchplanRef(identifier(
+            pb::ResourceType::LaunchPlan,
+            plan.name(),
+            settings,
+        ))),
     })
 }
 

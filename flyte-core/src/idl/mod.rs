@@ -9,6 +9,7 @@
 
 pub mod admin;
 mod admin_schedule;
+mod array_node;
 mod conditions;
 pub mod core;
 pub mod dynamic_job;

@@ -128,3 +128,21 @@ impl<O: Outputs, S: 'static> LaunchPlan<O, S> {
         crate::workflow::LaunchPlanNode::new(self, wf)
     }
 }
+
+/// `map_task(&PLAN)`: each item a child execution of the plan (flytekit's
+/// `map_task(sub_lp)`).
+impl<O, S> crate::workflow::Mappable for std::sync::LazyLock<LaunchPlan<O, S>>
+where
+    O: crate::types::FlyteType,
+    S: Signature<Output = O>,
+    S::Input: crate::workflow::MapInputs,
+{
+    type Input = S::Input;
+    type Output = O;
+    fn map_target(&'static self) -> crate::workflow::MapTarget {
+        crate::workflow::MapTarget::LaunchPlan(&**self)
+    }
+    fn item_interface(&self) -> Interface {
+        crate::workflow::DynLaunchPlan::interface(&**self)
+    }
+}

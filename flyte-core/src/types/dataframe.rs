@@ -277,11 +277,20 @@ impl<C: Columns> StructuredDataset<C> {
 
 /// The Parquet parts of a dataframe: every object under the folder, in name order
 /// (flytekit writes `00000`, `00001`, ...), or the one object when `uri` is a file.
+/// Names starting with `_` or `.` (Spark's `_SUCCESS`, checksum files) are not
+/// data, as pyarrow skips them too.
 async fn parts(access: &FileAccess, uri: &str) -> Result<Vec<String>, DataError> {
-    let mut found = access.list(uri).await?;
-    if found.is_empty() {
-        found.push(uri.to_string());
+    let listed = access.list(uri).await?;
+    if listed.is_empty() {
+        return Ok(vec![uri.to_string()]);
     }
+    let mut found: Vec<String> = listed
+        .into_iter()
+        .filter(|p| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            !(name.starts_with('_') || name.starts_with('.'))
+        })
+        .collect();
     found.sort();
     Ok(found)
 }
@@ -392,5 +401,76 @@ impl<C: Columns> FlyteType for StructuredDataset<C> {
             uri: &mut self.uri,
             dimensionality: BlobDimensionality::Multipart,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{ArrayRef, Int64Array, StringArray};
+
+    fn batch() -> RecordBatch {
+        RecordBatch::try_from_iter([
+            ("a", Arc::new(Int64Array::from(vec![1, 2, 3])) as ArrayRef),
+            (
+                "b",
+                Arc::new(StringArray::from(vec!["x", "y", "z"])) as ArrayRef,
+            ),
+        ])
+        .unwrap()
+    }
+
+    /// `b` only.
+    struct JustB;
+    impl Columns for JustB {
+        fn columns() -> Vec<(String, LiteralType)> {
+            vec![("b".into(), LiteralType::Simple(SimpleType::String))]
+        }
+    }
+
+    /// `a` declared as a string.
+    struct AIsText;
+    impl Columns for AIsText {
+        fn columns() -> Vec<(String, LiteralType)> {
+            vec![("a".into(), LiteralType::Simple(SimpleType::String))]
+        }
+    }
+
+    #[tokio::test]
+    async fn parts_are_read_in_order_and_markers_skipped_and_typed_columns_projected() {
+        let df: StructuredDataset = StructuredDataset::from_batches(&[batch(), batch()]).unwrap();
+        // A second part, and the files Spark leaves beside parts.
+        let first = std::path::Path::new(df.uri()).join("00000");
+        std::fs::copy(&first, std::path::Path::new(df.uri()).join("00001")).unwrap();
+        std::fs::write(std::path::Path::new(df.uri()).join("_SUCCESS"), "").unwrap();
+        std::fs::write(std::path::Path::new(df.uri()).join(".00000.crc"), "x").unwrap();
+        let rows: usize = df
+            .batches()
+            .await
+            .unwrap()
+            .iter()
+            .map(|b| b.num_rows())
+            .sum();
+        assert_eq!(rows, 12);
+        let typed = df.columns::<JustB>().batches().await.unwrap();
+        assert!(typed.iter().all(|b| b.num_columns() == 1));
+        assert_eq!(typed[0].schema().field(0).name(), "b");
+    }
+
+    #[test]
+    fn batches_that_do_not_hold_the_declared_columns_are_refused_naming_the_column() {
+        let err = StructuredDataset::<AIsText>::from_batches(&[batch()]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "column `a`: declared string, but the batches hold Int64"
+        );
+        let other =
+            RecordBatch::try_from_iter([("a", Arc::new(Int64Array::from(vec![1])) as ArrayRef)])
+                .unwrap();
+        let err = StructuredDataset::<AnyColumns>::from_batches(&[batch(), other]).unwrap_err();
+        assert!(
+            matches!(err, DataframeError::SchemaMismatch { batch: 1 }),
+            "{err}"
+        );
     }
 }

@@ -23,16 +23,35 @@
 
 use std::marker::PhantomData;
 
-use super::{DynTask, Entity, IntoBinding, Promise, Wire, WorkflowBuilder};
+use super::{DynLaunchPlan, DynTask, Entity, IntoBinding, Promise, Wire, WorkflowBuilder};
 use crate::interface::{Interface, Variable};
 use crate::task::Task;
 use crate::types::{FlyteType, Inputs, LiteralType, Value, downcast_value, into_value};
 
+/// What a map node runs for each item.
+#[derive(Clone, Copy)]
+pub enum MapTarget {
+    /// A task, each item in its own pod.
+    Task(&'static dyn DynTask),
+    /// A launch plan, each item a child execution of it.
+    LaunchPlan(&'static dyn DynLaunchPlan),
+}
+
+impl MapTarget {
+    /// The task's or launch plan's name.
+    pub fn name(&self) -> &str {
+        match self {
+            MapTarget::Task(t) => t.name(),
+            MapTarget::LaunchPlan(p) => p.name(),
+        }
+    }
+}
+
 /// What a map node runs, with the item types erased.
 #[derive(Clone)]
 pub struct MapSpec {
-    /// The task run for each item.
-    pub task: &'static dyn DynTask,
+    /// The task or launch plan run for each item.
+    pub target: MapTarget,
     /// How many items run at once; all of them when `None`.
     pub concurrency: Option<usize>,
     /// The share of items that must succeed (1.0: all of them).
@@ -77,7 +96,7 @@ impl MapSpec {
 impl std::fmt::Debug for MapSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MapSpec")
-            .field("task", &self.task.name())
+            .field("target", &self.target.name())
             .field("concurrency", &self.concurrency)
             .field("min_success_ratio", &self.min_success_ratio)
             .field("min_successes", &self.min_successes)
@@ -113,13 +132,40 @@ pub struct MapTaskStart<'w> {
     wf: &'w WorkflowBuilder,
 }
 
+/// What a map node can run over each item: a task, or a launch plan with a call
+/// signature (`map_task(&PLAN)`, flytekit's `map_task(sub_lp)`).
+pub trait Mappable: Send + Sync + 'static {
+    /// The inputs of one item, as a tuple.
+    type Input: MapInputs;
+    /// The output of one item.
+    type Output: FlyteType;
+    /// The target with its types erased.
+    #[doc(hidden)]
+    fn map_target(&'static self) -> MapTarget;
+    /// The interface of one item.
+    #[doc(hidden)]
+    fn item_interface(&self) -> Interface;
+}
+
+impl<T> Mappable for T
+where
+    T: Task,
+    T::Input: MapInputs,
+    T::Output: FlyteType,
+{
+    type Input = T::Input;
+    type Output = T::Output;
+    fn map_target(&'static self) -> MapTarget {
+        MapTarget::Task(self)
+    }
+    fn item_interface(&self) -> Interface {
+        self.interface()
+    }
+}
+
 impl<'w> MapTaskStart<'w> {
-    /// Chooses the task to run over each item.
-    pub fn call<T, O>(self, task: &'static T) -> MapTaskNode<'w, T, T::Input, AllItems>
-    where
-        T: Task<Output = O>,
-        O: FlyteType,
-    {
+    /// Chooses the task (or launch plan) to run over each item.
+    pub fn call<T: Mappable>(self, task: &'static T) -> MapTaskNode<'w, T, T::Input, AllItems> {
         MapTaskNode {
             wf: self.wf,
             task,
@@ -293,7 +339,7 @@ macro_rules! map_arity {
 
         impl<T, O, $($t: FlyteType),+> MapTaskNode<'_, T, ($($t,)+), AllItems>
         where
-            T: Task<Input = ($($t,)+), Output = O>,
+            T: Mappable<Input = ($($t,)+), Output = O>,
             O: FlyteType,
         {
             /// Adds the node: one argument per task input, each a list to map over
@@ -308,7 +354,7 @@ macro_rules! map_arity {
 
         impl<T, O, $($t: FlyteType),+> MapTaskNode<'_, T, ($($t,)+), SomeItems>
         where
-            T: Task<Input = ($($t,)+), Output = O>,
+            T: Mappable<Input = ($($t,)+), Output = O>,
             O: FlyteType,
         {
             /// Adds the node (see the other `over`); failed items give `None`.
@@ -337,11 +383,10 @@ fn map_spec<T, O, I, M>(
     optional: bool,
 ) -> MapSpec
 where
-    T: Task<Output = O>,
-    T::Input: MapInputs,
+    T: Mappable<Output = O>,
     O: FlyteType,
 {
-    let inner = node.task.interface();
+    let inner = node.task.item_interface();
     let out_ty = if optional {
         <Vec<Option<O>>>::literal_type()
     } else {
@@ -357,7 +402,7 @@ where
         })
         .collect();
     MapSpec {
-        task: node.task,
+        target: node.task.map_target(),
         concurrency: node.concurrency,
         min_success_ratio: node.min_success_ratio,
         min_successes: node.min_successes,

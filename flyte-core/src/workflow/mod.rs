@@ -26,7 +26,8 @@ pub use overrides::NodeOverrides;
 pub mod render;
 pub use launch_plan_node::{DynLaunchPlan, Signature};
 pub use map::{
-    AllItems, Bound, MapArg, MapInputs, MapSpec, MapTaskStart, SomeItems, bound, map_task,
+    AllItems, Bound, MapArg, MapInputs, MapSpec, MapTarget, MapTaskStart, Mappable, SomeItems,
+    bound, map_task,
 };
 
 // What `#[task]`, `#[workflow]` and `#[dynamic]` expand to calls: public so generated
@@ -90,7 +91,7 @@ impl Entity {
             Entity::Task(t) => t.name(),
             Entity::Workflow(w) => &w.spec().name,
             Entity::LaunchPlan(p) => p.name(),
-            Entity::Map(m) => m.task.name(),
+            Entity::Map(m) => m.target.name(),
             Entity::Branch(_) => "branch",
             Entity::Gate(g) => g.name(),
         }
@@ -102,7 +103,10 @@ impl Entity {
             Entity::Task(t) => t.task_type().to_string(),
             Entity::Workflow(_) => "workflow".to_string(),
             Entity::LaunchPlan(_) => "launch plan".to_string(),
-            Entity::Map(m) => format!("map:{}", m.task.task_type()),
+            Entity::Map(m) => match m.target {
+                MapTarget::Task(t) => format!("map:{}", t.task_type()),
+                MapTarget::LaunchPlan(_) => "map:launch plan".to_string(),
+            },
             Entity::Branch(_) => "branch".to_string(),
             Entity::Gate(_) => "gate".to_string(),
         }
@@ -353,7 +357,10 @@ impl WorkflowSpec {
         let invalid = nodes.iter().enumerate().find_map(|(i, node)| {
             let task = match &node.entity {
                 Entity::Task(t) => *t,
-                Entity::Map(m) => m.task,
+                Entity::Map(m) => match m.target {
+                    MapTarget::Task(t) => t,
+                    MapTarget::LaunchPlan(_) => return None,
+                },
                 Entity::Gate(g) => return g.error.clone().map(|e| (g.name().to_string(), e)),
                 Entity::Workflow(_) | Entity::LaunchPlan(_) | Entity::Branch(_) => return None,
             };
@@ -402,8 +409,13 @@ impl WorkflowSpec {
             match &node.entity {
                 Entity::Workflow(w) => w.spec().validate()?,
                 Entity::LaunchPlan(p) => p.workflow().spec().validate()?,
+                Entity::Map(m) => {
+                    if let MapTarget::LaunchPlan(p) = m.target {
+                        p.workflow().spec().validate()?
+                    }
+                }
                 Entity::Branch(b) => b.graphs().try_for_each(|g| g.validate())?,
-                Entity::Task(_) | Entity::Map(_) | Entity::Gate(_) => {}
+                Entity::Task(_) | Entity::Gate(_) => {}
             }
         }
         Ok(())

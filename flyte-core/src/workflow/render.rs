@@ -78,7 +78,7 @@ impl Graph {
                 Entity::Task(t) => t.name().to_string(),
                 Entity::Workflow(w) => format!("workflow {}", w.spec().name),
                 Entity::LaunchPlan(p) => format!("launch plan {}", p.name()),
-                Entity::Map(m) => format!("map {}", m.task.name()),
+                Entity::Map(m) => format!("map {}", m.target.name()),
                 Entity::Branch(b) => {
                     let otherwise = match b.otherwise {
                         super::Fallback::Case(_) => "otherwise",

@@ -300,6 +300,19 @@ pub enum ArrayDataMode {
     IndividualInputFiles = 1,
 }
 
+/// `flyteidl.core.ArrayNode.ExecutionMode`: how much state each sub-node keeps.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration, serde::Serialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[repr(i32)]
+pub enum ArrayExecutionMode {
+    /// `MINIMAL_STATE`: task sub-nodes.
+    MinimalState = 0,
+    /// `FULL_STATE`: sub-nodes that are workflows or launch plans.
+    FullState = 1,
+}
+
 /// `flyteidl.core.ArrayNode`: one sub-node run per list item (map tasks).
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct ArrayNode {
@@ -312,6 +325,10 @@ pub struct ArrayNode {
     /// How many items must succeed: a count or a share.
     #[prost(oneof = "array_node::SuccessCriteria", tags = "3, 4")]
     pub success_criteria: Option<array_node::SuccessCriteria>,
+    /// How much state each sub-node keeps.
+    #[serde(serialize_with = "crate::idl::json::enumeration::<ArrayExecutionMode, _>")]
+    #[prost(enumeration = "ArrayExecutionMode", tag = "5")]
+    pub execution_mode: i32,
     /// Whether the sub-node's interface is the task's own (items, not lists).
     #[prost(message, optional, tag = "6")]
     pub is_original_sub_node_interface: Option<bool>,
