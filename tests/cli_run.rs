@@ -54,11 +54,36 @@ fn moment(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     later(at)
 }
 
+/// A struct output.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, FlyteType)]
+struct Summary {
+    count: i64,
+    mean: f64,
+    label: Option<String>,
+}
+
+#[task]
+fn summarize(items: Vec<i64>) -> Summary {
+    let count = items.len() as i64;
+    Summary {
+        count,
+        mean: items.iter().sum::<i64>() as f64 / count.max(1) as f64,
+        label: None,
+    }
+}
+
+#[workflow]
+fn summary(items: Vec<i64>) -> (Summary, Vec<Summary>) {
+    let s = summarize(items);
+    (s, vec![s])
+}
+
 fn app() -> App {
     App::new()
         .workflow(&tally)
         .workflow(&shapes)
         .workflow(&doomed)
+        .workflow(&summary)
 }
 
 /// Runs the command line; returns stdout, stderr and the result.
@@ -106,6 +131,35 @@ async fn run_reads_each_value_by_its_type_and_takes_defaults() {
     .await;
     result.unwrap();
     assert_eq!(out, "o0 = \"[\\\"a\\\", \\\"b\\\"] limit=None\"\n");
+}
+
+#[tokio::test]
+async fn struct_outputs_print_as_json_and_output_json_prints_every_output() {
+    let (out, _, result) = cli(&["run", "summary", "-i", "items=[1, 2, 3]", "--no-cache"]).await;
+    result.unwrap();
+    assert_eq!(
+        out,
+        "o0 = {\"count\":3,\"label\":null,\"mean\":2.0}\no1 = [{\"count\":3,\"label\":null,\"mean\":2.0}]\n"
+    );
+    let (out, _, result) = cli(&[
+        "run",
+        "summary",
+        "-i",
+        "items=[4]",
+        "--no-cache",
+        "--output",
+        "json",
+    ])
+    .await;
+    result.unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "o0": {"count": 1, "mean": 4.0, "label": null},
+            "o1": [{"count": 1, "mean": 4.0, "label": null}]
+        })
+    );
 }
 
 #[tokio::test]

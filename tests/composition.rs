@@ -554,3 +554,20 @@ async fn a_nodes_retries_timeout_and_cache_overrides_apply_locally() {
     let err = bad_override.run(1).await.unwrap_err();
     assert!(format!("{err}: {:?}", err).contains("lots"), "{err:?}");
 }
+
+/// rustc's fix for an unused parameter, `_summary`, keeps the input's name.
+#[task]
+fn ignores(_summary: String, count: i64) -> i64 {
+    count
+}
+
+#[test]
+fn a_leading_underscore_is_not_part_of_an_input_name() {
+    let names: Vec<String> = ignores
+        .interface()
+        .inputs
+        .iter()
+        .map(|v| v.name.clone())
+        .collect();
+    assert_eq!(names, ["summary", "count"]);
+}

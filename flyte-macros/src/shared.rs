@@ -78,7 +78,7 @@ pub(crate) fn interface(
 ) -> TokenStream {
     let input_ty = input_type(item, sig);
     let output_ty = sig.output_type();
-    let names: Vec<String> = sig.params.iter().map(|p| p.ident.to_string()).collect();
+    let names: Vec<String> = sig.params.iter().map(|p| p.flyte_name()).collect();
     let outs = match output_names {
         Some(outs) => quote!(::core::option::Option::Some(&[#(#outs),*])),
         None => quote!(::core::option::Option::None),

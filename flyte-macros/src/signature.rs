@@ -13,6 +13,18 @@ pub(crate) struct Param<'a> {
     pub(crate) ty: &'a Type,
 }
 
+impl Param<'_> {
+    /// The input's name in Flyte: the parameter's, without leading underscores
+    /// (`_summary`, rustc's fix for an unused parameter, is still input `summary`).
+    pub(crate) fn flyte_name(&self) -> String {
+        let name = self.ident.to_string();
+        match name.trim_start_matches('_') {
+            "" => name,
+            stripped => stripped.to_string(),
+        }
+    }
+}
+
 /// What the function returns.
 pub(crate) enum Returns<'a> {
     /// Nothing: no outputs.
@@ -112,6 +124,23 @@ pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signat
                     params.push(Param { ident, ty: &pt.ty });
                 }
             }
+        }
+    }
+
+    for (i, p) in params.iter().enumerate() {
+        if let Some(first) = params[..i]
+            .iter()
+            .find(|q| q.flyte_name() == p.flyte_name())
+        {
+            cx.error_spanned_by(
+                &p.ident,
+                format!(
+                    "`{}` and `{}` are both input `{}` (leading underscores are not part of an input's name); rename one",
+                    first.ident,
+                    p.ident,
+                    p.flyte_name()
+                ),
+            );
         }
     }
 

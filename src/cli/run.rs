@@ -40,6 +40,19 @@ pub(super) struct RunArgs {
     /// or never.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     progress: ProgressMode,
+    /// How the outputs are printed on stdout: `name = value` lines, or one JSON
+    /// object for scripts.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    output: OutputFormat,
+}
+
+/// How `run` prints the outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum OutputFormat {
+    /// `name = value`, one line per output (structs, lists and maps as JSON).
+    Text,
+    /// `{"name": value, ...}`: every output as JSON on one line.
+    Json,
 }
 
 /// The command line's settings for a run, and a launch plan's where it says nothing:
@@ -270,8 +283,19 @@ impl App {
             signal,
         })?;
         let outputs = result.map_err(|e| CliError::Run(Box::new(e)))?;
-        for (var, value) in spec.interface.outputs.iter().zip(&outputs) {
-            writeln!(out, "{} = {value}", var.name).map_err(console)?;
+        let named = spec.interface.outputs.iter().zip(&outputs);
+        match args.output {
+            OutputFormat::Text => {
+                for (var, value) in named {
+                    writeln!(out, "{} = {value}", var.name).map_err(console)?;
+                }
+            }
+            OutputFormat::Json => {
+                let object: serde_json::Map<String, serde_json::Value> = named
+                    .map(|(var, value)| (var.name.clone(), value.to_json()))
+                    .collect();
+                writeln!(out, "{}", serde_json::Value::Object(object)).map_err(console)?;
+            }
         }
         Ok(())
     }

@@ -28,6 +28,7 @@ mod error;
 mod file_format;
 pub(crate) mod files;
 mod io;
+mod json_view;
 mod msgpack_fields;
 mod pickle;
 mod preview;
@@ -328,6 +329,13 @@ impl fmt::Display for Literal {
             Literal::None => f.write_str("none"),
             Literal::Binary { value, tag } if tag.is_empty() => {
                 write!(f, "<{} bytes>", value.len())
+            }
+            // A struct or dict reads as its fields.
+            Literal::Binary { value, tag } if tag == MSGPACK_TAG => {
+                match json_view::struct_json(value) {
+                    Some(json) => write!(f, "{json}"),
+                    None => write!(f, "<{} bytes of {tag}>", value.len()),
+                }
             }
             Literal::Binary { value, tag } => write!(f, "<{} bytes of {tag}>", value.len()),
             Literal::Collection(items) => write_joined(f, "[", items, "]", |f, i| write!(f, "{i}")),

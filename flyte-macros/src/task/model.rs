@@ -154,7 +154,7 @@ fn cache_ignore(cx: &Ctxt, sig: &Signature<'_>, args: &TaskArgs) -> Vec<LitStr> 
         );
         return Vec::new();
     }
-    let inputs: Vec<String> = sig.params.iter().map(|p| p.ident.to_string()).collect();
+    let inputs: Vec<String> = sig.params.iter().map(|p| p.flyte_name()).collect();
     names
         .into_iter()
         .filter(|lit| {

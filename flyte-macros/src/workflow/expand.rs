@@ -127,7 +127,7 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
     quote! {
         fn build(&self) -> #p::WorkflowSpec {
             #(#rest)*
-            #[allow(unused_variables, unused_mut, clippy::let_unit_value, clippy::unused_unit)]
+            #[allow(unused_mut, clippy::let_unit_value, clippy::unused_unit)]
             fn __flyte_body(
                 #wf: &#p::WorkflowBuilder,
                 #(#body_params),*
