@@ -587,3 +587,20 @@ async fn run_takes_gate_signals_from_the_command_line() {
     let text = flyte::task::ErrorChain::new(&result.unwrap_err()).to_string();
     assert!(text.contains("signal `go`"), "{text}");
 }
+
+/// `graph` of a launch plan draws its workflow.
+#[tokio::test]
+async fn graph_of_a_launch_plan_draws_its_workflow() {
+    let plan = LaunchPlan::builder("nightly-tally", &tally)
+        .fixed("tag", "nightly".to_string())
+        .build()
+        .unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    App::new()
+        .launch_plan(&plan)
+        .run_to(["app", "graph", "nightly-tally"], &mut out, &mut err)
+        .await
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("cli_run.total"), "{out}");
+}

@@ -11,7 +11,7 @@ pub(super) enum GraphFormat {
 }
 
 impl App {
-    /// `graph`: the call graph as Mermaid or dot.
+    /// `graph`: the call graph of a workflow (or a launch plan's) as Mermaid or dot.
     pub(super) fn graph(
         &self,
         workflow: &str,
@@ -30,8 +30,11 @@ impl App {
         &self,
         name: &str,
     ) -> Result<&'static dyn flyte_core::workflow::DynWorkflow, CliError> {
+        // A launch plan's name stands for its workflow (the unknown-name error lists
+        // both kinds).
         self.registry
             .find_workflow(name)
+            .or_else(|| self.registry.find_launch_plan(name).map(|p| p.workflow))
             .ok_or_else(|| self.unknown(name))
     }
 

@@ -268,13 +268,7 @@ fn natural(path: &str) -> Vec<(String, u64)> {
 }
 
 fn format_duration(d: Duration) -> String {
-    if d < Duration::from_millis(1) {
-        format!("{}µs", d.as_micros())
-    } else if d < Duration::from_secs(1) {
-        format!("{:.1}ms", d.as_secs_f64() * 1e3)
-    } else {
-        format!("{:.2}s", d.as_secs_f64())
-    }
+    crate::types::human_duration(d)
 }
 
 #[cfg(test)]

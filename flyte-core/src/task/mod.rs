@@ -51,7 +51,7 @@ pub enum TaskError {
     #[error("task panicked: {0}")]
     Panicked(String),
     /// The attempt ran past the task's timeout and was cancelled.
-    #[error("task timed out after {}", humantime::format_duration(*.0))]
+    #[error("task timed out after {}", crate::types::human_duration(*.0))]
     TimedOut(Duration),
     /// The task chose not to produce outputs (a sensor with `soft_fail` whose wait
     /// ran out): the node is skipped, not failed, and so are the nodes that need its

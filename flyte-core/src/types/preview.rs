@@ -111,3 +111,35 @@ mod tests {
         assert_eq!(preview(&"a".repeat(100)), "a".repeat(100));
     }
 }
+
+/// A duration as people read it in messages: `250µs`, `12.5ms`, `1.0s`, `2m 5s`,
+/// `1h 30m` (rounded to its largest units; `humantime` would write `1s 1ms 899us
+/// 707ns` for a measured second).
+///
+/// ```
+/// use std::time::Duration;
+/// use flyte_core::types::human_duration;
+/// assert_eq!(human_duration(Duration::from_nanos(1_001_899_707)), "1.0s");
+/// assert_eq!(human_duration(Duration::from_secs(20 * 60)), "20m");
+/// assert_eq!(human_duration(Duration::from_secs(3725)), "1h 2m");
+/// ```
+pub fn human_duration(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    if d < std::time::Duration::from_millis(1) {
+        format!("{}µs", d.as_micros())
+    } else if d < std::time::Duration::from_secs(1) {
+        format!("{:.1}ms", d.as_secs_f64() * 1e3)
+    } else if secs < 60 {
+        format!("{:.1}s", d.as_secs_f64())
+    } else if secs < 3600 {
+        match secs % 60 {
+            0 => format!("{}m", secs / 60),
+            s => format!("{}m {s}s", secs / 60),
+        }
+    } else {
+        match (secs % 3600) / 60 {
+            0 => format!("{}h", secs / 3600),
+            m => format!("{}h {m}m", secs / 3600),
+        }
+    }
+}

@@ -91,7 +91,7 @@ pub trait Sensor: Send + Sync + 'static {
 
 /// The sensor waited `max_wait` and the condition never held.
 #[derive(Debug, thiserror::Error)]
-#[error("still not ready after waiting {} ({polls} polls)", humantime::format_duration(*.waited))]
+#[error("still not ready after waiting {} ({polls} polls)", flyte_core::types::human_duration(*.waited))]
 pub struct WaitExpired {
     /// How long it waited.
     pub waited: Duration,
