@@ -87,31 +87,6 @@ impl Literal {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::types::FlyteType;
-
-    #[test]
-    fn short_values_are_quoted_whole_and_long_ones_cut_with_their_size() {
-        assert_eq!(42i64.to_literal().preview(), "42");
-        assert_eq!("hi".to_string().to_literal().preview(), "\"hi\"");
-        let s = "é".repeat(5_000).to_literal().preview();
-        assert!(
-            s.starts_with("\"éé") && s.ends_with("… (5000 characters)"),
-            "{s}"
-        );
-        assert_eq!(
-            s.chars().count(),
-            PREVIEW_CHARS + "… (5000 characters)".chars().count()
-        );
-        let m: std::collections::HashMap<String, i64> =
-            (0..500).map(|i| (format!("k{i}"), i)).collect();
-        assert!(m.to_literal().preview().ends_with("… (500 entries)"));
-        assert_eq!(preview(&"a".repeat(100)), "a".repeat(100));
-    }
-}
-
 /// A duration as people read it in messages: `250µs`, `12.5ms`, `1.0s`, `2m 5s`,
 /// `1h 30m` (rounded to its largest units; `humantime` would write `1s 1ms 899us
 /// 707ns` for a measured second).
@@ -141,5 +116,30 @@ pub fn human_duration(d: std::time::Duration) -> String {
             0 => format!("{}h", secs / 3600),
             m => format!("{}h {m}m", secs / 3600),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::FlyteType;
+
+    #[test]
+    fn short_values_are_quoted_whole_and_long_ones_cut_with_their_size() {
+        assert_eq!(42i64.to_literal().preview(), "42");
+        assert_eq!("hi".to_string().to_literal().preview(), "\"hi\"");
+        let s = "é".repeat(5_000).to_literal().preview();
+        assert!(
+            s.starts_with("\"éé") && s.ends_with("… (5000 characters)"),
+            "{s}"
+        );
+        assert_eq!(
+            s.chars().count(),
+            PREVIEW_CHARS + "… (5000 characters)".chars().count()
+        );
+        let m: std::collections::HashMap<String, i64> =
+            (0..500).map(|i| (format!("k{i}"), i)).collect();
+        assert!(m.to_literal().preview().ends_with("… (500 entries)"));
+        assert_eq!(preview(&"a".repeat(100)), "a".repeat(100));
     }
 }
