@@ -95,6 +95,7 @@ impl Literal {
 /// use std::time::Duration;
 /// use flyte_core::types::human_duration;
 /// assert_eq!(human_duration(Duration::from_nanos(1_001_899_707)), "1.0s");
+/// assert_eq!(human_duration(Duration::from_millis(50)), "50ms");
 /// assert_eq!(human_duration(Duration::from_secs(20 * 60)), "20m");
 /// assert_eq!(human_duration(Duration::from_secs(3725)), "1h 2m");
 /// ```
@@ -103,9 +104,16 @@ pub fn human_duration(d: std::time::Duration) -> String {
     if d < std::time::Duration::from_millis(1) {
         format!("{}µs", d.as_micros())
     } else if d < std::time::Duration::from_secs(1) {
-        format!("{:.1}ms", d.as_secs_f64() * 1e3)
+        // Whole units as given (a `50ms` timeout), measured ones to a tenth.
+        match d.subsec_nanos() % 1_000_000 {
+            0 => format!("{}ms", d.as_millis()),
+            _ => format!("{:.1}ms", d.as_secs_f64() * 1e3),
+        }
     } else if secs < 60 {
-        format!("{:.1}s", d.as_secs_f64())
+        match d.subsec_nanos() {
+            0 => format!("{secs}s"),
+            _ => format!("{:.1}s", d.as_secs_f64()),
+        }
     } else if secs < 3600 {
         match secs % 60 {
             0 => format!("{}m", secs / 60),
