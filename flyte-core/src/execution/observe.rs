@@ -302,7 +302,7 @@ mod tests {
             "{text}"
         );
         assert!(rows[3].contains("wf/n10"), "{text}");
-        assert!(rows[3].contains("12.0ms"), "{text}");
+        assert!(rows[3].contains("12ms"), "{text}");
         assert_eq!(rows[4], "3 nodes: 1 succeeded, 1 cached, 1 failed");
         assert_eq!(s.count(NodeStatus::Cached), 1);
     }
