@@ -163,6 +163,13 @@ async fn struct_outputs_print_as_json_and_output_json_prints_every_output() {
 }
 
 #[tokio::test]
+async fn an_option_input_left_out_is_none() {
+    let (out, _, result) = cli(&["run", "shapes", "--input", r#"weights={"a": 1}"#]).await;
+    result.unwrap();
+    assert_eq!(out, "o0 = \"[\\\"a\\\"] limit=None\"\n");
+}
+
+#[tokio::test]
 async fn bad_inputs_are_errors_naming_the_input() {
     let (_, _, result) = cli(&[
         "run",

@@ -222,6 +222,13 @@ impl App {
             given.insert(name.to_string(), literal);
         }
         let given: Vec<(String, Literal)> = given.into_iter().collect();
+        // An `Option` input left out is `None`, as a Python `Optional[..] = None`.
+        let mut defaults = defaults;
+        for var in &spec.interface.inputs {
+            if is_optional(&var.ty) && !defaults.contains_key(&var.name) {
+                defaults.insert(var.name.clone(), none_literal());
+            }
+        }
         let literals =
             merge_inputs(&spec.interface, &given, &fixed, &defaults).map_err(|names| {
                 let typed = names.iter().filter_map(|n| {
@@ -298,6 +305,21 @@ impl App {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether values of `ty` may be none (`Option<T>`).
+fn is_optional(ty: &flyte_core::types::LiteralType) -> bool {
+    use flyte_core::types::{LiteralType, SimpleType};
+    matches!(ty, LiteralType::Union(variants) if variants.contains(&LiteralType::Simple(SimpleType::None)))
+}
+
+/// `None` of an `Option` input.
+fn none_literal() -> Literal {
+    use flyte_core::types::{LiteralType, SimpleType};
+    Literal::Union {
+        value: Box::new(Literal::None),
+        variant: LiteralType::Simple(SimpleType::None),
     }
 }
 
