@@ -28,7 +28,10 @@ pub(crate) const INPUTS: NodeIndex = NodeIndex::MAX;
 /// or an output of a node.
 ///
 /// Promises are `Copy`: one output may feed any number of inputs. They only exist
-/// inside a `#[workflow]` body.
+/// inside a `#[workflow]` body. They implement neither `Debug` nor `Display`: a
+/// value is not known while the graph is built, so formatting a promise (rustc's own
+/// hint for `{}` is `{:?}`) would bake a placeholder into the graph; pass the promise
+/// to a task that formats the value.
 pub struct Promise<T> {
     node: NodeIndex,
     output: u32,
@@ -41,16 +44,6 @@ impl<T> Clone for Promise<T> {
     }
 }
 impl<T> Copy for Promise<T> {}
-
-impl<T> std::fmt::Debug for Promise<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.node == INPUTS {
-            write!(f, "Promise(input {})", self.output)
-        } else {
-            write!(f, "Promise(node {} output {})", self.node, self.output)
-        }
-    }
-}
 
 impl<T> Promise<T> {
     /// A promise of output `output` of node `node`.
