@@ -25,6 +25,27 @@ impl Param<'_> {
     }
 }
 
+/// Two parameters that are one input once leading underscores go (`x`, `_x`) are
+/// an error at the second.
+fn check_unique_names(cx: &Ctxt, params: &[Param<'_>]) {
+    for (i, p) in params.iter().enumerate() {
+        if let Some(first) = params[..i]
+            .iter()
+            .find(|q| q.flyte_name() == p.flyte_name())
+        {
+            cx.error_spanned_by(
+                &p.ident,
+                format!(
+                    "`{}` and `{}` are both input `{}` (leading underscores are not part of an input's name); rename one",
+                    first.ident,
+                    p.ident,
+                    p.flyte_name()
+                ),
+            );
+        }
+    }
+}
+
 /// What the function returns.
 pub(crate) enum Returns<'a> {
     /// Nothing: no outputs.
@@ -127,22 +148,7 @@ pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signat
         }
     }
 
-    for (i, p) in params.iter().enumerate() {
-        if let Some(first) = params[..i]
-            .iter()
-            .find(|q| q.flyte_name() == p.flyte_name())
-        {
-            cx.error_spanned_by(
-                &p.ident,
-                format!(
-                    "`{}` and `{}` are both input `{}` (leading underscores are not part of an input's name); rename one",
-                    first.ident,
-                    p.ident,
-                    p.flyte_name()
-                ),
-            );
-        }
-    }
+    check_unique_names(cx, &params);
 
     if let Some(extra) = sig.inputs.iter().nth(MAX_ARITY) {
         cx.error_spanned_by(
