@@ -133,6 +133,7 @@ impl RunObserver for Progress {
                 NodeStatus::Cached => c.cached += 1,
                 NodeStatus::Failed => c.failed += 1,
                 NodeStatus::Skipped => c.skipped += 1,
+                NodeStatus::Cancelled => {}
             }
         });
     }

@@ -180,7 +180,7 @@ async fn serialize_refuses_a_task_whose_resources_are_not_quantities() {
         out.to_str().unwrap(),
     ];
     let err = App::new()
-        .task(&*BIG_SENSOR)
+        .task(&BIG_SENSOR)
         .run(args.iter().map(|s| s.to_string()))
         .await
         .unwrap_err();

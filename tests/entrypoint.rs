@@ -73,8 +73,27 @@ fn chain_of(n: i64) -> i64 {
     acc
 }
 
+/// flytekit's `@task(enable_deck=True)`: its decks go to `deck.html`.
+#[task(enable_deck)]
+fn decked(x: i64) -> i64 {
+    let ctx = ExecutionContext::current().expect("runs as a task");
+    ctx.deck("Summary")
+        .markdown("# Doubled")
+        .table(["x", "2x"], [[x, 2 * x]]);
+    2 * x
+}
+
+/// Writes a deck without enabling decks: nothing is written on a cluster.
+#[task]
+fn undecked(x: i64) -> i64 {
+    let ctx = ExecutionContext::current().expect("runs as a task");
+    ctx.deck("Summary").text("not shown");
+    x
+}
+
 fn registry() -> Registry {
     let mut r = Registry::new();
+    r.task(&decked).task(&undecked);
     r.task(&notify)
         .task(&split)
         .task(&explode)
@@ -461,4 +480,51 @@ async fn a_panic_outside_the_task_body_is_a_system_error_document() {
         "{}",
         e.message
     );
+}
+
+#[tokio::test]
+async fn a_task_with_decks_enabled_writes_deck_html_next_to_its_outputs() {
+    // As flytekit's exec_deck and exec_nodeck runs: `out/deck.html` beside
+    // `out/outputs.pb` only for the task with enable_deck.
+    let files = Arc::new(FileAccess::new());
+    let req = request("entrypoint.decked", "deck");
+    let outcome = run(
+        &files,
+        &req,
+        &[("x", 7i64.to_literal())],
+        ClusterIdentity::default(),
+    )
+    .await;
+    assert!(matches!(outcome, Outcome::Succeeded { .. }), "{outcome:?}");
+    let listed = files.list("memory:///run/deck/out").await.unwrap();
+    assert_eq!(
+        listed,
+        [
+            "memory:///run/deck/out/deck.html",
+            "memory:///run/deck/out/outputs.pb"
+        ]
+    );
+    let page = files.get("memory:///run/deck/out/deck.html").await.unwrap();
+    let page = String::from_utf8(page.to_vec()).unwrap();
+    assert!(
+        page.contains("<label for=\"deck0\">Summary</label>"),
+        "{page}"
+    );
+    assert!(page.contains("<h1>Doubled</h1>"), "{page}");
+    assert!(page.contains("<td>7</td><td>14</td>"), "{page}");
+    assert!(
+        page.contains(">Inputs</label>") && page.contains(">Outputs</label>"),
+        "{page}"
+    );
+
+    let req = request("entrypoint.undecked", "nodeck");
+    run(
+        &files,
+        &req,
+        &[("x", 7i64.to_literal())],
+        ClusterIdentity::default(),
+    )
+    .await;
+    let listed = files.list("memory:///run/nodeck/out").await.unwrap();
+    assert_eq!(listed, ["memory:///run/nodeck/out/outputs.pb"]);
 }

@@ -222,6 +222,12 @@ fn t_interruptible(x: i64) -> i64 {
     x
 }
 
+/// `@task(enable_deck=True)`.
+#[task(enable_deck)]
+fn t_deck(x: i64) -> i64 {
+    x
+}
+
 /// `@task(deprecated="use v2")`.
 #[task(deprecated = "use v2")]
 fn t_deprecated(x: i64) -> i64 {
@@ -238,13 +244,14 @@ fn t_timeout_retries(x: i64) -> i64 {
 fn secret_label_and_cache_settings_are_written_for_comparison_with_flytekit() {
     let settings = seed_settings();
     let dir = out_dir();
-    let tasks: [(&str, &dyn flyte::workflow::DynTask); 8] = [
+    let tasks: [(&str, &dyn flyte::workflow::DynTask); 9] = [
         ("task_secrets", &t_secrets),
         ("task_labels", &t_labels),
         ("task_cache", &t_cache),
         ("task_cache_serialize", &t_cache_serialize),
         ("task_cache_obj", &t_cache_obj),
         ("task_interruptible", &t_interruptible),
+        ("task_deck", &t_deck),
         ("task_deprecated", &t_deprecated),
         ("task_timeout_retries", &t_timeout_retries),
     ];
@@ -937,7 +944,7 @@ async fn execute_golden(
     let golden = std::fs::read(support::production_golden(inputs)).unwrap();
     std::fs::write(dir.path().join("inputs.pb"), golden).unwrap();
     let mut registry = flyte::registry::Registry::new();
-    registry.task(task);
+    registry.dyn_task(task);
     let request = flyte::entrypoint::ExecuteRequest {
         task_name: task.name().to_string(),
         inputs: format!("{}/inputs.pb", dir.path().display()),

@@ -222,7 +222,7 @@ async fn cross_values(python: &Path, root: &Path) {
     let _ = std::fs::remove_dir_all(root);
     let mut registry = Registry::new();
     for (_, task, _) in all_cases() {
-        registry.task(task);
+        registry.dyn_task(task);
     }
     let files = Arc::new(FileAccess::new());
     // The same cases on both sides.

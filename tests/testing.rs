@@ -112,7 +112,7 @@ async fn under_the_paused_clock_hours_of_waiting_cost_no_real_time() {
     // The same workflow with the sensor mocked: the hour-long task still "takes" an
     // hour of virtual time.
     let virtual_start = tokio::time::Instant::now();
-    let opts = RunOptions::default().mock(&*LANDING, |(path,): (String,)| path);
+    let opts = RunOptions::default().mock(&LANDING, |(path,): (String,)| path);
     let out = nightly
         .run_with(&opts, ("memory:///x".into(),))
         .await

@@ -45,8 +45,15 @@ impl Registry {
         self
     }
 
-    /// Adds a task used by no registered workflow.
-    pub fn task(&mut self, task: &'static dyn DynTask) -> &mut Self {
+    /// Adds a task used by no registered workflow: `&my_task`, or `&SENSOR` for a
+    /// struct task in a `LazyLock`.
+    pub fn task<S: crate::task::TaskStatic>(&mut self, task: &'static S) -> &mut Self {
+        self.add_task(task.task());
+        self
+    }
+
+    /// Adds a task given with its types erased.
+    pub fn dyn_task(&mut self, task: &'static dyn DynTask) -> &mut Self {
         self.add_task(task);
         self
     }

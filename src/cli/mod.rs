@@ -52,7 +52,7 @@ use flyte_core::idl::IdlError;
 use flyte_core::launch_plan::LaunchPlan;
 use flyte_core::registry::Registry;
 use flyte_core::types::{Outputs, TextError};
-use flyte_core::workflow::{DynTask, Workflow};
+use flyte_core::workflow::Workflow;
 
 use execute::ExecuteArgs;
 use inspect::GraphFormat;
@@ -226,8 +226,9 @@ impl App {
         self
     }
 
-    /// Registers a task no registered workflow uses.
-    pub fn task(mut self, task: &'static dyn DynTask) -> Self {
+    /// Registers a task no registered workflow uses: `&my_task`, or `&SENSOR` for a
+    /// struct task in a `LazyLock`.
+    pub fn task<S: flyte_core::task::TaskStatic>(mut self, task: &'static S) -> Self {
         self.registry.task(task);
         self
     }

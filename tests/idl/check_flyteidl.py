@@ -286,6 +286,7 @@ def main() -> int:
         "task_cache_serialize",
         "task_cache_obj",
         "task_interruptible",
+        "task_deck",
         "task_deprecated",
         "task_timeout_retries",
         "task_files",

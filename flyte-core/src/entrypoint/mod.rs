@@ -7,6 +7,7 @@
 //! output prefix. Files and directories the task returns go under the raw-output
 //! prefix. [`execute`] does all of that; the `flyte` crate's CLI gives it its flags.
 
+mod deck;
 mod dynamic;
 mod offloading;
 
@@ -388,6 +389,16 @@ async fn attempt(
     if let Some(graph) = handoff.take_handed_graph() {
         return dynamic::futures(graph, &handoff, name).map(Written::Futures);
     }
+    let outputs = result.as_ref().ok().map(Vec::as_slice);
+    deck::write_deck(
+        task,
+        &handoff,
+        &values,
+        outputs,
+        file_access,
+        &request.output_prefix,
+    )
+    .await;
     let values = result.map_err(|e| {
         let e = crate::task::secrets::mask_error(e, &secrets_read);
         task_failure(name, attempt_number, e)

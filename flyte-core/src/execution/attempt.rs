@@ -8,8 +8,10 @@ use futures::FutureExt;
 use tracing::Instrument;
 
 use super::dispatch::NodeAt;
+use super::observe::{AttemptOutcome, AttemptRecord};
 use super::{ExecutionContext, NodeRecord, NodeStatus};
 use crate::cache::{Cache, CacheMode, Lookup, entry_lock};
+use crate::task::deck::{Deck, Decks};
 use crate::task::secrets::{SecretsRead, mask_error};
 use crate::task::{DynTask, ErrorChain, TaskError, panic_message};
 use crate::types::Value;
@@ -37,6 +39,16 @@ struct Ran {
     cached: bool,
 }
 
+/// What an observed node's attempts leave behind for its record.
+#[derive(Default)]
+struct Trail {
+    attempts: Vec<AttemptRecord>,
+    /// The decks of the last attempt.
+    decks: Vec<Deck>,
+    /// When the node started.
+    started: Option<std::time::Instant>,
+}
+
 /// One task on one node.
 pub(super) struct Attempt<'a> {
     pub(super) node: &'a NodeAt,
@@ -61,9 +73,9 @@ impl Attempt<'_> {
         item: Option<u32>,
         inline: bool,
     ) -> Result<Vec<Value>, Stopped> {
-        if self.node.shared.observers.is_empty() {
+        if self.node.shared.observers.is_empty() && !tracing::enabled!(tracing::Level::DEBUG) {
             return self
-                .run_cached(inputs, item, inline)
+                .run_cached(inputs, item, inline, None)
                 .await
                 .map(|r| r.values);
         }
@@ -72,6 +84,8 @@ impl Attempt<'_> {
         Box::pin(self.run_observed(inputs, item, inline)).await
     }
 
+    /// [`Attempt::run`] keeping a trail of the attempts for the observers and the
+    /// engine's debug log.
     async fn run_observed(
         &self,
         inputs: &[Value],
@@ -84,21 +98,71 @@ impl Attempt<'_> {
             Some(i) => format!("{}[{i}]", self.node.path()),
         };
         let task = self.task.name();
+        let codec = self.task.codec();
+        let interface = self.task.interface();
+        let values = observers.wants_values() || tracing::enabled!(tracing::Level::TRACE);
+        let inputs_json = values.then(|| {
+            let names = interface.input_names();
+            super::observe::named_json(&names, &codec.inputs_to_literals(inputs))
+        });
+        tracing::debug!(node = %path, task, "node started");
+        if let Some(json) = &inputs_json {
+            tracing::trace!(node = %path, task, inputs = %json, "node inputs");
+        }
         observers.started(&path, task);
-        let started = std::time::Instant::now();
-        let result = self.run_cached(inputs, item, inline).await;
-        let (status, attempts) = match &result {
-            Ok(ran) if ran.cached => (NodeStatus::Cached, 0),
-            Ok(ran) => (NodeStatus::Succeeded, ran.attempts),
-            Err(Stopped::Skipped { attempt, .. }) => (NodeStatus::Skipped, *attempt),
-            Err(Stopped::Failed(f)) => (NodeStatus::Failed, f.attempt),
+        let started_at = std::time::SystemTime::now();
+        let mut trail = Trail {
+            started: Some(std::time::Instant::now()),
+            ..Trail::default()
         };
+        let result = self
+            .run_cached(inputs, item, inline, Some(&mut trail))
+            .await;
+        let duration = trail.started.map(|s| s.elapsed()).unwrap_or_default();
+        let (status, attempts, reason) = match &result {
+            Ok(ran) if ran.cached => (NodeStatus::Cached, 0, None),
+            Ok(ran) => (NodeStatus::Succeeded, ran.attempts, None),
+            Err(Stopped::Skipped { attempt, reason }) => {
+                (NodeStatus::Skipped, *attempt, Some(reason.clone()))
+            }
+            Err(Stopped::Failed(f)) => (
+                NodeStatus::Failed,
+                f.attempt,
+                Some(ErrorChain::new(&f.error).to_string()),
+            ),
+        };
+        let outputs_json = match (&result, values) {
+            (Ok(ran), true) => {
+                let names = interface.output_names();
+                Some(super::observe::named_json(
+                    &names,
+                    &codec.outputs_to_literals(&ran.values),
+                ))
+            }
+            _ => None,
+        };
+        let took = crate::types::human_duration(duration);
+        match &reason {
+            None => tracing::debug!(node = %path, task, %status, attempts, took, "node finished"),
+            Some(reason) => {
+                tracing::debug!(node = %path, task, %status, attempts, took, reason, "node finished")
+            }
+        }
+        if let Some(json) = &outputs_json {
+            tracing::trace!(node = %path, task, outputs = %json, "node outputs");
+        }
         observers.finished(NodeRecord {
             path,
             task: task.to_string(),
             status,
             attempts,
-            duration: started.elapsed(),
+            duration,
+            started_at,
+            attempt_log: trail.attempts,
+            reason,
+            inputs: inputs_json,
+            outputs: outputs_json,
+            decks: trail.decks,
         });
         result.map(|r| r.values)
     }
@@ -108,20 +172,21 @@ impl Attempt<'_> {
         inputs: &[Value],
         item: Option<u32>,
         inline: bool,
+        trail: Option<&mut Trail>,
     ) -> Result<Ran, Stopped> {
         let cache = match &self.node.shared.cache {
             Some((cache, mode)) if self.meta().get_cache() => Some((cache, *mode)),
             _ => None,
         };
         let Some((cache, mode)) = cache else {
-            let (values, attempts) = self.attempts(inputs, item, inline).await?;
+            let (values, attempts) = self.attempts(inputs, item, inline, trail).await?;
             return Ok(Ran {
                 values,
                 attempts,
                 cached: false,
             });
         };
-        Box::pin(self.run_from_cache(cache, mode, inputs, item, inline)).await
+        Box::pin(self.run_from_cache(cache, mode, inputs, item, inline, trail)).await
     }
 
     async fn run_from_cache(
@@ -131,6 +196,7 @@ impl Attempt<'_> {
         inputs: &[Value],
         item: Option<u32>,
         inline: bool,
+        trail: Option<&mut Trail>,
     ) -> Result<Ran, Stopped> {
         let meta = self.meta();
         let interface = self.task.interface();
@@ -141,7 +207,8 @@ impl Attempt<'_> {
             &self.task.codec().inputs_to_literals(inputs),
             meta.get_cache_ignored_inputs(),
         );
-        let node = self.node.id();
+        let node = self.node.path();
+        let node = node.as_str();
         let task = self.task.name();
         // Held from lookup to store: equal concurrent runs wait for the first, in this
         // process (a mutex) and in others (a file lock).
@@ -174,7 +241,7 @@ impl Attempt<'_> {
                 cached: true,
             });
         }
-        let (values, attempts) = self.attempts(inputs, item, inline).await?;
+        let (values, attempts) = self.attempts(inputs, item, inline, trail).await?;
         let outputs = self.task.codec().outputs_to_literals(&values);
         match cache.put(&key, &interface, &outputs) {
             Ok(()) => {
@@ -201,7 +268,8 @@ impl Attempt<'_> {
         interface: &crate::interface::Interface,
         item: Option<u32>,
     ) -> Option<Vec<Value>> {
-        let (node, task) = (self.node.id(), self.task.name());
+        let path = self.node.path();
+        let (node, task) = (path.as_str(), self.task.name());
         let unusable = match cache.get(key, interface) {
             Lookup::Hit(literals) => {
                 let names = interface.output_names();
@@ -225,19 +293,28 @@ impl Attempt<'_> {
     }
 
     /// Retries retryable errors; each attempt has the task's timeout. Returns the
-    /// outputs and the number of attempts made.
+    /// outputs and the number of attempts made; `trail` hears of each attempt.
     async fn attempts(
         &self,
         inputs: &[Value],
         item: Option<u32>,
         inline: bool,
+        mut trail: Option<&mut Trail>,
     ) -> Result<(Vec<Value>, u32), Stopped> {
         let meta = self.meta();
         let max_attempts = meta.get_retries().saturating_add(1);
         let mut attempt = 1;
         loop {
             let span = self.span(item, attempt);
-            let error = match self.once(inputs, item, inline, attempt, &span).await {
+            let decks = std::sync::Arc::<Decks>::default();
+            let began = std::time::Instant::now();
+            let result = self
+                .once(inputs, item, inline, attempt, &span, decks.clone())
+                .await;
+            if let Some(trail) = trail.as_deref_mut() {
+                trail.note(attempt, began, &result, decks.take());
+            }
+            let error = match result {
                 Ok(values) => return Ok((values, attempt)),
                 Err(TaskError::Skipped(reason)) => {
                     return Err(Stopped::Skipped { attempt, reason });
@@ -270,8 +347,9 @@ impl Attempt<'_> {
         }
     }
 
+    /// The attempt's span, named by the node's full path (`wf/n1/sub/n0`).
     fn span(&self, item: Option<u32>, attempt: u32) -> tracing::Span {
-        let (node, task) = (self.node.id(), self.task.name());
+        let (node, task) = (self.node.path(), self.task.name());
         match item {
             None => tracing::info_span!("node", node, task, attempt),
             Some(item) => tracing::info_span!("node", node, item, task, attempt),
@@ -287,6 +365,7 @@ impl Attempt<'_> {
         inline: bool,
         attempt: u32,
         span: &tracing::Span,
+        decks: std::sync::Arc<Decks>,
     ) -> Result<Vec<Value>, TaskError> {
         let task_name: &'static str = self.task.name();
         let secrets_read = std::sync::Arc::<SecretsRead>::default();
@@ -299,6 +378,7 @@ impl Attempt<'_> {
             task: task_name,
             metadata: self.task.metadata(),
             secrets_read: secrets_read.clone(),
+            decks: decks.clone(),
             attempt,
             span: span.clone(),
         };
@@ -348,6 +428,34 @@ impl Attempt<'_> {
         outcome
             .unwrap_or_else(|panic| Err(TaskError::Panicked(panic_message(panic))))
             .map_err(|e| mask_error(e, &secrets_read))
+    }
+}
+
+impl Trail {
+    /// Records one attempt that began at `began` and ended with `result`.
+    fn note(
+        &mut self,
+        number: u32,
+        began: std::time::Instant,
+        result: &Result<Vec<Value>, TaskError>,
+        decks: Vec<Deck>,
+    ) {
+        let offset = self
+            .started
+            .map(|s| began.saturating_duration_since(s))
+            .unwrap_or_default();
+        let outcome = match result {
+            Ok(_) => AttemptOutcome::Succeeded,
+            Err(TaskError::Skipped(reason)) => AttemptOutcome::Skipped(reason.clone()),
+            Err(error) => AttemptOutcome::Failed(ErrorChain::new(error).to_string()),
+        };
+        self.attempts.push(AttemptRecord {
+            number,
+            offset,
+            duration: began.elapsed(),
+            outcome,
+        });
+        self.decks = decks;
     }
 }
 

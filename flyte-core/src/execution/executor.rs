@@ -33,7 +33,8 @@ pub async fn run_workflow<W: Workflow>(
     input: W::Input,
     options: &RunOptions,
 ) -> Result<W::Output, RunError> {
-    let values = run_spec_values(workflow.spec(), input.into_values(), options).await?;
+    let codec = crate::workflow::DynWorkflow::codec(workflow);
+    let values = run_spec_values(workflow.spec(), codec, input.into_values(), options).await?;
     Ok(W::Output::from_values(&values))
 }
 
@@ -53,22 +54,67 @@ pub async fn run_workflow_literals(
             workflow: spec.name.clone(),
             source: Box::new(source),
         })?;
-    let outputs = run_spec_values(spec, values, options).await?;
+    let outputs = run_spec_values(spec, workflow.codec(), values, options).await?;
     Ok(workflow.codec().outputs_to_literals(&outputs))
 }
 
 /// Runs a workflow's graph on type-erased inputs (one per interface input, of the
-/// workflow's own Rust types) and returns its outputs the same way.
+/// workflow's own Rust types) and returns its outputs the same way; the observers
+/// hear how it ended (`codec` turns its values into what they are shown as).
 pub(crate) async fn run_spec_values(
     spec: &'static WorkflowSpec,
+    codec: &'static crate::types::Codec,
     inputs: Vec<Value>,
     options: &RunOptions,
 ) -> Result<Vec<Value>, RunError> {
-    validate(spec)?;
+    let started_at = std::time::SystemTime::now();
+    let started = std::time::Instant::now();
+    let observers = options.observers.clone();
+    let inputs_json = observers.wants_values().then(|| {
+        let names = spec.interface.input_names();
+        super::observe::named_json(&names, &codec.inputs_to_literals(&inputs))
+    });
     let execution_id = options
         .execution_id
         .clone()
         .unwrap_or_else(new_execution_id);
+    let result = run_spec_unobserved(spec, inputs, execution_id.clone(), options).await;
+    if observers.is_empty() {
+        return result;
+    }
+    let outputs = match (&result, inputs_json.is_some()) {
+        (Ok(values), true) => {
+            let names = spec.interface.output_names();
+            Some(super::observe::named_json(
+                &names,
+                &codec.outputs_to_literals(values),
+            ))
+        }
+        _ => None,
+    };
+    observers.run_finished(&super::RunEnd {
+        spec,
+        execution_id: &execution_id,
+        started_at,
+        duration: started.elapsed(),
+        inputs: inputs_json,
+        outputs,
+        error: result
+            .as_ref()
+            .err()
+            .map(|e| crate::task::ErrorChain::new(e).to_string()),
+        stopped: false,
+    });
+    result
+}
+
+async fn run_spec_unobserved(
+    spec: &'static WorkflowSpec,
+    inputs: Vec<Value>,
+    execution_id: String,
+    options: &RunOptions,
+) -> Result<Vec<Value>, RunError> {
+    validate(spec)?;
     let shared = Arc::new(RunShared {
         info: RunInfo {
             raw_output_prefix: options
@@ -336,14 +382,17 @@ fn settle(
     for down in skipped_now {
         let node = &spec.nodes[down as usize];
         let path = format!("{}{}", prefix.full, node.id);
-        tracing::info!(node = %node.id, "skipped: an upstream node was skipped");
-        shared.observers.finished(NodeRecord {
-            path: path.clone(),
-            task: node.entity.name().to_string(),
-            status: NodeStatus::Skipped,
-            attempts: 0,
-            duration: std::time::Duration::ZERO,
-        });
+        tracing::info!(node = %path, "skipped: an upstream node was skipped");
+        shared.observers.finished(
+            NodeRecord::new(
+                path.clone(),
+                node.entity.name(),
+                NodeStatus::Skipped,
+                0,
+                std::time::Duration::ZERO,
+            )
+            .with_reason("an upstream node was skipped"),
+        );
         gathered.skipped.push(path);
     }
 }

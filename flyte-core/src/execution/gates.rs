@@ -59,16 +59,15 @@ impl NodeAt {
         let started = std::time::Instant::now();
         observers.started(&self.path(), "gate");
         let result = self.wait(gate, inputs).await;
-        observers.finished(NodeRecord {
-            path: self.path(),
-            task: "gate".to_string(),
-            status: if result.is_ok() {
-                NodeStatus::Succeeded
-            } else {
-                NodeStatus::Failed
-            },
-            attempts: 1,
-            duration: started.elapsed(),
+        let status = if result.is_ok() {
+            NodeStatus::Succeeded
+        } else {
+            NodeStatus::Failed
+        };
+        let record = NodeRecord::new(self.path(), "gate", status, 1, started.elapsed());
+        observers.finished(match &result {
+            Err(message) => record.with_reason(message.clone()),
+            Ok(_) => record,
         });
         result.map_err(|message| {
             self.failure(

@@ -20,7 +20,9 @@ use crate::cache::{Cache, CacheMode};
 pub use crate::task::{Checkpoint, ClusterIdentity, ExecutionContext, OffloadSettings};
 pub use executor::{run_workflow, run_workflow_literals};
 pub(crate) use observe::Observers;
-pub use observe::{NodeRecord, NodeStatus, RunObserver, RunSummary};
+pub use observe::{
+    AttemptOutcome, AttemptRecord, NodeRecord, NodeStatus, RunEnd, RunObserver, RunSummary,
+};
 
 use crate::data::FileAccess;
 use crate::task::{ConfigError, TaskError};
@@ -51,6 +53,9 @@ pub struct RunOptions {
 }
 
 /// A stand-in for a task's body, with the types erased.
+/// What a mock of task `T` returns.
+pub type MockResult<T> = Result<<T as crate::task::Task>::Output, TaskError>;
+
 pub(crate) type MockFn =
     Arc<dyn Fn(&[Value]) -> Result<Vec<Value>, TaskError> + Send + Sync + 'static>;
 
@@ -192,24 +197,32 @@ impl RunOptions {
     /// assert_eq!(page, "<html>x</html>");
     /// # }
     /// ```
-    pub fn mock<T: crate::task::Task>(
+    pub fn mock<S: crate::task::TaskStatic>(
         self,
-        task: &'static T,
-        mock: impl Fn(T::Input) -> T::Output + Send + Sync + 'static,
+        task: &'static S,
+        mock: impl Fn(<S::Task as crate::task::Task>::Input) -> <S::Task as crate::task::Task>::Output
+        + Send
+        + Sync
+        + 'static,
     ) -> Self {
         self.mock_result(task, move |input| Ok(mock(input)))
     }
 
     /// [`RunOptions::mock`] with a mock that may fail, to test retries and failure
     /// handling (a [`TaskError::failed`] is retried as the task's would be).
-    pub fn mock_result<T: crate::task::Task>(
+    pub fn mock_result<S: crate::task::TaskStatic>(
         mut self,
-        task: &'static T,
-        mock: impl Fn(T::Input) -> Result<T::Output, TaskError> + Send + Sync + 'static,
+        task: &'static S,
+        mock: impl Fn(<S::Task as crate::task::Task>::Input) -> MockResult<S::Task>
+        + Send
+        + Sync
+        + 'static,
     ) -> Self {
+        use crate::task::Task;
         use crate::types::{Inputs, Outputs};
+        let task = task.task();
         let erased: MockFn = Arc::new(move |values: &[Value]| {
-            mock(T::Input::from_values(values)).map(Outputs::into_values)
+            mock(<S::Task as Task>::Input::from_values(values)).map(Outputs::into_values)
         });
         Arc::make_mut(&mut self.mocks.0).insert(task.name().to_string(), erased);
         self

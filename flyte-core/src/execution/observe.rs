@@ -3,7 +3,10 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+use crate::task::Deck;
+use crate::types::Literal;
 
 /// How a task node ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -17,6 +20,8 @@ pub enum NodeStatus {
     /// It did not produce outputs: a sensor's `soft_fail`, or an upstream node was
     /// skipped.
     Skipped,
+    /// It was running when the run was stopped (Ctrl-C, SIGTERM).
+    Cancelled,
 }
 
 impl fmt::Display for NodeStatus {
@@ -26,12 +31,14 @@ impl fmt::Display for NodeStatus {
             NodeStatus::Cached => "cached",
             NodeStatus::Failed => "failed",
             NodeStatus::Skipped => "skipped",
+            NodeStatus::Cancelled => "cancelled",
         })
     }
 }
 
 /// One task node (or map-task item) of a run, once it ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct NodeRecord {
     /// The node's path from the top workflow (`wf/n0`, `outer/n2/inner/n0`), with
     /// `[i]` for item `i` of a map task.
@@ -44,6 +51,85 @@ pub struct NodeRecord {
     pub attempts: u32,
     /// Wall time from start to end, retries included.
     pub duration: Duration,
+    /// When it started.
+    pub started_at: SystemTime,
+    /// Each attempt made, first first (empty when cached or never started).
+    pub attempt_log: Vec<AttemptRecord>,
+    /// Why it failed (the last attempt's error and its causes) or was skipped.
+    pub reason: Option<String>,
+    /// Its inputs as a JSON object by name, as `run` prints values; only when an
+    /// observer asked for values ([`RunObserver::wants_values`]).
+    pub inputs: Option<serde_json::Value>,
+    /// Its outputs, the same way, when it produced them.
+    pub outputs: Option<serde_json::Value>,
+    /// The decks its last attempt wrote ([`ExecutionContext::deck`](crate::task::ExecutionContext::deck)).
+    pub decks: Vec<Deck>,
+}
+
+impl NodeRecord {
+    /// A record with no attempts, values or decks, started now.
+    pub fn new(
+        path: impl Into<String>,
+        task: impl Into<String>,
+        status: NodeStatus,
+        attempts: u32,
+        duration: Duration,
+    ) -> Self {
+        NodeRecord {
+            path: path.into(),
+            task: task.into(),
+            status,
+            attempts,
+            duration,
+            started_at: SystemTime::now(),
+            attempt_log: Vec::new(),
+            reason: None,
+            inputs: None,
+            outputs: None,
+            decks: Vec::new(),
+        }
+    }
+
+    /// The same record with a reason.
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+/// One attempt of a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttemptRecord {
+    /// 1 for the first attempt.
+    pub number: u32,
+    /// When it began, after the node's start.
+    pub offset: Duration,
+    /// How long it ran.
+    pub duration: Duration,
+    /// How it ended.
+    pub outcome: AttemptOutcome,
+}
+
+/// How an attempt ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// With outputs.
+    Succeeded,
+    /// With this error (and its causes).
+    Failed(String),
+    /// The task asked to be skipped, for this reason.
+    Skipped(String),
+}
+
+/// A JSON object of `names` to the values of `literals`, as `run` prints them.
+pub(crate) fn named_json(names: &[&str], literals: &[Literal]) -> serde_json::Value {
+    serde_json::Value::Object(
+        names
+            .iter()
+            .zip(literals)
+            .map(|(n, l)| (n.to_string(), l.to_json()))
+            .collect(),
+    )
 }
 
 /// Hears of a run's task nodes as they start and end. Calls come from the executor's
@@ -55,6 +141,39 @@ pub trait RunObserver: Send + Sync {
     }
     /// A task node (or map item) ended.
     fn node_finished(&self, record: &NodeRecord);
+    /// Whether records should carry the nodes' inputs and outputs (which costs a
+    /// conversion per node); `false` unless overridden.
+    fn wants_values(&self) -> bool {
+        false
+    }
+    /// The run ended (also when it failed or was stopped): its outcome and the
+    /// workflow's graph. Called once, after every node's record.
+    fn run_finished(&self, run: &RunEnd<'_>) {
+        let _ = run;
+    }
+}
+
+/// How a run ended, for [`RunObserver::run_finished`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct RunEnd<'a> {
+    /// The workflow's graph.
+    pub spec: &'a crate::workflow::WorkflowSpec,
+    /// The execution id.
+    pub execution_id: &'a str,
+    /// When it started.
+    pub started_at: SystemTime,
+    /// How long it ran.
+    pub duration: Duration,
+    /// The workflow's inputs and outputs by name, as JSON (outputs when it succeeded),
+    /// when an observer wants values.
+    pub inputs: Option<serde_json::Value>,
+    /// See [`RunEnd::inputs`].
+    pub outputs: Option<serde_json::Value>,
+    /// Its error with causes, when it failed, was skipped, or was stopped.
+    pub error: Option<String>,
+    /// Whether it was stopped before its end (Ctrl-C, SIGTERM).
+    pub stopped: bool,
 }
 
 /// The observers of a run.
@@ -74,6 +193,14 @@ impl Observers {
     }
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+    pub(crate) fn wants_values(&self) -> bool {
+        self.0.iter().any(|o| o.wants_values())
+    }
+    pub(crate) fn run_finished(&self, run: &RunEnd<'_>) {
+        for o in &self.0 {
+            o.run_finished(run);
+        }
     }
 }
 
@@ -276,13 +403,7 @@ mod tests {
     use super::*;
 
     fn record(path: &str, status: NodeStatus) -> NodeRecord {
-        NodeRecord {
-            path: path.into(),
-            task: "m.t".into(),
-            status,
-            attempts: 1,
-            duration: Duration::from_millis(12),
-        }
+        NodeRecord::new(path, "m.t", status, 1, Duration::from_millis(12))
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn task_template(
             cache_serializable: meta.get_cache_serialize(),
             pod_template_name: meta.get_pod_template_name().unwrap_or_default().to_string(),
             cache_ignore_input_vars: meta.get_cache_ignored_inputs().to_vec(),
-            generates_deck: Some(false),
+            generates_deck: Some(meta.get_enable_deck()),
             metadata: Some(pb::K8sObjectMetadata {
                 labels: meta.get_labels().iter().cloned().collect(),
                 annotations: meta.get_annotations().iter().cloned().collect(),

@@ -563,7 +563,7 @@ impl<O: Outputs, S> RunInputs<'_, O, S> {
         if options.cache_mode.is_none() && plan.settings.overwrite_cache {
             options.cache_mode = Some(crate::cache::CacheMode::Overwrite);
         }
-        let out = run_spec_values(spec, values, &options)
+        let out = run_spec_values(spec, plan.workflow.codec(), values, &options)
             .await
             .map_err(|source| LaunchPlanError::Run {
                 plan: plan.name.clone(),

@@ -31,6 +31,8 @@ pub struct ExecutionContext {
     pub(crate) metadata: &'static TaskMetadata,
     /// The secret values this attempt read, to mask them in its error.
     pub(crate) secrets_read: Arc<SecretsRead>,
+    /// The decks this attempt writes.
+    pub(crate) decks: Arc<super::deck::Decks>,
     pub(crate) attempt: u32,
     pub(crate) span: tracing::Span,
 }
@@ -391,6 +393,7 @@ impl ExecutionContext {
             task,
             metadata: &NO_METADATA,
             secrets_read: Arc::default(),
+            decks: Arc::default(),
             attempt,
             span,
         }
@@ -481,6 +484,22 @@ impl ExecutionContext {
     pub fn checkpoint(&self) -> Option<&Checkpoint> {
         self.run.info().checkpoint.as_ref()
     }
+    /// A deck of this attempt, created on first use: sections written to it appear in
+    /// a local run's report (`run --report`) and, for a task with
+    /// `#[task(enable_deck)]` on a cluster, in its `deck.html`. Writing to the same name
+    /// again appends to that deck.
+    pub fn deck(&self, name: impl Into<String>) -> super::DeckWriter<'_> {
+        super::DeckWriter {
+            decks: &self.decks,
+            name: name.into(),
+        }
+    }
+
+    /// The decks written so far in this attempt, taken out of it.
+    pub(crate) fn take_decks(&self) -> Vec<super::Deck> {
+        self.decks.take()
+    }
+
     /// The span of this attempt; events logged while the task runs are inside it
     /// already, this is for work the task hands to other threads.
     pub fn span(&self) -> &tracing::Span {

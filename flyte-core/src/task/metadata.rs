@@ -179,6 +179,7 @@ pub struct TaskMetadata {
     cache_version: Option<String>,
     cache_serialize: bool,
     interruptible: Option<bool>,
+    enable_deck: bool,
     deprecated: Option<String>,
     requests: Resources,
     limits: Resources,
@@ -217,6 +218,7 @@ impl TaskMetadata {
         cache_version: None,
         cache_serialize: false,
         interruptible: None,
+        enable_deck: false,
         deprecated: None,
         requests: Resources::new(),
         limits: Resources::new(),
@@ -275,6 +277,14 @@ impl TaskMetadata {
     /// Whether the task may run on interruptible (spot) machines on a cluster.
     pub fn interruptible(mut self, interruptible: bool) -> Self {
         self.interruptible = Some(interruptible);
+        self
+    }
+
+    /// Whether the task's decks are written to `deck.html` when it runs on a cluster
+    /// (flytekit's `enable_deck`; the template says it generates a deck). A local run
+    /// shows decks in its report either way.
+    pub fn enable_deck(mut self, enable: bool) -> Self {
+        self.enable_deck = enable;
         self
     }
 
@@ -390,6 +400,10 @@ impl TaskMetadata {
     /// The interruptible flag, if set.
     pub fn get_interruptible(&self) -> Option<bool> {
         self.interruptible
+    }
+    /// See [`TaskMetadata::enable_deck`].
+    pub fn get_enable_deck(&self) -> bool {
+        self.enable_deck
     }
     /// Makes the task a reference to a registered task or launch plan
     /// (`#[reference_task]`, `#[reference_launch_plan]`): Flyte runs that entity,

@@ -247,6 +247,9 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     if let Some(b) = k.interruptible {
         meta.extend(quote!(.interruptible(#b)));
     }
+    if k.enable_deck {
+        meta.extend(quote!(.enable_deck(true)));
+    }
     if let Some(d) = &k.deprecated {
         meta.extend(quote!(.deprecated(#d)));
     }

@@ -17,6 +17,8 @@ pub(crate) struct Knobs {
     pub(crate) cache_version: Option<LitStr>,
     pub(crate) cache_serialize: bool,
     pub(crate) interruptible: Option<bool>,
+    /// `enable_deck`: a cluster run writes `deck.html`.
+    pub(crate) enable_deck: bool,
     pub(crate) deprecated: Option<LitStr>,
     /// `requests(..)`, and the requests of `resources(..)`.
     pub(crate) requests: super::resources::Amounts,
@@ -115,6 +117,7 @@ impl<'a> TaskModel<'a> {
         knobs.cache_version = args.cache_version;
         knobs.cache_serialize = args.cache_serialize.is_some_and(|b| b.value);
         knobs.interruptible = args.interruptible.map(|b| b.value);
+        knobs.enable_deck = args.enable_deck.is_some_and(|b| b.value);
         knobs.run_in_pod = args.run_in_pod.map(|k| k.span);
         knobs.deprecated = args.deprecated;
         if let Some(name) = &args.common.name

@@ -12,6 +12,7 @@ mod kw {
     syn::custom_keyword!(cache_version);
     syn::custom_keyword!(cache_serialize);
     syn::custom_keyword!(interruptible);
+    syn::custom_keyword!(enable_deck);
     syn::custom_keyword!(deprecated);
     syn::custom_keyword!(config);
     syn::custom_keyword!(outputs);
@@ -256,6 +257,7 @@ pub(crate) struct TaskArgs {
     pub(crate) cache_version: Option<LitStr>,
     pub(crate) cache_serialize: Option<LitBool>,
     pub(crate) interruptible: Option<LitBool>,
+    pub(crate) enable_deck: Option<LitBool>,
     pub(crate) deprecated: Option<LitStr>,
     pub(crate) config: Option<Expr>,
     pub(crate) requests: Option<ResourceArgs>,
@@ -314,6 +316,14 @@ impl Parse for TaskArgs {
                     LitBool::new(true, key.span)
                 };
                 set(&mut args.interruptible, key, v)?;
+            } else if look.peek(kw::enable_deck) {
+                let key: kw::enable_deck = input.parse()?;
+                let v = if input.peek(Token![=]) {
+                    value(input)?
+                } else {
+                    LitBool::new(true, key.span)
+                };
+                set(&mut args.enable_deck, key, v)?;
             } else if look.peek(kw::run_in_pod) {
                 let key: kw::run_in_pod = input.parse()?;
                 set(&mut args.run_in_pod, key, key)?;
