@@ -58,15 +58,22 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         return Ok(app.main().await);
     }
     // The sensor logs each poll through tracing, as the tutorial's plugin does.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_target(false)
-        .init();
+    flyte::init_logging();
 
     let f = std::env::temp_dir().join("some-file");
     std::fs::write(&f, "Hello World!")?;
-    println!("{}", my_workflow.run(f.display().to_string()).await?);
+    // The run's report: one HTML page with the graph, a timeline and each node's values.
+    let report = std::env::temp_dir().join("custom_task_plugin-report.html");
+    let options = RunOptions::default().report(&report);
+    println!(
+        "{}",
+        my_workflow
+            .run_with(&options, (f.display().to_string(),))
+            .await?
+    );
+    println!(
+        "report: {} (open it in a browser; the command line writes one with `run ... --report FILE`)",
+        report.display()
+    );
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -29,12 +29,7 @@ fn wait_for_report(path: String) -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_target(false)
-        .init();
+    flyte::init_logging();
 
     let path = std::env::temp_dir().join("flyte-report-that-never-comes.csv");
     let _ = std::fs::remove_file(&path);

@@ -52,6 +52,20 @@ pub use flyte_core::{
 pub mod cli;
 pub mod progress;
 
+/// The `tracing` crate the SDK logs through, for tasks' own events and spans
+/// (`flyte::tracing::info!(..)`) without a dependency of their own.
+pub use tracing;
+
+/// Logs the SDK's and the tasks' `tracing` events to stderr, filtered by `RUST_LOG`
+/// (`info` when unset; `RUST_LOG=debug` adds each node's start and end with its full
+/// path, `trace` its inputs and outputs). Colours only when stderr is a terminal and
+/// `NO_COLOR` is unset; JSON lines when `FLYTE_SDK_LOGGING_FORMAT=json` or on a
+/// cluster. Does nothing if a subscriber is already installed. The command line
+/// ([`cli::App::main`]) calls it itself.
+pub fn init_logging() {
+    cli::install_logging();
+}
+
 /// Turns a function into a task.
 ///
 /// The function stays callable as written (`print_file("x".into())`), and the same

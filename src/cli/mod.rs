@@ -319,7 +319,7 @@ fn console(source: std::io::Error) -> CliError {
 /// `FLYTE_SDK_LOGGING_FORMAT=json` (flytekit's variable) or inside a Flyte container
 /// (`FLYTE_INTERNAL_EXECUTION_ID` set), where log collectors want JSON; readable text
 /// otherwise. A no-op when the program installed a subscriber of its own.
-fn install_logging() {
+pub(crate) fn install_logging() {
     let filter =
         || tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let json = match std::env::var("FLYTE_SDK_LOGGING_FORMAT") {
@@ -338,7 +338,10 @@ fn install_logging() {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter())
             .with_writer(std::io::stderr)
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_ansi(
+                std::io::IsTerminal::is_terminal(&std::io::stderr())
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            )
             .try_init();
     }
 }

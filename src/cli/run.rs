@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use flyte_core::execution::{RunOptions, RunSummary};
+use flyte_core::execution::{Report, RunOptions, RunSummary};
 use flyte_core::launch_plan::merge_inputs;
 use flyte_core::types::{Literal, literal_from_text};
 
@@ -40,6 +40,11 @@ pub(super) struct RunArgs {
     /// or never.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     progress: ProgressMode,
+    /// Writes the run's report to this HTML file when the run ends (also when it
+    /// fails or is stopped): the graph by status, a timeline of attempts, each node's
+    /// values, errors and decks. One self-contained page; open it in a browser.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
     /// How the outputs are printed on stdout: `name = value` lines, or one JSON
     /// object for scripts.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -262,9 +267,16 @@ impl App {
             ProgressMode::Always => crate::progress::Progress::new(spec, true),
             ProgressMode::Never => crate::progress::Progress::new(spec, false),
         });
+        let report = args
+            .report
+            .as_ref()
+            .map(|path| std::sync::Arc::new(Report::to_file(path)));
         let mut options = RunOptions::default()
             .observe(summary.clone())
             .observe(progress.clone());
+        if let Some(report) = &report {
+            options = options.observe(report.clone());
+        }
         options = run_settings(options, &args, plan)?;
         // Plain-fn bodies go to the blocking pool, so this task stays free to see a
         // signal while they run.
@@ -284,7 +296,22 @@ impl App {
             path: PathBuf::from("<stdout>"),
             source,
         };
+        if let Err(signal) = &result {
+            summary.cancel_running();
+            if let Some(report) = &report {
+                report.stopped(&format!("stopped by {}", signal.name()));
+            }
+        }
         writeln!(err, "{summary}").map_err(console)?;
+        if let Some(report) = &report {
+            match report.written() {
+                Some(Ok(path)) => writeln!(err, "report: {}", path.display()).map_err(console)?,
+                Some(Err(e)) => {
+                    writeln!(err, "the report could not be written: {e}").map_err(console)?
+                }
+                None => {}
+            }
+        }
         let result = result.map_err(|signal| CliError::Interrupted {
             running: progress.counts().running,
             signal,

@@ -180,7 +180,9 @@ impl NodeAt {
                 )),
             }
         }
-        if failed.len() <= total - required && next == total {
+        let succeeded = failed.len() <= total - required && next == total;
+        self.shared.observers.map_finished(&self.path(), succeeded);
+        if succeeded {
             return Ok(vec![(map.gather)(outputs)]);
         }
         failed.sort_by_key(|f| f.0);

@@ -78,6 +78,7 @@ pub(crate) async fn run_spec_values(
         .execution_id
         .clone()
         .unwrap_or_else(new_execution_id);
+    observers.run_started(spec, &execution_id);
     let result = run_spec_unobserved(spec, inputs, execution_id.clone(), options).await;
     if observers.is_empty() {
         return result;

@@ -10,6 +10,7 @@ mod gates;
 pub use gates::SignalPrompt;
 mod observe;
 mod readiness;
+mod report;
 
 pub(crate) use attempt::inline_allowed;
 
@@ -23,6 +24,7 @@ pub(crate) use observe::Observers;
 pub use observe::{
     AttemptOutcome, AttemptRecord, NodeRecord, NodeStatus, RunEnd, RunObserver, RunSummary,
 };
+pub use report::Report;
 
 use crate::data::FileAccess;
 use crate::task::{ConfigError, TaskError};

@@ -141,10 +141,19 @@ pub trait RunObserver: Send + Sync {
     }
     /// A task node (or map item) ended.
     fn node_finished(&self, record: &NodeRecord);
+    /// A map task's items ended (their records came first): `succeeded` says whether
+    /// enough of them succeeded (`min_success_ratio`) for the node to succeed.
+    fn map_finished(&self, path: &str, succeeded: bool) {
+        let _ = (path, succeeded);
+    }
     /// Whether records should carry the nodes' inputs and outputs (which costs a
     /// conversion per node); `false` unless overridden.
     fn wants_values(&self) -> bool {
         false
+    }
+    /// The run is starting: its graph and execution id. Called once, before any node.
+    fn run_started(&self, spec: &'static crate::workflow::WorkflowSpec, execution_id: &str) {
+        let _ = (spec, execution_id);
     }
     /// The run ended (also when it failed or was stopped): its outcome and the
     /// workflow's graph. Called once, after every node's record.
@@ -197,6 +206,16 @@ impl Observers {
     pub(crate) fn wants_values(&self) -> bool {
         self.0.iter().any(|o| o.wants_values())
     }
+    pub(crate) fn map_finished(&self, path: &str, succeeded: bool) {
+        for o in &self.0 {
+            o.map_finished(path, succeeded);
+        }
+    }
+    pub(crate) fn run_started(&self, spec: &'static crate::workflow::WorkflowSpec, id: &str) {
+        for o in &self.0 {
+            o.run_started(spec, id);
+        }
+    }
     pub(crate) fn run_finished(&self, run: &RunEnd<'_>) {
         for o in &self.0 {
             o.run_finished(run);
@@ -225,6 +244,10 @@ impl fmt::Debug for Observers {
 #[derive(Debug, Default)]
 pub struct RunSummary {
     records: Mutex<Vec<NodeRecord>>,
+    /// Started and not ended: path to task and start.
+    running: Mutex<std::collections::BTreeMap<String, (String, std::time::Instant)>>,
+    /// How each map task ended, by path.
+    maps: Mutex<std::collections::HashMap<String, bool>>,
 }
 
 impl RunSummary {
@@ -234,6 +257,22 @@ impl RunSummary {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Records the nodes still running as cancelled (a run stopped by Ctrl-C), so the
+    /// table shows them.
+    pub fn cancel_running(&self) {
+        let running = std::mem::take(&mut *self.running.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        for (path, (task, started)) in running {
+            records.push(NodeRecord::new(
+                path,
+                task,
+                NodeStatus::Cancelled,
+                1,
+                started.elapsed(),
+            ));
+        }
     }
 
     /// How many nodes ended with `status`.
@@ -248,7 +287,28 @@ impl RunSummary {
 }
 
 impl RunObserver for RunSummary {
+    fn node_started(&self, path: &str, task: &str) {
+        self.running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                path.to_string(),
+                (task.to_string(), std::time::Instant::now()),
+            );
+    }
+
+    fn map_finished(&self, path: &str, succeeded: bool) {
+        self.maps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), succeeded);
+    }
+
     fn node_finished(&self, record: &NodeRecord) {
+        self.running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&record.path);
         self.records
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -260,7 +320,8 @@ impl fmt::Display for RunSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut records = self.records();
         records.sort_by_cached_key(|r| natural(&r.path));
-        let rows = rows(&records);
+        let maps = self.maps.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let rows = rows(&records, &maps);
         let width = rows.iter().map(|r| r.path.len()).max().unwrap_or(4).max(4);
         writeln!(
             f,
@@ -287,10 +348,13 @@ impl fmt::Display for RunSummary {
             count(NodeStatus::Cached),
             count(NodeStatus::Failed)
         )?;
-        match count(NodeStatus::Skipped) {
-            0 => Ok(()),
-            n => write!(f, ", {n} skipped"),
+        for s in [NodeStatus::Skipped, NodeStatus::Cancelled] {
+            match count(s) {
+                0 => {}
+                n => write!(f, ", {n} {s}")?,
+            }
         }
+        Ok(())
     }
 }
 
@@ -304,9 +368,11 @@ struct Row {
 }
 
 /// A row per node; the items of a map task (`n0[0]`, `n0[1]`, ...) share one row
-/// (`n0[100 items]`) with the worst status, the attempts summed, the longest item's
-/// duration, and the count of each status when they differ.
-fn rows(records: &[NodeRecord]) -> Vec<Row> {
+/// (`n0[100 items]`) with the map node's own status (it succeeds with failed items
+/// when `min_success_ratio` allows; the worst item's status when the map's end was
+/// not heard), the most attempts an item took, the longest item's duration, and the
+/// count of each status when they differ.
+fn rows(records: &[NodeRecord], maps: &std::collections::HashMap<String, bool>) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     let mut groups: Vec<(String, Vec<&NodeRecord>)> = Vec::new();
     for r in records {
@@ -332,6 +398,7 @@ fn rows(records: &[NodeRecord]) -> Vec<Row> {
         }
         let order = [
             NodeStatus::Failed,
+            NodeStatus::Cancelled,
             NodeStatus::Skipped,
             NodeStatus::Succeeded,
             NodeStatus::Cached,
@@ -353,9 +420,14 @@ fn rows(records: &[NodeRecord]) -> Vec<Row> {
                     .join(", ")
             ),
         };
+        let status = match maps.get(&node) {
+            Some(true) => NodeStatus::Succeeded,
+            Some(false) => NodeStatus::Failed,
+            None => counts[0].0,
+        };
         rows.push(Row {
-            status: counts[0].0.to_string(),
-            attempts: items.iter().map(|r| r.attempts as u64).sum(),
+            status: status.to_string(),
+            attempts: items.iter().map(|r| r.attempts as u64).max().unwrap_or(0),
             duration: items.iter().map(|r| r.duration).max().unwrap_or_default(),
             path: format!("{node}[{} items]", items.len()),
             task,
@@ -446,7 +518,70 @@ mod tests {
         assert!(rows[2].starts_with("succeeded"), "{text}");
         assert!(rows[2].contains("wf/n1[12 items]"), "{text}");
         assert!(rows[2].ends_with("m.t (3 succeeded, 9 cached)"), "{text}");
-        assert!(rows[2].contains("      12  "), "attempts summed: {text}");
+        assert!(
+            rows[2].contains("       1  "),
+            "the most attempts of an item: {text}"
+        );
         assert_eq!(rows[3], "13 nodes: 4 succeeded, 9 cached, 0 failed");
+    }
+}
+
+#[cfg(test)]
+mod map_rows {
+    use super::*;
+
+    #[test]
+    fn a_map_that_met_its_success_ratio_reads_succeeded_with_its_failed_items_counted() {
+        let s = RunSummary::default();
+        for i in 0..4 {
+            let status = if i == 3 {
+                NodeStatus::Failed
+            } else {
+                NodeStatus::Succeeded
+            };
+            let mut r = NodeRecord::new(format!("wf/n0[{i}]"), "m.t", status, 1, Duration::ZERO);
+            if i == 3 {
+                r.attempts = 3;
+            }
+            s.node_finished(&r);
+        }
+        let before = s.to_string();
+        assert!(
+            before.lines().nth(1).unwrap().starts_with("failed"),
+            "{before}"
+        );
+        s.map_finished("wf/n0", true);
+        let text = s.to_string();
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.starts_with("succeeded"), "{text}");
+        assert!(row.ends_with("m.t (1 failed, 3 succeeded)"), "{text}");
+        assert!(
+            row.contains("        3  "),
+            "the most attempts of an item: {text}"
+        );
+    }
+
+    #[test]
+    fn nodes_running_when_the_run_stops_are_listed_as_cancelled() {
+        let s = RunSummary::default();
+        s.node_started("wf/n0", "m.slow");
+        s.node_started("wf/n1", "m.fast");
+        s.node_finished(&NodeRecord::new(
+            "wf/n1",
+            "m.fast",
+            NodeStatus::Succeeded,
+            1,
+            Duration::ZERO,
+        ));
+        s.cancel_running();
+        let text = s.to_string();
+        assert!(
+            text.lines().nth(1).unwrap().starts_with("cancelled"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("2 nodes: 1 succeeded, 0 cached, 0 failed, 1 cancelled"),
+            "{text}"
+        );
     }
 }

@@ -1,0 +1,234 @@
+//! The report's graph: the top workflow's nodes as an SVG drawn here, in layers from
+//! left to right (a node one layer right of the last node it waits for), each box
+//! coloured by how its node (or every node inside it) ended.
+
+use std::fmt::Write;
+
+use super::super::{NodeRecord, NodeStatus};
+use crate::task::escape_html;
+use crate::workflow::{Binding, Entity, WorkflowSpec};
+
+/// Past this many nodes the graph is left out; the table still lists every node.
+pub(super) const MAX_NODES: usize = 2_000;
+
+const W: usize = 184;
+const H: usize = 54;
+const GAP_X: usize = 64;
+const GAP_Y: usize = 14;
+const PAD: usize = 12;
+
+/// The graph as an `<svg>` element, or `None` past [`MAX_NODES`].
+pub(super) fn svg(
+    spec: &WorkflowSpec,
+    records: &[NodeRecord],
+    maps: &std::collections::HashMap<String, bool>,
+) -> Option<String> {
+    let n = spec.nodes.len();
+    if n > MAX_NODES {
+        return None;
+    }
+    // Layer 0 is the inputs box; the outputs box comes after the last node's layer.
+    let mut layer = vec![1usize; n];
+    for (i, node) in spec.nodes.iter().enumerate() {
+        layer[i] = node
+            .upstream
+            .iter()
+            .map(|&u| layer[u] + 1)
+            .max()
+            .unwrap_or(1);
+    }
+    let last = layer.iter().copied().max().unwrap_or(0) + 1;
+    let mut rows = vec![0usize; last + 1];
+    let mut at = Vec::with_capacity(n);
+    for &l in &layer {
+        at.push((l, rows[l]));
+        rows[l] += 1;
+    }
+    let tallest = rows.iter().copied().max().unwrap_or(1).max(1);
+    let width = PAD * 2 + (last + 1) * W + last * GAP_X;
+    let height = PAD * 2 + tallest * H + (tallest - 1) * GAP_Y;
+    let pos = |(l, r): (usize, usize)| (PAD + l * (W + GAP_X), PAD + r * (H + GAP_Y));
+    let io_pos = |l: usize| (PAD + l * (W + GAP_X), PAD);
+
+    let mut out = String::with_capacity(512 + n * 400);
+    let _ = write!(
+        out,
+        "<svg id=\"graph\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
+    );
+    out.push_str("<g class=\"edges\">");
+    let edge = |out: &mut String, from: (usize, usize), to: (usize, usize)| {
+        let (x1, y1) = (from.0 + W, from.1 + H / 2);
+        let (x2, y2) = (to.0, to.1 + H / 2);
+        let mid = (x1 + x2) / 2;
+        let _ = write!(
+            out,
+            "<path d=\"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}\"/>"
+        );
+    };
+    for (i, node) in spec.nodes.iter().enumerate() {
+        let to = pos(at[i]);
+        for &u in &node.upstream {
+            edge(&mut out, pos(at[u]), to);
+        }
+        if node.inputs.iter().any(|input| reads_inputs(&input.binding)) {
+            edge(&mut out, io_pos(0), to);
+        }
+    }
+    let mut feeding = Vec::new();
+    for binding in &spec.outputs {
+        binding.upstream_nodes(&mut feeding);
+    }
+    feeding.sort_unstable();
+    feeding.dedup();
+    for u in feeding {
+        edge(&mut out, pos(at[u]), io_pos(last));
+    }
+    out.push_str("</g>");
+
+    io_box(&mut out, io_pos(0), "inputs", &spec.interface.input_names());
+    io_box(
+        &mut out,
+        io_pos(last),
+        "outputs",
+        &spec.interface.output_names(),
+    );
+    for (i, node) in spec.nodes.iter().enumerate() {
+        let path = format!("{}/{}", spec.name, node.id);
+        let mine: Vec<&NodeRecord> = records.iter().filter(|r| inside(&r.path, &path)).collect();
+        let (x, y) = pos(at[i]);
+        // A map task that met its `min_success_ratio` succeeded, failed items and all.
+        let status = match maps.get(&path) {
+            Some(true) if summary_status(&mine) == "failed" => "succeeded",
+            Some(false) => "failed",
+            _ => summary_status(&mine),
+        };
+        let _ = write!(
+            out,
+            "<g class=\"node st-{status}\" data-path=\"{}\" tabindex=\"0\"><title>{} ({})</title>\
+             <rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"7\"/>\
+             <text x=\"{}\" y=\"{}\" class=\"id\">{} · {}</text>\
+             <text x=\"{}\" y=\"{}\">{}</text>\
+             <text x=\"{}\" y=\"{}\" class=\"counts\">{}</text></g>",
+            escape_html(&path),
+            escape_html(node.entity.name()),
+            escape_html(&node.entity.kind()),
+            x + 8,
+            y + 16,
+            escape_html(&node.id),
+            escape_html(what(&node.entity)),
+            x + 8,
+            y + 32,
+            escape_html(&clip(node.entity.name(), 26)),
+            x + 8,
+            y + 47,
+            escape_html(&counts(&mine)),
+        );
+    }
+    out.push_str("</svg>");
+    Some(out)
+}
+
+/// Whether `path` is the node `node`, one of its map items, or a node inside it.
+pub(super) fn inside(path: &str, node: &str) -> bool {
+    match path.strip_prefix(node) {
+        Some(rest) => rest.is_empty() || rest.starts_with('[') || rest.starts_with('/'),
+        None => false,
+    }
+}
+
+fn reads_inputs(binding: &Binding) -> bool {
+    match binding {
+        Binding::WorkflowInput { .. } => true,
+        Binding::Collection { items, .. } => items.iter().any(reads_inputs),
+        Binding::Map { entries, .. } => entries.iter().any(|(_, b)| reads_inputs(b)),
+        Binding::NodeOutput { .. } | Binding::Constant { .. } => false,
+    }
+}
+
+fn io_box(out: &mut String, (x, y): (usize, usize), title: &str, names: &[&str]) {
+    let _ = write!(
+        out,
+        "<g class=\"io\"><rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"7\"/>\
+         <text x=\"{}\" y=\"{}\" class=\"id\">{title}</text><text x=\"{}\" y=\"{}\">{}</text></g>",
+        x + 8,
+        y + 16,
+        x + 8,
+        y + 34,
+        escape_html(&clip(&names.join(", "), 28)),
+    );
+}
+
+/// What kind of node: a task, a map, a subworkflow...
+fn what(entity: &Entity) -> &'static str {
+    match entity {
+        Entity::Task(_) => "task",
+        Entity::Workflow(_) => "subworkflow",
+        Entity::LaunchPlan(_) => "launch plan",
+        Entity::Map(_) => "map",
+        Entity::Branch(_) => "branch",
+        Entity::Gate(_) => "gate",
+    }
+}
+
+/// The status a box shows for the records inside it: the worst one, `cached` or
+/// `skipped` only when all are, `notrun` for none.
+pub(super) fn summary_status(records: &[&NodeRecord]) -> &'static str {
+    let any = |s| records.iter().any(|r| r.status == s);
+    let all = |s| records.iter().all(|r| r.status == s);
+    if records.is_empty() {
+        "notrun"
+    } else if any(NodeStatus::Failed) {
+        "failed"
+    } else if any(NodeStatus::Cancelled) {
+        "cancelled"
+    } else if all(NodeStatus::Skipped) {
+        "skipped"
+    } else if all(NodeStatus::Cached) {
+        "cached"
+    } else {
+        "succeeded"
+    }
+}
+
+fn counts(records: &[&NodeRecord]) -> String {
+    match records {
+        [] => "not run".to_string(),
+        [one] => format!(
+            "{} · {}",
+            one.status,
+            crate::types::human_duration(one.duration)
+        ),
+        many => {
+            let mut parts = Vec::new();
+            for s in [
+                NodeStatus::Succeeded,
+                NodeStatus::Cached,
+                NodeStatus::Failed,
+                NodeStatus::Skipped,
+                NodeStatus::Cancelled,
+            ] {
+                let k = many.iter().filter(|r| r.status == s).count();
+                if k > 0 {
+                    parts.push(format!("{k} {s}"));
+                }
+            }
+            format!("{} nodes: {}", many.len(), parts.join(", "))
+        }
+    }
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    // The end of a module path says more than its start.
+    let tail: String = text
+        .chars()
+        .rev()
+        .take(max - 1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("…{tail}")
+}
