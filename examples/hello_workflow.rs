@@ -79,15 +79,26 @@ async fn main() -> anyhow::Result<()> {
     println!("{}", hello.spec());
     println!("{}", fan_out.spec());
 
+    // The run's report: the graph, a timeline showing the shards side by side, and
+    // each node's inputs and outputs, in one HTML page.
+    let page = std::env::temp_dir().join("hello_workflow-report.html");
+    let options = RunOptions::default().report(&page);
     LazyLock::force(&START);
     let (summary, words) = hello
-        .run("the quick brown fox jumps over the lazy dog".into())
+        .run_with(
+            &options,
+            ("the quick brown fox jumps over the lazy dog".into(),),
+        )
         .await?;
     let elapsed = START.elapsed();
     println!("result: {summary} ({words} words)");
     println!(
         "ten 100 ms shards took {} ms in all: they ran in parallel",
         elapsed.as_millis()
+    );
+    println!(
+        "report: {} (open it in a browser: the timeline shows the shards side by side)",
+        page.display()
     );
     Ok(())
 }

@@ -18,8 +18,11 @@ fn demo_binary() -> PathBuf {
 fn sigint_cancels_the_run_prints_the_partial_table_and_exits_130() {
     let bin = demo_binary();
     let missing = std::env::temp_dir().join(format!("never-{}", std::process::id()));
+    let report = std::env::temp_dir().join(format!("stopped-{}.html", std::process::id()));
     let mut child = Command::new(bin)
-        .args(["run", "my_workflow", "--input"])
+        .args(["run", "my_workflow", "--report"])
+        .arg(&report)
+        .arg("--input")
         .arg(format!("path={}", missing.display()))
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
@@ -38,7 +41,25 @@ fn sigint_cancels_the_run_prints_the_partial_table_and_exits_130() {
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert_eq!(status.code(), Some(130), "{seen}{rest}");
     assert!(rest.contains("status     attempts"), "{rest}");
-    assert!(rest.contains("0 nodes: 0 succeeded"), "{rest}");
+    // The sensor that was running is in the table and the report, as cancelled.
+    assert!(rest.contains("cancelled"), "{rest}");
+    assert!(
+        rest.contains("custom_task_plugin.my_workflow/n0  my-objectstore-sensor"),
+        "{rest}"
+    );
+    assert!(
+        rest.contains("1 nodes: 0 succeeded, 0 cached, 0 failed, 1 cancelled"),
+        "{rest}"
+    );
+    let page = std::fs::read_to_string(&report).unwrap();
+    let _ = std::fs::remove_file(&report);
+    assert!(page.contains("<b class=\"badge\">stopped</b>"), "{page}");
+    assert!(
+        page.contains(
+            "class=\"node st-cancelled\" data-path=\"custom_task_plugin.my_workflow/n0\""
+        )
+    );
+    assert!(page.contains("stopped by Ctrl-C"));
     assert!(
         rest.contains("error: run stopped by Ctrl-C: 1 running node(s) cancelled"),
         "{rest}"
@@ -74,7 +95,8 @@ fn json_logs_carry_workflow_node_task_and_attempt_as_fields() {
         })
         .unwrap_or_else(|| panic!("{stderr}"));
     assert_eq!(sensing["level"], "INFO");
-    assert_eq!(sensing["span"]["node"], "n0");
+    // The full node path, so nested nodes (`wf/n1/sub/n0`) are told apart.
+    assert_eq!(sensing["span"]["node"], "custom_task_plugin.my_workflow/n0");
     assert_eq!(sensing["span"]["task"], "my-objectstore-sensor");
     assert_eq!(sensing["span"]["attempt"], 1);
     assert_eq!(

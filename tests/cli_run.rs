@@ -78,6 +78,25 @@ fn summary(items: Vec<i64>) -> (Summary, Vec<Summary>) {
     (s, vec![s])
 }
 
+/// A sensor that gives up at once and skips (`soft_fail`).
+static GONE: std::sync::LazyLock<flyte::plugins::WaitForObjectStoreFile> =
+    std::sync::LazyLock::new(|| {
+        flyte::plugins::WaitForObjectStoreFile::new("gone")
+            .poll_interval("10ms")
+            .max_wait("30ms")
+            .soft_fail(true)
+    });
+
+#[task]
+fn read_it(path: String) -> String {
+    path
+}
+
+#[workflow]
+fn wait_for_it(path: String) -> String {
+    read_it(GONE(path))
+}
+
 fn app() -> App {
     App::new()
         .workflow(&tally)
@@ -88,9 +107,13 @@ fn app() -> App {
 
 /// Runs the command line; returns stdout, stderr and the result.
 async fn cli(args: &[&str]) -> (String, String, Result<(), CliError>) {
+    cli_of(app(), args).await
+}
+
+async fn cli_of(app: App, args: &[&str]) -> (String, String, Result<(), CliError>) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let args = std::iter::once("app").chain(args.iter().copied());
-    let result = app().run_to(args, &mut out, &mut err).await;
+    let result = app.run_to(args, &mut out, &mut err).await;
     (
         String::from_utf8(out).unwrap(),
         String::from_utf8(err).unwrap(),
@@ -610,4 +633,69 @@ async fn graph_of_a_launch_plan_draws_its_workflow() {
         .unwrap();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("cli_run.total"), "{out}");
+}
+
+#[tokio::test]
+async fn a_skipped_run_reads_as_a_skip_with_its_own_exit_code() {
+    let missing = std::env::temp_dir().join(format!("gone-{}", std::process::id()));
+    let input = format!("path={}", missing.display());
+    let app = App::new().workflow(&wait_for_it);
+    let (out, table, result) = cli_of(app, &["run", "wait_for_it", "--input", &input]).await;
+    assert_eq!(out, "");
+    let err = result.unwrap_err();
+    assert!(err.is_skip());
+    assert_eq!(err.exit_code(), flyte::cli::SKIPPED_EXIT_CODE);
+    assert_eq!(flyte::cli::SKIPPED_EXIT_CODE, 3);
+    let text = err.to_string();
+    assert!(
+        text.starts_with("skipped: node `cli_run.wait_for_it/n0` was skipped ("),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "; 1 node(s) after it and the workflow's outputs need it (cli_run.wait_for_it/n1)"
+        ),
+        "{text}"
+    );
+    assert!(
+        table.ends_with("2 nodes: 0 succeeded, 0 cached, 0 failed, 2 skipped\n"),
+        "{table}"
+    );
+    // A failure is not a skip.
+    let (_, _, result) = cli(&["run", "doomed", "--input", "x=1"]).await;
+    let err = result.unwrap_err();
+    assert!(!err.is_skip());
+    assert_eq!(err.exit_code(), 1);
+}
+
+#[tokio::test]
+async fn run_report_writes_the_page_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("tally.html");
+    let page_arg = page.display().to_string();
+    let (_, table, result) = cli(&[
+        "run",
+        "tally",
+        "-i",
+        "items=[1, 2]",
+        "-i",
+        "tag=t",
+        "--no-cache",
+        "--report",
+        &page_arg,
+    ])
+    .await;
+    result.unwrap();
+    assert!(table.ends_with(&format!("report: {page_arg}\n")), "{table}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<b class=\"badge\">succeeded</b>"));
+    assert!(html.contains("data-path=\"cli_run.tally/n0\""));
+    // A failed run writes its page too.
+    let failed = dir.path().join("doomed.html");
+    let failed_arg = failed.display().to_string();
+    let (_, _, result) = cli(&["run", "doomed", "-i", "x=2", "--report", &failed_arg]).await;
+    assert!(result.is_err());
+    let html = std::fs::read_to_string(&failed).unwrap();
+    assert!(html.contains("<b class=\"badge\">failed</b>"));
+    assert!(html.contains("no luck with 2"));
 }

@@ -155,6 +155,29 @@ pub enum CliError {
     },
 }
 
+/// The exit code of a `run` whose workflow outputs were skipped (a sensor with
+/// `soft_fail` whose wait ran out): no node failed, but there are no outputs.
+pub const SKIPPED_EXIT_CODE: u8 = 3;
+
+impl CliError {
+    /// Whether a `run` ended without outputs because a node was skipped (no node
+    /// failed).
+    pub fn is_skip(&self) -> bool {
+        matches!(self, CliError::Run(e) if matches!(**e, RunError::Skipped { .. }))
+    }
+
+    /// The process's exit code for this error: [`SKIPPED_EXIT_CODE`] for a skip, 130 or
+    /// 143 for a stop by a signal, 2 for bad arguments, else 1.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            _ if self.is_skip() => SKIPPED_EXIT_CODE,
+            CliError::Interrupted { signal, .. } => signal.exit_code(),
+            CliError::Args(e) => e.exit_code().try_into().unwrap_or(2),
+            _ => 1,
+        }
+    }
+}
+
 #[derive(Parser)]
 #[command(
     about = "Run, list, draw, serialize and package this program's Flyte tasks, workflows and launch plans, and run one task as a Flyte container does"
@@ -239,7 +262,9 @@ impl App {
     }
 
     /// Runs the command line from the process's arguments, printing errors; the exit
-    /// code is non-zero on failure.
+    /// code is non-zero on failure: 1 for an error, [`SKIPPED_EXIT_CODE`] (3) when a
+    /// `run` ended without outputs because a node was skipped (a sensor's `soft_fail`),
+    /// 130 or 143 when stopped by a signal.
     ///
     /// A `run` stopped by Ctrl-C or SIGTERM exits the process at once with 130 or 143,
     /// as a shell reports those signals, without waiting for plain-fn task bodies that
@@ -257,6 +282,11 @@ impl App {
                     ExitCode::SUCCESS
                 }
             }
+            Err(e) if e.is_skip() => {
+                // An outcome the workflow allowed for (a sensor's soft_fail), not an error.
+                eprintln!("{e}");
+                ExitCode::from(e.exit_code())
+            }
             Err(e) => {
                 eprintln!("error: {}", flyte_core::task::ErrorChain::new(&e));
                 if let CliError::Interrupted { signal, .. } = e {
@@ -264,7 +294,7 @@ impl App {
                     // bodies still running on its blocking threads.
                     std::process::exit(signal.exit_code().into());
                 }
-                ExitCode::FAILURE
+                ExitCode::from(e.exit_code())
             }
         }
     }

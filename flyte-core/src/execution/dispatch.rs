@@ -122,7 +122,7 @@ impl NodeAt {
         let attempt = Attempt { node: self, task };
         match attempt.run(&inputs, None, inline).await {
             Ok(values) => Ok(values),
-            Err(Stopped::Skipped { .. }) => Err(Failed::skipped(self.path())),
+            Err(Stopped::Skipped { reason, .. }) => Err(Failed::skipped(self.path(), reason)),
             Err(Stopped::Failed(failure)) => Err(self.failure(task.name(), failure)),
         }
     }

@@ -166,11 +166,16 @@ impl From<Failed> for RunError {
         Failed {
             failures,
             skipped,
+            skip_reason,
             completed,
         }: Failed,
     ) -> Self {
         if failures.is_empty() {
-            RunError::Skipped { skipped, completed }
+            RunError::Skipped {
+                skipped,
+                reason: skip_reason.unwrap_or_default(),
+                completed,
+            }
         } else {
             RunError::NodeFailed {
                 failures,
@@ -214,6 +219,8 @@ pub(super) struct Failed {
     /// Paths of skipped nodes, when the graph could not finish because of them (no
     /// failure).
     skipped: Vec<String>,
+    /// Why the first node was skipped (a sensor's soft fail).
+    skip_reason: Option<String>,
     completed: CompletedOutputs,
 }
 
@@ -222,15 +229,17 @@ impl Failed {
         Failed {
             failures: vec![failure],
             skipped: Vec::new(),
+            skip_reason: None,
             completed: CompletedOutputs::default(),
         }
     }
 
-    /// The node at `path` was skipped: an outcome, not a failure.
-    pub(super) fn skipped(path: String) -> Self {
+    /// The node at `path` was skipped for `reason`: an outcome, not a failure.
+    pub(super) fn skipped(path: String, reason: String) -> Self {
         Failed {
             failures: Vec::new(),
             skipped: vec![path],
+            skip_reason: Some(reason),
             completed: CompletedOutputs::default(),
         }
     }
@@ -248,6 +257,7 @@ pub(super) type NodeResult = Result<Vec<Value>, Failed>;
 struct Gathered {
     failures: Vec<NodeFailure>,
     skipped: Vec<String>,
+    skip_reason: Option<String>,
     completed_inside: CompletedOutputs,
 }
 
@@ -367,6 +377,9 @@ fn settle(
         Ok(values) => ready.finish(&spec.plan, index, Some(values)),
         Err(failed) if failed.is_skip() => {
             gathered.skipped.extend(failed.skipped);
+            if gathered.skip_reason.is_none() {
+                gathered.skip_reason = failed.skip_reason;
+            }
             gathered.completed_inside.extend(failed.completed);
             ready.finish(&spec.plan, index, None)
         }
@@ -432,6 +445,7 @@ fn finish(
     Err(Failed {
         failures: gathered.failures,
         skipped: gathered.skipped,
+        skip_reason: gathered.skip_reason,
         completed,
     })
 }

@@ -490,8 +490,10 @@ pub enum RunError {
     /// No node failed, but the workflow's outputs need a node that was skipped (a
     /// sensor with `soft_fail` whose wait ran out, or a node after it).
     Skipped {
-        /// The skipped nodes' paths.
+        /// The skipped nodes' paths, the one skipped first first.
         skipped: Vec<String>,
+        /// Why the first was skipped (what the task said).
+        reason: String,
         /// Outputs of the nodes that did finish.
         completed: CompletedOutputs,
     },
@@ -547,11 +549,21 @@ impl fmt::Display for RunError {
             RunError::InvalidInput { workflow, .. } => {
                 write!(f, "workflow `{workflow}` cannot run: an input is invalid")
             }
-            RunError::Skipped { skipped, .. } => write!(
-                f,
-                "the workflow's outputs are not available: skipped node(s) {}",
-                skipped.join(", ")
-            ),
+            RunError::Skipped {
+                skipped, reason, ..
+            } => {
+                let first = skipped.first().map_or("?", String::as_str);
+                write!(f, "skipped: node `{first}` was skipped ({reason})")?;
+                match skipped.len() {
+                    1 => write!(f, "; the workflow's outputs need it"),
+                    n => write!(
+                        f,
+                        "; {} node(s) after it and the workflow's outputs need it ({})",
+                        n - 1,
+                        skipped[1..].join(", ")
+                    ),
+                }
+            }
             RunError::NodeFailed { failures, .. } => {
                 match failures.first() {
                     Some(first) => write!(f, "{first}")?,

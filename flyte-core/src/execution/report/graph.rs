@@ -55,6 +55,9 @@ pub(super) fn svg(
         out,
         "<svg id=\"graph\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
     );
+    out.push_str(
+        "<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\"/></marker></defs>",
+    );
     out.push_str("<g class=\"edges\">");
     let edge = |out: &mut String, from: (usize, usize), to: (usize, usize)| {
         let (x1, y1) = (from.0 + W, from.1 + H / 2);

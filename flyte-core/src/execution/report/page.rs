@@ -87,33 +87,38 @@ fn header(out: &mut String, view: &RunView<'_>) {
     let _ = write!(
         out,
         "<header class=\"run st-{status}\"><h1>{name}</h1><p><b class=\"badge\">{status}</b> \
-         in {took} · started {started} · execution <code>{id}</code></p>\
-         <p class=\"totals\">{n} nodes: <span class=\"st-succeeded\">{ok} succeeded</span> \
-         <span class=\"st-cached\">{cached} cached</span> <span class=\"st-failed\">{failed} failed</span> \
-         <span class=\"st-skipped\">{skipped} skipped</span> <span class=\"st-cancelled\">{cancelled} cancelled</span> · \
-         {attempts} attempts, {retries} retries</p>",
+         in {took} · started {started} · execution <code>{id}</code></p><p class=\"totals\">{n} nodes:",
         status = view.status.as_str(),
         name = escape_html(&view.spec.name),
         took = crate::types::human_duration(view.duration),
         started = started.format("%Y-%m-%d %H:%M:%S UTC"),
         id = escape_html(view.execution_id),
         n = view.records.len(),
-        ok = count(NodeStatus::Succeeded),
-        cached = count(NodeStatus::Cached),
-        failed = count(NodeStatus::Failed),
-        skipped = count(NodeStatus::Skipped),
-        cancelled = count(NodeStatus::Cancelled),
-        attempts = view
-            .records
-            .iter()
-            .map(|r| r.attempt_log.len().max(r.attempts as usize))
-            .sum::<usize>(),
-        retries = view
-            .records
-            .iter()
-            .map(|r| r.attempts.saturating_sub(1) as usize)
-            .sum::<usize>(),
     );
+    // Every status that occurred, succeeded always.
+    for status in [
+        NodeStatus::Succeeded,
+        NodeStatus::Cached,
+        NodeStatus::Failed,
+        NodeStatus::Skipped,
+        NodeStatus::Cancelled,
+    ] {
+        let k = count(status);
+        if k > 0 || status == NodeStatus::Succeeded {
+            let _ = write!(out, " <span class=\"st-{status}\">{k} {status}</span>");
+        }
+    }
+    let attempts: usize = view
+        .records
+        .iter()
+        .map(|r| r.attempt_log.len().max(r.attempts as usize))
+        .sum();
+    let retries: usize = view
+        .records
+        .iter()
+        .map(|r| r.attempts.saturating_sub(1) as usize)
+        .sum();
+    let _ = write!(out, " · {attempts} attempts, {retries} retries</p>");
     if let Some(error) = view.error {
         let _ = write!(
             out,
