@@ -157,9 +157,17 @@ async fn soft_fail_skips_the_sensor_and_the_nodes_after_it() {
         .run_with(&opts, ("x".into(), "four".into()))
         .await
         .unwrap_err();
-    let RunError::Skipped { skipped, completed } = &err else {
+    let RunError::Skipped {
+        skipped,
+        reason,
+        completed,
+    } = &err
+    else {
         panic!("expected a skipped run, got {err}");
     };
+    // What the sensor said when it gave up.
+    assert!(reason.starts_with("still not ready after waiting "), "{reason}");
+    assert!(err.to_string().contains(reason.as_str()), "{err}");
     assert_eq!(
         skipped,
         &["sensor_framework.gated/n0", "sensor_framework.gated/n1"]
