@@ -148,6 +148,54 @@ pub use flyte_macros::task;
 /// ```
 pub use flyte_macros::workflow;
 
+/// Makes a helper of graph code: a function a [`#[workflow]`](macro@workflow) or
+/// [`#[dynamic]`](macro@dynamic) body calls to add nodes to its own graph, so that
+/// repeated graph-building code can move out of the body.
+///
+/// The helper's body is written as a workflow body is (task calls become nodes, `when`
+/// builds branches); its parameters and result are whatever it needs: promises
+/// (`Promise<i64>`), plain values (`n: usize` for a loop), tuples or vectors of them.
+/// The nodes it adds belong to the caller's graph, with ids in call order as if the
+/// body were written in place; unlike a subworkflow it is not a node of its own. A
+/// helper can call other helpers. It is not callable outside a graph body.
+///
+/// ```
+/// use flyte::prelude::*;
+///
+/// #[task]
+/// fn double(x: i64) -> i64 {
+///     x * 2
+/// }
+///
+/// /// `double` twice: two nodes in the caller's graph.
+/// #[graph]
+/// fn double_twice(x: Promise<i64>) -> Promise<i64> {
+///     double(double(x))
+/// }
+///
+/// /// `double` `times` times.
+/// #[graph]
+/// fn double_n(x: Promise<i64>, times: usize) -> Promise<i64> {
+///     let mut acc = x;
+///     for _ in 0..times {
+///         acc = double(acc);
+///     }
+///     acc
+/// }
+///
+/// #[workflow]
+/// fn sixteen_times(x: i64) -> i64 {
+///     double_n(double_twice(x), 2)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// assert_eq!(sixteen_times.run(1).await.unwrap(), 16);
+/// assert_eq!(sixteen_times.spec().nodes.len(), 4);
+/// # }
+/// ```
+pub use flyte_macros::graph;
+
 /// Turns a function into a dynamic task: its body builds a graph like a workflow's,
 /// but runs when the task runs, on the task's input values, so the graph's shape can
 /// depend on them (flytekit's `@dynamic`).
@@ -295,7 +343,7 @@ pub mod prelude {
     #[cfg(feature = "dataframe")]
     pub use flyte_macros::Columns;
     pub use flyte_macros::{
-        FlyteType, dynamic, reference_launch_plan, reference_task, task, workflow,
+        FlyteType, dynamic, graph, reference_launch_plan, reference_task, task, workflow,
     };
 }
 

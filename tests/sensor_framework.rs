@@ -166,7 +166,10 @@ async fn soft_fail_skips_the_sensor_and_the_nodes_after_it() {
         panic!("expected a skipped run, got {err}");
     };
     // What the sensor said when it gave up.
-    assert!(reason.starts_with("still not ready after waiting "), "{reason}");
+    assert!(
+        reason.starts_with("still not ready after waiting "),
+        "{reason}"
+    );
     assert!(err.to_string().contains(reason.as_str()), "{err}");
     assert_eq!(
         skipped,

@@ -3,6 +3,7 @@
 
 mod derive;
 mod diag;
+mod graph;
 mod shared;
 mod signature;
 mod task;
@@ -32,6 +33,13 @@ pub fn reference_task(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn reference_launch_plan(args: TokenStream, item: TokenStream) -> TokenStream {
     task::reference(task::ReferenceKind::LaunchPlan, args.into(), item.into()).into()
+}
+
+/// Makes a helper of graph code, callable in workflow and dynamic bodies. See the
+/// `flyte` crate's documentation.
+#[proc_macro_attribute]
+pub fn graph(args: TokenStream, item: TokenStream) -> TokenStream {
+    graph::graph(args.into(), item.into()).into()
 }
 
 /// Turns a function into a Flyte workflow. See the `flyte` crate's documentation.

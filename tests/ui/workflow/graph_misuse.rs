@@ -1,0 +1,34 @@
+//! `#[graph]` helpers: what they cannot be, and that they only run in a graph body.
+use flyte::prelude::*;
+
+#[task]
+fn double(x: i64) -> i64 {
+    x * 2
+}
+
+#[graph]
+async fn later(x: Promise<i64>) -> Promise<i64> {
+    double(x)
+}
+
+#[graph]
+fn generic<T>(x: Promise<i64>, _t: T) -> Promise<i64> {
+    double(x)
+}
+
+#[graph(name = "x")]
+fn named(x: Promise<i64>) -> Promise<i64> {
+    double(x)
+}
+
+#[graph]
+fn twice(x: Promise<i64>) -> Promise<i64> {
+    double(double(x))
+}
+
+// Outside a workflow body there is no graph to add nodes to.
+fn outside(x: Promise<i64>) -> Promise<i64> {
+    twice(x)
+}
+
+fn main() {}
