@@ -173,6 +173,7 @@ fn a_branch_is_a_branch_node_whose_cases_are_subworkflows_over_its_inputs() {
         Some(pb::binding_data::Value::Promise(pb::OutputReference {
             node_id: "n1".into(),
             var: "o0".into(),
+            attr_path: vec![],
         }))
     );
 

@@ -24,6 +24,7 @@ pub use crate::workflow::{
     OutputPromises, PassThrough, Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare,
     order,
 };
+pub use crate::workflow::{AttrKey, PromiseFields, read_field, struct_field};
 
 use crate::task::panic_message;
 

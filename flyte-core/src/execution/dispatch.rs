@@ -61,10 +61,29 @@ impl NodeAt {
     #[allow(clippy::manual_async_fn)]
     pub(super) fn run(
         self,
-        inputs: Vec<Value>,
+        inputs: Result<Vec<Value>, String>,
         inline: bool,
     ) -> impl Future<Output = NodeResult> + Send + 'static {
-        async move { self.dispatch(inputs, inline).await }
+        async move {
+            match inputs {
+                Ok(inputs) => self.dispatch(inputs, inline).await,
+                // A part of a value its inputs read is not there (`xs[5]` of 3 items).
+                Err(message) => {
+                    let entity = self.spec.nodes[self.index as usize]
+                        .entity
+                        .name()
+                        .to_string();
+                    Err(self.failure(
+                        &entity,
+                        AttemptFailure {
+                            error: TaskError::permanent(message),
+                            attempt: 1,
+                            max_attempts: 1,
+                        },
+                    ))
+                }
+            }
+        }
     }
 
     async fn dispatch(&self, inputs: Vec<Value>, inline: bool) -> NodeResult {

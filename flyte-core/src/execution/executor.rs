@@ -292,7 +292,7 @@ async fn run_graph(
         shared: shared.clone(),
         prefix: prefix.clone(),
     };
-    let inputs_of = |index: u32, results: &[Option<Vec<Value>>]| -> Vec<Value> {
+    let inputs_of = |index: u32, results: &[Option<Vec<Value>>]| -> Result<Vec<Value>, String> {
         spec.nodes[index as usize]
             .inputs
             .iter()
@@ -422,12 +422,26 @@ fn finish(
 ) -> NodeResult {
     let results = ready.into_results();
     // Skipped nodes are fine as long as the outputs do not need them.
+    let mut gathered = gathered;
     if gathered.failures.is_empty() && spec.outputs.iter().all(|b| binding_ready(b, &results)) {
-        return Ok(spec
+        let outputs: Result<Vec<Value>, String> = spec
             .outputs
             .iter()
             .map(|b| read_binding(b, inputs, &results))
-            .collect());
+            .collect();
+        match outputs {
+            Ok(outputs) => return Ok(outputs),
+            // A part the outputs read is not there: the workflow fails.
+            Err(message) => gathered.failures.push(NodeFailure {
+                workflow: spec.name.clone(),
+                node: "outputs".to_string(),
+                path: format!("{}outputs", prefix.full),
+                task: "the workflow's outputs".to_string(),
+                attempt: 1,
+                max_attempts: 1,
+                error: TaskError::permanent(message),
+            }),
+        }
     }
     let mut completed = CompletedOutputs::default();
     for (node, values) in spec.nodes.iter().zip(results) {

@@ -98,38 +98,45 @@ impl Readiness {
 pub(super) fn binding_ready(binding: &Binding, results: &[Option<Vec<Value>>]) -> bool {
     match binding {
         Binding::NodeOutput { node, .. } => results[*node].is_some(),
+        Binding::Attr { base, .. } => binding_ready(base, results),
         Binding::WorkflowInput { .. } | Binding::Constant { .. } => true,
         Binding::Collection { items, .. } => items.iter().all(|b| binding_ready(b, results)),
         Binding::Map { entries, .. } => entries.iter().all(|(_, b)| binding_ready(b, results)),
     }
 }
 
-/// The value `binding` gives, from the workflow's inputs and the finished nodes.
+/// The value `binding` gives, from the workflow's inputs and the finished nodes; `Err`
+/// when a part it reads is not there (a list index past the end, a missing map key).
 pub(super) fn read_binding(
     binding: &Binding,
     inputs: &[Value],
     results: &[Option<Vec<Value>>],
-) -> Value {
-    match binding {
+) -> Result<Value, String> {
+    Ok(match binding {
         Binding::WorkflowInput { index, .. } => inputs[*index].clone(),
         Binding::NodeOutput { node, output, .. } => match &results[*node] {
             Some(values) => values[*output].clone(),
             None => unreachable!("flyte bug: a node started before its upstream node finished"),
         },
+        Binding::Attr { base, path } => {
+            let whole = read_binding(base, inputs, results)?;
+            crate::workflow::attr::read_path(&whole, path)
+                .map_err(|e| format!("{binding} cannot be read: {e}"))?
+        }
         Binding::Constant { value, .. } => value.clone(),
         Binding::Collection { items, collect } => collect(
             items
                 .iter()
                 .map(|b| read_binding(b, inputs, results))
-                .collect(),
+                .collect::<Result<_, _>>()?,
         ),
         Binding::Map { entries, collect } => collect(
             entries
                 .iter()
-                .map(|(k, b)| (k.clone(), read_binding(b, inputs, results)))
-                .collect(),
+                .map(|(k, b)| Ok((k.clone(), read_binding(b, inputs, results)?)))
+                .collect::<Result<_, String>>()?,
         ),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -110,6 +110,19 @@ fn constant_binding(l: &Literal) -> pb::BindingData {
     pb::BindingData { value: Some(value) }
 }
 
+/// One step of an attribute path as flytekit writes it: fields and map keys as
+/// strings, list indices as integers.
+fn promise_attribute(step: &crate::workflow::AttrStep) -> pb::PromiseAttribute {
+    use crate::workflow::AttrKey;
+    use pb::promise_attribute::Value;
+    let value = match &step.key {
+        AttrKey::Field(name) => Value::StringValue(name.to_string()),
+        AttrKey::Key(key) => Value::StringValue(key.clone()),
+        AttrKey::Index(i) => Value::IntValue(*i as i32),
+    };
+    pb::PromiseAttribute { value: Some(value) }
+}
+
 fn binding_data(b: &crate::workflow::Binding) -> pb::BindingData {
     use crate::workflow::Binding as B;
     use pb::binding_data::Value;
@@ -117,7 +130,17 @@ fn binding_data(b: &crate::workflow::Binding) -> pb::BindingData {
         B::WorkflowInput { name, .. } => Value::Promise(pb::OutputReference {
             node_id: String::new(),
             var: name.clone(),
+            attr_path: Vec::new(),
         }),
+        B::Attr { base, path } => {
+            let mut data = binding_data(base);
+            if let Some(Value::Promise(reference)) = &mut data.value {
+                reference
+                    .attr_path
+                    .extend(path.iter().map(promise_attribute));
+            }
+            return data;
+        }
         B::NodeOutput {
             node_id,
             output_name,
@@ -125,6 +148,7 @@ fn binding_data(b: &crate::workflow::Binding) -> pb::BindingData {
         } => Value::Promise(pb::OutputReference {
             node_id: node_id.clone(),
             var: output_name.clone(),
+            attr_path: Vec::new(),
         }),
         B::Constant { literal, .. } => return constant_binding(literal),
         B::Collection { items, .. } => Value::Collection(pb::BindingDataCollection {

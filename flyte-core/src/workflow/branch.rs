@@ -532,6 +532,11 @@ impl CondNode<Wire> {
                 Operand::Input(k)
             }
             Wire::Constant(literal, value) => Operand::Constant(literal.clone(), value.clone()),
+            // Flyte's comparison operands are whole values (`Operand.var` has no path).
+            Wire::Attr { path, .. } => panic!(
+                "a `when` condition cannot compare a part of a value (`{}`): Flyte's conditions compare whole outputs and inputs; compare the output of a task that returns the part",
+                path.iter().map(|s| s.key.to_string()).collect::<String>()
+            ),
             Wire::Collection { .. } | Wire::Map { .. } => {
                 unreachable!("flyte bug: conditions compare single values")
             }

@@ -28,13 +28,23 @@ pub(crate) const INPUTS: NodeIndex = NodeIndex::MAX;
 /// or an output of a node.
 ///
 /// Promises are `Copy`: one output may feed any number of inputs. They only exist
-/// inside a `#[workflow]` body. They implement neither `Debug` nor `Display`: a
+/// inside a `#[workflow]` body.
+///
+/// A part of a promise's value is a promise too, as in flytekit: `summary.max_score`
+/// for a field of a struct (`#[derive(FlyteType)]`), `xs[0]` for a list item,
+/// `weights["a"]` for a map value. No node is added: Flyte reads the part from the
+/// output (the binding's `attr_path`) and a local run does the same; an index past
+/// the end or a missing key fails the node that reads it. A `when` condition compares
+/// whole values only. They implement neither `Debug` nor `Display`: a
 /// value is not known while the graph is built, so formatting a promise (rustc's own
 /// hint for `{}` is `{:?}`) would bake a placeholder into the graph; pass the promise
 /// to a task that formats the value.
 pub struct Promise<T> {
     node: NodeIndex,
     output: u32,
+    /// The attribute path into the output (`summary.max_score`), interned; 0 for the
+    /// whole output.
+    path: u32,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -51,8 +61,25 @@ impl<T> Promise<T> {
         Promise {
             node,
             output,
+            path: 0,
             _type: PhantomData,
         }
+    }
+
+    /// A promise of a part of this one's value (a field, an item, a map value).
+    #[doc(hidden)]
+    pub fn attr<U>(self, key: super::AttrKey, get: super::attr::AttrGet) -> Promise<U> {
+        Promise {
+            node: self.node,
+            output: self.output,
+            path: super::attr::extend(self.path, super::AttrStep { key, get }),
+            _type: PhantomData,
+        }
+    }
+
+    /// What tells this promise's parts apart from others'.
+    pub(super) fn parts_key(self) -> (NodeIndex, u32, u32) {
+        (self.node, self.output, self.path)
     }
 
     /// The node it is an output of ([`INPUTS`] for a workflow input).
@@ -62,9 +89,16 @@ impl<T> Promise<T> {
 
     /// The wire this promise stands for.
     pub fn wire(self) -> Wire {
-        Wire::Promise {
+        let whole = Wire::Promise {
             node: self.node,
             output: self.output,
+        };
+        match self.path {
+            0 => whole,
+            id => Wire::Attr {
+                base: Box::new(whole),
+                path: super::attr::path(id),
+            },
         }
     }
 }
@@ -80,6 +114,13 @@ pub enum Wire {
         node: NodeIndex,
         /// The output's position.
         output: u32,
+    },
+    /// A part of a promise's value (`summary.max_score`, `xs[0]`).
+    Attr {
+        /// The promise.
+        base: Box<Wire>,
+        /// The steps into its value.
+        path: super::AttrPath,
     },
     /// A constant.
     Constant(Literal, Value),
@@ -478,6 +519,7 @@ impl Wire {
     pub(super) fn promises(&self, f: &mut impl FnMut(NodeIndex, u32)) {
         match self {
             Wire::Promise { node, output } => f(*node, *output),
+            Wire::Attr { base, .. } => base.promises(f),
             Wire::Constant(..) => {}
             Wire::Collection { items, .. } => items.iter().for_each(|w| w.promises(f)),
             Wire::Map { entries, .. } => entries.iter().for_each(|(_, w)| w.promises(f)),

@@ -194,6 +194,10 @@ impl Resolver<'_> {
                     output: output as usize,
                 }
             }
+            Wire::Attr { base, path } => Binding::Attr {
+                base: Box::new(self.resolve(*base)),
+                path,
+            },
             Wire::Constant(literal, value) => Binding::Constant { literal, value },
             Wire::Collection { items, collect } => Binding::Collection {
                 items: items.into_iter().map(|w| self.resolve(w)).collect(),

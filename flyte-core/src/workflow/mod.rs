@@ -2,6 +2,7 @@
 //! input bindings, the workflow's outputs) and the [`Workflow`] trait every workflow
 //! value implements.
 
+pub(crate) mod attr;
 mod branch;
 mod builder;
 mod failure;
@@ -14,6 +15,9 @@ mod overrides;
 
 use std::fmt;
 
+#[doc(hidden)]
+pub use attr::{AttrGet, PromiseFields, read_field, struct_field};
+pub use attr::{AttrKey, AttrPath, AttrStep};
 pub use branch::{
     BranchSpec, Case, Condition, ConditionTree, Fallback, Operand, Then, ThenWhen, When, WhenStart,
     when,
@@ -176,6 +180,14 @@ pub enum Binding {
         /// The output's position.
         output: usize,
     },
+    /// A part of another binding's value: a struct field, a list item or a map value
+    /// (`summary.max_score`; Flyte's `attr_path` on a promise).
+    Attr {
+        /// The workflow input or node output it reads from.
+        base: Box<Binding>,
+        /// The steps into that value.
+        path: AttrPath,
+    },
     /// A constant computed in the workflow body.
     Constant {
         /// The value in Flyte's terms.
@@ -204,6 +216,7 @@ impl Binding {
     pub fn upstream_nodes(&self, out: &mut Vec<usize>) {
         match self {
             Binding::NodeOutput { node, .. } => out.push(*node),
+            Binding::Attr { base, .. } => base.upstream_nodes(out),
             Binding::Collection { items, .. } => items.iter().for_each(|b| b.upstream_nodes(out)),
             Binding::Map { entries, .. } => entries.iter().for_each(|(_, b)| b.upstream_nodes(out)),
             Binding::WorkflowInput { .. } | Binding::Constant { .. } => {}
@@ -226,6 +239,10 @@ impl fmt::Display for Binding {
                 output_name,
                 ..
             } => write!(f, "{node_id}.{output_name}"),
+            Binding::Attr { base, path } => {
+                write!(f, "{base}")?;
+                path.iter().try_for_each(|s| write!(f, "{}", s.key))
+            }
             Binding::Constant { literal, .. } => write!(f, "{literal}"),
             Binding::Collection { items, .. } => {
                 write_joined(f, "[", items, "]", |f, i| write!(f, "{i}"))

@@ -134,7 +134,7 @@ impl Graph {
 }
 
 /// Calls `f(source box, variable)` for every promise a binding reads.
-fn sources(binding: &Binding, f: &mut impl FnMut(&str, &str)) {
+fn sources(binding: &Binding, f: &mut dyn FnMut(&str, &str)) {
     match binding {
         Binding::WorkflowInput { name, .. } => f(INPUTS, name),
         Binding::NodeOutput {
@@ -142,6 +142,11 @@ fn sources(binding: &Binding, f: &mut impl FnMut(&str, &str)) {
             output_name,
             ..
         } => f(node_id, output_name),
+        Binding::Attr { base, path } => {
+            // The edge is labelled with the part read: `o0.max_score → x`.
+            let steps: String = path.iter().map(|s| s.key.to_string()).collect();
+            sources(base, &mut |from, var| f(from, &format!("{var}{steps}")));
+        }
         Binding::Constant { .. } => {}
         Binding::Collection { items, .. } => items.iter().for_each(|b| sources(b, f)),
         Binding::Map { entries, .. } => entries.iter().for_each(|(_, b)| sources(b, f)),

@@ -169,7 +169,9 @@ fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -
         .filter_map(|f| f.ident.as_ref())
         .collect();
     let field_types: Vec<_> = fields.named.iter().map(|f| &f.ty).collect();
+    let promise_fields = promise_fields(input, fields, &p);
     quote! {
+        #promise_fields
         const _: () = {
             fn __flyte_fields() -> ::std::vec::Vec<#p::FieldInfo> {
                 ::std::vec![#(#infos),*]
@@ -195,6 +197,46 @@ fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -
                 }
             }
         };
+    }
+}
+
+/// `summary.max_score` on a `Promise<Summary>`: a struct with a promise per field (each
+/// with its field's visibility), which the promise derefs to.
+fn promise_fields(input: &DeriveInput, fields: &syn::FieldsNamed, p: &TokenStream) -> TokenStream {
+    let ident = &input.ident;
+    let vis = &input.vis;
+    let fields_ty = quote::format_ident!("__FlyteFields_{}", ident);
+    let decls = fields.named.iter().map(|f| {
+        let (fvis, fident, fty) = (&f.vis, &f.ident, &f.ty);
+        quote!(#fvis #fident: #p::Promise<#fty>)
+    });
+    let inits = fields.named.iter().filter_map(|f| {
+        let fident = f.ident.as_ref()?;
+        let fty = &f.ty;
+        let name = fident.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        // Bounds-free helpers: a field that is not a Flyte type is reported by the
+        // `FlyteType` impl alone.
+        Some(quote! {
+            #fident: #p::struct_field::<#ident, #fty>(promise, #name, |value, _| {
+                ::core::result::Result::Ok(#p::read_field::<#ident, #fty>(value, |s| &s.#fident))
+            })
+        })
+    });
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #fields_ty {
+            #(#decls),*
+        }
+
+        #[automatically_derived]
+        impl #p::PromiseFields for #ident {
+            type Fields = #fields_ty;
+            fn fields(promise: #p::Promise<Self>) -> #fields_ty {
+                #fields_ty { #(#inits),* }
+            }
+        }
     }
 }
 

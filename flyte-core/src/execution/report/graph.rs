@@ -144,6 +144,7 @@ fn reads_inputs(binding: &Binding) -> bool {
         Binding::WorkflowInput { .. } => true,
         Binding::Collection { items, .. } => items.iter().any(reads_inputs),
         Binding::Map { entries, .. } => entries.iter().any(|(_, b)| reads_inputs(b)),
+        Binding::Attr { base, .. } => reads_inputs(base),
         Binding::NodeOutput { .. } | Binding::Constant { .. } => false,
     }
 }

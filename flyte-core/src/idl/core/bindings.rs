@@ -14,6 +14,32 @@ pub struct OutputReference {
     /// The output variable.
     #[prost(string, tag = "2")]
     pub var: String,
+    /// The steps into the variable's value (`summary.max_score`, `xs[0]`).
+    #[prost(message, repeated, tag = "3")]
+    pub attr_path: Vec<PromiseAttribute>,
+}
+
+/// `flyteidl.core.PromiseAttribute`: one step of an attribute path.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+pub struct PromiseAttribute {
+    /// The step.
+    #[prost(oneof = "promise_attribute::Value", tags = "1, 2")]
+    pub value: Option<promise_attribute::Value>,
+}
+
+/// The `value` oneof of [`PromiseAttribute`].
+pub mod promise_attribute {
+    /// `PromiseAttribute.value`.
+    #[derive(Clone, PartialEq, prost::Oneof, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Value {
+        /// A struct field or a map key.
+        #[prost(string, tag = "1")]
+        StringValue(String),
+        /// A list index.
+        #[prost(int32, tag = "2")]
+        IntValue(i32),
+    }
 }
 
 /// `flyteidl.core.BindingData`.

@@ -1,0 +1,230 @@
+//! Attribute access on promises, as flytekit's `summary.max_score`: a field of a struct
+//! promise (`#[derive(FlyteType)]` gives `Promise<Summary>` a field per struct field),
+//! an item of a list promise (`xs[0]`), a value of a map promise (`m["key"]`). Each is
+//! a promise of the part, with no node of its own: Flyte reads the part from the
+//! output (the binding's `attr_path`), and a local run does the same.
+
+use std::any::{Any, TypeId};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use super::builder::{NodeIndex, Promise};
+use crate::types::{FlyteType, Value, into_value};
+
+/// One step into a value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AttrKey {
+    /// A struct field, by name.
+    Field(&'static str),
+    /// A list item, by position.
+    Index(u32),
+    /// A map value, by key.
+    Key(String),
+}
+
+impl fmt::Display for AttrKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttrKey::Field(name) => write!(f, ".{name}"),
+            AttrKey::Index(i) => write!(f, "[{i}]"),
+            AttrKey::Key(k) => write!(f, "[{k:?}]"),
+        }
+    }
+}
+
+/// Reads the part a step names from a value (`Err` says why it is not there).
+#[doc(hidden)]
+pub type AttrGet = fn(&Value, &AttrKey) -> Result<Value, String>;
+
+/// One step of an attribute path and how a local run takes it.
+#[derive(Clone)]
+pub struct AttrStep {
+    /// What the step reads.
+    pub key: AttrKey,
+    pub(crate) get: AttrGet,
+}
+
+impl fmt::Debug for AttrStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.key)
+    }
+}
+
+/// The steps from an output to the part a binding reads.
+pub type AttrPath = Arc<[AttrStep]>;
+
+/// Takes every step of `path` from `value`.
+pub(crate) fn read_path(value: &Value, path: &[AttrStep]) -> Result<Value, String> {
+    let mut value = value.clone();
+    for step in path {
+        value = (step.get)(&value, &step.key).map_err(|e| format!("`{}`: {e}", step.key))?;
+    }
+    Ok(value)
+}
+
+/// Paths by id (0 is the empty path), and the leaked values `Deref` and `Index` hand
+/// out. Both are bounded by the program's code: the same promise part always gets the
+/// same id and the same value.
+#[derive(Default)]
+struct Interner {
+    paths: Vec<AttrPath>,
+    ids: HashMap<(u32, AttrKey), u32>,
+    parts: HashMap<(TypeId, NodeIndex, u32, u32), &'static (dyn Any + Send + Sync)>,
+}
+
+static INTERNER: Mutex<Option<Interner>> = Mutex::new(None);
+
+fn with_interner<R>(f: impl FnOnce(&mut Interner) -> R) -> R {
+    let mut guard = INTERNER.lock().unwrap_or_else(|e| e.into_inner());
+    let interner = guard.get_or_insert_with(|| Interner {
+        paths: vec![Arc::from(Vec::new())],
+        ..Interner::default()
+    });
+    f(interner)
+}
+
+/// The id of `parent`'s path followed by `step`.
+pub(crate) fn extend(parent: u32, step: AttrStep) -> u32 {
+    with_interner(|i| {
+        if let Some(&id) = i.ids.get(&(parent, step.key.clone())) {
+            return id;
+        }
+        let mut steps: Vec<AttrStep> = i.paths[parent as usize].to_vec();
+        let key = step.key.clone();
+        steps.push(step);
+        let id = i.paths.len() as u32;
+        i.paths.push(Arc::from(steps));
+        i.ids.insert((parent, key), id);
+        id
+    })
+}
+
+/// The steps of path `id`.
+pub(crate) fn path(id: u32) -> AttrPath {
+    with_interner(|i| i.paths[id as usize].clone())
+}
+
+/// A `'static` value standing for a part of a promise, made once per part.
+fn leaked<P: Any + Send + Sync>(
+    key: (NodeIndex, u32, u32),
+    make: impl FnOnce() -> P,
+) -> &'static P {
+    let key = (TypeId::of::<P>(), key.0, key.1, key.2);
+    let found = with_interner(|i| i.parts.get(&key).copied());
+    let part = match found {
+        Some(part) => part,
+        None => {
+            // Made outside the lock: making the fields of a struct promise makes paths.
+            let part: &'static (dyn Any + Send + Sync) = Box::leak(Box::new(make()));
+            with_interner(|i| *i.parts.entry(key).or_insert(part))
+        }
+    };
+    part.downcast_ref::<P>()
+        .unwrap_or_else(|| unreachable!("flyte bug: a promise part of another type"))
+}
+
+/// A struct whose promises have a promise per field: what `#[derive(FlyteType)]`
+/// implements, so `summary.max_score` on a `Promise<Summary>` is a `Promise<f64>`.
+#[doc(hidden)]
+pub trait PromiseFields: FlyteType {
+    /// A struct with a `Promise` per field, named as the fields.
+    type Fields: Send + Sync + 'static;
+    /// The fields of `promise`.
+    fn fields(promise: Promise<Self>) -> Self::Fields;
+}
+
+impl<T: PromiseFields> std::ops::Deref for Promise<T> {
+    type Target = T::Fields;
+    fn deref(&self) -> &T::Fields {
+        let promise = *self;
+        leaked(promise.parts_key(), || T::fields(promise))
+    }
+}
+
+/// A promise of field `name` of a struct promise, read with `project`: what the
+/// derive's `PromiseFields` impls call for each field.
+#[doc(hidden)]
+pub fn struct_field<T: 'static, U: 'static>(
+    promise: Promise<T>,
+    name: &'static str,
+    get: AttrGet,
+) -> Promise<U> {
+    promise.attr::<U>(AttrKey::Field(name), get)
+}
+
+/// Reads one field of a struct value: the derive's getters call it with a projection.
+#[doc(hidden)]
+pub fn read_field<T: 'static, U: Clone + Send + Sync + 'static>(
+    value: &Value,
+    project: fn(&T) -> &U,
+) -> Value {
+    match value.downcast_ref::<T>() {
+        Some(v) => Arc::new(project(v).clone()),
+        None => unreachable!("flyte bug: a field read from a value of another type"),
+    }
+}
+
+fn list_item<T: FlyteType>(value: &Value, key: &AttrKey) -> Result<Value, String> {
+    let (Some(items), AttrKey::Index(i)) = (value.downcast_ref::<Vec<T>>(), key) else {
+        unreachable!("flyte bug: a list item read from another value")
+    };
+    items
+        .get(*i as usize)
+        .map(|v| into_value(v.clone()))
+        .ok_or_else(|| format!("the list has {} items", items.len()))
+}
+
+fn map_value<M: FlyteType, T: FlyteType>(
+    value: &Value,
+    key: &AttrKey,
+    get: fn(&M, &str) -> Option<T>,
+) -> Result<Value, String> {
+    let (Some(map), AttrKey::Key(k)) = (value.downcast_ref::<M>(), key) else {
+        unreachable!("flyte bug: a map value read from another value")
+    };
+    get(map, k)
+        .map(into_value)
+        .ok_or_else(|| "no such key in the map".to_string())
+}
+
+/// `xs[i]`: a promise of item `i` of a list promise (flytekit's `xs[0]`). An index past
+/// the end fails the node that reads it.
+impl<T: FlyteType> std::ops::Index<usize> for Promise<Vec<T>> {
+    type Output = Promise<T>;
+    fn index(&self, i: usize) -> &Promise<T> {
+        let index = u32::try_from(i).expect("a list index fits in 32 bits");
+        let part = self.attr::<T>(AttrKey::Index(index), list_item::<T>);
+        leaked(part.parts_key(), || part)
+    }
+}
+
+fn hash_map_get<T: FlyteType>(m: &HashMap<String, T>, k: &str) -> Option<T> {
+    m.get(k).cloned()
+}
+fn btree_map_get<T: FlyteType>(m: &BTreeMap<String, T>, k: &str) -> Option<T> {
+    m.get(k).cloned()
+}
+
+/// `m["key"]`: a promise of one value of a map promise (flytekit's `m["key"]`). A
+/// missing key fails the node that reads it.
+impl<T: FlyteType> std::ops::Index<&str> for Promise<HashMap<String, T>> {
+    type Output = Promise<T>;
+    fn index(&self, key: &str) -> &Promise<T> {
+        let part = self.attr::<T>(AttrKey::Key(key.to_string()), |v, k| {
+            map_value::<HashMap<String, T>, T>(v, k, hash_map_get::<T>)
+        });
+        leaked(part.parts_key(), || part)
+    }
+}
+
+/// `m["key"]` on a `BTreeMap` promise.
+impl<T: FlyteType> std::ops::Index<&str> for Promise<BTreeMap<String, T>> {
+    type Output = Promise<T>;
+    fn index(&self, key: &str) -> &Promise<T> {
+        let part = self.attr::<T>(AttrKey::Key(key.to_string()), |v, k| {
+            map_value::<BTreeMap<String, T>, T>(v, k, btree_map_get::<T>)
+        });
+        leaked(part.parts_key(), || part)
+    }
+}
