@@ -16,8 +16,8 @@ pub use crate::task::{
 };
 pub use crate::types::{
     BlobRef, FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs,
-    Primitive, enum_from_literal, struct_from_literal, struct_schema, struct_to_literal,
-    struct_type,
+    Primitive, SerdeStruct, enum_from_literal, struct_codec, struct_from_literal, struct_schema,
+    struct_to_literal, struct_type,
 };
 pub use crate::workflow::{
     AsTaskNode, CmpOp, Cond, FailurePolicy, IntoBinding, IntoCondition, IntoOutputs, NodeOverrides,

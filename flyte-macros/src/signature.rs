@@ -164,11 +164,53 @@ pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signat
         ReturnType::Type(_, ty) => read_return(cx, ty, what),
     };
 
-    Signature {
+    let signature = Signature {
         params,
         returns,
         is_async: sig.asyncness.is_some(),
+    };
+    for ty in signature
+        .params
+        .iter()
+        .map(|p| p.ty)
+        .chain(signature.output_types())
+    {
+        check_flyte_scalar(cx, ty);
     }
+    signature
+}
+
+/// Rust scalars Flyte has no type for get one error each, naming the one to use,
+/// instead of the trait errors of every place the type is used.
+fn check_flyte_scalar(cx: &Ctxt, ty: &Type) {
+    let Type::Path(tp) = ty else { return };
+    let Some(last) = tp.path.segments.last() else {
+        return;
+    };
+    if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+        for arg in &args.args {
+            if let syn::GenericArgument::Type(inner) = arg {
+                check_flyte_scalar(cx, inner);
+            }
+        }
+        return;
+    }
+    if tp.qself.is_some() || tp.path.segments.len() != 1 {
+        return;
+    }
+    let name = last.ident.to_string();
+    let hint = match name.as_str() {
+        "u8" | "u16" | "u32" | "i8" | "i16" | "i32" => format!(
+            "`{name}` is not a Flyte type: Flyte integers are 64-bit signed, so use `i64` (`i64::from(x)` converts without loss)"
+        ),
+        "u64" | "usize" | "isize" | "u128" | "i128" => format!(
+            "`{name}` is not a Flyte type: Flyte integers are 64-bit signed, so use `i64` (`i64::try_from(x)` checks the range)"
+        ),
+        "f32" => "`f32` is not a Flyte type: Flyte floats are 64-bit, so use `f64`".to_string(),
+        "char" => "`char` is not a Flyte type: use a `String`".to_string(),
+        _ => return,
+    };
+    cx.error_spanned_by(ty, hint);
 }
 
 fn check_param_type(cx: &Ctxt, ty: &Type, what: &str) {

@@ -55,8 +55,8 @@ pub use io::{ConversionError, Inputs, MAX_ARITY, Outputs};
 pub use pickle::{PICKLE_FORMAT, PickledBytes};
 pub use preview::{PREVIEW_CHARS, human_duration, preview};
 pub use structs::{
-    FieldInfo, MSGPACK_TAG, enum_from_literal, struct_from_literal, struct_schema,
-    struct_to_literal, struct_type,
+    FieldInfo, MSGPACK_TAG, SerdeStruct, StructCodec, enum_from_literal, struct_codec,
+    struct_from_literal, struct_schema, struct_to_literal, struct_type,
 };
 pub use text::{TextError, literal_from_json, literal_from_text};
 

@@ -51,6 +51,35 @@ pub fn struct_schema(name: &str, fields: &[FieldInfo]) -> serde_json::Value {
     })
 }
 
+/// What `#[derive(FlyteType)]` needs of a struct besides its own impl: serde's
+/// derives, which write and read its msgpack form.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` needs serde's derives to be a Flyte struct",
+    label = "add `#[derive(serde::Serialize, serde::Deserialize)]` next to `FlyteType`",
+    note = "a Flyte struct is written as msgpack through serde: `#[derive(Clone, serde::Serialize, serde::Deserialize, FlyteType)]`"
+)]
+pub trait SerdeStruct: Serialize + DeserializeOwned {}
+
+impl<T: Serialize + DeserializeOwned> SerdeStruct for T {}
+
+/// How a derived struct is written and read.
+#[doc(hidden)]
+pub struct StructCodec<T> {
+    /// [`struct_to_literal`].
+    pub to_literal: fn(&T) -> Literal,
+    /// [`struct_from_literal`].
+    pub from_literal: fn(&Literal) -> Result<T, LiteralMismatch>,
+}
+
+/// The codec of a derived struct.
+#[doc(hidden)]
+pub fn struct_codec<T: SerdeStruct + FlyteType>() -> StructCodec<T> {
+    StructCodec {
+        to_literal: struct_to_literal::<T>,
+        from_literal: struct_from_literal::<T>,
+    }
+}
+
 /// A struct value as a literal: msgpack with field names, so integers stay integers
 /// and floats keep their bits.
 ///

@@ -185,11 +185,13 @@ fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -
                 fn json_schema() -> #p::JsonValue {
                     #p::struct_schema(#name, &__flyte_fields())
                 }
+                // One generic call for both directions: without serde's derives,
+                // rustc reports its bound once, saying what to derive.
                 fn to_literal(&self) -> #p::Literal {
-                    #p::struct_to_literal(self)
+                    (#p::struct_codec::<Self>().to_literal)(self)
                 }
                 fn from_literal(literal: &#p::Literal) -> ::core::result::Result<Self, #p::LiteralMismatch> {
-                    #p::struct_from_literal(literal)
+                    (#p::struct_codec::<Self>().from_literal)(literal)
                 }
                 const HAS_BLOBS: bool = false #(|| <#field_types as #p::FlyteType>::HAS_BLOBS)*;
                 fn visit_blobs<'a>(&'a mut self, f: &mut dyn ::core::ops::FnMut(#p::BlobRef<'a>)) {

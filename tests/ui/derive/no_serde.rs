@@ -1,0 +1,10 @@
+//! A struct deriving `FlyteType` without serde's derives: one error saying what to derive.
+use flyte::prelude::*;
+
+#[derive(Clone, FlyteType)]
+struct Point {
+    x: f64,
+    y: f64,
+}
+
+fn main() {}
