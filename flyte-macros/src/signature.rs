@@ -188,6 +188,13 @@ fn check_flyte_scalar(cx: &Ctxt, ty: &Type) {
         return;
     };
     if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+        // `Vec<u8>` is Flyte's binary.
+        let is_u8 = |arg: &syn::GenericArgument| {
+            matches!(arg, syn::GenericArgument::Type(Type::Path(p)) if p.path.is_ident("u8"))
+        };
+        if last.ident == "Vec" && args.args.len() == 1 && args.args.iter().all(is_u8) {
+            return;
+        }
         for arg in &args.args {
             if let syn::GenericArgument::Type(inner) = arg {
                 check_flyte_scalar(cx, inner);
