@@ -699,3 +699,36 @@ async fn run_report_writes_the_page_and_says_where() {
     assert!(html.contains("<b class=\"badge\">failed</b>"));
     assert!(html.contains("no luck with 2"));
 }
+
+#[task]
+async fn file_size(f: FlyteFile) -> i64 {
+    f.read().await.map(|b| b.len() as i64).unwrap_or(-1)
+}
+
+#[workflow]
+fn sized(f: FlyteFile) -> i64 {
+    file_size(f)
+}
+
+#[tokio::test]
+async fn a_missing_file_input_is_reported_once_before_the_run_starts() {
+    let missing = std::env::temp_dir().join(format!("no-such-file-{}", std::process::id()));
+    let input = format!("f={}", missing.display());
+    let app = App::new().workflow(&sized);
+    let (out, table, result) = cli_of(app, &["run", "sized", "--input", &input]).await;
+    let err = result.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("input `f`: no file at `{}`", missing.display())
+    );
+    // Nothing ran: no table, no outputs.
+    assert_eq!((out.as_str(), table.as_str()), ("", ""));
+
+    let present = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(present.path(), b"12345").unwrap();
+    let input = format!("f={}", present.path().display());
+    let app = App::new().workflow(&sized);
+    let (out, _, result) = cli_of(app, &["run", "sized", "--input", &input, "--no-cache"]).await;
+    result.unwrap();
+    assert_eq!(out, "o0 = 5\n");
+}

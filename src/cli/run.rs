@@ -261,6 +261,7 @@ impl App {
             plan,
         } = self.resolve(&args)?;
         let spec = workflow.spec();
+        check_files(spec, &literals).await?;
         let summary = std::sync::Arc::new(RunSummary::default());
         let progress = std::sync::Arc::new(match args.progress {
             ProgressMode::Auto => crate::progress::Progress::for_terminal(spec),
@@ -333,6 +334,42 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// Fails before the run when a file or folder input is not there or cannot be read
+/// (no credentials for its bucket, say), naming the input, rather than when the task
+/// that reads it runs. Folders are checked by listing; an empty listing is allowed
+/// (an empty folder is a folder).
+async fn check_files(
+    spec: &flyte_core::workflow::WorkflowSpec,
+    literals: &[Literal],
+) -> Result<(), CliError> {
+    use flyte_core::types::BlobDimensionality;
+    let files = flyte_core::data::FileAccess::shared();
+    for (var, literal) in spec.interface.inputs.iter().zip(literals) {
+        let literal = match literal {
+            Literal::Union { value, .. } => value,
+            other => other,
+        };
+        let Literal::Blob { uri, ty } = literal else {
+            continue;
+        };
+        let found = match ty.dimensionality {
+            BlobDimensionality::Single => files.exists(uri).await,
+            BlobDimensionality::Multipart => files.list(uri).await.map(|_| true),
+        };
+        let reason = match found {
+            Ok(true) => continue,
+            Ok(false) => format!("no file at `{uri}`"),
+            Err(e) => format!("cannot read `{uri}`: {}", flyte_core::task::ErrorChain::new(&e)),
+        };
+        return Err(CliError::Input {
+            input: var.name.clone(),
+            reason,
+            source: None,
+        });
+    }
+    Ok(())
 }
 
 /// Whether values of `ty` may be none (`Option<T>`).
