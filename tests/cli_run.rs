@@ -732,3 +732,83 @@ async fn a_missing_file_input_is_reported_once_before_the_run_starts() {
     result.unwrap();
     assert_eq!(out, "o0 = 5\n");
 }
+
+#[tokio::test]
+async fn pyflyte_style_input_flags_and_close_names_are_understood() {
+    // `--items [1, 2]` and `--tag=x` as pyflyte writes them, beside `-i`.
+    let (out, _, result) = cli(&[
+        "run",
+        "tally",
+        "--items",
+        "[1, 2]",
+        "--tag=x",
+        "-i",
+        "extra=0",
+        "--no-cache",
+    ])
+    .await;
+    result.unwrap();
+    assert_eq!(out, "o0 = 3\no1 = \"x:3\"\n");
+    // A misspelt input is named with the close one.
+    let (_, _, result) = cli(&["run", "tally", "--items", "[1]", "--tga", "x"]).await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.starts_with("input `tga`: `cli_run.tally` takes no such input (did you mean `tag`?)"),
+        "{text}"
+    );
+    // So is a misspelt workflow.
+    let (_, _, result) = cli(&["run", "taly", "--items", "[1]"]).await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.starts_with("no workflow or launch plan is named `taly` (did you mean `tally`?)"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_struct_input_with_a_missing_or_unknown_field_is_refused_before_the_run() {
+    let app = || App::new().workflow(&reads_summary);
+    let (_, table, result) = cli_of(
+        app(),
+        &[
+            "run",
+            "reads_summary",
+            "--s",
+            r#"{"count": 2, "mean": 1.5, "lable": "x"}"#,
+        ],
+    )
+    .await;
+    let text = flyte::task::ErrorChain::new(&result.unwrap_err()).to_string();
+    assert!(
+        text.contains("`Summary` has no field `lable` (did you mean `label`?)"),
+        "{text}"
+    );
+    assert_eq!(table, "", "nothing ran");
+    let (_, _, result) = cli_of(app(), &["run", "reads_summary", "--s", r#"{"count": 2}"#]).await;
+    let text = flyte::task::ErrorChain::new(&result.unwrap_err()).to_string();
+    assert!(text.contains("`Summary` needs field(s) `mean`"), "{text}");
+    // `label` is an Option: it may be left out.
+    let (out, _, result) = cli_of(
+        app(),
+        &[
+            "run",
+            "reads_summary",
+            "--s",
+            r#"{"count": 2, "mean": 1.5}"#,
+            "--no-cache",
+        ],
+    )
+    .await;
+    result.unwrap();
+    assert_eq!(out, "o0 = 2\n");
+}
+
+#[task]
+fn count_of(s: Summary) -> i64 {
+    s.count
+}
+
+#[workflow]
+fn reads_summary(s: Summary) -> i64 {
+    count_of(s)
+}

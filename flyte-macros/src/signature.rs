@@ -189,9 +189,7 @@ fn check_flyte_scalar(cx: &Ctxt, ty: &Type) {
     };
     if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
         // `Vec<u8>` is Flyte's binary.
-        let is_u8 = |arg: &syn::GenericArgument| {
-            matches!(arg, syn::GenericArgument::Type(Type::Path(p)) if p.path.is_ident("u8"))
-        };
+        let is_u8 = |arg: &syn::GenericArgument| matches!(arg, syn::GenericArgument::Type(Type::Path(p)) if p.path.is_ident("u8"));
         if last.ident == "Vec" && args.args.len() == 1 && args.args.iter().all(is_u8) {
             return;
         }

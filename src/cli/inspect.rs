@@ -48,8 +48,12 @@ impl App {
             .collect();
         known.sort_unstable();
         known.dedup();
+        // People type the short name (`nightly` for `pipeline.nightly`).
+        let short = known.iter().map(|k| k.rsplit('.').next().unwrap_or(k));
+        let suggestion = flyte_core::types::did_you_mean(name, short.chain(known.iter().copied()));
         CliError::UnknownWorkflow {
             name: name.to_string(),
+            suggestion,
             known: known.join(", "),
         }
     }

@@ -106,10 +106,12 @@ pub enum CliError {
         output_prefix: String,
     },
     /// No workflow or launch plan has this name.
-    #[error("no workflow or launch plan is named `{name}` (there are: {known})")]
+    #[error("no workflow or launch plan is named `{name}`{suggestion} (there are: {known})")]
     UnknownWorkflow {
         /// The name asked for.
         name: String,
+        /// ` (did you mean `x`?)` for a close name, or empty.
+        suggestion: String,
         /// The names there are.
         known: String,
     },
@@ -321,7 +323,8 @@ impl App {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        match Cli::try_parse_from(args)?.command {
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        match Cli::try_parse_from(run::inputs_as_flags(args))?.command {
             Command::Run(args) => self.run_workflow(args, out, err).await,
             Command::List => write!(out, "{}", self.listing()).map_err(console),
             Command::Graph { workflow, format } => self.graph(&workflow, format, out),

@@ -204,8 +204,9 @@ impl App {
                 let names = spec.interface.input_names();
                 return Err(input_error(
                     format!(
-                        "`{}` takes no such input (it takes: {})",
+                        "`{}` takes no such input{} (it takes: {})",
                         spec.name,
+                        flyte_core::types::did_you_mean(name, names.iter().copied()),
                         names.join(", ")
                     ),
                     None,
@@ -361,7 +362,10 @@ async fn check_files(
         let reason = match found {
             Ok(true) => continue,
             Ok(false) => format!("no file at `{uri}`"),
-            Err(e) => format!("cannot read `{uri}`: {}", flyte_core::task::ErrorChain::new(&e)),
+            Err(e) => format!(
+                "cannot read `{uri}`: {}",
+                flyte_core::task::ErrorChain::new(&e)
+            ),
         };
         return Err(CliError::Input {
             input: var.name.clone(),
@@ -370,6 +374,76 @@ async fn check_files(
         });
     }
     Ok(())
+}
+
+/// pyflyte's habit: after `run`, `--tag nightly` (or `--tag=nightly`) where `tag` is
+/// not one of `run`'s own options means `--input tag=nightly`.
+pub(super) fn inputs_as_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    // `run` is the subcommand right after the program's name (there are no global
+    // options), so `graph run --format dot` is left alone.
+    if args.get(1).is_none_or(|a| a != "run") {
+        return args;
+    }
+    let at = 1;
+    let cli = super::Cli::command();
+    let Some(run) = cli.find_subcommand("run") else {
+        return args;
+    };
+    // `run`'s own long options, and whether each takes a value.
+    let own: Vec<(String, bool)> = run
+        .get_arguments()
+        .filter_map(|a| {
+            let takes_value = a.get_action().takes_values();
+            a.get_long().map(|l| (l.to_string(), takes_value))
+        })
+        .chain([("help".to_string(), false)])
+        .collect();
+    let mut out: Vec<std::ffi::OsString> = args[..=at].to_vec();
+    let mut rest = args[at + 1..].iter();
+    while let Some(arg) = rest.next() {
+        let Some(flag) = arg.to_str().and_then(|a| a.strip_prefix("--")) else {
+            out.push(arg.clone());
+            continue;
+        };
+        if flag.is_empty() {
+            // `--`: everything after it is as written.
+            out.push(arg.clone());
+            out.extend(rest.cloned());
+            break;
+        }
+        let (name, inline_value) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag, None),
+        };
+        match own.iter().find(|(long, _)| long == name) {
+            Some((_, takes_value)) => {
+                out.push(arg.clone());
+                if *takes_value
+                    && inline_value.is_none()
+                    && let Some(value) = rest.next()
+                {
+                    out.push(value.clone());
+                }
+            }
+            None => {
+                let value = match inline_value {
+                    Some(v) => Some(std::ffi::OsString::from(v)),
+                    None => rest.next().cloned(),
+                };
+                let Some(value) = value else {
+                    // No value: clap says what is wrong with it.
+                    out.push(arg.clone());
+                    continue;
+                };
+                let mut input = std::ffi::OsString::from(format!("{name}="));
+                input.push(value);
+                out.push("--input".into());
+                out.push(input);
+            }
+        }
+    }
+    out
 }
 
 /// Whether values of `ty` may be none (`Option<T>`).

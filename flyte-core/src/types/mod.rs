@@ -53,7 +53,7 @@ pub use file_format::{
 pub use files::{BlobRef, FlyteDirectory, FlyteFile};
 pub use io::{ConversionError, Inputs, MAX_ARITY, Outputs};
 pub use pickle::{PICKLE_FORMAT, PickledBytes};
-pub use preview::{PREVIEW_CHARS, human_duration, preview};
+pub use preview::{PREVIEW_CHARS, did_you_mean, human_duration, preview};
 pub use structs::{
     FieldInfo, MSGPACK_TAG, SerdeStruct, StructCodec, enum_from_literal, struct_codec,
     struct_from_literal, struct_schema, struct_to_literal, struct_type,

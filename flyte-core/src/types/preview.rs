@@ -151,3 +151,60 @@ mod tests {
         assert_eq!(preview(&"a".repeat(100)), "a".repeat(100));
     }
 }
+
+/// ` (did you mean `x`?)` when one of `known` is within a couple of edits of `name`,
+/// else nothing: for errors about unknown names.
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    let best = known
+        .into_iter()
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|(d, k)| *d <= (k.chars().count().max(name.chars().count()) / 3).max(1))
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((_, k)) => format!(" (did you mean `{k}`?)"),
+        None => String::new(),
+    }
+}
+
+/// Edits between two names by characters: insertions, deletions, substitutions and
+/// swaps of neighbours (`tga` is one edit from `tag`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod did_you_mean_tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn a_close_name_is_suggested_and_a_far_one_is_not() {
+        assert_eq!(
+            did_you_mean("tga", ["tag", "items"]),
+            " (did you mean `tag`?)"
+        );
+        assert_eq!(
+            did_you_mean("nightyl", ["nightly", "hourly"]),
+            " (did you mean `nightly`?)"
+        );
+        assert_eq!(did_you_mean("zzz", ["tag", "items"]), "");
+    }
+}

@@ -190,8 +190,6 @@ fn simple_from_json(
     }
 }
 
-/// A struct from a JSON object, each field checked by its Flyte type first (for an
-/// error naming it), then encoded as msgpack as flytekit encodes dataclasses.
 /// A dataframe stored as Parquet at `uri`.
 fn dataset(uri: &str, d: &super::DatasetType) -> Literal {
     Literal::StructuredDataset {
@@ -203,6 +201,10 @@ fn dataset(uri: &str, d: &super::DatasetType) -> Literal {
     }
 }
 
+/// A struct from a JSON object, each field checked by its Flyte type first (for an
+/// error naming it), then encoded as msgpack as flytekit encodes dataclasses. A
+/// missing required field or a field the struct does not have is an error naming it,
+/// so a bad value is refused before anything runs.
 fn struct_from_json(
     ty: &LiteralType,
     st: &super::StructType,
@@ -214,6 +216,43 @@ fn struct_from_json(
         let J::Object(fields) = v else {
             return Err(mismatch("a struct is a JSON object"));
         };
+        // A typed struct (not an untyped dict) has exactly its fields.
+        if !st.fields.is_empty() {
+            if let Some(unknown) = fields
+                .keys()
+                .find(|k| !st.fields.iter().any(|(n, _)| n == *k))
+            {
+                let known: Vec<&str> = st.fields.iter().map(|(n, _)| n.as_str()).collect();
+                return Err(mismatch(&format!(
+                    "`{}` has no field `{unknown}`{} (its fields: {})",
+                    st.name,
+                    crate::types::did_you_mean(unknown, known.iter().copied()),
+                    known.join(", ")
+                )));
+            }
+            let required = st.schema.get("required").and_then(J::as_array);
+            let missing: Vec<&str> = st
+                .fields
+                .iter()
+                .filter(|(name, field_ty)| {
+                    !fields.contains_key(name)
+                        && !is_optional(field_ty)
+                        && required.is_none_or(|r| r.iter().any(|n| n == name.as_str()))
+                })
+                .map(|(name, _)| name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                return Err(mismatch(&format!(
+                    "`{}` needs field(s) {}",
+                    st.name,
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
         // Check each field by its Flyte type first, for an error naming it; the
         // task's own type checks the rest when it reads the value.
         for (name, field_ty) in &st.fields {
@@ -231,6 +270,11 @@ fn struct_from_json(
             tag: super::structs::MSGPACK_TAG.to_string(),
         })
     }
+}
+
+/// Whether values of `ty` may be none (`Option<T>`).
+fn is_optional(ty: &LiteralType) -> bool {
+    matches!(ty, LiteralType::Union(v) if v.contains(&LiteralType::Simple(SimpleType::None)))
 }
 
 fn simple_from_text(ty: &LiteralType, s: SimpleType, text: &str) -> Result<Literal, TextError> {
