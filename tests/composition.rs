@@ -165,7 +165,13 @@ async fn a_failure_inside_a_subworkflow_reports_the_full_path() {
     assert_eq!(
         err.to_string(),
         "workflow `composition.inner` node `n0` at `composition.outer/n1/composition.inner/n0` \
-         (task `composition.fail_if_negative`) failed on attempt 1 of 1"
+         (task `composition.fail_if_negative`) failed on attempt 1 of 1: task returned an error: \
+         -1 is negative"
+    );
+    // The chain of causes does not repeat what the text already says.
+    assert_eq!(
+        flyte::task::ErrorChain::new(&err).to_string(),
+        err.to_string()
     );
     let completed = err.completed().unwrap();
     assert_eq!(completed.get::<i64>("n0", "o0"), Some(99));

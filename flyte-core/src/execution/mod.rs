@@ -344,22 +344,15 @@ impl fmt::Display for NodeFailure {
             " (task `{}`) failed on attempt {} of {}",
             self.task, self.attempt, self.max_attempts
         )?;
-        // Timeouts and panics carry no source chain, so say what happened here.
-        match &self.error {
-            TaskError::TimedOut(_) | TaskError::Panicked(_) => write!(f, ": {}", self.error),
-            _ => Ok(()),
-        }
+        // The cause, so `{err}` alone says what went wrong (`ErrorChain` leaves out
+        // the causes this text already holds).
+        write!(f, ": {}", crate::task::ErrorChain::new(&self.error))
     }
 }
 
-impl std::error::Error for NodeFailure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.error {
-            TaskError::TimedOut(_) | TaskError::Panicked(_) => None,
-            e => Some(e),
-        }
-    }
-}
+/// The task's error is in the text already (and typed, in [`NodeFailure::error`]), so
+/// it is not a `source` too: `anyhow`'s `{:#}` would print it twice.
+impl std::error::Error for NodeFailure {}
 
 /// Too many items of a map task failed.
 #[derive(Debug)]
@@ -583,10 +576,8 @@ impl std::error::Error for RunError {
         match self {
             RunError::InvalidTask { source, .. } => Some(source),
             RunError::InvalidInput { source, .. } => Some(source),
-            RunError::Skipped { .. } => None,
-            RunError::NodeFailed { failures, .. } => {
-                failures.first().and_then(|f| std::error::Error::source(f))
-            }
+            // The first failure's text holds its cause (see `NodeFailure`).
+            RunError::Skipped { .. } | RunError::NodeFailed { .. } => None,
         }
     }
 }
