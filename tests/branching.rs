@@ -165,3 +165,40 @@ async fn an_input_may_be_called_when() {
     let err = schedule.run(-1).await.unwrap_err();
     assert!(format!("{err}").contains("n0"), "{err}");
 }
+
+/// An enum of names with `PartialEq` only: `==` in a condition needs no order.
+#[derive(Clone, Copy, Debug, PartialEq, FlyteType)]
+enum Mode {
+    Fast,
+    Careful,
+}
+
+#[task]
+fn pick_mode(fast: bool) -> Mode {
+    if fast { Mode::Fast } else { Mode::Careful }
+}
+
+#[task]
+fn describe_mode(careful: bool) -> String {
+    if careful {
+        "careful".into()
+    } else {
+        "fast".into()
+    }
+}
+
+#[workflow]
+fn by_mode(fast: bool) -> String {
+    let mode = pick_mode(fast);
+    when(mode == Mode::Careful)
+        .then(|| describe_mode(true))
+        .when(mode != Mode::Fast)
+        .then(|| describe_mode(true))
+        .otherwise(|| describe_mode(false))
+}
+
+#[tokio::test]
+async fn an_enum_compares_by_equality_without_an_order() {
+    assert_eq!(by_mode.run(true).await.unwrap(), "fast");
+    assert_eq!(by_mode.run(false).await.unwrap(), "careful");
+}

@@ -22,7 +22,7 @@ pub use crate::types::{
 pub use crate::workflow::{
     AsTaskNode, CmpOp, Cond, FailurePolicy, IntoBinding, IntoCondition, IntoOutputs, NodeOverrides,
     OutputPromises, PassThrough, Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare,
-    order,
+    compare_eq, order,
 };
 pub use crate::workflow::{AttrKey, PromiseFields, read_field, struct_field};
 

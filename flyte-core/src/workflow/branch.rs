@@ -93,6 +93,11 @@ fn compare_values<T: FlyteType + PartialOrd>(a: &Value, b: &Value) -> Option<Ord
     downcast_value::<T>(a).partial_cmp(&downcast_value::<T>(b))
 }
 
+/// Equality only (`==`, `!=`): `Equal` or no order, for types without `PartialOrd`.
+fn equal_values<T: FlyteType + PartialEq>(a: &Value, b: &Value) -> Option<Ordering> {
+    (downcast_value::<T>(a) == downcast_value::<T>(b)).then_some(Ordering::Equal)
+}
+
 /// A condition while the graph is being built (operands are wires).
 #[derive(Clone)]
 #[doc(hidden)]
@@ -128,28 +133,29 @@ impl Cond {
     }
 }
 
-/// A value a comparison can take: a promise or a constant of an ordered Flyte type.
+/// A value a comparison can take: a promise or a constant of a Flyte type with
+/// `PartialEq` (`==`, `!=`) or `PartialOrd` (`<`, `<=`, `>`, `>=`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be compared in a condition",
-    label = "expected a promise or a constant of an ordered Flyte type",
-    note = "both sides of a comparison must have the same Flyte type"
+    label = "expected a promise or a constant of a comparable Flyte type",
+    note = "both sides of a comparison must have the same Flyte type; `==` and `!=` need `PartialEq`, `<` and the like `PartialOrd`"
 )]
 #[doc(hidden)]
 pub trait IntoOperand {
     /// The type compared.
-    type Value: FlyteType + PartialOrd;
+    type Value: FlyteType + PartialEq;
     /// The wire for the operand.
     fn into_wire(self) -> Wire;
 }
 
-impl<T: FlyteType + PartialOrd> IntoOperand for Promise<T> {
+impl<T: FlyteType + PartialEq> IntoOperand for Promise<T> {
     type Value = T;
     fn into_wire(self) -> Wire {
         self.wire()
     }
 }
 
-impl<T: FlyteType + PartialOrd> IntoOperand for T {
+impl<T: FlyteType + PartialEq> IntoOperand for T {
     type Value = T;
     fn into_wire(self) -> Wire {
         Wire::Constant(self.to_literal(), crate::types::into_value(self))
@@ -163,12 +169,30 @@ impl IntoOperand for &str {
     }
 }
 
-/// `lhs op rhs`; `#[workflow]` writes this for each comparison inside `when(..)`.
+/// `lhs == rhs` or `lhs != rhs`: `#[workflow]` writes this for those comparisons
+/// inside `when(..)`; they need `PartialEq` only (an enum of names, say).
+#[doc(hidden)]
+pub fn compare_eq<A, B>(lhs: A, op: CmpOp, rhs: B) -> Cond
+where
+    A: IntoOperand,
+    B: IntoOperand<Value = A::Value>,
+{
+    Cond(CondNode::Compare {
+        lhs: lhs.into_wire(),
+        op,
+        rhs: rhs.into_wire(),
+        cmp: equal_values::<A::Value>,
+    })
+}
+
+/// `lhs op rhs`; `#[workflow]` writes this for each ordering comparison inside
+/// `when(..)`.
 #[doc(hidden)]
 pub fn compare<A, B>(lhs: A, op: CmpOp, rhs: B) -> Cond
 where
     A: IntoOperand,
     B: IntoOperand<Value = A::Value>,
+    A::Value: PartialOrd,
 {
     Cond(CondNode::Compare {
         lhs: lhs.into_wire(),

@@ -37,7 +37,9 @@ pub use map::{
 // What `#[task]`, `#[workflow]` and `#[dynamic]` expand to calls: public so generated
 // code can name it, hidden from the docs because no one writes it by hand.
 #[doc(hidden)]
-pub use branch::{BranchOutput, CmpOp, Cond, IntoCondition, IntoOperand, WhenFn, compare};
+pub use branch::{
+    BranchOutput, CmpOp, Cond, IntoCondition, IntoOperand, WhenFn, compare, compare_eq,
+};
 #[doc(hidden)]
 pub use builder::{
     AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, OutputPromises,

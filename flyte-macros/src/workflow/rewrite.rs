@@ -52,8 +52,14 @@ impl Rewriter<'_> {
                     _ => return Expr::Binary(bin),
                 };
                 let (left, right) = (&bin.left, &bin.right);
+                // `==` and `!=` need `PartialEq` only.
+                let compare = if matches!(bin.op, BinOp::Eq(_) | BinOp::Ne(_)) {
+                    quote::format_ident!("compare_eq", span = span)
+                } else {
+                    quote::format_ident!("compare", span = span)
+                };
                 parse_quote_spanned! {span=>
-                    #p::__private_0_1::compare(#left, #p::__private_0_1::CmpOp::#op, #right)
+                    #p::__private_0_1::#compare(#left, #p::__private_0_1::CmpOp::#op, #right)
                 }
             }
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
