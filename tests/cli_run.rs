@@ -255,7 +255,7 @@ async fn bad_inputs_are_errors_naming_the_input() {
     let (_, _, result) = cli(&["run", "nothing"]).await;
     let err = result.unwrap_err().to_string();
     assert!(
-        err.contains("no workflow or launch plan is named `nothing`"),
+        err.contains("no workflow, launch plan or task is named `nothing`"),
         "{err}"
     );
     assert!(err.contains("cli_run.tally"), "{err}");
@@ -760,7 +760,9 @@ async fn pyflyte_style_input_flags_and_close_names_are_understood() {
     let (_, _, result) = cli(&["run", "taly", "--items", "[1]"]).await;
     let text = result.unwrap_err().to_string();
     assert!(
-        text.starts_with("no workflow or launch plan is named `taly` (did you mean `tally`?)"),
+        text.starts_with(
+            "no workflow, launch plan or task is named `taly` (did you mean `tally`?)"
+        ),
         "{text}"
     );
 }
@@ -811,4 +813,27 @@ fn count_of(s: Summary) -> i64 {
 #[workflow]
 fn reads_summary(s: Summary) -> i64 {
     count_of(s)
+}
+
+#[tokio::test]
+async fn a_task_runs_alone_as_pyflyte_runs_one() {
+    let app = App::new().workflow(&tally).task(&total);
+    let (out, table, result) = cli_of(
+        app,
+        &[
+            "run",
+            "total",
+            "--items",
+            "[1, 2]",
+            "--extra",
+            "1",
+            "--tag",
+            "t",
+            "--no-cache",
+        ],
+    )
+    .await;
+    result.unwrap();
+    assert_eq!(out, "o0 = 5\no1 = \"t:5\"\n");
+    assert!(table.contains("cli_run.total/n0"), "{table}");
 }

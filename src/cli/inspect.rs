@@ -35,7 +35,30 @@ impl App {
         self.registry
             .find_workflow(name)
             .or_else(|| self.registry.find_launch_plan(name).map(|p| p.workflow))
+            .or_else(|| {
+                self.find_task(name)
+                    .map(flyte_core::workflow::task_workflow)
+            })
             .ok_or_else(|| self.unknown(name))
+    }
+
+    /// The task called `name`, or whose last name component is `name` when only one
+    /// task's is.
+    pub(super) fn find_task(
+        &self,
+        name: &str,
+    ) -> Option<&'static dyn flyte_core::workflow::DynTask> {
+        let tasks = self.registry.tasks();
+        if let Some(exact) = tasks.iter().find(|t| t.name() == name) {
+            return Some(*exact);
+        }
+        let mut short = tasks
+            .iter()
+            .filter(|t| t.name().rsplit('.').next() == Some(name));
+        match (short.next(), short.next()) {
+            (Some(only), None) => Some(*only),
+            _ => None,
+        }
     }
 
     pub(super) fn unknown(&self, name: &str) -> CliError {
@@ -45,6 +68,7 @@ impl App {
             .iter()
             .map(|w| w.spec().name.as_str())
             .chain(self.registry.launch_plans().iter().map(|p| p.name.as_str()))
+            .chain(self.registry.tasks().iter().map(|t| t.name()))
             .collect();
         known.sort_unstable();
         known.dedup();

@@ -105,8 +105,8 @@ pub enum CliError {
         /// Where `error.pb` is.
         output_prefix: String,
     },
-    /// No workflow or launch plan has this name.
-    #[error("no workflow or launch plan is named `{name}`{suggestion} (there are: {known})")]
+    /// No workflow, launch plan or task has this name.
+    #[error("no workflow, launch plan or task is named `{name}`{suggestion} (there are: {known})")]
     UnknownWorkflow {
         /// The name asked for.
         name: String,

@@ -13,8 +13,8 @@ use super::{App, CliError};
 
 #[derive(Args)]
 pub(super) struct RunArgs {
-    /// The workflow or launch plan (its full name, or the last part when that is
-    /// unique).
+    /// The workflow, launch plan or task (its full name, or the last part when that
+    /// is unique); a task runs alone, as `pyflyte run` runs one.
     workflow: String,
     /// An input value, as `name=value` (repeat for each input).
     #[arg(short, long = "input", value_name = "NAME=VALUE")]
@@ -164,7 +164,16 @@ impl App {
                     }
                     (p.workflow, p.fixed.clone(), defaults, Some(&p.settings))
                 }
-                None => return Err(self.unknown(name)),
+                // A task alone, as `pyflyte run` runs one.
+                None => match self.find_task(name) {
+                    Some(task) => (
+                        flyte_core::workflow::task_workflow(task),
+                        Default::default(),
+                        Default::default(),
+                        None,
+                    ),
+                    None => return Err(self.unknown(name)),
+                },
             },
         };
         Ok(Source {

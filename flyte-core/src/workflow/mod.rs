@@ -12,6 +12,7 @@ mod launch_plan_node;
 mod map;
 mod ordering;
 mod overrides;
+mod task_workflow;
 
 use std::fmt;
 
@@ -27,6 +28,7 @@ pub(crate) use failure::FailureInput;
 pub use failure::{FailureNode, FailurePolicy};
 pub use ordering::NodeRefs;
 pub use overrides::NodeOverrides;
+pub use task_workflow::task_workflow;
 pub mod render;
 pub use launch_plan_node::{DynLaunchPlan, Signature};
 pub use map::{

@@ -1,0 +1,76 @@
+//! A task run on its own, as pyflyte runs one (`run TASK --x 1`): a workflow of one
+//! node with the task's interface, its inputs fed to the node and the node's outputs
+//! returned.
+
+use super::{Binding, DynWorkflow, Entity, Node, NodeInput, WorkflowSpec};
+use crate::task::DynTask;
+use crate::types::Codec;
+
+/// A one-node workflow around a task.
+struct TaskWorkflow {
+    spec: &'static WorkflowSpec,
+    task: &'static dyn DynTask,
+}
+
+impl DynWorkflow for TaskWorkflow {
+    fn spec(&self) -> &'static WorkflowSpec {
+        self.spec
+    }
+    fn codec(&self) -> &'static Codec {
+        self.task.codec()
+    }
+}
+
+static LEAKED: std::sync::Mutex<Vec<&'static TaskWorkflow>> = std::sync::Mutex::new(Vec::new());
+
+/// The workflow that runs `task` alone, named after the task. Made once per task and
+/// kept for the life of the program.
+pub fn task_workflow(task: &'static dyn DynTask) -> &'static dyn DynWorkflow {
+    let mut leaked = LEAKED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = leaked.iter().find(|w| std::ptr::addr_eq(w.task, task)) {
+        return *found;
+    }
+    let interface = task.interface();
+    let inputs = interface
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(index, var)| NodeInput {
+            name: var.name.clone(),
+            binding: Binding::WorkflowInput {
+                name: var.name.clone(),
+                index,
+            },
+        })
+        .collect();
+    let outputs = interface
+        .outputs
+        .iter()
+        .enumerate()
+        .map(|(output, var)| Binding::NodeOutput {
+            node_id: "n0".to_string(),
+            node: 0,
+            output_name: var.name.clone(),
+            output,
+        })
+        .collect();
+    let nodes = vec![Node {
+        id: "n0".to_string(),
+        entity: Entity::Task(task),
+        inputs,
+        upstream: Vec::new(),
+        overrides: None,
+        run_metadata: None,
+    }];
+    let spec = WorkflowSpec::new(
+        task.name().to_string(),
+        task.description().map(str::to_string),
+        interface,
+        nodes,
+        outputs,
+    );
+    let spec: &'static WorkflowSpec = Box::leak(Box::new(spec));
+    let made: &'static TaskWorkflow = Box::leak(Box::new(TaskWorkflow { spec, task }));
+    leaked.push(made);
+    made
+}
