@@ -254,6 +254,7 @@ async fn a_run_of_ten_thousand_nodes_stays_small_and_draws_one_page_of_rows() {
     std::fs::write(&file, &html).unwrap();
     // About 200 bytes a node with its values; stated in the README.
     assert!(html.len() < 4_000_000, "{} bytes", html.len());
+    eprintln!("a report of 10,001 nodes: {} bytes", html.len());
     let (dom, console) = load_in_chromium(&file);
     assert_no_script_error(&dom, &console);
     assert!(
