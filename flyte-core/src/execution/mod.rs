@@ -181,14 +181,16 @@ impl RunOptions {
     /// instead, with the task's retries and timeout around it. For tests.
     ///
     /// ```
-    /// use flyte_core::prelude::*;
+    /// # extern crate flyte_core as flyte;
+    /// # use flyte_macros::*;
+    /// use flyte::prelude::*;
     ///
-    /// #[flyte_macros::task(crate = ::flyte_core)]
+    /// #[task]
     /// async fn fetch(url: String) -> String {
     ///     unreachable!("a test must not reach the network")
     /// }
     ///
-    /// #[flyte_macros::workflow(crate = ::flyte_core)]
+    /// #[workflow]
     /// fn page_length(url: String) -> String {
     ///     fetch(url)
     /// }

@@ -233,8 +233,9 @@ impl fmt::Debug for Observers {
 /// node: status, attempts, duration, path and task.
 ///
 /// ```
+/// # extern crate flyte_core as flyte;
 /// use std::sync::Arc;
-/// use flyte_core::execution::{RunOptions, RunSummary};
+/// use flyte::execution::{RunOptions, RunSummary};
 ///
 /// let summary = Arc::new(RunSummary::default());
 /// let options = RunOptions::default().observe(summary.clone());

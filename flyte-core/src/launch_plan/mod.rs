@@ -2,9 +2,10 @@
 //! for others, runnable locally like the workflow itself.
 //!
 //! ```
-//! use flyte_core::launch_plan::LaunchPlan;
-//! use flyte_core::prelude::*;
-//! use flyte_macros::{task, workflow};
+//! # extern crate flyte_core as flyte;
+//! use flyte::launch_plan::LaunchPlan;
+//! use flyte::prelude::*;
+//! # use flyte_macros::{task, workflow};
 //! use std::sync::LazyLock;
 //!
 //! #[task(crate = ::flyte_core)]

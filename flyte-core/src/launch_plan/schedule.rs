@@ -11,7 +11,8 @@ use crate::task::IntoDuration;
 /// of each scheduled run.
 ///
 /// ```
-/// use flyte_core::launch_plan::Schedule;
+/// # extern crate flyte_core as flyte;
+/// use flyte::launch_plan::Schedule;
 /// let nightly = Schedule::cron("0 5 * * *").offset("PT30M").kickoff_input("run_at");
 /// assert!(nightly.check().is_ok());
 /// assert!(Schedule::cron("0 25 * * *").check().is_err());

@@ -524,10 +524,12 @@ impl ExecutionContext {
     /// function.
     ///
     /// ```
-    /// use flyte_core::prelude::*;
+    /// # extern crate flyte_core as flyte;
+    /// # use flyte_macros::*;
+    /// use flyte::prelude::*;
     ///
     /// // Users write `#[task]` through the `flyte` crate; here it is named directly.
-    /// #[flyte_macros::task(crate = ::flyte_core)]
+    /// #[task]
     /// async fn where_am_i() -> String {
     ///     let ctx = ExecutionContext::current().expect("runs as a task");
     ///     format!("{} attempt {}", ctx.node_id(), ctx.attempt())

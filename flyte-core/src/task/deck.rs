@@ -40,9 +40,11 @@ impl Decks {
 /// Writes sections into one deck; from [`ExecutionContext::deck`](super::ExecutionContext::deck).
 ///
 /// ```
-/// use flyte_core::prelude::*;
+/// # extern crate flyte_core as flyte;
+/// # use flyte_macros::*;
+/// use flyte::prelude::*;
 ///
-/// #[flyte_macros::task(crate = ::flyte_core, enable_deck)]
+/// #[task(enable_deck)]
 /// fn summarize(scores: Vec<f64>) -> f64 {
 ///     let ctx = ExecutionContext::current().expect("runs as a task");
 ///     let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;

@@ -10,8 +10,9 @@ use super::Task;
 /// `static` (a `#[task]` function's item is one) or a `LazyLock` around a task.
 ///
 /// ```
+/// # extern crate flyte_core as flyte;
 /// use std::sync::LazyLock;
-/// use flyte_core::prelude::*;
+/// use flyte::prelude::*;
 ///
 /// struct Ping;
 /// impl Task for Ping {

@@ -122,9 +122,11 @@ fn marked_within(e: &(dyn std::error::Error + 'static)) -> bool {
 /// attempt, and `NonRecoverable` says when one is not.
 ///
 /// ```
-/// use flyte_core::task::NonRecoverable;
+/// # extern crate flyte_core as flyte;
+/// # use flyte_macros::*;
+/// use flyte::task::NonRecoverable;
 ///
-/// #[flyte_macros::task(crate = ::flyte_core, retries = 3)]
+/// #[task(retries = 3)]
 /// fn parse_count(text: String) -> Result<i64, NonRecoverable> {
 ///     // Bad input stays bad however often it is read: fail at once.
 ///     text.trim().parse().map_err(NonRecoverable::new)
@@ -161,7 +163,8 @@ impl std::error::Error for NonRecoverable {
 /// `#[workflow]` like a function.
 ///
 /// ```
-/// use flyte_core::prelude::*;
+/// # extern crate flyte_core as flyte;
+/// use flyte::prelude::*;
 ///
 /// /// Adds a fixed amount.
 /// struct AddN { n: i64 }

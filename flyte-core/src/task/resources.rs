@@ -5,7 +5,8 @@
 /// (`"500m"`, `"2"`, `"2Gi"`, `"10G"`, `"1e3"`), written to the container as given.
 ///
 /// ```
-/// use flyte_core::task::{Resources, TaskMetadata};
+/// # extern crate flyte_core as flyte;
+/// use flyte::task::{Resources, TaskMetadata};
 /// let m = TaskMetadata::default()
 ///     .requests(Resources::new().cpu("500m").mem("2Gi"))
 ///     .limits(Resources::new().cpu("1").mem("4Gi").gpu("1"));
@@ -124,7 +125,8 @@ impl ResourceKind {
 /// `"nvidia-tesla-a100"` (the node label Flyte matches), whole or as a MIG partition.
 ///
 /// ```
-/// use flyte_core::task::Accelerator;
+/// # extern crate flyte_core as flyte;
+/// use flyte::task::Accelerator;
 /// let mig = Accelerator::new("nvidia-tesla-a100").partition("2g.10gb");
 /// assert_eq!(mig.get_partition(), Some("2g.10gb"));
 /// assert!(Accelerator::new("nvidia-tesla-a100").unpartitioned().is_unpartitioned());

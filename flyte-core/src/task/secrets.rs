@@ -32,7 +32,8 @@ pub enum SecretMount {
 /// own.
 ///
 /// ```
-/// use flyte_core::task::{Secret, SecretMount};
+/// # extern crate flyte_core as flyte;
+/// use flyte::task::{Secret, SecretMount};
 /// let s = Secret::new("db", "password").env_var("DB_PASSWORD");
 /// assert_eq!(s.get_mount(), SecretMount::EnvVar);
 /// assert_eq!(Secret::new("api", "token").version("v2").get_version(), Some("v2"));

@@ -8,7 +8,8 @@ use super::{FlyteType, Literal, LiteralMismatch, LiteralType, SimpleType};
 /// `err` of type `Option<FlyteError>`.
 ///
 /// ```
-/// use flyte_core::types::{FlyteError, FlyteType};
+/// # extern crate flyte_core as flyte;
+/// use flyte::types::{FlyteError, FlyteType};
 /// let e = FlyteError::new("n1", "disk full");
 /// assert_eq!(FlyteError::from_literal(&e.to_literal()).unwrap(), e);
 /// ```

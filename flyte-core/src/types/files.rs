@@ -37,7 +37,8 @@ pub(crate) fn is_local(uri: &str) -> bool {
 /// A file, by URI or local path.
 ///
 /// ```
-/// use flyte_core::types::FlyteFile;
+/// # extern crate flyte_core as flyte;
+/// use flyte::types::FlyteFile;
 /// let f = FlyteFile::new("s3://bucket/data.csv");
 /// assert_eq!(f.uri(), "s3://bucket/data.csv");
 /// assert!(!f.is_local());
@@ -47,7 +48,8 @@ pub(crate) fn is_local(uri: &str) -> bool {
 /// its Flyte type says so, as flytekit's `FlyteFile[typing.TypeVar("csv")]` does.
 ///
 /// ```
-/// use flyte_core::types::{Csv, FlyteFile, FlyteType, LiteralType};
+/// # extern crate flyte_core as flyte;
+/// use flyte::types::{Csv, FlyteFile, FlyteType, LiteralType};
 /// let report: FlyteFile<Csv> = FlyteFile::new("s3://bucket/report.csv").format();
 /// let LiteralType::Blob(blob) = FlyteFile::<Csv>::literal_type() else { unreachable!() };
 /// assert_eq!(blob.format, "csv");

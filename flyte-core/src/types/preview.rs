@@ -12,7 +12,8 @@ pub const PREVIEW_CHARS: usize = 100;
 /// characters, else its first ones, `…` and its length.
 ///
 /// ```
-/// use flyte_core::types::preview;
+/// # extern crate flyte_core as flyte;
+/// use flyte::types::preview;
 /// assert_eq!(preview("4x"), "4x");
 /// let long = "y".repeat(1_000);
 /// assert_eq!(preview(&long), format!("{}… (1000 characters)", "y".repeat(100)));
@@ -52,7 +53,8 @@ impl Literal {
     /// items of a list, entries of a map).
     ///
     /// ```
-    /// use flyte_core::types::FlyteType;
+    /// # extern crate flyte_core as flyte;
+    /// use flyte::types::FlyteType;
     /// let big = vec![7i64; 10_000].to_literal();
     /// let text = big.preview();
     /// assert!(text.len() < 150 && text.ends_with("… (10000 items)"), "{text}");
@@ -92,8 +94,9 @@ impl Literal {
 /// 707ns` for a measured second).
 ///
 /// ```
+/// # extern crate flyte_core as flyte;
 /// use std::time::Duration;
-/// use flyte_core::types::human_duration;
+/// use flyte::types::human_duration;
 /// assert_eq!(human_duration(Duration::from_nanos(1_001_899_707)), "1.0s");
 /// assert_eq!(human_duration(Duration::from_millis(50)), "50ms");
 /// assert_eq!(human_duration(Duration::from_secs(20 * 60)), "20m");

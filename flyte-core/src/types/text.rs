@@ -36,7 +36,8 @@ fn err(ty: &LiteralType, text: &str, reason: impl Into<String>) -> TextError {
 /// Reads `text` as a value of type `ty`.
 ///
 /// ```
-/// use flyte_core::types::{FlyteType, literal_from_text};
+/// # extern crate flyte_core as flyte;
+/// use flyte::types::{FlyteType, literal_from_text};
 ///
 /// let ty = <Vec<i64>>::literal_type();
 /// let list = literal_from_text(&ty, "[1, 2, 3]").unwrap();

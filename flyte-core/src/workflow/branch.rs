@@ -4,9 +4,10 @@
 //! into [`Cond`]itions, and each case's closure builds a sub-graph:
 //!
 //! ```
-//! use flyte_core::prelude::*;
+//! # extern crate flyte_core as flyte;
+//! use flyte::prelude::*;
 //! // Users write these through the `flyte` crate; here they are named directly.
-//! use flyte_macros::{task, workflow};
+//! # use flyte_macros::{task, workflow};
 //!
 //! #[task(crate = ::flyte_core)]
 //! fn double(x: i64) -> i64 { x * 2 }

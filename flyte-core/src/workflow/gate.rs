@@ -2,8 +2,9 @@
 //! `wait_for_input` and `approve`). Import them into a workflow body:
 //!
 //! ```
-//! use flyte_core::prelude::*;
-//! use flyte_core::workflow::gate::{approve, sleep, wait_for_input};
+//! # extern crate flyte_core as flyte;
+//! use flyte::prelude::*;
+//! use flyte::workflow::gate::{approve, sleep, wait_for_input};
 //! # use flyte_macros::{task, workflow};
 //! # #[task(crate = ::flyte_core)]
 //! # fn add_one(x: i64) -> i64 { x + 1 }

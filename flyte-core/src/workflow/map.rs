@@ -2,9 +2,10 @@
 //! limit and a minimum success ratio (Flyte's array node).
 //!
 //! ```
-//! use flyte_core::prelude::*;
+//! # extern crate flyte_core as flyte;
+//! use flyte::prelude::*;
 //! // Users write these through the `flyte` crate; here they are named directly.
-//! use flyte_macros::{task, workflow};
+//! # use flyte_macros::{task, workflow};
 //!
 //! #[task(crate = ::flyte_core)]
 //! async fn square(x: i64) -> i64 {

@@ -16,8 +16,9 @@ use crate::task::{
 /// starts any node, and by `serialize`).
 ///
 /// ```
-/// use flyte_core::workflow::NodeOverrides;
-/// use flyte_core::task::Resources;
+/// # extern crate flyte_core as flyte;
+/// use flyte::workflow::NodeOverrides;
+/// use flyte::task::Resources;
 /// let o = NodeOverrides::new()
 ///     .requests(Resources::new().cpu("2").mem("1Gi"))
 ///     .retries(2)

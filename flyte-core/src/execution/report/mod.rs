@@ -26,8 +26,9 @@ use crate::workflow::WorkflowSpec;
 /// Collects a run's nodes and writes its HTML page when the run ends.
 ///
 /// ```no_run
+/// # extern crate flyte_core as flyte;
 /// use std::sync::Arc;
-/// use flyte_core::execution::{Report, RunOptions};
+/// use flyte::execution::{Report, RunOptions};
 ///
 /// // The page is written to report.html when the run ends:
 /// let options = RunOptions::default().report("report.html");
