@@ -441,5 +441,15 @@ fn execute_fn(m: &TaskModel<'_>, n: &Names) -> TokenStream {
 /// calls still type-check, and the errors.
 pub(crate) fn fallback(item: &proc_macro2::TokenStream, error: syn::Error) -> TokenStream {
     let error = error.to_compile_error();
+    // A `#[default]` on a parameter was reported already; left in, rustc would add
+    // that it knows no such attribute.
+    if let Ok(mut func) = syn::parse2::<syn::ItemFn>(item.clone()) {
+        for arg in &mut func.sig.inputs {
+            if let syn::FnArg::Typed(pt) = arg {
+                pt.attrs.retain(|a| !a.path().is_ident("default"));
+            }
+        }
+        return quote!(#func #error);
+    }
     quote!(#item #error)
 }

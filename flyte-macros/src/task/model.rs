@@ -64,12 +64,27 @@ pub(crate) struct TaskModel<'a> {
     pub(crate) reference: Option<proc_macro2::TokenStream>,
 }
 
+/// `#[default(..)]` belongs on workflow inputs: a task's interface has no defaults
+/// in Flyte (flytekit fills a Python default in at the call), so say where it goes.
+fn no_param_defaults(cx: &Ctxt, sig: &syn::Signature) {
+    for arg in &sig.inputs {
+        let syn::FnArg::Typed(pt) = arg else { continue };
+        for attr in pt.attrs.iter().filter(|a| a.path().is_ident("default")) {
+            cx.error_spanned_by(
+                attr,
+                "a task input has no default in Flyte: pass the value where the task is called, or give the workflow input a default (`#[default(..)]` on a `#[workflow]` parameter, or a launch plan's default)",
+            );
+        }
+    }
+}
+
 impl<'a> TaskModel<'a> {
     /// Reads the function and the arguments. Problems with the signature (which
     /// decide the interface) go to `sig_cx`, problems with settings to `cx`: a task
     /// with bad settings can still be expanded, with default settings.
     pub(crate) fn build(sig_cx: &Ctxt, cx: &Ctxt, item: &'a ItemFn, mut args: TaskArgs) -> Self {
         let sig = signature::read(sig_cx, &item.sig, "task");
+        no_param_defaults(sig_cx, &item.sig);
         let output_names = signature::output_names(sig_cx, &sig, args.common.outputs.as_ref());
         let mut knobs = Knobs::default();
         (knobs.requests, knobs.limits) = super::resources::read(cx, &args);

@@ -1,0 +1,8 @@
+use flyte::prelude::*;
+
+#[task]
+fn scale(x: i64, #[default(2)] factor: i64) -> i64 {
+    x * factor
+}
+
+fn main() {}
