@@ -94,7 +94,9 @@ impl<'a> Signature<'a> {
 pub(crate) const MAX_ARITY: usize = 8;
 
 /// Reads `sig`, recording every problem in `cx`. `what` is "task" or "workflow".
-pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signature<'a> {
+/// What a task or workflow function cannot be: `const`, `unsafe`, `extern`,
+/// variadic, generic.
+fn check_qualifiers(cx: &Ctxt, sig: &syn::Signature, what: &str) {
     if let Some(c) = &sig.constness {
         cx.error_spanned_by(c, format!("a {what} cannot be a `const fn`"));
     }
@@ -117,6 +119,10 @@ pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signat
     } else if let Some(w) = &sig.generics.where_clause {
         cx.error_spanned_by(w, format!("a {what} cannot have a `where` clause"));
     }
+}
+
+pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signature<'a> {
+    check_qualifiers(cx, sig, what);
 
     let mut params = Vec::new();
     for arg in &sig.inputs {

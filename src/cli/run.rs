@@ -315,34 +315,47 @@ impl App {
         }
         writeln!(err, "{summary}").map_err(console)?;
         if let Some(report) = &report {
-            match report.written() {
-                Some(Ok(path)) => writeln!(err, "report: {}", path.display()).map_err(console)?,
-                Some(Err(e)) => {
-                    writeln!(err, "the report could not be written: {e}").map_err(console)?
-                }
-                None => {}
-            }
+            say_where(report, err).map_err(console)?;
         }
         let result = result.map_err(|signal| CliError::Interrupted {
             running: progress.counts().running,
             signal,
         })?;
         let outputs = result.map_err(|e| CliError::Run(Box::new(e)))?;
-        let named = spec.interface.outputs.iter().zip(&outputs);
-        match args.output {
-            OutputFormat::Text => {
-                for (var, value) in named {
-                    writeln!(out, "{} = {value}", var.name).map_err(console)?;
-                }
+        print_outputs(spec, &outputs, args.output, out).map_err(console)
+    }
+}
+
+/// Where the report went, or why it could not be written.
+fn say_where(report: &Report, err: &mut dyn Write) -> std::io::Result<()> {
+    match report.written() {
+        Some(Ok(path)) => writeln!(err, "report: {}", path.display()),
+        Some(Err(e)) => writeln!(err, "the report could not be written: {e}"),
+        None => Ok(()),
+    }
+}
+
+/// The outputs as `name = value` lines, or as one JSON object.
+fn print_outputs(
+    spec: &flyte_core::workflow::WorkflowSpec,
+    outputs: &[Literal],
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let named = spec.interface.outputs.iter().zip(outputs);
+    match format {
+        OutputFormat::Text => {
+            for (var, value) in named {
+                writeln!(out, "{} = {value}", var.name)?;
             }
-            OutputFormat::Json => {
-                let object: serde_json::Map<String, serde_json::Value> = named
-                    .map(|(var, value)| (var.name.clone(), value.to_json()))
-                    .collect();
-                writeln!(out, "{}", serde_json::Value::Object(object)).map_err(console)?;
-            }
+            Ok(())
         }
-        Ok(())
+        OutputFormat::Json => {
+            let object: serde_json::Map<String, serde_json::Value> = named
+                .map(|(var, value)| (var.name.clone(), value.to_json()))
+                .collect();
+            writeln!(out, "{}", serde_json::Value::Object(object))
+        }
     }
 }
 

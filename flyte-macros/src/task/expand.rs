@@ -224,10 +224,8 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     }
 }
 
-/// The settings as a `TaskMetadata` builder chain; `None` when none is set.
-fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
-    let k = &m.knobs;
-    let mut meta = TokenStream::new();
+/// Retries, timeout, cache, interruptible, deck and deprecation as builder calls.
+fn run_knobs(k: &super::model::Knobs, meta: &mut TokenStream) {
     if let Some(r) = k.retries {
         meta.extend(quote!(.retries(#r)));
     }
@@ -253,6 +251,13 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     if let Some(d) = &k.deprecated {
         meta.extend(quote!(.deprecated(#d)));
     }
+}
+
+/// The settings as a `TaskMetadata` builder chain; `None` when none is set.
+fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
+    let k = &m.knobs;
+    let mut meta = TokenStream::new();
+    run_knobs(k, &mut meta);
     for (kind, amounts) in [("requests", &k.requests), ("limits", &k.limits)] {
         if amounts.is_empty() {
             continue;

@@ -17,40 +17,68 @@ const GAP_X: usize = 64;
 const GAP_Y: usize = 14;
 const PAD: usize = 12;
 
+/// Where each box goes: node `i` at `(layer, row)`; layer 0 holds the inputs box and
+/// layer `last` the outputs box.
+struct Layout {
+    at: Vec<(usize, usize)>,
+    last: usize,
+    width: usize,
+    height: usize,
+}
+
+impl Layout {
+    /// A node one layer right of the last node it waits for, stacked in its layer.
+    fn of(spec: &WorkflowSpec) -> Self {
+        let n = spec.nodes.len();
+        let mut layer = vec![1usize; n];
+        for (i, node) in spec.nodes.iter().enumerate() {
+            layer[i] = node
+                .upstream
+                .iter()
+                .map(|&u| layer[u] + 1)
+                .max()
+                .unwrap_or(1);
+        }
+        let last = layer.iter().copied().max().unwrap_or(0) + 1;
+        let mut rows = vec![0usize; last + 1];
+        let mut at = Vec::with_capacity(n);
+        for &l in &layer {
+            at.push((l, rows[l]));
+            rows[l] += 1;
+        }
+        let tallest = rows.iter().copied().max().unwrap_or(1).max(1);
+        Layout {
+            at,
+            last,
+            width: PAD * 2 + (last + 1) * W + last * GAP_X,
+            height: PAD * 2 + tallest * H + (tallest - 1) * GAP_Y,
+        }
+    }
+
+    /// The top-left corner of node `i`'s box.
+    fn pos(&self, i: usize) -> (usize, usize) {
+        let (l, r) = self.at[i];
+        (PAD + l * (W + GAP_X), PAD + r * (H + GAP_Y))
+    }
+
+    /// The top-left corner of the inputs (layer 0) or outputs (layer `last`) box.
+    fn io_pos(&self, layer: usize) -> (usize, usize) {
+        (PAD + layer * (W + GAP_X), PAD)
+    }
+}
+
 /// The graph as an `<svg>` element, or `None` past [`MAX_NODES`].
 pub(super) fn svg(
     spec: &WorkflowSpec,
     records: &[NodeRecord],
     maps: &std::collections::HashMap<String, bool>,
 ) -> Option<String> {
-    let n = spec.nodes.len();
-    if n > MAX_NODES {
+    if spec.nodes.len() > MAX_NODES {
         return None;
     }
-    // Layer 0 is the inputs box; the outputs box comes after the last node's layer.
-    let mut layer = vec![1usize; n];
-    for (i, node) in spec.nodes.iter().enumerate() {
-        layer[i] = node
-            .upstream
-            .iter()
-            .map(|&u| layer[u] + 1)
-            .max()
-            .unwrap_or(1);
-    }
-    let last = layer.iter().copied().max().unwrap_or(0) + 1;
-    let mut rows = vec![0usize; last + 1];
-    let mut at = Vec::with_capacity(n);
-    for &l in &layer {
-        at.push((l, rows[l]));
-        rows[l] += 1;
-    }
-    let tallest = rows.iter().copied().max().unwrap_or(1).max(1);
-    let width = PAD * 2 + (last + 1) * W + last * GAP_X;
-    let height = PAD * 2 + tallest * H + (tallest - 1) * GAP_Y;
-    let pos = |(l, r): (usize, usize)| (PAD + l * (W + GAP_X), PAD + r * (H + GAP_Y));
-    let io_pos = |l: usize| (PAD + l * (W + GAP_X), PAD);
-
-    let mut out = String::with_capacity(512 + n * 400);
+    let layout = Layout::of(spec);
+    let (width, height) = (layout.width, layout.height);
+    let mut out = String::with_capacity(512 + spec.nodes.len() * 400);
     let _ = write!(
         out,
         "<svg id=\"graph\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
@@ -58,7 +86,37 @@ pub(super) fn svg(
     out.push_str(
         "<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\"/></marker></defs>",
     );
-    out.push_str("<g class=\"edges\">");
+    edges(&mut out, spec, &layout);
+    io_box(
+        &mut out,
+        layout.io_pos(0),
+        "inputs",
+        &spec.interface.input_names(),
+    );
+    io_box(
+        &mut out,
+        layout.io_pos(layout.last),
+        "outputs",
+        &spec.interface.output_names(),
+    );
+    for (i, node) in spec.nodes.iter().enumerate() {
+        let path = format!("{}/{}", spec.name, node.id);
+        let mine: Vec<&NodeRecord> = records.iter().filter(|r| inside(&r.path, &path)).collect();
+        // A map task that met its `min_success_ratio` succeeded, failed items and all.
+        let status = match maps.get(&path) {
+            Some(true) if summary_status(&mine) == "failed" => "succeeded",
+            Some(false) => "failed",
+            _ => summary_status(&mine),
+        };
+        node_box(&mut out, node, &path, status, &mine, layout.pos(i));
+    }
+    out.push_str("</svg>");
+    Some(out)
+}
+
+/// An arrow per dependency: node to node, inputs to the nodes reading them, nodes
+/// to the outputs they feed.
+fn edges(out: &mut String, spec: &WorkflowSpec, layout: &Layout) {
     let edge = |out: &mut String, from: (usize, usize), to: (usize, usize)| {
         let (x1, y1) = (from.0 + W, from.1 + H / 2);
         let (x2, y2) = (to.0, to.1 + H / 2);
@@ -68,13 +126,14 @@ pub(super) fn svg(
             "<path d=\"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}\"/>"
         );
     };
+    out.push_str("<g class=\"edges\">");
     for (i, node) in spec.nodes.iter().enumerate() {
-        let to = pos(at[i]);
+        let to = layout.pos(i);
         for &u in &node.upstream {
-            edge(&mut out, pos(at[u]), to);
+            edge(out, layout.pos(u), to);
         }
         if node.inputs.iter().any(|input| reads_inputs(&input.binding)) {
-            edge(&mut out, io_pos(0), to);
+            edge(out, layout.io_pos(0), to);
         }
     }
     let mut feeding = Vec::new();
@@ -84,51 +143,41 @@ pub(super) fn svg(
     feeding.sort_unstable();
     feeding.dedup();
     for u in feeding {
-        edge(&mut out, pos(at[u]), io_pos(last));
+        edge(out, layout.pos(u), layout.io_pos(layout.last));
     }
     out.push_str("</g>");
+}
 
-    io_box(&mut out, io_pos(0), "inputs", &spec.interface.input_names());
-    io_box(
-        &mut out,
-        io_pos(last),
-        "outputs",
-        &spec.interface.output_names(),
+/// One node's box: id and kind, what it runs, how it ended.
+fn node_box(
+    out: &mut String,
+    node: &crate::workflow::Node,
+    path: &str,
+    status: &str,
+    mine: &[&NodeRecord],
+    (x, y): (usize, usize),
+) {
+    let _ = write!(
+        out,
+        "<g class=\"node st-{status}\" data-path=\"{}\" tabindex=\"0\"><title>{} ({})</title>\
+         <rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"7\"/>\
+         <text x=\"{}\" y=\"{}\" class=\"id\">{} · {}</text>\
+         <text x=\"{}\" y=\"{}\">{}</text>\
+         <text x=\"{}\" y=\"{}\" class=\"counts\">{}</text></g>",
+        escape_html(path),
+        escape_html(node.entity.name()),
+        escape_html(&node.entity.kind()),
+        x + 8,
+        y + 16,
+        escape_html(&node.id),
+        escape_html(what(&node.entity)),
+        x + 8,
+        y + 32,
+        escape_html(&clip(node.entity.name(), 26)),
+        x + 8,
+        y + 47,
+        escape_html(&counts(mine)),
     );
-    for (i, node) in spec.nodes.iter().enumerate() {
-        let path = format!("{}/{}", spec.name, node.id);
-        let mine: Vec<&NodeRecord> = records.iter().filter(|r| inside(&r.path, &path)).collect();
-        let (x, y) = pos(at[i]);
-        // A map task that met its `min_success_ratio` succeeded, failed items and all.
-        let status = match maps.get(&path) {
-            Some(true) if summary_status(&mine) == "failed" => "succeeded",
-            Some(false) => "failed",
-            _ => summary_status(&mine),
-        };
-        let _ = write!(
-            out,
-            "<g class=\"node st-{status}\" data-path=\"{}\" tabindex=\"0\"><title>{} ({})</title>\
-             <rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"7\"/>\
-             <text x=\"{}\" y=\"{}\" class=\"id\">{} · {}</text>\
-             <text x=\"{}\" y=\"{}\">{}</text>\
-             <text x=\"{}\" y=\"{}\" class=\"counts\">{}</text></g>",
-            escape_html(&path),
-            escape_html(node.entity.name()),
-            escape_html(&node.entity.kind()),
-            x + 8,
-            y + 16,
-            escape_html(&node.id),
-            escape_html(what(&node.entity)),
-            x + 8,
-            y + 32,
-            escape_html(&clip(node.entity.name(), 26)),
-            x + 8,
-            y + 47,
-            escape_html(&counts(&mine)),
-        );
-    }
-    out.push_str("</svg>");
-    Some(out)
 }
 
 /// Whether `path` is the node `node`, one of its map items, or a node inside it.
