@@ -10,9 +10,7 @@ use super::executor::{Failed, Prefix, run_spec};
 use crate::interface::Interface;
 use crate::task::ErrorChain;
 use crate::types::{FlyteError, Value, into_value};
-use crate::workflow::{
-    Binding, Entity, FailureInput, FailureNode, Node, NodeInput, SpecRef, WorkflowSpec,
-};
+use crate::workflow::{Entity, FailureInput, FailureNode, Node, SpecRef, WorkflowSpec};
 
 /// The id Flyte gives a workflow's failure node.
 pub(crate) const FAILURE_NODE_ID: &str = "fn0";
@@ -61,17 +59,7 @@ pub(super) async fn run_failure_node(
 /// retries, times out, caches and reports as any node does.
 fn one_node_graph(node: &FailureNode, workflow: &str) -> WorkflowSpec {
     let task_inputs = node.task.interface().inputs;
-    let inputs = task_inputs
-        .iter()
-        .enumerate()
-        .map(|(index, var)| NodeInput {
-            name: var.name.clone(),
-            binding: Binding::WorkflowInput {
-                name: var.name.clone(),
-                index,
-            },
-        })
-        .collect();
+    let inputs = crate::workflow::task_workflow::fed_by_workflow_inputs(&task_inputs);
     let interface = Interface {
         inputs: task_inputs,
         outputs: Vec::new(),

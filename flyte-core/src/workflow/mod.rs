@@ -12,7 +12,7 @@ mod launch_plan_node;
 mod map;
 mod ordering;
 mod overrides;
-mod task_workflow;
+pub(crate) mod task_workflow;
 
 use std::fmt;
 

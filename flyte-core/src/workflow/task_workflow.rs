@@ -23,17 +23,9 @@ impl DynWorkflow for TaskWorkflow {
 
 static LEAKED: std::sync::Mutex<Vec<&'static TaskWorkflow>> = std::sync::Mutex::new(Vec::new());
 
-/// The workflow that runs `task` alone, named after the task. Made once per task and
-/// kept for the life of the program.
-pub fn task_workflow(task: &'static dyn DynTask) -> &'static dyn DynWorkflow {
-    let mut leaked = LEAKED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(found) = leaked.iter().find(|w| std::ptr::addr_eq(w.task, task)) {
-        return *found;
-    }
-    let interface = task.interface();
-    let inputs = interface
-        .inputs
-        .iter()
+/// Node inputs fed one for one by the workflow inputs of the same names.
+pub(crate) fn fed_by_workflow_inputs(vars: &[crate::interface::Variable]) -> Vec<NodeInput> {
+    vars.iter()
         .enumerate()
         .map(|(index, var)| NodeInput {
             name: var.name.clone(),
@@ -42,7 +34,18 @@ pub fn task_workflow(task: &'static dyn DynTask) -> &'static dyn DynWorkflow {
                 index,
             },
         })
-        .collect();
+        .collect()
+}
+
+/// The workflow that runs `task` alone, named after the task. Made once per task and
+/// kept for the life of the program.
+pub fn task_workflow(task: &'static dyn DynTask) -> &'static dyn DynWorkflow {
+    let mut leaked = LEAKED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = leaked.iter().find(|w| std::ptr::addr_eq(w.task, task)) {
+        return *found;
+    }
+    let interface = task.interface();
+    let inputs = fed_by_workflow_inputs(&interface.inputs);
     let outputs = interface
         .outputs
         .iter()
