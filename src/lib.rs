@@ -49,6 +49,9 @@ pub use flyte_core::{
     workflow,
 };
 
+#[cfg(feature = "remote")]
+pub use flyte_core::remote;
+
 pub mod cli;
 pub mod progress;
 

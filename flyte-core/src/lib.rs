@@ -26,6 +26,8 @@ pub mod idl;
 pub mod interface;
 pub mod launch_plan;
 pub mod registry;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub mod task;
 pub mod types;
 pub mod workflow;

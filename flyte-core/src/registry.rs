@@ -166,7 +166,9 @@ impl Registry {
             .collect())
     }
 
-    fn package_messages(
+    /// Every entity as the message registered for it, named as in a package: tasks,
+    /// then workflows, then launch plans.
+    pub fn package_messages(
         &self,
         settings: &SerializationSettings,
     ) -> Result<Vec<(String, PackageMessage)>, IdlError> {
@@ -187,11 +189,15 @@ impl Registry {
     }
 }
 
-/// One file of a package.
-enum PackageMessage {
+/// One file of a package: what is registered for one entity.
+#[derive(Clone, Debug)]
+pub enum PackageMessage {
     // Boxed: each is a few hundred bytes, and they differ in size.
+    /// A task.
     Task(Box<idl::admin::TaskSpec>),
+    /// A workflow with its subworkflows.
     Workflow(Box<idl::admin::WorkflowSpec>),
+    /// A launch plan.
     LaunchPlan(Box<idl::admin::LaunchPlan>),
 }
 

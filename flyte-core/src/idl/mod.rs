@@ -9,6 +9,7 @@
 
 pub mod admin;
 mod admin_schedule;
+pub mod admin_service;
 mod array_node;
 mod conditions;
 pub mod core;

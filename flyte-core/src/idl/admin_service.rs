@@ -1,0 +1,198 @@
+//! `flyteidl/admin/{task,workflow,launch_plan,execution}.proto`: the requests and
+//! responses of flyteadmin's `AdminService` calls the remote client makes, with
+//! flyteidl 1.16's field numbers (`tests/remote.rs` has the Python flyteidl
+//! package's servicer parse each one).
+
+use super::admin::{LaunchPlanSpec, TaskSpec, WorkflowSpec};
+use super::core::{Identifier, LiteralMap};
+
+/// `flyteidl.admin.TaskCreateRequest`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct TaskCreateRequest {
+    /// The task's identifier.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<Identifier>,
+    /// The task.
+    #[prost(message, optional, tag = "2")]
+    pub spec: Option<TaskSpec>,
+}
+
+/// `flyteidl.admin.WorkflowCreateRequest`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct WorkflowCreateRequest {
+    /// The workflow's identifier.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<Identifier>,
+    /// The workflow.
+    #[prost(message, optional, tag = "2")]
+    pub spec: Option<WorkflowSpec>,
+}
+
+/// `flyteidl.admin.LaunchPlanCreateRequest`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct LaunchPlanCreateRequest {
+    /// The launch plan's identifier.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<Identifier>,
+    /// The launch plan.
+    #[prost(message, optional, tag = "2")]
+    pub spec: Option<LaunchPlanSpec>,
+}
+
+/// `flyteidl.admin.LaunchPlanUpdateRequest`: activates or deactivates a launch plan.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct LaunchPlanUpdateRequest {
+    /// The launch plan.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<Identifier>,
+    /// `flyteidl.admin.LaunchPlanState`: 0 inactive, 1 active.
+    #[prost(int32, tag = "2")]
+    pub state: i32,
+}
+
+/// The empty responses of the create and update calls.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Empty {}
+
+/// `flyteidl.core.WorkflowExecutionIdentifier`.
+#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
+pub struct WorkflowExecutionIdentifier {
+    /// Project.
+    #[prost(string, tag = "1")]
+    pub project: String,
+    /// Domain.
+    #[prost(string, tag = "2")]
+    pub domain: String,
+    /// The execution's name.
+    #[prost(string, tag = "4")]
+    pub name: String,
+    /// Organization (empty for none).
+    #[prost(string, tag = "5")]
+    pub org: String,
+}
+
+/// `flyteidl.admin.ExecutionMetadata`: who started an execution, and how.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutionMetadata {
+    /// `ExecutionMode`: 0 manual.
+    #[prost(int32, tag = "1")]
+    pub mode: i32,
+    /// Who started it.
+    #[prost(string, tag = "2")]
+    pub principal: String,
+    /// Nesting depth (0 for a top-level execution).
+    #[prost(uint32, tag = "3")]
+    pub nesting: u32,
+}
+
+/// `flyteidl.admin.ExecutionSpec`: what to run.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutionSpec {
+    /// The launch plan.
+    #[prost(message, optional, tag = "1")]
+    pub launch_plan: Option<Identifier>,
+    /// Who and how.
+    #[prost(message, optional, tag = "3")]
+    pub metadata: Option<ExecutionMetadata>,
+}
+
+/// `flyteidl.admin.ExecutionCreateRequest`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutionCreateRequest {
+    /// Project.
+    #[prost(string, tag = "1")]
+    pub project: String,
+    /// Domain.
+    #[prost(string, tag = "2")]
+    pub domain: String,
+    /// The execution's name (empty: flyteadmin makes one).
+    #[prost(string, tag = "3")]
+    pub name: String,
+    /// What to run.
+    #[prost(message, optional, tag = "4")]
+    pub spec: Option<ExecutionSpec>,
+    /// The inputs.
+    #[prost(message, optional, tag = "5")]
+    pub inputs: Option<LiteralMap>,
+}
+
+/// `flyteidl.admin.ExecutionCreateResponse`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutionCreateResponse {
+    /// The execution made.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<WorkflowExecutionIdentifier>,
+}
+
+/// `flyteidl.admin.WorkflowExecutionGetRequest` (and `...GetDataRequest`, the same
+/// shape).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutionIdRequest {
+    /// The execution.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<WorkflowExecutionIdentifier>,
+}
+
+/// `flyteidl.core.ExecutionError`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutionError {
+    /// `USER:...` or `SYSTEM:...`.
+    #[prost(string, tag = "1")]
+    pub code: String,
+    /// What happened.
+    #[prost(string, tag = "2")]
+    pub message: String,
+    /// Where the full error document is.
+    #[prost(string, tag = "3")]
+    pub error_uri: String,
+    /// `ErrorKind`: 1 user, 2 system.
+    #[prost(int32, tag = "4")]
+    pub kind: i32,
+}
+
+/// `flyteidl.admin.ExecutionClosure`: how an execution is doing.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutionClosure {
+    /// Its error, when it failed.
+    #[prost(message, optional, tag = "2")]
+    pub error: Option<ExecutionError>,
+    /// Why it was aborted, when it was.
+    #[prost(string, tag = "10")]
+    pub abort_cause: String,
+    /// `flyteidl.core.WorkflowExecution.Phase`.
+    #[prost(int32, tag = "4")]
+    pub phase: i32,
+}
+
+/// `flyteidl.admin.Execution`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Execution {
+    /// Its identifier.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<WorkflowExecutionIdentifier>,
+    /// Its state.
+    #[prost(message, optional, tag = "3")]
+    pub closure: Option<ExecutionClosure>,
+}
+
+/// `flyteidl.admin.WorkflowExecutionGetDataResponse`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutionDataResponse {
+    /// The inputs.
+    #[prost(message, optional, tag = "3")]
+    pub full_inputs: Option<LiteralMap>,
+    /// The outputs.
+    #[prost(message, optional, tag = "4")]
+    pub full_outputs: Option<LiteralMap>,
+}
+
+/// `flyteidl.admin.ExecutionTerminateRequest`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutionTerminateRequest {
+    /// The execution.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<WorkflowExecutionIdentifier>,
+    /// Why.
+    #[prost(string, tag = "2")]
+    pub cause: String,
+}

@@ -1,0 +1,528 @@
+//! Talking to flyteadmin over its gRPC `AdminService`: register a program's entities,
+//! launch an execution of a launch plan, wait for it, read its outputs or its error,
+//! terminate it (feature `remote`).
+//!
+//! ```no_run
+//! # extern crate flyte_core as flyte;
+//! use flyte::remote::{Remote, RemoteConfig};
+//! # async fn f(registry: flyte::registry::Registry, settings: flyte::idl::SerializationSettings) -> Result<(), flyte::remote::RemoteError> {
+//! let remote = Remote::connect(RemoteConfig::from_env()?).await?;
+//! let registered = remote.register(&registry, &settings).await?;
+//! println!("{} new, {} already there", registered.created, registered.existing);
+//! # Ok(()) }
+//! ```
+//!
+//! This first part connects without authentication (flytectl's `insecure: true` or
+//! TLS with the system's web roots); OAuth2 client credentials, PKCE, the config file
+//! and fast registration are not here yet.
+
+use std::time::Duration;
+
+use prost::Message;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::idl::SerializationSettings;
+use crate::idl::admin_service as api;
+use crate::idl::core::{Identifier, LiteralMap};
+use crate::registry::{PackageMessage, Registry};
+
+pub use api::WorkflowExecutionIdentifier;
+
+/// Where flyteadmin is and how to reach it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteConfig {
+    /// `host:port` (`dns:///host:port` as flytectl writes it is accepted).
+    pub endpoint: String,
+    /// Plain HTTP/2 without TLS (flytectl's `admin.insecure`).
+    pub insecure: bool,
+}
+
+impl RemoteConfig {
+    /// From the environment, as flytekit reads it: `FLYTE_PLATFORM_URL` (the
+    /// endpoint) and `FLYTE_PLATFORM_INSECURE` (`true` for plain HTTP/2).
+    pub fn from_env() -> Result<Self, RemoteError> {
+        let endpoint = std::env::var("FLYTE_PLATFORM_URL").map_err(|_| RemoteError::NoEndpoint)?;
+        let insecure = std::env::var("FLYTE_PLATFORM_INSECURE")
+            .is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
+        Ok(RemoteConfig { endpoint, insecure })
+    }
+
+    /// The URL the channel connects to.
+    fn url(&self) -> String {
+        let host = self.endpoint.trim_start_matches("dns:///");
+        let host = host
+            .trim_start_matches("https://")
+            .trim_start_matches("http://");
+        let scheme = if self.insecure { "http" } else { "https" };
+        format!("{scheme}://{host}")
+    }
+}
+
+/// What went wrong talking to flyteadmin, or with an execution.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RemoteError {
+    /// No endpoint is configured.
+    #[error(
+        "no flyteadmin endpoint: set FLYTE_PLATFORM_URL (and FLYTE_PLATFORM_INSECURE=true for plain HTTP/2)"
+    )]
+    NoEndpoint,
+    /// The endpoint is not a URL.
+    #[error("`{endpoint}` is not a flyteadmin endpoint")]
+    BadEndpoint {
+        /// As configured.
+        endpoint: String,
+        /// Why.
+        #[source]
+        source: tonic::transport::Error,
+    },
+    /// flyteadmin cannot be reached.
+    #[error("cannot reach flyteadmin at `{endpoint}`")]
+    Connect {
+        /// As configured.
+        endpoint: String,
+        /// Why.
+        #[source]
+        source: tonic::transport::Error,
+    },
+    /// A call failed.
+    #[error("{call} {what}: {} ({})", .status.message(), .status.code())]
+    Call {
+        /// The `AdminService` method.
+        call: &'static str,
+        /// What it was about (an entity, an execution).
+        what: String,
+        /// flyteadmin's answer (boxed: a status is large).
+        status: Box<tonic::Status>,
+    },
+    /// An entity of the same identifier, with other contents, is registered already:
+    /// registering needs a new version.
+    #[error(
+        "{kind} `{name}` version `{version}` is registered already with other contents; register under a new version"
+    )]
+    Different {
+        /// Task, workflow or launch plan.
+        kind: &'static str,
+        /// Its name.
+        name: String,
+        /// The version.
+        version: String,
+    },
+    /// The execution failed.
+    #[error("execution `{}` failed: {} ({})", .execution.name, .error.message, .error.code)]
+    Failed {
+        /// The execution.
+        execution: WorkflowExecutionIdentifier,
+        /// Its error (boxed: it is large).
+        error: Box<api::ExecutionError>,
+    },
+    /// The execution was aborted or timed out.
+    #[error("execution `{}` ended {phase}: {cause}", .execution.name)]
+    Aborted {
+        /// The execution.
+        execution: WorkflowExecutionIdentifier,
+        /// `ABORTED` or `TIMED_OUT`.
+        phase: Phase,
+        /// Why, as flyteadmin says.
+        cause: String,
+    },
+    /// The wait's deadline passed first.
+    #[error("execution `{}` is still {phase} after {}", .execution.name, crate::types::human_duration(*.waited))]
+    StillRunning {
+        /// The execution.
+        execution: WorkflowExecutionIdentifier,
+        /// Its phase at the deadline.
+        phase: Phase,
+        /// How long the wait was.
+        waited: Duration,
+    },
+}
+
+/// An execution's phase (`flyteidl.core.WorkflowExecution.Phase`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Not known yet.
+    Undefined,
+    /// Waiting to start.
+    Queued,
+    /// Running.
+    Running,
+    /// Finishing successfully.
+    Succeeding,
+    /// Done, with outputs.
+    Succeeded,
+    /// Finishing with an error.
+    Failing,
+    /// Done, with an error.
+    Failed,
+    /// Stopped by someone.
+    Aborted,
+    /// Past its deadline.
+    TimedOut,
+    /// Being stopped.
+    Aborting,
+}
+
+impl Phase {
+    fn of(code: i32) -> Phase {
+        match code {
+            1 => Phase::Queued,
+            2 => Phase::Running,
+            3 => Phase::Succeeding,
+            4 => Phase::Succeeded,
+            5 => Phase::Failing,
+            6 => Phase::Failed,
+            7 => Phase::Aborted,
+            8 => Phase::TimedOut,
+            9 => Phase::Aborting,
+            _ => Phase::Undefined,
+        }
+    }
+
+    /// Whether the execution has ended.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            Phase::Succeeded | Phase::Failed | Phase::Aborted | Phase::TimedOut
+        )
+    }
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Phase::Undefined => "UNDEFINED",
+            Phase::Queued => "QUEUED",
+            Phase::Running => "RUNNING",
+            Phase::Succeeding => "SUCCEEDING",
+            Phase::Succeeded => "SUCCEEDED",
+            Phase::Failing => "FAILING",
+            Phase::Failed => "FAILED",
+            Phase::Aborted => "ABORTED",
+            Phase::TimedOut => "TIMED_OUT",
+            Phase::Aborting => "ABORTING",
+        })
+    }
+}
+
+/// What [`Remote::register`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Registered {
+    /// Entities registered now.
+    pub created: usize,
+    /// Entities registered before, identical.
+    pub existing: usize,
+}
+
+/// A flyteadmin client.
+#[derive(Clone, Debug)]
+pub struct Remote {
+    grpc: tonic::client::Grpc<Channel>,
+    config: RemoteConfig,
+}
+
+const SERVICE: &str = "/flyteidl.service.AdminService/";
+
+impl Remote {
+    /// Connects to flyteadmin.
+    pub async fn connect(config: RemoteConfig) -> Result<Self, RemoteError> {
+        let url = config.url();
+        let endpoint = Endpoint::from_shared(url).map_err(|source| RemoteError::BadEndpoint {
+            endpoint: config.endpoint.clone(),
+            source,
+        })?;
+        let endpoint = if config.insecure {
+            endpoint
+        } else {
+            let tls = tonic::transport::ClientTlsConfig::new().with_webpki_roots();
+            endpoint
+                .tls_config(tls)
+                .map_err(|source| RemoteError::BadEndpoint {
+                    endpoint: config.endpoint.clone(),
+                    source,
+                })?
+        };
+        let channel = endpoint
+            .connect_timeout(Duration::from_secs(20))
+            .connect()
+            .await
+            .map_err(|source| RemoteError::Connect {
+                endpoint: config.endpoint.clone(),
+                source,
+            })?;
+        Ok(Remote {
+            grpc: tonic::client::Grpc::new(channel),
+            config,
+        })
+    }
+
+    /// One unary call of `AdminService`.
+    async fn call<Req, Resp>(
+        &self,
+        method: &'static str,
+        request: Req,
+    ) -> Result<Resp, tonic::Status>
+    where
+        Req: Message + Send + Sync + 'static,
+        Resp: Message + Default + Send + Sync + 'static,
+    {
+        let mut grpc = self.grpc.clone();
+        grpc.ready()
+            .await
+            .map_err(|e| tonic::Status::unavailable(e.to_string()))?;
+        let path = format!("{SERVICE}{method}");
+        let path = tonic::codegen::http::uri::PathAndQuery::from_maybe_shared(path)
+            .map_err(|e| tonic::Status::internal(e.to_string()))?;
+        let codec = tonic_prost::ProstCodec::<Req, Resp>::default();
+        Ok(grpc
+            .unary(tonic::Request::new(request), path, codec)
+            .await?
+            .into_inner())
+    }
+
+    /// Registers every task, workflow and launch plan of `registry` under
+    /// `settings`' project, domain and version. An identical entity registered before
+    /// counts as done; one with other contents under the same version is an error.
+    pub async fn register(
+        &self,
+        registry: &Registry,
+        settings: &SerializationSettings,
+    ) -> Result<Registered, RemoteError> {
+        let messages = registry
+            .package_messages(settings)
+            .expect("the entities were checked when the registry was built");
+        let mut done = Registered::default();
+        for (_, message) in messages {
+            let (kind, method, id, created) = match message {
+                PackageMessage::Task(spec) => {
+                    let id = spec.template.as_ref().and_then(|t| t.id.clone());
+                    let request = api::TaskCreateRequest {
+                        id: id.clone(),
+                        spec: Some(*spec),
+                    };
+                    (
+                        "task",
+                        "CreateTask",
+                        id,
+                        self.call::<_, api::Empty>("CreateTask", request).await,
+                    )
+                }
+                PackageMessage::Workflow(spec) => {
+                    let id = spec.template.as_ref().and_then(|t| t.id.clone());
+                    let request = api::WorkflowCreateRequest {
+                        id: id.clone(),
+                        spec: Some(*spec),
+                    };
+                    (
+                        "workflow",
+                        "CreateWorkflow",
+                        id,
+                        self.call::<_, api::Empty>("CreateWorkflow", request).await,
+                    )
+                }
+                PackageMessage::LaunchPlan(plan) => {
+                    let request = api::LaunchPlanCreateRequest {
+                        id: plan.id.clone(),
+                        spec: plan.spec.clone(),
+                    };
+                    (
+                        "launch plan",
+                        "CreateLaunchPlan",
+                        plan.id.clone(),
+                        self.call::<_, api::Empty>("CreateLaunchPlan", request)
+                            .await,
+                    )
+                }
+            };
+            let id = id.unwrap_or_default();
+            match created {
+                Ok(_) => done.created += 1,
+                Err(s) if s.code() == tonic::Code::AlreadyExists => done.existing += 1,
+                Err(s)
+                    if s.code() == tonic::Code::InvalidArgument
+                        && s.message().contains("different structure") =>
+                {
+                    return Err(RemoteError::Different {
+                        kind,
+                        name: id.name,
+                        version: id.version,
+                    });
+                }
+                Err(status) => {
+                    return Err(RemoteError::Call {
+                        call: method,
+                        what: format!("{kind} `{}`", id.name),
+                        status: Box::new(status),
+                    });
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// Makes a registered launch plan active (its schedule runs).
+    pub async fn activate(&self, plan: &Identifier) -> Result<(), RemoteError> {
+        let request = api::LaunchPlanUpdateRequest {
+            id: Some(plan.clone()),
+            state: 1,
+        };
+        self.call::<_, api::Empty>("UpdateLaunchPlan", request)
+            .await
+            .map(|_| ())
+            .map_err(|status| RemoteError::Call {
+                call: "UpdateLaunchPlan",
+                what: format!("launch plan `{}`", plan.name),
+                status: Box::new(status),
+            })
+    }
+
+    /// Starts an execution of a registered launch plan with `inputs` (in the plan's
+    /// project and domain; `name` empty for one flyteadmin makes up).
+    pub async fn launch(
+        &self,
+        plan: &Identifier,
+        inputs: LiteralMap,
+        name: &str,
+    ) -> Result<WorkflowExecutionIdentifier, RemoteError> {
+        let request = api::ExecutionCreateRequest {
+            project: plan.project.clone(),
+            domain: plan.domain.clone(),
+            name: name.to_string(),
+            spec: Some(api::ExecutionSpec {
+                launch_plan: Some(plan.clone()),
+                metadata: Some(api::ExecutionMetadata {
+                    mode: 0,
+                    principal: "flyte-rs".to_string(),
+                    nesting: 0,
+                }),
+            }),
+            inputs: Some(inputs),
+        };
+        let response: api::ExecutionCreateResponse = self
+            .call("CreateExecution", request)
+            .await
+            .map_err(|status| RemoteError::Call {
+                call: "CreateExecution",
+                what: format!("of launch plan `{}`", plan.name),
+                status: Box::new(status),
+            })?;
+        Ok(response.id.unwrap_or_default())
+    }
+
+    /// The execution's phase now.
+    pub async fn phase(
+        &self,
+        execution: &WorkflowExecutionIdentifier,
+    ) -> Result<Phase, RemoteError> {
+        Ok(Phase::of(
+            self.get(execution).await?.closure.unwrap_or_default().phase,
+        ))
+    }
+
+    async fn get(
+        &self,
+        execution: &WorkflowExecutionIdentifier,
+    ) -> Result<api::Execution, RemoteError> {
+        let request = api::ExecutionIdRequest {
+            id: Some(execution.clone()),
+        };
+        self.call("GetExecution", request)
+            .await
+            .map_err(|status| RemoteError::Call {
+                call: "GetExecution",
+                what: format!("`{}`", execution.name),
+                status: Box::new(status),
+            })
+    }
+
+    /// Waits for the execution to end, asking every `poll`, and returns its outputs;
+    /// its error when it failed; [`RemoteError::StillRunning`] once `deadline` passed.
+    pub async fn wait(
+        &self,
+        execution: &WorkflowExecutionIdentifier,
+        poll: Duration,
+        deadline: Option<Duration>,
+    ) -> Result<LiteralMap, RemoteError> {
+        let started = tokio::time::Instant::now();
+        loop {
+            let closure = self.get(execution).await?.closure.unwrap_or_default();
+            let phase = Phase::of(closure.phase);
+            match phase {
+                Phase::Succeeded => return self.outputs(execution).await,
+                Phase::Failed => {
+                    return Err(RemoteError::Failed {
+                        execution: execution.clone(),
+                        error: Box::new(closure.error.unwrap_or_default()),
+                    });
+                }
+                Phase::Aborted | Phase::TimedOut => {
+                    return Err(RemoteError::Aborted {
+                        execution: execution.clone(),
+                        phase,
+                        cause: closure.abort_cause,
+                    });
+                }
+                _ => {}
+            }
+            if let Some(limit) = deadline
+                && started.elapsed() + poll > limit
+            {
+                return Err(RemoteError::StillRunning {
+                    execution: execution.clone(),
+                    phase,
+                    waited: started.elapsed(),
+                });
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+
+    /// The outputs of an execution that succeeded.
+    pub async fn outputs(
+        &self,
+        execution: &WorkflowExecutionIdentifier,
+    ) -> Result<LiteralMap, RemoteError> {
+        let request = api::ExecutionIdRequest {
+            id: Some(execution.clone()),
+        };
+        let data: api::ExecutionDataResponse = self
+            .call("GetExecutionData", request)
+            .await
+            .map_err(|status| RemoteError::Call {
+                call: "GetExecutionData",
+                what: format!("`{}`", execution.name),
+                status: Box::new(status),
+            })?;
+        Ok(data.full_outputs.unwrap_or_default())
+    }
+
+    /// Stops a running execution.
+    pub async fn terminate(
+        &self,
+        execution: &WorkflowExecutionIdentifier,
+        cause: &str,
+    ) -> Result<(), RemoteError> {
+        let request = api::ExecutionTerminateRequest {
+            id: Some(execution.clone()),
+            cause: cause.to_string(),
+        };
+        self.call::<_, api::Empty>("TerminateExecution", request)
+            .await
+            .map(|_| ())
+            .map_err(|status| RemoteError::Call {
+                call: "TerminateExecution",
+                what: format!("`{}`", execution.name),
+                status: Box::new(status),
+            })
+    }
+
+    /// The execution's page in Flyte's console.
+    pub fn console_url(&self, execution: &WorkflowExecutionIdentifier) -> String {
+        let base = self.config.url();
+        format!(
+            "{base}/console/projects/{}/domains/{}/executions/{}",
+            execution.project, execution.domain, execution.name
+        )
+    }
+}
