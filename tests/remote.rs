@@ -296,3 +296,103 @@ async fn an_endpoint_nothing_listens_on_fails_at_once_naming_it() {
     .unwrap_err();
     assert_eq!(err.to_string(), "cannot reach flyteadmin at `127.0.0.1:1`");
 }
+
+/// The command line of a program with `echo_wf`, as its user runs it.
+async fn cli(args: &[&str]) -> (String, Result<(), flyte::cli::CliError>) {
+    let mut out = Vec::new();
+    let app = flyte::cli::App::new().workflow(&echo_wf);
+    let args = std::iter::once("app").chain(args.iter().copied());
+    let result = app.run_to(args, &mut out, &mut std::io::sink()).await;
+    (String::from_utf8(out).unwrap(), result)
+}
+
+#[tokio::test]
+async fn register_run_remote_and_fetch_from_the_command_line() {
+    let admin = Admin::start();
+    let endpoint = format!("127.0.0.1:{}", admin.port);
+    let cluster = [
+        "--endpoint",
+        endpoint.as_str(),
+        "--insecure",
+        "--image",
+        "ghcr.io/acme/app:1",
+    ];
+
+    // The version, when not given, is a digest of the binary and the specs: the
+    // same program registers nothing new.
+    let (out, result) = cli(&[&["register"][..], &cluster].concat()).await;
+    result.unwrap();
+    let version = out
+        .strip_prefix("registered version ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    assert!(version.starts_with("rs-") && version.len() == 19, "{out}");
+    assert!(
+        out.ends_with("in flytesnacks/development: 3 new, 0 already there\n"),
+        "{out}"
+    );
+    let (out, result) =
+        cli(&[&["register", "--activate-launchplans"][..], &cluster].concat()).await;
+    result.unwrap();
+    assert!(out.ends_with(": 0 new, 3 already there\n"), "{out}");
+
+    let (out, result) = cli(&[
+        &[
+            "run", "echo_wf", "--path", "gs://b/y", "--remote", "--wait", "--poll", "10ms",
+        ][..],
+        &cluster,
+    ]
+    .concat())
+    .await;
+    result.unwrap();
+    let mut lines = out.lines();
+    let launched = lines.next().unwrap();
+    let name = launched
+        .strip_prefix("execution ")
+        .and_then(|l| l.split(':').next())
+        .unwrap()
+        .to_string();
+    assert!(
+        launched.ends_with(&format!(
+            "/console/projects/flytesnacks/domains/development/executions/{name}"
+        )),
+        "{out}"
+    );
+    assert_eq!(lines.next(), Some("o0 = \"gs://b/y\""));
+
+    let (out, result) = cli(&[&["fetch", name.as_str()][..], &cluster[..3]].concat()).await;
+    result.unwrap();
+    assert_eq!(
+        out,
+        format!("execution {name}: SUCCEEDED\no0 = \"gs://b/y\"\n")
+    );
+
+    let (_, result) = cli(&[
+        &[
+            "run",
+            "echo_wf",
+            "--path",
+            "fail: quota",
+            "--remote",
+            "--wait",
+            "--poll",
+            "10ms",
+        ][..],
+        &cluster,
+    ]
+    .concat())
+    .await;
+    let text = result.unwrap_err().to_string();
+    assert!(
+        text.starts_with("execution `") && text.ends_with("` failed: fail: quota (USER:Fail)"),
+        "{text}"
+    );
+
+    // No image, no registration.
+    let (_, result) = cli(&["register", "--endpoint", endpoint.as_str(), "--insecure"]).await;
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "--image: registering needs the image holding this program: --image FQN:TAG"
+    );
+}

@@ -38,6 +38,8 @@
 mod execute;
 mod inspect;
 mod package;
+#[cfg(feature = "remote")]
+mod remote;
 mod run;
 mod signals;
 
@@ -143,6 +145,13 @@ pub enum CliError {
         /// Which signal.
         signal: StopSignal,
     },
+    /// flyteadmin refused a call, or an execution failed (boxed: it is large).
+    #[cfg(feature = "remote")]
+    #[error(transparent)]
+    Remote(Box<flyte_core::remote::RemoteError>),
+    /// A remote execution succeeded without an output its workflow has.
+    #[error("the execution returned no output `{0}`")]
+    MissingOutput(String),
     /// The arguments after `--` of `execute` do not name a task.
     #[error("`execute` expects `-- task-name NAME` after its options, got `{}`", .0.join(" "))]
     NoTaskName(Vec<String>),
@@ -160,6 +169,13 @@ pub enum CliError {
 /// The exit code of a `run` whose workflow outputs were skipped (a sensor with
 /// `soft_fail` whose wait ran out): no node failed, but there are no outputs.
 pub const SKIPPED_EXIT_CODE: u8 = 3;
+
+#[cfg(feature = "remote")]
+impl From<flyte_core::remote::RemoteError> for CliError {
+    fn from(e: flyte_core::remote::RemoteError) -> Self {
+        CliError::Remote(Box::new(e))
+    }
+}
 
 impl CliError {
     /// Whether a `run` ended without outputs because a node was skipped (no node
@@ -225,6 +241,12 @@ enum Command {
     /// Run one attempt of one task as Flyte runs it in a container: read inputs.pb,
     /// write outputs.pb or error.pb under the output prefix.
     Execute(ExecuteArgs),
+    /// Register every task, workflow and launch plan with flyteadmin.
+    #[cfg(feature = "remote")]
+    Register(remote::RegisterArgs),
+    /// An execution's phase, and its outputs or error once it ended.
+    #[cfg(feature = "remote")]
+    Fetch(remote::FetchArgs),
 }
 
 /// A program's Flyte entities and the command line over them.
@@ -335,6 +357,10 @@ impl App {
             } => self.serialize(settings, &out, json),
             Command::Package { settings, output } => self.package(settings, &output),
             Command::Execute(args) => self.execute(args).await,
+            #[cfg(feature = "remote")]
+            Command::Register(args) => self.register(args, out).await,
+            #[cfg(feature = "remote")]
+            Command::Fetch(args) => self.fetch(args, out).await,
         }
     }
 }

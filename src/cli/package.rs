@@ -32,13 +32,7 @@ pub(super) struct SettingsArgs {
 
 impl SettingsArgs {
     fn settings(self) -> Result<SerializationSettings, CliError> {
-        let entrypoint = self.entrypoint.unwrap_or_else(|| {
-            let exe = std::env::current_exe()
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "app".to_string());
-            format!("/usr/local/bin/{exe}")
-        });
+        let entrypoint = self.entrypoint.unwrap_or_else(default_entrypoint);
         let (image, images) = images(&self.image)?;
         Ok(SerializationSettings {
             project: self.project,
@@ -51,8 +45,17 @@ impl SettingsArgs {
     }
 }
 
+/// `/usr/local/bin/` and this program's file name: where the image holds it.
+pub(super) fn default_entrypoint() -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "app".to_string());
+    format!("/usr/local/bin/{exe}")
+}
+
 /// The default image and the named ones from `--image` arguments.
-fn images(args: &[String]) -> Result<(String, BTreeMap<String, String>), CliError> {
+pub(super) fn images(args: &[String]) -> Result<(String, BTreeMap<String, String>), CliError> {
     let mut default = None;
     let mut named = BTreeMap::new();
     for arg in args {

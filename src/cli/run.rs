@@ -49,11 +49,27 @@ pub(super) struct RunArgs {
     /// object for scripts.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     output: OutputFormat,
+    /// Run on the Flyte cluster instead: register what is missing, launch, print the
+    /// execution's console URL.
+    #[cfg(feature = "remote")]
+    #[arg(long)]
+    remote: bool,
+    /// With `--remote`: wait for the execution and print its outputs.
+    #[cfg(feature = "remote")]
+    #[arg(long, requires = "remote")]
+    wait: bool,
+    /// With `--wait`: how often to ask flyteadmin (`5s`, `500ms`).
+    #[cfg(feature = "remote")]
+    #[arg(long, requires = "wait", default_value = "5s", value_parser = humantime::parse_duration)]
+    poll: std::time::Duration,
+    #[cfg(feature = "remote")]
+    #[command(flatten)]
+    cluster: super::remote::ClusterArgs,
 }
 
 /// How `run` prints the outputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub(super) enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// `name = value`, one line per output (structs, lists and maps as JSON).
     Text,
     /// `{"name": value, ...}`: every output as JSON on one line.
@@ -271,6 +287,12 @@ impl App {
             plan,
         } = self.resolve(&args)?;
         let spec = workflow.spec();
+        #[cfg(feature = "remote")]
+        if args.remote {
+            return self
+                .run_remote(self.remote_run(&args, spec, &literals), out)
+                .await;
+        }
         check_files(spec, &literals).await?;
         let summary = std::sync::Arc::new(RunSummary::default());
         let progress = std::sync::Arc::new(match args.progress {
@@ -326,6 +348,37 @@ impl App {
     }
 }
 
+#[cfg(feature = "remote")]
+impl App {
+    /// What `run --remote` launches: the named launch plan, or the workflow's default
+    /// one (named as the workflow); every input but those the plan fixes.
+    fn remote_run<'a>(
+        &self,
+        args: &'a RunArgs,
+        spec: &'static flyte_core::workflow::WorkflowSpec,
+        literals: &[Literal],
+    ) -> super::remote::RemoteRun<'a> {
+        let plan = self.registry.find_launch_plan(&args.workflow);
+        let fixed = plan.map(|p| &p.fixed);
+        let inputs = spec
+            .interface
+            .inputs
+            .iter()
+            .zip(literals)
+            .filter(|(var, _)| !fixed.is_some_and(|f| f.contains_key(&var.name)))
+            .map(|(var, l)| (var.name.clone(), l.clone()))
+            .collect();
+        super::remote::RemoteRun {
+            cluster: &args.cluster,
+            wait: args.wait.then_some(args.poll),
+            plan: plan.map_or_else(|| spec.name.clone(), |p| p.name.clone()),
+            inputs,
+            spec,
+            output: args.output,
+        }
+    }
+}
+
 /// Where the report went, or why it could not be written.
 fn say_where(report: &Report, err: &mut dyn Write) -> std::io::Result<()> {
     match report.written() {
@@ -336,7 +389,7 @@ fn say_where(report: &Report, err: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// The outputs as `name = value` lines, or as one JSON object.
-fn print_outputs(
+pub(super) fn print_outputs(
     spec: &flyte_core::workflow::WorkflowSpec,
     outputs: &[Literal],
     format: OutputFormat,

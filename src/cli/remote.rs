@@ -1,0 +1,231 @@
+//! `register`, `run --remote` and `fetch`: this program's entities registered on a
+//! Flyte cluster through flyteadmin, an execution launched there and waited for, and
+//! an execution's state and outputs (feature `remote`).
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::Args;
+use flyte_core::idl::SerializationSettings;
+use flyte_core::remote::{Remote, RemoteConfig, WorkflowExecutionIdentifier};
+use flyte_core::types::Literal;
+use sha2::{Digest, Sha256};
+
+use super::{App, CliError};
+
+/// Where flyteadmin is, and where things go on it.
+#[derive(Args, Default)]
+pub(super) struct ClusterArgs {
+    /// flyteadmin's address, `host:port` (default: $FLYTE_PLATFORM_URL).
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Plain HTTP/2, no TLS (default: $FLYTE_PLATFORM_INSECURE).
+    #[arg(long)]
+    insecure: bool,
+    /// The image holding this program (`FQN:TAG`, `NAME=FQN:TAG` for named images);
+    /// needed to register.
+    #[arg(long = "image")]
+    images: Vec<String>,
+    /// Flyte project.
+    #[arg(long, default_value = "flytesnacks")]
+    project: String,
+    /// Flyte domain.
+    #[arg(long, default_value = "development")]
+    domain: String,
+    /// The version to register under (default: a digest of this binary and of the
+    /// specs, so an unchanged program registers nothing new).
+    #[arg(long)]
+    version: Option<String>,
+}
+
+impl ClusterArgs {
+    fn config(&self) -> Result<RemoteConfig, CliError> {
+        match &self.endpoint {
+            Some(endpoint) => Ok(RemoteConfig {
+                endpoint: endpoint.clone(),
+                insecure: self.insecure,
+            }),
+            None => {
+                let mut config = RemoteConfig::from_env()?;
+                config.insecure |= self.insecure;
+                Ok(config)
+            }
+        }
+    }
+
+    /// The settings to register with; the version derived when not given.
+    fn settings(&self, app: &App) -> Result<SerializationSettings, CliError> {
+        if self.images.is_empty() {
+            return Err(CliError::Image(
+                "registering needs the image holding this program: --image FQN:TAG".to_string(),
+            ));
+        }
+        let (image, images) = super::package::images(&self.images)?;
+        let mut settings = SerializationSettings {
+            project: self.project.clone(),
+            domain: self.domain.clone(),
+            version: String::new(),
+            image,
+            images,
+            entrypoint: super::package::default_entrypoint(),
+        };
+        settings.version = match &self.version {
+            Some(v) => v.clone(),
+            None => derived_version(app, &settings)?,
+        };
+        Ok(settings)
+    }
+}
+
+/// `rs-` and 16 hex digits of a SHA-256 of this binary and of the specs it registers
+/// (written with an empty version): a new build or a changed spec is a new version.
+fn derived_version(app: &App, settings: &SerializationSettings) -> Result<String, CliError> {
+    let mut digest = Sha256::new();
+    if let Ok(exe) = std::env::current_exe()
+        && let Ok(bytes) = std::fs::read(exe)
+    {
+        digest.update(&bytes);
+    }
+    for (name, bytes) in app.registry.package_files(settings)? {
+        digest.update(name.as_bytes());
+        digest.update(&bytes);
+    }
+    let hex: String = digest.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(format!("rs-{hex}"))
+}
+
+/// `register`'s arguments.
+#[derive(Args)]
+pub(super) struct RegisterArgs {
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// Make every registered launch plan active (their schedules start).
+    #[arg(long)]
+    activate_launchplans: bool,
+}
+
+/// `fetch`'s arguments.
+#[derive(Args)]
+pub(super) struct FetchArgs {
+    /// The execution's name.
+    execution: String,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+/// How `run --remote` goes: launched, then waited for or not.
+pub(super) struct RemoteRun<'a> {
+    pub(super) cluster: &'a ClusterArgs,
+    /// Wait, asking this often.
+    pub(super) wait: Option<Duration>,
+    /// The launch plan's name.
+    pub(super) plan: String,
+    /// The inputs to send (the plan's fixed ones left out).
+    pub(super) inputs: Vec<(String, Literal)>,
+    pub(super) spec: &'static flyte_core::workflow::WorkflowSpec,
+    pub(super) output: super::run::OutputFormat,
+}
+
+impl App {
+    /// `register`: every task, workflow and launch plan, under one version.
+    pub(super) async fn register(
+        &self,
+        args: RegisterArgs,
+        out: &mut dyn Write,
+    ) -> Result<(), CliError> {
+        let settings = args.cluster.settings(self)?;
+        let remote = Remote::connect(args.cluster.config()?).await?;
+        let done = remote.register(&self.registry, &settings).await?;
+        if args.activate_launchplans {
+            for plan in self.registry.launch_plans() {
+                remote.activate(&plan_id(&settings, &plan.name)).await?;
+            }
+        }
+        writeln!(
+            out,
+            "registered version {} in {}/{}: {} new, {} already there",
+            settings.version, settings.project, settings.domain, done.created, done.existing
+        )
+        .map_err(super::console)
+    }
+
+    /// `run --remote`: registers what is missing, launches, prints the console URL,
+    /// and with `--wait` the outputs as a local run prints them.
+    pub(super) async fn run_remote(
+        &self,
+        run: RemoteRun<'_>,
+        out: &mut dyn Write,
+    ) -> Result<(), CliError> {
+        let settings = run.cluster.settings(self)?;
+        let remote = Remote::connect(run.cluster.config()?).await?;
+        remote.register(&self.registry, &settings).await?;
+        let inputs = flyte_core::idl::literal_map(run.inputs.iter().map(|(n, l)| (n.as_str(), l)));
+        let id = remote
+            .launch(&plan_id(&settings, &run.plan), inputs, "")
+            .await?;
+        writeln!(out, "execution {}: {}", id.name, remote.console_url(&id))
+            .map_err(super::console)?;
+        let Some(poll) = run.wait else {
+            return Ok(());
+        };
+        let outputs = remote.wait(&id, poll, None).await?;
+        print_remote_outputs(run.spec, &outputs, run.output, out)
+    }
+
+    /// `fetch`: an execution's phase, and its outputs or error.
+    pub(super) async fn fetch(&self, args: FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
+        let remote = Remote::connect(args.cluster.config()?).await?;
+        let id = WorkflowExecutionIdentifier {
+            project: args.cluster.project.clone(),
+            domain: args.cluster.domain.clone(),
+            name: args.execution.clone(),
+            org: String::new(),
+        };
+        let phase = remote.phase(&id).await?;
+        writeln!(out, "execution {}: {phase}", id.name).map_err(super::console)?;
+        if !phase.is_terminal() {
+            return Ok(());
+        }
+        // Ended: its outputs, or its error.
+        let outputs = remote.wait(&id, Duration::ZERO, None).await?;
+        let mut names: Vec<&String> = outputs.literals.keys().collect();
+        names.sort();
+        for name in names {
+            let value = flyte_core::idl::literal_from_idl(&outputs.literals[name])?;
+            writeln!(out, "{name} = {value}").map_err(super::console)?;
+        }
+        Ok(())
+    }
+}
+
+/// The identifier of launch plan `name` as registered with `settings`.
+fn plan_id(settings: &SerializationSettings, name: &str) -> flyte_core::idl::core::Identifier {
+    flyte_core::idl::core::Identifier {
+        resource_type: flyte_core::idl::core::ResourceType::LaunchPlan as i32,
+        project: settings.project.clone(),
+        domain: settings.domain.clone(),
+        name: name.to_string(),
+        version: settings.version.clone(),
+    }
+}
+
+/// A remote execution's outputs, printed in the workflow's output order.
+fn print_remote_outputs(
+    spec: &flyte_core::workflow::WorkflowSpec,
+    outputs: &flyte_core::idl::core::LiteralMap,
+    format: super::run::OutputFormat,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let mut values = Vec::new();
+    for var in &spec.interface.outputs {
+        let literal = outputs
+            .literals
+            .get(&var.name)
+            .ok_or_else(|| CliError::MissingOutput(var.name.clone()))?;
+        values.push(flyte_core::idl::literal_from_idl(literal)?);
+    }
+    super::run::print_outputs(spec, &values, format, out).map_err(super::console)
+}
