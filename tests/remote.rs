@@ -12,7 +12,7 @@ use flyte::idl::SerializationSettings;
 use flyte::idl::core::{Identifier, ResourceType};
 use flyte::prelude::*;
 use flyte::registry::Registry;
-use flyte::remote::{Phase, Remote, RemoteConfig, RemoteError};
+use flyte::remote::{Auth, Phase, Remote, RemoteConfig, RemoteError};
 use flyte::types::Literal;
 
 #[task]
@@ -35,6 +35,11 @@ struct Admin {
 
 impl Admin {
     fn start() -> Admin {
+        Admin::start_with(&[])
+    }
+
+    /// With the server's extra arguments (`--auth ID:SECRET`, `--unavailable N`).
+    fn start_with(extra: &[&str]) -> Admin {
         let python = std::env::var_os("FLYTEKIT_PYTHON").map(PathBuf::from).unwrap_or_else(|| {
             panic!("FLYTEKIT_PYTHON is not set: run the tests with `bash .ci/test`, which installs flytekit 1.16.31 (with grpcio and flyteidl)")
         });
@@ -44,6 +49,7 @@ impl Admin {
         let mut child = Command::new(python)
             .arg(script)
             .arg(&record)
+            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
@@ -65,10 +71,7 @@ impl Admin {
     }
 
     fn config(&self) -> RemoteConfig {
-        RemoteConfig {
-            endpoint: format!("dns:///127.0.0.1:{}", self.port),
-            insecure: true,
-        }
+        RemoteConfig::new(format!("dns:///127.0.0.1:{}", self.port)).insecure(true)
     }
 
     /// The requests the server received, as flyteidl parsed them.
@@ -288,12 +291,9 @@ async fn a_failed_execution_returns_its_error_and_other_contents_need_a_new_vers
 
 #[tokio::test]
 async fn an_endpoint_nothing_listens_on_fails_at_once_naming_it() {
-    let err = Remote::connect(RemoteConfig {
-        endpoint: "127.0.0.1:1".into(),
-        insecure: true,
-    })
-    .await
-    .unwrap_err();
+    let err = Remote::connect(RemoteConfig::new("127.0.0.1:1").insecure(true))
+        .await
+        .unwrap_err();
     assert_eq!(err.to_string(), "cannot reach flyteadmin at `127.0.0.1:1`");
 }
 
@@ -395,4 +395,149 @@ async fn register_run_remote_and_fetch_from_the_command_line() {
         result.unwrap_err().to_string(),
         "--image: registering needs the image holding this program: --image FQN:TAG"
     );
+}
+
+#[tokio::test]
+async fn client_credentials_sign_in_and_wrong_ones_fail_at_once() {
+    let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret"]);
+    let creds = |secret: &str| Auth::ClientSecret {
+        client_id: "flyte-rs".into(),
+        secret: secret.into(),
+        scopes: vec![],
+    };
+    // Without a token flyteadmin says UNAUTHENTICATED.
+    let anonymous = Remote::connect(admin.config()).await.unwrap();
+    let mut registry = Registry::new();
+    registry.workflow(&echo_wf);
+    let err = anonymous
+        .register(&registry, &settings("v1"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("token is missing or not valid (Unauthenticated"),
+        "{err}"
+    );
+
+    // Wrong credentials: refused when connecting, saying by whom.
+    let err = Remote::connect(admin.config().auth(creds("wrong")))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("cannot sign in to flyteadmin: the token endpoint `http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("refused client `flyte-rs` (401 Unauthorized)"),
+        "{text}"
+    );
+
+    // The right ones: the token goes in the key flyteadmin names.
+    let remote = Remote::connect(admin.config().auth(creds("s3cret")))
+        .await
+        .unwrap();
+    let done = remote.register(&registry, &settings("v1")).await.unwrap();
+    assert_eq!(done.created, 3);
+}
+
+#[tokio::test]
+async fn a_token_from_an_external_command_signs_in() {
+    let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret", "--token", "tok-42"]);
+    let command =
+        |script: &str| Auth::ExternalCommand(vec!["sh".into(), "-c".into(), script.into()]);
+    let mut registry = Registry::new();
+    registry.workflow(&echo_wf);
+    // The command's output, trimmed, is the token.
+    let remote = Remote::connect(admin.config().auth(command("echo tok-42")))
+        .await
+        .unwrap();
+    assert_eq!(
+        remote
+            .register(&registry, &settings("v1"))
+            .await
+            .unwrap()
+            .created,
+        3
+    );
+    // A token flyteadmin does not take is fetched once more, then reported.
+    let remote = Remote::connect(admin.config().auth(command("printf not-the-token")))
+        .await
+        .unwrap();
+    let err = remote
+        .register(&registry, &settings("v2"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("token is missing or not valid (Unauthenticated)"),
+        "{err}"
+    );
+    let err = Remote::connect(
+        admin
+            .config()
+            .auth(Auth::ExternalCommand(vec!["false".into()])),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("cannot sign in to flyteadmin: the token command `false` failed"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_wait_goes_on_through_a_dropped_connection() {
+    // The first two GetExecution calls answer UNAVAILABLE, as a dropped connection.
+    let admin = Admin::start_with(&["--unavailable", "2"]);
+    let remote = Remote::connect(admin.config()).await.unwrap();
+    let mut registry = Registry::new();
+    registry.workflow(&echo_wf);
+    remote.register(&registry, &settings("v1")).await.unwrap();
+    let id = remote
+        .launch(&plan_id("v1"), path_input("z"), "")
+        .await
+        .unwrap();
+    let outputs = remote
+        .wait(&id, std::time::Duration::from_millis(10), None)
+        .await
+        .unwrap();
+    assert!(outputs.literals.contains_key("o0"));
+    let gets = admin
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "GetExecution")
+        .count();
+    assert_eq!(gets, 5, "two refused, then queued, running, succeeded");
+}
+
+#[test]
+fn the_config_file_is_read_as_flytectl_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("client_secret");
+    std::fs::write(&secret, "s3cret\n").unwrap();
+    let file = dir.path().join("config.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "admin:\n  endpoint: dns:///127.0.0.1:30080\n  insecure: true\n  authType: ClientSecret\n  clientId: flyte-rs\n  clientSecretLocation: {}\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let config = RemoteConfig::from_file(&file).unwrap();
+    assert_eq!(config.endpoint, "dns:///127.0.0.1:30080");
+    assert!(config.insecure);
+    assert_eq!(
+        config.auth,
+        Auth::ClientSecret {
+            client_id: "flyte-rs".into(),
+            secret: "s3cret".into(),
+            scopes: vec![]
+        }
+    );
+    std::fs::remove_file(&secret).unwrap();
+    let err = RemoteConfig::from_file(&file).unwrap_err().to_string();
+    assert!(err.contains("cannot read the client secret at"), "{err}");
 }

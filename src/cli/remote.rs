@@ -39,18 +39,23 @@ pub(super) struct ClusterArgs {
 }
 
 impl ClusterArgs {
+    /// The config file and environment (as flytectl and pyflyte read them), with
+    /// `--endpoint` and `--insecure` over them.
     fn config(&self) -> Result<RemoteConfig, CliError> {
-        match &self.endpoint {
-            Some(endpoint) => Ok(RemoteConfig {
-                endpoint: endpoint.clone(),
-                insecure: self.insecure,
-            }),
-            None => {
-                let mut config = RemoteConfig::from_env()?;
-                config.insecure |= self.insecure;
-                Ok(config)
+        let loaded = RemoteConfig::load();
+        let config = match (&self.endpoint, loaded) {
+            (Some(endpoint), Ok(mut config)) => {
+                config.endpoint = endpoint.clone();
+                config
             }
-        }
+            (Some(endpoint), Err(flyte_core::remote::RemoteError::NoEndpoint)) => {
+                RemoteConfig::new(endpoint.clone())
+            }
+            (_, Err(e)) => return Err(e.into()),
+            (None, Ok(config)) => config,
+        };
+        let insecure = config.insecure || self.insecure;
+        Ok(config.insecure(insecure))
     }
 
     /// The settings to register with; the version derived when not given.

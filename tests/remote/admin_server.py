@@ -12,9 +12,16 @@ The outputs of an execution are made up: each workflow output takes the value of
 the first workflow input of the same type. An execution with a string input that
 starts with `fail` fails with that text as its error.
 
-Usage: admin_server.py RECORD_FILE. Prints `PORT <n>` once it listens on 127.0.0.1;
-every request is appended to RECORD_FILE as one line of JSON.
+Usage: admin_server.py RECORD_FILE [--auth CLIENT_ID:SECRET] [--token T] [--unavailable N].
+Prints `PORT <n>` once it listens on 127.0.0.1; every request is appended to
+RECORD_FILE as one line of JSON. With `--auth`, an OAuth2 token endpoint (HTTP, client
+credentials in basic auth) runs beside it, AuthMetadataService names it, and every
+AdminService call needs its token (`--token`, or a random one) in `flyte-authorization`.
+With `--unavailable N`, the
+first N GetExecution calls answer UNAVAILABLE, as a dropped connection does.
 """
+import base64
+import http.server
 import json
 import sys
 import threading
@@ -25,7 +32,7 @@ import grpc
 from flyteidl.admin import execution_pb2, launch_plan_pb2, task_pb2, workflow_pb2
 from flyteidl.core import execution_pb2 as core_execution
 from flyteidl.core import identifier_pb2
-from flyteidl.service import admin_pb2_grpc
+from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc
 from google.protobuf.json_format import MessageToDict
 
 PHASES = [
@@ -38,22 +45,74 @@ def key(identifier):
     return identifier.SerializeToString(deterministic=True)
 
 
+TOKEN = "token-" + uuid.uuid4().hex
+
+
+def token_server(client_id, secret):
+    """An OAuth2 token endpoint for one client; returns its URL."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
+            expected = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+            if self.headers.get("authorization") != expected or "grant_type=client_credentials" not in body:
+                self.send_response(401)
+                self.end_headers()
+                self.wfile.write(b'{"error": "invalid_client"}')
+                return
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps({"access_token": TOKEN, "token_type": "bearer", "expires_in": 3600}).encode())
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}/oauth2/token"
+
+
+class AuthMetadata(auth_pb2_grpc.AuthMetadataServiceServicer):
+    def __init__(self, token_endpoint):
+        self.token_endpoint = token_endpoint
+
+    def GetOAuth2Metadata(self, request, context):
+        return auth_pb2.OAuth2MetadataResponse(token_endpoint=self.token_endpoint, grant_types_supported=["client_credentials"])
+
+    def GetPublicClientConfig(self, request, context):
+        return auth_pb2.PublicClientAuthConfigResponse(
+            client_id="flytectl", scopes=["all"], authorization_metadata_key="flyte-authorization"
+        )
+
+
 class Admin(admin_pb2_grpc.AdminServiceServicer):
-    def __init__(self, record):
+    def __init__(self, record, auth=False, unavailable=0):
         self.lock = threading.Lock()
         self.record = record
+        self.auth = auth
+        self.unavailable = unavailable
         self.tasks = {}
         self.workflows = {}
         self.plans = {}
         self.plan_states = {}
         self.executions = {}
 
-    def _log(self, method, request):
+    def _check(self, context):
+        if not self.auth:
+            return
+        metadata = dict(context.invocation_metadata())
+        if metadata.get("flyte-authorization") != "Bearer " + TOKEN:
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, "token is missing or not valid")
+
+    def _log(self, method, request, context=None):
+        if context is not None:
+            self._check(context)
         with self.lock, open(self.record, "a") as f:
             f.write(json.dumps({"method": method, "request": MessageToDict(request)}) + "\n")
 
     def _create(self, store, kind, request, context):
-        self._log("Create" + kind, request)
+        self._log("Create" + kind, request, context)
         spec = request.spec.SerializeToString(deterministic=True)
         with self.lock:
             found = store.get(key(request.id))
@@ -80,14 +139,14 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
         return launch_plan_pb2.LaunchPlanCreateResponse()
 
     def UpdateLaunchPlan(self, request, context):
-        self._log("UpdateLaunchPlan", request)
+        self._log("UpdateLaunchPlan", request, context)
         if key(request.id) not in self.plans:
             context.abort(grpc.StatusCode.NOT_FOUND, "missing entity of type LAUNCH_PLAN")
         self.plan_states[key(request.id)] = request.state
         return launch_plan_pb2.LaunchPlanUpdateResponse()
 
     def CreateExecution(self, request, context):
-        self._log("CreateExecution", request)
+        self._log("CreateExecution", request, context)
         plan = self.plans.get(key(request.spec.launch_plan))
         if plan is None:
             context.abort(grpc.StatusCode.NOT_FOUND, "missing entity of type LAUNCH_PLAN")
@@ -119,7 +178,11 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
         return out, None
 
     def GetExecution(self, request, context):
-        self._log("GetExecution", request)
+        self._log("GetExecution", request, context)
+        with self.lock:
+            if self.unavailable > 0:
+                self.unavailable -= 1
+                context.abort(grpc.StatusCode.UNAVAILABLE, "connection reset")
         with self.lock:
             found = self.executions.get(key(request.id))
             if found is None:
@@ -146,7 +209,7 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
         return execution_pb2.Execution(id=request.id, spec=found["request"].spec, closure=closure)
 
     def GetExecutionData(self, request, context):
-        self._log("GetExecutionData", request)
+        self._log("GetExecutionData", request, context)
         found = self.executions.get(key(request.id))
         if found is None:
             context.abort(grpc.StatusCode.NOT_FOUND, "missing entity of type EXECUTION")
@@ -159,7 +222,7 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
         return response
 
     def TerminateExecution(self, request, context):
-        self._log("TerminateExecution", request)
+        self._log("TerminateExecution", request, context)
         found = self.executions.get(key(request.id))
         if found is None:
             context.abort(grpc.StatusCode.NOT_FOUND, "missing entity of type EXECUTION")
@@ -168,8 +231,17 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
 
 
 def main():
+    args = sys.argv[2:]
+    auth = args[args.index("--auth") + 1] if "--auth" in args else None
+    unavailable = int(args[args.index("--unavailable") + 1]) if "--unavailable" in args else 0
+    if "--token" in args:
+        global TOKEN
+        TOKEN = args[args.index("--token") + 1]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    admin_pb2_grpc.add_AdminServiceServicer_to_server(Admin(sys.argv[1]), server)
+    admin_pb2_grpc.add_AdminServiceServicer_to_server(Admin(sys.argv[1], auth is not None, unavailable), server)
+    if auth:
+        client_id, secret = auth.split(":", 1)
+        auth_pb2_grpc.add_AuthMetadataServiceServicer_to_server(AuthMetadata(token_server(client_id, secret)), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(f"PORT {port}", flush=True)

@@ -6,20 +6,27 @@
 //! # extern crate flyte_core as flyte;
 //! use flyte::remote::{Remote, RemoteConfig};
 //! # async fn f(registry: flyte::registry::Registry, settings: flyte::idl::SerializationSettings) -> Result<(), flyte::remote::RemoteError> {
-//! let remote = Remote::connect(RemoteConfig::from_env()?).await?;
+//! let remote = Remote::connect(RemoteConfig::load()?).await?;
 //! let registered = remote.register(&registry, &settings).await?;
 //! println!("{} new, {} already there", registered.created, registered.existing);
 //! # Ok(()) }
 //! ```
 //!
-//! This first part connects without authentication (flytectl's `insecure: true` or
-//! TLS with the system's web roots); OAuth2 client credentials, PKCE, the config file
-//! and fast registration are not here yet.
+//! It connects over TLS (the web's root certificates) or plain HTTP/2 (`insecure`),
+//! signed in with OAuth2 client credentials or an external command's token, or not
+//! at all; PKCE and device flow, file uploads and fast registration are not here yet.
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use prost::Message;
 use tonic::transport::{Channel, Endpoint};
+
+mod auth;
+mod config;
+
+pub use config::{Auth, RemoteConfig};
 
 use crate::idl::SerializationSettings;
 use crate::idl::admin_service as api;
@@ -28,45 +35,26 @@ use crate::registry::{PackageMessage, Registry};
 
 pub use api::WorkflowExecutionIdentifier;
 
-/// Where flyteadmin is and how to reach it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RemoteConfig {
-    /// `host:port` (`dns:///host:port` as flytectl writes it is accepted).
-    pub endpoint: String,
-    /// Plain HTTP/2 without TLS (flytectl's `admin.insecure`).
-    pub insecure: bool,
-}
-
-impl RemoteConfig {
-    /// From the environment, as flytekit reads it: `FLYTE_PLATFORM_URL` (the
-    /// endpoint) and `FLYTE_PLATFORM_INSECURE` (`true` for plain HTTP/2).
-    pub fn from_env() -> Result<Self, RemoteError> {
-        let endpoint = std::env::var("FLYTE_PLATFORM_URL").map_err(|_| RemoteError::NoEndpoint)?;
-        let insecure = std::env::var("FLYTE_PLATFORM_INSECURE")
-            .is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
-        Ok(RemoteConfig { endpoint, insecure })
-    }
-
-    /// The URL the channel connects to.
-    fn url(&self) -> String {
-        let host = self.endpoint.trim_start_matches("dns:///");
-        let host = host
-            .trim_start_matches("https://")
-            .trim_start_matches("http://");
-        let scheme = if self.insecure { "http" } else { "https" };
-        format!("{scheme}://{host}")
-    }
-}
-
 /// What went wrong talking to flyteadmin, or with an execution.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RemoteError {
     /// No endpoint is configured.
     #[error(
-        "no flyteadmin endpoint: set FLYTE_PLATFORM_URL (and FLYTE_PLATFORM_INSECURE=true for plain HTTP/2)"
+        "no flyteadmin endpoint: write `admin.endpoint` in ~/.flyte/config.yaml (or $FLYTECTL_CONFIG), or set FLYTE_PLATFORM_URL"
     )]
     NoEndpoint,
+    /// The config file cannot be read.
+    #[error("flyte config `{}`: {reason}", .path.display())]
+    Config {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Signing in failed.
+    #[error("cannot sign in to flyteadmin: {0}")]
+    Auth(String),
     /// The endpoint is not a URL.
     #[error("`{endpoint}` is not a flyteadmin endpoint")]
     BadEndpoint {
@@ -86,7 +74,7 @@ pub enum RemoteError {
         source: tonic::transport::Error,
     },
     /// A call failed.
-    #[error("{call} {what}: {} ({})", .status.message(), .status.code())]
+    #[error("{call} {what}: {} ({:?})", .status.message(), .status.code())]
     Call {
         /// The `AdminService` method.
         call: &'static str,
@@ -220,6 +208,7 @@ pub struct Registered {
 pub struct Remote {
     grpc: tonic::client::Grpc<Channel>,
     config: RemoteConfig,
+    credentials: Arc<auth::Credentials>,
 }
 
 const SERVICE: &str = "/flyteidl.service.AdminService/";
@@ -251,17 +240,79 @@ impl Remote {
                 endpoint: config.endpoint.clone(),
                 source,
             })?;
-        Ok(Remote {
+        let remote = Remote {
             grpc: tonic::client::Grpc::new(channel),
             config,
-        })
+            credentials: Arc::default(),
+        };
+        // Sign in now, so wrong credentials fail at once rather than at the first call.
+        remote.authorization().await?;
+        Ok(remote)
     }
 
-    /// One unary call of `AdminService`.
+    /// One unary call of `AdminService`, signed in: a token flyteadmin no longer takes
+    /// is fetched again once; an unreachable flyteadmin (a dropped connection) is
+    /// tried again with backoff for about half a minute.
     async fn call<Req, Resp>(
         &self,
         method: &'static str,
         request: Req,
+    ) -> Result<Resp, tonic::Status>
+    where
+        Req: Message + Clone + Send + Sync + 'static,
+        Resp: Message + Default + Send + Sync + 'static,
+    {
+        let path = format!("{SERVICE}{method}");
+        let mut backoff = Duration::from_millis(200);
+        let mut signed_in_again = false;
+        loop {
+            let auth = self
+                .authorization()
+                .await
+                .map_err(|e| tonic::Status::unauthenticated(e.to_string()))?;
+            let status = match self.unary(&path, request.clone(), auth).await {
+                Ok(response) => return Ok(response),
+                Err(status) => status,
+            };
+            match status.code() {
+                tonic::Code::Unauthenticated
+                    if !signed_in_again && self.config.auth != Auth::None =>
+                {
+                    signed_in_again = true;
+                    self.forget_token().await;
+                }
+                tonic::Code::Unavailable if backoff < Duration::from_secs(16) => {
+                    tracing::warn!(
+                        method,
+                        "flyteadmin is unavailable ({}); trying again in {backoff:?}",
+                        status.message()
+                    );
+                    tokio::time::sleep(backoff).await;
+                    backoff *= 2;
+                }
+                _ => return Err(status),
+            }
+        }
+    }
+
+    /// A call without sign-in (the `AuthMetadataService` a client signs in with).
+    async fn call_unauthenticated<Req, Resp>(
+        &self,
+        path: &str,
+        request: Req,
+    ) -> Result<Resp, tonic::Status>
+    where
+        Req: Message + Send + Sync + 'static,
+        Resp: Message + Default + Send + Sync + 'static,
+    {
+        self.unary(path, request, None).await
+    }
+
+    async fn unary<Req, Resp>(
+        &self,
+        path: &str,
+        request: Req,
+        auth: Option<(String, String)>,
     ) -> Result<Resp, tonic::Status>
     where
         Req: Message + Send + Sync + 'static,
@@ -271,14 +322,22 @@ impl Remote {
         grpc.ready()
             .await
             .map_err(|e| tonic::Status::unavailable(e.to_string()))?;
-        let path = format!("{SERVICE}{method}");
-        let path = tonic::codegen::http::uri::PathAndQuery::from_maybe_shared(path)
-            .map_err(|e| tonic::Status::internal(e.to_string()))?;
+        let path: tonic::codegen::http::uri::PathAndQuery =
+            path.parse()
+                .map_err(|e: tonic::codegen::http::uri::InvalidUri| {
+                    tonic::Status::internal(e.to_string())
+                })?;
+        let mut request = tonic::Request::new(request);
+        if let Some((key, value)) = auth {
+            let key = tonic::metadata::MetadataKey::from_bytes(key.as_bytes())
+                .map_err(|e| tonic::Status::internal(e.to_string()))?;
+            let value = value
+                .parse()
+                .map_err(|_| tonic::Status::internal("a token that is not ASCII"))?;
+            request.metadata_mut().insert(key, value);
+        }
         let codec = tonic_prost::ProstCodec::<Req, Resp>::default();
-        Ok(grpc
-            .unary(tonic::Request::new(request), path, codec)
-            .await?
-            .into_inner())
+        Ok(grpc.unary(request, path, codec).await?.into_inner())
     }
 
     /// Registers every task, workflow and launch plan of `registry` under
