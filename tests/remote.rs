@@ -541,3 +541,51 @@ fn the_config_file_is_read_as_flytectl_writes_it() {
     let err = RemoteConfig::from_file(&file).unwrap_err().to_string();
     assert!(err.contains("cannot read the client secret at"), "{err}");
 }
+
+#[tokio::test]
+async fn our_requests_are_the_ones_flytekits_flyteremote_sends() {
+    // flytekit registers and launches the Python twin of `echo_wf`...
+    let theirs = Admin::start();
+    let python = std::env::var_os("FLYTEKIT_PYTHON")
+        .map(PathBuf::from)
+        .unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/remote");
+    let out = Command::new(&python)
+        .arg(dir.join("flytekit_remote.py"))
+        .arg(theirs.port.to_string())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // ... and we register and launch `echo_wf`.
+    let ours = Admin::start();
+    let remote = Remote::connect(ours.config()).await.unwrap();
+    let mut registry = Registry::new();
+    registry.workflow(&echo_wf);
+    remote.register(&registry, &settings("v1")).await.unwrap();
+    remote
+        .launch(&plan_id("v1"), path_input("s3://b/x.csv"), "")
+        .await
+        .unwrap();
+
+    let compared = Command::new(&python)
+        .arg(dir.join("compare_requests.py"))
+        .arg(&theirs.record)
+        .arg(&ours.record)
+        .output()
+        .unwrap();
+    assert!(
+        compared.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compared.stderr)
+    );
+    let differences = String::from_utf8(compared.stdout).unwrap();
+    assert_eq!(
+        differences.trim(),
+        "",
+        "differences from flytekit's requests:\n{differences}"
+    );
+}

@@ -31,7 +31,7 @@ from concurrent import futures
 import grpc
 from flyteidl.admin import execution_pb2, launch_plan_pb2, task_pb2, workflow_pb2
 from flyteidl.core import execution_pb2 as core_execution
-from flyteidl.core import identifier_pb2
+from flyteidl.core import compiler_pb2, identifier_pb2, interface_pb2
 from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc
 from google.protobuf.json_format import MessageToDict
 
@@ -137,6 +137,50 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
     def CreateLaunchPlan(self, request, context):
         self._create(self.plans, "LaunchPlan", request, context)
         return launch_plan_pb2.LaunchPlanCreateResponse()
+
+    # The reads flytekit's FlyteRemote makes after registering: each entity as
+    # flyteadmin returns it, a workflow with its "compiled" closure (its template and
+    # its tasks' templates; no connections).
+    def GetTask(self, request, context):
+        self._log("GetTask", request, context)
+        found = self.tasks.get(key(request.id))
+        if found is None:
+            context.abort(grpc.StatusCode.NOT_FOUND, "missing entity of type TASK")
+        closure = task_pb2.TaskClosure(compiled_task=compiler_pb2.CompiledTask(template=found[0].template))
+        return task_pb2.Task(id=request.id, closure=closure)
+
+    def GetWorkflow(self, request, context):
+        self._log("GetWorkflow", request, context)
+        found = self.workflows.get(key(request.id))
+        if found is None:
+            context.abort(grpc.StatusCode.NOT_FOUND, "missing entity of type WORKFLOW")
+        spec = found[0]
+        compiled = compiler_pb2.CompiledWorkflowClosure(
+            primary=compiler_pb2.CompiledWorkflow(template=spec.template),
+            sub_workflows=[compiler_pb2.CompiledWorkflow(template=t) for t in spec.sub_workflows],
+        )
+        for node in spec.template.nodes:
+            if node.HasField("task_node"):
+                task = self.tasks.get(key(node.task_node.reference_id))
+                if task is not None:
+                    compiled.tasks.append(compiler_pb2.CompiledTask(template=task[0].template))
+        closure = workflow_pb2.WorkflowClosure(compiled_workflow=compiled)
+        return workflow_pb2.Workflow(id=request.id, closure=closure)
+
+    def GetLaunchPlan(self, request, context):
+        self._log("GetLaunchPlan", request, context)
+        found = self.plans.get(key(request.id))
+        if found is None:
+            context.abort(grpc.StatusCode.NOT_FOUND, "missing entity of type LAUNCH_PLAN")
+        spec = found[0]
+        closure = launch_plan_pb2.LaunchPlanClosure(state=self.plan_states.get(key(request.id), 0))
+        workflow = self.workflows.get(key(spec.workflow_id))
+        if workflow is not None:
+            interface = workflow[0].template.interface
+            for name, var in interface.inputs.variables.items():
+                closure.expected_inputs.parameters[name].var.CopyFrom(var)
+            closure.expected_outputs.CopyFrom(interface.outputs)
+        return launch_plan_pb2.LaunchPlan(id=request.id, spec=spec, closure=closure)
 
     def UpdateLaunchPlan(self, request, context):
         self._log("UpdateLaunchPlan", request, context)

@@ -85,7 +85,9 @@ pub struct ExecutionMetadata {
     pub nesting: u32,
 }
 
-/// `flyteidl.admin.ExecutionSpec`: what to run.
+/// `flyteidl.admin.ExecutionSpec`: what to run. flytekit's FlyteRemote sends the
+/// notifications, labels, annotations and auth role present and empty (the launch
+/// plan's apply); so do we.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct ExecutionSpec {
     /// The launch plan.
@@ -94,6 +96,18 @@ pub struct ExecutionSpec {
     /// Who and how.
     #[prost(message, optional, tag = "3")]
     pub metadata: Option<ExecutionMetadata>,
+    /// `notifications` (`NotificationList`, in the `notification_overrides` oneof).
+    #[prost(message, optional, tag = "5")]
+    pub notifications: Option<Empty>,
+    /// `labels` (`Labels`).
+    #[prost(message, optional, tag = "7")]
+    pub labels: Option<Empty>,
+    /// `annotations` (`Annotations`).
+    #[prost(message, optional, tag = "8")]
+    pub annotations: Option<Empty>,
+    /// `auth_role` (`AuthRole`).
+    #[prost(message, optional, tag = "16")]
+    pub auth_role: Option<Empty>,
 }
 
 /// `flyteidl.admin.ExecutionCreateRequest`.

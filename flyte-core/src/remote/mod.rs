@@ -455,6 +455,10 @@ impl Remote {
                     principal: "flyte-rs".to_string(),
                     nesting: 0,
                 }),
+                notifications: Some(api::Empty {}),
+                labels: Some(api::Empty {}),
+                annotations: Some(api::Empty {}),
+                auth_role: Some(api::Empty {}),
             }),
             inputs: Some(inputs),
         };

@@ -1,0 +1,43 @@
+"""flytekit's own FlyteRemote (1.16.31) registering and launching the Python twin of
+tests/remote.rs's `echo_wf` against the stand-in flyteadmin, whose recorded requests
+are then the reference for ours. Usage: flytekit_remote.py PORT.
+"""
+import sys
+
+from flytekit import task, workflow
+from flytekit.configuration import Config, Image, ImageConfig, SerializationSettings
+from flytekit.remote import FlyteRemote
+
+
+@task
+def echo(path: str) -> str:
+    return path
+
+
+@workflow
+def echo_wf(path: str) -> str:
+    return echo(path=path)
+
+
+def main():
+    port = sys.argv[1]
+    remote = FlyteRemote(
+        Config.for_endpoint(f"127.0.0.1:{port}", insecure=True),
+        default_project="flytesnacks",
+        default_domain="development",
+    )
+    settings = SerializationSettings(
+        image_config=ImageConfig(default_image=Image(name="default", fqn="ghcr.io/acme/app", tag="1")),
+        project="flytesnacks",
+        domain="development",
+        version="v1",
+    )
+    registered = remote.register_workflow(echo_wf, serialization_settings=settings, version="v1")
+    execution = remote.execute(
+        registered, inputs={"path": "s3://b/x.csv"}, project="flytesnacks", domain="development", version="v1"
+    )
+    print("launched", execution.id.name)
+
+
+if __name__ == "__main__":
+    main()
