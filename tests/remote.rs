@@ -589,3 +589,78 @@ async fn our_requests_are_the_ones_flytekits_flyteremote_sends() {
         "differences from flytekit's requests:\n{differences}"
     );
 }
+
+#[task]
+fn keep(f: FlyteFile) -> FlyteFile {
+    f
+}
+
+#[workflow]
+fn keep_wf(f: FlyteFile) -> FlyteFile {
+    keep(f)
+}
+
+#[tokio::test]
+async fn a_local_file_input_goes_through_the_data_proxy_to_s3() {
+    // The stand-in's data proxy signs upload URLs on the tests' S3 server.
+    let bucket = support::s3_bucket();
+    let admin = Admin::start();
+    let endpoint = format!("127.0.0.1:{}", admin.port);
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("orders.csv");
+    let contents = format!("id,total\n1,{}\n", std::process::id());
+    std::fs::write(&local, &contents).unwrap();
+    let input = format!("f={}", local.display());
+
+    let mut out = Vec::new();
+    let app = flyte::cli::App::new().workflow(&keep_wf);
+    let args = [
+        "app",
+        "run",
+        "keep_wf",
+        "-i",
+        &input,
+        "--remote",
+        "--wait",
+        "--poll",
+        "10ms",
+        "--endpoint",
+        &endpoint,
+        "--insecure",
+        "--image",
+        "ghcr.io/acme/app:1",
+    ];
+    app.run_to(args, &mut out, &mut std::io::sink())
+        .await
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    // The execution's input (echoed as its output) is the uploaded file.
+    let uploaded = out
+        .lines()
+        .find_map(|l| l.strip_prefix("o0 = "))
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_string();
+    let prefix = format!("s3://{bucket}/flytesnacks/development/");
+    assert!(
+        uploaded.starts_with(&prefix) && uploaded.ends_with("/orders.csv"),
+        "{out}"
+    );
+    let stored = flyte::data::FileAccess::shared()
+        .get(&uploaded)
+        .await
+        .unwrap();
+    assert_eq!(stored, contents.as_bytes());
+    let create = admin
+        .requests()
+        .into_iter()
+        .find(|r| r["method"] == "CreateUploadLocation")
+        .unwrap();
+    assert_eq!(create["request"]["filename"], "orders.csv");
+    assert!(
+        create["request"]["contentMd5"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+}
+
+mod support;

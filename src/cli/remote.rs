@@ -167,7 +167,11 @@ impl App {
         let settings = run.cluster.settings(self)?;
         let remote = Remote::connect(run.cluster.config()?).await?;
         remote.register(&self.registry, &settings).await?;
-        let inputs = flyte_core::idl::literal_map(run.inputs.iter().map(|(n, l)| (n.as_str(), l)));
+        let mut given = run.inputs;
+        for (_, literal) in &mut given {
+            upload_local_file(&remote, &settings, literal).await?;
+        }
+        let inputs = flyte_core::idl::literal_map(given.iter().map(|(n, l)| (n.as_str(), l)));
         let id = remote
             .launch(&plan_id(&settings, &run.plan), inputs, "")
             .await?;
@@ -204,6 +208,48 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// A file input on this machine goes to the cluster through the data proxy, as
+/// pyflyte sends it; the input then names it there.
+async fn upload_local_file(
+    remote: &Remote,
+    settings: &SerializationSettings,
+    literal: &mut Literal,
+) -> Result<(), CliError> {
+    let literal = match literal {
+        Literal::Union { value, .. } => &mut **value,
+        other => other,
+    };
+    let Literal::Blob { uri, ty } = literal else {
+        return Ok(());
+    };
+    let local = match uri.strip_prefix("file://") {
+        Some(path) => path.to_string(),
+        None if !uri.contains("://") => uri.clone(),
+        None => return Ok(()),
+    };
+    if ty.dimensionality == flyte_core::types::BlobDimensionality::Multipart {
+        // A folder would go file by file; not done yet.
+        return Err(CliError::Input {
+            input: local,
+            reason: "a local folder cannot be sent to a remote run yet; upload it and pass its URL"
+                .to_string(),
+            source: None,
+        });
+    }
+    let bytes = std::fs::read(&local).map_err(|source| CliError::Io {
+        path: local.clone().into(),
+        source,
+    })?;
+    let name = std::path::Path::new(&local)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input".to_string());
+    *uri = remote
+        .upload(&settings.project, &settings.domain, &name, bytes)
+        .await?;
+    Ok(())
 }
 
 /// The identifier of launch plan `name` as registered with `settings`.

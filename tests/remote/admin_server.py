@@ -28,11 +28,12 @@ import threading
 import uuid
 from concurrent import futures
 
+import botocore.config
 import grpc
 from flyteidl.admin import execution_pb2, launch_plan_pb2, task_pb2, workflow_pb2
 from flyteidl.core import execution_pb2 as core_execution
 from flyteidl.core import compiler_pb2, identifier_pb2, interface_pb2
-from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc
+from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc, dataproxy_pb2, dataproxy_pb2_grpc
 from google.protobuf.json_format import MessageToDict
 
 PHASES = [
@@ -71,6 +72,39 @@ def token_server(client_id, secret):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{httpd.server_address[1]}/oauth2/token"
+
+
+class DataProxy(dataproxy_pb2_grpc.DataProxyServiceServicer):
+    """Signed upload URLs on the S3 server the tests run (AWS_ENDPOINT and the other
+    AWS_* variables, bucket FLYTE_TEST_S3_BUCKET), as flyteadmin hands them out: the
+    object under <project>/<domain>/<md5>/<filename>."""
+
+    def __init__(self, admin):
+        self.admin = admin
+
+    def CreateUploadLocation(self, request, context):
+        self.admin._log("CreateUploadLocation", request, context)
+        import os
+        import botocore.session
+
+        if not request.content_md5:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "content_md5 is required")
+        bucket = os.environ.get("FLYTE_TEST_S3_BUCKET")
+        if not bucket:
+            context.abort(grpc.StatusCode.FAILED_PRECONDITION, "no S3 bucket configured (FLYTE_TEST_S3_BUCKET)")
+        key = f"{request.project}/{request.domain}/{request.content_md5.hex()}/{request.filename}"
+        client = botocore.session.get_session().create_client(
+            "s3",
+            endpoint_url=os.environ["AWS_ENDPOINT"],
+            region_name=os.environ.get("AWS_REGION", "us-east-1"),
+            aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+            config=botocore.config.Config(s3={"addressing_style": "path"}, signature_version="s3v4"),
+        )
+        url = client.generate_presigned_url(
+            "put_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=3600
+        )
+        return dataproxy_pb2.CreateUploadLocationResponse(signed_url=url, native_url=f"s3://{bucket}/{key}")
 
 
 class AuthMetadata(auth_pb2_grpc.AuthMetadataServiceServicer):
@@ -282,7 +316,9 @@ def main():
         global TOKEN
         TOKEN = args[args.index("--token") + 1]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    admin_pb2_grpc.add_AdminServiceServicer_to_server(Admin(sys.argv[1], auth is not None, unavailable), server)
+    admin = Admin(sys.argv[1], auth is not None, unavailable)
+    admin_pb2_grpc.add_AdminServiceServicer_to_server(admin, server)
+    dataproxy_pb2_grpc.add_DataProxyServiceServicer_to_server(DataProxy(admin), server)
     if auth:
         client_id, secret = auth.split(":", 1)
         auth_pb2_grpc.add_AuthMetadataServiceServicer_to_server(AuthMetadata(token_server(client_id, secret)), server)

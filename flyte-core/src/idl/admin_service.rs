@@ -210,3 +210,34 @@ pub struct ExecutionTerminateRequest {
     #[prost(string, tag = "2")]
     pub cause: String,
 }
+
+/// `flyteidl.service.CreateUploadLocationRequest`: where to upload a file.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct CreateUploadLocationRequest {
+    /// Project.
+    #[prost(string, tag = "1")]
+    pub project: String,
+    /// Domain.
+    #[prost(string, tag = "2")]
+    pub domain: String,
+    /// The file's name.
+    #[prost(string, tag = "3")]
+    pub filename: String,
+    /// The MD5 of its contents.
+    #[prost(bytes = "vec", tag = "5")]
+    pub content_md5: Vec<u8>,
+}
+
+/// `flyteidl.service.CreateUploadLocationResponse`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct CreateUploadLocationResponse {
+    /// Where to `PUT` the contents.
+    #[prost(string, tag = "1")]
+    pub signed_url: String,
+    /// Where the file is then, as tasks read it (`s3://...`).
+    #[prost(string, tag = "2")]
+    pub native_url: String,
+    /// Headers the `PUT` must carry.
+    #[prost(map = "string, string", tag = "4")]
+    pub headers: std::collections::HashMap<String, String>,
+}

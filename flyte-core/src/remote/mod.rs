@@ -25,6 +25,7 @@ use tonic::transport::{Channel, Endpoint};
 
 mod auth;
 mod config;
+mod upload;
 
 pub use config::{Auth, RemoteConfig};
 
@@ -55,6 +56,14 @@ pub enum RemoteError {
     /// Signing in failed.
     #[error("cannot sign in to flyteadmin: {0}")]
     Auth(String),
+    /// A file could not be uploaded to its signed URL.
+    #[error("cannot upload `{file}`: {reason}")]
+    Upload {
+        /// The file.
+        file: String,
+        /// Why.
+        reason: String,
+    },
     /// The endpoint is not a URL.
     #[error("`{endpoint}` is not a flyteadmin endpoint")]
     BadEndpoint {
@@ -262,7 +271,16 @@ impl Remote {
         Req: Message + Clone + Send + Sync + 'static,
         Resp: Message + Default + Send + Sync + 'static,
     {
-        let path = format!("{SERVICE}{method}");
+        self.call_service(&format!("{SERVICE}{method}"), request)
+            .await
+    }
+
+    /// [`Remote::call`] of a method by its full path (another service's).
+    async fn call_service<Req, Resp>(&self, path: &str, request: Req) -> Result<Resp, tonic::Status>
+    where
+        Req: Message + Clone + Send + Sync + 'static,
+        Resp: Message + Default + Send + Sync + 'static,
+    {
         let mut backoff = Duration::from_millis(200);
         let mut signed_in_again = false;
         loop {
@@ -270,7 +288,7 @@ impl Remote {
                 .authorization()
                 .await
                 .map_err(|e| tonic::Status::unauthenticated(e.to_string()))?;
-            let status = match self.unary(&path, request.clone(), auth).await {
+            let status = match self.unary(path, request.clone(), auth).await {
                 Ok(response) => return Ok(response),
                 Err(status) => status,
             };
@@ -283,7 +301,7 @@ impl Remote {
                 }
                 tonic::Code::Unavailable if backoff < Duration::from_secs(16) => {
                     tracing::warn!(
-                        method,
+                        path,
                         "flyteadmin is unavailable ({}); trying again in {backoff:?}",
                         status.message()
                     );
