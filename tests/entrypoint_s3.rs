@@ -488,3 +488,102 @@ async fn files_returned_in_a_local_run_are_uploaded_to_an_s3_raw_prefix() {
     assert_eq!(read_back, "kept on s3");
     assert_eq!(text(&files().get(notes.uri()).await.unwrap()), "kept on s3");
 }
+
+/// The bootstrap of a fast-registered task: `fast-execute` as `register --fast`
+/// writes it into the task's container arguments.
+fn fast_execute(
+    distribution: &str,
+    digest: &str,
+    dest: &std::path::Path,
+    base: &str,
+) -> tokio::process::Command {
+    let execute = execute("custom_task_plugin.print_file", "n1", base);
+    let execute_args: Vec<String> = execute
+        .as_std()
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut cmd = tokio::process::Command::new(demo_binary());
+    cmd.args([
+        "fast-execute",
+        "--additional-distribution",
+        distribution,
+        "--dest-dir",
+    ])
+    .arg(dest)
+    .args(["--digest", digest, "--"])
+    .args(execute_args)
+    .env("FLYTE_INTERNAL_EXECUTION_PROJECT", "flytesnacks")
+    .env("FLYTE_INTERNAL_EXECUTION_DOMAIN", "development")
+    .env("FLYTE_INTERNAL_EXECUTION_ID", "fast-run")
+    .env("FLYTE_ATTEMPT_NUMBER", "0")
+    .kill_on_drop(true);
+    cmd
+}
+
+#[tokio::test]
+async fn a_fast_registered_build_is_fetched_checked_and_run() {
+    use sha2::Digest;
+    let base = prefix("fast");
+    // The "new build": here the demo binary itself, uploaded where `register --fast`
+    // would put it.
+    let build = std::fs::read(demo_binary()).unwrap();
+    let digest: String = sha2::Sha256::digest(&build)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let distribution = format!("{base}/dist/custom_task_plugin");
+    files().put(&distribution, build).await.unwrap();
+    put_inputs(
+        &format!("{base}/n1/inputs.pb"),
+        &string_map(&[("path", "s3://b/fast.csv")]),
+    )
+    .await;
+    let dest = tempfile::tempdir().unwrap();
+
+    let out = run(fast_execute(&distribution, &digest, dest.path(), &base)).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        string_output(&read_outputs(&format!("{base}/n1/out")).await, "o0"),
+        "s3://b/fast.csv"
+    );
+    assert!(dest.path().join("custom_task_plugin").exists());
+
+    // Another digest: refused, nothing run.
+    let other = format!("{base}/other");
+    put_inputs(
+        &format!("{other}/n1/inputs.pb"),
+        &string_map(&[("path", "x")]),
+    )
+    .await;
+    let wrong = "0".repeat(64);
+    let out = run(fast_execute(&distribution, &wrong, dest.path(), &other)).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "its SHA-256 is {digest}, not the registered {wrong}: refusing to run it"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        !files()
+            .exists(&format!("{other}/n1/out/outputs.pb"))
+            .await
+            .unwrap()
+    );
+    // A build that is not there.
+    let out = run(fast_execute(
+        &format!("{base}/dist/missing"),
+        &digest,
+        dest.path(),
+        &other,
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(&format!("fast-execute `{base}/dist/missing`")),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -664,3 +664,60 @@ async fn a_local_file_input_goes_through_the_data_proxy_to_s3() {
 }
 
 mod support;
+
+#[tokio::test]
+async fn register_fast_uploads_this_build_and_starts_tasks_through_fast_execute() {
+    use sha2::Digest;
+    let bucket = support::s3_bucket();
+    let admin = Admin::start();
+    let endpoint = format!("127.0.0.1:{}", admin.port);
+    let (out, result) = cli(&[
+        "register",
+        "--fast",
+        "--version",
+        "f1",
+        "--endpoint",
+        &endpoint,
+        "--insecure",
+        "--image",
+        "ghcr.io/acme/app:1",
+    ])
+    .await;
+    result.unwrap();
+    assert!(out.ends_with(": 3 new, 0 already there\n"), "{out}");
+
+    let requests = admin.requests();
+    let task = &requests
+        .iter()
+        .find(|r| r["method"] == "CreateTask")
+        .unwrap()["request"];
+    let args: Vec<String> = task["spec"]["template"]["container"]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    // The image's program is the bootstrap; the build runs `execute`.
+    assert!(args[0].starts_with("/usr/local/bin/"), "{args:?}");
+    assert_eq!(args[1], "fast-execute");
+    assert_eq!(args[2], "--additional-distribution");
+    assert!(
+        args[3].starts_with(&format!("s3://{bucket}/flytesnacks/development/")),
+        "{args:?}"
+    );
+    assert_eq!(&args[4..6], ["--dest-dir", "/tmp/flyte-fast"]);
+    assert_eq!(args[6], "--digest");
+    assert_eq!(&args[8..10], ["--", "execute"]);
+    // The uploaded build is this program, byte for byte.
+    let this = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+    let digest: String = sha2::Sha256::digest(&this)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(args[7], digest);
+    let uploaded = flyte::data::FileAccess::shared()
+        .get(&args[3])
+        .await
+        .unwrap();
+    assert_eq!(uploaded.len(), this.len());
+}

@@ -36,6 +36,7 @@
 //! `info` by default) unless the program installed a subscriber already.
 
 mod execute;
+mod fast;
 mod inspect;
 mod package;
 #[cfg(feature = "remote")]
@@ -149,6 +150,14 @@ pub enum CliError {
     #[cfg(feature = "remote")]
     #[error(transparent)]
     Remote(Box<flyte_core::remote::RemoteError>),
+    /// A fast-registered build could not be fetched, or is not the one registered.
+    #[error("fast-execute `{distribution}`: {reason}")]
+    Fast {
+        /// Where the build is.
+        distribution: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A remote execution succeeded without an output its workflow has.
     #[error("the execution returned no output `{0}`")]
     MissingOutput(String),
@@ -241,6 +250,9 @@ enum Command {
     /// Run one attempt of one task as Flyte runs it in a container: read inputs.pb,
     /// write outputs.pb or error.pb under the output prefix.
     Execute(ExecuteArgs),
+    /// Fetch a fast-registered build of this program, check it, and run it with the
+    /// arguments after `--` (the task container's bootstrap).
+    FastExecute(fast::FastExecuteArgs),
     /// Register every task, workflow and launch plan with flyteadmin.
     #[cfg(feature = "remote")]
     Register(remote::RegisterArgs),
@@ -357,6 +369,7 @@ impl App {
             } => self.serialize(settings, &out, json),
             Command::Package { settings, output } => self.package(settings, &output),
             Command::Execute(args) => self.execute(args).await,
+            Command::FastExecute(args) => self.fast_execute(args).await,
             #[cfg(feature = "remote")]
             Command::Register(args) => self.register(args, out).await,
             #[cfg(feature = "remote")]
