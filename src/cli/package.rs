@@ -129,7 +129,7 @@ impl App {
 impl App {
     /// Every task's settings and image, checked before anything is written for a
     /// cluster.
-    fn check_tasks(&self, settings: &SerializationSettings) -> Result<(), CliError> {
+    pub(super) fn check_tasks(&self, settings: &SerializationSettings) -> Result<(), CliError> {
         for task in self.registry.tasks() {
             task.validate().map_err(|source| CliError::InvalidTask {
                 task: task.name().to_string(),

@@ -148,6 +148,7 @@ impl App {
         out: &mut dyn Write,
     ) -> Result<(), CliError> {
         let settings = args.cluster.settings(self)?;
+        self.check_tasks(&settings)?;
         let remote = Remote::connect(args.cluster.config()?).await?;
         let done = if args.fast {
             let (distribution, digest) = upload_this_build(&remote, &settings).await?;
@@ -178,6 +179,7 @@ impl App {
         out: &mut dyn Write,
     ) -> Result<(), CliError> {
         let settings = run.cluster.settings(self)?;
+        self.check_tasks(&settings)?;
         let remote = Remote::connect(run.cluster.config()?).await?;
         remote.register(&self.registry, &settings).await?;
         let mut given = run.inputs;

@@ -99,9 +99,10 @@ impl Attempt<'_> {
         };
         let task = self.task.name();
         let codec = self.task.codec();
-        let interface = self.task.interface();
         let values = observers.wants_values() || tracing::enabled!(tracing::Level::TRACE);
-        let inputs_json = values.then(|| {
+        // Only a report or a trace log pays for the interface and the conversions.
+        let interface = values.then(|| self.task.interface());
+        let inputs_json = interface.as_ref().map(|interface| {
             let names = interface.input_names();
             super::observe::named_json(&names, &codec.inputs_to_literals(inputs))
         });
@@ -131,8 +132,8 @@ impl Attempt<'_> {
                 Some(ErrorChain::new(&f.error).to_string()),
             ),
         };
-        let outputs_json = match (&result, values) {
-            (Ok(ran), true) => {
+        let outputs_json = match (&result, &interface) {
+            (Ok(ran), Some(interface)) => {
                 let names = interface.output_names();
                 Some(super::observe::named_json(
                     &names,

@@ -56,6 +56,10 @@ pub enum RemoteError {
     /// Signing in failed.
     #[error("cannot sign in to flyteadmin: {0}")]
     Auth(String),
+    /// An entity cannot be written as Flyte IDL with these settings (an image name
+    /// `--image` did not give, say).
+    #[error(transparent)]
+    Spec(#[from] crate::idl::IdlError),
     /// Fast registration cannot be done as asked.
     #[error("fast registration: {0}")]
     Fast(String),
@@ -395,9 +399,7 @@ impl Remote {
         registry: &Registry,
         settings: &SerializationSettings,
     ) -> Result<Registered, RemoteError> {
-        let messages = registry
-            .package_messages(settings)
-            .expect("the entities were checked when the registry was built");
+        let messages = registry.package_messages(settings)?;
         self.register_messages(messages).await
     }
 
@@ -412,9 +414,7 @@ impl Remote {
         distribution: &str,
         digest: &str,
     ) -> Result<Registered, RemoteError> {
-        let mut messages = registry
-            .package_messages(settings)
-            .expect("the entities were checked when the registry was built");
+        let mut messages = registry.package_messages(settings)?;
         for (_, message) in &mut messages {
             if let PackageMessage::Task(spec) = message
                 && let Some(template) = spec.template.as_mut()
