@@ -19,6 +19,7 @@ const LAYERS: &[&str] = &[
     "launch_plan",
     "registry",
     "entrypoint",
+    "remote",
     // Support for generated code: may use anything, used by nothing.
     "__private_0_1",
 ];

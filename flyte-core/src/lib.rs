@@ -16,7 +16,9 @@
 //! - [`execution`]: the local executor and run observers,
 //! - [`launch_plan`]: named launch plans with fixed and default inputs,
 //! - [`registry`]: a program's entities, written as `pyflyte package` writes them,
-//! - [`entrypoint`]: one task attempt inside a container on a Flyte cluster.
+//! - [`entrypoint`]: one task attempt inside a container on a Flyte cluster,
+//! - `remote` (feature `remote`): flyteadmin's gRPC API: register, launch, wait,
+//!   read outputs, sign in, upload through the data proxy.
 
 pub mod cache;
 pub mod data;
