@@ -120,18 +120,7 @@ impl Attempt<'_> {
             .run_cached(inputs, item, inline, Some(&mut trail))
             .await;
         let duration = trail.started.map(|s| s.elapsed()).unwrap_or_default();
-        let (status, attempts, reason) = match &result {
-            Ok(ran) if ran.cached => (NodeStatus::Cached, 0, None),
-            Ok(ran) => (NodeStatus::Succeeded, ran.attempts, None),
-            Err(Stopped::Skipped { attempt, reason }) => {
-                (NodeStatus::Skipped, *attempt, Some(reason.clone()))
-            }
-            Err(Stopped::Failed(f)) => (
-                NodeStatus::Failed,
-                f.attempt,
-                Some(ErrorChain::new(&f.error).to_string()),
-            ),
-        };
+        let (status, attempts, reason) = outcome(&result);
         let outputs_json = match (&result, &interface) {
             (Ok(ran), Some(interface)) => {
                 let names = interface.output_names();
@@ -429,6 +418,23 @@ impl Attempt<'_> {
         outcome
             .unwrap_or_else(|panic| Err(TaskError::Panicked(panic_message(panic))))
             .map_err(|e| mask_error(e, &secrets_read))
+    }
+}
+
+/// How a node's attempts ended: its status, the attempts made, and why it failed
+/// or was skipped.
+fn outcome(result: &Result<Ran, Stopped>) -> (NodeStatus, u32, Option<String>) {
+    match result {
+        Ok(ran) if ran.cached => (NodeStatus::Cached, 0, None),
+        Ok(ran) => (NodeStatus::Succeeded, ran.attempts, None),
+        Err(Stopped::Skipped { attempt, reason }) => {
+            (NodeStatus::Skipped, *attempt, Some(reason.clone()))
+        }
+        Err(Stopped::Failed(f)) => (
+            NodeStatus::Failed,
+            f.attempt,
+            Some(ErrorChain::new(&f.error).to_string()),
+        ),
     }
 }
 
