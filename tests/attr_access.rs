@@ -86,6 +86,28 @@ fn located(path: String) -> (String, i64, i64) {
     (use_str(l.path), use_int(l.node), l.output)
 }
 
+/// A struct with a field named as one of `Summary`'s.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, FlyteType)]
+struct Counted {
+    count: i64,
+}
+
+#[task]
+fn count_chars(text: String) -> Counted {
+    Counted {
+        count: text.len() as i64,
+    }
+}
+
+/// Two struct types with a field of the same name, read in one workflow: each read
+/// with its own type's reader.
+#[workflow]
+fn same_field_name(xs: Vec<i64>) -> (i64, i64) {
+    let s = summarize(xs);
+    let c = count_chars("abcd".to_string());
+    (use_int(s.count), use_int(c.count))
+}
+
 #[workflow]
 fn item_past_the_end(xs: Vec<i64>) -> String {
     let s = summarize(xs);
@@ -114,6 +136,12 @@ async fn parts_of_outputs_and_inputs_feed_nodes_in_a_local_run() {
 async fn fields_named_like_the_promises_own_are_the_structs() {
     let out = located.run("abc".into()).await.unwrap();
     assert_eq!(out, ("abc".to_string(), 3, 1));
+}
+
+#[tokio::test]
+async fn the_same_field_name_on_two_struct_types_reads_each_its_own() {
+    let out = same_field_name.run(vec![5, 6, 7]).await.unwrap();
+    assert_eq!(out, (3, 4));
 }
 
 #[tokio::test]

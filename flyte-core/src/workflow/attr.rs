@@ -69,7 +69,9 @@ pub(crate) fn read_path(value: &Value, path: &[AttrStep]) -> Result<Value, Strin
 #[derive(Default)]
 struct Interner {
     paths: Vec<AttrPath>,
-    ids: HashMap<(u32, AttrKey), u32>,
+    /// By parent path, step, and the step's reader: the same field name on two
+    /// struct types is two steps (their readers differ).
+    ids: HashMap<(u32, AttrKey, usize), u32>,
     parts: HashMap<(TypeId, NodeIndex, u32, u32), &'static (dyn Any + Send + Sync)>,
 }
 
@@ -86,8 +88,9 @@ fn with_interner<R>(f: impl FnOnce(&mut Interner) -> R) -> R {
 
 /// The id of `parent`'s path followed by `step`.
 pub(crate) fn extend(parent: u32, step: AttrStep) -> u32 {
+    let reader = step.get as usize;
     with_interner(|i| {
-        if let Some(&id) = i.ids.get(&(parent, step.key.clone())) {
+        if let Some(&id) = i.ids.get(&(parent, step.key.clone(), reader)) {
             return id;
         }
         let mut steps: Vec<AttrStep> = i.paths[parent as usize].to_vec();
@@ -95,7 +98,7 @@ pub(crate) fn extend(parent: u32, step: AttrStep) -> u32 {
         steps.push(step);
         let id = i.paths.len() as u32;
         i.paths.push(Arc::from(steps));
-        i.ids.insert((parent, key), id);
+        i.ids.insert((parent, key, reader), id);
         id
     })
 }
