@@ -183,7 +183,7 @@ fn write_page(path: &Path, html: &str) -> Result<PathBuf, String> {
 impl RunObserver for Report {
     fn run_started(&self, spec: &'static WorkflowSpec, execution_id: &str) {
         let mut state = self.lock();
-        // A launch plan's child run reports into its parent's page; keep the first.
+        // A report is of one run: the first it hears of.
         if state.run.is_none() {
             state.run = Some((spec, execution_id.to_string(), SystemTime::now()));
         }
