@@ -721,3 +721,39 @@ async fn register_fast_uploads_this_build_and_starts_tasks_through_fast_execute(
         .unwrap();
     assert_eq!(uploaded.len(), this.len());
 }
+
+#[tokio::test]
+async fn a_token_is_renewed_a_minute_before_it_expires() {
+    let creds = Auth::ClientSecret {
+        client_id: "flyte-rs".into(),
+        secret: "s3cret".into(),
+        scopes: vec![],
+    };
+    let mut registry = Registry::new();
+    registry.workflow(&echo_wf);
+    let tokens = |admin: &Admin| {
+        admin
+            .requests()
+            .iter()
+            .filter(|r| r["method"] == "Token")
+            .count()
+    };
+
+    // Good for an hour: one token for every call.
+    let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret"]);
+    let remote = Remote::connect(admin.config().auth(creds.clone()))
+        .await
+        .unwrap();
+    remote.register(&registry, &settings("v1")).await.unwrap();
+    assert_eq!(tokens(&admin), 1);
+
+    // Good for 30 s, less than the minute kept in hand: a new one for each call.
+    let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret", "--expires-in", "30"]);
+    let remote = Remote::connect(admin.config().auth(creds)).await.unwrap();
+    remote.register(&registry, &settings("v1")).await.unwrap();
+    assert_eq!(
+        tokens(&admin),
+        4,
+        "at connect, then for each of three entities"
+    );
+}

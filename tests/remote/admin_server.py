@@ -12,7 +12,8 @@ The outputs of an execution are made up: each workflow output takes the value of
 the first workflow input of the same type. An execution with a string input that
 starts with `fail` fails with that text as its error.
 
-Usage: admin_server.py RECORD_FILE [--auth CLIENT_ID:SECRET] [--token T] [--unavailable N].
+Usage: admin_server.py RECORD_FILE [--auth CLIENT_ID:SECRET] [--token T]
+[--expires-in SECONDS] [--unavailable N].
 Prints `PORT <n>` once it listens on 127.0.0.1; every request is appended to
 RECORD_FILE as one line of JSON. With `--auth`, an OAuth2 token endpoint (HTTP, client
 credentials in basic auth) runs beside it, AuthMetadataService names it, and every
@@ -49,8 +50,9 @@ def key(identifier):
 TOKEN = "token-" + uuid.uuid4().hex
 
 
-def token_server(client_id, secret):
-    """An OAuth2 token endpoint for one client; returns its URL."""
+def token_server(client_id, secret, record, expires_in):
+    """An OAuth2 token endpoint for one client; returns its URL. Each token it
+    issues is recorded as a `Token` request."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
@@ -61,10 +63,12 @@ def token_server(client_id, secret):
                 self.end_headers()
                 self.wfile.write(b'{"error": "invalid_client"}')
                 return
+            with open(record, "a") as f:
+                f.write(json.dumps({"method": "Token", "request": {}}) + "\n")
             self.send_response(200)
             self.send_header("content-type", "application/json")
             self.end_headers()
-            self.wfile.write(json.dumps({"access_token": TOKEN, "token_type": "bearer", "expires_in": 3600}).encode())
+            self.wfile.write(json.dumps({"access_token": TOKEN, "token_type": "bearer", "expires_in": expires_in}).encode())
 
         def log_message(self, *args):
             pass
@@ -312,6 +316,7 @@ def main():
     args = sys.argv[2:]
     auth = args[args.index("--auth") + 1] if "--auth" in args else None
     unavailable = int(args[args.index("--unavailable") + 1]) if "--unavailable" in args else 0
+    expires_in = int(args[args.index("--expires-in") + 1]) if "--expires-in" in args else 3600
     if "--token" in args:
         global TOKEN
         TOKEN = args[args.index("--token") + 1]
@@ -321,7 +326,7 @@ def main():
     dataproxy_pb2_grpc.add_DataProxyServiceServicer_to_server(DataProxy(admin), server)
     if auth:
         client_id, secret = auth.split(":", 1)
-        auth_pb2_grpc.add_AuthMetadataServiceServicer_to_server(AuthMetadata(token_server(client_id, secret)), server)
+        auth_pb2_grpc.add_AuthMetadataServiceServicer_to_server(AuthMetadata(token_server(client_id, secret, sys.argv[1], expires_in)), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(f"PORT {port}", flush=True)

@@ -35,6 +35,9 @@ pub(super) struct PublicClientConfig {
 pub(super) struct Token {
     pub(super) header: String,
     pub(super) value: String,
+    /// When to fetch a new one: a minute before the token endpoint's `expires_in`
+    /// runs out (never, for a command's token or without `expires_in`).
+    pub(super) renew_at: Option<tokio::time::Instant>,
 }
 
 /// A client's sign-in state.
@@ -47,7 +50,13 @@ pub(super) struct Credentials {
 #[derive(serde::Deserialize)]
 struct TokenResponse {
     access_token: String,
+    /// Seconds the token is good for.
+    #[serde(default)]
+    expires_in: Option<u64>,
 }
+
+/// A token is renewed this long before it expires.
+const RENEW_BEFORE: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl super::Remote {
     /// The metadata to send with a call: none without sign-in, else the token,
@@ -57,7 +66,11 @@ impl super::Remote {
             return Ok(None);
         }
         let mut token = self.credentials.token.lock().await;
-        if token.is_none() {
+        let stale = token
+            .as_ref()
+            .and_then(|t| t.renew_at)
+            .is_some_and(|at| tokio::time::Instant::now() >= at);
+        if token.is_none() || stale {
             *token = Some(self.fetch_token().await?);
         }
         Ok(token
@@ -89,9 +102,9 @@ impl super::Remote {
             "" => "authorization".to_string(),
             key => key.to_ascii_lowercase(),
         };
-        let value = match &self.config.auth {
-            Auth::None => String::new(),
-            Auth::ExternalCommand(command) => external_token(command).await?,
+        let (value, lifetime) = match &self.config.auth {
+            Auth::None => (String::new(), None),
+            Auth::ExternalCommand(command) => (external_token(command).await?, None),
             Auth::ClientSecret {
                 client_id,
                 secret,
@@ -118,18 +131,26 @@ impl super::Remote {
                 client_credentials(&metadata.token_endpoint, client_id, secret, scopes).await?
             }
         };
-        Ok(Token { header, value })
+        let renew_at = lifetime.map(|secs: u64| {
+            let good_for = std::time::Duration::from_secs(secs).saturating_sub(RENEW_BEFORE);
+            tokio::time::Instant::now() + good_for
+        });
+        Ok(Token {
+            header,
+            value,
+            renew_at,
+        })
     }
 }
 
 /// A token for `client_id` from `endpoint` (OAuth2 client credentials, the secret in
-/// HTTP basic auth as RFC 6749 says).
+/// HTTP basic auth as RFC 6749 says), and how many seconds it is good for.
 async fn client_credentials(
     endpoint: &str,
     client_id: &str,
     secret: &str,
     scopes: &[String],
-) -> Result<String, RemoteError> {
+) -> Result<(String, Option<u64>), RemoteError> {
     let mut form = url::form_urlencoded::Serializer::new(String::new());
     form.append_pair("grant_type", "client_credentials");
     if !scopes.is_empty() {
@@ -154,7 +175,7 @@ async fn client_credentials(
         )));
     }
     serde_json::from_str::<TokenResponse>(&body)
-        .map(|t| t.access_token)
+        .map(|t| (t.access_token, t.expires_in))
         .map_err(|e| {
             RemoteError::Auth(format!(
                 "the token endpoint `{endpoint}` answered without a token: {e}"
