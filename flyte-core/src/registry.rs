@@ -78,6 +78,12 @@ impl Registry {
         self.tasks.iter().copied().find(|t| t.name() == name)
     }
 
+    /// The task called `name`, or whose last name component is `name` when only one
+    /// task's is, matched as [`Registry::find_workflow`] matches.
+    pub fn find_task_named(&self, name: &str) -> Option<&'static dyn DynTask> {
+        find_by_name(&self.tasks, name, |t| t.name()).copied()
+    }
+
     /// The workflow called `name`, or whose last name component is `name` when only
     /// one is (`my_workflow` for `my_app.my_workflow`).
     pub fn find_workflow(&self, name: &str) -> Option<&'static dyn DynWorkflow> {

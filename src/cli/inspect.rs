@@ -36,29 +36,11 @@ impl App {
             .find_workflow(name)
             .or_else(|| self.registry.find_launch_plan(name).map(|p| p.workflow))
             .or_else(|| {
-                self.find_task(name)
+                self.registry
+                    .find_task_named(name)
                     .map(flyte_core::workflow::task_workflow)
             })
             .ok_or_else(|| self.unknown(name))
-    }
-
-    /// The task called `name`, or whose last name component is `name` when only one
-    /// task's is.
-    pub(super) fn find_task(
-        &self,
-        name: &str,
-    ) -> Option<&'static dyn flyte_core::workflow::DynTask> {
-        let tasks = self.registry.tasks();
-        if let Some(exact) = tasks.iter().find(|t| t.name() == name) {
-            return Some(*exact);
-        }
-        let mut short = tasks
-            .iter()
-            .filter(|t| t.name().rsplit('.').next() == Some(name));
-        match (short.next(), short.next()) {
-            (Some(only), None) => Some(*only),
-            _ => None,
-        }
     }
 
     pub(super) fn unknown(&self, name: &str) -> CliError {

@@ -181,7 +181,7 @@ impl App {
                     (p.workflow, p.fixed.clone(), defaults, Some(&p.settings))
                 }
                 // A task alone, as `pyflyte run` runs one.
-                None => match self.find_task(name) {
+                None => match self.registry.find_task_named(name) {
                     Some(task) => (
                         flyte_core::workflow::task_workflow(task),
                         Default::default(),

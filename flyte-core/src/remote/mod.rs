@@ -236,6 +236,15 @@ fn fast_args(args: &[String], distribution: &str, digest: &str) -> Vec<String> {
     fast
 }
 
+/// Turns flyteadmin's refusal of `call` about `what` into a [`RemoteError::Call`].
+fn call_failed(call: &'static str, what: String) -> impl FnOnce(tonic::Status) -> RemoteError {
+    move |status| RemoteError::Call {
+        call,
+        what,
+        status: Box::new(status),
+    }
+}
+
 /// What [`Remote::register`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Registered {
@@ -519,11 +528,10 @@ impl Remote {
         self.call::<_, api::Empty>("UpdateLaunchPlan", request)
             .await
             .map(|_| ())
-            .map_err(|status| RemoteError::Call {
-                call: "UpdateLaunchPlan",
-                what: format!("launch plan `{}`", plan.name),
-                status: Box::new(status),
-            })
+            .map_err(call_failed(
+                "UpdateLaunchPlan",
+                format!("launch plan `{}`", plan.name),
+            ))
     }
 
     /// Starts an execution of a registered launch plan with `inputs` (in the plan's
@@ -555,11 +563,10 @@ impl Remote {
         let response: api::ExecutionCreateResponse = self
             .call("CreateExecution", request)
             .await
-            .map_err(|status| RemoteError::Call {
-                call: "CreateExecution",
-                what: format!("of launch plan `{}`", plan.name),
-                status: Box::new(status),
-            })?;
+            .map_err(call_failed(
+                "CreateExecution",
+                format!("of launch plan `{}`", plan.name),
+            ))?;
         Ok(response.id.unwrap_or_default())
     }
 
@@ -582,11 +589,7 @@ impl Remote {
         };
         self.call("GetExecution", request)
             .await
-            .map_err(|status| RemoteError::Call {
-                call: "GetExecution",
-                what: format!("`{}`", execution.name),
-                status: Box::new(status),
-            })
+            .map_err(call_failed("GetExecution", format!("`{}`", execution.name)))
     }
 
     /// Waits for the execution to end, asking every `poll`, and returns its outputs;
@@ -642,11 +645,10 @@ impl Remote {
         let data: api::ExecutionDataResponse = self
             .call("GetExecutionData", request)
             .await
-            .map_err(|status| RemoteError::Call {
-                call: "GetExecutionData",
-                what: format!("`{}`", execution.name),
-                status: Box::new(status),
-            })?;
+            .map_err(call_failed(
+                "GetExecutionData",
+                format!("`{}`", execution.name),
+            ))?;
         Ok(data.full_outputs.unwrap_or_default())
     }
 
@@ -663,11 +665,10 @@ impl Remote {
         self.call::<_, api::Empty>("TerminateExecution", request)
             .await
             .map(|_| ())
-            .map_err(|status| RemoteError::Call {
-                call: "TerminateExecution",
-                what: format!("`{}`", execution.name),
-                status: Box::new(status),
-            })
+            .map_err(call_failed(
+                "TerminateExecution",
+                format!("`{}`", execution.name),
+            ))
     }
 
     /// The execution's page in Flyte's console.

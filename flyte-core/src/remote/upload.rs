@@ -31,11 +31,10 @@ impl super::Remote {
                 request,
             )
             .await
-            .map_err(|status| RemoteError::Call {
-                call: "CreateUploadLocation",
-                what: format!("for `{filename}`"),
-                status: Box::new(status),
-            })?;
+            .map_err(super::call_failed(
+                "CreateUploadLocation",
+                format!("for `{filename}`"),
+            ))?;
         let mut put = reqwest::Client::new()
             .put(&location.signed_url)
             .header(
