@@ -196,6 +196,7 @@ fn serializing(c: &mut Criterion) {
         image: "img".into(),
         images: Default::default(),
         entrypoint: "/usr/local/bin/app".into(),
+        fast: None,
     };
     let mut g = c.benchmark_group("serialize");
     g.sample_size(30);

@@ -1,7 +1,8 @@
 //! A dynamic task: its graph is built when it runs, from its input values, so the
 //! number of nodes depends on the data. Prints the partitions and their results.
 //!
-//! Run with `cargo run --example dynamic_fanout`.
+//! Run with `cargo run --example dynamic_fanout`. With arguments it is the program's
+//! command line (`cargo run --example dynamic_fanout -- package --fast --image ...`).
 
 use flyte::prelude::*;
 
@@ -40,7 +41,10 @@ fn sum_in_chunks(total: i64, size: i64) -> (i64, i64) {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<std::process::ExitCode> {
+    if std::env::args_os().len() > 1 {
+        return Ok(flyte::cli::App::new().workflow(&sum_in_chunks).main().await);
+    }
     println!("{}", sum_in_chunks.spec());
     for (total, size) in [(100, 25), (10, 3)] {
         println!("sum of 0..{total} in chunks of {size}:");
@@ -50,5 +54,5 @@ async fn main() -> anyhow::Result<()> {
             (0..total).sum::<i64>()
         );
     }
-    Ok(())
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -134,6 +134,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         image: "ghcr.io/acme/etl:1.0".into(),
         images: Default::default(),
         entrypoint: "/usr/local/bin/polyglot".into(),
+        fast: None,
     };
     let spec = flyte::idl::workflow_spec(daily_orders.spec(), &settings)?;
     let nodes = spec.template.as_ref().map(|t| &t.nodes);

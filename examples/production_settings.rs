@@ -145,6 +145,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         image: "ghcr.io/acme/train:1.0".into(),
         images: [("gpu".to_string(), "ghcr.io/acme/train-gpu:1.0".to_string())].into(),
         entrypoint: "/usr/local/bin/production_settings".into(),
+        fast: None,
     };
     let plan = NIGHTLY.entry().to_idl(&settings);
     let metadata = plan.spec.as_ref().and_then(|s| s.entity_metadata.as_ref());

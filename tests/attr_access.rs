@@ -212,6 +212,7 @@ fn the_attribute_paths_are_the_ones_flytekit_writes() {
         image: "img".into(),
         images: Default::default(),
         entrypoint: "/usr/local/bin/app".into(),
+        fast: None,
     };
     let template = idl::workflow_template(attrs.spec(), &settings).unwrap();
     let ours = serde_json::json!({

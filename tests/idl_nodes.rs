@@ -15,6 +15,7 @@ fn settings() -> SerializationSettings {
         image: "img".into(),
         images: Default::default(),
         entrypoint: "/usr/local/bin/app".into(),
+        fast: None,
     }
 }
 

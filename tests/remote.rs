@@ -99,6 +99,7 @@ fn settings(version: &str) -> SerializationSettings {
         image: "ghcr.io/acme/app:1".into(),
         images: Default::default(),
         entrypoint: "/usr/local/bin/app".into(),
+        fast: None,
     }
 }
 
@@ -665,38 +666,47 @@ async fn a_local_file_input_goes_through_the_data_proxy_to_s3() {
 
 mod support;
 
+/// A task in a pod template: its primary container starts the build as well.
+#[task(pod_template = PodTemplate::new(serde_json::json!({"nodeSelector": {"pool": "gpu"}})))]
+fn in_pod(x: i64) -> i64 {
+    x
+}
+
 #[tokio::test]
 async fn register_fast_uploads_this_build_and_starts_tasks_through_fast_execute() {
-    use sha2::Digest;
     let bucket = support::s3_bucket();
     let admin = Admin::start();
     let endpoint = format!("127.0.0.1:{}", admin.port);
-    let (out, result) = cli(&[
-        "register",
-        "--fast",
-        "--version",
-        "f1",
-        "--endpoint",
-        &endpoint,
-        "--insecure",
-        "--image",
-        "ghcr.io/acme/app:1",
-    ])
-    .await;
-    result.unwrap();
-    assert!(out.ends_with(": 3 new, 0 already there\n"), "{out}");
+    let mut out = Vec::new();
+    let app = || flyte::cli::App::new().workflow(&echo_wf).task(&in_pod);
+    let args = ["app", "register", "--fast"];
+    app()
+        .run_to(
+            args.iter().chain(&args_of_cluster(&endpoint)),
+            &mut out,
+            &mut std::io::sink(),
+        )
+        .await
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.ends_with(": 4 new, 0 already there\n"), "{out}");
 
     let requests = admin.requests();
-    let task = &requests
-        .iter()
-        .find(|r| r["method"] == "CreateTask")
-        .unwrap()["request"];
-    let args: Vec<String> = task["spec"]["template"]["container"]["args"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect();
+    let task = |name: &str| {
+        requests
+            .iter()
+            .find(|r| r["method"] == "CreateTask" && r["request"]["id"]["name"] == name)
+            .unwrap_or_else(|| panic!("no CreateTask for {name}"))["request"]["spec"]["template"]
+            .clone()
+    };
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_string())
+            .collect()
+    };
+    let args = strings(&task("remote.echo")["container"]["args"]);
     // The image's program is the bootstrap; the build runs `execute`.
     assert!(args[0].starts_with("/usr/local/bin/"), "{args:?}");
     assert_eq!(args[1], "fast-execute");
@@ -705,21 +715,68 @@ async fn register_fast_uploads_this_build_and_starts_tasks_through_fast_execute(
         args[3].starts_with(&format!("s3://{bucket}/flytesnacks/development/")),
         "{args:?}"
     );
-    assert_eq!(&args[4..6], ["--dest-dir", "/tmp/flyte-fast"]);
+    // Into the working folder, as pyflyte's fast registration.
+    assert_eq!(&args[4..6], ["--dest-dir", "."]);
     assert_eq!(args[6], "--digest");
     assert_eq!(&args[8..10], ["--", "execute"]);
     // The uploaded build is this program, byte for byte.
     let this = std::fs::read(std::env::current_exe().unwrap()).unwrap();
-    let digest: String = sha2::Sha256::digest(&this)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    assert_eq!(args[7], digest);
+    assert_eq!(args[7], sha256_hex(&this));
     let uploaded = flyte::data::FileAccess::shared()
         .get(&args[3])
         .await
         .unwrap();
-    assert_eq!(uploaded.len(), this.len());
+    assert!(uploaded == this, "the uploaded build is not this program");
+
+    // A pod template's primary container starts the same bootstrap.
+    let pod = task("remote.in_pod");
+    let containers = pod["k8sPod"]["podSpec"]["containers"].as_array().unwrap();
+    let pod_args = strings(&containers[0]["args"]);
+    assert_eq!(pod_args[1..10], args[1..10], "{pod_args:?}");
+    assert_eq!(pod_args.last().unwrap(), "remote.in_pod");
+
+    // `run --remote --fast` ships the same build: the same upload location, so the
+    // same version holds nothing new, and the run goes through.
+    let mut out = Vec::new();
+    let run = [
+        "app", "run", "echo_wf", "--path", "x", "--remote", "--fast", "--wait", "--poll", "10ms",
+    ];
+    app()
+        .run_to(
+            run.iter().chain(&args_of_cluster(&endpoint)),
+            &mut out,
+            &mut std::io::sink(),
+        )
+        .await
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.ends_with("o0 = \"x\"\n"), "{out}");
+    let creates = admin
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "CreateTask")
+        .count();
+    assert_eq!(creates, 4, "both tasks sent again, and taken as identical");
+}
+
+fn args_of_cluster(endpoint: &str) -> [&str; 7] {
+    [
+        "--version",
+        "f1",
+        "--endpoint",
+        endpoint,
+        "--insecure",
+        "--image",
+        "ghcr.io/acme/app:1",
+    ]
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[tokio::test]

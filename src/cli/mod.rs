@@ -246,6 +246,17 @@ enum Command {
         /// The tarball to write.
         #[arg(short = 'o', long, default_value = "flyte-package.tgz")]
         output: PathBuf,
+        /// Ship this build instead of a new image, as `pyflyte package --fast`: the
+        /// tarball also holds the binary (`fast<digest>.tar.gz`), which
+        /// `flytectl register files --archive` uploads, filling in where each task's
+        /// `fast-execute` fetches it.
+        #[arg(long)]
+        fast: bool,
+        /// With `--fast`: the folder of the task's container the build goes into
+        /// (pyflyte's `--in-container-source-path`); by default flytectl's
+        /// `{{ .dest_dir }}`, which it fills with `.` or its `--destinationDirectory`.
+        #[arg(long, requires = "fast")]
+        destination_dir: Option<String>,
     },
     /// Run one attempt of one task as Flyte runs it in a container: read inputs.pb,
     /// write outputs.pb or error.pb under the output prefix.
@@ -367,7 +378,12 @@ impl App {
                 out,
                 json,
             } => self.serialize(settings, &out, json),
-            Command::Package { settings, output } => self.package(settings, &output),
+            Command::Package {
+                settings,
+                output,
+                fast,
+                destination_dir,
+            } => self.package(settings, &output, fast.then_some(destination_dir)),
             Command::Execute(args) => self.execute(args).await,
             Command::FastExecute(args) => self.fast_execute(args).await,
             #[cfg(feature = "remote")]

@@ -41,6 +41,7 @@ impl SettingsArgs {
             image,
             images,
             entrypoint,
+            fast: None,
         })
     }
 }
@@ -114,15 +115,44 @@ impl App {
         Ok(())
     }
 
-    /// `package`: the files in a gzipped tarball.
-    pub(super) fn package(&self, settings: SettingsArgs, output: &Path) -> Result<(), CliError> {
-        let settings = settings.settings()?;
+    /// `package`: the files in a gzipped tarball; with `fast` (and a destination
+    /// folder or none), this build beside them and the tasks' containers starting it
+    /// through `fast-execute`, where flytectl fills in `{{ .remote_package_path }}`
+    /// (and `{{ .dest_dir }}` when no folder is given).
+    pub(super) fn package(
+        &self,
+        settings: SettingsArgs,
+        output: &Path,
+        fast: Option<Option<String>>,
+    ) -> Result<(), CliError> {
+        let mut settings = settings.settings()?;
         self.check_tasks(&settings)?;
-        let files = self.registry.package_files(&settings)?;
-        write_tarball(output, &files).map_err(|source| CliError::Io {
-            path: output.to_path_buf(),
-            source,
-        })
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| CliError::Io { path, source }
+        };
+        let mut source = None;
+        if let Some(dest_dir) = fast {
+            let exe = std::env::current_exe().map_err(io(Path::new("<this program>")))?;
+            let bytes = std::fs::read(&exe).map_err(io(&exe))?;
+            let digest = super::fast::sha256_hex(&bytes);
+            let name = exe
+                .file_name()
+                .map_or_else(|| "app".into(), |n| n.to_string_lossy().into_owned());
+            // flytectl takes a file named `fast*.tar.gz` for the code to upload.
+            let archive = format!("fast{}.tar.gz", &digest[..32]);
+            let mut files = vec![(name, bytes)];
+            source = Some((archive, tarball(&mut files, 0o755).map_err(io(&exe))?));
+            let mut fast = flyte_core::idl::FastSettings::placeholders(digest);
+            if let Some(dir) = dest_dir {
+                fast.dest_dir = dir;
+            }
+            settings.fast = Some(fast);
+        }
+        let mut files = self.registry.package_files(&settings)?;
+        files.extend(source);
+        let bytes = tarball(&mut files, 0o644).map_err(io(output))?;
+        std::fs::write(output, bytes).map_err(io(output))
     }
 }
 
@@ -146,19 +176,21 @@ impl App {
     }
 }
 
-/// A gzipped tarball of the files, each at the top level, with fixed times and modes
-/// so the same entities give the same bytes.
-fn write_tarball(path: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    let file = std::fs::File::create(path)?;
-    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+/// A gzipped tarball of the files, each at the top level, with fixed times and the
+/// given mode so the same entities give the same bytes. The files' bytes are taken.
+fn tarball(files: &mut [(String, Vec<u8>)], mode: u32) -> std::io::Result<Vec<u8>> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     let mut tar = tar::Builder::new(gz);
     for (name, bytes) in files {
+        let bytes = std::mem::take(bytes);
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
+        header.set_mode(mode);
         header.set_mtime(0);
         header.set_cksum();
         tar.append_data(&mut header, name, bytes.as_slice())?;
     }
-    tar.into_inner()?.finish()?.flush()
+    let mut gz = tar.into_inner()?;
+    gz.flush()?;
+    gz.finish()
 }

@@ -6,8 +6,8 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
-use flyte_core::idl::SerializationSettings;
-use flyte_core::remote::{Remote, RemoteConfig, WorkflowExecutionIdentifier};
+use flyte_core::idl::{FastSettings, SerializationSettings};
+use flyte_core::remote::{Registered, Remote, RemoteConfig, WorkflowExecutionIdentifier};
 use flyte_core::types::Literal;
 use sha2::{Digest, Sha256};
 
@@ -59,7 +59,11 @@ impl ClusterArgs {
     }
 
     /// The settings to register with; the version derived when not given.
-    fn settings(&self, app: &App) -> Result<SerializationSettings, CliError> {
+    fn settings(
+        &self,
+        app: &App,
+        build: Option<&ThisBuild>,
+    ) -> Result<SerializationSettings, CliError> {
         if self.images.is_empty() {
             return Err(CliError::Image(
                 "registering needs the image holding this program: --image FQN:TAG".to_string(),
@@ -73,24 +77,89 @@ impl ClusterArgs {
             image,
             images,
             entrypoint: super::package::default_entrypoint(),
+            fast: None,
         };
-        settings.version = match &self.version {
-            Some(v) => v.clone(),
-            None => derived_version(app, &settings)?,
+        settings.version = match (&self.version, build) {
+            (Some(v), _) => v.clone(),
+            (None, Some(build)) => derived_version(app, &settings, build)?,
+            (None, None) => unreachable!("flyte bug: a derived version needs this build read"),
         };
         Ok(settings)
     }
+
+    /// Connects, and registers what is missing: with `fast` (the destination folder
+    /// in the task's container), this build is uploaded first and the tasks start it
+    /// through `fast-execute`.
+    async fn register(
+        &self,
+        app: &App,
+        fast: Option<&str>,
+    ) -> Result<(Remote, SerializationSettings, Registered), CliError> {
+        let build = (self.version.is_none() || fast.is_some())
+            .then(ThisBuild::read)
+            .transpose()?;
+        let mut settings = self.settings(app, build.as_ref())?;
+        app.check_tasks(&settings)?;
+        let remote = Remote::connect(self.config()?).await?;
+        if let (Some(build), Some(dest_dir)) = (build, fast) {
+            let digest = build.digest.clone();
+            let distribution = remote
+                .upload(
+                    &settings.project,
+                    &settings.domain,
+                    &build.name,
+                    build.bytes,
+                )
+                .await?;
+            let mut fast = FastSettings::new(distribution, digest);
+            fast.dest_dir = dest_dir.to_string();
+            settings.fast = Some(fast);
+        }
+        let done = remote.register(&app.registry, &settings).await?;
+        Ok((remote, settings, done))
+    }
 }
 
-/// `rs-` and 16 hex digits of a SHA-256 of this binary and of the specs it registers
-/// (written with an empty version): a new build or a changed spec is a new version.
-fn derived_version(app: &App, settings: &SerializationSettings) -> Result<String, CliError> {
-    let mut digest = Sha256::new();
-    if let Ok(exe) = std::env::current_exe()
-        && let Ok(bytes) = std::fs::read(exe)
-    {
-        digest.update(&bytes);
+/// This program's binary, read once: for the derived version and a fast upload.
+struct ThisBuild {
+    name: String,
+    bytes: Vec<u8>,
+    /// SHA-256, hex.
+    digest: String,
+}
+
+impl ThisBuild {
+    fn read() -> Result<Self, CliError> {
+        let exe = std::env::current_exe().map_err(|source| CliError::Io {
+            path: "<this program>".into(),
+            source,
+        })?;
+        let bytes = std::fs::read(&exe).map_err(|source| CliError::Io {
+            path: exe.clone(),
+            source,
+        })?;
+        let name = exe
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "app".to_string());
+        Ok(ThisBuild {
+            name,
+            digest: super::fast::sha256_hex(&bytes),
+            bytes,
+        })
     }
+}
+
+/// `rs-` and 16 hex digits of a SHA-256 of this binary's digest and of the specs it
+/// registers (written with an empty version): a new build or a changed spec is a new
+/// version.
+fn derived_version(
+    app: &App,
+    settings: &SerializationSettings,
+    build: &ThisBuild,
+) -> Result<String, CliError> {
+    let mut digest = Sha256::new();
+    digest.update(build.digest.as_bytes());
     for (name, bytes) in app.registry.package_files(settings)? {
         digest.update(name.as_bytes());
         digest.update(&bytes);
@@ -116,6 +185,10 @@ pub(super) struct RegisterArgs {
     /// version) as the bootstrap, at the entrypoint path.
     #[arg(long)]
     fast: bool,
+    /// With `--fast`: the folder of the task's container the build goes into
+    /// (pyflyte's `--destination-dir`).
+    #[arg(long, requires = "fast", default_value = ".")]
+    destination_dir: String,
 }
 
 /// `fetch`'s arguments.
@@ -138,6 +211,8 @@ pub(super) struct RemoteRun<'a> {
     pub(super) inputs: Vec<(String, Literal)>,
     pub(super) spec: &'static flyte_core::workflow::WorkflowSpec,
     pub(super) output: super::run::OutputFormat,
+    /// Ship this build (`--fast`), as `register --fast`.
+    pub(super) fast: bool,
 }
 
 impl App {
@@ -147,17 +222,10 @@ impl App {
         args: RegisterArgs,
         out: &mut dyn Write,
     ) -> Result<(), CliError> {
-        let settings = args.cluster.settings(self)?;
-        self.check_tasks(&settings)?;
-        let remote = Remote::connect(args.cluster.config()?).await?;
-        let done = if args.fast {
-            let (distribution, digest) = upload_this_build(&remote, &settings).await?;
-            remote
-                .register_fast(&self.registry, &settings, &distribution, &digest)
-                .await?
-        } else {
-            remote.register(&self.registry, &settings).await?
-        };
+        let (remote, settings, done) = args
+            .cluster
+            .register(self, args.fast.then_some(args.destination_dir.as_str()))
+            .await?;
         if args.activate_launchplans {
             for plan in self.registry.launch_plans() {
                 remote.activate(&plan_id(&settings, &plan.name)).await?;
@@ -178,10 +246,7 @@ impl App {
         run: RemoteRun<'_>,
         out: &mut dyn Write,
     ) -> Result<(), CliError> {
-        let settings = run.cluster.settings(self)?;
-        self.check_tasks(&settings)?;
-        let remote = Remote::connect(run.cluster.config()?).await?;
-        remote.register(&self.registry, &settings).await?;
+        let (remote, settings, _) = run.cluster.register(self, run.fast.then_some(".")).await?;
         let mut given = run.inputs;
         for (_, literal) in &mut given {
             upload_local_file(&remote, &settings, literal).await?;
@@ -223,34 +288,6 @@ impl App {
         }
         Ok(())
     }
-}
-
-/// This program's binary through the data proxy: where tasks fetch it, and its
-/// SHA-256.
-async fn upload_this_build(
-    remote: &Remote,
-    settings: &SerializationSettings,
-) -> Result<(String, String), CliError> {
-    let exe = std::env::current_exe().map_err(|source| CliError::Io {
-        path: "<this program>".into(),
-        source,
-    })?;
-    let bytes = std::fs::read(&exe).map_err(|source| CliError::Io {
-        path: exe.clone(),
-        source,
-    })?;
-    let digest: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let name = exe
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "app".to_string());
-    let distribution = remote
-        .upload(&settings.project, &settings.domain, &name, bytes)
-        .await?;
-    Ok((distribution, digest))
 }
 
 /// A file input on this machine goes to the cluster through the data proxy, as

@@ -62,6 +62,10 @@ pub(super) struct RunArgs {
     #[cfg(feature = "remote")]
     #[arg(long, requires = "wait", default_value = "5s", value_parser = humantime::parse_duration)]
     poll: std::time::Duration,
+    /// With `--remote`: ship this build instead of a new image, as `register --fast`.
+    #[cfg(feature = "remote")]
+    #[arg(long, requires = "remote")]
+    fast: bool,
     #[cfg(feature = "remote")]
     #[command(flatten)]
     cluster: super::remote::ClusterArgs,
@@ -375,6 +379,7 @@ impl App {
             inputs,
             spec,
             output: args.output,
+            fast: args.fast,
         }
     }
 }

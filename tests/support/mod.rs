@@ -236,6 +236,7 @@ pub fn golden_settings() -> flyte::idl::SerializationSettings {
         image: "ghcr.io/example/seed:v1".into(),
         images: Default::default(),
         entrypoint: "/usr/local/bin/custom_task_plugin".into(),
+        fast: None,
     }
 }
 

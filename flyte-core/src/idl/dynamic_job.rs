@@ -4,7 +4,8 @@
 //! The settings the graph's task templates need at run time (images, project,
 //! domain, version, our binary's path) travel in the dynamic task's own template, in
 //! the variable flytekit uses: `_F_SS_C`, base64 of gzipped JSON in the shape of
-//! flytekit's `SerializationSettings`.
+//! flytekit's `SerializationSettings`. A fast-registered build's location travels
+//! there too (`fast_serialization_settings`), so the graph's tasks run that build.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -13,7 +14,7 @@ use base64::Engine as _;
 
 use super::core as pb;
 use super::entities::template_and_parts;
-use super::{IdlError, SerializationSettings};
+use super::{FastSettings, IdlError, SerializationSettings};
 use crate::workflow::WorkflowSpec;
 
 /// The environment variable carrying the serialization settings (flytekit's
@@ -110,7 +111,12 @@ pub fn settings_env_value(settings: &SerializationSettings) -> String {
         "git_repo": null,
         "python_interpreter": null,
         "flytekit_virtualenv_root": null,
-        "fast_serialization_settings": null,
+        "fast_serialization_settings": settings.fast.as_ref().map(|f| serde_json::json!({
+            "enabled": true,
+            "destination_dir": f.dest_dir,
+            "distribution_location": f.distribution,
+            "digest": f.digest,
+        })),
         "source_root": null,
         "entrypoint": settings.entrypoint,
     });
@@ -159,6 +165,15 @@ pub fn settings_from_env_value(value: &str) -> Result<SerializationSettings, Str
                 .collect()
         })
         .unwrap_or_default();
+    let fast = &json["fast_serialization_settings"];
+    let fast = (fast["enabled"] == true).then(|| FastSettings {
+        distribution: fast["distribution_location"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        dest_dir: fast["destination_dir"].as_str().unwrap_or(".").to_string(),
+        digest: fast["digest"].as_str().unwrap_or_default().to_string(),
+    });
     Ok(SerializationSettings {
         project: field("project"),
         domain: field("domain"),
@@ -166,6 +181,7 @@ pub fn settings_from_env_value(value: &str) -> Result<SerializationSettings, Str
         image: reference(&config["default_image"]),
         images,
         entrypoint: field("entrypoint"),
+        fast,
     })
 }
 
@@ -182,9 +198,16 @@ mod tests {
             image: "localhost:5000/app:1.2".into(),
             images: [("gpu".to_string(), "ghcr.io/a/b@sha256:00ff".to_string())].into(),
             entrypoint: "/usr/local/bin/app".into(),
+            fast: None,
         };
         let back = settings_from_env_value(&settings_env_value(&settings)).unwrap();
         assert_eq!(back, settings);
+        let fast = SerializationSettings {
+            fast: Some(FastSettings::new("s3://b/fast/app", "00ff")),
+            ..settings
+        };
+        let back = settings_from_env_value(&settings_env_value(&fast)).unwrap();
+        assert_eq!(back, fast);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::values::{IdlError, interface, literal};
 use crate::types::Literal;
 
 /// Where specs are registered and what runs them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SerializationSettings {
     /// Flyte project.
     pub project: String,
@@ -27,6 +27,50 @@ pub struct SerializationSettings {
     pub images: BTreeMap<String, String>,
     /// The binary's path inside the image.
     pub entrypoint: String,
+    /// Set for a fast-registered build: each task's container then starts the
+    /// image's copy of the program as a bootstrap that fetches this build and runs it.
+    pub fast: Option<FastSettings>,
+}
+
+/// Where a fast-registered build is and how the bootstrap checks it (flytekit's
+/// `FastSerializationSettings`, with the build's digest added).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FastSettings {
+    /// The build's URL (`s3://...`), or flytectl's `{{ .remote_package_path }}`
+    /// placeholder, which `flytectl register files` fills with where it uploaded the
+    /// package's `fast*.tar.gz`.
+    pub distribution: String,
+    /// The folder of the task's container the build goes into, or flytectl's
+    /// `{{ .dest_dir }}` placeholder (`.` unless `--destinationDirectory` says).
+    pub dest_dir: String,
+    /// The SHA-256 of the program, hex: the bootstrap runs nothing else.
+    pub digest: String,
+}
+
+impl FastSettings {
+    /// flytectl's placeholder for the uploaded package.
+    pub const REMOTE_PACKAGE_PATH: &'static str = "{{ .remote_package_path }}";
+    /// flytectl's placeholder for the destination folder.
+    pub const DEST_DIR: &'static str = "{{ .dest_dir }}";
+
+    /// A build already uploaded to `distribution`, put into the container's working
+    /// folder (`.`, as pyflyte's fast registration does).
+    pub fn new(distribution: impl Into<String>, digest: impl Into<String>) -> Self {
+        FastSettings {
+            distribution: distribution.into(),
+            dest_dir: ".".to_string(),
+            digest: digest.into(),
+        }
+    }
+
+    /// For `package --fast`: flytectl's placeholders, filled in at registration.
+    pub fn placeholders(digest: impl Into<String>) -> Self {
+        FastSettings {
+            distribution: Self::REMOTE_PACKAGE_PATH.to_string(),
+            dest_dir: Self::DEST_DIR.to_string(),
+            digest: digest.into(),
+        }
+    }
 }
 
 impl SerializationSettings {
@@ -51,10 +95,27 @@ impl SerializationSettings {
 }
 
 /// The arguments Flyte's engine runs a task with: our `execute` subcommand and the
-/// placeholders Flyte fills in.
+/// placeholders Flyte fills in. For a fast-registered build, the image's program
+/// first runs `fast-execute` (as pyflyte's `pyflyte-fast-execute ... --`), which
+/// fetches the build and runs it with the rest.
 pub fn execute_args(settings: &SerializationSettings, task_name: &str) -> Vec<String> {
-    [
-        settings.entrypoint.as_str(),
+    let mut args = vec![settings.entrypoint.clone()];
+    if let Some(fast) = &settings.fast {
+        args.extend(
+            [
+                "fast-execute",
+                "--additional-distribution",
+                &fast.distribution,
+                "--dest-dir",
+                &fast.dest_dir,
+                "--digest",
+                &fast.digest,
+                "--",
+            ]
+            .map(String::from),
+        );
+    }
+    let execute = [
         "execute",
         "--inputs",
         "{{.input}}",
@@ -69,10 +130,9 @@ pub fn execute_args(settings: &SerializationSettings, task_name: &str) -> Vec<St
         "--",
         "task-name",
         task_name,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    ];
+    args.extend(execute.map(String::from));
+    args
 }
 
 pub(crate) fn identifier(

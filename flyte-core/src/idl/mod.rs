@@ -29,7 +29,7 @@ mod wire;
 
 pub(crate) use entities::identifier;
 pub use entities::{
-    SerializationSettings, execute_args, task_spec, workflow_closure, workflow_spec,
+    FastSettings, SerializationSettings, execute_args, task_spec, workflow_closure, workflow_spec,
     workflow_template,
 };
 pub use literal_hash::literal_hash;

@@ -60,9 +60,6 @@ pub enum RemoteError {
     /// `--image` did not give, say).
     #[error(transparent)]
     Spec(#[from] crate::idl::IdlError),
-    /// Fast registration cannot be done as asked.
-    #[error("fast registration: {0}")]
-    Fast(String),
     /// A file could not be uploaded to its signed URL.
     #[error("cannot upload `{file}`: {reason}")]
     Upload {
@@ -208,32 +205,6 @@ impl std::fmt::Display for Phase {
             Phase::Aborting => "ABORTING",
         })
     }
-}
-
-/// A task container's arguments for a fast-registered build: the image's program
-/// (the bootstrap) runs `fast-execute` with where the build is, then the task's own
-/// `execute` arguments for the build. The destination is a folder of the container's.
-fn fast_args(args: &[String], distribution: &str, digest: &str) -> Vec<String> {
-    let (program, execute) = match args.split_first() {
-        Some((program, rest)) => (program.as_str(), rest),
-        None => ("app", args),
-    };
-    let mut fast: Vec<String> = [
-        program,
-        "fast-execute",
-        "--additional-distribution",
-        distribution,
-        "--dest-dir",
-        "/tmp/flyte-fast",
-        "--digest",
-        digest,
-        "--",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    fast.extend(execute.iter().cloned());
-    fast
 }
 
 /// Turns flyteadmin's refusal of `call` about `what` into a [`RemoteError::Call`].
@@ -403,46 +374,17 @@ impl Remote {
     /// Registers every task, workflow and launch plan of `registry` under
     /// `settings`' project, domain and version. An identical entity registered before
     /// counts as done; one with other contents under the same version is an error.
+    ///
+    /// For a fast-registered build, [`Remote::upload`] the program first and set
+    /// `settings.fast` to [`FastSettings::new`](crate::idl::FastSettings::new)`(its URL, its SHA-256)`: each task's
+    /// container then starts `fast-execute`, which fetches it, checks its digest, and
+    /// runs its `execute` (the image's copy of the program is the bootstrap).
     pub async fn register(
         &self,
         registry: &Registry,
         settings: &SerializationSettings,
     ) -> Result<Registered, RemoteError> {
         let messages = registry.package_messages(settings)?;
-        self.register_messages(messages).await
-    }
-
-    /// [`Remote::register`] for a fast-registered build: each task's container starts
-    /// `fast-execute`, which fetches the build at `distribution` (uploaded with
-    /// [`Remote::upload`]), checks that its SHA-256 is `digest`, and runs its
-    /// `execute` (the image's copy of the program is the bootstrap).
-    pub async fn register_fast(
-        &self,
-        registry: &Registry,
-        settings: &SerializationSettings,
-        distribution: &str,
-        digest: &str,
-    ) -> Result<Registered, RemoteError> {
-        let mut messages = registry.package_messages(settings)?;
-        for (_, message) in &mut messages {
-            if let PackageMessage::Task(spec) = message
-                && let Some(template) = spec.template.as_mut()
-            {
-                let name = template
-                    .id
-                    .as_ref()
-                    .map(|i| i.name.clone())
-                    .unwrap_or_default();
-                if template.k8s_pod.is_some() {
-                    return Err(RemoteError::Fast(format!(
-                        "task `{name}` runs in a pod template, whose container fast registration does not rewrite yet; register it without --fast"
-                    )));
-                }
-                if let Some(container) = template.container.as_mut() {
-                    container.args = fast_args(&container.args, distribution, digest);
-                }
-            }
-        }
         self.register_messages(messages).await
     }
 
