@@ -443,6 +443,46 @@ async fn client_credentials_sign_in_and_wrong_ones_fail_at_once() {
 }
 
 #[tokio::test]
+async fn tls_with_a_private_ca_from_the_config_file_and_client_credentials_over_https() {
+    let certs = tempfile::tempdir().unwrap();
+    let folder = certs.path().to_str().unwrap();
+    let admin = Admin::start_with(&["--tls", folder, "--auth", "flyte-rs:s3cret"]);
+    let secret = certs.path().join("secret");
+    std::fs::write(&secret, "s3cret\n").unwrap();
+    let yaml = format!(
+        "admin:\n  endpoint: dns:///127.0.0.1:{}\n  insecure: false\n  caCertFilePath: {folder}/ca.pem\n  authType: ClientSecret\n  clientId: flyte-rs\n  clientSecretLocation: {}\n",
+        admin.port,
+        secret.display()
+    );
+    let config = RemoteConfig::from_yaml(&yaml).unwrap();
+    let mut registry = Registry::new();
+    registry.workflow(&echo_wf);
+
+    // The CA is trusted for gRPC and for the token endpoint (HTTPS on the same host).
+    let remote = Remote::connect(config.clone()).await.unwrap();
+    let done = remote.register(&registry, &settings("v1")).await.unwrap();
+    assert_eq!(done.created, 3);
+    assert!(admin.requests().iter().any(|r| r["method"] == "Token"));
+
+    // Without it the server's certificate is not trusted: refused when connecting.
+    let mut untrusted = config.clone();
+    untrusted.ca_cert = None;
+    let err = Remote::connect(untrusted).await.unwrap_err();
+    let text = flyte::task::ErrorChain::new(&err).to_string();
+    assert!(text.contains("cannot reach flyteadmin"), "{text}");
+    assert!(text.to_lowercase().contains("certificate"), "{text}");
+
+    // A missing CA file is named.
+    let err = Remote::connect(config.ca_cert(certs.path().join("nope.pem")))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("nope.pem") && err.to_string().contains("CA certificate"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn a_token_from_an_external_command_signs_in() {
     let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret", "--token", "tok-42"]);
     let command =

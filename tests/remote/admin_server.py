@@ -13,13 +13,15 @@ the first workflow input of the same type. An execution with a string input that
 starts with `fail` fails with that text as its error.
 
 Usage: admin_server.py RECORD_FILE [--auth CLIENT_ID:SECRET] [--token T]
-[--expires-in SECONDS] [--unavailable N].
+[--expires-in SECONDS] [--unavailable N] [--tls DIR].
 Prints `PORT <n>` once it listens on 127.0.0.1; every request is appended to
 RECORD_FILE as one line of JSON. With `--auth`, an OAuth2 token endpoint (HTTP, client
 credentials in basic auth) runs beside it, AuthMetadataService names it, and every
 AdminService call needs its token (`--token`, or a random one) in `flyte-authorization`.
 With `--unavailable N`, the
-first N GetExecution calls answer UNAVAILABLE, as a dropped connection does.
+first N GetExecution calls answer UNAVAILABLE, as a dropped connection does. With
+`--tls DIR`, both gRPC and the token endpoint use TLS with a certificate for
+127.0.0.1 and localhost signed by a throwaway CA, written to DIR/ca.pem for the client.
 """
 import base64
 import http.server
@@ -65,17 +67,81 @@ def token_server(client_id, secret, record, expires_in):
                 return
             with open(record, "a") as f:
                 f.write(json.dumps({"method": "Token", "request": {}}) + "\n")
+            body = json.dumps({"access_token": TOKEN, "token_type": "bearer", "expires_in": expires_in}).encode()
             self.send_response(200)
             self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
             self.end_headers()
-            self.wfile.write(json.dumps({"access_token": TOKEN, "token_type": "bearer", "expires_in": expires_in}).encode())
+            self.wfile.write(body)
 
         def log_message(self, *args):
             pass
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    scheme = "http"
+    if TLS:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(TLS["cert_file"], TLS["key_file"])
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        scheme = "https"
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{httpd.server_address[1]}/oauth2/token"
+    return f"{scheme}://127.0.0.1:{httpd.server_address[1]}/oauth2/token"
+
+
+TLS = None
+
+
+def make_tls(folder):
+    """A throwaway CA (DIR/ca.pem) and a server certificate it signs, for 127.0.0.1 and
+    localhost (DIR/server.pem, DIR/server.key)."""
+    import datetime
+    import ipaddress
+    import os
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    valid = (now - datetime.timedelta(hours=1), now + datetime.timedelta(days=1))
+
+    def cert(subject, issuer, public_key, signing_key, extensions):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(valid[0])
+            .not_valid_after(valid[1])
+        )
+        for extension, critical in extensions:
+            builder = builder.add_extension(extension, critical=critical)
+        return builder.sign(signing_key, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = cert("flyte-test-ca", "flyte-test-ca", ca_key.public_key(), ca_key, [(x509.BasicConstraints(ca=True, path_length=None), True)])
+    key = ec.generate_private_key(ec.SECP256R1())
+    names = x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
+    server = cert("localhost", "flyte-test-ca", key.public_key(), ca_key, [(names, False), (x509.BasicConstraints(ca=False, path_length=None), True)])
+    pem = serialization.Encoding.PEM
+    files = {
+        "ca.pem": ca.public_bytes(pem),
+        "server.pem": server.public_bytes(pem),
+        "server.key": key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+    }
+    for name, data in files.items():
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
+    return {
+        "cert_file": os.path.join(folder, "server.pem"),
+        "key_file": os.path.join(folder, "server.key"),
+        "cert": files["server.pem"],
+        "key": files["server.key"],
+    }
 
 
 class DataProxy(dataproxy_pb2_grpc.DataProxyServiceServicer):
@@ -320,6 +386,9 @@ def main():
     if "--token" in args:
         global TOKEN
         TOKEN = args[args.index("--token") + 1]
+    if "--tls" in args:
+        global TLS
+        TLS = make_tls(args[args.index("--tls") + 1])
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     admin = Admin(sys.argv[1], auth is not None, unavailable)
     admin_pb2_grpc.add_AdminServiceServicer_to_server(admin, server)
@@ -327,7 +396,11 @@ def main():
     if auth:
         client_id, secret = auth.split(":", 1)
         auth_pb2_grpc.add_AuthMetadataServiceServicer_to_server(AuthMetadata(token_server(client_id, secret, sys.argv[1], expires_in)), server)
-    port = server.add_insecure_port("127.0.0.1:0")
+    if TLS:
+        credentials = grpc.ssl_server_credentials([(TLS["key"], TLS["cert"])])
+        port = server.add_secure_port("127.0.0.1:0", credentials)
+    else:
+        port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(f"PORT {port}", flush=True)
     server.wait_for_termination()

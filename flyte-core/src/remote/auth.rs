@@ -128,7 +128,14 @@ impl super::Remote {
                 } else {
                     scopes
                 };
-                client_credentials(&metadata.token_endpoint, client_id, secret, scopes).await?
+                client_credentials(
+                    &self.http,
+                    &metadata.token_endpoint,
+                    client_id,
+                    secret,
+                    scopes,
+                )
+                .await?
             }
         };
         let renew_at = lifetime.map(|secs: u64| {
@@ -146,6 +153,7 @@ impl super::Remote {
 /// A token for `client_id` from `endpoint` (OAuth2 client credentials, the secret in
 /// HTTP basic auth as RFC 6749 says), and how many seconds it is good for.
 async fn client_credentials(
+    http: &reqwest::Client,
     endpoint: &str,
     client_id: &str,
     secret: &str,
@@ -156,7 +164,7 @@ async fn client_credentials(
     if !scopes.is_empty() {
         form.append_pair("scope", &scopes.join(" "));
     }
-    let response = reqwest::Client::new()
+    let response = http
         .post(endpoint)
         .basic_auth(client_id, Some(secret))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -167,7 +175,11 @@ async fn client_credentials(
             RemoteError::Auth(format!("cannot reach the token endpoint `{endpoint}`: {e}"))
         })?;
     let status = response.status();
-    let body = response.text().await.unwrap_or_default();
+    let body = response.text().await.map_err(|e| {
+        RemoteError::Auth(format!(
+            "the token endpoint `{endpoint}` answered {status}, but its body cannot be read: {e}"
+        ))
+    })?;
     if !status.is_success() {
         return Err(RemoteError::Auth(format!(
             "the token endpoint `{endpoint}` refused client `{client_id}` ({status}): {}",

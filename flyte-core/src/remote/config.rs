@@ -1,8 +1,8 @@
 //! Where flyteadmin is and how to sign in, read as flytectl and pyflyte read it:
 //! `$FLYTECTL_CONFIG` or `~/.flyte/config.yaml` (`admin.endpoint`, `admin.insecure`,
 //! `admin.authType`, `admin.clientId`, `admin.clientSecretLocation`,
-//! `admin.clientSecretEnvVar`, `admin.command`, `admin.scopes`), then flytekit's
-//! environment variables over it.
+//! `admin.clientSecretEnvVar`, `admin.command`, `admin.scopes`,
+//! `admin.caCertFilePath`), then flytekit's environment variables over it.
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +39,9 @@ pub struct RemoteConfig {
     pub insecure: bool,
     /// How to sign in.
     pub auth: Auth,
+    /// A PEM file of certificate authorities to trust besides the usual web roots,
+    /// for a cluster with a private CA (flytectl's `admin.caCertFilePath`).
+    pub ca_cert: Option<PathBuf>,
 }
 
 impl RemoteConfig {
@@ -48,7 +51,14 @@ impl RemoteConfig {
             endpoint: endpoint.into(),
             insecure: false,
             auth: Auth::None,
+            ca_cert: None,
         }
+    }
+
+    /// Trust the certificate authorities in this PEM file too.
+    pub fn ca_cert(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_cert = Some(path.into());
+        self
     }
 
     /// Plain HTTP/2 without TLS, or not.
@@ -65,8 +75,9 @@ impl RemoteConfig {
 
     /// The configuration flytectl and pyflyte would use: the config file
     /// (`$FLYTECTL_CONFIG`, else `~/.flyte/config.yaml` when it exists), then
-    /// `FLYTE_PLATFORM_URL`, `FLYTE_PLATFORM_INSECURE`, `FLYTE_CREDENTIALS_CLIENT_ID`
-    /// and `FLYTE_CREDENTIALS_CLIENT_SECRET` over it.
+    /// `FLYTE_PLATFORM_URL`, `FLYTE_PLATFORM_INSECURE`,
+    /// `FLYTE_PLATFORM_CA_CERT_FILE_PATH`, `FLYTE_CREDENTIALS_CLIENT_ID` and
+    /// `FLYTE_CREDENTIALS_CLIENT_SECRET` over it.
     pub fn load() -> Result<Self, RemoteError> {
         let file = match std::env::var_os("FLYTECTL_CONFIG") {
             Some(path) => Some(PathBuf::from(path)),
@@ -85,6 +96,9 @@ impl RemoteConfig {
         let mut config = config.ok_or(RemoteError::NoEndpoint)?;
         if let Ok(v) = std::env::var("FLYTE_PLATFORM_INSECURE") {
             config.insecure = v.eq_ignore_ascii_case("true") || v == "1";
+        }
+        if let Some(path) = std::env::var_os("FLYTE_PLATFORM_CA_CERT_FILE_PATH") {
+            config.ca_cert = Some(PathBuf::from(path));
         }
         if let (Ok(client_id), Ok(secret)) = (
             std::env::var("FLYTE_CREDENTIALS_CLIENT_ID"),
@@ -159,6 +173,7 @@ impl RemoteConfig {
             endpoint,
             insecure,
             auth,
+            ca_cert: text_of("caCertFilePath").map(PathBuf::from),
         })
     }
 
@@ -197,6 +212,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.endpoint, "dns:///flyte.example.org:443");
+        assert_eq!(config.ca_cert, None);
+        let with_ca =
+            RemoteConfig::from_yaml("admin:\n  endpoint: x:443\n  caCertFilePath: /etc/ca.pem\n")
+                .unwrap();
+        assert_eq!(with_ca.ca_cert, Some(PathBuf::from("/etc/ca.pem")));
         assert_eq!(config.url(), "https://flyte.example.org:443");
         assert_eq!(
             config.auth,

@@ -229,6 +229,8 @@ pub struct Registered {
 #[derive(Clone, Debug)]
 pub struct Remote {
     grpc: tonic::client::Grpc<Channel>,
+    /// For the token endpoint and signed upload URLs; trusts the same CAs.
+    http: reqwest::Client,
     config: RemoteConfig,
     credentials: Arc<auth::Credentials>,
 }
@@ -243,10 +245,32 @@ impl Remote {
             endpoint: config.endpoint.clone(),
             source,
         })?;
+        let ca = match &config.ca_cert {
+            Some(path) => Some(std::fs::read(path).map_err(|e| RemoteError::Config {
+                path: path.clone(),
+                reason: format!("cannot read the CA certificate: {e}"),
+            })?),
+            None => None,
+        };
+        let mut http = reqwest::Client::builder();
+        if let (Some(pem), Some(path)) = (&ca, &config.ca_cert) {
+            let certs =
+                reqwest::Certificate::from_pem_bundle(pem).map_err(|e| RemoteError::Config {
+                    path: path.clone(),
+                    reason: format!("not a PEM certificate: {e}"),
+                })?;
+            http = http.tls_certs_merge(certs);
+        }
+        let http = http
+            .build()
+            .map_err(|e| RemoteError::Auth(format!("cannot set up HTTPS: {e}")))?;
         let endpoint = if config.insecure {
             endpoint
         } else {
-            let tls = tonic::transport::ClientTlsConfig::new().with_webpki_roots();
+            let mut tls = tonic::transport::ClientTlsConfig::new().with_webpki_roots();
+            if let Some(pem) = ca {
+                tls = tls.ca_certificate(tonic::transport::Certificate::from_pem(pem));
+            }
             endpoint
                 .tls_config(tls)
                 .map_err(|source| RemoteError::BadEndpoint {
@@ -264,6 +288,7 @@ impl Remote {
             })?;
         let remote = Remote {
             grpc: tonic::client::Grpc::new(channel),
+            http,
             config,
             credentials: Arc::default(),
         };

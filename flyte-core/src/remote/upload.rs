@@ -35,7 +35,8 @@ impl super::Remote {
                 "CreateUploadLocation",
                 format!("for `{filename}`"),
             ))?;
-        let mut put = reqwest::Client::new()
+        let mut put = self
+            .http
             .put(&location.signed_url)
             .header(
                 "content-md5",
