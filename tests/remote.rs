@@ -704,6 +704,147 @@ async fn a_local_file_input_goes_through_the_data_proxy_to_s3() {
     );
 }
 
+#[task]
+fn keep_dir(d: FlyteDirectory) -> FlyteDirectory {
+    d
+}
+
+#[workflow]
+fn keep_dir_wf(d: FlyteDirectory) -> FlyteDirectory {
+    keep_dir(d)
+}
+
+/// flytekit's `FlyteFS` name for an uploaded folder (its `filename_root`).
+fn flytekit_filename_root(folder: &Path) -> String {
+    let python = std::env::var_os("FLYTEKIT_PYTHON").expect("run with `bash .ci/test`");
+    let script = "import pathlib, sys, types\n\
+from flytekit.remote.remote_fs import FlyteFS\n\
+fs = types.SimpleNamespace()\n\
+fs.get_hashes_and_lengths = lambda p: FlyteFS.get_hashes_and_lengths(fs, p)\n\
+print(FlyteFS.get_filename_root(fs.get_hashes_and_lengths(pathlib.Path(sys.argv[1]))))\n";
+    let out = Command::new(python)
+        .args(["-c", script])
+        .arg(folder)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[tokio::test]
+async fn a_local_folder_input_goes_file_by_file_where_flytekit_would_put_it() {
+    let bucket = support::s3_bucket();
+    let admin = Admin::start();
+    let endpoint = format!("127.0.0.1:{}", admin.port);
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("orders");
+    std::fs::create_dir_all(local.join("2026/11")).unwrap();
+    std::fs::write(local.join("index.csv"), "month\n2026-11\n").unwrap();
+    std::fs::write(local.join("2026/11/day-30.csv"), "id,total\n1,5\n").unwrap();
+    // Links are left out, as flytekit leaves them out.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(local.join("index.csv"), local.join("link.csv")).unwrap();
+    let input = format!("d={}", local.display());
+
+    let mut out = Vec::new();
+    let args = [
+        "app",
+        "run",
+        "keep_dir_wf",
+        "-i",
+        &input,
+        "--remote",
+        "--wait",
+        "--poll",
+        "10ms",
+    ];
+    let cluster = [
+        "--endpoint",
+        &endpoint,
+        "--insecure",
+        "--image",
+        "ghcr.io/acme/app:1",
+    ];
+    flyte::cli::App::new()
+        .workflow(&keep_dir_wf)
+        .run_to(args.iter().chain(&cluster), &mut out, &mut std::io::sink())
+        .await
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let uploaded = out
+        .lines()
+        .find_map(|l| l.strip_prefix("o0 = "))
+        .unwrap_or_else(|| panic!("{out}"))
+        .trim_matches('"')
+        .to_string();
+    let root = flytekit_filename_root(&local);
+    assert_eq!(
+        uploaded,
+        format!("s3://{bucket}/flytesnacks/development/{root}"),
+        "{out}"
+    );
+    let files = flyte::data::FileAccess::shared();
+    let read = |name: &str| {
+        let url = format!("{uploaded}/{name}");
+        let files = files.clone();
+        async move { files.get(&url).await }
+    };
+    assert_eq!(
+        read("index.csv").await.unwrap(),
+        "month\n2026-11\n".as_bytes()
+    );
+    assert_eq!(
+        read("2026/11/day-30.csv").await.unwrap(),
+        "id,total\n1,5\n".as_bytes()
+    );
+    // As flyteidl parsed them: each file's path, under the folder's root.
+    let sent: Vec<(String, String)> = admin
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "CreateUploadLocation")
+        .map(|r| {
+            let field = |k: &str| r["request"][k].as_str().unwrap().to_string();
+            (field("filename"), field("filenameRoot"))
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("2026/11/day-30.csv".to_string(), root.clone()),
+            ("index.csv".to_string(), root.clone())
+        ]
+    );
+
+    // An empty folder has nothing to send, and says so before anything is launched.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let input = format!("d={}", empty.display());
+    let args = ["app", "run", "keep_dir_wf", "-i", &input, "--remote"];
+    let err = flyte::cli::App::new()
+        .workflow(&keep_dir_wf)
+        .run_to(
+            args.iter().chain(&cluster),
+            &mut Vec::new(),
+            &mut std::io::sink(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("the folder has no files to send"),
+        "{err}"
+    );
+    let launched = admin
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "CreateExecution")
+        .count();
+    assert_eq!(launched, 1, "only the first run was launched");
+}
+
 mod support;
 
 /// A task in a pod template: its primary container starts the build as well.

@@ -249,7 +249,7 @@ impl App {
         let (remote, settings, _) = run.cluster.register(self, run.fast.then_some(".")).await?;
         let mut given = run.inputs;
         for (_, literal) in &mut given {
-            upload_local_file(&remote, &settings, literal).await?;
+            upload_local_files(&remote, &settings, literal).await?;
         }
         let inputs = flyte_core::idl::literal_map(given.iter().map(|(n, l)| (n.as_str(), l)));
         let id = remote
@@ -290,45 +290,54 @@ impl App {
     }
 }
 
-/// A file input on this machine goes to the cluster through the data proxy, as
-/// pyflyte sends it; the input then names it there.
-async fn upload_local_file(
+/// A file or folder input on this machine (also inside a list, map or union) goes to
+/// the cluster through the data proxy, as pyflyte sends it; the input then names it
+/// there.
+async fn upload_local_files(
     remote: &Remote,
     settings: &SerializationSettings,
     literal: &mut Literal,
 ) -> Result<(), CliError> {
-    let literal = match literal {
-        Literal::Union { value, .. } => &mut **value,
-        other => other,
-    };
-    let Literal::Blob { uri, ty } = literal else {
-        return Ok(());
+    let (uri, ty) = match literal {
+        Literal::Union { value, .. } => {
+            return Box::pin(upload_local_files(remote, settings, value)).await;
+        }
+        Literal::Collection(items) => {
+            for item in items {
+                Box::pin(upload_local_files(remote, settings, item)).await?;
+            }
+            return Ok(());
+        }
+        Literal::Map(entries) => {
+            for value in entries.values_mut() {
+                Box::pin(upload_local_files(remote, settings, value)).await?;
+            }
+            return Ok(());
+        }
+        Literal::Blob { uri, ty } => (uri, ty),
+        _ => return Ok(()),
     };
     let local = match uri.strip_prefix("file://") {
         Some(path) => path.to_string(),
         None if !uri.contains("://") => uri.clone(),
         None => return Ok(()),
     };
-    if ty.dimensionality == flyte_core::types::BlobDimensionality::Multipart {
-        // A folder would go file by file; not done yet.
-        return Err(CliError::Input {
-            input: local,
-            reason: "a local folder cannot be sent to a remote run yet; upload it and pass its URL"
-                .to_string(),
-            source: None,
-        });
-    }
-    let bytes = std::fs::read(&local).map_err(|source| CliError::Io {
-        path: local.clone().into(),
-        source,
-    })?;
-    let name = std::path::Path::new(&local)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "input".to_string());
-    *uri = remote
-        .upload(&settings.project, &settings.domain, &name, bytes)
-        .await?;
+    let (project, domain) = (&settings.project, &settings.domain);
+    *uri = if ty.dimensionality == flyte_core::types::BlobDimensionality::Multipart {
+        remote
+            .upload_folder(project, domain, std::path::Path::new(&local))
+            .await?
+    } else {
+        let bytes = std::fs::read(&local).map_err(|source| CliError::Io {
+            path: local.clone().into(),
+            source,
+        })?;
+        let name = std::path::Path::new(&local)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "input".to_string());
+        remote.upload(project, domain, &name, bytes).await?
+    };
     Ok(())
 }
 

@@ -147,7 +147,7 @@ def make_tls(folder):
 class DataProxy(dataproxy_pb2_grpc.DataProxyServiceServicer):
     """Signed upload URLs on the S3 server the tests run (AWS_ENDPOINT and the other
     AWS_* variables, bucket FLYTE_TEST_S3_BUCKET), as flyteadmin hands them out: the
-    object under <project>/<domain>/<md5>/<filename>."""
+    object under <project>/<domain>/<filename_root, else the md5>/<filename>."""
 
     def __init__(self, admin):
         self.admin = admin
@@ -162,7 +162,8 @@ class DataProxy(dataproxy_pb2_grpc.DataProxyServiceServicer):
         bucket = os.environ.get("FLYTE_TEST_S3_BUCKET")
         if not bucket:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, "no S3 bucket configured (FLYTE_TEST_S3_BUCKET)")
-        key = f"{request.project}/{request.domain}/{request.content_md5.hex()}/{request.filename}"
+        root = request.filename_root or request.content_md5.hex()
+        key = f"{request.project}/{request.domain}/{root}/{request.filename}"
         client = botocore.session.get_session().create_client(
             "s3",
             endpoint_url=os.environ["AWS_ENDPOINT"],

@@ -226,6 +226,10 @@ pub struct CreateUploadLocationRequest {
     /// The MD5 of its contents.
     #[prost(bytes = "vec", tag = "5")]
     pub content_md5: Vec<u8>,
+    /// The folder it goes in (instead of one named by its MD5): the files of one
+    /// uploaded folder share it.
+    #[prost(string, tag = "6")]
+    pub filename_root: String,
 }
 
 /// `flyteidl.service.CreateUploadLocationResponse`.
