@@ -14,6 +14,7 @@ use flyte::prelude::*;
 use flyte::registry::Registry;
 use flyte::remote::{Auth, Phase, Remote, RemoteConfig, RemoteError};
 use flyte::types::Literal;
+use tokio::io::AsyncBufReadExt;
 
 #[task]
 fn echo(path: String) -> String {
@@ -29,6 +30,8 @@ fn echo_wf(path: String) -> String {
 struct Admin {
     child: Child,
     port: u16,
+    /// The OAuth2 server's base URL, with `--auth`.
+    oauth: Option<String>,
     record: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -57,14 +60,20 @@ impl Admin {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("PORT ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("the admin server said {line:?}"));
+        let mut words = line.split_whitespace();
+        let port = match (words.next(), words.next()) {
+            (Some("PORT"), Some(port)) => port.parse().ok(),
+            _ => None,
+        }
+        .unwrap_or_else(|| panic!("the admin server said {line:?}"));
+        let oauth = match (words.next(), words.next()) {
+            (Some("OAUTH"), Some(url)) => Some(url.to_string()),
+            _ => None,
+        };
         Admin {
             child,
             port,
+            oauth,
             record,
             _dir: dir,
         }
@@ -480,6 +489,123 @@ async fn tls_with_a_private_ca_from_the_config_file_and_client_credentials_over_
         err.to_string().contains("nope.pem") && err.to_string().contains("CA certificate"),
         "{err}"
     );
+}
+
+/// The user approving the device at the page the sign-in printed.
+async fn approve(page: &str) {
+    let response = reqwest::get(page).await.unwrap();
+    assert!(response.status().is_success(), "{page}: {response:?}");
+}
+
+fn grants(admin: &Admin) -> Vec<String> {
+    admin
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "Token")
+        .map(|r| r["request"]["grant_type"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn device_flow_prints_a_page_and_code_and_signs_in_once_approved() {
+    let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret"]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "admin:\n  endpoint: dns:///127.0.0.1:{}\n  insecure: true\n  authType: DeviceFlow\n",
+            admin.port
+        ),
+    )
+    .unwrap();
+    // The program, as a user runs it: it prints where to approve it, and waits.
+    let mut child = tokio::process::Command::new(support::example_binary("custom_task_plugin"))
+        .args([
+            "register",
+            "--version",
+            "d1",
+            "--image",
+            "ghcr.io/acme/app:1",
+        ])
+        .env("FLYTECTL_CONFIG", &config)
+        .env_remove("FLYTE_PLATFORM_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stderr = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let prompt = loop {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(30), stderr.next_line())
+            .await
+            .expect("a sign-in prompt within 30 s")
+            .unwrap()
+            .expect("a sign-in prompt before the program ends");
+        if line.contains("To sign in") {
+            break line;
+        }
+    };
+    let page = prompt
+        .split_whitespace()
+        .find(|w| w.starts_with("http"))
+        .unwrap_or_else(|| panic!("{prompt}"));
+    assert!(prompt.ends_with("and enter code WDJB-MJHT"), "{prompt}");
+    assert_eq!(
+        page,
+        format!(
+            "{}/device?user_code=WDJB-MJHT",
+            admin.oauth.as_ref().unwrap()
+        )
+    );
+    approve(page).await;
+    let out = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.starts_with("registered version d1"), "{stdout}");
+    // The polls before the approval were `authorization_pending`; one token issued.
+    assert_eq!(
+        grants(&admin),
+        ["urn:ietf:params:oauth:grant-type:device_code"]
+    );
+}
+
+#[tokio::test]
+async fn a_device_flow_token_is_renewed_with_its_refresh_token() {
+    // Tokens good for 30 s: each call renews (a minute before expiry).
+    let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret", "--expires-in", "30"]);
+    // Approved beforehand, so the first poll gets the token.
+    approve(&format!(
+        "{}/device?user_code=WDJB-MJHT",
+        admin.oauth.as_ref().unwrap()
+    ))
+    .await;
+    let auth = Auth::DeviceFlow {
+        scopes: vec![],
+        audience: Some("flyte".into()),
+    };
+    let remote = Remote::connect(admin.config().auth(auth)).await.unwrap();
+    let mut registry = Registry::new();
+    registry.workflow(&echo_wf);
+    remote.register(&registry, &settings("v1")).await.unwrap();
+    let grants = grants(&admin);
+    assert_eq!(grants[0], "urn:ietf:params:oauth:grant-type:device_code");
+    assert!(grants.len() > 1, "{grants:?}");
+    assert!(
+        grants[1..].iter().all(|g| g == "refresh_token"),
+        "{grants:?}"
+    );
+    // The public client config's scopes, and the audience asked for.
+    let token = admin
+        .requests()
+        .into_iter()
+        .find(|r| r["method"] == "Token")
+        .unwrap();
+    assert_eq!(token["request"]["scope"], "all");
+    assert_eq!(token["request"]["audience"], "flyte");
 }
 
 #[tokio::test]

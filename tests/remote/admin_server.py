@@ -14,9 +14,10 @@ starts with `fail` fails with that text as its error.
 
 Usage: admin_server.py RECORD_FILE [--auth CLIENT_ID:SECRET] [--token T]
 [--expires-in SECONDS] [--unavailable N] [--tls DIR].
-Prints `PORT <n>` once it listens on 127.0.0.1; every request is appended to
-RECORD_FILE as one line of JSON. With `--auth`, an OAuth2 token endpoint (HTTP, client
-credentials in basic auth) runs beside it, AuthMetadataService names it, and every
+Prints `PORT <n>` (and `OAUTH <url>` with `--auth`) once it listens on 127.0.0.1; every request is appended to
+RECORD_FILE as one line of JSON. With `--auth`, an OAuth2 server (HTTP: a token
+endpoint for client credentials in basic auth, device codes and refresh tokens, and a
+device authorization endpoint) runs beside it, AuthMetadataService names it, and every
 AdminService call needs its token (`--token`, or a random one) in `flyte-authorization`.
 With `--unavailable N`, the
 first N GetExecution calls answer UNAVAILABLE, as a dropped connection does. With
@@ -53,26 +54,60 @@ TOKEN = "token-" + uuid.uuid4().hex
 
 
 def token_server(client_id, secret, record, expires_in):
-    """An OAuth2 token endpoint for one client; returns its URL. Each token it
-    issues is recorded as a `Token` request."""
+    """An OAuth2 token endpoint; returns its URL. It issues tokens for client
+    credentials (this client, in basic auth), for a device code once the user
+    opened the verification page (RFC 8628: `authorization_pending` until then), and
+    for a refresh token. Each token it issues is recorded as a `Token` request with
+    its grant type."""
+    from urllib.parse import parse_qs, urlparse
+
+    device = {"approved": False}
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
-            expected = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-            if self.headers.get("authorization") != expected or "grant_type=client_credentials" not in body:
-                self.send_response(401)
-                self.end_headers()
-                self.wfile.write(b'{"error": "invalid_client"}')
-                return
-            with open(record, "a") as f:
-                f.write(json.dumps({"method": "Token", "request": {}}) + "\n")
-            body = json.dumps({"access_token": TOKEN, "token_type": "bearer", "expires_in": expires_in}).encode()
-            self.send_response(200)
+        def answer(self, status, document):
+            body = json.dumps(document).encode()
+            self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def do_GET(self):
+            # The verification page: the user signs in and approves the device.
+            query = parse_qs(urlparse(self.path).query)
+            if urlparse(self.path).path == "/device" and query.get("user_code") == ["WDJB-MJHT"]:
+                device["approved"] = True
+                return self.answer(200, {"approved": True})
+            self.answer(404, {"error": "not_found"})
+
+        def do_POST(self):
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(int(self.headers.get("content-length", 0))).decode()).items()}
+            if self.path.endswith("/device/authorize"):
+                return self.answer(200, {
+                    "device_code": "dev-code-1",
+                    "user_code": "WDJB-MJHT",
+                    "verification_uri": f"{base}/device",
+                    "expires_in": 60,
+                    "interval": 1,
+                })
+            grant = form.get("grant_type", "")
+            if grant == "client_credentials":
+                expected = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+                if self.headers.get("authorization") != expected:
+                    return self.answer(401, {"error": "invalid_client"})
+            elif grant == "urn:ietf:params:oauth:grant-type:device_code":
+                if form.get("device_code") != "dev-code-1" or form.get("client_id") != "flytectl":
+                    return self.answer(400, {"error": "invalid_grant"})
+                if not device["approved"]:
+                    return self.answer(400, {"error": "authorization_pending"})
+            elif grant == "refresh_token":
+                if form.get("refresh_token") != "refresh-1":
+                    return self.answer(400, {"error": "invalid_grant"})
+            else:
+                return self.answer(400, {"error": "unsupported_grant_type"})
+            with open(record, "a") as f:
+                f.write(json.dumps({"method": "Token", "request": {"grant_type": grant, "scope": form.get("scope"), "audience": form.get("audience")}}) + "\n")
+            self.answer(200, {"access_token": TOKEN, "token_type": "bearer", "expires_in": expires_in, "refresh_token": "refresh-1"})
 
         def log_message(self, *args):
             pass
@@ -86,8 +121,9 @@ def token_server(client_id, secret, record, expires_in):
         context.load_cert_chain(TLS["cert_file"], TLS["key_file"])
         httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
         scheme = "https"
+    base = f"{scheme}://127.0.0.1:{httpd.server_address[1]}"
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return f"{scheme}://127.0.0.1:{httpd.server_address[1]}/oauth2/token"
+    return f"{base}/oauth2/token"
 
 
 TLS = None
@@ -183,7 +219,11 @@ class AuthMetadata(auth_pb2_grpc.AuthMetadataServiceServicer):
         self.token_endpoint = token_endpoint
 
     def GetOAuth2Metadata(self, request, context):
-        return auth_pb2.OAuth2MetadataResponse(token_endpoint=self.token_endpoint, grant_types_supported=["client_credentials"])
+        return auth_pb2.OAuth2MetadataResponse(
+            token_endpoint=self.token_endpoint,
+            device_authorization_endpoint=self.token_endpoint.replace("/token", "/device/authorize"),
+            grant_types_supported=["client_credentials", "urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
+        )
 
     def GetPublicClientConfig(self, request, context):
         return auth_pb2.PublicClientAuthConfigResponse(
@@ -396,14 +436,17 @@ def main():
     dataproxy_pb2_grpc.add_DataProxyServiceServicer_to_server(DataProxy(admin), server)
     if auth:
         client_id, secret = auth.split(":", 1)
-        auth_pb2_grpc.add_AuthMetadataServiceServicer_to_server(AuthMetadata(token_server(client_id, secret, sys.argv[1], expires_in)), server)
+        token_url = token_server(client_id, secret, sys.argv[1], expires_in)
+        auth_pb2_grpc.add_AuthMetadataServiceServicer_to_server(AuthMetadata(token_url), server)
     if TLS:
         credentials = grpc.ssl_server_credentials([(TLS["key"], TLS["cert"])])
         port = server.add_secure_port("127.0.0.1:0", credentials)
     else:
         port = server.add_insecure_port("127.0.0.1:0")
     server.start()
-    print(f"PORT {port}", flush=True)
+    # With `--auth`, also where the OAuth2 server is (its device page for the tests).
+    oauth = f" OAUTH {token_url.removesuffix('/oauth2/token')}" if auth else ""
+    print(f"PORT {port}{oauth}", flush=True)
     server.wait_for_termination()
 
 

@@ -1,10 +1,13 @@
-//! Signing in to flyteadmin: a bearer token from the OAuth2 token endpoint that
-//! flyteadmin's `AuthMetadataService` names (client credentials), or from an external
-//! command; sent as the metadata key flyteadmin's public client config names, and
-//! fetched again when flyteadmin says it is no longer good.
+//! Signing in to flyteadmin: a bearer token from the OAuth2 server that flyteadmin's
+//! `AuthMetadataService` names (client credentials, or the device flow with the user
+//! approving in a browser), or from an external command; sent as the metadata key
+//! flyteadmin's public client config names, renewed before it expires (with its
+//! refresh token when there is one), and fetched again when flyteadmin says it is no
+//! longer good.
 
 use tokio::sync::Mutex;
 
+use super::oauth::{self, Ask, Issued};
 use super::{Auth, RemoteError};
 
 /// `flyteidl.service.OAuth2MetadataRequest` and `PublicClientAuthConfigRequest`.
@@ -17,17 +20,26 @@ pub(super) struct OAuth2Metadata {
     /// Where tokens are issued.
     #[prost(string, tag = "3")]
     pub(super) token_endpoint: String,
+    /// Where a device code is asked for (RFC 8628).
+    #[prost(string, tag = "10")]
+    pub(super) device_authorization_endpoint: String,
 }
 
 /// `flyteidl.service.PublicClientAuthConfigResponse` (the fields used).
 #[derive(Clone, PartialEq, prost::Message)]
 pub(super) struct PublicClientConfig {
+    /// The public client a user signs in through (flytectl's, usually).
+    #[prost(string, tag = "1")]
+    pub(super) client_id: String,
     /// Scopes to ask for.
     #[prost(string, repeated, tag = "3")]
     pub(super) scopes: Vec<String>,
     /// The gRPC metadata key the token goes in.
     #[prost(string, tag = "4")]
     pub(super) authorization_metadata_key: String,
+    /// The audience to ask for.
+    #[prost(string, tag = "6")]
+    pub(super) audience: String,
 }
 
 /// The token in use and where it goes.
@@ -38,6 +50,8 @@ pub(super) struct Token {
     /// When to fetch a new one: a minute before the token endpoint's `expires_in`
     /// runs out (never, for a command's token or without `expires_in`).
     pub(super) renew_at: Option<tokio::time::Instant>,
+    /// For a new token without asking the user again.
+    pub(super) refresh: Option<String>,
 }
 
 /// A client's sign-in state.
@@ -46,21 +60,12 @@ pub(super) struct Credentials {
     pub(super) token: Mutex<Option<Token>>,
 }
 
-/// The token endpoint's answer.
-#[derive(serde::Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    /// Seconds the token is good for.
-    #[serde(default)]
-    expires_in: Option<u64>,
-}
-
 /// A token is renewed this long before it expires.
 const RENEW_BEFORE: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl super::Remote {
     /// The metadata to send with a call: none without sign-in, else the token,
-    /// fetched first when there is none.
+    /// fetched first when there is none or it is about to expire.
     pub(super) async fn authorization(&self) -> Result<Option<(String, String)>, RemoteError> {
         if self.config.auth == Auth::None {
             return Ok(None);
@@ -71,7 +76,8 @@ impl super::Remote {
             .and_then(|t| t.renew_at)
             .is_some_and(|at| tokio::time::Instant::now() >= at);
         if token.is_none() || stale {
-            *token = Some(self.fetch_token().await?);
+            let refresh = token.take().and_then(|t| t.refresh);
+            *token = Some(self.fetch_token(refresh).await?);
         }
         Ok(token
             .as_ref()
@@ -84,115 +90,115 @@ impl super::Remote {
         *self.credentials.token.lock().await = None;
     }
 
-    async fn fetch_token(&self) -> Result<Token, RemoteError> {
-        let client: PublicClientConfig = self
-            .call_unauthenticated(
-                "/flyteidl.service.AuthMetadataService/GetPublicClientConfig",
-                EmptyRequest {},
-            )
+    /// One of `AuthMetadataService`'s answers.
+    async fn auth_metadata<T: prost::Message + Default + Send + Sync + 'static>(
+        &self,
+        method: &str,
+        what: &str,
+    ) -> Result<T, RemoteError> {
+        let path = format!("/flyteidl.service.AuthMetadataService/{method}");
+        self.call_unauthenticated(&path, EmptyRequest {})
             .await
             .map_err(|status| {
                 RemoteError::Auth(format!(
-                    "flyteadmin's public client config: {} ({:?})",
+                    "flyteadmin's {what}: {} ({:?})",
                     status.message(),
                     status.code()
                 ))
-            })?;
+            })
+    }
+
+    async fn fetch_token(&self, refresh: Option<String>) -> Result<Token, RemoteError> {
+        let client: PublicClientConfig = self
+            .auth_metadata("GetPublicClientConfig", "public client config")
+            .await?;
         let header = match client.authorization_metadata_key.as_str() {
             "" => "authorization".to_string(),
             key => key.to_ascii_lowercase(),
         };
-        let (value, lifetime) = match &self.config.auth {
-            Auth::None => (String::new(), None),
-            Auth::ExternalCommand(command) => (external_token(command).await?, None),
+        let issued = match &self.config.auth {
+            Auth::None => unreachable!("flyte bug: no token is fetched without sign-in"),
+            Auth::ExternalCommand(command) => Issued {
+                access_token: external_token(command).await?,
+                expires_in: None,
+                refresh_token: None,
+            },
             Auth::ClientSecret {
                 client_id,
                 secret,
                 scopes,
             } => {
                 let metadata: OAuth2Metadata = self
-                    .call_unauthenticated(
-                        "/flyteidl.service.AuthMetadataService/GetOAuth2Metadata",
-                        EmptyRequest {},
-                    )
-                    .await
-                    .map_err(|status| {
-                        RemoteError::Auth(format!(
-                            "flyteadmin's OAuth2 metadata: {} ({:?})",
-                            status.message(),
-                            status.code()
-                        ))
-                    })?;
-                let scopes = if scopes.is_empty() {
-                    &client.scopes
-                } else {
-                    scopes
-                };
-                client_credentials(
-                    &self.http,
-                    &metadata.token_endpoint,
+                    .auth_metadata("GetOAuth2Metadata", "OAuth2 metadata")
+                    .await?;
+                let ask = Ask {
                     client_id,
-                    secret,
-                    scopes,
-                )
-                .await?
+                    scopes: if scopes.is_empty() {
+                        &client.scopes
+                    } else {
+                        scopes
+                    },
+                    audience: None,
+                };
+                oauth::client_credentials(&self.http, &metadata.token_endpoint, secret, &ask)
+                    .await?
+            }
+            Auth::DeviceFlow { scopes, audience } => {
+                let ask = Ask {
+                    client_id: &client.client_id,
+                    scopes: if scopes.is_empty() {
+                        &client.scopes
+                    } else {
+                        scopes
+                    },
+                    audience: audience.as_deref().or(Some(client.audience.as_str())),
+                };
+                self.device_flow(&ask, refresh).await?
             }
         };
-        let renew_at = lifetime.map(|secs: u64| {
+        let renew_at = issued.expires_in.map(|secs: u64| {
             let good_for = std::time::Duration::from_secs(secs).saturating_sub(RENEW_BEFORE);
             tokio::time::Instant::now() + good_for
         });
         Ok(Token {
             header,
-            value,
+            value: issued.access_token,
             renew_at,
+            refresh: issued.refresh_token,
         })
     }
-}
 
-/// A token for `client_id` from `endpoint` (OAuth2 client credentials, the secret in
-/// HTTP basic auth as RFC 6749 says), and how many seconds it is good for.
-async fn client_credentials(
-    http: &reqwest::Client,
-    endpoint: &str,
-    client_id: &str,
-    secret: &str,
-    scopes: &[String],
-) -> Result<(String, Option<u64>), RemoteError> {
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
-    form.append_pair("grant_type", "client_credentials");
-    if !scopes.is_empty() {
-        form.append_pair("scope", &scopes.join(" "));
+    /// A token through the device flow: refreshed when there is a refresh token,
+    /// else the user is shown a page and a code to approve this program with (on
+    /// stderr, as flytekit prints it), and the token endpoint polled meanwhile.
+    async fn device_flow(
+        &self,
+        ask: &Ask<'_>,
+        refresh: Option<String>,
+    ) -> Result<Issued, RemoteError> {
+        let metadata: OAuth2Metadata = self
+            .auth_metadata("GetOAuth2Metadata", "OAuth2 metadata")
+            .await?;
+        if let Some(refresh) = refresh {
+            match oauth::refresh(&self.http, &metadata.token_endpoint, &refresh, ask).await {
+                Ok(issued) => return Ok(issued),
+                Err(e) => tracing::warn!("{e}; signing in again"),
+            }
+        }
+        if metadata.device_authorization_endpoint.is_empty() {
+            return Err(RemoteError::Auth(
+                "flyteadmin's authorization server offers no device flow (no device_authorization_endpoint)".to_string(),
+            ));
+        }
+        let code =
+            oauth::device_code(&self.http, &metadata.device_authorization_endpoint, ask).await?;
+        eprintln!(
+            "To sign in to flyteadmin, open {} and enter code {}",
+            code.page(),
+            code.user_code
+        );
+        oauth::device_token(&self.http, &metadata.token_endpoint, &code, ask).await
     }
-    let response = http
-        .post(endpoint)
-        .basic_auth(client_id, Some(secret))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form.finish())
-        .send()
-        .await
-        .map_err(|e| {
-            RemoteError::Auth(format!("cannot reach the token endpoint `{endpoint}`: {e}"))
-        })?;
-    let status = response.status();
-    let body = response.text().await.map_err(|e| {
-        RemoteError::Auth(format!(
-            "the token endpoint `{endpoint}` answered {status}, but its body cannot be read: {e}"
-        ))
-    })?;
-    if !status.is_success() {
-        return Err(RemoteError::Auth(format!(
-            "the token endpoint `{endpoint}` refused client `{client_id}` ({status}): {}",
-            crate::types::preview(body.trim())
-        )));
-    }
-    serde_json::from_str::<TokenResponse>(&body)
-        .map(|t| (t.access_token, t.expires_in))
-        .map_err(|e| {
-            RemoteError::Auth(format!(
-                "the token endpoint `{endpoint}` answered without a token: {e}"
-            ))
-        })
 }
 
 /// The token a command prints (its trimmed stdout).

@@ -1,7 +1,7 @@
 //! Where flyteadmin is and how to sign in, read as flytectl and pyflyte read it:
 //! `$FLYTECTL_CONFIG` or `~/.flyte/config.yaml` (`admin.endpoint`, `admin.insecure`,
 //! `admin.authType`, `admin.clientId`, `admin.clientSecretLocation`,
-//! `admin.clientSecretEnvVar`, `admin.command`, `admin.scopes`,
+//! `admin.clientSecretEnvVar`, `admin.command`, `admin.scopes`, `admin.audience`,
 //! `admin.caCertFilePath`), then flytekit's environment variables over it.
 
 use std::path::{Path, PathBuf};
@@ -27,6 +27,15 @@ pub enum Auth {
     },
     /// A token printed by a command (flytectl's `ExternalCommand`).
     ExternalCommand(Vec<String>),
+    /// The OAuth2 device flow (flytectl's `DeviceFlow`): a page and a code are
+    /// printed, the user approves this program in a browser (on any device), and
+    /// the token is refreshed from then on, for as long as the client lives.
+    DeviceFlow {
+        /// Scopes asked for (flyteadmin's public client config's when empty).
+        scopes: Vec<String>,
+        /// The audience asked for (the public client config's when `None`).
+        audience: Option<String>,
+    },
 }
 
 /// Where flyteadmin is and how to reach it.
@@ -163,9 +172,13 @@ impl RemoteConfig {
                 }
                 Auth::ExternalCommand(command)
             }
+            Some("DeviceFlow") => Auth::DeviceFlow {
+                scopes: list_of("scopes"),
+                audience: text_of("audience"),
+            },
             Some(other) => {
                 return Err(format!(
-                    "`admin.authType: {other}` is not supported yet (ClientSecret and ExternalCommand are)"
+                    "`admin.authType: {other}` is not supported yet (ClientSecret, DeviceFlow and ExternalCommand are)"
                 ));
             }
         };

@@ -25,6 +25,7 @@ use tonic::transport::{Channel, Endpoint};
 
 mod auth;
 mod config;
+mod oauth;
 mod upload;
 
 pub use config::{Auth, RemoteConfig};
