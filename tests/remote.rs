@@ -127,6 +127,94 @@ fn path_input(text: &str) -> flyte::idl::core::LiteralMap {
     flyte::idl::literal_map([("path", &literal)])
 }
 
+#[task]
+fn pick(path: String, tag: String) -> (String, String) {
+    (path, tag)
+}
+
+#[workflow]
+fn pick_wf(path: String, tag: String) -> (String, String) {
+    pick(path, tag)
+}
+
+/// A plan fixing `tag`.
+static TAGGED: std::sync::LazyLock<flyte::launch_plan::LaunchPlan<(String, String)>> =
+    std::sync::LazyLock::new(|| {
+        flyte::launch_plan::LaunchPlan::builder("tagged", &pick_wf)
+            .fixed("tag", "nightly".to_string())
+            .build()
+            .unwrap()
+    });
+
+#[tokio::test]
+async fn typed_inputs_go_out_and_typed_outputs_come_back() {
+    let admin = Admin::start();
+    let remote = Remote::connect(admin.config()).await.unwrap();
+    let mut registry = Registry::new();
+    registry.workflow(&echo_wf).launch_plan(&*TAGGED);
+    remote.register(&registry, &settings("v1")).await.unwrap();
+    let poll = std::time::Duration::from_millis(10);
+
+    // A workflow's default launch plan, with its inputs as a tuple.
+    let execution = remote
+        .launch_workflow(&settings("v1"), &echo_wf, ("s3://b/typed.csv".to_string(),))
+        .await
+        .unwrap();
+    let out: String = remote.wait_for(&execution, poll, None).await.unwrap();
+    assert_eq!(out, "s3://b/typed.csv");
+    assert_eq!(remote.outputs_of(&execution).await.unwrap(), out);
+
+    // A launch plan: what is set goes out (flyteadmin adds the fixed `tag`); two
+    // outputs come back as a tuple (the stand-in echoes the first string input).
+    let execution = remote
+        .launch_plan(
+            &settings("v1"),
+            TAGGED.inputs().set("path", "s3://b/p.csv".to_string()),
+        )
+        .await
+        .unwrap();
+    let (o0, o1) = remote.wait_for(&execution, poll, None).await.unwrap();
+    assert_eq!((o0.as_str(), o1.as_str()), ("s3://b/p.csv", "s3://b/p.csv"));
+    let sent = admin
+        .requests()
+        .into_iter()
+        .rfind(|r| r["method"] == "CreateExecution")
+        .unwrap();
+    let spec = &sent["request"]["spec"]["launchPlan"];
+    assert_eq!(
+        (spec["name"].as_str(), spec["version"].as_str()),
+        (Some("tagged"), Some("v1"))
+    );
+    let inputs: Vec<&String> = sent["request"]["inputs"]["literals"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(inputs, ["path"]);
+
+    // A fixed input, or a value of another type, is refused before anything is sent.
+    let err = remote
+        .launch_plan(
+            &settings("v1"),
+            TAGGED.inputs().set("tag", "adhoc".to_string()),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RemoteError::Inputs(_)), "{err}");
+    assert!(err.to_string().contains("`tag`"), "{err}");
+    let err = remote
+        .launch_plan(&settings("v1"), TAGGED.inputs().set("path", 3i64))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RemoteError::Inputs(_)), "{err}");
+    let launched = admin
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "CreateExecution")
+        .count();
+    assert_eq!(launched, 2);
+}
+
 #[tokio::test]
 async fn register_launch_wait_and_read_the_outputs() {
     let admin = Admin::start();

@@ -504,6 +504,27 @@ impl<O: Outputs, S> RunInputs<'_, O, S> {
         self
     }
 
+    /// The launch plan these inputs are for.
+    pub fn plan(&self) -> &LaunchPlan<O, S> {
+        self.plan
+    }
+
+    /// The inputs set here, each checked: not a fixed input, and of the input's type
+    /// (what a launch on a cluster sends; flyteadmin fills in the rest).
+    pub fn given(&self) -> Result<&[(String, Literal)], LaunchPlanError> {
+        let plan = self.plan;
+        for (name, literal) in &self.values {
+            if plan.fixed.contains_key(name) {
+                return Err(LaunchPlanError::FixedInput {
+                    plan: plan.name.clone(),
+                    input: name.clone(),
+                });
+            }
+            plan.check(name, literal)?;
+        }
+        Ok(&self.values)
+    }
+
     /// The value of every input, in interface order: set here, else fixed, else the
     /// launch plan's default, else the workflow's. A scheduled plan's kickoff input,
     /// when not set here, is now (what the scheduler would pass).
@@ -522,15 +543,7 @@ impl<O: Outputs, S> RunInputs<'_, O, S> {
             let now = chrono::Utc::now();
             values.insert(0, (name.to_string(), now.to_literal()));
         }
-        for (name, literal) in &self.values {
-            if plan.fixed.contains_key(name) {
-                return Err(LaunchPlanError::FixedInput {
-                    plan: plan.name.clone(),
-                    input: name.clone(),
-                });
-            }
-            plan.check(name, literal)?;
-        }
+        self.given()?;
         merge_inputs(
             &spec.interface,
             &values,

@@ -1,20 +1,25 @@
-//! Talking to flyteadmin over its gRPC `AdminService`: register a program's entities,
-//! launch an execution of a launch plan, wait for it, read its outputs or its error,
-//! terminate it (feature `remote`).
+//! Talking to flyteadmin over its gRPC API: register a program's entities, launch an
+//! execution of a workflow or launch plan with typed inputs, wait for it, read its
+//! typed outputs or its error, terminate it, upload files (feature `remote`).
 //!
 //! ```no_run
 //! # extern crate flyte_core as flyte;
+//! use std::time::Duration;
 //! use flyte::remote::{Remote, RemoteConfig};
-//! # async fn f(registry: flyte::registry::Registry, settings: flyte::idl::SerializationSettings) -> Result<(), flyte::remote::RemoteError> {
+//! # async fn f<W>(registry: flyte::registry::Registry, settings: flyte::idl::SerializationSettings, sum_to: &W) -> Result<(), flyte::remote::RemoteError>
+//! # where W: flyte::workflow::Workflow<Input = (i64,), Output = i64> {
 //! let remote = Remote::connect(RemoteConfig::load()?).await?;
 //! let registered = remote.register(&registry, &settings).await?;
 //! println!("{} new, {} already there", registered.created, registered.existing);
+//! let execution = remote.launch_workflow(&settings, sum_to, (100,)).await?;
+//! println!("{}", remote.console_url(&execution.id));
+//! let total: i64 = remote.wait_for(&execution, Duration::from_secs(5), None).await?;
 //! # Ok(()) }
 //! ```
 //!
-//! It connects over TLS (the web's root certificates) or plain HTTP/2 (`insecure`),
-//! signed in with OAuth2 client credentials or an external command's token, or not
-//! at all; PKCE and device flow, file uploads and fast registration are not here yet.
+//! It connects over TLS (the web's root certificates, and a private CA if
+//! configured) or plain HTTP/2 (`insecure`), signed in with OAuth2 client
+//! credentials, the device flow or an external command's token, or not at all.
 
 use std::time::Duration;
 
@@ -26,9 +31,11 @@ use tonic::transport::{Channel, Endpoint};
 mod auth;
 mod config;
 mod oauth;
+mod typed;
 mod upload;
 
 pub use config::{Auth, RemoteConfig};
+pub use typed::Execution;
 
 use crate::idl::SerializationSettings;
 use crate::idl::admin_service as api;
@@ -61,6 +68,17 @@ pub enum RemoteError {
     /// `--image` did not give, say).
     #[error(transparent)]
     Spec(#[from] crate::idl::IdlError),
+    /// The inputs of a launch are not the launch plan's.
+    #[error(transparent)]
+    Inputs(Box<crate::launch_plan::LaunchPlanError>),
+    /// An execution's outputs are not the ones its workflow declares.
+    #[error("the outputs of execution `{}` cannot be read: {reason}", .execution.name)]
+    Outputs {
+        /// The execution.
+        execution: WorkflowExecutionIdentifier,
+        /// What is wrong.
+        reason: String,
+    },
     /// A file could not be uploaded to its signed URL.
     #[error("cannot upload `{file}`: {reason}")]
     Upload {
