@@ -1,0 +1,98 @@
+//! The stand-in flyteadmin the remote tests talk to (`tests/remote/admin_server.py`,
+//! run with the flytekit venv's Python, `FLYTEKIT_PYTHON`), and the settings they
+//! register with.
+#![allow(dead_code)] // Each test binary uses part of it.
+#![allow(unreachable_pub)] // A module of each test crate, not a library.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use flyte::idl::SerializationSettings;
+use flyte::remote::RemoteConfig;
+
+/// A stand-in flyteadmin on a free port of 127.0.0.1; stopped when dropped.
+pub struct Admin {
+    child: Child,
+    pub port: u16,
+    /// The OAuth2 server's base URL, with `--auth`.
+    pub oauth: Option<String>,
+    pub record: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Admin {
+    pub fn start() -> Admin {
+        Admin::start_with(&[])
+    }
+
+    /// With the server's extra arguments (`--auth ID:SECRET`, `--unavailable N`).
+    pub fn start_with(extra: &[&str]) -> Admin {
+        let python = std::env::var_os("FLYTEKIT_PYTHON").map(PathBuf::from).unwrap_or_else(|| {
+            panic!("FLYTEKIT_PYTHON is not set: run the tests with `bash .ci/test`, which installs flytekit 1.16.31 (with grpcio and flyteidl)")
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let record = dir.path().join("requests.jsonl");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/remote/admin_server.py");
+        let mut child = Command::new(python)
+            .arg(script)
+            .arg(&record)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let mut words = line.split_whitespace();
+        let port = match (words.next(), words.next()) {
+            (Some("PORT"), Some(port)) => port.parse().ok(),
+            _ => None,
+        }
+        .unwrap_or_else(|| panic!("the admin server said {line:?}"));
+        let oauth = match (words.next(), words.next()) {
+            (Some("OAUTH"), Some(url)) => Some(url.to_string()),
+            _ => None,
+        };
+        Admin {
+            child,
+            port,
+            oauth,
+            record,
+            _dir: dir,
+        }
+    }
+
+    pub fn config(&self) -> RemoteConfig {
+        RemoteConfig::new(format!("dns:///127.0.0.1:{}", self.port)).insecure(true)
+    }
+
+    /// The requests the server received, as flyteidl parsed them.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.record)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for Admin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn settings(version: &str) -> SerializationSettings {
+    SerializationSettings {
+        project: "flytesnacks".into(),
+        domain: "development".into(),
+        version: version.into(),
+        image: "ghcr.io/acme/app:1".into(),
+        images: Default::default(),
+        entrypoint: "/usr/local/bin/app".into(),
+        fast: None,
+    }
+}
