@@ -169,42 +169,25 @@ impl NodeAt {
         };
         let total = items.len();
         let required = map.required(total);
-        let limit = map.concurrency.unwrap_or(total).max(1);
-        let attempt = Attempt { node: self, task };
-        let mut outputs: Vec<Option<Value>> = vec![None; total];
-        let mut failed: Vec<(usize, AttemptFailure)> = Vec::new();
-        let mut running = FuturesUnordered::new();
-        let mut next = 0;
-        loop {
-            while running.len() < limit && next < total && failed.len() <= total - required {
-                let (item_index, attempt) = (next, &attempt);
-                let item = &items[item_index][..];
-                running.push(async move {
-                    let result = attempt.run(item, Some(item_index as u32), false).await;
-                    (item_index, result)
-                });
-                next += 1;
+        let attempt = &Attempt { node: self, task };
+        let items = &items;
+        let (outputs, failed, all_started) = map_items(map, total, |i| async move {
+            match attempt.run(&items[i], Some(i as u32), false).await {
+                Ok(mut values) => Ok(values.pop()),
+                Err(Stopped::Failed(f)) => Err(f),
+                Err(Stopped::Skipped { attempt, reason }) => Err(AttemptFailure {
+                    error: TaskError::Skipped(reason),
+                    attempt,
+                    max_attempts: attempt,
+                }),
             }
-            match running.next().await {
-                None => break,
-                Some((i, Ok(mut values))) => outputs[i] = values.pop(),
-                Some((i, Err(Stopped::Failed(f)))) => failed.push((i, f)),
-                Some((i, Err(Stopped::Skipped { attempt, reason }))) => failed.push((
-                    i,
-                    AttemptFailure {
-                        error: TaskError::Skipped(reason),
-                        attempt,
-                        max_attempts: attempt,
-                    },
-                )),
-            }
-        }
-        let succeeded = failed.len() <= total - required && next == total;
+        })
+        .await;
+        let succeeded = failed.len() <= total - required && all_started;
         self.shared.observers.map_finished(&self.path(), succeeded);
         if succeeded {
             return Ok(vec![(map.gather)(outputs)]);
         }
-        failed.sort_by_key(|f| f.0);
         let (attempt, max_attempts) = (failed[0].1.attempt, failed[0].1.max_attempts);
         let error = TaskError::failed(MapFailure {
             total,
@@ -233,44 +216,62 @@ impl NodeAt {
     ) -> NodeResult {
         let total = items.len();
         let required = map.required(total);
-        let limit = map.concurrency.unwrap_or(total).max(1);
         let spec = plan.workflow().spec();
-        let mut pending = items.into_iter().enumerate();
-        let mut running = FuturesUnordered::new();
-        let mut results: Vec<(usize, NodeResult)> = Vec::with_capacity(total);
-        loop {
-            while running.len() < limit {
-                let Some((i, item)) = pending.next() else {
-                    break;
-                };
-                let prefix = self.nested(&format!("{}[{i}]", plan.name()));
-                let run = run_spec(
-                    SpecRef::Static(spec),
-                    plan.complete_inputs(item),
-                    self.shared.clone(),
-                    prefix,
-                );
-                running.push(async move { (i, run.await) });
-            }
-            match running.next().await {
-                Some(done) => results.push(done),
-                None => break,
-            }
-        }
-        let mut outputs: Vec<Option<Value>> = vec![None; total];
-        let mut failed: Vec<(usize, Failed)> = Vec::new();
-        for (i, result) in results {
-            match result {
-                Ok(mut values) => outputs[i] = values.pop(),
-                Err(f) => failed.push((i, f)),
-            }
-        }
-        if failed.len() <= total - required {
+        let mut items: Vec<Option<Vec<Value>>> = items.into_iter().map(Some).collect();
+        let (outputs, mut failed, all_started) = map_items(map, total, |i| {
+            let item = items[i].take().expect("each item is started once");
+            let prefix = self.nested(&format!("{}[{i}]", plan.name()));
+            let run = run_spec(
+                SpecRef::Static(spec),
+                plan.complete_inputs(item),
+                self.shared.clone(),
+                prefix,
+            );
+            async move { run.await.map(|mut v| v.pop()) }
+        })
+        .await;
+        let succeeded = failed.len() <= total - required && all_started;
+        self.shared.observers.map_finished(&self.path(), succeeded);
+        if succeeded {
             return Ok(vec![(map.gather)(outputs)]);
         }
-        failed.sort_by_key(|f| f.0);
         Err(failed.swap_remove(0).1)
     }
+}
+
+/// Runs a map node's items, `start(i)` for item `i`, at most the map's concurrency at
+/// once, and starts no more once more items failed than the map may lose. Returns
+/// each item's output (`None` where none), the failures in item order, and whether
+/// every item was started.
+async fn map_items<E, F, Fut>(
+    map: &MapSpec,
+    total: usize,
+    mut start: F,
+) -> (Vec<Option<Value>>, Vec<(usize, E)>, bool)
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<Value>, E>>,
+{
+    let allowed = total - map.required(total);
+    let limit = map.concurrency.unwrap_or(total).max(1);
+    let mut outputs: Vec<Option<Value>> = vec![None; total];
+    let mut failed = Vec::new();
+    let mut running = FuturesUnordered::new();
+    let mut next = 0;
+    loop {
+        while running.len() < limit && next < total && failed.len() <= allowed {
+            let (i, item) = (next, start(next));
+            running.push(async move { (i, item.await) });
+            next += 1;
+        }
+        match running.next().await {
+            None => break,
+            Some((i, Ok(value))) => outputs[i] = value,
+            Some((i, Err(e))) => failed.push((i, e)),
+        }
+    }
+    failed.sort_by_key(|f: &(usize, E)| f.0);
+    (outputs, failed, next == total)
 }
 
 /// A map node's mapped lists differ in length.

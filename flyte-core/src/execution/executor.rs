@@ -104,7 +104,6 @@ pub(crate) async fn run_spec_values(
             .as_ref()
             .err()
             .map(|e| crate::task::ErrorChain::new(e).to_string()),
-        stopped: false,
     });
     result
 }

@@ -179,10 +179,12 @@ pub struct RunEnd<'a> {
     pub inputs: Option<serde_json::Value>,
     /// See [`RunEnd::inputs`].
     pub outputs: Option<serde_json::Value>,
-    /// Its error with causes, when it failed, was skipped, or was stopped.
+    /// Its error with causes, when it failed or was skipped. (A run stopped by a
+    /// signal never gets here: its future is dropped; [`Report::stopped`] writes
+    /// its page.)
+    ///
+    /// [`Report::stopped`]: super::Report::stopped
     pub error: Option<String>,
-    /// Whether it was stopped before its end (Ctrl-C, SIGTERM).
-    pub stopped: bool,
 }
 
 /// The observers of a run.

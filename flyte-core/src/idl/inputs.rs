@@ -227,7 +227,8 @@ fn shape<'a, 't>(buf: &'a [u8], ty: Option<&'t LiteralType>) -> Result<Shape<'a,
             None => Err(Problem::mismatch(format!("{}got a map", expected(ty)))),
         },
         Some((tag::OFFLOADED, _)) => Err(Problem::mismatch(
-            "the literal is offloaded (stored in a file of its own), which this SDK does not read yet"
+            "the literal is offloaded (stored in a file of its own) and was not fetched first, \
+             as the entrypoint fetches offloaded inputs before reading them"
                 .to_string(),
         )),
         Some((_, bytes)) => scalar_shape(bytes, ty),
