@@ -99,9 +99,18 @@ pub(super) fn svg(
         "outputs",
         &spec.interface.output_names(),
     );
+    // Each record under the top node it belongs to (`wf/n3`, `wf/n3[7]`, `wf/n3/sub/n0`).
+    let top = format!("{}/", spec.name);
+    let mut by_node: std::collections::HashMap<&str, Vec<&NodeRecord>> = Default::default();
+    for record in records {
+        if let Some(rest) = record.path.strip_prefix(&top) {
+            let end = rest.find(['/', '[']).unwrap_or(rest.len());
+            by_node.entry(&rest[..end]).or_default().push(record);
+        }
+    }
     for (i, node) in spec.nodes.iter().enumerate() {
         let path = format!("{}/{}", spec.name, node.id);
-        let mine: Vec<&NodeRecord> = records.iter().filter(|r| inside(&r.path, &path)).collect();
+        let mine = by_node.remove(node.id.as_str()).unwrap_or_default();
         // A map task that met its `min_success_ratio` succeeded, failed items and all.
         let status = match maps.get(&path) {
             Some(true) if summary_status(&mine) == "failed" => "succeeded",
@@ -178,14 +187,6 @@ fn node_box(
         y + 47,
         escape_html(&counts(mine)),
     );
-}
-
-/// Whether `path` is the node `node`, one of its map items, or a node inside it.
-pub(super) fn inside(path: &str, node: &str) -> bool {
-    match path.strip_prefix(node) {
-        Some(rest) => rest.is_empty() || rest.starts_with('[') || rest.starts_with('/'),
-        None => false,
-    }
 }
 
 fn reads_inputs(binding: &Binding) -> bool {
