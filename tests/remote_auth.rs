@@ -192,6 +192,113 @@ async fn device_flow_prints_a_page_and_code_and_signs_in_once_approved() {
 }
 
 #[tokio::test]
+async fn pkce_signs_in_through_the_browser_and_the_redirect_back() {
+    let dir = tempfile::tempdir().unwrap();
+    // A free port for the redirect, as flyteadmin's public client config names it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let redirect = format!("http://localhost:{port}/callback");
+    let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret", "--redirect-uri", &redirect]);
+    let config = dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "admin:\n  endpoint: dns:///127.0.0.1:{}\n  insecure: true\n  authType: Pkce\n",
+            admin.port
+        ),
+    )
+    .unwrap();
+    // The "browser": fetches the page and follows the redirect back, as a browser
+    // does once the user signed in.
+    let python = std::env::var("FLYTEKIT_PYTHON").expect("run with `bash .ci/test`");
+    let browser = dir.path().join("browser");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nexec '{python}' -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \"$1\" 2>>'{}'\n",
+            dir.path().join("browser.log").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let out = tokio::process::Command::new(support::example_binary("custom_task_plugin"))
+        .args([
+            "register",
+            "--version",
+            "p1",
+            "--image",
+            "ghcr.io/acme/app:1",
+        ])
+        .env("FLYTECTL_CONFIG", &config)
+        .env("BROWSER", &browser)
+        .env_remove("FLYTE_PLATFORM_URL")
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(60), out)
+        .await
+        .unwrap()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    let browser_log = std::fs::read_to_string(dir.path().join("browser.log")).unwrap_or_default();
+    assert!(out.status.success(), "{stderr}\nbrowser: {browser_log}");
+    assert!(stdout.starts_with("registered version p1"), "{stdout}");
+    // The page was printed too, for when no browser opens.
+    assert!(
+        stderr.contains(
+            "Signing in to flyteadmin in your browser; if none opens, open http://127.0.0.1:"
+        ),
+        "{stderr}"
+    );
+    // The code was traded with a verifier matching the challenge (the server checks).
+    assert_eq!(grants(&admin), ["authorization_code"]);
+
+    // A user who says no: the browser comes back with an error, which is said.
+    let refusing = "import sys, urllib.parse as p, urllib.request as r; \
+        q = dict(p.parse_qsl(p.urlparse(sys.argv[1]).query)); \
+        r.urlopen(q['redirect_uri'] + '?error=access_denied&error_description=the+user+said+no&state=' + q['state']).read()";
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nexec '{python}' -c \"{refusing}\" \"$1\"\n"),
+    )
+    .unwrap();
+    let out = tokio::process::Command::new(support::example_binary("custom_task_plugin"))
+        .args([
+            "register",
+            "--version",
+            "p2",
+            "--image",
+            "ghcr.io/acme/app:1",
+        ])
+        .env("FLYTECTL_CONFIG", &config)
+        .env("BROWSER", &browser)
+        .env_remove("FLYTE_PLATFORM_URL")
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(60), out)
+        .await
+        .unwrap()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(
+            "the authorization server refused the sign-in: access_denied (the user said no)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
 async fn a_device_flow_token_is_renewed_with_its_refresh_token() {
     // Tokens good for 30 s: each call renews (a minute before expiry).
     let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret", "--expires-in", "30"]);

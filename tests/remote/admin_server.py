@@ -13,11 +13,12 @@ the first workflow input of the same type. An execution with a string input that
 starts with `fail` fails with that text as its error.
 
 Usage: admin_server.py RECORD_FILE [--auth CLIENT_ID:SECRET] [--token T]
-[--expires-in SECONDS] [--unavailable N] [--tls DIR].
+[--expires-in SECONDS] [--unavailable N] [--tls DIR] [--redirect-uri URI].
 Prints `PORT <n>` (and `OAUTH <url>` with `--auth`) once it listens on 127.0.0.1; every request is appended to
 RECORD_FILE as one line of JSON. With `--auth`, an OAuth2 server (HTTP: a token
 endpoint for client credentials in basic auth, device codes and refresh tokens, and a
-device authorization endpoint) runs beside it, AuthMetadataService names it, and every
+device authorization endpoint, and an authorization endpoint sending the browser
+back to the public client's redirect URI, `--redirect-uri`, for PKCE) runs beside it, AuthMetadataService names it, and every
 AdminService call needs its token (`--token`, or a random one) in `flyte-authorization`.
 With `--unavailable N`, the
 first N GetExecution calls answer UNAVAILABLE, as a dropped connection does. With
@@ -73,8 +74,20 @@ def token_server(client_id, secret, record, expires_in):
             self.wfile.write(body)
 
         def do_GET(self):
-            # The verification page: the user signs in and approves the device.
             query = parse_qs(urlparse(self.path).query)
+            if urlparse(self.path).path == "/oauth2/authorize":
+                # The browser signs in (PKCE) and is sent back with a code.
+                one = {k: v[0] for k, v in query.items()}
+                expected = {"client_id": "flytectl", "response_type": "code", "code_challenge_method": "S256", "redirect_uri": REDIRECT_URI}
+                if any(one.get(k) != v for k, v in expected.items()) or not one.get("code_challenge"):
+                    return self.answer(400, {"error": "invalid_request", "got": one})
+                device["challenge"] = one["code_challenge"]
+                self.send_response(302)
+                self.send_header("location", f"{REDIRECT_URI}?code=auth-code-1&state={one.get('state', '')}")
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
+            # The verification page: the user signs in and approves the device.
             if urlparse(self.path).path == "/device" and query.get("user_code") == ["WDJB-MJHT"]:
                 device["approved"] = True
                 return self.answer(200, {"approved": True})
@@ -100,6 +113,13 @@ def token_server(client_id, secret, record, expires_in):
                     return self.answer(400, {"error": "invalid_grant"})
                 if not device["approved"]:
                     return self.answer(400, {"error": "authorization_pending"})
+            elif grant == "authorization_code":
+                import hashlib
+
+                verifier = form.get("code_verifier", "").encode()
+                challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
+                if form.get("code") != "auth-code-1" or form.get("redirect_uri") != REDIRECT_URI or challenge != device.get("challenge"):
+                    return self.answer(400, {"error": "invalid_grant"})
             elif grant == "refresh_token":
                 if form.get("refresh_token") != "refresh-1":
                     return self.answer(400, {"error": "invalid_grant"})
@@ -127,6 +147,7 @@ def token_server(client_id, secret, record, expires_in):
 
 
 TLS = None
+REDIRECT_URI = "http://localhost:53593/callback"
 
 
 def make_tls(folder):
@@ -222,12 +243,13 @@ class AuthMetadata(auth_pb2_grpc.AuthMetadataServiceServicer):
         return auth_pb2.OAuth2MetadataResponse(
             token_endpoint=self.token_endpoint,
             device_authorization_endpoint=self.token_endpoint.replace("/token", "/device/authorize"),
+            authorization_endpoint=self.token_endpoint.replace("/token", "/authorize"),
             grant_types_supported=["client_credentials", "urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
         )
 
     def GetPublicClientConfig(self, request, context):
         return auth_pb2.PublicClientAuthConfigResponse(
-            client_id="flytectl", scopes=["all"], authorization_metadata_key="flyte-authorization"
+            client_id="flytectl", redirect_uri=REDIRECT_URI, scopes=["all"], authorization_metadata_key="flyte-authorization"
         )
 
 
@@ -427,6 +449,9 @@ def main():
     if "--token" in args:
         global TOKEN
         TOKEN = args[args.index("--token") + 1]
+    if "--redirect-uri" in args:
+        global REDIRECT_URI
+        REDIRECT_URI = args[args.index("--redirect-uri") + 1]
     if "--tls" in args:
         global TLS
         TLS = make_tls(args[args.index("--tls") + 1])

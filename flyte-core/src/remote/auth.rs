@@ -17,6 +17,9 @@ pub(super) struct EmptyRequest {}
 /// `flyteidl.service.OAuth2MetadataResponse` (the fields used).
 #[derive(Clone, PartialEq, prost::Message)]
 pub(super) struct OAuth2Metadata {
+    /// Where the browser signs in (PKCE).
+    #[prost(string, tag = "2")]
+    pub(super) authorization_endpoint: String,
     /// Where tokens are issued.
     #[prost(string, tag = "3")]
     pub(super) token_endpoint: String,
@@ -31,6 +34,9 @@ pub(super) struct PublicClientConfig {
     /// The public client a user signs in through (flytectl's, usually).
     #[prost(string, tag = "1")]
     pub(super) client_id: String,
+    /// Where the browser comes back to after signing in (PKCE).
+    #[prost(string, tag = "2")]
+    pub(super) redirect_uri: String,
     /// Scopes to ask for.
     #[prost(string, repeated, tag = "3")]
     pub(super) scopes: Vec<String>,
@@ -143,7 +149,7 @@ impl super::Remote {
                 oauth::client_credentials(&self.http, &metadata.token_endpoint, secret, &ask)
                     .await?
             }
-            Auth::DeviceFlow { scopes, audience } => {
+            Auth::DeviceFlow { scopes, audience } | Auth::Pkce { scopes, audience } => {
                 let ask = Ask {
                     client_id: &client.client_id,
                     scopes: if scopes.is_empty() {
@@ -153,7 +159,8 @@ impl super::Remote {
                     },
                     audience: audience.as_deref().or(Some(client.audience.as_str())),
                 };
-                self.device_flow(&ask, refresh).await?
+                self.user_sign_in(&ask, &client.redirect_uri, refresh)
+                    .await?
             }
         };
         let renew_at = issued.expires_in.map(|secs: u64| {
@@ -168,12 +175,13 @@ impl super::Remote {
         })
     }
 
-    /// A token through the device flow: refreshed when there is a refresh token,
-    /// else the user is shown a page and a code to approve this program with (on
-    /// stderr, as flytekit prints it), and the token endpoint polled meanwhile.
-    async fn device_flow(
+    /// A token for a user: refreshed when there is a refresh token, else signed in
+    /// anew, through the browser ([`Auth::Pkce`]) or a code approved on any device
+    /// ([`Auth::DeviceFlow`]).
+    async fn user_sign_in(
         &self,
         ask: &Ask<'_>,
+        redirect_uri: &str,
         refresh: Option<String>,
     ) -> Result<Issued, RemoteError> {
         let metadata: OAuth2Metadata = self
@@ -184,6 +192,16 @@ impl super::Remote {
                 Ok(issued) => return Ok(issued),
                 Err(e) => tracing::warn!("{e}; signing in again"),
             }
+        }
+        if let Auth::Pkce { .. } = self.config.auth {
+            if metadata.authorization_endpoint.is_empty() || redirect_uri.is_empty() {
+                return Err(RemoteError::Auth(
+                    "flyteadmin names no authorization endpoint or redirect URI for signing in through a browser".to_string(),
+                ));
+            }
+            let endpoints = (&metadata.authorization_endpoint, &metadata.token_endpoint);
+            return super::pkce::sign_in(&self.http, endpoints.0, endpoints.1, redirect_uri, ask)
+                .await;
         }
         if metadata.device_authorization_endpoint.is_empty() {
             return Err(RemoteError::Auth(

@@ -36,6 +36,16 @@ pub enum Auth {
         /// The audience asked for (the public client config's when `None`).
         audience: Option<String>,
     },
+    /// Signing in through a browser (flytectl's `Pkce`): the authorization page
+    /// opens in `$BROWSER` or the desktop's browser, and comes back to the redirect
+    /// URI flyteadmin names on this machine; the token is refreshed from then on,
+    /// for as long as the client lives.
+    Pkce {
+        /// Scopes asked for (flyteadmin's public client config's when empty).
+        scopes: Vec<String>,
+        /// The audience asked for (the public client config's when `None`).
+        audience: Option<String>,
+    },
 }
 
 /// Where flyteadmin is and how to reach it.
@@ -176,9 +186,13 @@ impl RemoteConfig {
                 scopes: list_of("scopes"),
                 audience: text_of("audience"),
             },
+            Some("Pkce") => Auth::Pkce {
+                scopes: list_of("scopes"),
+                audience: text_of("audience"),
+            },
             Some(other) => {
                 return Err(format!(
-                    "`admin.authType: {other}` is not supported yet (ClientSecret, DeviceFlow and ExternalCommand are)"
+                    "`admin.authType: {other}` is not supported (ClientSecret, Pkce, DeviceFlow and ExternalCommand are)"
                 ));
             }
         };
@@ -239,9 +253,10 @@ mod tests {
                 "flyte".into()
             ])
         );
-        let err = RemoteConfig::from_yaml("admin:\n  endpoint: x\n  authType: Pkce\n").unwrap_err();
+        let err =
+            RemoteConfig::from_yaml("admin:\n  endpoint: x\n  authType: Basic\n").unwrap_err();
         assert!(
-            err.contains("`admin.authType: Pkce` is not supported yet"),
+            err.contains("`admin.authType: Basic` is not supported (ClientSecret, Pkce"),
             "{err}"
         );
         assert_eq!(

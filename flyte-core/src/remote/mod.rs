@@ -19,7 +19,8 @@
 //!
 //! It connects over TLS (the web's root certificates, and a private CA if
 //! configured) or plain HTTP/2 (`insecure`), signed in with OAuth2 client
-//! credentials, the device flow or an external command's token, or not at all.
+//! credentials, PKCE in a browser, the device flow or an external command's token,
+//! or not at all.
 
 use std::time::Duration;
 
@@ -32,6 +33,7 @@ mod auth;
 mod config;
 mod execution;
 mod oauth;
+mod pkce;
 mod typed;
 mod upload;
 

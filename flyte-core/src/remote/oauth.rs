@@ -1,6 +1,7 @@
 //! The OAuth2 exchanges with the authorization server flyteadmin names: client
-//! credentials (RFC 6749 §4.4), the device authorization grant (RFC 8628), and
-//! refreshing a token (§6), each an HTTP form `POST`.
+//! credentials (RFC 6749 §4.4), the device authorization grant (RFC 8628), an
+//! authorization code with its PKCE verifier (RFC 7636), and refreshing a token
+//! (§6), each an HTTP form `POST`.
 
 use std::time::Duration;
 
@@ -165,6 +166,37 @@ pub(super) async fn refresh(
     if !status.is_success() {
         return Err(RemoteError::Auth(format!(
             "the token endpoint `{token_endpoint}` would not refresh the token ({status}): {}",
+            crate::types::preview(body.trim())
+        )));
+    }
+    parse(token_endpoint, &body)
+}
+
+/// A token for the code the authorization server sent the browser back with
+/// (PKCE: the verifier proves this program asked for it).
+pub(super) async fn authorization_code(
+    http: &reqwest::Client,
+    token_endpoint: &str,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+    ask: &Ask<'_>,
+) -> Result<Issued, RemoteError> {
+    let form = Ask {
+        scopes: &[],
+        audience: None,
+        ..*ask
+    }
+    .form(&[
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", redirect_uri),
+        ("code_verifier", verifier),
+    ]);
+    let (status, body) = post(http, token_endpoint, form, None).await?;
+    if !status.is_success() {
+        return Err(RemoteError::Auth(format!(
+            "the token endpoint `{token_endpoint}` would not trade the sign-in's code ({status}): {}",
             crate::types::preview(body.trim())
         )));
     }
