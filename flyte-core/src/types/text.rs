@@ -79,6 +79,16 @@ pub fn literal_from_text(ty: &LiteralType, text: &str) -> Result<Literal, TextEr
     }
 }
 
+/// The error of a part of `v` (an item, a value, a field) as one about `v`, of type
+/// `ty`, saying which part and why: the error names the type asked for.
+fn part_of<'a>(
+    ty: &'a LiteralType,
+    v: &'a serde_json::Value,
+    part: String,
+) -> impl FnOnce(TextError) -> TextError + 'a {
+    move |inner| err(ty, &v.to_string(), format!("{part}: {inner}"))
+}
+
 /// Reads a JSON value as a value of type `ty` (the parts of a list, map or struct).
 pub fn literal_from_json(ty: &LiteralType, v: &serde_json::Value) -> Result<Literal, TextError> {
     use serde_json::Value as J;
@@ -88,7 +98,10 @@ pub fn literal_from_json(ty: &LiteralType, v: &serde_json::Value) -> Result<Lite
         LiteralType::Collection(item) => match v {
             J::Array(items) => items
                 .iter()
-                .map(|i| literal_from_json(item, i))
+                .enumerate()
+                .map(|(n, i)| {
+                    literal_from_json(item, i).map_err(part_of(ty, v, format!("item {n}")))
+                })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Literal::Collection),
             _ => Err(mismatch("a list is a JSON array")),
@@ -96,7 +109,14 @@ pub fn literal_from_json(ty: &LiteralType, v: &serde_json::Value) -> Result<Lite
         LiteralType::Map(value) => match v {
             J::Object(entries) => entries
                 .iter()
-                .map(|(k, e)| Ok((k.clone(), literal_from_json(value, e)?)))
+                .map(|(k, e)| {
+                    let value = literal_from_json(value, e).map_err(part_of(
+                        ty,
+                        v,
+                        format!("key `{k}`"),
+                    ))?;
+                    Ok((k.clone(), value))
+                })
                 .collect::<Result<BTreeMap<_, _>, _>>()
                 .map(Literal::Map),
             _ => Err(mismatch("a map is a JSON object")),
@@ -258,10 +278,11 @@ fn struct_from_json(
         // task's own type checks the rest when it reads the value.
         for (name, field_ty) in &st.fields {
             if let Some(f) = fields.get(name) {
-                literal_from_json(field_ty, f).map_err(|e| TextError {
-                    reason: format!("field `{name}`: {}", e.reason),
-                    ..e
-                })?;
+                literal_from_json(field_ty, f).map_err(part_of(
+                    ty,
+                    v,
+                    format!("field `{name}`"),
+                ))?;
             }
         }
         let bytes =
@@ -452,7 +473,7 @@ mod tests {
         let e = read::<Vec<i64>>("[1, \"two\"]").unwrap_err();
         assert_eq!(
             e,
-            "expected integer, got `\"two\"`: wrong kind of JSON value"
+            "expected list<integer>, got `[1,\"two\"]`: item 1: expected integer, got `\"two\"`: wrong kind of JSON value"
         );
         let e = read::<Vec<i64>>("1, 2").unwrap_err();
         assert!(
