@@ -117,13 +117,13 @@ async fn typed_inputs_go_out_and_typed_outputs_come_back() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, RemoteError::Inputs(_)), "{err}");
+    assert!(matches!(err, RemoteError::PlanInputs(_)), "{err}");
     assert!(err.to_string().contains("`tag`"), "{err}");
     let err = remote
         .launch_plan(&settings("v1"), TAGGED.inputs().set("path", 3i64))
         .await
         .unwrap_err();
-    assert!(matches!(err, RemoteError::Inputs(_)), "{err}");
+    assert!(matches!(err, RemoteError::PlanInputs(_)), "{err}");
     let launched = admin
         .requests()
         .iter()

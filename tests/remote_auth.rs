@@ -191,6 +191,32 @@ async fn device_flow_prints_a_page_and_code_and_signs_in_once_approved() {
     );
 }
 
+/// The demo's `register`, run as a user runs it with this flytectl config and
+/// `$BROWSER`.
+async fn register_as_user(
+    config: &std::path::Path,
+    browser: &std::path::Path,
+    version: &str,
+) -> std::process::Output {
+    let out = tokio::process::Command::new(support::example_binary("custom_task_plugin"))
+        .args([
+            "register",
+            "--version",
+            version,
+            "--image",
+            "ghcr.io/acme/app:1",
+        ])
+        .env("FLYTECTL_CONFIG", config)
+        .env("BROWSER", browser)
+        .env_remove("FLYTE_PLATFORM_URL")
+        .kill_on_drop(true)
+        .output();
+    tokio::time::timeout(std::time::Duration::from_secs(60), out)
+        .await
+        .expect("register ends within a minute")
+        .unwrap()
+}
+
 #[tokio::test]
 async fn pkce_signs_in_through_the_browser_and_the_redirect_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -228,23 +254,7 @@ async fn pkce_signs_in_through_the_browser_and_the_redirect_back() {
         std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )
     .unwrap();
-    let out = tokio::process::Command::new(support::example_binary("custom_task_plugin"))
-        .args([
-            "register",
-            "--version",
-            "p1",
-            "--image",
-            "ghcr.io/acme/app:1",
-        ])
-        .env("FLYTECTL_CONFIG", &config)
-        .env("BROWSER", &browser)
-        .env_remove("FLYTE_PLATFORM_URL")
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(std::time::Duration::from_secs(60), out)
-        .await
-        .unwrap()
-        .unwrap();
+    let out = register_as_user(&config, &browser, "p1").await;
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
@@ -271,23 +281,7 @@ async fn pkce_signs_in_through_the_browser_and_the_redirect_back() {
         format!("#!/bin/sh\nexec '{python}' -c \"{refusing}\" \"$1\"\n"),
     )
     .unwrap();
-    let out = tokio::process::Command::new(support::example_binary("custom_task_plugin"))
-        .args([
-            "register",
-            "--version",
-            "p2",
-            "--image",
-            "ghcr.io/acme/app:1",
-        ])
-        .env("FLYTECTL_CONFIG", &config)
-        .env("BROWSER", &browser)
-        .env_remove("FLYTE_PLATFORM_URL")
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(std::time::Duration::from_secs(60), out)
-        .await
-        .unwrap()
-        .unwrap();
+    let out = register_as_user(&config, &browser, "p2").await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(

@@ -74,10 +74,10 @@ pub enum RemoteError {
     Spec(#[from] crate::idl::IdlError),
     /// The inputs of a launch are not the launch plan's.
     #[error(transparent)]
-    Inputs(Box<crate::launch_plan::LaunchPlanError>),
+    PlanInputs(Box<crate::launch_plan::LaunchPlanError>),
     /// An execution's outputs are not the ones its workflow declares.
     #[error("the outputs of execution `{}` cannot be read: {reason}", .execution.name)]
-    Outputs {
+    UnreadableOutputs {
         /// The execution.
         execution: WorkflowExecutionIdentifier,
         /// What is wrong.

@@ -126,6 +126,25 @@ fn parse<T: serde::de::DeserializeOwned>(endpoint: &str, body: &str) -> Result<T
     })
 }
 
+/// A token from `token_endpoint` for `form`; when refused, an error saying the
+/// endpoint `refused` so, with its answer.
+async fn token(
+    http: &reqwest::Client,
+    token_endpoint: &str,
+    form: String,
+    basic: Option<(&str, &str)>,
+    refused: &str,
+) -> Result<Issued, RemoteError> {
+    let (status, body) = post(http, token_endpoint, form, basic).await?;
+    if !status.is_success() {
+        return Err(RemoteError::Auth(format!(
+            "the token endpoint `{token_endpoint}` {refused} ({status}): {}",
+            crate::types::preview(body.trim())
+        )));
+    }
+    parse(token_endpoint, &body)
+}
+
 /// A token for `client_id` (client credentials; the secret in HTTP basic auth, as
 /// RFC 6749 says).
 pub(super) async fn client_credentials(
@@ -140,15 +159,9 @@ pub(super) async fn client_credentials(
         ..*ask
     }
     .form(&[("grant_type", "client_credentials")]);
-    let (status, body) = post(http, token_endpoint, form, Some((ask.client_id, secret))).await?;
-    if !status.is_success() {
-        return Err(RemoteError::Auth(format!(
-            "the token endpoint `{token_endpoint}` refused client `{}` ({status}): {}",
-            ask.client_id,
-            crate::types::preview(body.trim())
-        )));
-    }
-    parse(token_endpoint, &body)
+    let refused = format!("refused client `{}`", ask.client_id);
+    let basic = Some((ask.client_id, secret));
+    token(http, token_endpoint, form, basic, &refused).await
 }
 
 /// A new token for a refresh token.
@@ -162,14 +175,14 @@ pub(super) async fn refresh(
         ("grant_type", "refresh_token"),
         ("refresh_token", refresh_token),
     ]);
-    let (status, body) = post(http, token_endpoint, form, None).await?;
-    if !status.is_success() {
-        return Err(RemoteError::Auth(format!(
-            "the token endpoint `{token_endpoint}` would not refresh the token ({status}): {}",
-            crate::types::preview(body.trim())
-        )));
-    }
-    parse(token_endpoint, &body)
+    token(
+        http,
+        token_endpoint,
+        form,
+        None,
+        "would not refresh the token",
+    )
+    .await
 }
 
 /// A token for the code the authorization server sent the browser back with
@@ -193,14 +206,8 @@ pub(super) async fn authorization_code(
         ("redirect_uri", redirect_uri),
         ("code_verifier", verifier),
     ]);
-    let (status, body) = post(http, token_endpoint, form, None).await?;
-    if !status.is_success() {
-        return Err(RemoteError::Auth(format!(
-            "the token endpoint `{token_endpoint}` would not trade the sign-in's code ({status}): {}",
-            crate::types::preview(body.trim())
-        )));
-    }
-    parse(token_endpoint, &body)
+    let refused = "would not trade the sign-in's code";
+    token(http, token_endpoint, form, None, refused).await
 }
 
 /// A device code to show the user.

@@ -73,7 +73,9 @@ impl Remote {
         settings: &SerializationSettings,
         run: RunInputs<'_, O, S>,
     ) -> Result<Execution<O>, RemoteError> {
-        let given = run.given().map_err(|e| RemoteError::Inputs(Box::new(e)))?;
+        let given = run
+            .given()
+            .map_err(|e| RemoteError::PlanInputs(Box::new(e)))?;
         let plan = run.plan();
         let map = literal_map(given.iter().map(|(n, l)| (n.as_str(), l)));
         let id = self
@@ -113,7 +115,7 @@ fn typed_outputs<O: Outputs>(
     execution: &Execution<O>,
     map: &crate::idl::core::LiteralMap,
 ) -> Result<O, RemoteError> {
-    let bad = |reason: String| RemoteError::Outputs {
+    let bad = |reason: String| RemoteError::UnreadableOutputs {
         execution: execution.id.clone(),
         reason,
     };
