@@ -133,6 +133,39 @@ async fn typed_inputs_go_out_and_typed_outputs_come_back() {
 }
 
 #[tokio::test]
+async fn large_outputs_are_fetched_offloaded_or_from_their_url() {
+    // `offloaded`: each output an S3 object of its own (flytekit's offloading);
+    // `by-url`: the whole map only at a signed URL (flyteadmin, past its size limit).
+    for mode in ["offloaded", "by-url"] {
+        let admin = Admin::start_with(&["--large-outputs", mode]);
+        let remote = Remote::connect(admin.config()).await.unwrap();
+        let mut registry = Registry::new();
+        registry.launch_plan(&*TAGGED);
+        remote.register(&registry, &settings("v1")).await.unwrap();
+        let run = TAGGED.inputs().set("path", format!("s3://b/{mode}.csv"));
+        let execution = remote.launch_plan(&settings("v1"), run).await.unwrap();
+        let poll = std::time::Duration::from_millis(10);
+        let (o0, o1) = remote.wait_for(&execution, poll, None).await.unwrap();
+        let expected = format!("s3://b/{mode}.csv");
+        assert_eq!(
+            (o0.as_str(), o1.as_str()),
+            (&*expected, &*expected),
+            "{mode}"
+        );
+
+        // The command line's `fetch` reads them the same way.
+        let endpoint = format!("127.0.0.1:{}", admin.port);
+        let name = execution.id.name.as_str();
+        let (out, result) = cli(&["fetch", name, "--endpoint", &endpoint, "--insecure"]).await;
+        result.unwrap();
+        assert!(
+            out.contains(&format!("o1 = \"{expected}\"")),
+            "{mode}: {out}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn register_launch_wait_and_read_the_outputs() {
     let admin = Admin::start();
     let remote = Remote::connect(admin.config()).await.unwrap();
@@ -376,6 +409,12 @@ async fn register_run_remote_and_fetch_from_the_command_line() {
     );
     assert_eq!(lines.next(), Some("o0 = \"gs://b/y\""));
 
+    // `fetch` registers nothing, so it takes no image or version.
+    let (_, result) = cli(&["fetch", name.as_str(), "--image", "ghcr.io/acme/app:1"]).await;
+    assert!(
+        matches!(result, Err(flyte::cli::CliError::Args(_))),
+        "{result:?}"
+    );
     let (out, result) = cli(&[&["fetch", name.as_str()][..], &cluster[..3]].concat()).await;
     result.unwrap();
     assert_eq!(

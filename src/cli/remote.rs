@@ -13,32 +13,39 @@ use sha2::{Digest, Sha256};
 
 use super::{App, CliError};
 
-/// Where flyteadmin is, and where things go on it.
+/// Where flyteadmin is, and the project and domain asked about.
 #[derive(Args, Default)]
-pub(super) struct ClusterArgs {
+pub(super) struct ConnectArgs {
     /// flyteadmin's address, `host:port` (default: $FLYTE_PLATFORM_URL).
     #[arg(long)]
     endpoint: Option<String>,
     /// Plain HTTP/2, no TLS (default: $FLYTE_PLATFORM_INSECURE).
     #[arg(long)]
     insecure: bool,
-    /// The image holding this program (`FQN:TAG`, `NAME=FQN:TAG` for named images);
-    /// needed to register.
-    #[arg(long = "image")]
-    images: Vec<String>,
     /// Flyte project.
     #[arg(long, default_value = "flytesnacks")]
     project: String,
     /// Flyte domain.
     #[arg(long, default_value = "development")]
     domain: String,
+}
+
+/// Where flyteadmin is, and what to register there.
+#[derive(Args, Default)]
+pub(super) struct ClusterArgs {
+    #[command(flatten)]
+    connect: ConnectArgs,
+    /// The image holding this program (`FQN:TAG`, `NAME=FQN:TAG` for named images);
+    /// needed to register.
+    #[arg(long = "image")]
+    images: Vec<String>,
     /// The version to register under (default: a digest of this binary and of the
     /// specs, so an unchanged program registers nothing new).
     #[arg(long)]
     version: Option<String>,
 }
 
-impl ClusterArgs {
+impl ConnectArgs {
     /// The config file and environment (as flytectl and pyflyte read them), with
     /// `--endpoint` and `--insecure` over them.
     fn config(&self) -> Result<RemoteConfig, CliError> {
@@ -57,7 +64,9 @@ impl ClusterArgs {
         let insecure = config.insecure || self.insecure;
         Ok(config.insecure(insecure))
     }
+}
 
+impl ClusterArgs {
     /// The settings to register with; the version derived when not given.
     fn settings(
         &self,
@@ -71,8 +80,8 @@ impl ClusterArgs {
         }
         let (image, images) = super::package::images(&self.images)?;
         let mut settings = SerializationSettings {
-            project: self.project.clone(),
-            domain: self.domain.clone(),
+            project: self.connect.project.clone(),
+            domain: self.connect.domain.clone(),
             version: String::new(),
             image,
             images,
@@ -100,7 +109,7 @@ impl ClusterArgs {
             .transpose()?;
         let mut settings = self.settings(app, build.as_ref())?;
         app.check_tasks(&settings)?;
-        let remote = Remote::connect(self.config()?).await?;
+        let remote = Remote::connect(self.connect.config()?).await?;
         if let (Some(build), Some(dest_dir)) = (build, fast) {
             let digest = build.digest.clone();
             let distribution = remote
@@ -197,7 +206,7 @@ pub(super) struct FetchArgs {
     /// The execution's name.
     execution: String,
     #[command(flatten)]
-    cluster: ClusterArgs,
+    connect: ConnectArgs,
 }
 
 /// How `run --remote` goes: launched, then waited for or not.
@@ -266,10 +275,10 @@ impl App {
 
     /// `fetch`: an execution's phase, and its outputs or error.
     pub(super) async fn fetch(&self, args: FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
-        let remote = Remote::connect(args.cluster.config()?).await?;
+        let remote = Remote::connect(args.connect.config()?).await?;
         let id = WorkflowExecutionIdentifier {
-            project: args.cluster.project.clone(),
-            domain: args.cluster.domain.clone(),
+            project: args.connect.project.clone(),
+            domain: args.connect.domain.clone(),
             name: args.execution.clone(),
             org: String::new(),
         };

@@ -13,7 +13,8 @@ the first workflow input of the same type. An execution with a string input that
 starts with `fail` fails with that text as its error.
 
 Usage: admin_server.py RECORD_FILE [--auth CLIENT_ID:SECRET] [--token T]
-[--expires-in SECONDS] [--unavailable N] [--tls DIR] [--redirect-uri URI].
+[--expires-in SECONDS] [--unavailable N] [--tls DIR] [--redirect-uri URI]
+[--large-outputs offloaded|by-url].
 Prints `PORT <n>` (and `OAUTH <url>` with `--auth`) once it listens on 127.0.0.1; every request is appended to
 RECORD_FILE as one line of JSON. With `--auth`, an OAuth2 server (HTTP: a token
 endpoint for client credentials in basic auth, device codes and refresh tokens, and a
@@ -22,6 +23,8 @@ back to the public client's redirect URI, `--redirect-uri`, for PKCE) runs besid
 AdminService call needs its token (`--token`, or a random one) in `flyte-authorization`.
 With `--unavailable N`, the
 first N GetExecution calls answer UNAVAILABLE, as a dropped connection does. With
+`--large-outputs`, GetExecutionData hands outputs over as large ones are: each
+offloaded to an S3 object of its own, or the whole map at a signed URL only. With
 `--tls DIR`, both gRPC and the token endpoint use TLS with a certificate for
 127.0.0.1 and localhost signed by a throwaway CA, written to DIR/ca.pem for the client.
 """
@@ -201,6 +204,23 @@ def make_tls(folder):
     }
 
 
+def s3_client():
+    """A client of the S3 server the tests run (AWS_ENDPOINT and the other AWS_*
+    variables)."""
+    import os
+
+    import botocore.session
+
+    return botocore.session.get_session().create_client(
+        "s3",
+        endpoint_url=os.environ["AWS_ENDPOINT"],
+        region_name=os.environ.get("AWS_REGION", "us-east-1"),
+        aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+        config=botocore.config.Config(s3={"addressing_style": "path"}, signature_version="s3v4"),
+    )
+
+
 class DataProxy(dataproxy_pb2_grpc.DataProxyServiceServicer):
     """Signed upload URLs on the S3 server the tests run (AWS_ENDPOINT and the other
     AWS_* variables, bucket FLYTE_TEST_S3_BUCKET), as flyteadmin hands them out: the
@@ -212,7 +232,6 @@ class DataProxy(dataproxy_pb2_grpc.DataProxyServiceServicer):
     def CreateUploadLocation(self, request, context):
         self.admin._log("CreateUploadLocation", request, context)
         import os
-        import botocore.session
 
         if not request.content_md5:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, "content_md5 is required")
@@ -221,15 +240,7 @@ class DataProxy(dataproxy_pb2_grpc.DataProxyServiceServicer):
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, "no S3 bucket configured (FLYTE_TEST_S3_BUCKET)")
         root = request.filename_root or request.content_md5.hex()
         key = f"{request.project}/{request.domain}/{root}/{request.filename}"
-        client = botocore.session.get_session().create_client(
-            "s3",
-            endpoint_url=os.environ["AWS_ENDPOINT"],
-            region_name=os.environ.get("AWS_REGION", "us-east-1"),
-            aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
-            config=botocore.config.Config(s3={"addressing_style": "path"}, signature_version="s3v4"),
-        )
-        url = client.generate_presigned_url(
+        url = s3_client().generate_presigned_url(
             "put_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=3600
         )
         return dataproxy_pb2.CreateUploadLocationResponse(signed_url=url, native_url=f"s3://{bucket}/{key}")
@@ -254,7 +265,8 @@ class AuthMetadata(auth_pb2_grpc.AuthMetadataServiceServicer):
 
 
 class Admin(admin_pb2_grpc.AdminServiceServicer):
-    def __init__(self, record, auth=False, unavailable=0):
+    def __init__(self, record, auth=False, unavailable=0, large_outputs=None):
+        self.large_outputs = large_outputs
         self.lock = threading.Lock()
         self.record = record
         self.auth = auth
@@ -430,7 +442,35 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
         response.full_inputs.CopyFrom(inputs)
         for name, literal in outputs.items():
             response.full_outputs.literals[name].CopyFrom(literal)
+        if self.large_outputs:
+            self._large(response, request.id.name)
         return response
+
+    def _large(self, response, name):
+        """Outputs as flyteadmin and flytekit hand over large ones: each literal
+        offloaded to an object of its own (`offloaded`), or the whole map only at a
+        signed URL (`by-url`)."""
+        import os
+
+        from flyteidl.core import literals_pb2
+
+        bucket = os.environ["FLYTE_TEST_S3_BUCKET"]
+        client = s3_client()
+        if self.large_outputs == "offloaded":
+            for key, literal in list(response.full_outputs.literals.items()):
+                path = f"executions/{name}/{key}_offloaded_metadata.pb"
+                data = literal.SerializeToString()
+                client.put_object(Bucket=bucket, Key=path, Body=data)
+                offloaded = literals_pb2.Literal(offloaded_metadata=literals_pb2.LiteralOffloadedMetadata(uri=f"s3://{bucket}/{path}", size_bytes=len(data)))
+                response.full_outputs.literals[key].CopyFrom(offloaded)
+        else:
+            path = f"executions/{name}/outputs.pb"
+            data = response.full_outputs.SerializeToString()
+            client.put_object(Bucket=bucket, Key=path, Body=data)
+            url = client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": path}, ExpiresIn=3600)
+            response.ClearField("full_outputs")
+            response.outputs.url = url
+            response.outputs.bytes = len(data)
 
     def TerminateExecution(self, request, context):
         self._log("TerminateExecution", request, context)
@@ -456,7 +496,8 @@ def main():
         global TLS
         TLS = make_tls(args[args.index("--tls") + 1])
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    admin = Admin(sys.argv[1], auth is not None, unavailable)
+    large = args[args.index("--large-outputs") + 1] if "--large-outputs" in args else None
+    admin = Admin(sys.argv[1], auth is not None, unavailable, large)
     admin_pb2_grpc.add_AdminServiceServicer_to_server(admin, server)
     dataproxy_pb2_grpc.add_DataProxyServiceServicer_to_server(DataProxy(admin), server)
     if auth:

@@ -11,17 +11,14 @@ use crate::execution::OffloadSettings;
 use crate::idl::core as pb;
 use crate::interface::Interface;
 
-/// How deep offloaded literals may point to further offloaded literals; Flyte writes
-/// one level, so more means a loop.
-const MAX_DEPTH: usize = 4;
-
 /// `inputs.pb` with every offloaded literal in it (at any depth) replaced by the
 /// literal stored at its URI (the same bytes, not copied, when there are none).
 pub(super) async fn inline_inputs(
-    mut bytes: Bytes,
+    bytes: Bytes,
     file_access: &FileAccess,
     task: &str,
 ) -> Result<Bytes, Failure> {
+    use crate::idl::offloaded::{OffloadedError, inline_all};
     let malformed = |reason: String| {
         Failure::user_or_system(
             "SYSTEM:InputsNotDecoded",
@@ -29,30 +26,15 @@ pub(super) async fn inline_inputs(
             format!("the inputs of task `{task}` are not a Flyte LiteralMap: {reason}"),
         )
     };
-    for _ in 0..MAX_DEPTH {
-        let uris = crate::idl::offloaded_uris(&bytes).map_err(malformed)?;
-        if uris.is_empty() {
-            return Ok(bytes);
-        }
-        let mut stored = Vec::with_capacity(uris.len());
-        for uri in uris {
-            let literal = file_access.get(&uri).await.map_err(|e| {
-                Failure::system(
-                    "SYSTEM:InputsNotRead",
-                    e.is_transient() && !e.is_not_found(),
-                    format!("cannot read the offloaded input of task `{task}` at `{uri}`"),
-                    &e,
-                )
-            })?;
-            stored.push((uri, literal.to_vec()));
-        }
-        bytes = crate::idl::inline_offloaded(&bytes, &stored)
-            .map_err(malformed)?
-            .into();
-    }
-    Err(malformed(format!(
-        "offloaded literals point to offloaded literals more than {MAX_DEPTH} levels deep"
-    )))
+    inline_all(bytes, file_access).await.map_err(|e| match e {
+        OffloadedError::Read { uri, source } => Failure::system(
+            "SYSTEM:InputsNotRead",
+            source.is_transient() && !source.is_not_found(),
+            format!("cannot read the offloaded input of task `{task}` at `{uri}`"),
+            &source,
+        ),
+        other => malformed(other.to_string()),
+    })
 }
 
 /// The limits of [`OffloadSettings`], in bytes.

@@ -192,12 +192,26 @@ pub struct Execution {
 /// `flyteidl.admin.WorkflowExecutionGetDataResponse`.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct ExecutionDataResponse {
+    /// Where the outputs are, when flyteadmin does not send them inline (too large).
+    #[prost(message, optional, tag = "1")]
+    pub outputs: Option<UrlBlob>,
     /// The inputs.
     #[prost(message, optional, tag = "3")]
     pub full_inputs: Option<LiteralMap>,
     /// The outputs.
     #[prost(message, optional, tag = "4")]
     pub full_outputs: Option<LiteralMap>,
+}
+
+/// `flyteidl.admin.UrlBlob`: data at a URL (signed, or the store's own).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct UrlBlob {
+    /// Where.
+    #[prost(string, tag = "1")]
+    pub url: String,
+    /// How big.
+    #[prost(int64, tag = "2")]
+    pub bytes: i64,
 }
 
 /// `flyteidl.admin.ExecutionTerminateRequest`.

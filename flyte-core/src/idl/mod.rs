@@ -39,6 +39,7 @@ pub use values::{
     literal_type_from_idl,
 };
 pub(crate) use wire::{inline_offloaded, offloaded_uris};
+pub(crate) mod offloaded;
 
 /// Readable JSON for the messages (`serialize --json`): field names as in the
 /// `.proto` files, enum values by name, well-known types in their JSON forms.

@@ -3,7 +3,11 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
+use prost::Message;
+
 use super::{Remote, RemoteError, WorkflowExecutionIdentifier, api, call_failed};
+use crate::data::FileAccess;
 use crate::idl::core::{Identifier, LiteralMap};
 
 /// An execution's phase (`flyteidl.core.WorkflowExecution.Phase`).
@@ -175,7 +179,9 @@ impl Remote {
         }
     }
 
-    /// The outputs of an execution that succeeded.
+    /// The outputs of an execution that succeeded: inline, or fetched from where
+    /// flyteadmin says they are when too large to send; offloaded literals in them
+    /// (`offloaded_metadata`) are read from their objects.
     pub async fn outputs(
         &self,
         execution: &WorkflowExecutionIdentifier,
@@ -190,7 +196,36 @@ impl Remote {
                 "GetExecutionData",
                 format!("`{}`", execution.name),
             ))?;
-        Ok(data.full_outputs.unwrap_or_default())
+        let unreadable = |reason: String| RemoteError::UnreadableOutputs {
+            execution: execution.clone(),
+            reason,
+        };
+        let bytes = match (data.full_outputs, data.outputs) {
+            (Some(map), _) if !map.literals.is_empty() => Bytes::from(map.encode_to_vec()),
+            (_, Some(blob)) if !blob.url.is_empty() => self
+                .fetch(&blob.url)
+                .await
+                .map_err(|e| unreadable(format!("cannot read them at `{}`: {e}", blob.url)))?,
+            _ => return Ok(LiteralMap::default()),
+        };
+        let whole = crate::idl::offloaded::inline_all(bytes, &FileAccess::shared())
+            .await
+            .map_err(|e| unreadable(crate::task::ErrorChain::new(&e).to_string()))?;
+        LiteralMap::decode(whole).map_err(|e| unreadable(format!("not a LiteralMap: {e}")))
+    }
+
+    /// The bytes at a URL flyteadmin gave: signed (`https://`), or the store's own.
+    async fn fetch(&self, url: &str) -> Result<Bytes, String> {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            let got = FileAccess::shared().get(url).await;
+            return got.map_err(|e| crate::task::ErrorChain::new(&e).to_string());
+        }
+        let response = self.http.get(url).send().await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("{status}"));
+        }
+        response.bytes().await.map_err(|e| e.to_string())
     }
 
     /// Stops a running execution.
