@@ -237,7 +237,9 @@ impl App {
             .await?;
         if args.activate_launchplans {
             for plan in self.registry.launch_plans() {
-                remote.activate(&plan_id(&settings, &plan.name)).await?;
+                remote
+                    .activate(&settings.launch_plan_id(&plan.name))
+                    .await?;
             }
         }
         writeln!(
@@ -262,7 +264,7 @@ impl App {
         }
         let inputs = flyte_core::idl::literal_map(given.iter().map(|(n, l)| (n.as_str(), l)));
         let id = remote
-            .launch(&plan_id(&settings, &run.plan), inputs, "")
+            .launch(&settings.launch_plan_id(&run.plan), inputs, "")
             .await?;
         writeln!(out, "execution {}: {}", id.name, remote.console_url(&id))
             .map_err(super::console)?;
@@ -348,17 +350,6 @@ async fn upload_local_files(
         remote.upload(project, domain, &name, bytes).await?
     };
     Ok(())
-}
-
-/// The identifier of launch plan `name` as registered with `settings`.
-fn plan_id(settings: &SerializationSettings, name: &str) -> flyte_core::idl::core::Identifier {
-    flyte_core::idl::core::Identifier {
-        resource_type: flyte_core::idl::core::ResourceType::LaunchPlan as i32,
-        project: settings.project.clone(),
-        domain: settings.domain.clone(),
-        name: name.to_string(),
-        version: settings.version.clone(),
-    }
 }
 
 /// A remote execution's outputs, printed in the workflow's output order.

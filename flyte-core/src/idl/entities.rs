@@ -92,6 +92,11 @@ impl SerializationSettings {
             }),
         }
     }
+
+    /// The identifier launch plan `name` is registered under with these settings.
+    pub fn launch_plan_id(&self, name: &str) -> pb::Identifier {
+        identifier(pb::ResourceType::LaunchPlan, name, self)
+    }
 }
 
 /// The arguments Flyte's engine runs a task with: our `execute` subcommand and the

@@ -6,7 +6,6 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use super::{Remote, RemoteError, WorkflowExecutionIdentifier};
-use crate::idl::core::{Identifier, ResourceType};
 use crate::idl::{SerializationSettings, literal_from_idl, literal_map};
 use crate::launch_plan::RunInputs;
 use crate::types::{Inputs, Outputs};
@@ -32,16 +31,6 @@ impl<O> Clone for Execution<O> {
     }
 }
 
-fn plan_id(settings: &SerializationSettings, name: &str) -> Identifier {
-    Identifier {
-        resource_type: ResourceType::LaunchPlan as i32,
-        project: settings.project.clone(),
-        domain: settings.domain.clone(),
-        name: name.to_string(),
-        version: settings.version.clone(),
-    }
-}
-
 impl Remote {
     /// Launches `workflow`'s default launch plan, registered under `settings`' project,
     /// domain and version, with `inputs` (a tuple in parameter order, as
@@ -56,7 +45,9 @@ impl Remote {
         let literals = W::Input::literals_of(&inputs.into_values());
         let names = spec.interface.input_names();
         let map = literal_map(names.into_iter().zip(&literals));
-        let id = self.launch(&plan_id(settings, &spec.name), map, "").await?;
+        let id = self
+            .launch(&settings.launch_plan_id(&spec.name), map, "")
+            .await?;
         Ok(Execution {
             id,
             output_names: owned(spec.interface.output_names()),
@@ -79,7 +70,7 @@ impl Remote {
         let plan = run.plan();
         let map = literal_map(given.iter().map(|(n, l)| (n.as_str(), l)));
         let id = self
-            .launch(&plan_id(settings, plan.name()), map, "")
+            .launch(&settings.launch_plan_id(plan.name()), map, "")
             .await?;
         Ok(Execution {
             id,
