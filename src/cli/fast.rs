@@ -32,12 +32,46 @@ pub(super) struct FastExecuteArgs {
     command: Vec<String>,
 }
 
+/// Bytes in lowercase hex.
+pub(super) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// SHA-256 in lowercase hex.
 pub(super) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// This program's binary, read once: what fast registration ships (and the derived
+/// version is made from).
+pub(super) struct ThisBuild {
+    /// Its file name.
+    pub(super) name: String,
+    pub(super) bytes: Vec<u8>,
+    /// SHA-256, hex.
+    pub(super) digest: String,
+}
+
+impl ThisBuild {
+    pub(super) fn read() -> Result<Self, CliError> {
+        let exe = std::env::current_exe().map_err(|source| CliError::Io {
+            path: "<this program>".into(),
+            source,
+        })?;
+        let bytes = std::fs::read(&exe).map_err(|source| CliError::Io {
+            path: exe.clone(),
+            source,
+        })?;
+        let name = exe
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "app".to_string());
+        Ok(ThisBuild {
+            name,
+            digest: sha256_hex(&bytes),
+            bytes,
+        })
+    }
 }
 
 impl App {
@@ -68,7 +102,7 @@ impl App {
             .next()
             .filter(|n| !n.is_empty())
             .unwrap_or("app");
-        let (name, program) = unpack(url_name, bytes.to_vec()).map_err(fetch_error)?;
+        let (name, program) = unpack(url_name, Vec::from(bytes)).map_err(fetch_error)?;
         let digest = sha256_hex(&program);
         if !digest.eq_ignore_ascii_case(args.digest.trim()) {
             return Err(fetch_error(format!(

@@ -133,17 +133,13 @@ impl App {
         };
         let mut source = None;
         if let Some(dest_dir) = fast {
-            let exe = std::env::current_exe().map_err(io(Path::new("<this program>")))?;
-            let bytes = std::fs::read(&exe).map_err(io(&exe))?;
-            let digest = super::fast::sha256_hex(&bytes);
-            let name = exe
-                .file_name()
-                .map_or_else(|| "app".into(), |n| n.to_string_lossy().into_owned());
+            let build = super::fast::ThisBuild::read()?;
             // flytectl takes a file named `fast*.tar.gz` for the code to upload.
-            let archive = format!("fast{}.tar.gz", &digest[..32]);
-            let mut files = vec![(name, bytes)];
-            source = Some((archive, tarball(&mut files, 0o755).map_err(io(&exe))?));
-            let mut fast = flyte_core::idl::FastSettings::placeholders(digest);
+            let archive = format!("fast{}.tar.gz", &build.digest[..32]);
+            let mut files = vec![(build.name, build.bytes)];
+            let zipped = tarball(&mut files, 0o755).map_err(io(Path::new(&archive)))?;
+            source = Some((archive, zipped));
+            let mut fast = flyte_core::idl::FastSettings::placeholders(build.digest);
             if let Some(dir) = dest_dir {
                 fast.dest_dir = dir;
             }

@@ -11,6 +11,7 @@ use flyte_core::remote::{Registered, Remote, RemoteConfig, WorkflowExecutionIden
 use flyte_core::types::Literal;
 use sha2::{Digest, Sha256};
 
+use super::fast::{ThisBuild, hex};
 use super::{App, CliError};
 
 /// Where flyteadmin is, and the project and domain asked about.
@@ -129,36 +130,6 @@ impl ClusterArgs {
     }
 }
 
-/// This program's binary, read once: for the derived version and a fast upload.
-struct ThisBuild {
-    name: String,
-    bytes: Vec<u8>,
-    /// SHA-256, hex.
-    digest: String,
-}
-
-impl ThisBuild {
-    fn read() -> Result<Self, CliError> {
-        let exe = std::env::current_exe().map_err(|source| CliError::Io {
-            path: "<this program>".into(),
-            source,
-        })?;
-        let bytes = std::fs::read(&exe).map_err(|source| CliError::Io {
-            path: exe.clone(),
-            source,
-        })?;
-        let name = exe
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "app".to_string());
-        Ok(ThisBuild {
-            name,
-            digest: super::fast::sha256_hex(&bytes),
-            bytes,
-        })
-    }
-}
-
 /// `rs-` and 16 hex digits of a SHA-256 of this binary's digest and of the specs it
 /// registers (written with an empty version): a new build or a changed spec is a new
 /// version.
@@ -173,11 +144,7 @@ fn derived_version(
         digest.update(name.as_bytes());
         digest.update(&bytes);
     }
-    let hex: String = digest.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok(format!("rs-{hex}"))
+    Ok(format!("rs-{}", hex(&digest.finalize()[..8])))
 }
 
 /// `register`'s arguments.
