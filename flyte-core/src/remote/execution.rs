@@ -201,7 +201,14 @@ impl Remote {
             reason,
         };
         let bytes = match (data.full_outputs, data.outputs) {
-            (Some(map), _) if !map.literals.is_empty() => Bytes::from(map.encode_to_vec()),
+            (Some(map), _) if !map.literals.is_empty() => {
+                let bytes = Bytes::from(map.encode_to_vec());
+                let offloaded = crate::idl::offloaded_uris(&bytes).map_err(unreadable)?;
+                if offloaded.is_empty() {
+                    return Ok(map);
+                }
+                bytes
+            }
             (_, Some(blob)) if !blob.url.is_empty() => self
                 .fetch(&blob.url)
                 .await

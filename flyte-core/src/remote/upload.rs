@@ -19,7 +19,8 @@ impl super::Remote {
         filename: &str,
         bytes: Vec<u8>,
     ) -> Result<String, RemoteError> {
-        self.upload_under(project, domain, filename, "", bytes)
+        let md5 = Md5::digest(&bytes).to_vec();
+        self.upload_under(project, domain, filename, "", md5, bytes)
             .await
     }
 
@@ -47,10 +48,12 @@ impl super::Remote {
             let absolute = std::path::absolute(p).unwrap_or(p.to_path_buf());
             absolute.to_string_lossy().into_owned()
         });
-        let mut md5s = Vec::new();
+        // Each file's MD5 first: together they name the folder. The files are read
+        // again to send them, one at a time, rather than held all in memory.
+        let mut md5s = Vec::with_capacity(files.len());
         for path in &files {
             let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
-            md5s.extend(Md5::digest(&bytes));
+            md5s.push(Md5::digest(&bytes).to_vec());
         }
         if files.is_empty() {
             return Err(RemoteError::Upload {
@@ -58,9 +61,9 @@ impl super::Remote {
                 reason: "the folder has no files to send".to_string(),
             });
         }
-        let root = data_encoding::BASE32.encode(&Md5::digest(&md5s));
+        let root = data_encoding::BASE32.encode(&Md5::digest(md5s.concat()));
         let mut folder = None;
-        for path in &files {
+        for (path, md5) in files.iter().zip(md5s) {
             let relative = path.strip_prefix(local).unwrap_or(path);
             let name = relative
                 .components()
@@ -69,7 +72,7 @@ impl super::Remote {
                 .join("/");
             let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
             let url = self
-                .upload_under(project, domain, &name, &root, bytes)
+                .upload_under(project, domain, &name, &root, md5, bytes)
                 .await?;
             let here = url.strip_suffix(&format!("/{name}")).map(str::to_string);
             if here.is_none() || folder.as_ref().is_some_and(|f| Some(f) != here.as_ref()) {
@@ -91,9 +94,9 @@ impl super::Remote {
         domain: &str,
         filename: &str,
         filename_root: &str,
+        md5: Vec<u8>,
         bytes: Vec<u8>,
     ) -> Result<String, RemoteError> {
-        let md5 = Md5::digest(&bytes).to_vec();
         let request = api::CreateUploadLocationRequest {
             project: project.to_string(),
             domain: domain.to_string(),
