@@ -5,7 +5,7 @@
 //! refresh token when there is one), and fetched again when flyteadmin says it is no
 //! longer good.
 
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OnceCell};
 
 use super::oauth::{self, Ask, Issued};
 use super::{Auth, RemoteError};
@@ -64,6 +64,10 @@ pub(super) struct Token {
 #[derive(Debug, Default)]
 pub(super) struct Credentials {
     pub(super) token: Mutex<Option<Token>>,
+    /// flyteadmin's public client config and OAuth2 metadata, asked for once: they
+    /// do not change while a client lives, and every token renewal needs them.
+    client: OnceCell<PublicClientConfig>,
+    oauth2: OnceCell<OAuth2Metadata>,
 }
 
 /// A token is renewed this long before it expires.
@@ -114,10 +118,18 @@ impl super::Remote {
             })
     }
 
+    async fn public_client(&self) -> Result<&PublicClientConfig, RemoteError> {
+        let ask = || self.auth_metadata("GetPublicClientConfig", "public client config");
+        self.credentials.client.get_or_try_init(ask).await
+    }
+
+    async fn oauth2_metadata(&self) -> Result<&OAuth2Metadata, RemoteError> {
+        let ask = || self.auth_metadata("GetOAuth2Metadata", "OAuth2 metadata");
+        self.credentials.oauth2.get_or_try_init(ask).await
+    }
+
     async fn fetch_token(&self, refresh: Option<String>) -> Result<Token, RemoteError> {
-        let client: PublicClientConfig = self
-            .auth_metadata("GetPublicClientConfig", "public client config")
-            .await?;
+        let client = self.public_client().await?;
         let header = match client.authorization_metadata_key.as_str() {
             "" => "authorization".to_string(),
             key => key.to_ascii_lowercase(),
@@ -134,9 +146,7 @@ impl super::Remote {
                 secret,
                 scopes,
             } => {
-                let metadata: OAuth2Metadata = self
-                    .auth_metadata("GetOAuth2Metadata", "OAuth2 metadata")
-                    .await?;
+                let metadata = self.oauth2_metadata().await?;
                 let ask = Ask {
                     client_id,
                     scopes: if scopes.is_empty() {
@@ -184,9 +194,7 @@ impl super::Remote {
         redirect_uri: &str,
         refresh: Option<String>,
     ) -> Result<Issued, RemoteError> {
-        let metadata: OAuth2Metadata = self
-            .auth_metadata("GetOAuth2Metadata", "OAuth2 metadata")
-            .await?;
+        let metadata = self.oauth2_metadata().await?;
         if let Some(refresh) = refresh {
             match oauth::refresh(&self.http, &metadata.token_endpoint, &refresh, ask).await {
                 Ok(issued) => return Ok(issued),
