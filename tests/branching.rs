@@ -202,3 +202,44 @@ async fn an_enum_compares_by_equality_without_an_order() {
     assert_eq!(by_mode.run(true).await.unwrap(), "fast");
     assert_eq!(by_mode.run(false).await.unwrap(), "careful");
 }
+
+#[task]
+fn announce(x: i64) {
+    let _ = x;
+}
+
+/// `>>` across a `when`: a case's node after an outer one, and an outer node after a
+/// case's. Flyte orders nodes of one graph only, so each edge is lifted to the branch
+/// node.
+#[workflow]
+fn ordered_across_when(x: i64) -> i64 {
+    let first = announce(x);
+    let last = double(x);
+    let chosen = when(x > 0)
+        .then(|| {
+            let d = negate(x);
+            &first >> d;
+            d >> &last;
+            d
+        })
+        .otherwise(|| x);
+    chosen
+}
+
+#[tokio::test]
+async fn ordering_across_a_when_is_lifted_to_the_branch_node() {
+    let spec = ordered_across_when.spec();
+    let ids: Vec<&str> = spec.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["n0", "n1", "n2"]);
+    assert!(matches!(spec.nodes[2].entity, Entity::Branch(_)));
+    // The branch waits for `announce`; `double` waits for the branch.
+    assert_eq!(spec.nodes[2].upstream, vec![0]);
+    assert_eq!(spec.nodes[1].upstream, vec![2]);
+    let Entity::Branch(b) = &spec.nodes[2].entity else {
+        unreachable!()
+    };
+    let case = &b.cases[0].spec;
+    assert!(case.nodes.iter().all(|n| n.upstream.is_empty()));
+    assert_eq!(ordered_across_when.run(3).await.unwrap(), -3);
+    assert_eq!(ordered_across_when.run(-5).await.unwrap(), -5);
+}

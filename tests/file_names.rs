@@ -49,13 +49,13 @@ async fn local_files_with_any_name_are_read_as_flyte_files() {
 async fn relative_paths_with_dot_dot_resolve_against_the_working_directory() {
     let dir = scratch("relative");
     std::fs::create_dir_all(dir.join("data")).unwrap();
-    std::fs::create_dir_all(dir.join("work")).unwrap();
+    std::fs::create_dir_all(dir.join("wd")).unwrap();
     std::fs::write(dir.join("data").join("x.csv"), "1,2").unwrap();
     // The test's working directory is the crate root; go up to the root and back down.
     let cwd = std::env::current_dir().unwrap();
     let ups = "../".repeat(cwd.components().count() - 1);
     let relative = format!(
-        "{ups}{}/work/../data/x.csv",
+        "{ups}{}/wd/../data/x.csv",
         dir.display().to_string().trim_start_matches('/')
     );
     assert_eq!(

@@ -2,7 +2,7 @@
 //! is written as `LiteralType` and `Literal` protobufs, read back, and left in
 //! `target/idl-out/` (or `$FLYTE_IDL_OUT`) for `tests/idl/check_flyteidl.py`, which
 //! parses them with the Python `flyteidl` package and compares them with
-//! `../shared/reference/flytekit-golden/types_summary.json`.
+//! `tests/golden/types_summary.json`.
 
 use std::collections::HashMap;
 use std::time::Duration;

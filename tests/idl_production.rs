@@ -1,7 +1,7 @@
 //! Production settings written as Flyte IDL and left in `target/idl-out/` (or
 //! `$FLYTE_IDL_OUT`) for `tests/idl/check_flyteidl.py`, which compares each with
 //! flytekit 1.16.31's golden of the same name under
-//! `../shared/reference/flytekit-golden/production/`. The Python that made each
+//! `tests/golden/production/`. The Python that made each
 //! golden is quoted on the Rust that mirrors it.
 
 use flyte::idl;

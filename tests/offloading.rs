@@ -261,3 +261,16 @@ async fn a_missing_offloaded_input_names_its_uri() {
     assert_eq!(e.code, "SYSTEM:InputsNotRead");
     assert!(e.message.contains(&gone), "{}", e.message);
 }
+
+/// flytekit hashes an offloaded literal as its JSON form (flytekit/utils/pbhash.py),
+/// not its bytes: the hash of the golden side file is the one flytekit wrote
+/// (`exec_offload_outputs.json`, `literals.o0.hash`).
+#[test]
+fn the_hash_of_flytekits_offloaded_list_is_flytekits() {
+    let literal =
+        pb::Literal::decode(&golden("exec_offload_o0_offloaded_metadata.pb")[..]).unwrap();
+    assert_eq!(
+        flyte::idl::literal_hash(&literal),
+        "bTxmkbYPH+Pc+IMNSwApyta7D4LLYk/IzmkTjEkUeNU="
+    );
+}

@@ -38,6 +38,17 @@ fn read_all() -> Result<Vec<i64>, SecretError> {
     ])
 }
 
+/// Reads a whole group (no key): one value, mounted as GCP's webhook mounts it.
+#[task(secret(group = "gcp-token", version = "3", mount = file))]
+fn read_group() -> Result<i64, SecretError> {
+    Ok(ctx().group_secret("gcp-token")?.expose().len() as i64)
+}
+
+#[workflow]
+fn wf_read_group() -> i64 {
+    read_group()
+}
+
 /// Fails with an error that quotes the secret, as careless code might.
 #[task(secret(group = "db", key = "password", env_var = "DB_PASSWORD"))]
 fn leaky() -> Result<i64, flyte::task::BoxError> {
@@ -110,6 +121,9 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
     let dir = std::env::temp_dir().join(format!("flyte-secrets-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("tls")).unwrap();
     std::fs::write(dir.join("tls").join("cert"), format!("{CERT}\n")).unwrap();
+    // GCP's webhook: `<dir>/<group>/<version>` holds the whole secret.
+    std::fs::create_dir_all(dir.join("gcp-token")).unwrap();
+    std::fs::write(dir.join("gcp-token").join("3"), "whole-group-value").unwrap();
     // SAFETY: the only test in this binary, and no runtime or other thread is running yet.
     unsafe {
         std::env::set_var("DB_PASSWORD", DB_PASSWORD);
@@ -127,6 +141,38 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
                 CERT.len() as i64,
                 TOKEN.len() as i64
             ]
+        );
+
+        // A whole group: its file, and in the task template a request with no key.
+        assert_eq!(
+            wf_read_group.run().await.unwrap(),
+            "whole-group-value".len() as i64
+        );
+        let text = shown(&wf_unrequested.run().await.unwrap_err());
+        assert!(
+            text.contains("secret(group = \"db\", key = \"password\")"),
+            "{text}"
+        );
+        let settings = flyte::idl::SerializationSettings {
+            project: "p".into(),
+            domain: "d".into(),
+            version: "v1".into(),
+            image: "img:1".into(),
+            images: Default::default(),
+            entrypoint: "/usr/local/bin/app".into(),
+            fast: None,
+        };
+        let template = flyte::idl::task_template(&read_group, &settings);
+        let secrets = &template.security_context.unwrap().secrets;
+        assert_eq!(secrets.len(), 1);
+        assert_eq!(
+            (secrets[0].group.as_str(), secrets[0].key.as_str()),
+            ("gcp-token", "")
+        );
+        assert_eq!(secrets[0].group_version, "3");
+        assert_eq!(
+            secrets[0].mount_requirement,
+            flyte::idl::core::SecretMountType::File as i32
         );
 
         // Run options come first, and provide what the environment does not.

@@ -10,12 +10,26 @@ use crate::workflow::{DynTask, DynWorkflow, Entity, Workflow, WorkflowSpec};
 
 pub use crate::launch_plan::PlanEntry;
 
-/// The entities of a program, each once, in the order they were met.
+/// The entities of a program, each once: tasks in the order they were met, then
+/// workflows and launch plans each after every entity it calls, so Flyte can register
+/// them in this order.
 #[derive(Default)]
 pub struct Registry {
     tasks: Vec<&'static dyn DynTask>,
     workflows: Vec<&'static dyn DynWorkflow>,
     plans: Vec<PlanEntry>,
+    /// Whether each plan was added as its workflow's default, which a launch plan of
+    /// the same name given later replaces.
+    default_plans: Vec<bool>,
+    /// Workflows and launch plans in registration order.
+    order: Vec<Graph>,
+}
+
+/// A workflow or launch plan, by its position in the registry.
+#[derive(Clone, Copy)]
+enum Graph {
+    Workflow(usize),
+    Plan(usize),
 }
 
 impl Registry {
@@ -28,20 +42,13 @@ impl Registry {
     /// plan.
     pub fn workflow<W: Workflow>(&mut self, workflow: &'static W) -> &mut Self {
         self.add_workflow(workflow);
-        let spec = workflow.spec();
-        if !self.plans.iter().any(|p| p.name == spec.name) {
-            let lp = LaunchPlan::default_for(workflow);
-            self.push_plan(&lp);
-        }
         self
     }
 
-    /// Adds a launch plan (and its workflow).
+    /// Adds a launch plan (and its workflow, with that workflow's default plan).
     pub fn launch_plan<O: Outputs, S>(&mut self, plan: &LaunchPlan<O, S>) -> &mut Self {
         self.add_workflow(plan.dyn_workflow());
-        if !self.plans.iter().any(|p| p.name == plan.name()) {
-            self.push_plan(plan);
-        }
+        self.add_plan(plan.entry());
         self
     }
 
@@ -68,7 +75,7 @@ impl Registry {
         &self.workflows
     }
 
-    /// The launch plans, each workflow's default one included.
+    /// The launch plans, every workflow's default one included.
     pub fn launch_plans(&self) -> &[PlanEntry] {
         &self.plans
     }
@@ -95,8 +102,21 @@ impl Registry {
         find_by_name(&self.plans, name, |p| &p.name)
     }
 
-    fn push_plan<O: Outputs, S>(&mut self, plan: &LaunchPlan<O, S>) {
-        self.plans.push(plan.entry());
+    /// Adds `plan` after its workflow: a plan of the same name given before is kept,
+    /// unless it was a workflow's default.
+    fn add_plan(&mut self, plan: PlanEntry) {
+        match self.plans.iter().position(|p| p.name == plan.name) {
+            Some(i) if self.default_plans[i] => {
+                self.plans[i] = plan;
+                self.default_plans[i] = false;
+            }
+            Some(_) => {}
+            None => {
+                self.order.push(Graph::Plan(self.plans.len()));
+                self.plans.push(plan);
+                self.default_plans.push(false);
+            }
+        }
     }
 
     fn add_task(&mut self, task: &'static dyn DynTask) {
@@ -109,26 +129,35 @@ impl Registry {
         }
     }
 
+    /// Adds a workflow after everything it calls, then its default launch plan, as
+    /// pyflyte writes one for every workflow it packages.
     fn add_workflow(&mut self, workflow: &'static dyn DynWorkflow) {
         let spec = workflow.spec();
         if self.workflows.iter().any(|w| w.spec().name == spec.name) {
             return;
         }
         self.add_nodes_of(spec);
+        if let Some(failure) = &spec.failure_node {
+            self.add_task(failure.task);
+        }
+        self.order.push(Graph::Workflow(self.workflows.len()));
         self.workflows.push(workflow);
+        if !self.plans.iter().any(|p| p.name == spec.name) {
+            self.order.push(Graph::Plan(self.plans.len()));
+            self.plans.push(PlanEntry::default_for(workflow));
+            self.default_plans.push(true);
+        }
     }
 
     /// A launch plan a graph calls, and its workflow.
     fn add_called_plan(&mut self, p: &'static dyn crate::workflow::DynLaunchPlan) {
         self.add_workflow(p.workflow());
-        if !self.plans.iter().any(|e| e.name == p.name())
-            && let Ok(entry) = p.registration().downcast::<PlanEntry>()
-        {
-            self.plans.push(*entry);
+        if let Ok(entry) = p.registration().downcast::<PlanEntry>() {
+            self.add_plan(*entry);
         }
     }
 
-    /// Tasks and subworkflows of a graph, branch cases included.
+    /// Tasks, subworkflows and launch plans of a graph, branch cases included.
     fn add_nodes_of(&mut self, spec: &WorkflowSpec) {
         for node in &spec.nodes {
             match &node.entity {
@@ -145,9 +174,10 @@ impl Registry {
         }
     }
 
-    /// The files `pyflyte package` writes, in its order and naming: tasks
-    /// (`N_name_1.pb`, admin TaskSpec), workflows (`N_name_2.pb`, admin WorkflowSpec),
-    /// launch plans (`N_name_3.pb`, admin LaunchPlan).
+    /// The files `pyflyte package` writes, in its naming: tasks (`N_name_1.pb`,
+    /// admin TaskSpec), workflows (`N_name_2.pb`, admin WorkflowSpec), launch plans
+    /// (`N_name_3.pb`, admin LaunchPlan), in the order of
+    /// [`Registry::package_messages`].
     pub fn package_files(
         &self,
         settings: &SerializationSettings,
@@ -173,26 +203,46 @@ impl Registry {
     }
 
     /// Every entity as the message registered for it, named as in a package: tasks,
-    /// then workflows, then launch plans.
+    /// then workflows and launch plans, each after what it calls (a subworkflow, a
+    /// launch plan and its workflow). The index is padded to one width, as pyflyte
+    /// pads it, because `flytectl register files` registers in file-name order.
     pub fn package_messages(
         &self,
         settings: &SerializationSettings,
     ) -> Result<Vec<(String, PackageMessage)>, IdlError> {
-        let mut files = Vec::new();
+        let mut entities = Vec::new();
         for task in &self.tasks {
             let message = PackageMessage::Task(Box::new(idl::task_spec(*task, settings)));
-            files.push((format!("{}_{}_1", files.len(), task.name()), message));
+            entities.push((task.name().to_string(), 1, message));
         }
-        for spec in self.workflows.iter().map(|w| w.spec()) {
-            let message = PackageMessage::Workflow(Box::new(idl::workflow_spec(spec, settings)?));
-            files.push((format!("{}_{}_2", files.len(), spec.name), message));
+        for graph in &self.order {
+            match *graph {
+                Graph::Workflow(i) => {
+                    let spec = self.workflows[i].spec();
+                    let message =
+                        PackageMessage::Workflow(Box::new(idl::workflow_spec(spec, settings)?));
+                    entities.push((spec.name.clone(), 2, message));
+                }
+                Graph::Plan(i) => {
+                    let plan = &self.plans[i];
+                    let message = PackageMessage::LaunchPlan(Box::new(plan.to_idl(settings)));
+                    entities.push((plan.name.clone(), 3, message));
+                }
+            }
         }
-        for plan in &self.plans {
-            let message = PackageMessage::LaunchPlan(Box::new(plan.to_idl(settings)));
-            files.push((format!("{}_{}_3", files.len(), plan.name), message));
-        }
-        Ok(files)
+        let width = index_width(entities.len());
+        Ok(entities
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, kind, message))| (format!("{i:0width$}_{name}_{kind}"), message))
+            .collect())
     }
+}
+
+/// How many digits pyflyte gives a package's file index: enough for the last one
+/// (`0`..`9` for ten files, `00`..`10` for eleven).
+fn index_width(count: usize) -> usize {
+    count.saturating_sub(1).max(1).to_string().len()
 }
 
 /// One file of a package: what is registered for one entity.
@@ -239,5 +289,26 @@ fn find_by_name<'a, T>(items: &'a [T], name: &str, name_of: impl Fn(&T) -> &str)
     match (short.next(), short.next()) {
         (Some(only), None) => Some(only),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_width;
+
+    #[test]
+    fn the_index_is_as_wide_as_pyflyte_makes_it() {
+        // flytekit's _determine_text_chars: ceil(log10(count)) digits, zero-filled.
+        for (count, width) in [
+            (1, 1),
+            (2, 1),
+            (10, 1),
+            (11, 2),
+            (100, 2),
+            (101, 3),
+            (1000, 3),
+        ] {
+            assert_eq!(index_width(count), width, "{count} files");
+        }
     }
 }

@@ -331,10 +331,10 @@ pub fn read_until(from: &mut impl std::io::BufRead, marker: &str) -> String {
     seen
 }
 
-/// A file of flytekit 1.16.31's production goldens
-/// (`../shared/reference/flytekit-golden/production/<name>`).
+/// A file of flytekit 1.16.31's production goldens (`tests/golden/production/<name>`;
+/// `tests/golden/README.md` says how they are made).
 pub fn production_golden(name: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference/flytekit-golden/production")
+        .join("tests/golden/production")
         .join(name)
 }

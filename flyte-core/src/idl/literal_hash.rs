@@ -520,20 +520,4 @@ mod tests {
         assert_eq!(d(0, 1_000), "0.000001s");
         assert_eq!(d(0, 1), "0.000000001s");
     }
-
-    #[test]
-    fn the_hash_of_flytekits_offloaded_list_is_flytekits() {
-        use prost::Message;
-        let golden = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/reference/flytekit-golden/production/exec_offload_o0_offloaded_metadata.pb"
-        );
-        let bytes = std::fs::read(golden).expect("the golden side file");
-        let literal = pb::Literal::decode(&bytes[..]).unwrap();
-        // exec_offload_outputs.json: `literals.o0.hash`.
-        assert_eq!(
-            literal_hash(&literal),
-            "bTxmkbYPH+Pc+IMNSwApyta7D4LLYk/IzmkTjEkUeNU="
-        );
-    }
 }

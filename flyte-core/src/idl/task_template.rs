@@ -122,7 +122,7 @@ fn security_context(meta: &crate::task::TaskMetadata) -> Option<pb::SecurityCont
         .map(|s| pb::Secret {
             group: s.get_group().to_string(),
             group_version: s.get_version().unwrap_or_default().to_string(),
-            key: s.get_key().to_string(),
+            key: s.get_key().unwrap_or_default().to_string(),
             mount_requirement: match s.get_mount() {
                 SecretMount::Any => pb::SecretMountType::Any,
                 SecretMount::EnvVar => pb::SecretMountType::EnvVar,

@@ -182,6 +182,32 @@ pub struct PlanEntry {
 }
 
 impl PlanEntry {
+    /// The default launch plan of a workflow given with its types erased, as
+    /// [`LaunchPlan::default_for`] makes it: the workflow's name, its own defaults,
+    /// and the labels and annotations `#[workflow(..)]` gives it.
+    pub fn default_for(workflow: &'static dyn DynWorkflow) -> Self {
+        let spec = workflow.spec();
+        let defaults = spec
+            .interface
+            .inputs
+            .iter()
+            .zip(&spec.defaults)
+            .filter_map(|(var, d)| Some((var.name.clone(), d.clone()?)))
+            .collect();
+        let settings = LaunchPlanSettings {
+            labels: spec.default_labels.clone(),
+            annotations: spec.default_annotations.clone(),
+            ..LaunchPlanSettings::default()
+        };
+        PlanEntry {
+            name: spec.name.clone(),
+            workflow,
+            fixed: BTreeMap::new(),
+            defaults,
+            settings,
+        }
+    }
+
     /// The plan as Flyte's admin `LaunchPlan`, as flytekit writes it: `fixed` inputs
     /// cannot be changed, `defaults` can, every other input is required; schedule,
     /// notifications and the other settings in its spec.

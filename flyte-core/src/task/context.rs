@@ -418,6 +418,19 @@ impl ExecutionContext {
     /// A secret the task did not ask for is an error even when it could be found: a
     /// cluster would not have mounted it.
     pub fn secret(&self, group: &str, key: &str) -> Result<SecretValue, SecretError> {
+        self.requested_secret(group, Some(key))
+    }
+
+    /// A secret the task asked for as a whole group, with no key
+    /// (`#[task(secret(group = "..", version = "..", mount = file))]`,
+    /// [`Secret::whole_group`]): the secret's one value, read where Flyte's GCP Secret
+    /// Manager webhook mounts it (`<dir>/<group>/<version>`) or from
+    /// `<prefix>GROUP_VERSION`, as flytekit's `secrets.get(group=..)` reads it.
+    pub fn group_secret(&self, group: &str) -> Result<SecretValue, SecretError> {
+        self.requested_secret(group, None)
+    }
+
+    fn requested_secret(&self, group: &str, key: Option<&str>) -> Result<SecretValue, SecretError> {
         let request = self
             .metadata
             .get_secrets()
@@ -425,8 +438,14 @@ impl ExecutionContext {
             .find(|s: &&Secret| s.get_group() == group && s.get_key() == key)
             .ok_or_else(|| SecretError::NotRequested {
                 task: self.task.to_string(),
-                group: group.to_string(),
-                key: key.to_string(),
+                name: match key {
+                    Some(key) => format!("{group}/{key}"),
+                    None => group.to_string(),
+                },
+                request: match key {
+                    Some(key) => format!("secret(group = \"{group}\", key = \"{key}\")"),
+                    None => format!("secret(group = \"{group}\", mount = file)"),
+                },
             })?;
         super::secrets::lookup(request, &self.run.info().secrets, &self.secrets_read)
     }

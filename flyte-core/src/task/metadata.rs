@@ -39,13 +39,12 @@ pub enum ConfigError {
         /// The amount that was given.
         value: String,
     },
-    /// A secret request without a group or key.
-    #[error("invalid secret `{group}/{key}`: {reason}")]
+    /// A secret request without a group, with an empty key, or a whole group asked
+    /// for as an env var.
+    #[error("invalid secret `{name}`: {reason}")]
     InvalidSecret {
-        /// The group given.
-        group: String,
-        /// The key given.
-        key: String,
+        /// The secret: `group/key`, or `group` for a whole group.
+        name: String,
         /// What is wrong.
         reason: &'static str,
     },
@@ -515,8 +514,7 @@ impl TaskMetadata {
         )?;
         if let Some(s) = self.secrets.iter().find(|s| s.problem().is_some()) {
             return Err(ConfigError::InvalidSecret {
-                group: s.get_group().to_string(),
-                key: s.get_key().to_string(),
+                name: s.label(),
                 reason: s.problem().unwrap_or_default(),
             });
         }

@@ -31,17 +31,27 @@ pub enum SecretMount {
 /// version, as an env var, a file or either, optionally under an env var name of its
 /// own.
 ///
+/// A request may also name only its group ([`Secret::whole_group`], flytekit's
+/// `Secret(group=..)` with no key): the whole secret is one value. That is the form of
+/// Flyte's GCP Secret Manager webhook, which mounts the secret's version `v` as the
+/// file `<dir>/<group>/<v>`; Flyte's Kubernetes, Vault and AWS webhooks refuse a
+/// request without a key. Such a secret is mounted as a file (or as the cluster
+/// prefers), never as an env var, and is read with
+/// [`ExecutionContext::group_secret`](super::ExecutionContext::group_secret).
+///
 /// ```
 /// # extern crate flyte_core as flyte;
 /// use flyte::task::{Secret, SecretMount};
 /// let s = Secret::new("db", "password").env_var("DB_PASSWORD");
 /// assert_eq!(s.get_mount(), SecretMount::EnvVar);
 /// assert_eq!(Secret::new("api", "token").version("v2").get_version(), Some("v2"));
+/// let whole = Secret::whole_group("aws-creds").mount(SecretMount::File);
+/// assert_eq!(whole.get_key(), None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Secret {
     group: String,
-    key: String,
+    key: Option<String>,
     version: Option<String>,
     mount: SecretMount,
     env_var: Option<String>,
@@ -52,7 +62,19 @@ impl Secret {
     pub fn new(group: impl Into<String>, key: impl Into<String>) -> Self {
         Secret {
             group: group.into(),
-            key: key.into(),
+            key: Some(key.into()),
+            version: None,
+            mount: SecretMount::Any,
+            env_var: None,
+        }
+    }
+
+    /// A request for the whole of `group`, with no key: one value, mounted as a file
+    /// (see the type's docs for where Flyte supports it).
+    pub fn whole_group(group: impl Into<String>) -> Self {
+        Secret {
+            group: group.into(),
+            key: None,
             version: None,
             mount: SecretMount::Any,
             env_var: None,
@@ -83,9 +105,9 @@ impl Secret {
         &self.group
     }
 
-    /// The key.
-    pub fn get_key(&self) -> &str {
-        &self.key
+    /// The key; `None` for a request of the whole group.
+    pub fn get_key(&self) -> Option<&str> {
+        self.key.as_deref()
     }
 
     /// The group's version, if one was given.
@@ -103,20 +125,33 @@ impl Secret {
         self.env_var.as_deref()
     }
 
-    /// The first problem with this request: an empty group or key.
+    /// The first problem with this request: an empty group or key, or a whole group
+    /// asked for as an env var.
     pub(crate) fn problem(&self) -> Option<&'static str> {
         if self.group.is_empty() {
             Some("a secret needs a group")
-        } else if self.key.is_empty() {
-            Some("a secret needs a key")
+        } else if self.key.as_deref() == Some("") {
+            Some("a secret's key cannot be empty")
+        } else if self.key.is_none() && self.mount == SecretMount::EnvVar {
+            Some(
+                "a secret without a key is mounted as a file (Flyte's webhooks mount no whole group as an env var): use `mount = file` or give a `key`",
+            )
         } else {
             None
         }
     }
 
-    /// The env var flytekit's secret manager reads: `<prefix>GROUP[_VERSION]_KEY`.
+    /// `group/key` (or `group` for a whole group), for messages.
+    pub(crate) fn label(&self) -> String {
+        match &self.key {
+            Some(key) => format!("{}/{key}", self.group),
+            None => self.group.clone(),
+        }
+    }
+
+    /// The env var flytekit's secret manager reads: `<prefix>GROUP[_VERSION][_KEY]`.
     fn prefixed_env_var(&self, prefix: &str) -> String {
-        let parts: Vec<String> = [Some(&self.group), self.version.as_ref(), Some(&self.key)]
+        let parts: Vec<String> = [Some(&self.group), self.version.as_ref(), self.key.as_ref()]
             .into_iter()
             .flatten()
             .map(|p| p.to_uppercase())
@@ -124,14 +159,19 @@ impl Secret {
         format!("{prefix}{}", parts.join("_"))
     }
 
-    /// The file flytekit's secret manager reads: `dir/group[/version]/<prefix>key`.
+    /// The file flytekit's secret manager reads: `dir/group[/version][/key]`, the
+    /// file prefix on the last component.
     fn file(&self, dir: &str, file_prefix: &str) -> std::path::PathBuf {
-        let mut path = std::path::PathBuf::from(dir);
-        path.push(self.group.to_lowercase());
-        if let Some(v) = &self.version {
-            path.push(v.to_lowercase());
+        let mut parts: Vec<String> = [Some(&self.group), self.version.as_ref(), self.key.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|p| p.to_lowercase())
+            .collect();
+        if let Some(last) = parts.last_mut() {
+            *last = format!("{file_prefix}{last}");
         }
-        path.push(format!("{file_prefix}{}", self.key.to_lowercase()));
+        let mut path = std::path::PathBuf::from(dir);
+        path.extend(parts);
         path
     }
 }
@@ -161,33 +201,29 @@ impl fmt::Debug for SecretValue {
 pub enum SecretError {
     /// The task did not ask for this secret, so a cluster would not mount it.
     #[error(
-        "task `{task}` did not request secret `{group}/{key}`: add `secret(group = \"{group}\", key = \"{key}\")` to #[task(..)] or `TaskMetadata::secret`"
+        "task `{task}` did not request secret `{name}`: add `{request}` to #[task(..)] or `TaskMetadata::secret`"
     )]
     NotRequested {
         /// The task.
         task: String,
-        /// The group asked for.
-        group: String,
-        /// The key asked for.
-        key: String,
+        /// The secret asked for: `group/key`, or `group` for a whole group.
+        name: String,
+        /// The request that would have asked for it, as `#[task]` writes it.
+        request: String,
     },
     /// None of the places Flyte mounts it holds the secret.
-    #[error("secret `{group}/{key}` not found: looked in {}", .looked.join(", "))]
+    #[error("secret `{name}` not found: looked in {}", .looked.join(", "))]
     NotFound {
-        /// The group.
-        group: String,
-        /// The key.
-        key: String,
+        /// The secret: `group/key`, or `group` for a whole group.
+        name: String,
         /// The env vars and the file looked at, in order.
         looked: Vec<String>,
     },
     /// The secret's file exists but could not be read.
-    #[error("cannot read secret `{group}/{key}` from {path}: {reason}")]
+    #[error("cannot read secret `{name}` from {path}: {reason}")]
     Unreadable {
-        /// The group.
-        group: String,
-        /// The key.
-        key: String,
+        /// The secret: `group/key`, or `group` for a whole group.
+        name: String,
         /// The file.
         path: String,
         /// What the OS said.
@@ -324,7 +360,7 @@ pub(crate) fn lookup(
     let local_key = (
         request.group.clone(),
         request.version.clone(),
-        request.key.clone(),
+        request.key.clone().unwrap_or_default(),
     );
     let value = match local.0.get(&local_key) {
         Some(v) => v.clone(),
@@ -358,14 +394,12 @@ fn from_pod(request: &Secret) -> Result<String, SecretError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             looked.push(format!("file {}", path.display()));
             Err(SecretError::NotFound {
-                group: request.group.clone(),
-                key: request.key.clone(),
+                name: request.label(),
                 looked,
             })
         }
         Err(e) => Err(SecretError::Unreadable {
-            group: request.group.clone(),
-            key: request.key.clone(),
+            name: request.label(),
             path: path.display().to_string(),
             reason: e.to_string(),
         }),
@@ -389,6 +423,27 @@ mod tests {
         assert_eq!(
             plain.file("/s", "pre-").to_str(),
             Some("/s/db/pre-password")
+        );
+    }
+
+    #[test]
+    fn a_whole_group_is_read_where_flytekit_reads_it() {
+        // flytekit's SecretsManager.get(group="Api", group_version="V3"): the env var
+        // and file name end at the version; GCP's webhook mounts the file there.
+        let s = Secret::whole_group("Api").version("V3");
+        assert_eq!(s.prefixed_env_var("_FSEC_"), "_FSEC_API_V3");
+        assert_eq!(
+            s.file("/etc/flyte/secrets", "").to_str(),
+            Some("/etc/flyte/secrets/api/v3")
+        );
+        let bare = Secret::whole_group("creds");
+        assert_eq!(bare.file("/s", "pre-").to_str(), Some("/s/pre-creds"));
+        assert_eq!(bare.problem(), None);
+        assert!(
+            Secret::whole_group("creds")
+                .mount(SecretMount::EnvVar)
+                .problem()
+                .is_some()
         );
     }
 

@@ -443,7 +443,8 @@ pub(super) struct BranchDraft {
 }
 
 impl BranchDraft {
-    fn scopes(&self) -> Vec<u32> {
+    /// The scopes of its cases (and fallback).
+    pub(super) fn scopes(&self) -> Vec<u32> {
         let mut scopes: Vec<u32> = self.cases.iter().map(|c| c.scope).collect();
         if let Otherwise::Case { scope, .. } = &self.otherwise {
             scopes.push(*scope);

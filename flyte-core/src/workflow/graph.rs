@@ -107,13 +107,12 @@ impl Graph<'_> {
         for input in &inputs {
             input.binding.upstream_nodes(&mut upstream);
         }
-        for &before in &draft.after {
-            let lb = resolver.local[before as usize];
-            assert!(
-                lb != usize::MAX,
-                "`a >> b` orders nodes of one scope: a node inside a `when` case cannot be ordered after one outside it (pass a value instead)"
-            );
-            upstream.push(lb);
+        for before in self.ordered_after(draft) {
+            if let Some(lb) = self.representative(before, resolver.local)
+                && lb != l
+            {
+                upstream.push(lb);
+            }
         }
         upstream.sort_unstable();
         upstream.dedup();
@@ -130,6 +129,49 @@ impl Graph<'_> {
             overrides,
             run_metadata,
         }
+    }
+
+    /// The nodes `draft` waits for through `>>`. A conditional waits for what the
+    /// nodes inside its cases wait for outside them: an edge across a `when` is lifted
+    /// to the branch node, as the case's nodes run only once the branch does.
+    fn ordered_after(&self, draft: &Draft) -> Vec<NodeIndex> {
+        let mut after = draft.after.clone();
+        if let DraftKind::Branch(b) = &draft.kind {
+            let scopes = b.scopes();
+            let inside = |scope: u32| scopes.iter().any(|&s| self.within(scope, s));
+            for inner in self.drafts.iter().filter(|d| inside(d.scope)) {
+                after.extend(
+                    inner
+                        .after
+                        .iter()
+                        .filter(|&&n| !inside(self.drafts[n as usize].scope)),
+                );
+            }
+        }
+        after
+    }
+
+    /// The node of the scope being built (`local` maps into it) that stands for
+    /// `node`: the node itself, or the conditional whose case holds it. `None` when
+    /// `node` is outside this scope: the edge is then the enclosing branch's.
+    fn representative(&self, node: NodeIndex, local: &[usize]) -> Option<usize> {
+        let own = local[node as usize];
+        if own != usize::MAX {
+            return Some(own);
+        }
+        let scope = self.drafts[node as usize].scope;
+        self.drafts
+            .iter()
+            .enumerate()
+            .find_map(|(g, d)| match &d.kind {
+                DraftKind::Branch(b)
+                    if local[g] != usize::MAX
+                        && b.scopes().iter().any(|&s| self.within(scope, s)) =>
+                {
+                    Some(local[g])
+                }
+                _ => None,
+            })
     }
 
     /// The Flyte type of a promise's value.

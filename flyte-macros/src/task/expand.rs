@@ -316,9 +316,13 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
 /// out of the cache key.
 fn cluster_metadata(k: &super::model::Knobs, p: &TokenStream, meta: &mut TokenStream) {
     for s in &k.secrets {
-        let (group, key) = (&s.group, &s.key);
+        let group = &s.group;
         let mount = format_ident!("{}", s.mount);
-        let mut secret = quote!(#p::Secret::new(#group, #key).mount(#p::SecretMount::#mount));
+        let new = match &s.key {
+            Some(key) => quote!(#p::Secret::new(#group, #key)),
+            None => quote!(#p::Secret::whole_group(#group)),
+        };
+        let mut secret = quote!(#new.mount(#p::SecretMount::#mount));
         if let Some(v) = &s.version {
             secret.extend(quote!(.version(#v)));
         }

@@ -99,7 +99,8 @@ impl AcceleratorArgs {
 }
 
 /// `secret(group = "db", key = "password", version = "v2", mount = env_var | file | any,
-/// env_var = "DB_PASSWORD")`: group and key required, the rest optional.
+/// env_var = "DB_PASSWORD")`: group required, the rest optional (no key: the whole
+/// group, as a file).
 pub(crate) struct SecretArgs {
     pub(crate) key_span: proc_macro2::Span,
     pub(crate) group: Option<LitStr>,

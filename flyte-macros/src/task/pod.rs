@@ -10,7 +10,8 @@ use crate::diag::Ctxt;
 /// A checked `secret(..)`.
 pub(crate) struct SecretKnob {
     pub(crate) group: LitStr,
-    pub(crate) key: LitStr,
+    /// `None`: the whole group.
+    pub(crate) key: Option<LitStr>,
     pub(crate) version: Option<LitStr>,
     /// `EnvVar`, `File` or `Any` (the variant of `SecretMount`).
     pub(crate) mount: &'static str,
@@ -49,46 +50,40 @@ fn is_env_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
-/// `secret(..)`s: group and key given and not empty, a known mount, an env var name
-/// Kubernetes accepts, each secret once.
+/// `secret(..)`s: a group given, a key unless the whole group is mounted as a file,
+/// none empty, a known mount, an env var name Kubernetes accepts, each secret once.
 pub(crate) fn secrets(cx: &Ctxt, list: &[SecretArgs]) -> Vec<SecretKnob> {
     let mut out: Vec<SecretKnob> = Vec::new();
     for s in list {
-        let (Some(group), Some(key)) = (&s.group, &s.key) else {
+        let Some(group) = &s.group else {
             cx.error_spanned_by(
                 quote::quote_spanned!(s.key_span=> secret),
-                "`secret(..)` needs a `group` and a `key`, such as `secret(group = \"db\", key = \"password\")`",
+                "`secret(..)` needs a `group`, such as `secret(group = \"db\", key = \"password\")`",
             );
             continue;
         };
         let mut ok = true;
-        for lit in [group, key].into_iter().chain(&s.version) {
+        for lit in [group].into_iter().chain(&s.key).chain(&s.version) {
             if lit.value().trim().is_empty() {
                 cx.error_spanned_by(lit, "a secret's group, key and version cannot be empty");
                 ok = false;
             }
         }
-        let mount = match s.mount.as_ref().map(|m| (m, m.to_string())) {
-            None if s.env_var.is_some() => "EnvVar",
-            None => "Any",
-            Some((_, m)) if m == "env_var" => "EnvVar",
-            Some((m, name)) if name == "file" || name == "any" => {
-                if let Some(var) = &s.env_var {
-                    cx.error_spanned_by(var, format!("a secret mounted as `{name}` cannot name an env var; drop `mount` or `env_var`"));
-                    ok = false;
-                }
-                let _ = m;
-                if name == "file" { "File" } else { "Any" }
-            }
-            Some((m, name)) => {
-                cx.error_spanned_by(
-                    m,
-                    format!("unknown mount `{name}`: expected `env_var`, `file` or `any`"),
-                );
-                ok = false;
-                "Any"
-            }
+        let Some(mount) = secret_mount(cx, s) else {
+            continue;
         };
+        if s.key.is_none() && mount == "EnvVar" {
+            let at = match (&s.env_var, &s.mount) {
+                (Some(var), _) => quote::quote!(#var),
+                (None, Some(m)) => quote::quote!(#m),
+                (None, None) => quote::quote_spanned!(s.key_span=> secret),
+            };
+            cx.error_spanned_by(
+                at,
+                "a secret without a `key` is the whole group, which Flyte mounts only as a file: use `mount = file`, or name a `key`",
+            );
+            ok = false;
+        }
         if let Some(var) = &s.env_var
             && !is_env_name(&var.value())
         {
@@ -97,24 +92,22 @@ pub(crate) fn secrets(cx: &Ctxt, list: &[SecretArgs]) -> Vec<SecretKnob> {
         }
         let same = |k: &SecretKnob| {
             k.group.value() == group.value()
-                && k.key.value() == key.value()
+                && k.key.as_ref().map(LitStr::value) == s.key.as_ref().map(LitStr::value)
                 && k.version.as_ref().map(LitStr::value) == s.version.as_ref().map(LitStr::value)
         };
         if ok && out.iter().any(same) {
-            cx.error_spanned_by(
-                key,
-                format!(
-                    "secret `{}/{}` is requested twice",
-                    group.value(),
-                    key.value()
-                ),
-            );
+            let name = match &s.key {
+                Some(key) => format!("{}/{}", group.value(), key.value()),
+                None => group.value(),
+            };
+            let at = s.key.as_ref().unwrap_or(group);
+            cx.error_spanned_by(at, format!("secret `{name}` is requested twice"));
             ok = false;
         }
         if ok {
             out.push(SecretKnob {
                 group: group.clone(),
-                key: key.clone(),
+                key: s.key.clone(),
                 version: s.version.clone(),
                 mount,
                 env_var: s.env_var.clone(),
@@ -122,6 +115,29 @@ pub(crate) fn secrets(cx: &Ctxt, list: &[SecretArgs]) -> Vec<SecretKnob> {
         }
     }
     out
+}
+
+/// The `SecretMount` variant a `secret(..)` asks for; `None` after an error.
+fn secret_mount(cx: &Ctxt, s: &SecretArgs) -> Option<&'static str> {
+    match s.mount.as_ref().map(|m| (m, m.to_string())) {
+        None if s.env_var.is_some() => Some("EnvVar"),
+        None => Some("Any"),
+        Some((_, m)) if m == "env_var" => Some("EnvVar"),
+        Some((_, name)) if name == "file" || name == "any" => {
+            if let Some(var) = &s.env_var {
+                cx.error_spanned_by(var, format!("a secret mounted as `{name}` cannot name an env var; drop `mount` or `env_var`"));
+                return None;
+            }
+            Some(if name == "file" { "File" } else { "Any" })
+        }
+        Some((m, name)) => {
+            cx.error_spanned_by(
+                m,
+                format!("unknown mount `{name}`: expected `env_var`, `file` or `any`"),
+            );
+            None
+        }
+    }
 }
 
 /// `labels(..)` or `annotations(..)`: keys Kubernetes accepts (`[prefix/]name`), each
