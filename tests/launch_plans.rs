@@ -389,7 +389,7 @@ fn a_call_signature_that_does_not_fit_the_open_inputs_is_an_error() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "launch plan `wrong`: its call signature takes (list<float>, float, string), but the inputs it leaves open are (values: list<float>, factor: float)"
+        "launch plan `wrong`: its call signature takes (list<float>, float, string), but the inputs it leaves open are (values: list<float>, factor: float = default); only those with a default may be left out"
     );
 }
 
@@ -438,4 +438,281 @@ async fn a_map_over_a_launch_plan_runs_its_workflow_per_item() {
     let f = err.failure().expect("an item failed");
     assert_eq!(f.task, "launch_plans.half_of_even");
     assert!(f.path.contains("halving[1]"), "{}", f.path);
+}
+
+/// `report` called with `values` alone: `factor` and `label` keep their defaults, as
+/// flytekit's `sub_lp(values=v)` leaves them to the plan.
+type ValuesOnly = fn(Vec<f64>) -> String;
+
+static VALUES_ONLY: LazyLock<CallableLaunchPlan<ValuesOnly>> = LazyLock::new(|| {
+    LaunchPlan::builder("report-values-only", &report)
+        .default_input("factor", 3.0)
+        .call_signature()
+        .build()
+        .unwrap()
+});
+
+/// Leaves out `label` only.
+type NoLabel = fn(Vec<f64>, f64) -> String;
+
+static NO_LABEL: LazyLock<CallableLaunchPlan<NoLabel>> = LazyLock::new(|| {
+    LaunchPlan::builder("report-no-label", &report)
+        .call_signature()
+        .build()
+        .unwrap()
+});
+
+#[workflow]
+fn with_defaults(values: Vec<f64>) -> (String, String) {
+    let a = VALUES_ONLY(values);
+    let b = NO_LABEL(values, 10.0);
+    (a, b)
+}
+
+#[tokio::test]
+async fn a_launch_plan_call_may_leave_out_inputs_with_defaults() {
+    let (a, b) = with_defaults.run(vec![1.0, 2.0]).await.unwrap();
+    // The plan's default for `factor` (3), the workflow's for `label`.
+    assert_eq!(a, "total: 9");
+    assert_eq!(b, "total: 30");
+    let spec = with_defaults.spec();
+    let names = |n: usize| -> Vec<String> {
+        spec.nodes[n].inputs.iter().map(|i| i.name.clone()).collect()
+    };
+    assert_eq!(names(0), ["values"]);
+    assert_eq!(names(1), ["values", "factor"]);
+    // On Flyte the node binds only what the call gave; the plan supplies the rest.
+    let settings = flyte::idl::SerializationSettings {
+        project: "p".into(),
+        domain: "d".into(),
+        version: "v1".into(),
+        image: "img".into(),
+        images: Default::default(),
+        entrypoint: "/usr/local/bin/app".into(),
+        fast: None,
+    };
+    let template = flyte::idl::workflow_template(spec, &settings).unwrap();
+    let bound: Vec<&str> = template.nodes[0]
+        .inputs
+        .iter()
+        .map(|b| b.var.as_str())
+        .collect();
+    assert_eq!(bound, ["values"]);
+}
+
+#[test]
+fn a_call_may_leave_out_only_inputs_with_defaults_and_only_one_way() {
+    // `values` has no default in this plan: it cannot be left out.
+    let err = LaunchPlan::builder("no-values", &report)
+        .call_signature::<fn(f64) -> String>()
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "launch plan `no-values`: its call signature takes (float), but the inputs it leaves open are (values: list<float>, factor: float = default, label: string = default); only those with a default may be left out"
+    );
+    // Two defaulted inputs of one type: `fn(i64, i64)` could skip either.
+    let err = LaunchPlan::builder("ambiguous", &three_ints)
+        .call_signature::<fn(i64, i64) -> i64>()
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "launch plan `ambiguous`: its call signature takes (integer, integer), which fits its open inputs (a: integer, b: integer = default, c: integer = default) in more than one way: leaving out `c` or `b`; give the inputs with defaults in the signature"
+    );
+}
+
+#[task]
+fn add3(a: i64, b: i64, c: i64) -> i64 {
+    a + b + c
+}
+
+#[workflow]
+fn three_ints(a: i64, #[default(1)] b: i64, #[default(2)] c: i64) -> i64 {
+    add3(a, b, c)
+}
+
+mod registration {
+    //! What a program registers: every task a workflow can run, a default launch plan
+    //! for every workflow, and package files in an order `flytectl register files`
+    //! can take (it registers them sorted by name).
+
+    use super::*;
+    use flyte::registry::{PackageMessage, Registry};
+    use flyte::types::FlyteError;
+
+    #[task]
+    fn risky(x: i64) -> i64 {
+        x
+    }
+
+    #[task]
+    fn cleanup(x: i64, err: Option<FlyteError>) {
+        let _ = (x, err);
+    }
+
+    #[workflow(on_failure = cleanup)]
+    fn guarded(x: i64) -> i64 {
+        risky(x)
+    }
+
+    #[task]
+    fn plus(a: i64, b: i64) -> i64 {
+        a + b
+    }
+
+    #[workflow]
+    fn inner(x: i64) -> i64 {
+        let y = plus(x, 1);
+        guarded(y)
+    }
+
+    type InnerCall = fn(i64) -> i64;
+
+    static INNER_LP: LazyLock<CallableLaunchPlan<InnerCall>> = LazyLock::new(|| {
+        LaunchPlan::builder("inner_lp", &inner)
+            .call_signature()
+            .build()
+            .unwrap()
+    });
+
+    #[task]
+    fn t0(x: i64) -> i64 {
+        x
+    }
+    #[task]
+    fn t1(x: i64) -> i64 {
+        x
+    }
+    #[task]
+    fn t2(x: i64) -> i64 {
+        x
+    }
+    #[task]
+    fn t3(x: i64) -> i64 {
+        x
+    }
+
+    #[workflow]
+    fn outer(x: i64) -> i64 {
+        let a = INNER_LP(x);
+        let b = t0(t1(t2(t3(a))));
+        plus(a, b)
+    }
+
+    fn settings() -> flyte::idl::SerializationSettings {
+        flyte::idl::SerializationSettings {
+            project: "p".into(),
+            domain: "d".into(),
+            version: "v1".into(),
+            image: "img".into(),
+            images: Default::default(),
+            entrypoint: "/usr/local/bin/app".into(),
+            fast: None,
+        }
+    }
+
+    #[test]
+    fn the_failure_task_is_registered_with_its_workflow() {
+        let mut r = Registry::new();
+        r.workflow(&guarded);
+        let names: Vec<&str> = r.tasks().iter().map(|t| t.name()).collect();
+        assert!(names.contains(&"launch_plans.registration.cleanup"), "{names:?}");
+        let files = r.package_files(&settings()).unwrap();
+        assert!(
+            files
+                .iter()
+                .any(|(name, _)| name.ends_with("_launch_plans.registration.cleanup_1.pb")),
+            "{:?}",
+            files.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn every_workflow_gets_a_default_launch_plan() {
+        // `inner` is reached only through the named plan `inner_lp`, `guarded` only
+        // as `inner`'s subworkflow: pyflyte writes a default plan for each.
+        let mut r = Registry::new();
+        r.launch_plan(&*INNER_LP);
+        let plans: Vec<&str> = r.launch_plans().iter().map(|p| p.name.as_str()).collect();
+        for name in [
+            "inner_lp",
+            "launch_plans.registration.inner",
+            "launch_plans.registration.guarded",
+        ] {
+            assert!(plans.contains(&name), "{name} in {plans:?}");
+        }
+    }
+
+    /// Every entity a file refers to (tasks, subworkflows, launch plans), by name.
+    fn references(message: &PackageMessage) -> Vec<String> {
+        fn of_nodes(nodes: &[flyte::idl::core::Node], out: &mut Vec<String>) {
+            use flyte::idl::core::{node::Target, workflow_node::Reference};
+            for node in nodes {
+                match &node.target {
+                    Some(Target::TaskNode(t)) => {
+                        out.extend(t.reference_id.as_ref().map(|id| id.name.clone()))
+                    }
+                    Some(Target::WorkflowNode(w)) => match &w.reference {
+                        Some(Reference::LaunchplanRef(id)) | Some(Reference::SubWorkflowRef(id)) => {
+                            out.push(id.name.clone())
+                        }
+                        None => {}
+                    },
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        match message {
+            PackageMessage::Task(_) => {}
+            PackageMessage::Workflow(w) => {
+                let template = w.template.as_ref().unwrap();
+                of_nodes(&template.nodes, &mut out);
+                if let Some(f) = &template.failure_node {
+                    of_nodes(std::slice::from_ref(f), &mut out);
+                }
+            }
+            PackageMessage::LaunchPlan(lp) => {
+                let spec = lp.spec.as_ref().unwrap();
+                out.push(spec.workflow_id.as_ref().unwrap().name.clone());
+            }
+        }
+        out
+    }
+
+    fn name_of(message: &PackageMessage) -> String {
+        match message {
+            PackageMessage::Task(t) => t.template.as_ref().unwrap().id.as_ref().unwrap().name.clone(),
+            PackageMessage::Workflow(w) => w.template.as_ref().unwrap().id.as_ref().unwrap().name.clone(),
+            PackageMessage::LaunchPlan(lp) => lp.id.as_ref().unwrap().name.clone(),
+        }
+    }
+
+    #[test]
+    fn package_files_sorted_by_name_register_each_entity_after_what_it_uses() {
+        // Given in the least helpful order: the caller first.
+        let mut r = Registry::new();
+        r.workflow(&outer).launch_plan(&*INNER_LP);
+        let messages = r.package_messages(&settings()).unwrap();
+        assert!(messages.len() > 10, "{} entities", messages.len());
+        // flytectl sorts file names as strings (sort.Strings); pyflyte pads the index.
+        let mut sorted = messages.clone();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            sorted.iter().map(|m| &m.0).collect::<Vec<_>>(),
+            messages.iter().map(|m| &m.0).collect::<Vec<_>>(),
+        );
+        assert!(sorted[0].0.starts_with("00_"), "{}", sorted[0].0);
+        let mut registered: Vec<String> = Vec::new();
+        for (file, message) in &sorted {
+            for needed in references(message) {
+                assert!(
+                    registered.contains(&needed),
+                    "{file} needs {needed}, registered only after it"
+                );
+            }
+            registered.push(name_of(message));
+        }
+    }
 }

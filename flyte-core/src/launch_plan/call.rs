@@ -20,9 +20,11 @@ pub enum NotCallable {}
 
 impl<O: Outputs> LaunchPlanBuilder<O> {
     /// Lets workflow bodies call the plan as `fn(A, B) -> O`: the workflow's inputs
-    /// the plan does not fix, in order (checked against the workflow by
-    /// [`LaunchPlanBuilder::build`]). Each call is a node starting a child execution
-    /// of the plan (flytekit's `sub_lp(x=x)` in a workflow).
+    /// the plan does not fix, in order, from which an input with a default (the
+    /// plan's or the workflow's) may be left out, as flytekit lets `sub_lp(x=x)` omit
+    /// one (checked against the workflow by [`LaunchPlanBuilder::build`]). Each call
+    /// is a node starting a child execution of the plan; an input left out takes its
+    /// default there.
     pub fn call_signature<S: Signature<Output = O>>(self) -> LaunchPlanBuilder<O, S> {
         let LaunchPlanBuilder { plan, pending } = self;
         LaunchPlanBuilder {
@@ -34,6 +36,7 @@ impl<O: Outputs> LaunchPlanBuilder<O> {
                 defaults: plan.defaults,
                 settings: plan.settings,
                 call_types: Some(<S::Input as crate::types::Inputs>::types),
+                call_inputs: plan.call_inputs,
                 _output: PhantomData,
             },
             pending,
@@ -42,36 +45,99 @@ impl<O: Outputs> LaunchPlanBuilder<O> {
 }
 
 impl<O: Outputs, S> LaunchPlan<O, S> {
-    /// Checks that the call signature, if any, takes the inputs the plan leaves
-    /// open, in the workflow's order.
-    pub(super) fn check_signature(&self) -> Result<(), LaunchPlanError> {
-        let Some(call_types) = self.call_types else {
-            return Ok(());
-        };
+    /// Checks that the call signature, if any, takes the inputs the plan leaves open,
+    /// in the workflow's order, less any with a default; returns the positions of
+    /// the inputs a call binds (every open input when there is no signature).
+    pub(super) fn check_signature(&self) -> Result<Vec<usize>, LaunchPlanError> {
         let spec = self.workflow.spec();
-        let open: Vec<&crate::interface::Variable> = spec
+        let defaults = self.default_inputs();
+        let open: Vec<(usize, &crate::interface::Variable, bool)> = spec
             .interface
             .inputs
             .iter()
-            .filter(|v| !self.fixed.contains_key(&v.name))
+            .enumerate()
+            .filter(|(_, v)| !self.fixed.contains_key(&v.name))
+            .map(|(i, v)| (i, v, defaults.contains_key(&v.name)))
             .collect();
+        let Some(call_types) = self.call_types else {
+            return Ok(open.iter().map(|(i, ..)| *i).collect());
+        };
         let declared = call_types();
-        if declared.len() == open.len() && open.iter().zip(&declared).all(|(v, t)| v.ty == *t) {
-            return Ok(());
-        }
+        let mut found = Vec::new();
+        bindings(&open, &declared, &mut Vec::new(), &mut found);
         let show = |items: Vec<String>| items.join(", ");
+        let open_list = || {
+            show(
+                open.iter()
+                    .map(|(_, v, d)| {
+                        let default = if *d { " = default" } else { "" };
+                        format!("{}: {}{default}", v.name, v.ty)
+                    })
+                    .collect(),
+            )
+        };
+        let problem = match found.len() {
+            1 => return Ok(found.remove(0)),
+            0 => format!(
+                "its call signature takes ({}), but the inputs it leaves open are ({}); only those with a default may be left out",
+                show(declared.iter().map(ToString::to_string).collect()),
+                open_list()
+            ),
+            _ => format!(
+                "its call signature takes ({}), which fits its open inputs ({}) in more than one way: leaving out {} or {}; give the inputs with defaults in the signature",
+                show(declared.iter().map(ToString::to_string).collect()),
+                open_list(),
+                left_out(&open, &found[0]),
+                left_out(&open, &found[1]),
+            ),
+        };
         Err(LaunchPlanError::InvalidSetting {
             plan: self.name.clone(),
-            problem: format!(
-                "its call signature takes ({}), but the inputs it leaves open are ({})",
-                show(declared.iter().map(ToString::to_string).collect()),
-                show(
-                    open.iter()
-                        .map(|v| format!("{}: {}", v.name, v.ty))
-                        .collect()
-                )
-            ),
+            problem,
         })
+    }
+}
+
+/// Every way (at most two are kept) to bind the `declared` types to `open` inputs in
+/// order, skipping only inputs with a default; each as the bound inputs' positions.
+fn bindings(
+    open: &[(usize, &crate::interface::Variable, bool)],
+    declared: &[crate::types::LiteralType],
+    chosen: &mut Vec<usize>,
+    found: &mut Vec<Vec<usize>>,
+) {
+    if found.len() >= 2 {
+        return;
+    }
+    let Some(((position, var, has_default), rest)) = open.split_first() else {
+        if declared.is_empty() {
+            found.push(chosen.clone());
+        }
+        return;
+    };
+    if let Some((ty, declared_rest)) = declared.split_first()
+        && var.ty == *ty
+    {
+        chosen.push(*position);
+        bindings(rest, declared_rest, chosen, found);
+        chosen.pop();
+    }
+    if *has_default {
+        bindings(rest, declared, chosen, found);
+    }
+}
+
+/// The names of the `open` inputs a binding leaves out, for messages.
+fn left_out(open: &[(usize, &crate::interface::Variable, bool)], bound: &[usize]) -> String {
+    let names: Vec<String> = open
+        .iter()
+        .filter(|(i, ..)| !bound.contains(i))
+        .map(|(_, v, _)| format!("`{}`", v.name))
+        .collect();
+    if names.is_empty() {
+        "nothing".to_string()
+    } else {
+        names.join(" and ")
     }
 }
 
@@ -86,25 +152,35 @@ impl<O: Outputs, S: Signature<Output = O>> crate::workflow::DynLaunchPlan for La
 
     fn interface(&self) -> Interface {
         let mut interface = self.workflow.spec().interface.clone();
-        interface
-            .inputs
-            .retain(|v| !self.fixed.contains_key(&v.name));
+        let mut position = 0;
+        interface.inputs.retain(|_| {
+            position += 1;
+            self.call_inputs.contains(&(position - 1))
+        });
         interface
     }
 
-    fn complete_inputs(&self, open: Vec<Value>) -> Vec<Value> {
+    fn complete_inputs(&self, bound: Vec<Value>) -> Vec<Value> {
         let spec = self.workflow.spec();
-        let mut open = open.into_iter();
+        let defaults = self.default_inputs();
+        let mut bound = bound.into_iter();
         spec.interface
             .inputs
             .iter()
             .enumerate()
-            .map(|(i, var)| match self.fixed.get(&var.name) {
-                Some(literal) => (self.decode_one)(i, &var.name, literal)
-                    .expect("fixed inputs are checked against the workflow when the plan is built"),
-                None => open
-                    .next()
-                    .expect("a launch-plan node has one value per open input"),
+            .map(|(i, var)| {
+                if self.call_inputs.contains(&i) {
+                    return bound
+                        .next()
+                        .expect("a launch-plan node has one value per input its call binds");
+                }
+                let literal = self
+                    .fixed
+                    .get(&var.name)
+                    .or_else(|| defaults.get(&var.name))
+                    .expect("an input a call leaves out is fixed or has a default (checked when the plan is built)");
+                (self.decode_one)(i, &var.name, literal)
+                    .expect("fixed inputs and defaults are checked against the workflow when the plan is built")
             })
             .collect()
     }

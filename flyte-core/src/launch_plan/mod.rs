@@ -149,6 +149,9 @@ pub struct LaunchPlan<O: Outputs, S = NotCallable> {
     settings: LaunchPlanSettings,
     /// The types of the call signature's inputs, when one was given.
     call_types: Option<fn() -> Vec<crate::types::LiteralType>>,
+    /// The workflow inputs (by position) a call binds, in order: the open inputs, less
+    /// those with a default that the call signature leaves out.
+    call_inputs: Vec<usize>,
     _output: PhantomData<fn() -> (O, S)>,
 }
 
@@ -241,6 +244,7 @@ impl<O: Outputs> LaunchPlan<O> {
                 defaults: BTreeMap::new(),
                 settings: LaunchPlanSettings::default(),
                 call_types: None,
+                call_inputs: Vec::new(),
                 _output: PhantomData,
             },
             pending: Vec::new(),
@@ -479,8 +483,9 @@ impl<O: Outputs, S> LaunchPlanBuilder<O, S> {
         for (name, literal) in &self.pending {
             self.plan.check(name, literal)?;
         }
-        let plan = &self.plan;
-        plan.check_signature()?;
+        let mut built = self.plan;
+        built.call_inputs = built.check_signature()?;
+        let plan = &built;
         let invalid = |problem: &str| LaunchPlanError::InvalidSetting {
             plan: plan.name.clone(),
             problem: problem.to_string(),
@@ -506,7 +511,7 @@ impl<O: Outputs, S> LaunchPlanBuilder<O, S> {
                     source,
                 })?;
         }
-        Ok(self.plan)
+        Ok(built)
     }
 }
 
