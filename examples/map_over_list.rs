@@ -1,7 +1,8 @@
 //! Map tasks: one node runs a task over every item of a list, a few at a time, and
 //! may tolerate some failed items. Prints the results and how many ran at once.
 //!
-//! Run with `cargo run --example map_over_list`.
+//! Run with `cargo run --example map_over_list`. With arguments it is the program's
+//! command line (`cargo run --example map_over_list -- package --image ...`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -42,7 +43,10 @@ fn crawl(pages: Vec<i64>) -> (Vec<Option<String>>, i64, i64) {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<std::process::ExitCode> {
+    if std::env::args_os().len() > 1 {
+        return Ok(flyte::cli::App::new().workflow(&crawl).main().await);
+    }
     println!("{}", crawl.spec());
     let start = Instant::now();
     let (pages, found, missing) = crawl.run((1..=20).collect()).await?;
@@ -57,5 +61,5 @@ async fn main() -> anyhow::Result<()> {
         Ok(_) => println!("unexpected: 1 of 5 failing is below the 0.9 ratio"),
         Err(e) => println!("with 1 of 5 pages missing: {:#}", anyhow::Error::from(e)),
     }
-    Ok(())
+    Ok(std::process::ExitCode::SUCCESS)
 }

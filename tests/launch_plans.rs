@@ -477,7 +477,11 @@ async fn a_launch_plan_call_may_leave_out_inputs_with_defaults() {
     assert_eq!(b, "total: 30");
     let spec = with_defaults.spec();
     let names = |n: usize| -> Vec<String> {
-        spec.nodes[n].inputs.iter().map(|i| i.name.clone()).collect()
+        spec.nodes[n]
+            .inputs
+            .iter()
+            .map(|i| i.name.clone())
+            .collect()
     };
     assert_eq!(names(0), ["values"]);
     assert_eq!(names(1), ["values", "factor"]);
@@ -617,7 +621,10 @@ mod registration {
         let mut r = Registry::new();
         r.workflow(&guarded);
         let names: Vec<&str> = r.tasks().iter().map(|t| t.name()).collect();
-        assert!(names.contains(&"launch_plans.registration.cleanup"), "{names:?}");
+        assert!(
+            names.contains(&"launch_plans.registration.cleanup"),
+            "{names:?}"
+        );
         let files = r.package_files(&settings()).unwrap();
         assert!(
             files
@@ -654,9 +661,8 @@ mod registration {
                         out.extend(t.reference_id.as_ref().map(|id| id.name.clone()))
                     }
                     Some(Target::WorkflowNode(w)) => match &w.reference {
-                        Some(Reference::LaunchplanRef(id)) | Some(Reference::SubWorkflowRef(id)) => {
-                            out.push(id.name.clone())
-                        }
+                        Some(Reference::LaunchplanRef(id))
+                        | Some(Reference::SubWorkflowRef(id)) => out.push(id.name.clone()),
                         None => {}
                     },
                     _ => {}
@@ -683,8 +689,24 @@ mod registration {
 
     fn name_of(message: &PackageMessage) -> String {
         match message {
-            PackageMessage::Task(t) => t.template.as_ref().unwrap().id.as_ref().unwrap().name.clone(),
-            PackageMessage::Workflow(w) => w.template.as_ref().unwrap().id.as_ref().unwrap().name.clone(),
+            PackageMessage::Task(t) => t
+                .template
+                .as_ref()
+                .unwrap()
+                .id
+                .as_ref()
+                .unwrap()
+                .name
+                .clone(),
+            PackageMessage::Workflow(w) => w
+                .template
+                .as_ref()
+                .unwrap()
+                .id
+                .as_ref()
+                .unwrap()
+                .name
+                .clone(),
             PackageMessage::LaunchPlan(lp) => lp.id.as_ref().unwrap().name.clone(),
         }
     }

@@ -8,6 +8,10 @@ use std::pin::Pin;
 
 pub use std::sync::{LazyLock, OnceLock};
 
+pub use inventory;
+
+pub use crate::registry::CompiledTask;
+
 pub use crate::execution::{ExecutionContext, RunError, RunOptions, run_workflow};
 pub use crate::interface::Interface;
 pub use crate::task::{

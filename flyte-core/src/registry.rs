@@ -25,6 +25,12 @@ pub struct Registry {
     order: Vec<Graph>,
 }
 
+/// A `#[task]` compiled into the program, submitted by the code the macro generates.
+#[doc(hidden)]
+pub struct CompiledTask(pub &'static dyn DynTask);
+
+inventory::collect!(CompiledTask);
+
 /// A workflow or launch plan, by its position in the registry.
 #[derive(Clone, Copy)]
 enum Graph {
@@ -80,9 +86,20 @@ impl Registry {
         &self.plans
     }
 
-    /// The task called `name`.
+    /// The task called `name`: a registered one, else any `#[task]` compiled into
+    /// this program. A dynamic task's nodes are found that way: Flyte runs each in a
+    /// pod of its own, though no registered workflow names them.
     pub fn find_task(&self, name: &str) -> Option<&'static dyn DynTask> {
-        self.tasks.iter().copied().find(|t| t.name() == name)
+        self.tasks
+            .iter()
+            .copied()
+            .find(|t| t.name() == name)
+            .or_else(|| {
+                inventory::iter::<CompiledTask>
+                    .into_iter()
+                    .map(|c| c.0)
+                    .find(|t| t.name() == name && t.metadata().get_reference().is_none())
+            })
     }
 
     /// The task called `name`, or whose last name component is `name` when only one

@@ -2,13 +2,15 @@
 //! `s3://`, `gs://`, `az://` URLs and plain local paths to an `object_store` store.
 //!
 //! Stores are created on first use and kept, so every `memory:///...` location of
-//! one `FileAccess` lands in the same in-memory store. Cloud credentials come from the
-//! standard environment variables (`AWS_*`, `GOOGLE_*`, `AZURE_*`), which
-//! `object_store` reads.
+//! one `FileAccess` lands in the same in-memory store. A cloud store's settings come
+//! from flytekit's variables and config file (`FLYTE_AWS_ENDPOINT`, ..., what a stock
+//! Flyte cluster gives task pods) over object_store's own (`AWS_*`, `GOOGLE_*`,
+//! `AZURE_*`); the [`settings`] module lists them.
 
 mod listing;
 mod local;
 pub mod location;
+pub mod settings;
 
 use std::sync::Arc;
 
@@ -80,10 +82,19 @@ impl DataError {
     }
 }
 
+/// `scheme://authority` of a URL: the bucket (or container) a store serves.
+fn root_of(url: &Url) -> String {
+    format!("{}://{}", url.scheme(), url.authority())
+}
+
 /// Opens object stores by URL or local path, creating each store once.
 #[derive(Debug, Default)]
 pub struct FileAccess {
     registry: DefaultObjectStoreRegistry,
+    /// The `scheme://bucket` roots whose store is registered (by this or by
+    /// [`FileAccess::with_store`]), so the registry never builds one from the bare
+    /// environment.
+    configured: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl FileAccess {
@@ -105,6 +116,11 @@ impl FileAccess {
     /// an in-memory store or a wrapped one.
     pub fn with_store(self, url: &str, store: Arc<dyn ObjectStore>) -> Result<Self, DataError> {
         let parsed = to_url(url)?;
+        // A store for a whole bucket replaces the one built from the settings; one
+        // for a folder in it is found first for that folder alone.
+        if parsed.path().trim_matches('/').is_empty() {
+            self.configured_roots().insert(root_of(&parsed));
+        }
         self.registry.register(parsed, store);
         Ok(self)
     }
@@ -135,6 +151,13 @@ impl FileAccess {
                 ),
             });
         }
+        if let Ok((scheme, _)) = ObjectStoreScheme::parse(url) {
+            self.configure_cloud_store(&scheme, url)
+                .map_err(|source| DataError::Store {
+                    location: location.to_string(),
+                    source,
+                })?;
+        }
         match self.registry.resolve(url) {
             Ok((store, suffix)) => {
                 // The registry's own path re-encodes names; only its length is used.
@@ -154,6 +177,44 @@ impl FileAccess {
                 })
             }
         }
+    }
+
+    fn configured_roots(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+        self.configured.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers the store of `url`'s bucket, built with flytekit's settings over the
+    /// native ones ([`settings::store_options`]), unless one is registered already.
+    fn configure_cloud_store(
+        &self,
+        scheme: &ObjectStoreScheme,
+        url: &Url,
+    ) -> Result<(), object_store::Error> {
+        if !matches!(
+            scheme,
+            ObjectStoreScheme::AmazonS3
+                | ObjectStoreScheme::GoogleCloudStorage
+                | ObjectStoreScheme::MicrosoftAzure
+        ) {
+            return Ok(());
+        }
+        let root = root_of(url);
+        let mut roots = self.configured_roots();
+        if roots.contains(&root) {
+            return Ok(());
+        }
+        static FILE: std::sync::OnceLock<settings::ConfigFile> = std::sync::OnceLock::new();
+        let file = FILE.get_or_init(settings::ConfigFile::find);
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        let options = settings::store_options(scheme, &env, file);
+        let root_url = Url::parse(&root).map_err(|e| object_store::Error::Generic {
+            store: "url",
+            source: Box::new(e),
+        })?;
+        let (store, _) = object_store::parse_url_opts(&root_url, options)?;
+        self.registry.register(root_url, Arc::from(store));
+        roots.insert(root);
+        Ok(())
     }
 
     /// Whether an object exists at `location`.

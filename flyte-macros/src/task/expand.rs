@@ -66,6 +66,8 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
         #[allow(non_upper_case_globals)]
         #vis static #ident: #task_ty = #task_ty { _private: () };
 
+        #p::inventory::submit! { #p::CompiledTask(&#ident) }
+
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         #vis struct #task_ty {
