@@ -528,3 +528,81 @@ async fn a_task_with_decks_enabled_writes_deck_html_next_to_its_outputs() {
     let listed = files.list("memory:///run/nodeck/out").await.unwrap();
     assert_eq!(listed, ["memory:///run/nodeck/out/outputs.pb"]);
 }
+
+#[task]
+fn nested_sum(xs: Vec<Vec<i64>>) -> i64 {
+    xs.iter().flatten().sum()
+}
+
+/// `tag` as a protobuf key of a length-delimited field, then `body`'s length and
+/// bytes, written by hand: encoding a message 200,000 deep with prost would itself
+/// recurse that deep.
+fn length_delimited(tag: u32, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 12);
+    prost::encoding::encode_key(tag, prost::encoding::WireType::LengthDelimited, &mut out);
+    prost::encoding::encode_varint(body.len() as u64, &mut out);
+    out.extend_from_slice(body);
+    out
+}
+
+/// inputs.pb with `{name: [[[...]]]}`, a list nested `depth` deep. Each level is
+/// only a header (the nested literal is the whole rest), so the headers are made
+/// from the inside out and laid down in reverse: linear in `depth`.
+fn deeply_nested_inputs(name: &str, depth: usize) -> Vec<u8> {
+    let mut headers: Vec<Vec<u8>> = Vec::with_capacity(depth);
+    let mut inner_len = 0usize; // the innermost literal: empty
+    for _ in 0..depth {
+        // Literal.collection (2) holding LiteralCollection.literals (1).
+        let mut collection = Vec::new();
+        prost::encoding::encode_key(
+            1,
+            prost::encoding::WireType::LengthDelimited,
+            &mut collection,
+        );
+        prost::encoding::encode_varint(inner_len as u64, &mut collection);
+        let collection_len = collection.len() + inner_len;
+        let mut header = Vec::new();
+        prost::encoding::encode_key(2, prost::encoding::WireType::LengthDelimited, &mut header);
+        prost::encoding::encode_varint(collection_len as u64, &mut header);
+        header.extend(collection);
+        inner_len += header.len();
+        headers.push(header);
+    }
+    let literal: Vec<u8> = headers.into_iter().rev().flatten().collect();
+    let mut entry = length_delimited(1, name.as_bytes());
+    entry.extend(length_delimited(2, &literal));
+    length_delimited(1, &entry)
+}
+
+#[tokio::test]
+async fn a_hostile_deeply_nested_input_is_a_clean_error_document_not_a_crash() {
+    let mut registry = Registry::new();
+    registry.task(&nested_sum);
+    for depth in [200_000, flyte::idl::MAX_LITERAL_DEPTH + 1] {
+        let files = Arc::new(FileAccess::new());
+        let req = request("entrypoint.nested_sum", &format!("deep{depth}"));
+        let bytes = deeply_nested_inputs("xs", depth);
+        files.put(&req.inputs, bytes).await.unwrap();
+        let outcome = execute(&registry, files.clone(), ClusterIdentity::default(), &req)
+            .await
+            .unwrap();
+        let e = failed(outcome);
+        assert_eq!(e.kind, pb::ContainerErrorKind::NonRecoverable as i32);
+        assert!(
+            e.message.contains("nested more than 100 levels deep"),
+            "{}",
+            e.message
+        );
+        let written = format!("memory:///run/deep{depth}/out/error.pb");
+        assert!(files.exists(&written).await.unwrap());
+    }
+    // Within the limit, a value the type allows reads as always.
+    let files = Arc::new(FileAccess::new());
+    let req = request("entrypoint.nested_sum", "shallow");
+    let map = idl::literal_map([("xs", &vec![vec![1i64, 2], vec![3]].to_literal())]);
+    files.put(&req.inputs, map.encode_to_vec()).await.unwrap();
+    let outcome = execute(&registry, files, ClusterIdentity::default(), &req)
+        .await
+        .unwrap();
+    assert!(matches!(outcome, Outcome::Succeeded { .. }), "{outcome:?}");
+}

@@ -53,7 +53,7 @@ pub fn read_inputs(
         let ty = &interface.inputs[index].ty;
         let literal = match item {
             Some(i) if !matches!(ty, LiteralType::Collection(_)) => item_of(value, ty, i),
-            _ => literal(value, Some(ty)),
+            _ => literal(value, Some(ty), 1),
         }
         .map_err(|p| p.into_error(&format!("input `{key}`")))?;
         found[index] = Some(literal);
@@ -274,12 +274,15 @@ fn scalar_shape<'a, 't>(
     Ok(Shape::Scalar(buf))
 }
 
-/// A literal of type `ty` (any type when `None`).
-fn literal(buf: &[u8], ty: Option<&LiteralType>) -> Result<Literal, Problem> {
+/// A literal of type `ty` (any type when `None`), `depth` levels down.
+fn literal(buf: &[u8], ty: Option<&LiteralType>, depth: usize) -> Result<Literal, Problem> {
+    if depth > super::MAX_LITERAL_DEPTH {
+        return Err(Problem::malformed(super::too_deep()));
+    }
     match shape(buf, ty)? {
-        Shape::Collection(bytes, inner) => collection(bytes, inner),
-        Shape::Map(bytes, inner) => map(bytes, inner),
-        Shape::Union(bytes) => union(bytes),
+        Shape::Collection(bytes, inner) => collection(bytes, inner, depth),
+        Shape::Map(bytes, inner) => map(bytes, inner, depth),
+        Shape::Union(bytes) => union(bytes, depth),
         Shape::Scalar(bytes) => {
             let scalar =
                 pb::Scalar::decode(bytes).map_err(|e| Problem::malformed(e.to_string()))?;
@@ -314,7 +317,7 @@ fn narrow<'t>(
 /// list is allocated, at its exact size: a list of millions of empty or wrong-kind
 /// items costs nothing, and a good one is not grown by doubling (which holds old and
 /// new buffers at once).
-fn collection(buf: &[u8], inner: Option<&LiteralType>) -> Result<Literal, Problem> {
+fn collection(buf: &[u8], inner: Option<&LiteralType>, depth: usize) -> Result<Literal, Problem> {
     let mut count = 0;
     for field in fields(buf) {
         if let (1, Field::Bytes(item)) = field? {
@@ -326,18 +329,18 @@ fn collection(buf: &[u8], inner: Option<&LiteralType>) -> Result<Literal, Proble
     for field in fields(buf) {
         if let (1, Field::Bytes(item)) = field? {
             let i = items.len();
-            items.push(literal(item, inner).map_err(|p| p.at(|| format!("item {i}")))?);
+            items.push(literal(item, inner, depth + 1).map_err(|p| p.at(|| format!("item {i}")))?);
         }
     }
     Ok(Literal::Collection(items))
 }
 
-fn map(buf: &[u8], inner: Option<&LiteralType>) -> Result<Literal, Problem> {
+fn map(buf: &[u8], inner: Option<&LiteralType>, depth: usize) -> Result<Literal, Problem> {
     let mut entries = std::collections::BTreeMap::new();
     for field in fields(buf) {
         if let (1, Field::Bytes(entry)) = field? {
             let (key, value) = map_entry(entry)?;
-            let value = literal(value, inner)
+            let value = literal(value, inner, depth + 1)
                 .map_err(|p| p.at(|| format!("key {:?}", crate::types::preview(&key))))?;
             entries.insert(key, value);
         }
@@ -410,7 +413,7 @@ fn simple_tag(s: SimpleType) -> Option<u32> {
 }
 
 /// A union value: its type says which variant it is, and its value is read as that.
-fn union(buf: &[u8]) -> Result<Literal, Problem> {
+fn union(buf: &[u8], depth: usize) -> Result<Literal, Problem> {
     let (mut value, mut variant) = (None, None);
     for field in fields(buf) {
         match field? {
@@ -425,8 +428,8 @@ fn union(buf: &[u8]) -> Result<Literal, Problem> {
     let variant =
         super::literal_type_from_idl(&variant).map_err(|e| Problem::mismatch(e.to_string()))?;
     let value = value.ok_or_else(|| Problem::mismatch("the union has no value".into()))?;
-    let value =
-        literal(value, Some(&variant)).map_err(|p| p.at(|| format!("union variant {variant}")))?;
+    let value = literal(value, Some(&variant), depth + 1)
+        .map_err(|p| p.at(|| format!("union variant {variant}")))?;
     Ok(Literal::Union {
         value: Box::new(value),
         variant,
@@ -438,13 +441,13 @@ fn union(buf: &[u8]) -> Result<Literal, Problem> {
 fn item_of(buf: &[u8], ty: &LiteralType, index: u32) -> Result<Literal, Problem> {
     let Some((tag::COLLECTION, list)) = last_of(buf, &[tag::SCALAR, tag::COLLECTION, tag::MAP])?
     else {
-        return literal(buf, Some(ty));
+        return literal(buf, Some(ty), 1);
     };
     let mut len = 0usize;
     for field in fields(list) {
         if let (1, Field::Bytes(item)) = field? {
             if len == index as usize {
-                return literal(item, Some(ty)).map_err(|p| p.at(|| format!("item {index}")));
+                return literal(item, Some(ty), 2).map_err(|p| p.at(|| format!("item {index}")));
             }
             len += 1;
         }

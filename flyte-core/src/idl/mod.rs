@@ -39,6 +39,20 @@ pub use values::{
     literal_type_from_idl,
 };
 pub(crate) use wire::{inline_offloaded, offloaded_uris};
+
+/// How deep literals may nest (a list in a list ... counts one level per literal) in
+/// what this SDK reads from outside: `inputs.pb`, offloaded literals. prost bounds its
+/// own decoding the same way (100 messages); the bound keeps a hostile or broken
+/// input from overflowing the stack, and every later walk of a value (converting,
+/// hashing, printing, the report) works on values read within it.
+pub const MAX_LITERAL_DEPTH: usize = 100;
+
+/// The message for a literal nested deeper than [`MAX_LITERAL_DEPTH`].
+pub(crate) fn too_deep() -> String {
+    format!(
+        "a literal is nested more than {MAX_LITERAL_DEPTH} levels deep, the most this SDK reads (as protobuf decoders bound nesting)"
+    )
+}
 pub(crate) mod offloaded;
 
 /// Readable JSON for the messages (`serialize --json`): field names as in the

@@ -112,8 +112,16 @@ type Replace<'r> = dyn FnMut(&str) -> Result<Option<Vec<u8>>, String> + 'r;
 fn replace_offloaded(
     buf: &[u8],
     holder: Holder,
+    depth: usize,
     replace: &mut Replace<'_>,
 ) -> Result<Option<Vec<u8>>, String> {
+    let depth = match holder {
+        Holder::Literal => depth + 1,
+        _ => depth,
+    };
+    if depth > super::MAX_LITERAL_DEPTH {
+        return Err(super::too_deep());
+    }
     if let Holder::Literal = holder
         && let Some(uri) = offloaded_uri(buf)?
     {
@@ -126,7 +134,7 @@ fn replace_offloaded(
         let (tag, field) = next_field(&mut rest)?;
         let end = buf.len() - rest.len();
         let replaced = match (field, holder.child(tag)) {
-            (Field::Bytes(inner), Some(child)) => replace_offloaded(inner, child, replace)?,
+            (Field::Bytes(inner), Some(child)) => replace_offloaded(inner, child, depth, replace)?,
             _ => None,
         };
         match (replaced, &mut rebuilt) {
@@ -147,7 +155,7 @@ fn replace_offloaded(
 /// order they appear.
 pub(crate) fn offloaded_uris(literal_map: &[u8]) -> Result<Vec<String>, String> {
     let mut uris: Vec<String> = Vec::new();
-    replace_offloaded(literal_map, Holder::Map, &mut |uri| {
+    replace_offloaded(literal_map, Holder::Map, 0, &mut |uri| {
         if !uris.iter().any(|u| u == uri) {
             uris.push(uri.to_string());
         }
@@ -162,7 +170,7 @@ pub(crate) fn inline_offloaded(
     literal_map: &[u8],
     stored: &[(String, Vec<u8>)],
 ) -> Result<Vec<u8>, String> {
-    let rebuilt = replace_offloaded(literal_map, Holder::Map, &mut |uri| match stored
+    let rebuilt = replace_offloaded(literal_map, Holder::Map, 0, &mut |uri| match stored
         .iter()
         .find(|(u, _)| u == uri)
     {
