@@ -22,6 +22,20 @@ fn entry_count(dir: &std::path::Path) -> usize {
 
 #[test]
 fn the_cache_folder_follows_the_environment() {
+    // Under `cargo test`, with no folder named, runs keep to a cache of this test
+    // process's own, never the user's.
+    let own = std::env::temp_dir().join(format!("flyte-rs-test-cache-{}", std::process::id()));
+    if std::env::var_os("FLYTE_CACHE_DIR").is_none() {
+        assert_eq!(flyte::cache::Cache::default_root(), own);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        assert_eq!(rt.block_on(run_triple.run(5)).unwrap(), 15);
+        assert_eq!(entry_count(&own), 1);
+        let _ = std::fs::remove_dir_all(&own);
+    }
+
     let dir = std::env::temp_dir().join(format!("flyte-cache-env-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     // SAFETY: the only test in this binary, and no runtime or other thread of ours

@@ -25,6 +25,16 @@ pub const CACHE_DIR_ENV: &str = "FLYTE_CACHE_DIR";
 /// flytekit's switch, honoured here too: `false` turns the local cache off.
 pub const CACHE_ENABLED_ENV: &str = "FLYTE_LOCAL_CACHE_ENABLED";
 
+/// The cache folder of a test process (see [`Cache::default_root`]); `None` when this
+/// program is not a test harness cargo built.
+fn test_run_root() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let folder = exe.parent()?.file_name()?.to_str()?;
+    let under_test = folder == "deps" || folder.starts_with("rustdoctest");
+    under_test
+        .then(|| std::env::temp_dir().join(format!("flyte-rs-test-cache-{}", std::process::id())))
+}
+
 /// What a run does with the cache.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CacheMode {
@@ -93,9 +103,19 @@ impl Cache {
 
     /// `$FLYTE_CACHE_DIR`, else `flyte-rs` in the user's cache directory (such as
     /// `~/.cache/flyte-rs`), else under the system's temporary directory.
+    ///
+    /// Under test (a program cargo built into `target/<profile>/deps`, which is what
+    /// `cargo test` and nextest run, or a doctest), the default is a folder of the test
+    /// process's own in the temporary directory, so a cached task in a test never
+    /// returns what another run or project stored, and the user's cache is left alone.
+    /// A test that wants a given cache names it (`RunOptions::cache_dir`,
+    /// `$FLYTE_CACHE_DIR`).
     pub fn default_root() -> PathBuf {
         if let Some(dir) = std::env::var_os(CACHE_DIR_ENV).filter(|d| !d.is_empty()) {
             return PathBuf::from(dir);
+        }
+        if let Some(dir) = test_run_root() {
+            return dir;
         }
         dirs::cache_dir()
             .unwrap_or_else(std::env::temp_dir)
