@@ -52,6 +52,7 @@ async fn serialize_writes_the_seed_as_pyflyte_package_does() {
         "serialize",
         "--image",
         "ghcr.io/example/seed:v1",
+        "--json",
         "--out",
     ];
     app()
@@ -67,7 +68,16 @@ async fn serialize_writes_the_seed_as_pyflyte_package_does() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, EXPECTED);
+    let json: Vec<String> = EXPECTED.iter().map(|n| n.replace(".pb", ".json")).collect();
+    let mut expected: Vec<String> = EXPECTED.iter().map(|n| n.to_string()).collect();
+    expected.extend(json.iter().cloned());
+    expected.sort();
+    assert_eq!(names, expected);
+    // Protobuf's JSON form, as MessageToJson writes it (check_flyteidl.py compares
+    // each with the message parsed from its .pb).
+    let lp_json = std::fs::read_to_string(out.join(&json[3])).unwrap();
+    assert!(lp_json.contains("\"workflowId\": {"), "{lp_json}");
+    assert!(!lp_json.contains("null"), "{lp_json}");
     let task =
         idl::admin::TaskSpec::decode(std::fs::read(out.join(EXPECTED[0])).unwrap().as_slice())
             .unwrap();
@@ -87,7 +97,11 @@ async fn serialize_writes_the_seed_as_pyflyte_package_does() {
     let keep = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/idl-out/package");
     let _ = std::fs::remove_dir_all(&keep);
     std::fs::create_dir_all(&keep).unwrap();
-    for name in EXPECTED {
+    for name in EXPECTED
+        .iter()
+        .copied()
+        .chain(json.iter().map(String::as_str))
+    {
         std::fs::copy(out.join(name), keep.join(name)).unwrap();
     }
     std::fs::remove_dir_all(&out).unwrap();

@@ -352,3 +352,35 @@ fn the_production_example_runs_and_shows_its_cluster_settings() {
     assert!(stdout.contains(r#""env_var":"WANDB_API_KEY""#), "{stdout}");
     assert!(!stdout.contains("local-key-never-printed"), "{stdout}");
 }
+
+/// `serialize --json` of the production example: every file beside its protobuf's
+/// JSON form. Kept under `target/idl-out/package-json/` for
+/// `tests/idl/check_flyteidl.py`, which requires each `.json` to be what
+/// `MessageToJson` writes for the `.pb` beside it.
+#[test]
+fn serialize_json_writes_protobufs_json_form_of_every_file() {
+    let keep =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/idl-out/package-json");
+    let _ = std::fs::remove_dir_all(&keep);
+    let out = Command::new(support::example_binary("production_settings"))
+        .args(["serialize", "--image", "ghcr.io/acme/app:1"])
+        .args(["--image", "gpu=ghcr.io/acme/gpu:2.0", "--json", "--out"])
+        .arg(&keep)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut pb = 0;
+    for entry in std::fs::read_dir(&keep).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "pb") {
+            pb += 1;
+            let json = std::fs::read_to_string(path.with_extension("json")).unwrap();
+            assert!(!json.contains("null") && !json.contains("_id\""), "{json}");
+        }
+    }
+    assert!(pb >= 5, "{pb} files");
+}

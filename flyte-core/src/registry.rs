@@ -206,8 +206,9 @@ impl Registry {
             .collect())
     }
 
-    /// The same messages as readable JSON, named as [`Registry::package_files`] names
-    /// them with `.json` for `.pb`.
+    /// The same messages in protobuf's JSON form (as flytekit's `MessageToJson` writes
+    /// it, so it can be diffed with pyflyte's), named as [`Registry::package_files`]
+    /// names them with `.json` for `.pb`.
     pub fn package_json(
         &self,
         settings: &SerializationSettings,
@@ -283,15 +284,13 @@ impl PackageMessage {
         }
     }
 
+    /// Protobuf's JSON form, as `MessageToJson` writes it.
     fn json(&self) -> String {
-        let value = match self {
-            PackageMessage::Task(m) => serde_json::to_string_pretty(m),
-            PackageMessage::Workflow(m) => serde_json::to_string_pretty(m),
-            PackageMessage::LaunchPlan(m) => serde_json::to_string_pretty(m),
-        };
-        // The messages hold only strings, numbers, maps with string keys and
-        // sequences, which serde_json always writes.
-        value.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        match self {
+            PackageMessage::Task(m) => idl::json::to_json(m),
+            PackageMessage::Workflow(m) => idl::json::to_json(m),
+            PackageMessage::LaunchPlan(m) => idl::json::to_json(m),
+        }
     }
 }
 

@@ -352,6 +352,7 @@ def main() -> int:
         checks.append((ours, out / ours, cls, load(golden), spec_allowed))
 
     # What `serialize` wrote, file by file against pyflyte package's own files.
+    passed = 0
     failures = dynamic_settings_problems(out, golden_dir)
     package = sorted((out / "package").glob("*.pb"))
     golden_package = sorted((golden_dir / "pyflyte_package").glob("*.json"))
@@ -365,6 +366,34 @@ def main() -> int:
             continue
         theirs = json.loads(golden.read_text())
         checks.append((f"package/{ours.name}", ours, kinds[kind], theirs, spec_allowed))
+        # `serialize --json` beside it: protobuf's JSON form of the same message, as
+        # MessageToJson writes it (names, defaults left out, int64 as strings, enums).
+        ours_json = ours.with_suffix(".json")
+        if not ours_json.exists():
+            failures.append(f"package/{ours_json.name}: missing (serialize --json)")
+            continue
+        msg = kinds[kind]()
+        msg.ParseFromString(ours.read_bytes())
+        expected = json_format.MessageToDict(msg)
+        written = json.loads(ours_json.read_text())
+        for where, mine, proto in diff(written, expected):
+            failures.append(f"package/{ours_json.name} at {where}: ours {mine!r}, MessageToJson {proto!r}")
+
+    # `serialize --json` of the production example: each .json is protobuf's JSON form
+    # of the .pb beside it (what MessageToJson writes).
+    json_package = sorted((out / "package-json").glob("*.pb"))
+    if not json_package:
+        failures.append("package-json/: no files (the test that writes them did not run)")
+    for ours in json_package:
+        msg = kinds[ours.stem.rsplit("_", 1)[1]]()
+        msg.ParseFromString(ours.read_bytes())
+        written = json.loads(ours.with_suffix(".json").read_text())
+        problems = [
+            f"package-json/{ours.stem}.json at {where}: ours {mine!r}, MessageToJson {proto!r}"
+            for where, mine, proto in diff(written, json_format.MessageToDict(msg))
+        ]
+        failures += problems
+        passed += not problems
 
     parse_only = sorted((out / "parse").glob("*/*.pb"))
     for path in parse_only:
@@ -376,7 +405,6 @@ def main() -> int:
     if not parse_only:
         failures.append("parse/: no files (the tests that write them did not run)")
 
-    passed = 0
     for label, path, cls, theirs, allowed in checks:
         problems = compare(label, path, cls, theirs, allowed)
         failures += problems

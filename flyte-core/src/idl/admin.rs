@@ -18,12 +18,16 @@ use super::core::{
 #[repr(i32)]
 pub enum DescriptionFormat {
     /// `DESCRIPTION_FORMAT_UNKNOWN`
+    #[serde(rename = "DESCRIPTION_FORMAT_UNKNOWN")]
     Unknown = 0,
     /// `DESCRIPTION_FORMAT_MARKDOWN`
+    #[serde(rename = "DESCRIPTION_FORMAT_MARKDOWN")]
     Markdown = 1,
     /// `DESCRIPTION_FORMAT_HTML`
+    #[serde(rename = "DESCRIPTION_FORMAT_HTML")]
     Html = 2,
     /// `DESCRIPTION_FORMAT_RST`
+    #[serde(rename = "DESCRIPTION_FORMAT_RST")]
     Rst = 3,
 }
 
