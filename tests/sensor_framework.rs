@@ -377,3 +377,44 @@ static SILENT: LazyLock<flyte::plugins::WaitForObjectStoreFile> = LazyLock::new(
 fn wait_silent(path: String) -> String {
     shout(SILENT(path))
 }
+
+/// On a Flyte cluster a skipped sensor cannot say "skipped": Flyte has no such state
+/// for a task node. Its error document fails the node with `USER:Skipped`, never
+/// retried, and says why, so the nodes after it do not run (as locally) and an
+/// on-failure task can tell a skip from a failure by its code.
+#[tokio::test(start_paused = true)]
+async fn on_a_cluster_a_skipped_sensor_fails_its_node_as_user_skipped_never_retried() {
+    use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
+    use flyte::execution::ClusterIdentity;
+    use flyte::idl::core as pb;
+    use prost::Message;
+
+    let mut registry = flyte::registry::Registry::new();
+    registry.task(&SOFT);
+    let files = Arc::new(FileAccess::new());
+    let req = ExecuteRequest {
+        task_name: "soft".into(),
+        inputs: "memory:///soft/inputs.pb".into(),
+        output_prefix: "memory:///soft/out".into(),
+        raw_output_prefix: Some("memory:///soft/raw".into()),
+        checkpoint_path: None,
+        prev_checkpoint: None,
+    };
+    let inputs = flyte::idl::literal_map([("what", &"x".to_string().to_literal())]);
+    files.put(&req.inputs, inputs.encode_to_vec()).await.unwrap();
+    let outcome = execute(&registry, files.clone(), ClusterIdentity::default(), &req)
+        .await
+        .unwrap();
+    let Outcome::Failed(e) = outcome else {
+        panic!("a skip is no success on Flyte: {outcome:?}");
+    };
+    assert_eq!(e.code, "USER:Skipped");
+    assert_eq!(e.kind, pb::ContainerErrorKind::NonRecoverable as i32);
+    assert!(e.message.contains("skipped itself"), "{}", e.message);
+    assert!(
+        e.message.contains("Flyte has no skipped state for a task"),
+        "{}",
+        e.message
+    );
+    assert!(files.exists("memory:///soft/out/error.pb").await.unwrap());
+}

@@ -507,11 +507,18 @@ fn task_failure(name: &str, attempt: u32, e: TaskError) -> Failure {
         TaskError::Permanent(_) => "USER:NonRecoverable",
         TaskError::Panicked(_) => "USER:Panic",
         TaskError::TimedOut(_) => "USER:Timeout",
-        // A container cannot tell Flyte "skipped"; the node fails with its own code.
+        // A container cannot tell Flyte "skipped", and a task node has no such state:
+        // the node fails with a code of its own, never retried, so the nodes that
+        // need it do not run, as in a local run.
         TaskError::Skipped(_) => "USER:Skipped",
     };
     let recoverable = e.is_retryable();
-    let summary = format!("task `{name}` failed (attempt {attempt}): {e}");
+    let summary = match &e {
+        TaskError::Skipped(_) => format!(
+            "task `{name}` skipped itself (attempt {attempt}): {e}; Flyte has no skipped state for a task, so the node fails with USER:Skipped (never retried) and the nodes that need its outputs do not run"
+        ),
+        _ => format!("task `{name}` failed (attempt {attempt}): {e}"),
+    };
     Failure::user(
         code,
         recoverable,

@@ -261,6 +261,13 @@ impl<S: Sensor> SensorTask<S> {
 
     /// When the wait runs out, skips the node (and what comes after it) instead of
     /// failing it.
+    ///
+    /// On a Flyte cluster, where a task node has no skipped state (and flytekit's
+    /// sensors no skip), the node fails with the error code `USER:Skipped`, never
+    /// retried: the nodes that need it do not run, as locally, and the execution ends
+    /// failed. `#[workflow(failure_policy = fail_after_executable_nodes_complete)]`
+    /// lets the nodes that do not need it finish first, and an `on_failure` task can
+    /// tell a skip from a failure by that code.
     pub fn soft_fail(mut self, soft: bool) -> Self {
         self.policy.soft_fail = soft;
         self
