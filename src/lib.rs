@@ -82,13 +82,44 @@ pub fn init_logging() {
 /// - `async fn` tasks run on the executor; plain `fn` tasks run on tokio's blocking
 ///   pool, so they may block.
 /// - Doc comments become the task's description.
+/// - `#[deprecated]` on the function marks the task value, `#[must_use]` its node
+///   calls in workflow bodies, and `#[cfg(..)]` removes everything generated for it.
 ///
-/// Arguments: `name = "..."`, `retries = 3`, `timeout = "20m"` (humantime, checked at
-/// compile time), `cache` / `cache = true` with `cache_version = "1"`,
-/// `cache_serialize = true`, `interruptible`, `deprecated = "why"`,
-/// `config = <expr>` (a [`task::TaskConfig`]: routes the task to that config's plugin
-/// and task type), `outputs(name, ...)` to name the outputs instead of `o0`, `o1`, ...,
-/// and `crate = path` to rename the `flyte` dependency.
+/// # Settings
+///
+/// `#[task(key = value, ...)]` takes these keys, each at most once (`secret(..)` as
+/// often as needed). A wrong key or value is one compile error at it, and the task is
+/// still made, with default settings, so its uses compile. [`#[dynamic]`](macro@dynamic)
+/// takes the same keys and `run_in_pod`.
+///
+/// | Key | What it does | Example |
+/// |---|---|---|
+/// | `name` | The task's name, instead of `module_path.function` | `name = "etl.load"` |
+/// | `outputs(..)` | Names the outputs, instead of `o0`, `o1`, ... | `outputs(total, count)` |
+/// | `retries` | How often a failed attempt is tried again | `retries = 3` |
+/// | `timeout` | Per-attempt timeout, humantime, checked while compiling (`"1H"` is an error saying what is accepted) | `timeout = "20m"` |
+/// | `cache` | Keeps outputs in the cache (needs `cache_version`); alone means `true` | `cache`, `cache = true` |
+/// | `cache_version` | The cache version; bump it to drop cached results | `cache_version = "1"` |
+/// | `cache_serialize` | Equal concurrent calls run once, the others wait for the result | `cache_serialize = true` |
+/// | `cache_ignore_input_vars` | Inputs left out of the cache key (needs `cache`) | `cache_ignore_input_vars = ["log_level"]` |
+/// | `interruptible` | May run on spot (preemptible) nodes; alone means `true` | `interruptible`, `interruptible = false` |
+/// | `enable_deck` | On a cluster, writes the task's decks to `deck.html`; alone means `true` | `enable_deck` |
+/// | `deprecated` | Marks the task deprecated in Flyte, with a message | `deprecated = "use load_v2"` |
+/// | `requests(..)` | Container requests: `cpu`, `mem`, `gpu`, `ephemeral_storage` (Kubernetes quantities, checked while compiling) | `requests(cpu = "500m", mem = "2Gi")` |
+/// | `limits(..)` | Container limits, the same names | `limits(mem = "4Gi", gpu = "1")` |
+/// | `resources(..)` | Requests and limits at once: a `(request, limit)` pair, or one amount (the request); not with `requests`/`limits` | `resources(cpu = ("1", "2"), mem = "1Gi")` |
+/// | `accelerator` | The GPU the pod is scheduled with: a device, whole or a MIG partition | `accelerator = "nvidia-tesla-a100"`, `accelerator("nvidia-tesla-a100", partition = "2g.10gb")`, `accelerator("nvidia-tesla-a100", unpartitioned)`, `accelerator(device = "nvidia-l4")` |
+/// | `shared_memory` | Mounts `/dev/shm`, unbounded or up to a size | `shared_memory`, `shared_memory = "2Gi"` |
+/// | `environment(..)` | Container environment variables (an identifier or a string as name); [`ExecutionContext::env`](execution::ExecutionContext::env) sees them locally | `environment(RUST_LOG = "info", "MY.VAR" = "x")` |
+/// | `secret(..)` | A secret from Flyte's secret manager: `group`, `key`, `version`, `mount = env_var` / `file` / `any`, `env_var = "NAME"`; repeatable | `secret(group = "db", key = "password", env_var = "DB_PASSWORD")` |
+/// | `image` | The task's image: a name given to `package --image NAME=..`, or a reference (anything with `/` or `:`) | `image = "gpu"`, `image = "ghcr.io/x/y:1"` |
+/// | `pod_template` | A [`PodTemplate`](task::PodTemplate) expression: the task's container becomes its primary container | `pod_template = gpu_pod()` |
+/// | `pod_template_name` | A PodTemplate registered on the cluster, by name | `pod_template_name = "gpu-nodes"` |
+/// | `labels(..)` | Pod labels (Kubernetes keys and values, checked) | `labels(team = "ml")` |
+/// | `annotations(..)` | Pod annotations | `annotations("acme.io/owner" = "ml-platform")` |
+/// | `config` | A [`TaskConfig`](task::TaskConfig) value: the task gets that plugin's task type, `custom` config and per-attempt hook | `config = Spark { executors: 4 }` |
+/// | `crate` | The path of the `flyte` crate, when it is renamed or re-exported | `crate = ::flyte` |
+/// | `run_in_pod` | `#[dynamic]` only: runs the graph inside the dynamic task's pod | `#[dynamic(run_in_pod)]` |
 ///
 /// ```
 /// use flyte::prelude::*;
@@ -101,6 +132,91 @@ pub fn init_logging() {
 /// assert_eq!(parse(" 42 ".into()), Ok(42));
 /// assert_eq!(parse.metadata().get_retries(), 3);
 /// assert_eq!(parse.interface().inputs[0].name, "text");
+/// ```
+///
+/// Every key at work:
+///
+/// ```
+/// use flyte::prelude::*;
+///
+/// /// The pod the training task runs in: GPU nodes, tolerating their taint.
+/// fn gpu_pod() -> PodTemplate {
+///     PodTemplate::new(serde_json::json!({
+///         "nodeSelector": {"acme.io/pool": "gpu"},
+///         "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists"}],
+///     }))
+/// }
+///
+/// #[task(
+///     requests(cpu = "4", mem = "16Gi", gpu = "1"),
+///     limits(mem = "32Gi", gpu = "1"),
+///     accelerator("nvidia-tesla-a100", partition = "2g.10gb"),
+///     shared_memory = "2Gi",
+///     environment(RUST_LOG = "info"),
+///     secret(group = "wandb", key = "api-key", env_var = "WANDB_API_KEY"),
+///     secret(group = "db", key = "password", version = "v2", mount = file),
+///     image = "gpu",
+///     pod_template = gpu_pod(),
+///     labels(team = "ml"),
+///     annotations("acme.io/owner" = "ml-platform"),
+///     interruptible,
+///     timeout = "2h",
+///     retries = 2
+/// )]
+/// fn train(rows: i64) -> f64 {
+///     rows as f64 / 1000.0
+/// }
+///
+/// #[task(
+///     name = "etl.load",
+///     outputs(total, count),
+///     cache,
+///     cache_version = "2",
+///     cache_serialize = true,
+///     cache_ignore_input_vars = ["log_level"],
+///     resources(cpu = ("1", "2"), mem = "1Gi"),
+///     accelerator("nvidia-l4", unpartitioned),
+///     shared_memory,
+///     pod_template_name = "gpu-nodes",
+///     image = "ghcr.io/acme/etl:1.0",
+///     interruptible = false,
+///     enable_deck,
+///     deprecated = "use load_v2"
+/// )]
+/// async fn load(xs: Vec<i64>, log_level: String) -> (i64, i64) {
+///     let _ = log_level;
+///     (xs.iter().sum(), xs.len() as i64)
+/// }
+///
+/// /// A plugin's config: tasks that name it get its task type.
+/// struct Spark {
+///     executors: u32,
+/// }
+///
+/// impl TaskConfig for Spark {
+///     fn task_type(&self) -> &str {
+///         "spark"
+///     }
+///     fn custom(&self) -> Option<serde_json::Value> {
+///         Some(serde_json::json!({ "executors": self.executors }))
+///     }
+/// }
+///
+/// #[task(config = Spark { executors: 4 }, crate = ::flyte)]
+/// fn aggregate(x: i64) -> i64 {
+///     x * 2
+/// }
+///
+/// let gpu = train.metadata().get_accelerator().unwrap();
+/// assert_eq!(gpu.get_device(), "nvidia-tesla-a100");
+/// assert_eq!(gpu.get_partition(), Some("2g.10gb"));
+/// assert_eq!(train.metadata().get_secrets().len(), 2);
+/// assert_eq!(train.metadata().get_shared_memory().unwrap().get_size_limit(), Some("2Gi"));
+/// assert_eq!(load.name(), "etl.load");
+/// assert_eq!(load.interface().outputs[1].name, "count");
+/// assert!(load.metadata().get_accelerator().unwrap().is_unpartitioned());
+/// assert_eq!(load.metadata().get_cache_ignored_inputs(), ["log_level"]);
+/// assert_eq!(aggregate.task_type(), "spark");
 /// ```
 pub use flyte_macros::task;
 
@@ -115,8 +231,28 @@ pub use flyte_macros::task;
 ///
 /// The name becomes a workflow value with `run(inputs..).await` (local run),
 /// `run_with(&options, (inputs..,))`, `spec()` (the graph, built once) and `build()`
-/// (built anew). Workflows nest. Arguments: `name = "..."`, `outputs(name, ...)`,
-/// `crate = path`.
+/// (built anew). Workflows nest.
+///
+/// # Settings
+///
+/// `#[workflow(key = value, ...)]` takes these keys, each at most once:
+///
+/// | Key | What it does | Example |
+/// |---|---|---|
+/// | `name` | The workflow's name, instead of `module_path.function` | `name = "etl.nightly"` |
+/// | `outputs(..)` | Names the outputs, instead of `o0`, `o1`, ... | `outputs(total, count)` |
+/// | `interruptible` | The nodes' default: may run on spot (preemptible) nodes; alone means `true` | `interruptible`, `interruptible = false` |
+/// | `failure_policy` | After a node fails, start nothing more (`fail_immediately`, the default), or still run every node that does not need the failed one | `failure_policy = fail_after_executable_nodes_complete` |
+/// | `on_failure` | A task run when the workflow fails (Flyte's failure node `fn0`): each of its inputs is a workflow input of the same name and type, or `err: Option<`[`FlyteError`](types::FlyteError)`>` | `on_failure = cleanup` |
+/// | `labels(..)` | Labels on the executions of the default launch plan | `labels(team = "ml")` |
+/// | `annotations(..)` | Annotations on those executions | `annotations("acme.io/owner" = "ml-platform")` |
+/// | `crate` | The path of the `flyte` crate, when it is renamed or re-exported | `crate = ::flyte` |
+///
+/// and on a parameter:
+///
+/// | Attribute | What it does | Example |
+/// |---|---|---|
+/// | `#[default(..)]` | The input's default (any expression of its type), for runs and launch plans that leave it out | `#[default(1000)] rows: i64` |
 ///
 /// ```
 /// use flyte::prelude::*;
@@ -148,6 +284,46 @@ pub use flyte_macros::task;
 /// assert_eq!(outer.run("ab".into()).await?, "ABAB");
 /// # Ok(())
 /// # }
+/// ```
+///
+/// Every key at work:
+///
+/// ```
+/// use flyte::prelude::*;
+/// use flyte::workflow::FailurePolicy;
+///
+/// #[task]
+/// fn count(rows: i64) -> i64 {
+///     rows
+/// }
+///
+/// /// Runs when the workflow fails: gets its `rows` input and the first failure.
+/// #[task]
+/// fn cleanup(rows: i64, err: Option<FlyteError>) {
+///     eprintln!("{rows} rows: {err:?}");
+/// }
+///
+/// #[workflow(
+///     name = "etl.nightly",
+///     outputs(total),
+///     interruptible,
+///     failure_policy = fail_after_executable_nodes_complete,
+///     on_failure = cleanup,
+///     labels(team = "ml"),
+///     annotations("acme.io/owner" = "ml-platform"),
+///     crate = ::flyte
+/// )]
+/// fn nightly(#[default(1000)] rows: i64) -> i64 {
+///     count(rows)
+/// }
+///
+/// let spec = nightly.spec();
+/// assert_eq!(spec.name, "etl.nightly");
+/// assert_eq!(spec.interface.outputs[0].name, "total");
+/// assert!(spec.interruptible);
+/// assert_eq!(spec.failure_policy, FailurePolicy::FailAfterExecutableNodesComplete);
+/// assert!(spec.failure_node.is_some());
+/// assert_eq!(spec.default_labels, [("team".to_string(), "ml".to_string())]);
 /// ```
 pub use flyte_macros::workflow;
 
@@ -203,10 +379,31 @@ pub use flyte_macros::graph;
 /// but runs when the task runs, on the task's input values, so the graph's shape can
 /// depend on them (flytekit's `@dynamic`).
 ///
-/// It takes the same arguments as [`#[task]`](macro@task). The body calls tasks,
-/// workflows and map tasks and ends with the outputs as promises; the graph runs as
-/// part of the task's node (failures name the path through it). A dynamic task cannot
-/// be called as a plain function.
+/// The body calls tasks, workflows and map tasks and ends with the outputs as
+/// promises; the graph runs as part of the task's node (failures name the path
+/// through it). A dynamic task cannot be called as a plain function, and its body is
+/// not `async` and returns no `Result`.
+///
+/// On a Flyte cluster it is handed to Flyte as flytekit's are: the task's pod builds
+/// the graph and writes it as a `DynamicJobSpec` (`futures.pb`), and Flyte runs each of
+/// its nodes in its own pod.
+///
+/// # Settings
+///
+/// `#[dynamic(..)]` takes every key of [`#[task]`](macro@task#settings) (`name`,
+/// `outputs(..)`, `retries`, `timeout`, `cache`, `cache_version`, `cache_serialize`,
+/// `cache_ignore_input_vars`, `interruptible`, `enable_deck`, `deprecated`,
+/// `requests(..)`, `limits(..)`, `resources(..)`, `accelerator`, `shared_memory`,
+/// `environment(..)`, `secret(..)`, `image`, `pod_template`, `pod_template_name`,
+/// `labels(..)`, `annotations(..)`, `config`, `crate`; see the table there), and one of
+/// its own:
+///
+/// | Key | What it does | Example |
+/// |---|---|---|
+/// | `run_in_pod` | Runs the graph inside the dynamic task's own pod, as a local run does, instead of handing it to Flyte | `#[dynamic(run_in_pod)]` |
+///
+/// The task settings apply to the dynamic task's own pod (the one that builds the
+/// graph); the nodes of the graph run with their own tasks' settings.
 ///
 /// ```
 /// use flyte::prelude::*;
@@ -233,6 +430,39 @@ pub use flyte_macros::graph;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// assert_eq!(fan.run(4).await.unwrap(), [0, 1, 4, 9]);
+/// # }
+/// ```
+///
+/// With settings:
+///
+/// ```
+/// use flyte::prelude::*;
+/// use flyte::task::DynamicMode;
+///
+/// #[task]
+/// fn add_one(x: i64) -> i64 {
+///     x + 1
+/// }
+///
+/// #[dynamic(run_in_pod, retries = 2, timeout = "1h", requests(cpu = "1", mem = "1Gi"))]
+/// fn chain(n: i64) -> i64 {
+///     let mut acc = add_one(0);
+///     for _ in 1..n {
+///         acc = add_one(acc);
+///     }
+///     acc
+/// }
+///
+/// #[workflow]
+/// fn three() -> i64 {
+///     chain(3)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// assert_eq!(chain.metadata().get_dynamic(), Some(DynamicMode::InPod));
+/// assert_eq!(chain.metadata().get_retries(), 2);
+/// assert_eq!(three.run().await.unwrap(), 3);
 /// # }
 /// ```
 pub use flyte_macros::dynamic;
@@ -338,11 +568,24 @@ pub mod plugins {
 }
 
 /// What task and workflow code needs: the macros, the task traits, metadata and
-/// errors.
+/// errors, [`FlyteError`](crate::types::FlyteError) (an on-failure task's `err`),
+/// [`Accelerator`](crate::task::Accelerator) and
+/// [`SharedMemory`](crate::task::SharedMemory) (for
+/// [`NodeOverrides`](crate::workflow::NodeOverrides)), and the file formats of
+/// [`FlyteFile<F>`](crate::types::FlyteFile) ([`Csv`](crate::types::Csv), ...).
+///
+/// Gates are not in it: `use flyte::workflow::gate;` then `gate::sleep("10m")`.
 pub mod prelude {
     // The macros only: `crate::task` and `crate::workflow` would bring the modules of
     // the same names along.
     pub use flyte_core::prelude::*;
+    // The error an on-failure task receives, the task settings `NodeOverrides` takes
+    // by value, and the file formats of `FlyteFile<F>`.
+    pub use flyte_core::task::{Accelerator, SharedMemory};
+    pub use flyte_core::types::{
+        AnyFormat, Csv, FileFormat, FlyteError, Hdf5, Html, Jpeg, Json, Onnx, Parquet, Pdf, Png,
+        Svg,
+    };
     #[cfg(feature = "dataframe")]
     pub use flyte_macros::Columns;
     pub use flyte_macros::{

@@ -381,7 +381,7 @@ fn wait_silent(path: String) -> String {
 /// On a Flyte cluster a skipped sensor cannot say "skipped": Flyte has no such state
 /// for a task node. Its error document fails the node with `USER:Skipped`, never
 /// retried, and says why, so the nodes after it do not run (as locally) and an
-/// on-failure task can tell a skip from a failure by its code.
+/// on-failure task can tell a skip from a failure.
 #[tokio::test(start_paused = true)]
 async fn on_a_cluster_a_skipped_sensor_fails_its_node_as_user_skipped_never_retried() {
     use flyte::entrypoint::{ExecuteRequest, Outcome, execute};

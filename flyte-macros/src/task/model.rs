@@ -281,6 +281,55 @@ mod tests {
     }
 
     #[test]
+    fn an_accelerator_takes_its_device_first_or_by_name() {
+        for args in [
+            quote::quote!(accelerator("nvidia-tesla-a100", partition = "2g.10gb")),
+            quote::quote!(accelerator(
+                device = "nvidia-tesla-a100",
+                partition = "2g.10gb"
+            )),
+            quote::quote!(accelerator(
+                partition = "2g.10gb",
+                device = "nvidia-tesla-a100"
+            )),
+        ] {
+            let acc = build(args, f()).unwrap().accelerator.unwrap();
+            assert_eq!(acc.device.value(), "nvidia-tesla-a100");
+            assert_eq!(acc.partition.unwrap().value(), "2g.10gb");
+            assert!(!acc.unpartitioned);
+        }
+        let acc = build(quote::quote!(accelerator("nvidia-l4", unpartitioned)), f())
+            .unwrap()
+            .accelerator
+            .unwrap();
+        assert_eq!(acc.device.value(), "nvidia-l4");
+        assert!(acc.unpartitioned && acc.partition.is_none());
+        let acc = build(quote::quote!(accelerator("nvidia-l4")), f())
+            .unwrap()
+            .accelerator
+            .unwrap();
+        assert!(!acc.unpartitioned && acc.partition.is_none());
+        let twice = build(
+            quote::quote!(accelerator("nvidia-l4", device = "nvidia-l4")),
+            f(),
+        )
+        .err()
+        .unwrap();
+        assert!(twice.starts_with("the device is given twice"), "{twice}");
+        let late = build(quote::quote!(accelerator(unpartitioned, "nvidia-l4")), f())
+            .err()
+            .unwrap();
+        assert!(late.starts_with("the device comes first"), "{late}");
+        let none = build(quote::quote!(accelerator(unpartitioned)), f())
+            .err()
+            .unwrap();
+        assert!(
+            none.starts_with("`accelerator(..)` needs a device"),
+            "{none}"
+        );
+    }
+
+    #[test]
     fn cache_needs_a_version() {
         let err = build(quote::quote!(cache = true), f()).err().unwrap();
         assert!(err.starts_with("`cache` needs a `cache_version`"), "{err}");

@@ -40,8 +40,9 @@ mod kw {
     syn::custom_keyword!(run_in_pod);
 }
 
-/// `accelerator = "nvidia-tesla-a100"`, or `accelerator(device = "..", partition =
-/// "2g.10gb")`, or `accelerator(device = "..", unpartitioned)`.
+/// `accelerator = "nvidia-tesla-a100"`, or `accelerator("nvidia-tesla-a100", partition =
+/// "2g.10gb")`, or `accelerator("nvidia-tesla-a100", unpartitioned)`; the device may
+/// also be written `device = ".."` anywhere in the parentheses.
 pub(crate) struct AcceleratorArgs {
     pub(crate) device: LitStr,
     pub(crate) partition: Option<LitStr>,
@@ -60,11 +61,32 @@ impl AcceleratorArgs {
         let content;
         syn::parenthesized!(content in input);
         let (mut device, mut partition, mut unpartitioned) = (None, None, None);
+        // The short form: the device first, as a plain string.
+        if content.peek(LitStr) {
+            device = Some(content.parse::<LitStr>()?);
+            if !content.is_empty() {
+                content.parse::<Token![,]>()?;
+            }
+        }
         while !content.is_empty() {
+            if content.peek(LitStr) {
+                let lit: LitStr = content.parse()?;
+                return Err(syn::Error::new_spanned(
+                    lit,
+                    "the device comes first: `accelerator(\"nvidia-tesla-a100\", partition = \"2g.10gb\")`, or name it: `device = \"...\"`",
+                ));
+            }
             let look = content.lookahead1();
             if look.peek(kw::device) {
                 let k: kw::device = content.parse()?;
-                set(&mut device, k, value(&content)?)?;
+                let lit: LitStr = value(&content)?;
+                if device.is_some() {
+                    return Err(syn::Error::new_spanned(
+                        k,
+                        "the device is given twice: write it first as a string or as `device = \"...\"`, not both",
+                    ));
+                }
+                device = Some(lit);
             } else if look.peek(kw::partition) {
                 let k: kw::partition = content.parse()?;
                 set(&mut partition, k, value(&content)?)?;
@@ -81,7 +103,7 @@ impl AcceleratorArgs {
         let device: LitStr = device.ok_or_else(|| {
             syn::Error::new(
                 key,
-                "`accelerator(..)` needs a `device = \"...\"`, such as \"nvidia-tesla-a100\"",
+                "`accelerator(..)` needs a device, written first: `accelerator(\"nvidia-tesla-a100\", partition = \"2g.10gb\")` (or `device = \"...\"`)",
             )
         })?;
         if let (Some(p), Some(_)) = (&partition, &unpartitioned) {

@@ -267,7 +267,7 @@ impl<S: Sensor> SensorTask<S> {
     /// retried: the nodes that need it do not run, as locally, and the execution ends
     /// failed. `#[workflow(failure_policy = fail_after_executable_nodes_complete)]`
     /// lets the nodes that do not need it finish first, and an `on_failure` task can
-    /// tell a skip from a failure by that code.
+    /// tell a skip from a failure by its error (`USER:Skipped`, "skipped itself").
     pub fn soft_fail(mut self, soft: bool) -> Self {
         self.policy.soft_fail = soft;
         self

@@ -30,6 +30,17 @@ fn no_device(x: i64) -> i64 {
     x
 }
 
+// The device is written first as a plain string, or named, but once.
+#[task(accelerator(unpartitioned, "nvidia-tesla-a100"))]
+fn device_last(x: i64) -> i64 {
+    x
+}
+
+#[task(accelerator("nvidia-tesla-a100", device = "nvidia-l4"))]
+fn device_twice(x: i64) -> i64 {
+    x
+}
+
 // A PodTemplate is named as any Kubernetes object.
 #[task(pod_template_name = "GPU Nodes")]
 fn pod(x: i64) -> i64 {
