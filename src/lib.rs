@@ -76,7 +76,8 @@ pub fn init_logging() {
 /// named after the parameters, outputs `o0`, `o1`, ...), metadata and task type.
 ///
 /// - Parameters and outputs are Flyte types (`i64`, `f64`, `String`, `bool`,
-///   `Duration`, `SystemTime`); a tuple return gives several outputs.
+///   `Duration`, `DateTime<Utc>`, collections, files, structs; see [`types`]); a tuple
+///   return gives several outputs.
 /// - Returning `Result<T, E>` (any `E` convertible to a boxed error, `anyhow::Error`
 ///   included) makes `T` the output and `Err` a failed attempt, retried as set.
 /// - `async fn` tasks run on the executor; plain `fn` tasks run on tokio's blocking

@@ -401,7 +401,10 @@ async fn on_a_cluster_a_skipped_sensor_fails_its_node_as_user_skipped_never_retr
         prev_checkpoint: None,
     };
     let inputs = flyte::idl::literal_map([("what", &"x".to_string().to_literal())]);
-    files.put(&req.inputs, inputs.encode_to_vec()).await.unwrap();
+    files
+        .put(&req.inputs, inputs.encode_to_vec())
+        .await
+        .unwrap();
     let outcome = execute(&registry, files.clone(), ClusterIdentity::default(), &req)
         .await
         .unwrap();

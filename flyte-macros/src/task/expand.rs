@@ -66,7 +66,12 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
         #[allow(non_upper_case_globals)]
         #vis static #ident: #task_ty = #task_ty { _private: () };
 
-        #p::inventory::submit! { #p::CompiledTask(&#ident) }
+        // Collecting the task is no use of it: a `#[deprecated]` task warns where it
+        // is called, not here.
+        #[allow(deprecated)]
+        const _: () = {
+            #p::inventory::submit! { #p::CompiledTask(&#ident) }
+        };
 
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
