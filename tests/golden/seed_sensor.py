@@ -1,4 +1,4 @@
-"""The seed tutorial (../../../shared/reference/seed-custom-task-plugin.rst, "How to write your own flytekit task
+"""The seed tutorial (flytekit's tutorial "How to write your own flytekit task
 plugins?"), ported to flytekit 1.16.31. Source of the seed_* goldens and of pyflyte_package/.
 
 Port notes: `flytekit.annotated.*` became `flytekit.core.*`, `FlyteContext.current_context()` became
