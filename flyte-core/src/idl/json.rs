@@ -5,7 +5,7 @@
 //! members in place of their oneof, `bytes` in base64, well-known types in their JSON
 //! forms (`"600s"`, RFC 3339 times, `Struct` as an object), map keys sorted.
 //!
-//! The messages describe themselves through serde; [`to_json`] reads that description
+//! The messages describe themselves through serde; [`to_json`](crate::idl::json::to_json) reads that description
 //! with a serializer of its own, which tells a message from a map, an explicitly set
 //! optional from an unset one, and a oneof member from a field.
 
