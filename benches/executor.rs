@@ -5,7 +5,7 @@
 //! Run with `cargo bench --bench executor`; figures go in BENCHMARKS.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 async fn inc_async(x: i64) -> i64 {
@@ -189,7 +189,7 @@ fn building(c: &mut Criterion) {
 
 fn serializing(c: &mut Criterion) {
     use prost::Message;
-    let settings = flyte::idl::SerializationSettings {
+    let settings = flytekit::idl::SerializationSettings {
         project: "p".into(),
         domain: "d".into(),
         version: "v1".into(),
@@ -205,7 +205,7 @@ fn serializing(c: &mut Criterion) {
     g.bench_function("chain_1000_build_and_encode", |b| {
         b.iter(|| {
             let spec = chain_async.build();
-            flyte::idl::workflow_template(&spec, &settings)
+            flytekit::idl::workflow_template(&spec, &settings)
                 .unwrap()
                 .encode_to_vec()
         })
@@ -213,7 +213,7 @@ fn serializing(c: &mut Criterion) {
     let spec = chain_async.spec();
     g.bench_function("chain_1000_encode", |b| {
         b.iter(|| {
-            flyte::idl::workflow_template(spec, &settings)
+            flytekit::idl::workflow_template(spec, &settings)
                 .unwrap()
                 .encode_to_vec()
         })
@@ -230,18 +230,18 @@ fn echo(path: String) -> String {
 /// process (read inputs.pb, find the task, run it, write outputs.pb) and as a whole
 /// process (the release build of the demo binary, started as Flyte starts it).
 fn entrypoint(c: &mut Criterion) {
-    use flyte::data::FileAccess;
-    use flyte::entrypoint::{ExecuteRequest, execute};
-    use flyte::execution::ClusterIdentity;
-    use flyte::types::FlyteType;
+    use flytekit::data::FileAccess;
+    use flytekit::entrypoint::{ExecuteRequest, execute};
+    use flytekit::execution::ClusterIdentity;
+    use flytekit::types::FlyteType;
     use prost::Message;
 
     let dir = std::env::temp_dir().join(format!("flyte-bench-entry-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = "/tmp/some-file".to_string().to_literal();
-    let inputs = flyte::idl::literal_map([("path", &path)]);
+    let inputs = flytekit::idl::literal_map([("path", &path)]);
     std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
-    let mut registry = flyte::registry::Registry::new();
+    let mut registry = flytekit::registry::Registry::new();
     registry.task(&echo);
     let files = FileAccess::shared();
     let request = ExecuteRequest {
@@ -320,7 +320,7 @@ fn one_plain(x: i64) -> i64 {
 /// decode), next to the same run of an uncached task.
 fn caching(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("flyte-bench-cache-{}", std::process::id()));
-    let opts = flyte::execution::RunOptions::default().cache_dir(&dir);
+    let opts = flytekit::execution::RunOptions::default().cache_dir(&dir);
     let rt = runtime();
     rt.block_on(one_cached.run_with(&opts, (41,))).unwrap();
     let mut g = c.benchmark_group("cache");

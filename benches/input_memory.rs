@@ -11,12 +11,12 @@ mod runtime;
 
 use std::sync::Arc;
 
-use flyte::data::FileAccess;
-use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
-use flyte::execution::ClusterIdentity;
-use flyte::idl::{self, core as pb};
-use flyte::prelude::*;
-use flyte::registry::Registry;
+use flytekit::data::FileAccess;
+use flytekit::entrypoint::{ExecuteRequest, Outcome, execute};
+use flytekit::execution::ClusterIdentity;
+use flytekit::idl::{self, core as pb};
+use flytekit::prelude::*;
+use flytekit::registry::Registry;
 use prost::Message;
 
 #[path = "support/counting.rs"]

@@ -6,7 +6,7 @@
 #[path = "support/runtime.rs"]
 mod runtime;
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[path = "support/counting.rs"]
 mod counting;

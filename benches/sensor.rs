@@ -12,8 +12,8 @@ mod runtime;
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-use flyte::plugins::WaitForObjectStoreFile;
-use flyte::prelude::*;
+use flytekit::plugins::WaitForObjectStoreFile;
+use flytekit::prelude::*;
 
 static SENSOR: LazyLock<WaitForObjectStoreFile> =
     LazyLock::new(|| WaitForObjectStoreFile::new("bench-sensor").poll_interval("100ms"));

@@ -3,7 +3,7 @@
 //!
 //! Run with `cargo run --example branching`.
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 fn measure(text: String) -> i64 {

@@ -9,8 +9,8 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use flyte::execution::RunSummary;
-use flyte::prelude::*;
+use flytekit::execution::RunSummary;
+use flytekit::prelude::*;
 
 /// Squares a number slowly. With `cache_serialize`, equal calls running at once (in
 /// this process or another) compute it once.
@@ -44,7 +44,7 @@ fn squares_then_sum(xs: Vec<i64>) -> i64 {
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
-        return Ok(flyte::cli::App::new()
+        return Ok(flytekit::cli::App::new()
             .workflow(&squares_then_sum)
             .main()
             .await);
@@ -64,7 +64,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         println!(
             "{label}: sum {sum} in {} ms, {} of the items from the cache",
             started.elapsed().as_millis(),
-            summary.count(flyte::execution::NodeStatus::Cached)
+            summary.count(flytekit::execution::NodeStatus::Cached)
         );
     }
     std::fs::remove_dir_all(&dir)?;

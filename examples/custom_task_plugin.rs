@@ -1,5 +1,5 @@
 //! The flytekit "custom task plugin" tutorial in Rust: an object-store sensor (a struct
-//! task from `flyte::plugins`) waits for a file, then `print_file` prints its path.
+//! task from `flytekit::plugins`) waits for a file, then `print_file` prints its path.
 //!
 //! Run with `cargo run --example custom_task_plugin` (`RUST_LOG=debug` for more).
 //! Given arguments, it is the command line a Flyte cluster and its users call:
@@ -7,9 +7,9 @@
 //! package for `flytectl register files`, and `... -- execute ...` is the container
 //! entrypoint (see the README).
 
-use flyte::plugins::WaitForObjectStoreFile;
-use flyte::prelude::*;
-use flyte::task::NonRecoverable;
+use flytekit::plugins::WaitForObjectStoreFile;
+use flytekit::prelude::*;
+use flytekit::task::NonRecoverable;
 use std::sync::LazyLock;
 
 // A named struct task: configured once, used in any workflow.
@@ -36,7 +36,7 @@ fn my_workflow(path: String) -> String {
 /// end-to-end test) can run a task whose output is a file uploaded under the
 /// raw-output prefix.
 #[task(retries = 2)]
-async fn file_report(path: String) -> Result<FlyteFile, flyte::task::BoxError> {
+async fn file_report(path: String) -> Result<FlyteFile, flytekit::task::BoxError> {
     let ctx = ExecutionContext::current().ok_or("file_report runs as a task")?;
     // A missing file may still come: a plain error, which Flyte may retry.
     let bytes = ctx.file_access().get(&path).await?;
@@ -52,13 +52,13 @@ async fn file_report(path: String) -> Result<FlyteFile, flyte::task::BoxError> {
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
-        let app = flyte::cli::App::new()
+        let app = flytekit::cli::App::new()
             .workflow(&my_workflow)
             .task(&file_report);
         return Ok(app.main().await);
     }
     // The sensor logs each poll through tracing, as the tutorial's plugin does.
-    flyte::init_logging();
+    flytekit::init_logging();
 
     let f = std::env::temp_dir().join("some-file");
     std::fs::write(&f, "Hello World!")?;

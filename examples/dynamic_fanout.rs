@@ -4,7 +4,7 @@
 //! Run with `cargo run --example dynamic_fanout`. With arguments it is the program's
 //! command line (`cargo run --example dynamic_fanout -- package --fast --image ...`).
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 /// Splits a range into chunks of at most `size`.
 #[task]
@@ -43,7 +43,10 @@ fn sum_in_chunks(total: i64, size: i64) -> (i64, i64) {
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
-        return Ok(flyte::cli::App::new().workflow(&sum_in_chunks).main().await);
+        return Ok(flytekit::cli::App::new()
+            .workflow(&sum_in_chunks)
+            .main()
+            .await);
     }
     println!("{}", sum_in_chunks.spec());
     for (total, size) in [(100, 25), (10, 3)] {

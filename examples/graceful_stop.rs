@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 fn prepare(seconds: i64) -> i64 {
@@ -34,7 +34,7 @@ fn crunch_pipeline(seconds: i64) -> String {
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
-        return Ok(flyte::cli::App::new()
+        return Ok(flytekit::cli::App::new()
             .workflow(&crunch_pipeline)
             .main()
             .await);

@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 static START: LazyLock<Instant> = LazyLock::new(Instant::now);
 

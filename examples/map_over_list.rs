@@ -7,7 +7,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
@@ -45,7 +45,7 @@ fn crawl(pages: Vec<i64>) -> (Vec<Option<String>>, i64, i64) {
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
-        return Ok(flyte::cli::App::new().workflow(&crawl).main().await);
+        return Ok(flytekit::cli::App::new().workflow(&crawl).main().await);
     }
     println!("{}", crawl.spec());
     let start = Instant::now();

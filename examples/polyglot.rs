@@ -17,8 +17,8 @@
 use std::sync::{Arc, LazyLock};
 
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
-use flyte::launch_plan::CallableLaunchPlan;
-use flyte::prelude::*;
+use flytekit::launch_plan::CallableLaunchPlan;
+use flytekit::prelude::*;
 
 /// The columns of the orders frame, as the Python side declares them:
 /// `Annotated[StructuredDataset, kwtypes(order_id=int, region=str, amount=float)]`.
@@ -32,7 +32,7 @@ struct Orders {
 
 /// Builds the day's orders as an Arrow batch, stored as Parquet.
 #[task]
-fn load_orders(days: i64) -> Result<StructuredDataset<Orders>, flyte::types::DataframeError> {
+fn load_orders(days: i64) -> Result<StructuredDataset<Orders>, flytekit::types::DataframeError> {
     let n = days * 4;
     let columns: [(&str, ArrayRef); 3] = [
         ("order_id", Arc::new(Int64Array::from_iter_values(0..n))),
@@ -65,7 +65,7 @@ fn score_orders(orders: StructuredDataset<Orders>) -> f64;
 
 /// Totals the orders (read back from Parquet, part by part).
 #[task]
-async fn sum_amounts(orders: StructuredDataset<Orders>) -> Result<f64, flyte::task::BoxError> {
+async fn sum_amounts(orders: StructuredDataset<Orders>) -> Result<f64, flytekit::task::BoxError> {
     let mut sum = 0.0;
     for batch in orders.batches().await? {
         let amounts = batch
@@ -111,8 +111,8 @@ fn daily_orders(days: i64) -> String {
     FINANCE_REPORT(amount, scored)
 }
 
-fn app() -> flyte::cli::App {
-    flyte::cli::App::new().workflow(&daily_orders)
+fn app() -> flytekit::cli::App {
+    flytekit::cli::App::new().workflow(&daily_orders)
 }
 
 #[tokio::main]
@@ -127,7 +127,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
 
     // What goes to Flyte: the reference node, the launch-plan node, no template of
     // the Python task, and the launch plan registered beside the workflow.
-    let settings = flyte::idl::SerializationSettings {
+    let settings = flytekit::idl::SerializationSettings {
         project: "sales".into(),
         domain: "production".into(),
         version: "v1".into(),
@@ -136,10 +136,10 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         entrypoint: "/usr/local/bin/polyglot".into(),
         fast: None,
     };
-    let spec = flyte::idl::workflow_spec(daily_orders.spec(), &settings)?;
+    let spec = flytekit::idl::workflow_spec(daily_orders.spec(), &settings)?;
     let nodes = spec.template.as_ref().map(|t| &t.nodes);
     println!("nodes: {}", serde_json::to_string(&nodes)?);
-    let mut registry = flyte::registry::Registry::new();
+    let mut registry = flytekit::registry::Registry::new();
     registry.workflow(&daily_orders);
     let plans: Vec<&str> = registry
         .launch_plans()

@@ -16,11 +16,11 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use flyte::launch_plan::{Notification, Phase, Schedule};
-use flyte::prelude::*;
-use flyte::task::SecretError;
-use flyte::types::FlyteError;
-use flyte::workflow::gate::approve;
+use flytekit::launch_plan::{Notification, Phase, Schedule};
+use flytekit::prelude::*;
+use flytekit::task::SecretError;
+use flytekit::types::FlyteError;
+use flytekit::workflow::gate::approve;
 
 /// Loads the rows of the night's data. Cached across runs whatever the log level.
 #[task(
@@ -119,8 +119,8 @@ static NIGHTLY: LazyLock<LaunchPlan<String>> = LazyLock::new(|| {
         .expect("a valid launch plan")
 });
 
-fn app() -> flyte::cli::App {
-    flyte::cli::App::new().launch_plan(&NIGHTLY)
+fn app() -> flytekit::cli::App {
+    flytekit::cli::App::new().launch_plan(&NIGHTLY)
 }
 
 #[tokio::main]
@@ -138,7 +138,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
 
     // What goes to Flyte: the launch plan's schedule and notification, the training
     // task's container, pod and secrets.
-    let settings = flyte::idl::SerializationSettings {
+    let settings = flytekit::idl::SerializationSettings {
         project: "flytesnacks".into(),
         domain: "development".into(),
         version: "v1".into(),
@@ -150,7 +150,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
     let plan = NIGHTLY.entry().to_idl(&settings);
     let metadata = plan.spec.as_ref().and_then(|s| s.entity_metadata.as_ref());
     println!("launch plan: {}", serde_json::to_string(&metadata)?);
-    let template = flyte::idl::task_template(&train, &settings);
+    let template = flytekit::idl::task_template(&train, &settings);
     println!("train pod: {}", serde_json::to_string(&template.k8s_pod)?);
     println!(
         "train secrets: {}",

@@ -6,9 +6,9 @@
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use flyte::plugins::WaitForObjectStoreFile;
-use flyte::prelude::*;
-use flyte::task::TaskError;
+use flytekit::plugins::WaitForObjectStoreFile;
+use flytekit::prelude::*;
+use flytekit::task::TaskError;
 
 static SENSOR: LazyLock<WaitForObjectStoreFile> = LazyLock::new(|| {
     WaitForObjectStoreFile::new("wait-for-report")
@@ -29,7 +29,7 @@ fn wait_for_report(path: String) -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    flyte::init_logging();
+    flytekit::init_logging();
 
     let path = std::env::temp_dir().join("flyte-report-that-never-comes.csv");
     let _ = std::fs::remove_file(&path);

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use flyte::prelude::*;
+use flytekit::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// An order, passed between tasks as a Flyte struct (msgpack, with a JSON schema).
@@ -73,7 +73,7 @@ fn receipt(order: Order, logo: Vec<u8>) -> FlyteFile {
 }
 
 #[task]
-async fn read_receipt(file: FlyteFile) -> Result<String, flyte::data::DataError> {
+async fn read_receipt(file: FlyteFile) -> Result<String, flytekit::data::DataError> {
     let bytes = file.read().await?;
     Ok(format!(
         "{} (from {})",

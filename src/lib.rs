@@ -5,7 +5,7 @@
 //! independent nodes running in parallel on tokio:
 //!
 //! ```
-//! use flyte::prelude::*;
+//! use flytekit::prelude::*;
 //!
 //! /// Doubles a number.
 //! #[task]
@@ -25,7 +25,7 @@
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), flyte::execution::RunError> {
+//! # async fn main() -> Result<(), flytekit::execution::RunError> {
 //! assert_eq!(double(4), 8); // a task is still a plain function
 //! assert_eq!(sum_of_doubles.run(1, 2).await?, 6);
 //! assert_eq!(sum_of_doubles.spec().nodes.len(), 3);
@@ -44,19 +44,46 @@
 
 #![warn(missing_docs)]
 
-pub use flyte_core::{
-    cache, data, entrypoint, execution, idl, interface, launch_plan, registry, task, types,
-    workflow,
-};
+pub use flytekit_core::{data, execution, interface, launch_plan, registry, task, types, workflow};
+
+/// Flyte IDL: what this SDK writes for Flyte, and how. The settings entities are
+/// serialized with, the functions that turn tasks, workflows and values into Flyte's
+/// messages, and protobuf's JSON form of a message. The messages themselves
+/// (`idl::core`, `idl::admin`, ...) are this crate's rendering of flyteidl's: usable,
+/// but not part of the API this crate promises.
+pub mod idl {
+    pub use flytekit_core::idl::{
+        FastSettings, IdlError, MAX_LITERAL_DEPTH, SerializationSettings, execute_args, literal,
+        literal_from_idl, literal_hash, literal_map, literal_type, literal_type_from_idl,
+        task_spec, task_template, workflow_closure, workflow_spec, workflow_template,
+    };
+
+    /// Protobuf's JSON form of a message, as flytekit's `MessageToJson` writes it.
+    pub use flytekit_core::idl::json::to_json;
+
+    #[doc(hidden)]
+    pub use flytekit_core::idl::{
+        admin, admin_service, core, dynamic_job, gates, inputs, interface,
+    };
+}
+
+// Run by the command line and the runtime, not written by users: reachable, not
+// promised.
+#[doc(hidden)]
+pub use flytekit_core::{cache, entrypoint};
 
 #[cfg(feature = "remote")]
-pub use flyte_core::remote;
+pub use flytekit_core::remote;
 
+#[cfg(feature = "cli")]
 pub mod cli;
+mod logging;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod progress;
 
 /// The `tracing` crate the SDK logs through, for tasks' own events and spans
-/// (`flyte::tracing::info!(..)`) without a dependency of their own.
+/// (`flytekit::tracing::info!(..)`) without a dependency of their own.
 pub use tracing;
 
 /// Logs the SDK's and the tasks' `tracing` events to stderr, filtered by `RUST_LOG`
@@ -66,7 +93,7 @@ pub use tracing;
 /// cluster. Does nothing if a subscriber is already installed. The command line
 /// ([`cli::App::main`]) calls it itself.
 pub fn init_logging() {
-    cli::install_logging();
+    logging::install();
 }
 
 /// Turns a function into a task.
@@ -119,11 +146,11 @@ pub fn init_logging() {
 /// | `labels(..)` | Pod labels (Kubernetes keys and values, checked) | `labels(team = "ml")` |
 /// | `annotations(..)` | Pod annotations | `annotations("acme.io/owner" = "ml-platform")` |
 /// | `config` | A [`TaskConfig`](task::TaskConfig) value: the task gets that plugin's task type, `custom` config and per-attempt hook | `config = Spark { executors: 4 }` |
-/// | `crate` | The path of the `flyte` crate, when it is renamed or re-exported | `crate = ::flyte` |
+/// | `crate` | The path of the `flytekit` crate, when it is renamed or re-exported | `crate = ::flytekit` |
 /// | `run_in_pod` | `#[dynamic]` only: runs the graph inside the dynamic task's pod | `#[dynamic(run_in_pod)]` |
 ///
 /// ```
-/// use flyte::prelude::*;
+/// use flytekit::prelude::*;
 ///
 /// #[task(retries = 3, timeout = "30s", cache = true, cache_version = "1")]
 /// fn parse(text: String) -> Result<i64, std::num::ParseIntError> {
@@ -138,7 +165,7 @@ pub fn init_logging() {
 /// Every key at work:
 ///
 /// ```
-/// use flyte::prelude::*;
+/// use flytekit::prelude::*;
 ///
 /// /// The pod the training task runs in: GPU nodes, tolerating their taint.
 /// fn gpu_pod() -> PodTemplate {
@@ -203,7 +230,7 @@ pub fn init_logging() {
 ///     }
 /// }
 ///
-/// #[task(config = Spark { executors: 4 }, crate = ::flyte)]
+/// #[task(config = Spark { executors: 4 }, crate = ::flytekit)]
 /// fn aggregate(x: i64) -> i64 {
 ///     x * 2
 /// }
@@ -219,7 +246,7 @@ pub fn init_logging() {
 /// assert_eq!(load.metadata().get_cache_ignored_inputs(), ["log_level"]);
 /// assert_eq!(aggregate.task_type(), "spark");
 /// ```
-pub use flyte_macros::task;
+pub use flytekit_macros::task;
 
 /// Turns a function into a workflow.
 ///
@@ -247,7 +274,7 @@ pub use flyte_macros::task;
 /// | `on_failure` | A task run when the workflow fails (Flyte's failure node `fn0`): each of its inputs is a workflow input of the same name and type, or `err: Option<`[`FlyteError`](types::FlyteError)`>` | `on_failure = cleanup` |
 /// | `labels(..)` | Labels on the executions of the default launch plan | `labels(team = "ml")` |
 /// | `annotations(..)` | Annotations on those executions | `annotations("acme.io/owner" = "ml-platform")` |
-/// | `crate` | The path of the `flyte` crate, when it is renamed or re-exported | `crate = ::flyte` |
+/// | `crate` | The path of the `flytekit` crate, when it is renamed or re-exported | `crate = ::flytekit` |
 ///
 /// and on a parameter:
 ///
@@ -256,7 +283,7 @@ pub use flyte_macros::task;
 /// | `#[default(..)]` | The input's default (any expression of its type), for runs and launch plans that leave it out | `#[default(1000)] rows: i64` |
 ///
 /// ```
-/// use flyte::prelude::*;
+/// use flytekit::prelude::*;
 ///
 /// #[task]
 /// fn split(s: String) -> (String, i64) {
@@ -290,8 +317,8 @@ pub use flyte_macros::task;
 /// Every key at work:
 ///
 /// ```
-/// use flyte::prelude::*;
-/// use flyte::workflow::FailurePolicy;
+/// use flytekit::prelude::*;
+/// use flytekit::workflow::FailurePolicy;
 ///
 /// #[task]
 /// fn count(rows: i64) -> i64 {
@@ -312,7 +339,7 @@ pub use flyte_macros::task;
 ///     on_failure = cleanup,
 ///     labels(team = "ml"),
 ///     annotations("acme.io/owner" = "ml-platform"),
-///     crate = ::flyte
+///     crate = ::flytekit
 /// )]
 /// fn nightly(#[default(1000)] rows: i64) -> i64 {
 ///     count(rows)
@@ -326,7 +353,7 @@ pub use flyte_macros::task;
 /// assert!(spec.failure_node.is_some());
 /// assert_eq!(spec.default_labels, [("team".to_string(), "ml".to_string())]);
 /// ```
-pub use flyte_macros::workflow;
+pub use flytekit_macros::workflow;
 
 /// Makes a helper of graph code: a function a [`#[workflow]`](macro@workflow) or
 /// [`#[dynamic]`](macro@dynamic) body calls to add nodes to its own graph, so that
@@ -340,7 +367,7 @@ pub use flyte_macros::workflow;
 /// helper can call other helpers. It is not callable outside a graph body.
 ///
 /// ```
-/// use flyte::prelude::*;
+/// use flytekit::prelude::*;
 ///
 /// #[task]
 /// fn double(x: i64) -> i64 {
@@ -374,7 +401,7 @@ pub use flyte_macros::workflow;
 /// assert_eq!(sixteen_times.spec().nodes.len(), 4);
 /// # }
 /// ```
-pub use flyte_macros::graph;
+pub use flytekit_macros::graph;
 
 /// Turns a function into a dynamic task: its body builds a graph like a workflow's,
 /// but runs when the task runs, on the task's input values, so the graph's shape can
@@ -407,7 +434,7 @@ pub use flyte_macros::graph;
 /// graph); the nodes of the graph run with their own tasks' settings.
 ///
 /// ```
-/// use flyte::prelude::*;
+/// use flytekit::prelude::*;
 ///
 /// #[task]
 /// async fn square(x: i64) -> i64 {
@@ -437,8 +464,8 @@ pub use flyte_macros::graph;
 /// With settings:
 ///
 /// ```
-/// use flyte::prelude::*;
-/// use flyte::task::DynamicMode;
+/// use flytekit::prelude::*;
+/// use flytekit::task::DynamicMode;
 ///
 /// #[task]
 /// fn add_one(x: i64) -> i64 {
@@ -466,7 +493,7 @@ pub use flyte_macros::graph;
 /// assert_eq!(three.run().await.unwrap(), 3);
 /// # }
 /// ```
-pub use flyte_macros::dynamic;
+pub use flytekit_macros::dynamic;
 
 /// Declares a task registered on Flyte by another project, often a Python one
 /// (flytekit's `@reference_task`): its identifier and its typed signature, with no
@@ -475,7 +502,7 @@ pub use flyte_macros::dynamic;
 /// run needs a mock for it and says so.
 ///
 /// ```
-/// use flyte::prelude::*;
+/// use flytekit::prelude::*;
 ///
 /// #[reference_task(project = "shared", domain = "production", name = "acme.tasks.score", version = "v7")]
 /// fn score(x: i64) -> f64;
@@ -494,7 +521,7 @@ pub use flyte_macros::dynamic;
 /// assert!(e.to_string().contains("acme.tasks.score"), "{e}");
 /// # }
 /// ```
-pub use flyte_macros::reference_task;
+pub use flytekit_macros::reference_task;
 
 /// Declares a launch plan registered on Flyte by another project (flytekit's
 /// `@reference_launch_plan`): its identifier and typed signature, with no body.
@@ -503,7 +530,7 @@ pub use flyte_macros::reference_task;
 /// a [`reference_task`](macro@reference_task).
 ///
 /// ```
-/// use flyte::prelude::*;
+/// use flytekit::prelude::*;
 ///
 /// #[reference_launch_plan(project = "shared", domain = "production", name = "acme.lp.nightly", version = "v3")]
 /// fn nightly(day: String) -> i64;
@@ -519,7 +546,7 @@ pub use flyte_macros::reference_task;
 /// assert_eq!(weekly.run_with(&options, ()).await.unwrap(), 3);
 /// # }
 /// ```
-pub use flyte_macros::reference_launch_plan;
+pub use flytekit_macros::reference_launch_plan;
 
 /// Makes a struct or an enum a Flyte type, usable as a task input or output.
 ///
@@ -532,10 +559,10 @@ pub use flyte_macros::reference_launch_plan;
 ///
 /// Generic types, tuple structs, enum variants with fields, and serde attributes that
 /// change the serialized shape (`rename`, `flatten`, `skip`, ...) are compile errors.
-/// `#[flyte(crate = path)]` renames the `flyte` dependency.
+/// `#[flyte(crate = path)]` renames the `flytekit` dependency.
 ///
 /// ```
-/// use flyte::prelude::*;
+/// use flytekit::prelude::*;
 /// use serde::{Deserialize, Serialize};
 ///
 /// #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
@@ -555,17 +582,17 @@ pub use flyte_macros::reference_launch_plan;
 /// assert_eq!(Point::from_literal(&p.to_literal()).unwrap(), p);
 /// assert_eq!(Color::literal_type().to_string(), "enum{Red, Green}");
 /// ```
-pub use flyte_macros::FlyteType;
+pub use flytekit_macros::FlyteType;
 
 /// Derives `Columns` for a struct whose fields name a dataframe's columns and give
 /// their types: `StructuredDataset<Cols>` is flytekit's
 /// `Annotated[StructuredDataset, kwtypes(..)]`.
 #[cfg(feature = "dataframe")]
-pub use flyte_macros::Columns;
+pub use flytekit_macros::Columns;
 
 /// Task plugins.
 pub mod plugins {
-    pub use flyte_plugins::*;
+    pub use flytekit_plugins::*;
 }
 
 /// What task and workflow code needs: the macros, the task traits, metadata and
@@ -575,29 +602,29 @@ pub mod plugins {
 /// [`NodeOverrides`](crate::workflow::NodeOverrides)), and the file formats of
 /// [`FlyteFile<F>`](crate::types::FlyteFile) ([`Csv`](crate::types::Csv), ...).
 ///
-/// Gates are not in it: `use flyte::workflow::gate;` then `gate::sleep("10m")`.
+/// Gates are not in it: `use flytekit::workflow::gate;` then `gate::sleep("10m")`.
 pub mod prelude {
     // The macros only: `crate::task` and `crate::workflow` would bring the modules of
     // the same names along.
-    pub use flyte_core::prelude::*;
+    pub use flytekit_core::prelude::*;
     // The error an on-failure task receives, the task settings `NodeOverrides` takes
     // by value, and the file formats of `FlyteFile<F>`.
-    pub use flyte_core::task::{Accelerator, SharedMemory};
-    pub use flyte_core::types::{
+    pub use flytekit_core::task::{Accelerator, SharedMemory};
+    pub use flytekit_core::types::{
         AnyFormat, Csv, FileFormat, FlyteError, Hdf5, Html, Jpeg, Json, Onnx, Parquet, Pdf, Png,
         Svg,
     };
     #[cfg(feature = "dataframe")]
-    pub use flyte_macros::Columns;
-    pub use flyte_macros::{
+    pub use flytekit_macros::Columns;
+    pub use flytekit_macros::{
         FlyteType, dynamic, graph, reference_launch_plan, reference_task, task, workflow,
     };
 }
 
-pub use flyte_core::file_format;
+pub use flytekit_core::file_format;
 
 #[doc(hidden)]
-pub use flyte_core::__private_0_1;
+pub use flytekit_core::__private_0_1;
 
 // The README's examples compile and run as doc tests.
 #[cfg(doctest)]

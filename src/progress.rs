@@ -4,8 +4,8 @@
 
 use std::sync::Mutex;
 
-use flyte_core::execution::{NodeRecord, NodeStatus, RunObserver};
-use flyte_core::workflow::{Entity, Fallback, WorkflowSpec};
+use flytekit_core::execution::{NodeRecord, NodeStatus, RunObserver};
+use flytekit_core::workflow::{Entity, Fallback, WorkflowSpec};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// The counts a progress line shows.
@@ -44,11 +44,11 @@ impl Counts {
 ///
 /// ```no_run
 /// # use std::sync::Arc;
-/// # use flyte::prelude::*;
+/// # use flytekit::prelude::*;
 /// # #[task] fn hello(name: String) -> String { name }
 /// # #[workflow] fn greet(name: String) -> String { hello(name) }
 /// # async fn f() {
-/// let progress = Arc::new(flyte::progress::Progress::for_terminal(greet.spec()));
+/// let progress = Arc::new(flytekit::progress::Progress::for_terminal(greet.spec()));
 /// let options = RunOptions::default().observe(progress.clone());
 /// greet.run_with(&options, ("you".into(),)).await.unwrap();
 /// progress.finish();

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use flyte::idl::{self, SerializationSettings, core as pb};
-use flyte::prelude::*;
+use flytekit::idl::{self, SerializationSettings, core as pb};
+use flytekit::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, FlyteType)]
 struct Inner {
@@ -150,7 +150,7 @@ async fn an_item_past_the_end_fails_the_node_that_reads_it() {
     let failure = err.failure().unwrap();
     assert_eq!(failure.node, "n1");
     assert_eq!(failure.task, "attr_access.use_str");
-    let text = flyte::task::ErrorChain::new(&err).to_string();
+    let text = flytekit::task::ErrorChain::new(&err).to_string();
     assert!(
         text.contains("n0.o0.tags[3] cannot be read: `[3]`: the list has 2 items"),
         "{text}"

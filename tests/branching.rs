@@ -3,8 +3,8 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use flyte::prelude::*;
-use flyte::workflow::Entity;
+use flytekit::prelude::*;
+use flytekit::workflow::Entity;
 
 static DOUBLED: AtomicU32 = AtomicU32::new(0);
 static NEGATED: AtomicU32 = AtomicU32::new(0);

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use std::time::Duration;
 
-use flyte::execution::{NodeStatus, RunSummary};
-use flyte::prelude::*;
+use flytekit::execution::{NodeStatus, RunSummary};
+use flytekit::prelude::*;
 
 fn cache_dir(test: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("flyte-cache-test-{}-{test}", std::process::id()));
@@ -473,7 +473,7 @@ async fn struct_tasks_are_cached_the_same_way() {
 async fn the_entry_lock_keeps_a_second_holder_waiting_until_the_first_lets_go() {
     // Two opens of the lock file conflict as two processes' would.
     let dir = cache_dir("lock");
-    let cache = flyte::cache::Cache::new(&dir);
+    let cache = flytekit::cache::Cache::new(&dir);
     let key = cache.key(
         expensive.name(),
         "1",

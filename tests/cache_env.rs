@@ -2,7 +2,7 @@
 //! turns the cache off. Alone in its test binary: it sets process environment
 //! variables.
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task(cache = true, cache_version = "1")]
 async fn triple(x: i64) -> i64 {
@@ -26,7 +26,7 @@ fn the_cache_folder_follows_the_environment() {
     // process's own, never the user's.
     let own = std::env::temp_dir().join(format!("flyte-rs-test-cache-{}", std::process::id()));
     if std::env::var_os("FLYTE_CACHE_DIR").is_none() {
-        assert_eq!(flyte::cache::Cache::default_root(), own);
+        assert_eq!(flytekit::cache::Cache::default_root(), own);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -41,7 +41,7 @@ fn the_cache_folder_follows_the_environment() {
     // SAFETY: the only test in this binary, and no runtime or other thread of ours
     // is running yet.
     unsafe { std::env::set_var("FLYTE_CACHE_DIR", &dir) };
-    assert_eq!(flyte::cache::Cache::default_root(), dir);
+    assert_eq!(flytekit::cache::Cache::default_root(), dir);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -5,10 +5,10 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use flyte::cli::{App, CliError};
-use flyte::idl;
-use flyte::plugins::WaitForObjectStoreFile;
-use flyte::prelude::*;
+use flytekit::cli::{App, CliError};
+use flytekit::idl;
+use flytekit::plugins::WaitForObjectStoreFile;
+use flytekit::prelude::*;
 use prost::Message;
 
 static SENSOR: LazyLock<WaitForObjectStoreFile> = LazyLock::new(|| {
@@ -125,14 +125,25 @@ async fn package_writes_the_same_files_into_a_tarball() {
         "v1",
         "-o",
     ];
+    let (mut out, mut err) = (Vec::new(), Vec::new());
     app()
-        .run(
+        .run_to(
             args.iter()
                 .map(|s| s.to_string())
                 .chain([tgz.display().to_string()]),
+            &mut out,
+            &mut err,
         )
         .await
         .unwrap();
+    // It says what it wrote, and where.
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        format!(
+            "wrote 2 tasks, 1 workflow and 1 launch plan (4 files) to {}\n",
+            tgz.display()
+        )
+    );
     let gz = flate2::read::GzDecoder::new(std::fs::File::open(&tgz).unwrap());
     let mut archive = tar::Archive::new(gz);
     let mut names = Vec::new();

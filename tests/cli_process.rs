@@ -283,13 +283,13 @@ fn sigterm_stops_a_run_with_its_own_exit_code() {
 /// SYSTEM error document within a second and exits, not waiting for the task.
 #[test]
 fn sigterm_during_execute_leaves_a_recoverable_error_document() {
-    use flyte::idl::core as pb;
-    use flyte::prelude::FlyteType;
+    use flytekit::idl::core as pb;
+    use flytekit::prelude::FlyteType;
     use prost::Message;
     let dir = std::env::temp_dir().join(format!("flyte-sigterm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let inputs = flyte::idl::literal_map([("seconds", &30i64.to_literal())]);
+    let inputs = flytekit::idl::literal_map([("seconds", &30i64.to_literal())]);
     std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
     let out = dir.join("out");
     let run = start_crunch(

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use flyte::cli::{App, CliError};
-use flyte::prelude::*;
+use flytekit::cli::{App, CliError};
+use flytekit::prelude::*;
 
 /// Adds `extra` to every item and tags the total.
 #[task]
@@ -79,9 +79,9 @@ fn summary(items: Vec<i64>) -> (Summary, Vec<Summary>) {
 }
 
 /// A sensor that gives up at once and skips (`soft_fail`).
-static GONE: std::sync::LazyLock<flyte::plugins::WaitForObjectStoreFile> =
+static GONE: std::sync::LazyLock<flytekit::plugins::WaitForObjectStoreFile> =
     std::sync::LazyLock::new(|| {
-        flyte::plugins::WaitForObjectStoreFile::new("gone")
+        flytekit::plugins::WaitForObjectStoreFile::new("gone")
             .poll_interval("10ms")
             .max_wait("30ms")
             .soft_fail(true)
@@ -335,7 +335,7 @@ fn three_steps(x: i64) -> (i64, Vec<i64>) {
 
 #[tokio::test]
 async fn the_progress_line_counts_nodes_as_they_run_and_end() {
-    use flyte::progress::{Counts, Progress};
+    use flytekit::progress::{Counts, Progress};
     let progress = std::sync::Arc::new(Progress::new(three_steps.spec(), false));
     assert_eq!(
         progress.counts().total,
@@ -543,7 +543,7 @@ async fn an_input_that_is_not_utf8_is_named() {
 /// scheduler passes the scheduled time; a value given on the command line wins.
 #[tokio::test]
 async fn run_of_a_scheduled_plan_passes_now_as_the_kickoff_input() {
-    use flyte::launch_plan::Schedule;
+    use flytekit::launch_plan::Schedule;
     let plan = LaunchPlan::builder("hourly-moment", &moment)
         .schedule(Schedule::fixed_rate("1h").kickoff_input("at"))
         .build()
@@ -576,7 +576,7 @@ fn gate_pass(x: i64, ok: bool) -> i64 {
 
 #[workflow]
 fn gate_flow(x: i64) -> i64 {
-    use flyte::workflow::gate::{approve, wait_for_input};
+    use flytekit::workflow::gate::{approve, wait_for_input};
     let ok: Promise<bool> = wait_for_input("go", "1h");
     gate_pass(approve(x, "release", "1h"), ok)
 }
@@ -611,10 +611,10 @@ async fn run_takes_gate_signals_from_the_command_line() {
     assert_eq!(out, "o0 = -3\n");
     let (_, result) = run(&["--signal", "release=true"]).await;
     let err = result.unwrap_err();
-    let text = flyte::task::ErrorChain::new(&err).to_string();
+    let text = flytekit::task::ErrorChain::new(&err).to_string();
     assert!(text.contains("no value for signal `go`"), "{text}");
     let (_, result) = run(&["--signal", "go=maybe", "--signal", "release=true"]).await;
-    let text = flyte::task::ErrorChain::new(&result.unwrap_err()).to_string();
+    let text = flytekit::task::ErrorChain::new(&result.unwrap_err()).to_string();
     assert!(text.contains("signal `go`"), "{text}");
 }
 
@@ -644,8 +644,8 @@ async fn a_skipped_run_reads_as_a_skip_with_its_own_exit_code() {
     assert_eq!(out, "");
     let err = result.unwrap_err();
     assert!(err.is_skip());
-    assert_eq!(err.exit_code(), flyte::cli::SKIPPED_EXIT_CODE);
-    assert_eq!(flyte::cli::SKIPPED_EXIT_CODE, 3);
+    assert_eq!(err.exit_code(), flytekit::cli::SKIPPED_EXIT_CODE);
+    assert_eq!(flytekit::cli::SKIPPED_EXIT_CODE, 3);
     let text = err.to_string();
     assert!(
         text.starts_with("skipped: node `cli_run.wait_for_it/n0` was skipped ("),
@@ -780,14 +780,14 @@ async fn a_struct_input_with_a_missing_or_unknown_field_is_refused_before_the_ru
         ],
     )
     .await;
-    let text = flyte::task::ErrorChain::new(&result.unwrap_err()).to_string();
+    let text = flytekit::task::ErrorChain::new(&result.unwrap_err()).to_string();
     assert!(
         text.contains("`Summary` has no field `lable` (did you mean `label`?)"),
         "{text}"
     );
     assert_eq!(table, "", "nothing ran");
     let (_, _, result) = cli_of(app(), &["run", "reads_summary", "--s", r#"{"count": 2}"#]).await;
-    let text = flyte::task::ErrorChain::new(&result.unwrap_err()).to_string();
+    let text = flytekit::task::ErrorChain::new(&result.unwrap_err()).to_string();
     assert!(text.contains("`Summary` needs field(s) `mean`"), "{text}");
     // `label` is an Option: it may be left out.
     let (out, _, result) = cli_of(
@@ -836,4 +836,22 @@ async fn a_task_runs_alone_as_pyflyte_runs_one() {
     result.unwrap();
     assert_eq!(out, "o0 = 5\no1 = \"t:5\"\n");
     assert!(table.contains("cli_run.total/n0"), "{table}");
+}
+
+#[tokio::test]
+async fn run_help_lists_the_workflows_inputs_with_types_and_defaults() {
+    let (out, _, result) = cli(&["run", "tally", "--help"]).await;
+    result.unwrap();
+    // `run`'s own options first, then the workflow's inputs as flags.
+    assert!(out.contains("--report"), "{out}");
+    let inputs = out
+        .split("Inputs of workflow `tally`")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        inputs.contains("--items  list<integer> (required)"),
+        "{out}"
+    );
+    assert!(inputs.contains("--extra  integer [default: 1]"), "{out}");
+    assert!(inputs.contains("--tag    string (required)"), "{out}");
 }

@@ -5,9 +5,9 @@ use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use flyte::prelude::*;
-use flyte::types::{Literal, LiteralType, Primitive, SimpleType};
-use flyte::workflow::{Binding, Entity};
+use flytekit::prelude::*;
+use flytekit::types::{Literal, LiteralType, Primitive, SimpleType};
+use flytekit::workflow::{Binding, Entity};
 
 /// Splits a number into its half and remainder.
 #[task]
@@ -170,7 +170,7 @@ async fn a_failure_inside_a_subworkflow_reports_the_full_path() {
     );
     // The chain of causes does not repeat what the text already says.
     assert_eq!(
-        flyte::task::ErrorChain::new(&err).to_string(),
+        flytekit::task::ErrorChain::new(&err).to_string(),
         err.to_string()
     );
     let completed = err.completed().unwrap();
@@ -325,7 +325,7 @@ async fn a_standalone_context_runs_a_task_outside_a_workflow() {
 // ---- named outputs, tasks from other modules, stable builds -------------------------
 
 mod stats {
-    use flyte::prelude::*;
+    use flytekit::prelude::*;
 
     /// Mean and spread of three numbers.
     #[task(outputs(mean, spread))]
@@ -365,7 +365,7 @@ async fn outputs_can_be_named_and_tasks_come_from_other_modules() {
 
 #[test]
 fn node_ids_and_input_names_are_stable_across_builds() {
-    let shape = |s: &flyte::workflow::WorkflowSpec| -> Vec<String> {
+    let shape = |s: &flytekit::workflow::WorkflowSpec| -> Vec<String> {
         s.nodes
             .iter()
             .map(|n| {
@@ -466,10 +466,10 @@ async fn a_node_ordered_after_another_waits_for_it_without_taking_data() {
     assert_eq!(spec.nodes[1].upstream, [0]);
     assert_eq!(spec.nodes[2].upstream, [3]);
     assert!(spec.nodes[1].inputs.is_empty());
-    let picture = flyte::workflow::render::mermaid(spec);
+    let picture = flytekit::workflow::render::mermaid(spec);
     assert!(picture.contains("n0 -.-> n1"), "{picture}");
     assert!(picture.contains("n3 -.-> n2"), "{picture}");
-    let dot = flyte::workflow::render::dot(spec);
+    let dot = flytekit::workflow::render::dot(spec);
     assert!(dot.contains("\"n0\" -> \"n1\" [style=dashed]"), "{dot}");
     ORDER.lock().unwrap().clear();
     assert_eq!(ordered.run(1).await.unwrap(), 2);

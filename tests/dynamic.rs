@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 async fn square(x: i64) -> i64 {

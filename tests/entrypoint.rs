@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use flyte::data::FileAccess;
-use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
-use flyte::execution::ClusterIdentity;
-use flyte::idl::{self, core as pb};
-use flyte::prelude::*;
-use flyte::registry::Registry;
+use flytekit::data::FileAccess;
+use flytekit::entrypoint::{ExecuteRequest, Outcome, execute};
+use flytekit::execution::ClusterIdentity;
+use flytekit::idl::{self, core as pb};
+use flytekit::prelude::*;
+use flytekit::registry::Registry;
 use prost::Message;
 
 #[task]
@@ -31,7 +31,7 @@ fn explode(x: i64) -> i64 {
 /// Counts attempts through its checkpoint: reads the previous attempt's count and
 /// saves one more.
 #[task]
-async fn resumable(step: i64) -> Result<i64, flyte::task::BoxError> {
+async fn resumable(step: i64) -> Result<i64, flytekit::task::BoxError> {
     let ctx = ExecutionContext::current().ok_or("runs as a task")?;
     let checkpoint = ctx.checkpoint().ok_or("this run has a checkpoint")?;
     let before = match checkpoint.read().await? {
@@ -127,7 +127,7 @@ async fn run(
         .unwrap()
 }
 
-use flyte::types::Literal;
+use flytekit::types::Literal;
 
 #[tokio::test]
 async fn a_task_without_outputs_leaves_an_empty_outputs_file() {
@@ -342,13 +342,13 @@ fn count_up(n: i64) -> i64 {
 struct Fragile;
 
 impl FlyteType for Fragile {
-    fn literal_type() -> flyte::types::LiteralType {
+    fn literal_type() -> flytekit::types::LiteralType {
         i64::literal_type()
     }
     fn to_literal(&self) -> Literal {
         0i64.to_literal()
     }
-    fn from_literal(_: &Literal) -> Result<Self, flyte::types::LiteralMismatch> {
+    fn from_literal(_: &Literal) -> Result<Self, flytekit::types::LiteralMismatch> {
         panic!("Fragile cannot be read")
     }
 }
@@ -578,7 +578,7 @@ fn deeply_nested_inputs(name: &str, depth: usize) -> Vec<u8> {
 async fn a_hostile_deeply_nested_input_is_a_clean_error_document_not_a_crash() {
     let mut registry = Registry::new();
     registry.task(&nested_sum);
-    for depth in [200_000, flyte::idl::MAX_LITERAL_DEPTH + 1] {
+    for depth in [200_000, flytekit::idl::MAX_LITERAL_DEPTH + 1] {
         let files = Arc::new(FileAccess::new());
         let req = request("entrypoint.nested_sum", &format!("deep{depth}"));
         let bytes = deeply_nested_inputs("xs", depth);

@@ -18,11 +18,11 @@ use std::process::Output;
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
-use flyte::data::FileAccess;
-use flyte::idl::{self, core as pb};
-use flyte::plugins::WaitForObjectStoreFile;
-use flyte::prelude::*;
-use flyte::types::Literal;
+use flytekit::data::FileAccess;
+use flytekit::idl::{self, core as pb};
+use flytekit::plugins::WaitForObjectStoreFile;
+use flytekit::prelude::*;
+use flytekit::types::Literal;
 use prost::Message;
 
 fn bucket() -> String {
@@ -460,7 +460,7 @@ fn write_notes(text: String) -> FlyteFile {
 }
 
 #[task]
-async fn read_notes(notes: FlyteFile) -> Result<String, flyte::data::DataError> {
+async fn read_notes(notes: FlyteFile) -> Result<String, flytekit::data::DataError> {
     Ok(String::from_utf8_lossy(&notes.read().await?).into_owned())
 }
 

@@ -5,8 +5,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use flyte::prelude::*;
-use flyte::task::TaskError as Te;
+use flytekit::prelude::*;
+use flytekit::task::TaskError as Te;
 
 /// Start and end of each run of a task, per test.
 type Intervals = Mutex<Vec<(String, Instant, Instant)>>;
@@ -427,8 +427,8 @@ async fn run_with_takes_options_and_a_tuple_of_inputs() {
 
 // ---- failure policy and the on-failure task ------------------------------------------------
 
-use flyte::execution::RunError;
-use flyte::types::FlyteError;
+use flytekit::execution::RunError;
+use flytekit::types::FlyteError;
 
 static LATE_RAN: AtomicU32 = AtomicU32::new(0);
 static AFTER_FAIL_RAN: AtomicU32 = AtomicU32::new(0);
@@ -542,7 +542,7 @@ async fn an_on_failure_task_that_fails_adds_its_failure() {
 
 // ---- gates ---------------------------------------------------------------------------------
 
-use flyte::workflow::gate::{approve, sleep, wait_for_input};
+use flytekit::workflow::gate::{approve, sleep, wait_for_input};
 
 #[task]
 fn bump(x: i64) -> i64 {
@@ -586,11 +586,11 @@ async fn a_rejected_approval_or_a_missing_signal_fails_the_gate_naming_it() {
         .signal("approve-deploy", true)
         .signal("release", false);
     let err = gated.run_with(&options, (1,)).await.unwrap_err();
-    let text = format!("{}", flyte::task::ErrorChain::new(&err));
+    let text = format!("{}", flytekit::task::ErrorChain::new(&err));
     assert!(text.contains("`release` was not approved"), "{text}");
     let options = RunOptions::default().signal("release", true);
     let err = gated.run_with(&options, (1,)).await.unwrap_err();
-    let text = format!("{}", flyte::task::ErrorChain::new(&err));
+    let text = format!("{}", flytekit::task::ErrorChain::new(&err));
     assert!(
         text.contains("no value for signal `approve-deploy` (boolean)"),
         "{text}"
@@ -610,7 +610,7 @@ async fn a_rejected_approval_or_a_missing_signal_fails_the_gate_naming_it() {
 static MARKED_CALLS: AtomicU32 = AtomicU32::new(0);
 
 #[derive(Debug)]
-struct Wrapped(flyte::task::NonRecoverable);
+struct Wrapped(flytekit::task::NonRecoverable);
 
 impl std::fmt::Display for Wrapped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -628,7 +628,7 @@ impl std::error::Error for Wrapped {
 fn marked(how: String) -> anyhow::Result<i64> {
     use anyhow::Context;
     MARKED_CALLS.fetch_add(1, Ordering::SeqCst);
-    let bad = || flyte::task::NonRecoverable::new("bad input");
+    let bad = || flytekit::task::NonRecoverable::new("bad input");
     match how.as_str() {
         "plain" => Err(bad().into()),
         "context" => Err(bad()).context("reading the input"),
@@ -652,7 +652,7 @@ async fn non_recoverable_is_found_inside_anyhow_and_source_chains() {
             1,
             "{how}: not retried: {err}"
         );
-        let text = flyte::task::ErrorChain::new(&err).to_string();
+        let text = flytekit::task::ErrorChain::new(&err).to_string();
         assert!(text.contains("bad input"), "{how}: {text}");
     }
     // An ordinary error is retried.

@@ -15,10 +15,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use flyte::data::FileAccess;
-use flyte::idl::admin::TaskSpec;
-use flyte::idl::{self, FastSettings, core as pb};
-use flyte::types::FlyteType;
+use flytekit::data::FileAccess;
+use flytekit::idl::admin::TaskSpec;
+use flytekit::idl::{self, FastSettings, core as pb};
+use flytekit::types::FlyteType;
 use prost::Message;
 use sha2::Digest;
 

@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use flyte::data::{DataError, FileAccess};
+use flytekit::data::{DataError, FileAccess};
 
 mod support;
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 use support::read_tree;
 
 /// Names that URL parsing would change: spaces, `%`, `#`, `?`, `+`, non-ASCII,

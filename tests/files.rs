@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use flyte::data::FileAccess;
-use flyte::prelude::*;
+use flytekit::data::FileAccess;
+use flytekit::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Writes a report to a local temp file and returns it.
@@ -19,7 +19,7 @@ fn write_report(text: String) -> FlyteFile {
 }
 
 #[task]
-async fn read_report(report: FlyteFile) -> Result<String, flyte::data::DataError> {
+async fn read_report(report: FlyteFile) -> Result<String, flytekit::data::DataError> {
     let bytes = report.read().await?;
     Ok(format!(
         "{} <- {}",
@@ -39,7 +39,7 @@ fn write_dataset(rows: i64) -> FlyteDirectory {
 }
 
 #[task]
-async fn list_dataset(data: FlyteDirectory) -> Result<Vec<String>, flyte::data::DataError> {
+async fn list_dataset(data: FlyteDirectory) -> Result<Vec<String>, flytekit::data::DataError> {
     let base = data.uri().trim_end_matches('/').to_string();
     let files = data.files().await?;
     let mut out = Vec::new();

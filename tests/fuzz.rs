@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use flyte::data::FileAccess;
-use flyte::prelude::*;
-use flyte::types::{FlyteType, LiteralType, literal_from_text};
+use flytekit::data::FileAccess;
+use flytekit::prelude::*;
+use flytekit::types::{FlyteType, LiteralType, literal_from_text};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, FlyteType)]
@@ -90,7 +90,7 @@ proptest! {
                 prop_assert!(shown.contains(&quoted) || shown.contains("longer than zero"));
             }
         }
-        let sensor = flyte::plugins::WaitForObjectStoreFile::new("fuzz").poll_interval(text.as_str());
+        let sensor = flytekit::plugins::WaitForObjectStoreFile::new("fuzz").poll_interval(text.as_str());
         let _ = Task::validate(&sensor);
     }
 
@@ -113,13 +113,13 @@ proptest! {
         let files = Arc::new(FileAccess::new());
         let outcome = rt.block_on(async {
             files.put("memory:///fuzz/inputs.pb", bytes.clone()).await.unwrap();
-            let mut registry = flyte::registry::Registry::new();
+            let mut registry = flytekit::registry::Registry::new();
             registry.task(&echo);
-            flyte::entrypoint::execute(
+            flytekit::entrypoint::execute(
                 &registry,
                 files.clone(),
-                flyte::execution::ClusterIdentity::default(),
-                &flyte::entrypoint::ExecuteRequest {
+                flytekit::execution::ClusterIdentity::default(),
+                &flytekit::entrypoint::ExecuteRequest {
                     task_name: "fuzz.echo".into(),
                     inputs: "memory:///fuzz/inputs.pb".into(),
                     output_prefix: "memory:///fuzz/out".into(),
@@ -243,8 +243,8 @@ macro_rules! takers {
                 1
             }
         )*
-        fn takers() -> flyte::registry::Registry {
-            let mut registry = flyte::registry::Registry::new();
+        fn takers() -> flytekit::registry::Registry {
+            let mut registry = flytekit::registry::Registry::new();
             $(registry.task(&$name);)*
             registry
         }
@@ -271,7 +271,7 @@ takers! {
     take_optional_list: Option<Vec<Point>>,
 }
 
-use flyte::idl;
+use flytekit::idl;
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
@@ -289,11 +289,11 @@ proptest! {
         rt.block_on(async {
             files.put("memory:///fuzz-any/inputs.pb", map.encode_to_vec()).await.unwrap();
             for task in TAKERS {
-                let outcome = flyte::entrypoint::execute(
+                let outcome = flytekit::entrypoint::execute(
                     &registry,
                     files.clone(),
-                    flyte::execution::ClusterIdentity::default(),
-                    &flyte::entrypoint::ExecuteRequest {
+                    flytekit::execution::ClusterIdentity::default(),
+                    &flytekit::entrypoint::ExecuteRequest {
                         task_name: task.to_string(),
                         inputs: "memory:///fuzz-any/inputs.pb".into(),
                         output_prefix: "memory:///fuzz-any/out".into(),
@@ -303,7 +303,7 @@ proptest! {
                 )
                 .await;
                 let outcome = outcome.map_err(|e| TestCaseError::fail(format!("{task}: {e}")))?;
-                if let flyte::entrypoint::Outcome::Failed(error) = outcome {
+                if let flytekit::entrypoint::Outcome::Failed(error) = outcome {
                     prop_assert!(error.code != "SYSTEM:Panic", "{}: {}", task, error.message);
                     prop_assert!(error.message.len() < 2_000, "{}: {} bytes", task, error.message.len());
                 }

@@ -1,7 +1,7 @@
 //! `#[graph]` helpers: graph code moved out of workflow and dynamic bodies adds its
 //! nodes to the caller's graph, as if written in place.
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 fn double(x: i64) -> i64 {

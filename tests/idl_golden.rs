@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use flyte::idl;
-use flyte::prelude::*;
-use flyte::types::LiteralType;
+use flytekit::idl;
+use flytekit::prelude::*;
+use flytekit::types::LiteralType;
 use prost::Message;
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,7 @@ use support::{golden_settings as seed_settings, idl_out_dir as out_dir};
 
 /// flytekit's golden `Point` dataclass.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
-#[flyte(crate = ::flyte)]
+#[flyte(crate = ::flytekit)]
 struct Point {
     x: i64,
     y: f64,
@@ -88,9 +88,9 @@ fn golden_types_are_written_as_flytekit_writes_them() {
 
 // ---- the seed tutorial's tasks as TaskTemplates -------------------------------------
 
-static SENSOR: std::sync::LazyLock<flyte::plugins::WaitForObjectStoreFile> =
+static SENSOR: std::sync::LazyLock<flytekit::plugins::WaitForObjectStoreFile> =
     std::sync::LazyLock::new(|| {
-        flyte::plugins::WaitForObjectStoreFile::new("my-objectstore-sensor")
+        flytekit::plugins::WaitForObjectStoreFile::new("my-objectstore-sensor")
             .with_metadata(TaskMetadata::default().retries(10).timeout("20m"))
             .poll_interval("1s")
     });
@@ -107,11 +107,11 @@ fn seed_task_templates_are_written_for_comparison_with_flytekit() {
     for (file, task) in [
         (
             "task_my-objectstore-sensor.pb",
-            &*SENSOR as &dyn flyte::workflow::DynTask,
+            &*SENSOR as &dyn flytekit::workflow::DynTask,
         ),
         (
             "task_print_file.pb",
-            &print_file as &dyn flyte::workflow::DynTask,
+            &print_file as &dyn flytekit::workflow::DynTask,
         ),
     ] {
         let template = idl::task_template(task, &settings);

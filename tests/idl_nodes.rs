@@ -3,8 +3,8 @@
 //! `target/idl-out/parse/<message>/` for `tests/idl/check_flyteidl.py`, which parses
 //! them with the Python `flyteidl` package and rejects unknown fields.
 
-use flyte::idl::{self, SerializationSettings, core as pb};
-use flyte::prelude::*;
+use flytekit::idl::{self, SerializationSettings, core as pb};
+use flytekit::prelude::*;
 use prost::Message;
 
 fn settings() -> SerializationSettings {
@@ -263,10 +263,10 @@ fn a_map_task_is_an_array_node_running_the_task_itself_per_item() {
 }
 
 #[tokio::test]
-async fn serialize_json_writes_a_readable_copy_of_each_file() {
+async fn serialize_json_writes_protobufs_json_form_of_each_file() {
     let out = std::env::temp_dir().join(format!("flyte-idl-json-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    flyte::cli::App::new()
+    flytekit::cli::App::new()
         .workflow(&pick)
         .run([
             "app",
@@ -281,16 +281,14 @@ async fn serialize_json_writes_a_readable_copy_of_each_file() {
         .unwrap();
     let text = std::fs::read_to_string(out.join("2_idl_nodes.pick_2.json")).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Protobuf's JSON form: lowerCamelCase names, oneof members in place of their
+    // oneof, enums by name, and defaults (`AND` is the operator's 0) left out.
     let node = &json["template"]["nodes"][1];
-    let condition = &node["target"]["branch_node"]["if_else"]["case"]["condition"];
-    assert_eq!(
-        condition["expr"]["conjunction"]["operator"], "AND",
-        "{text}"
-    );
-    assert_eq!(
-        json["template"]["id"]["resource_type"], "WORKFLOW",
-        "{text}"
-    );
+    let condition = &node["branchNode"]["ifElse"]["case"]["condition"];
+    let conjunction = &condition["conjunction"];
+    assert!(conjunction["leftExpression"].is_object(), "{text}");
+    assert!(conjunction.get("operator").is_none(), "{text}");
+    assert_eq!(json["template"]["id"]["resourceType"], "WORKFLOW", "{text}");
     // Every .pb has its .json.
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
@@ -299,5 +297,14 @@ async fn serialize_json_writes_a_readable_copy_of_each_file() {
     names.sort();
     let pbs = names.iter().filter(|n| n.ends_with(".pb")).count();
     assert_eq!(pbs * 2, names.len(), "{names:?}");
+    // Kept for tests/idl/check_flyteidl.py, which requires each .json to be what
+    // MessageToJson writes for its .pb (branch nodes, conditions, oneofs in them).
+    let keep = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/idl-out/package-json-branch");
+    let _ = std::fs::remove_dir_all(&keep);
+    std::fs::create_dir_all(&keep).unwrap();
+    for name in &names {
+        std::fs::copy(out.join(name), keep.join(name)).unwrap();
+    }
     std::fs::remove_dir_all(&out).unwrap();
 }

@@ -4,9 +4,9 @@
 //! `tests/golden/production/`. The Python that made each
 //! golden is quoted on the Rust that mirrors it.
 
-use flyte::idl;
-use flyte::idl::core as pb;
-use flyte::prelude::*;
+use flytekit::idl;
+use flytekit::idl::core as pb;
+use flytekit::prelude::*;
 use prost::Message;
 
 mod support;
@@ -42,13 +42,13 @@ fn resource_and_env_settings_are_written_for_comparison_with_flytekit() {
     for (file, task) in [
         (
             "task_resources.pb",
-            &t_resources as &dyn flyte::workflow::DynTask,
+            &t_resources as &dyn flytekit::workflow::DynTask,
         ),
         (
             "task_resources_tuple.pb",
-            &t_resources_tuple as &dyn flyte::workflow::DynTask,
+            &t_resources_tuple as &dyn flytekit::workflow::DynTask,
         ),
-        ("task_env.pb", &t_env as &dyn flyte::workflow::DynTask),
+        ("task_env.pb", &t_env as &dyn flytekit::workflow::DynTask),
     ] {
         let template = idl::task_template(task, &settings);
         std::fs::write(dir.join(file), template.encode_to_vec()).unwrap();
@@ -84,12 +84,12 @@ fn image_settings_are_written_for_comparison_with_flytekit() {
     for (file, task, image) in [
         (
             "task_image_literal.pb",
-            &t_image_literal as &dyn flyte::workflow::DynTask,
+            &t_image_literal as &dyn flytekit::workflow::DynTask,
             "ghcr.io/acme/gpu:1.2",
         ),
         (
             "task_image_named.pb",
-            &t_image_named as &dyn flyte::workflow::DynTask,
+            &t_image_named as &dyn flytekit::workflow::DynTask,
             "ghcr.io/acme/gpu:2.0",
         ),
     ] {
@@ -140,15 +140,15 @@ fn accelerator_settings_are_written_for_comparison_with_flytekit() {
     for (file, task) in [
         (
             "task_accel_a100.pb",
-            &t_accel_a100 as &dyn flyte::workflow::DynTask,
+            &t_accel_a100 as &dyn flytekit::workflow::DynTask,
         ),
         (
             "task_accel_mig.pb",
-            &t_accel_mig as &dyn flyte::workflow::DynTask,
+            &t_accel_mig as &dyn flytekit::workflow::DynTask,
         ),
         (
             "task_accel_unpartitioned.pb",
-            &t_accel_unpartitioned as &dyn flyte::workflow::DynTask,
+            &t_accel_unpartitioned as &dyn flytekit::workflow::DynTask,
         ),
     ] {
         let template = idl::task_template(task, &settings);
@@ -244,7 +244,7 @@ fn t_timeout_retries(x: i64) -> i64 {
 fn secret_label_and_cache_settings_are_written_for_comparison_with_flytekit() {
     let settings = seed_settings();
     let dir = out_dir();
-    let tasks: [(&str, &dyn flyte::workflow::DynTask); 9] = [
+    let tasks: [(&str, &dyn flytekit::workflow::DynTask); 9] = [
         ("task_secrets", &t_secrets),
         ("task_labels", &t_labels),
         ("task_cache", &t_cache),
@@ -298,7 +298,7 @@ fn wf_tick(#[default(1)] x: i64) -> i64 {
     add_one(x)
 }
 
-fn write_plan<O: flyte::types::Outputs, S>(file: &str, plan: &LaunchPlan<O, S>) {
+fn write_plan<O: flytekit::types::Outputs, S>(file: &str, plan: &LaunchPlan<O, S>) {
     let message = plan.entry().to_idl(&seed_settings());
     std::fs::write(
         out_dir().join(format!("{file}.pb")),
@@ -309,7 +309,7 @@ fn write_plan<O: flyte::types::Outputs, S>(file: &str, plan: &LaunchPlan<O, S>) 
 
 #[test]
 fn schedules_are_written_for_comparison_with_flytekit() {
-    use flyte::launch_plan::Schedule;
+    use flytekit::launch_plan::Schedule;
     let sched = |name: &str, schedule: Schedule| {
         LaunchPlan::builder(name, &wf_sched)
             .schedule(schedule)
@@ -358,7 +358,7 @@ fn schedules_are_written_for_comparison_with_flytekit() {
 
 #[test]
 fn notifications_and_options_are_written_for_comparison_with_flytekit() {
-    use flyte::launch_plan::{Notification, Phase};
+    use flytekit::launch_plan::{Notification, Phase};
     let notify = LaunchPlan::builder("prod.lp_notify", &wf_tick)
         .notify(Notification::email(
             [Phase::Failed, Phase::TimedOut],
@@ -428,7 +428,7 @@ fn wf_ordering() {
 
 /// Writes `NAME_spec.pb` (admin WorkflowSpec) and `NAME_closure.pb` (core
 /// WorkflowClosure) for a workflow.
-fn write_workflow(name: &str, spec: &flyte::workflow::WorkflowSpec) {
+fn write_workflow(name: &str, spec: &flytekit::workflow::WorkflowSpec) {
     let settings = seed_settings();
     let dir = out_dir();
     let admin = idl::workflow_spec(spec, &settings).unwrap();
@@ -494,8 +494,8 @@ fn wf_overrides_node(x: i64) -> i64 {
     add_one(x).with_overrides(
         NodeOverrides::new()
             .node_name("Second_Node")
-            .accelerator(flyte::task::Accelerator::new("nvidia-tesla-a100").partition("1g.5gb"))
-            .shared_memory(flyte::task::SharedMemory::limit("1Gi"))
+            .accelerator(flytekit::task::Accelerator::new("nvidia-tesla-a100").partition("1g.5gb"))
+            .shared_memory(flytekit::task::SharedMemory::limit("1Gi"))
             .pod_template(pod),
     )
 }
@@ -539,7 +539,9 @@ fn node_overrides_are_written_for_comparison_with_flytekit() {
     let spec = wf_overrides_node.spec();
     assert_eq!(spec.nodes[0].id, "second-node");
     match &spec.outputs[0] {
-        flyte::workflow::Binding::NodeOutput { node_id, .. } => assert_eq!(node_id, "second-node"),
+        flytekit::workflow::Binding::NodeOutput { node_id, .. } => {
+            assert_eq!(node_id, "second-node")
+        }
         other => panic!("{other:?}"),
     }
     write_workflow("wf_overrides_node", spec);
@@ -547,7 +549,7 @@ fn node_overrides_are_written_for_comparison_with_flytekit() {
 
 /// `def cleanup(x: int, err: Optional[FlyteError] = None) -> None`.
 #[task]
-fn cleanup(x: i64, err: Option<flyte::types::FlyteError>) {
+fn cleanup(x: i64, err: Option<flytekit::types::FlyteError>) {
     let _ = (x, err);
 }
 
@@ -585,7 +587,7 @@ fn deploy(x: i64, ok: bool) -> i64 {
 /// `approve(y, "release", timeout=timedelta(hours=2))`, `deploy(x=z, ok=ok)`.
 #[workflow]
 fn wf_gates(x: i64) -> i64 {
-    use flyte::workflow::gate::{approve, sleep, wait_for_input};
+    use flytekit::workflow::gate::{approve, sleep, wait_for_input};
     let s = sleep("10m");
     let ok: Promise<bool> = wait_for_input("approve-deploy", "1h");
     let y = add_one(x);
@@ -625,7 +627,7 @@ fn default_options_and_a_named_plan_are_written_for_comparison_with_flytekit() {
 /// default_inputs={"x": 3})`, callable from workflows as `fn(i64) -> i64`.
 type SubLpCall = fn(i64) -> i64;
 
-static SUB_LP: std::sync::LazyLock<flyte::launch_plan::CallableLaunchPlan<SubLpCall>> =
+static SUB_LP: std::sync::LazyLock<flytekit::launch_plan::CallableLaunchPlan<SubLpCall>> =
     std::sync::LazyLock::new(|| {
         LaunchPlan::builder("prod.sub_lp", &sub_wf)
             .default_input("x", 3i64)
@@ -647,7 +649,7 @@ fn wf_lp_node(x: i64) -> (i64, i64) {
 fn launch_plan_nodes_are_written_for_comparison_with_flytekit() {
     write_workflow("wf_lp_node", wf_lp_node.spec());
     // Registering the workflow registers the plan it calls.
-    let mut registry = flyte::registry::Registry::new();
+    let mut registry = flytekit::registry::Registry::new();
     registry.workflow(&wf_lp_node);
     let plans: Vec<&str> = registry
         .launch_plans()
@@ -697,7 +699,7 @@ fn references_are_written_for_comparison_with_flytekit() {
     // Neither reference is registered by this program: no task in the closure.
     let closure = idl::workflow_closure(spec, &seed_settings()).unwrap();
     assert!(closure.tasks.is_empty());
-    let mut registry = flyte::registry::Registry::new();
+    let mut registry = flytekit::registry::Registry::new();
     registry.workflow(&wf_reference);
     assert!(registry.tasks().is_empty());
     write_workflow("wf_reference", spec);
@@ -773,7 +775,7 @@ fn d_fanout(n: i64) -> i64 {
 
 #[tokio::test]
 async fn a_dynamic_task_is_written_and_hands_its_graph_to_flyte_as_flytekit_does() {
-    use flyte::entrypoint::Outcome;
+    use flytekit::entrypoint::Outcome;
     let settings = seed_settings();
     let template = idl::task_template(&d_fanout, &settings);
     std::fs::write(out_dir().join("task_dynamic.pb"), template.encode_to_vec()).unwrap();
@@ -783,7 +785,7 @@ async fn a_dynamic_task_is_written_and_hands_its_graph_to_flyte_as_flytekit_does
 
     // The pod, as Flyte starts it: the template's `_F_SS_C` and the task's identity.
     let ss = env[0].value.clone();
-    let identity = flyte::execution::ClusterIdentity::from_vars(|name| match name {
+    let identity = flytekit::execution::ClusterIdentity::from_vars(|name| match name {
         "_F_SS_C" => Some(ss.clone()),
         "FLYTE_INTERNAL_TASK_VERSION" => Some("v1".into()),
         _ => None,
@@ -808,10 +810,10 @@ fn d_fanout_in_pod(n: i64) -> i64 {
 
 #[tokio::test]
 async fn a_dynamic_task_may_run_its_graph_in_its_own_pod() {
-    use flyte::entrypoint::Outcome;
+    use flytekit::entrypoint::Outcome;
     let template = idl::task_template(&d_fanout_in_pod, &seed_settings());
     assert!(template.container.unwrap().env.is_empty());
-    let identity = flyte::execution::ClusterIdentity::default();
+    let identity = flytekit::execution::ClusterIdentity::default();
     let (outcome, _dir) =
         execute_golden(&d_fanout_in_pod, "exec_dynamic_inputs.pb", identity).await;
     let Outcome::Succeeded { outputs } = outcome else {
@@ -825,8 +827,8 @@ async fn a_dynamic_task_may_run_its_graph_in_its_own_pod() {
 /// Tuple[CsvFile, FlyteDirectory]` (copies the file, writes a directory).
 #[task]
 async fn t_files(
-    f: FlyteFile<flyte::types::Csv>,
-) -> Result<(FlyteFile<flyte::types::Csv>, FlyteDirectory), flyte::task::BoxError> {
+    f: FlyteFile<flytekit::types::Csv>,
+) -> Result<(FlyteFile<flytekit::types::Csv>, FlyteDirectory), flytekit::task::BoxError> {
     let dir = std::env::temp_dir().join(format!("t_files-{}", std::process::id()));
     let copy = dir.join("copy.csv");
     f.download(&copy).await?;
@@ -848,7 +850,7 @@ fn file_formats_are_written_for_comparison_with_flytekit() {
 }
 
 /// `AbCols = Annotated[StructuredDataset, kwtypes(a=int, b=str)]`.
-#[derive(flyte::Columns)]
+#[derive(flytekit::Columns)]
 #[allow(dead_code)]
 struct AbCols {
     a: i64,
@@ -881,32 +883,32 @@ fn frame(n: i64) -> arrow_array::RecordBatch {
 
 /// `@task def sd_make(n: int) -> AbCols`.
 #[task]
-fn sd_make(n: i64) -> Result<StructuredDataset<AbCols>, flyte::types::DataframeError> {
+fn sd_make(n: i64) -> Result<StructuredDataset<AbCols>, flytekit::types::DataframeError> {
     StructuredDataset::from_batches(&[frame(n)])
 }
 
 /// `@task def df_make(n: int) -> pd.DataFrame`.
 #[task]
-fn df_make(n: i64) -> Result<StructuredDataset, flyte::types::DataframeError> {
+fn df_make(n: i64) -> Result<StructuredDataset, flytekit::types::DataframeError> {
     StructuredDataset::from_batches(&[frame(n)])
 }
 
 #[tokio::test]
 async fn dataframes_are_written_and_stored_as_flytekit_does() {
-    use flyte::entrypoint::Outcome;
+    use flytekit::entrypoint::Outcome;
     let settings = seed_settings();
     for (file, task) in [
-        ("task_sd.pb", &t_sd as &dyn flyte::workflow::DynTask),
-        ("task_df.pb", &t_df as &dyn flyte::workflow::DynTask),
+        ("task_sd.pb", &t_sd as &dyn flytekit::workflow::DynTask),
+        ("task_df.pb", &t_df as &dyn flytekit::workflow::DynTask),
     ] {
         let template = idl::task_template(task, &settings);
         std::fs::write(out_dir().join(file), template.encode_to_vec()).unwrap();
     }
     for (case, task) in [
-        ("sd", &sd_make as &'static dyn flyte::workflow::DynTask),
+        ("sd", &sd_make as &'static dyn flytekit::workflow::DynTask),
         ("df", &df_make),
     ] {
-        let identity = flyte::execution::ClusterIdentity::default();
+        let identity = flytekit::execution::ClusterIdentity::default();
         let inputs = format!("exec_{case}_inputs.pb");
         let (outcome, dir) = execute_golden(task, &inputs, identity).await;
         let Outcome::Succeeded { outputs } = outcome else {
@@ -936,16 +938,16 @@ async fn dataframes_are_written_and_stored_as_flytekit_does() {
 /// the golden `inputs` (a file of `production/`), in a fresh folder (output prefix
 /// `out`, raw outputs under `raw`).
 async fn execute_golden(
-    task: &'static dyn flyte::workflow::DynTask,
+    task: &'static dyn flytekit::workflow::DynTask,
     inputs: &str,
-    identity: flyte::execution::ClusterIdentity,
-) -> (flyte::entrypoint::Outcome, tempfile::TempDir) {
+    identity: flytekit::execution::ClusterIdentity,
+) -> (flytekit::entrypoint::Outcome, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let golden = std::fs::read(support::production_golden(inputs)).unwrap();
     std::fs::write(dir.path().join("inputs.pb"), golden).unwrap();
-    let mut registry = flyte::registry::Registry::new();
+    let mut registry = flytekit::registry::Registry::new();
     registry.dyn_task(task);
-    let request = flyte::entrypoint::ExecuteRequest {
+    let request = flytekit::entrypoint::ExecuteRequest {
         task_name: task.name().to_string(),
         inputs: format!("{}/inputs.pb", dir.path().display()),
         output_prefix: format!("{}/out", dir.path().display()),
@@ -953,8 +955,8 @@ async fn execute_golden(
         checkpoint_path: None,
         prev_checkpoint: None,
     };
-    let files = std::sync::Arc::new(flyte::data::FileAccess::new());
-    let outcome = flyte::entrypoint::execute(&registry, files, identity, &request)
+    let files = std::sync::Arc::new(flytekit::data::FileAccess::new());
+    let outcome = flytekit::entrypoint::execute(&registry, files, identity, &request)
         .await
         .unwrap();
     (outcome, dir)
@@ -972,7 +974,7 @@ async fn a_map_over_a_launch_plan_is_written_as_flytekit_writes_it_and_runs_loca
     write_workflow("wf_map_lp", wf_map_lp.spec());
     // Each item runs the plan's workflow: add_one.
     assert_eq!(wf_map_lp.run(vec![1, 5]).await.unwrap(), [2, 6]);
-    let mut registry = flyte::registry::Registry::new();
+    let mut registry = flytekit::registry::Registry::new();
     registry.workflow(&wf_map_lp);
     assert!(
         registry

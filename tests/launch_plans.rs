@@ -3,8 +3,8 @@
 
 use std::sync::LazyLock;
 
-use flyte::launch_plan::{CallableLaunchPlan, LaunchPlanError};
-use flyte::prelude::*;
+use flytekit::launch_plan::{CallableLaunchPlan, LaunchPlanError};
+use flytekit::prelude::*;
 
 #[task]
 fn scale(values: Vec<f64>, factor: f64, label: String) -> String {
@@ -104,7 +104,7 @@ async fn bad_inputs_are_typed_errors_naming_the_input() {
 
 // ---- schedules and other settings --------------------------------------------------------
 
-use flyte::launch_plan::{Notification, Phase, Schedule, ScheduleError};
+use flytekit::launch_plan::{Notification, Phase, Schedule, ScheduleError};
 
 #[task]
 fn stamp(run_at: chrono::DateTime<chrono::Utc>, x: i64) -> i64 {
@@ -120,8 +120,8 @@ fn stamped(run_at: chrono::DateTime<chrono::Utc>, #[default(0)] x: i64, tag: Str
 fn schedule_error(
     schedule: Schedule,
     build: impl FnOnce(
-        flyte::launch_plan::LaunchPlanBuilder<i64>,
-    ) -> flyte::launch_plan::LaunchPlanBuilder<i64>,
+        flytekit::launch_plan::LaunchPlanBuilder<i64>,
+    ) -> flytekit::launch_plan::LaunchPlanBuilder<i64>,
 ) -> ScheduleError {
     let builder = LaunchPlan::builder("nightly", &stamped).schedule(schedule);
     match build(builder).build() {
@@ -162,7 +162,8 @@ async fn a_scheduled_run_gets_now_as_its_kickoff_input() {
 
 #[test]
 fn a_schedule_is_checked_against_the_workflow_when_built() {
-    let with_tag = |b: flyte::launch_plan::LaunchPlanBuilder<i64>| b.fixed("tag", "t".to_string());
+    let with_tag =
+        |b: flytekit::launch_plan::LaunchPlanBuilder<i64>| b.fixed("tag", "t".to_string());
     let e = schedule_error(
         Schedule::cron("0 25 * * *").kickoff_input("run_at"),
         with_tag,
@@ -230,7 +231,7 @@ fn a_schedule_is_checked_against_the_workflow_when_built() {
 
 #[test]
 fn notifications_and_limits_are_checked_when_built() {
-    let build = |b: flyte::launch_plan::LaunchPlanBuilder<i64>| match b.build() {
+    let build = |b: flytekit::launch_plan::LaunchPlanBuilder<i64>| match b.build() {
         Err(LaunchPlanError::InvalidSetting { problem, .. }) => problem,
         other => panic!("expected an invalid setting, got {other:?}"),
     };
@@ -315,7 +316,7 @@ async fn overwrite_cache_and_the_raw_prefix_apply_to_a_local_run() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 
-    let files = std::sync::Arc::new(flyte::data::FileAccess::new());
+    let files = std::sync::Arc::new(flytekit::data::FileAccess::new());
     let uploads = LaunchPlan::builder("uploads", &written_wf)
         .raw_output_prefix("memory:///lp-raw")
         .build()
@@ -486,7 +487,7 @@ async fn a_launch_plan_call_may_leave_out_inputs_with_defaults() {
     assert_eq!(names(0), ["values"]);
     assert_eq!(names(1), ["values", "factor"]);
     // On Flyte the node binds only what the call gave; the plan supplies the rest.
-    let settings = flyte::idl::SerializationSettings {
+    let settings = flytekit::idl::SerializationSettings {
         project: "p".into(),
         domain: "d".into(),
         version: "v1".into(),
@@ -495,7 +496,7 @@ async fn a_launch_plan_call_may_leave_out_inputs_with_defaults() {
         entrypoint: "/usr/local/bin/app".into(),
         fast: None,
     };
-    let template = flyte::idl::workflow_template(spec, &settings).unwrap();
+    let template = flytekit::idl::workflow_template(spec, &settings).unwrap();
     let bound: Vec<&str> = template.nodes[0]
         .inputs
         .iter()
@@ -542,8 +543,8 @@ mod registration {
     //! can take (it registers them sorted by name).
 
     use super::*;
-    use flyte::registry::{PackageMessage, Registry};
-    use flyte::types::FlyteError;
+    use flytekit::registry::{PackageMessage, Registry};
+    use flytekit::types::FlyteError;
 
     #[task]
     fn risky(x: i64) -> i64 {
@@ -604,8 +605,8 @@ mod registration {
         plus(a, b)
     }
 
-    fn settings() -> flyte::idl::SerializationSettings {
-        flyte::idl::SerializationSettings {
+    fn settings() -> flytekit::idl::SerializationSettings {
+        flytekit::idl::SerializationSettings {
             project: "p".into(),
             domain: "d".into(),
             version: "v1".into(),
@@ -653,8 +654,8 @@ mod registration {
 
     /// Every entity a file refers to (tasks, subworkflows, launch plans), by name.
     fn references(message: &PackageMessage) -> Vec<String> {
-        fn of_nodes(nodes: &[flyte::idl::core::Node], out: &mut Vec<String>) {
-            use flyte::idl::core::{node::Target, workflow_node::Reference};
+        fn of_nodes(nodes: &[flytekit::idl::core::Node], out: &mut Vec<String>) {
+            use flytekit::idl::core::{node::Target, workflow_node::Reference};
             for node in nodes {
                 match &node.target {
                     Some(Target::TaskNode(t)) => {

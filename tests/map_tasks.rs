@@ -4,9 +4,9 @@
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use flyte::execution::MapFailure;
-use flyte::prelude::*;
-use flyte::workflow::Entity;
+use flytekit::execution::MapFailure;
+use flytekit::prelude::*;
+use flytekit::workflow::Entity;
 
 #[task]
 async fn square(x: i64) -> i64 {
@@ -216,7 +216,7 @@ async fn several_lists_are_mapped_together_and_must_be_as_long() {
         .run(vec![1, 2, 3], vec!["a".into()])
         .await
         .unwrap_err();
-    let message = flyte::task::ErrorChain::new(&err).to_string();
+    let message = flytekit::task::ErrorChain::new(&err).to_string();
     assert!(
         message.contains("the mapped lists differ in length (3, 1)"),
         "{message}"

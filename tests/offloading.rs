@@ -7,12 +7,12 @@ mod support;
 
 use std::sync::Arc;
 
-use flyte::data::FileAccess;
-use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
-use flyte::execution::ClusterIdentity;
-use flyte::idl::core as pb;
-use flyte::prelude::*;
-use flyte::registry::Registry;
+use flytekit::data::FileAccess;
+use flytekit::entrypoint::{ExecuteRequest, Outcome, execute};
+use flytekit::execution::ClusterIdentity;
+use flytekit::idl::core as pb;
+use flytekit::prelude::*;
+use flytekit::registry::Registry;
 use prost::Message;
 
 /// `@task def t_big_list(n: int) -> List[int]: return list(range(n))`.
@@ -111,7 +111,7 @@ async fn a_large_output_is_offloaded_as_flytekit_offloads_it() {
 #[tokio::test]
 async fn outputs_under_the_minimum_stay_in_outputs_pb() {
     let dir = tempdir();
-    let inputs = flyte::idl::literal_map([("n", &1000i64.to_literal())]);
+    let inputs = flytekit::idl::literal_map([("n", &1000i64.to_literal())]);
     std::fs::write(dir.path().join("inputs.pb"), inputs.encode_to_vec()).unwrap();
     let Outcome::Succeeded { outputs } =
         run(dir.path(), "offloading.big_list", offloading("1", None)).await
@@ -207,7 +207,7 @@ async fn an_offloaded_input_is_read_from_its_object() {
     let sum: i64 = (0..110_000).sum();
     assert_eq!(
         outputs.literals["o0"],
-        flyte::idl::literal(&sum.to_literal())
+        flytekit::idl::literal(&sum.to_literal())
     );
 }
 
@@ -217,7 +217,7 @@ async fn offloaded_literals_inside_lists_and_maps_are_read_too() {
     let side = dir.path().join("side.pb");
     std::fs::write(&side, golden("exec_offload_o0_offloaded_metadata.pb")).unwrap();
     let side = side.display().to_string();
-    let inline = flyte::idl::literal(&vec![1i64, 2].to_literal());
+    let inline = flytekit::idl::literal(&vec![1i64, 2].to_literal());
     let lists = pb::Literal {
         value: Some(pb::literal::Value::Collection(pb::LiteralCollection {
             literals: vec![inline.clone(), offloaded(&side)],
@@ -242,7 +242,7 @@ async fn offloaded_literals_inside_lists_and_maps_are_read_too() {
     let sum: i64 = (0..110_000).sum();
     assert_eq!(
         outputs.literals["o0"],
-        flyte::idl::literal(&vec![3i64, sum, sum].to_literal())
+        flytekit::idl::literal(&vec![3i64, sum, sum].to_literal())
     );
 }
 
@@ -270,7 +270,7 @@ fn the_hash_of_flytekits_offloaded_list_is_flytekits() {
     let literal =
         pb::Literal::decode(&golden("exec_offload_o0_offloaded_metadata.pb")[..]).unwrap();
     assert_eq!(
-        flyte::idl::literal_hash(&literal),
+        flytekit::idl::literal_hash(&literal),
         "bTxmkbYPH+Pc+IMNSwApyta7D4LLYk/IzmkTjEkUeNU="
     );
 }

@@ -14,13 +14,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use flyte::data::FileAccess;
-use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
-use flyte::execution::ClusterIdentity;
-use flyte::idl;
-use flyte::prelude::*;
-use flyte::registry::Registry;
-use flyte::types::Literal;
+use flytekit::data::FileAccess;
+use flytekit::entrypoint::{ExecuteRequest, Outcome, execute};
+use flytekit::execution::ClusterIdentity;
+use flytekit::idl;
+use flytekit::prelude::*;
+use flytekit::registry::Registry;
+use flytekit::types::Literal;
 use prost::Message;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -70,11 +70,11 @@ macro_rules! echo_tasks {
         )+
 
         /// The cases, by the name the Python script uses, with their task and type.
-        fn cases() -> Vec<(&'static str, &'static dyn flyte::workflow::DynTask, flyte::types::LiteralType)> {
+        fn cases() -> Vec<(&'static str, &'static dyn flytekit::workflow::DynTask, flytekit::types::LiteralType)> {
             vec![$(
                 (
                     stringify!($name),
-                    &$name as &'static dyn flyte::workflow::DynTask,
+                    &$name as &'static dyn flytekit::workflow::DynTask,
                     <$ty as FlyteType>::literal_type(),
                 )
             ),+]
@@ -107,7 +107,7 @@ echo_tasks! {
     rich: Rich,
     with_bytes: WithBytes,
     file: FlyteFile,
-    csv_file: FlyteFile<flyte::types::Csv>,
+    csv_file: FlyteFile<flytekit::types::Csv>,
     directory: FlyteDirectory,
     dict_any: serde_json::Value,
 }
@@ -115,14 +115,14 @@ echo_tasks! {
 /// `bytes` is read and pickled again by us (an echo would pass the file on).
 #[task]
 async fn repickled(
-    x: flyte::types::PickledBytes,
-) -> Result<flyte::types::PickledBytes, flyte::task::BoxError> {
+    x: flytekit::types::PickledBytes,
+) -> Result<flytekit::types::PickledBytes, flytekit::task::BoxError> {
     let raw = x.read().await?;
-    Ok(flyte::types::PickledBytes::new(raw)?)
+    Ok(flytekit::types::PickledBytes::new(raw)?)
 }
 
 /// flytekit's `AbCols = Annotated[StructuredDataset, kwtypes(a=int, b=str)]`.
-#[derive(flyte::Columns)]
+#[derive(flytekit::Columns)]
 struct AbCols {
     #[allow(dead_code)]
     a: i64,
@@ -132,7 +132,7 @@ struct AbCols {
 
 /// A `pd.DataFrame`: every batch read and written anew by us.
 #[task]
-async fn reframed(x: StructuredDataset) -> Result<StructuredDataset, flyte::task::BoxError> {
+async fn reframed(x: StructuredDataset) -> Result<StructuredDataset, flytekit::task::BoxError> {
     let batches = x.batches().await?;
     Ok(StructuredDataset::from_batches(&batches)?)
 }
@@ -141,7 +141,7 @@ async fn reframed(x: StructuredDataset) -> Result<StructuredDataset, flyte::task
 #[task]
 async fn reframed_typed(
     x: StructuredDataset<AbCols>,
-) -> Result<StructuredDataset<AbCols>, flyte::task::BoxError> {
+) -> Result<StructuredDataset<AbCols>, flytekit::task::BoxError> {
     let batches = x.batches().await?;
     Ok(StructuredDataset::from_batches(&batches)?)
 }
@@ -149,14 +149,14 @@ async fn reframed_typed(
 /// Every case, by the name the Python script uses, in its order.
 fn all_cases() -> Vec<(
     &'static str,
-    &'static dyn flyte::workflow::DynTask,
-    flyte::types::LiteralType,
+    &'static dyn flytekit::workflow::DynTask,
+    flytekit::types::LiteralType,
 )> {
     let mut all = cases();
     all.push((
         "bytes",
         &repickled,
-        <flyte::types::PickledBytes as FlyteType>::literal_type(),
+        <flytekit::types::PickledBytes as FlyteType>::literal_type(),
     ));
     all.push(("df", &reframed, <StructuredDataset>::literal_type()));
     all.push((
@@ -312,7 +312,7 @@ async fn cross_values(python: &Path, root: &Path) {
 async fn summarize(
     df: StructuredDataset,
     xs: Vec<i64>,
-) -> Result<(StructuredDataset, i64), flyte::task::BoxError> {
+) -> Result<(StructuredDataset, i64), flytekit::task::BoxError> {
     use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch};
     let mut out = Vec::new();
     for batch in df.batches().await? {

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use flyte::data::FileAccess;
-use flyte::execution::{NodeStatus, RunError, RunSummary};
-use flyte::prelude::*;
-use flyte::task::{BoxError, NonRecoverable};
+use flytekit::data::FileAccess;
+use flytekit::execution::{NodeStatus, RunError, RunSummary};
+use flytekit::prelude::*;
+use flytekit::task::{BoxError, NonRecoverable};
 use object_store::memory::InMemory;
 
 mod support;

@@ -1,4 +1,4 @@
-//! The flyteadmin client (`flyte::remote`) against a stand-in flyteadmin written with
+//! The flyteadmin client (`flytekit::remote`) against a stand-in flyteadmin written with
 //! the flyteidl 1.16 package's own gRPC servicer (`tests/remote/admin_server.py`, run
 //! with the flytekit venv's Python, `FLYTEKIT_PYTHON`): registering (new, identical,
 //! different), launching, waiting through the phases, outputs, a failed execution,
@@ -8,12 +8,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use flyte::idl::SerializationSettings;
-use flyte::idl::core::{Identifier, ResourceType};
-use flyte::prelude::*;
-use flyte::registry::Registry;
-use flyte::remote::{Phase, Remote, RemoteConfig, RemoteError};
-use flyte::types::Literal;
+use flytekit::idl::SerializationSettings;
+use flytekit::idl::core::{Identifier, ResourceType};
+use flytekit::prelude::*;
+use flytekit::registry::Registry;
+use flytekit::remote::{Phase, Remote, RemoteConfig, RemoteError};
+use flytekit::types::Literal;
 
 #[path = "remote/admin.rs"]
 mod admin;
@@ -39,9 +39,9 @@ fn plan_id(version: &str) -> Identifier {
     }
 }
 
-fn path_input(text: &str) -> flyte::idl::core::LiteralMap {
+fn path_input(text: &str) -> flytekit::idl::core::LiteralMap {
     let literal: Literal = text.to_string().to_literal();
-    flyte::idl::literal_map([("path", &literal)])
+    flytekit::idl::literal_map([("path", &literal)])
 }
 
 #[task]
@@ -55,9 +55,9 @@ fn pick_wf(path: String, tag: String) -> (String, String) {
 }
 
 /// A plan fixing `tag`.
-static TAGGED: std::sync::LazyLock<flyte::launch_plan::LaunchPlan<(String, String)>> =
+static TAGGED: std::sync::LazyLock<flytekit::launch_plan::LaunchPlan<(String, String)>> =
     std::sync::LazyLock::new(|| {
-        flyte::launch_plan::LaunchPlan::builder("tagged", &pick_wf)
+        flytekit::launch_plan::LaunchPlan::builder("tagged", &pick_wf)
             .fixed("tag", "nightly".to_string())
             .build()
             .unwrap()
@@ -199,7 +199,7 @@ async fn register_launch_wait_and_read_the_outputs() {
         .wait(&id, std::time::Duration::from_millis(10), None)
         .await
         .unwrap();
-    let o0 = flyte::idl::literal_from_idl(&outputs.literals["o0"]).unwrap();
+    let o0 = flytekit::idl::literal_from_idl(&outputs.literals["o0"]).unwrap();
     assert_eq!(String::from_literal(&o0).unwrap(), "s3://b/x.csv");
     assert_eq!(
         remote.console_url(&id),
@@ -346,9 +346,9 @@ async fn an_endpoint_nothing_listens_on_fails_at_once_naming_it() {
 }
 
 /// The command line of a program with `echo_wf`, as its user runs it.
-async fn cli(args: &[&str]) -> (String, Result<(), flyte::cli::CliError>) {
+async fn cli(args: &[&str]) -> (String, Result<(), flytekit::cli::CliError>) {
     let mut out = Vec::new();
-    let app = flyte::cli::App::new().workflow(&echo_wf);
+    let app = flytekit::cli::App::new().workflow(&echo_wf);
     let args = std::iter::once("app").chain(args.iter().copied());
     let result = app.run_to(args, &mut out, &mut std::io::sink()).await;
     (String::from_utf8(out).unwrap(), result)
@@ -412,7 +412,7 @@ async fn register_run_remote_and_fetch_from_the_command_line() {
     // `fetch` registers nothing, so it takes no image or version.
     let (_, result) = cli(&["fetch", name.as_str(), "--image", "ghcr.io/acme/app:1"]).await;
     assert!(
-        matches!(result, Err(flyte::cli::CliError::Args(_))),
+        matches!(result, Err(flytekit::cli::CliError::Args(_))),
         "{result:?}"
     );
     let (out, result) = cli(&[&["fetch", name.as_str()][..], &cluster[..3]].concat()).await;
@@ -547,7 +547,7 @@ async fn a_local_file_input_goes_through_the_data_proxy_to_s3() {
     let input = format!("f={}", local.display());
 
     let mut out = Vec::new();
-    let app = flyte::cli::App::new().workflow(&keep_wf);
+    let app = flytekit::cli::App::new().workflow(&keep_wf);
     let args = [
         "app",
         "run",
@@ -579,7 +579,7 @@ async fn a_local_file_input_goes_through_the_data_proxy_to_s3() {
         uploaded.starts_with(&prefix) && uploaded.ends_with("/orders.csv"),
         "{out}"
     );
-    let stored = flyte::data::FileAccess::shared()
+    let stored = flytekit::data::FileAccess::shared()
         .get(&uploaded)
         .await
         .unwrap();
@@ -662,7 +662,7 @@ async fn a_local_folder_input_goes_file_by_file_where_flytekit_would_put_it() {
         "--image",
         "ghcr.io/acme/app:1",
     ];
-    flyte::cli::App::new()
+    flytekit::cli::App::new()
         .workflow(&keep_dir_wf)
         .run_to(args.iter().chain(&cluster), &mut out, &mut std::io::sink())
         .await
@@ -680,7 +680,7 @@ async fn a_local_folder_input_goes_file_by_file_where_flytekit_would_put_it() {
         format!("s3://{bucket}/flytesnacks/development/{root}"),
         "{out}"
     );
-    let files = flyte::data::FileAccess::shared();
+    let files = flytekit::data::FileAccess::shared();
     let read = |name: &str| {
         let url = format!("{uploaded}/{name}");
         let files = files.clone();
@@ -717,7 +717,7 @@ async fn a_local_folder_input_goes_file_by_file_where_flytekit_would_put_it() {
     std::fs::create_dir(&empty).unwrap();
     let input = format!("d={}", empty.display());
     let args = ["app", "run", "keep_dir_wf", "-i", &input, "--remote"];
-    let err = flyte::cli::App::new()
+    let err = flytekit::cli::App::new()
         .workflow(&keep_dir_wf)
         .run_to(
             args.iter().chain(&cluster),
@@ -752,7 +752,7 @@ async fn register_fast_uploads_this_build_and_starts_tasks_through_fast_execute(
     let admin = Admin::start();
     let endpoint = format!("127.0.0.1:{}", admin.port);
     let mut out = Vec::new();
-    let app = || flyte::cli::App::new().workflow(&echo_wf).task(&in_pod);
+    let app = || flytekit::cli::App::new().workflow(&echo_wf).task(&in_pod);
     let args = ["app", "register", "--fast"];
     app()
         .run_to(
@@ -796,7 +796,7 @@ async fn register_fast_uploads_this_build_and_starts_tasks_through_fast_execute(
     // The uploaded build is this program, byte for byte.
     let this = std::fs::read(std::env::current_exe().unwrap()).unwrap();
     assert_eq!(args[7], sha256_hex(&this));
-    let uploaded = flyte::data::FileAccess::shared()
+    let uploaded = flytekit::data::FileAccess::shared()
         .get(&args[3])
         .await
         .unwrap();

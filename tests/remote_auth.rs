@@ -1,13 +1,13 @@
-//! Signing in to flyteadmin (`flyte::remote`): client credentials, an external
+//! Signing in to flyteadmin (`flytekit::remote`): client credentials, an external
 //! command's token, the device flow, token renewal, TLS with a private CA, and the
 //! flytectl config file, against the stand-in flyteadmin and its OAuth2 server
 //! (`tests/remote/admin_server.py --auth`).
 
 use std::process::Stdio;
 
-use flyte::prelude::*;
-use flyte::registry::Registry;
-use flyte::remote::{Auth, Remote, RemoteConfig};
+use flytekit::prelude::*;
+use flytekit::registry::Registry;
+use flytekit::remote::{Auth, Remote, RemoteConfig};
 use tokio::io::AsyncBufReadExt;
 
 #[path = "remote/admin.rs"]
@@ -95,7 +95,7 @@ async fn tls_with_a_private_ca_from_the_config_file_and_client_credentials_over_
     let mut untrusted = config.clone();
     untrusted.ca_cert = None;
     let err = Remote::connect(untrusted).await.unwrap_err();
-    let text = flyte::task::ErrorChain::new(&err).to_string();
+    let text = flytekit::task::ErrorChain::new(&err).to_string();
     assert!(text.contains("cannot reach flyteadmin"), "{text}");
     assert!(text.to_lowercase().contains("certificate"), "{text}");
 

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use flyte::execution::{NodeStatus, Report, RunOptions};
-use flyte::prelude::*;
+use flytekit::execution::{NodeStatus, Report, RunOptions};
+use flytekit::prelude::*;
 
 /// Halves even numbers; odd ones fail (permanently, so no retry hides it).
 #[task]
@@ -22,10 +22,10 @@ fn halve(x: i64) -> Result<i64, String> {
 
 /// Fails its first attempt, then succeeds: a retry on the timeline.
 #[task(retries = 2)]
-fn flaky(xs: Vec<Option<i64>>) -> Result<i64, flyte::task::TaskError> {
+fn flaky(xs: Vec<Option<i64>>) -> Result<i64, flytekit::task::TaskError> {
     let ctx = ExecutionContext::current().expect("runs as a task");
     if ctx.attempt() == 1 {
-        return Err(flyte::task::TaskError::failed(std::io::Error::other(
+        return Err(flytekit::task::TaskError::failed(std::io::Error::other(
             "first attempt",
         )));
     }
@@ -231,7 +231,7 @@ async fn a_failed_run_reports_its_error_and_the_nodes_it_never_ran() {
     assert!(html.contains("<b class=\"badge\">failed</b>"));
     assert!(html.contains("id=\"run-error\""));
     assert!(
-        html.contains(&flyte::task::escape_html(&err.to_string())),
+        html.contains(&flytekit::task::escape_html(&err.to_string())),
         "{html}"
     );
     // The map failed; the nodes after it never ran.

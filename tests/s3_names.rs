@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use flyte::data::FileAccess;
-use flyte::prelude::*;
+use flytekit::data::FileAccess;
+use flytekit::prelude::*;
 
 mod support;
 
@@ -46,7 +46,7 @@ async fn keys_round_trip_exactly() {
 }
 
 #[task]
-async fn fetch_dir(dir: FlyteDirectory, to: String) -> Result<i64, flyte::data::DataError> {
+async fn fetch_dir(dir: FlyteDirectory, to: String) -> Result<i64, flytekit::data::DataError> {
     dir.download(&to).await?;
     Ok(dir.files().await?.len() as i64)
 }

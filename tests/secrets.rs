@@ -6,12 +6,12 @@
 
 use std::sync::Arc;
 
-use flyte::data::FileAccess;
-use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
-use flyte::execution::ClusterIdentity;
-use flyte::prelude::*;
-use flyte::registry::Registry;
-use flyte::task::{ErrorChain, SecretError};
+use flytekit::data::FileAccess;
+use flytekit::entrypoint::{ExecuteRequest, Outcome, execute};
+use flytekit::execution::ClusterIdentity;
+use flytekit::prelude::*;
+use flytekit::registry::Registry;
+use flytekit::task::{ErrorChain, SecretError};
 use prost::Message;
 
 const DB_PASSWORD: &str = "db-pa55-from-env";
@@ -51,7 +51,7 @@ fn wf_read_group() -> i64 {
 
 /// Fails with an error that quotes the secret, as careless code might.
 #[task(secret(group = "db", key = "password", env_var = "DB_PASSWORD"))]
-fn leaky() -> Result<i64, flyte::task::BoxError> {
+fn leaky() -> Result<i64, flytekit::task::BoxError> {
     let password = ctx().secret("db", "password")?;
     Err(format!("login refused for password {}", password.expose()).into())
 }
@@ -153,7 +153,7 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
             text.contains("secret(group = \"db\", key = \"password\")"),
             "{text}"
         );
-        let settings = flyte::idl::SerializationSettings {
+        let settings = flytekit::idl::SerializationSettings {
             project: "p".into(),
             domain: "d".into(),
             version: "v1".into(),
@@ -162,7 +162,7 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
             entrypoint: "/usr/local/bin/app".into(),
             fast: None,
         };
-        let template = flyte::idl::task_template(&read_group, &settings);
+        let template = flytekit::idl::task_template(&read_group, &settings);
         let secrets = &template.security_context.unwrap().secrets;
         assert_eq!(secrets.len(), 1);
         assert_eq!(
@@ -172,7 +172,7 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
         assert_eq!(secrets[0].group_version, "3");
         assert_eq!(
             secrets[0].mount_requirement,
-            flyte::idl::core::SecretMountType::File as i32
+            flytekit::idl::core::SecretMountType::File as i32
         );
 
         // Run options come first, and provide what the environment does not.
@@ -211,7 +211,7 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
             files
                 .put(
                     &req.inputs,
-                    flyte::idl::core::LiteralMap::default().encode_to_vec(),
+                    flytekit::idl::core::LiteralMap::default().encode_to_vec(),
                 )
                 .await
                 .unwrap();

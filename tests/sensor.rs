@@ -9,9 +9,9 @@ use object_store::memory::InMemory;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
-use flyte::data::FileAccess;
-use flyte::plugins::WaitForObjectStoreFile;
-use flyte::prelude::*;
+use flytekit::data::FileAccess;
+use flytekit::plugins::WaitForObjectStoreFile;
+use flytekit::prelude::*;
 
 mod support;
 use support::{Fault, Probe};

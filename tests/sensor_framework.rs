@@ -6,11 +6,11 @@
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
-use flyte::data::FileAccess;
-use flyte::execution::{NodeStatus, RunError, RunSummary};
-use flyte::plugins::WaitForObjectStorePrefix;
-use flyte::plugins::sensor::{Poke, PokeError, Sensor, SensorTask, WaitExpired};
-use flyte::prelude::*;
+use flytekit::data::FileAccess;
+use flytekit::execution::{NodeStatus, RunError, RunSummary};
+use flytekit::plugins::WaitForObjectStorePrefix;
+use flytekit::plugins::sensor::{Poke, PokeError, Sensor, SensorTask, WaitExpired};
+use flytekit::prelude::*;
 use tokio::time::Instant;
 
 /// Ready on the `ready_on`-th look (never when 0); records when each look happened.
@@ -366,8 +366,8 @@ async fn an_s3_store_that_never_answers_ends_the_wait_at_max_wait() {
     assert!(waited < Duration::from_secs(4), "waited {waited:?}");
 }
 
-static SILENT: LazyLock<flyte::plugins::WaitForObjectStoreFile> = LazyLock::new(|| {
-    flyte::plugins::WaitForObjectStoreFile::new("silent-sensor")
+static SILENT: LazyLock<flytekit::plugins::WaitForObjectStoreFile> = LazyLock::new(|| {
+    flytekit::plugins::WaitForObjectStoreFile::new("silent-sensor")
         .poll_interval("500ms")
         .max_wait("2s")
         .soft_fail(true)
@@ -384,12 +384,12 @@ fn wait_silent(path: String) -> String {
 /// on-failure task can tell a skip from a failure.
 #[tokio::test(start_paused = true)]
 async fn on_a_cluster_a_skipped_sensor_fails_its_node_as_user_skipped_never_retried() {
-    use flyte::entrypoint::{ExecuteRequest, Outcome, execute};
-    use flyte::execution::ClusterIdentity;
-    use flyte::idl::core as pb;
+    use flytekit::entrypoint::{ExecuteRequest, Outcome, execute};
+    use flytekit::execution::ClusterIdentity;
+    use flytekit::idl::core as pb;
     use prost::Message;
 
-    let mut registry = flyte::registry::Registry::new();
+    let mut registry = flytekit::registry::Registry::new();
     registry.task(&SOFT);
     let files = Arc::new(FileAccess::new());
     let req = ExecuteRequest {
@@ -400,7 +400,7 @@ async fn on_a_cluster_a_skipped_sensor_fails_its_node_as_user_skipped_never_retr
         checkpoint_path: None,
         prev_checkpoint: None,
     };
-    let inputs = flyte::idl::literal_map([("what", &"x".to_string().to_literal())]);
+    let inputs = flytekit::idl::literal_map([("what", &"x".to_string().to_literal())]);
     files
         .put(&req.inputs, inputs.encode_to_vec())
         .await

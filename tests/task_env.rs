@@ -2,7 +2,7 @@
 //! context, by plain and async bodies, while the process environment stays as it was
 //! (tasks run in parallel in one process).
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task(environment(FLYTE_RS_TEST_REGION = "eu", "FLYTE_RS.TEST-TIER" = "gold"))]
 fn region_plain() -> (String, String, bool) {

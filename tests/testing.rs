@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use flyte::execution::{NodeStatus, RunError, RunSummary};
-use flyte::plugins::WaitForObjectStoreFile;
-use flyte::prelude::*;
+use flytekit::execution::{NodeStatus, RunError, RunSummary};
+use flytekit::plugins::WaitForObjectStoreFile;
+use flytekit::prelude::*;
 
 static REAL_FETCHES: AtomicU32 = AtomicU32::new(0);
 

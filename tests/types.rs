@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use flyte::prelude::*;
-use flyte::types::{Inputs, Literal, LiteralType, MSGPACK_TAG, Primitive, SimpleType};
+use flytekit::prelude::*;
+use flytekit::types::{Inputs, Literal, LiteralType, MSGPACK_TAG, Primitive, SimpleType};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 

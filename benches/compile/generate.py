@@ -10,7 +10,7 @@ Shapes (each also as plain functions, the floor with no macros):
 Usage: generate.py --shape sync --tasks 1000 [--plain] [--modules K] --flyte PATH --out DIR
 With --modules K the tasks are spread over K files (src/mI.rs), as a large project
 keeps them; the workflow stays in main.rs.
-The crate is a binary whose main serves the workflow through flyte::cli::App, as a
+The crate is a binary whose main serves the workflow through flytekit::cli::App, as a
 user's project does, so everything a task expands to is built and linked.
 """
 
@@ -97,7 +97,7 @@ def main_fn(shape, plain):
     if not plain:
         return (
             "#[tokio::main]\nasync fn main() -> std::process::ExitCode {\n"
-            "    flyte::cli::App::new().workflow(&chain).main().await\n}\n"
+            "    flytekit::cli::App::new().workflow(&chain).main().await\n}\n"
         )
     args = {
         "sync": "1",
@@ -119,7 +119,7 @@ MAKE = {"sync": sync_task, "async": async_task, "struct": struct_task, "multi": 
 def header(shape, plain, inner):
     parts = ["#![allow(dead_code, clippy::all)]\n" if not inner else "#![allow(dead_code, unused_imports)]\n"]
     parts.append("use serde::{Deserialize, Serialize};\n" if shape == "struct" else "")
-    parts.append("" if plain else "use flyte::prelude::*;\n")
+    parts.append("" if plain else "use flytekit::prelude::*;\n")
     if inner and shape == "struct":
         parts.append("use crate::*;\n")
     return parts
@@ -154,7 +154,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-flyte = {{ path = "{flyte}" }}
+flytekit = {{ path = "{flyte}" }}
 tokio = {{ version = "1", features = ["rt-multi-thread", "macros"] }}
 serde = {{ version = "1", features = ["derive"] }}
 

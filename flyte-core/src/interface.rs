@@ -31,8 +31,8 @@ impl Interface {
     /// mistake in a plugin's code, found the first time its interface is asked for.
     ///
     /// ```
-    /// # extern crate flyte_core as flyte;
-    /// use flyte::interface::Interface;
+    /// # extern crate flytekit_core as flytekit;
+    /// use flytekit::interface::Interface;
     /// let i = Interface::of::<(String,), String>(["path"], ["path"]);
     /// assert_eq!(i.inputs[0].name, "path");
     /// ```

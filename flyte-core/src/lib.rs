@@ -1,6 +1,6 @@
-//! The model and local runtime behind the `flyte` crate.
+//! The model and local runtime behind the `flytekit` crate.
 //!
-//! Users depend on `flyte`, which re-exports this crate; plugin authors find the
+//! Users depend on `flytekit`, which re-exports this crate; plugin authors find the
 //! [`task::Task`] trait here. The modules form a one-way stack: each uses only the
 //! ones above it in this list (`tests/layering.rs` fails on an edge going up).
 //! - [`data`]: object-store access and locations,

@@ -44,7 +44,7 @@ pub(crate) fn graph(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let cx = Ctxt::new();
     check(&cx, &func.sig);
-    let krate = args.krate.unwrap_or_else(|| syn::parse_quote!(::flyte));
+    let krate = args.krate.unwrap_or_else(|| syn::parse_quote!(::flytekit));
     let mut body = (*func.block).clone();
     crate::workflow::rewrite_body(&cx, &krate, &mut body);
     if let Err(errors) = cx.check() {

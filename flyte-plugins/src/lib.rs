@@ -1,5 +1,5 @@
-//! Task plugins for the `flyte` crate, written the way any plugin author would: a
-//! struct implementing [`flyte_core::task::Task`].
+//! Task plugins for the `flytekit` crate, written the way any plugin author would: a
+//! struct implementing [`flytekit_core::task::Task`].
 //!
 //! - [`sensor`]: the sensor framework ([`sensor::Sensor`], [`sensor::SensorTask`]:
 //!   poll interval, backoff, jitter, maximum wait, soft fail) and two sensors:

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use flyte_core::data::FileAccess;
-use flyte_core::entrypoint::{ExecuteRequest, Outcome, Termination};
-use flyte_core::execution::ClusterIdentity;
+use flytekit_core::data::FileAccess;
+use flytekit_core::entrypoint::{ExecuteRequest, Outcome, Termination};
+use flytekit_core::execution::ClusterIdentity;
 
 use super::{App, CliError};
 
@@ -65,7 +65,7 @@ impl App {
             path: PathBuf::from("<signal handler>"),
             source,
         })?;
-        let outcome = flyte_core::entrypoint::execute_with(
+        let outcome = flytekit_core::entrypoint::execute_with(
             &self.registry,
             FileAccess::shared(),
             ClusterIdentity::from_env(),

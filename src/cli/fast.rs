@@ -8,8 +8,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use flyte_core::idl::FastSettings;
-use flyte_core::idl::dynamic_job::{SETTINGS_ENV, settings_env_value, settings_from_env_value};
+use flytekit_core::idl::FastSettings;
+use flytekit_core::idl::dynamic_job::{SETTINGS_ENV, settings_env_value, settings_from_env_value};
 use sha2::{Digest, Sha256};
 
 use super::{App, CliError};
@@ -92,10 +92,10 @@ impl App {
             Some("") | Some(FastSettings::DEST_DIR) => PathBuf::from("."),
             _ => args.dest_dir.clone(),
         };
-        let bytes = flyte_core::data::FileAccess::shared()
+        let bytes = flytekit_core::data::FileAccess::shared()
             .get(&args.additional_distribution)
             .await
-            .map_err(|e| fetch_error(flyte_core::task::ErrorChain::new(&e).to_string()))?;
+            .map_err(|e| fetch_error(flytekit_core::task::ErrorChain::new(&e).to_string()))?;
         let url_name = args
             .additional_distribution
             .rsplit('/')

@@ -20,8 +20,8 @@ impl App {
     ) -> Result<(), CliError> {
         let wf = self.workflow_named(workflow)?;
         let text = match format {
-            GraphFormat::Mermaid => flyte_core::workflow::render::mermaid(wf.spec()),
-            GraphFormat::Dot => flyte_core::workflow::render::dot(wf.spec()),
+            GraphFormat::Mermaid => flytekit_core::workflow::render::mermaid(wf.spec()),
+            GraphFormat::Dot => flytekit_core::workflow::render::dot(wf.spec()),
         };
         write!(out, "{text}").map_err(super::console)
     }
@@ -29,7 +29,7 @@ impl App {
     pub(super) fn workflow_named(
         &self,
         name: &str,
-    ) -> Result<&'static dyn flyte_core::workflow::DynWorkflow, CliError> {
+    ) -> Result<&'static dyn flytekit_core::workflow::DynWorkflow, CliError> {
         // A launch plan's name stands for its workflow (the unknown-name error lists
         // both kinds).
         self.registry
@@ -38,7 +38,7 @@ impl App {
             .or_else(|| {
                 self.registry
                     .find_task_named(name)
-                    .map(flyte_core::workflow::task_workflow)
+                    .map(flytekit_core::workflow::task_workflow)
             })
             .ok_or_else(|| self.unknown(name))
     }
@@ -56,7 +56,8 @@ impl App {
         known.dedup();
         // People type the short name (`nightly` for `pipeline.nightly`).
         let short = known.iter().map(|k| k.rsplit('.').next().unwrap_or(k));
-        let suggestion = flyte_core::types::did_you_mean(name, short.chain(known.iter().copied()));
+        let suggestion =
+            flytekit_core::types::did_you_mean(name, short.chain(known.iter().copied()));
         CliError::UnknownWorkflow {
             name: name.to_string(),
             suggestion,
@@ -67,7 +68,7 @@ impl App {
     /// `list`: one line per entity, with its interface.
     pub(super) fn listing(&self) -> String {
         use std::fmt::Write as _;
-        fn vars(vs: &[flyte_core::interface::Variable]) -> String {
+        fn vars(vs: &[flytekit_core::interface::Variable]) -> String {
             vs.iter()
                 .map(|v| format!("{}: {}", v.name, v.ty))
                 .collect::<Vec<_>>()

@@ -2,19 +2,19 @@
 //! users:
 //!
 //! ```no_run
-//! # use flyte::prelude::*;
+//! # use flytekit::prelude::*;
 //! # #[task] fn hello(name: String) -> String { name }
 //! # #[workflow] fn greet(name: String) -> String { hello(name) }
 //! #[tokio::main]
 //! async fn main() -> std::process::ExitCode {
-//!     flyte::cli::App::new().workflow(&greet).main().await
+//!     flytekit::cli::App::new().workflow(&greet).main().await
 //! }
 //! ```
 //!
 //! Subcommands:
 //! - `run WORKFLOW [--input name=value]...`: runs a workflow (or a launch plan) locally,
 //!   each value read by its input's Flyte type (see
-//!   [`flyte_core::types::literal_from_text`]), inputs left out taking the workflow's
+//!   [`flytekit_core::types::literal_from_text`]), inputs left out taking the workflow's
 //!   or the plan's defaults; prints a table of the nodes (status, attempts, duration,
 //!   cached or not) and then the outputs. `--no-cache`, `--overwrite-cache` and
 //!   `--cache-dir` set the cache;
@@ -28,7 +28,7 @@
 //!   `--version` (left empty by default, as pyflyte leaves them for flytectl to fill);
 //! - `execute --inputs URI --output-prefix URI --raw-output-data-prefix URI
 //!   [--checkpoint-path URI] [--prev-checkpoint URI] -- task-name NAME`: what a Flyte
-//!   cluster runs in the task's container (see [`flyte_core::entrypoint`]). It exits
+//!   cluster runs in the task's container (see [`flytekit_core::entrypoint`]). It exits
 //!   0 when it wrote `outputs.pb` or `error.pb`, as flytekit does (1 for an error when
 //!   `FLYTE_FAIL_ON_ERROR=true`), and non-zero when it could write neither.
 //!
@@ -49,13 +49,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use flyte_core::entrypoint::EntrypointError;
-use flyte_core::execution::RunError;
-use flyte_core::idl::IdlError;
-use flyte_core::launch_plan::LaunchPlan;
-use flyte_core::registry::Registry;
-use flyte_core::types::{Outputs, TextError};
-use flyte_core::workflow::Workflow;
+use flytekit_core::entrypoint::EntrypointError;
+use flytekit_core::execution::RunError;
+use flytekit_core::idl::IdlError;
+use flytekit_core::launch_plan::LaunchPlan;
+use flytekit_core::registry::Registry;
+use flytekit_core::types::{Outputs, TextError};
+use flytekit_core::workflow::Workflow;
 
 use execute::ExecuteArgs;
 use inspect::GraphFormat;
@@ -81,7 +81,7 @@ pub enum CliError {
         task: String,
         /// What is wrong.
         #[source]
-        source: flyte_core::task::ConfigError,
+        source: flytekit_core::task::ConfigError,
     },
     /// An `--image` argument is wrong, or there is no default image.
     #[error("--image: {0}")]
@@ -149,7 +149,7 @@ pub enum CliError {
     /// flyteadmin refused a call, or an execution failed (boxed: it is large).
     #[cfg(feature = "remote")]
     #[error(transparent)]
-    Remote(Box<flyte_core::remote::RemoteError>),
+    Remote(Box<flytekit_core::remote::RemoteError>),
     /// A fast-registered build could not be fetched, or is not the one registered.
     #[error("fast-execute `{distribution}`: {reason}")]
     Fast {
@@ -180,8 +180,8 @@ pub enum CliError {
 pub const SKIPPED_EXIT_CODE: u8 = 3;
 
 #[cfg(feature = "remote")]
-impl From<flyte_core::remote::RemoteError> for CliError {
-    fn from(e: flyte_core::remote::RemoteError) -> Self {
+impl From<flytekit_core::remote::RemoteError> for CliError {
+    fn from(e: flytekit_core::remote::RemoteError) -> Self {
         CliError::Remote(Box::new(e))
     }
 }
@@ -298,7 +298,7 @@ impl App {
 
     /// Registers a task no registered workflow uses: `&my_task`, or `&SENSOR` for a
     /// struct task in a `LazyLock`.
-    pub fn task<S: flyte_core::task::TaskStatic>(mut self, task: &'static S) -> Self {
+    pub fn task<S: flytekit_core::task::TaskStatic>(mut self, task: &'static S) -> Self {
         self.registry.task(task);
         self
     }
@@ -318,7 +318,7 @@ impl App {
     /// are still running. `execute` stopped by SIGTERM writes a recoverable
     /// `SYSTEM:Terminated` error document first.
     pub async fn main(self) -> ExitCode {
-        install_logging();
+        crate::logging::install();
         match self.run(std::env::args_os()).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(CliError::Args(e)) => {
@@ -335,7 +335,7 @@ impl App {
                 ExitCode::from(e.exit_code())
             }
             Err(e) => {
-                eprintln!("error: {}", flyte_core::task::ErrorChain::new(&e));
+                eprintln!("error: {}", flytekit_core::task::ErrorChain::new(&e));
                 if let CliError::Interrupted { signal, .. } = e {
                     // Exit now: returning would make the runtime wait for plain-fn task
                     // bodies still running on its blocking threads.
@@ -369,21 +369,30 @@ impl App {
         T: Into<std::ffi::OsString> + Clone,
     {
         let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        if let Some(help) = run::inputs_help(&self, &args) {
+            return write!(out, "{help}").map_err(console);
+        }
         match Cli::try_parse_from(run::inputs_as_flags(args))?.command {
             Command::Run(args) => self.run_workflow(args, out, err).await,
             Command::List => write!(out, "{}", self.listing()).map_err(console),
             Command::Graph { workflow, format } => self.graph(&workflow, format, out),
             Command::Serialize {
                 settings,
-                out,
+                out: folder,
                 json,
-            } => self.serialize(settings, &out, json),
+            } => {
+                let said = self.serialize(settings, &folder, json)?;
+                writeln!(out, "{said}").map_err(console)
+            }
             Command::Package {
                 settings,
                 output,
                 fast,
                 destination_dir,
-            } => self.package(settings, &output, fast.then_some(destination_dir)),
+            } => {
+                let said = self.package(settings, &output, fast.then_some(destination_dir))?;
+                writeln!(out, "{said}").map_err(console)
+            }
             Command::Execute(args) => self.execute(args).await,
             Command::FastExecute(args) => self.fast_execute(args).await,
             #[cfg(feature = "remote")]
@@ -399,37 +408,5 @@ fn console(source: std::io::Error) -> CliError {
     CliError::Io {
         path: PathBuf::from("<stdout>"),
         source,
-    }
-}
-
-/// Logs to stderr, filtered by `RUST_LOG` (`info` by default): one JSON object per
-/// event, with the span fields (workflow, execution, node, task, attempt) as keys, when
-/// `FLYTE_SDK_LOGGING_FORMAT=json` (flytekit's variable) or inside a Flyte container
-/// (`FLYTE_INTERNAL_EXECUTION_ID` set), where log collectors want JSON; readable text
-/// otherwise. A no-op when the program installed a subscriber of its own.
-pub(crate) fn install_logging() {
-    let filter =
-        || tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let json = match std::env::var("FLYTE_SDK_LOGGING_FORMAT") {
-        Ok(format) => format.eq_ignore_ascii_case("json"),
-        Err(_) => std::env::var_os("FLYTE_INTERNAL_EXECUTION_ID").is_some(),
-    };
-    if json {
-        let _ = tracing_subscriber::fmt()
-            .json()
-            .with_current_span(true)
-            .with_span_list(true)
-            .with_env_filter(filter())
-            .with_writer(std::io::stderr)
-            .try_init();
-    } else {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter())
-            .with_writer(std::io::stderr)
-            .with_ansi(
-                std::io::IsTerminal::is_terminal(&std::io::stderr())
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            )
-            .try_init();
     }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::Args;
-use flyte_core::idl::SerializationSettings;
+use flytekit_core::idl::SerializationSettings;
 
 use super::{App, CliError};
 
@@ -90,13 +90,33 @@ pub(super) fn images(args: &[String]) -> Result<(String, BTreeMap<String, String
 }
 
 impl App {
-    /// `serialize`: the files into a folder (with `json`, a readable copy beside each).
+    /// What was written, as `package` and `serialize` say it: how many entities of
+    /// each kind, and where.
+    fn written(&self, files: usize, place: &Path) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "wrote {}, {} and {} ({}) to {}",
+            plural(self.registry.tasks().len(), "task", "tasks"),
+            plural(self.registry.workflows().len(), "workflow", "workflows"),
+            plural(
+                self.registry.launch_plans().len(),
+                "launch plan",
+                "launch plans"
+            ),
+            plural(files, "file", "files"),
+            place.display()
+        )
+    }
+
+    /// `serialize`: the files into a folder (with `json`, a readable copy beside each);
+    /// returns what it wrote, to say.
     pub(super) fn serialize(
         &self,
         settings: SettingsArgs,
         out: &Path,
         json: bool,
-    ) -> Result<(), CliError> {
+    ) -> Result<String, CliError> {
         let settings = settings.settings()?;
         self.check_tasks(&settings)?;
         let mut files = self.registry.package_files(&settings)?;
@@ -108,23 +128,24 @@ impl App {
             path: out.to_path_buf(),
             source,
         })?;
+        let count = files.len();
         for (name, bytes) in files {
             let path = out.join(name);
             std::fs::write(&path, bytes).map_err(|source| CliError::Io { path, source })?;
         }
-        Ok(())
+        Ok(self.written(count, out))
     }
 
     /// `package`: the files in a gzipped tarball; with `fast` (and a destination
     /// folder or none), this build beside them and the tasks' containers starting it
     /// through `fast-execute`, where flytectl fills in `{{ .remote_package_path }}`
-    /// (and `{{ .dest_dir }}` when no folder is given).
+    /// (and `{{ .dest_dir }}` when no folder is given). Returns what it wrote, to say.
     pub(super) fn package(
         &self,
         settings: SettingsArgs,
         output: &Path,
         fast: Option<Option<String>>,
-    ) -> Result<(), CliError> {
+    ) -> Result<String, CliError> {
         let mut settings = settings.settings()?;
         self.check_tasks(&settings)?;
         let io = |path: &Path| {
@@ -139,16 +160,25 @@ impl App {
             let mut files = vec![(build.name, build.bytes)];
             let zipped = tarball(&mut files, 0o755).map_err(io(Path::new(&archive)))?;
             source = Some((archive, zipped));
-            let mut fast = flyte_core::idl::FastSettings::placeholders(build.digest);
+            let mut fast = flytekit_core::idl::FastSettings::placeholders(build.digest);
             if let Some(dir) = dest_dir {
                 fast.dest_dir = dir;
             }
             settings.fast = Some(fast);
         }
+        let fast_build = source.as_ref().map(|(name, _)| name.clone());
         let mut files = self.registry.package_files(&settings)?;
         files.extend(source);
+        let count = files.len();
         let bytes = tarball(&mut files, 0o644).map_err(io(output))?;
-        std::fs::write(output, bytes).map_err(io(output))
+        std::fs::write(output, bytes).map_err(io(output))?;
+        let mut said = self.written(count, output);
+        if let Some(name) = fast_build {
+            said.push_str(&format!(
+                ", with this build as {name} for fast registration"
+            ));
+        }
+        Ok(said)
     }
 }
 

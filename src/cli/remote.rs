@@ -6,9 +6,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
-use flyte_core::idl::{FastSettings, SerializationSettings};
-use flyte_core::remote::{Registered, Remote, RemoteConfig, WorkflowExecutionIdentifier};
-use flyte_core::types::Literal;
+use flytekit_core::idl::{FastSettings, SerializationSettings};
+use flytekit_core::remote::{Registered, Remote, RemoteConfig, WorkflowExecutionIdentifier};
+use flytekit_core::types::Literal;
 use sha2::{Digest, Sha256};
 
 use super::fast::{ThisBuild, hex};
@@ -56,7 +56,7 @@ impl ConnectArgs {
                 config.endpoint = endpoint.clone();
                 config
             }
-            (Some(endpoint), Err(flyte_core::remote::RemoteError::NoEndpoint)) => {
+            (Some(endpoint), Err(flytekit_core::remote::RemoteError::NoEndpoint)) => {
                 RemoteConfig::new(endpoint.clone())
             }
             (_, Err(e)) => return Err(e.into()),
@@ -185,7 +185,7 @@ pub(super) struct RemoteRun<'a> {
     pub(super) plan: String,
     /// The inputs to send (the plan's fixed ones left out).
     pub(super) inputs: Vec<(String, Literal)>,
-    pub(super) spec: &'static flyte_core::workflow::WorkflowSpec,
+    pub(super) spec: &'static flytekit_core::workflow::WorkflowSpec,
     pub(super) output: super::run::OutputFormat,
     /// Ship this build (`--fast`), as `register --fast`.
     pub(super) fast: bool,
@@ -229,7 +229,7 @@ impl App {
         for (_, literal) in &mut given {
             upload_local_files(&remote, &settings, literal).await?;
         }
-        let inputs = flyte_core::idl::literal_map(given.iter().map(|(n, l)| (n.as_str(), l)));
+        let inputs = flytekit_core::idl::literal_map(given.iter().map(|(n, l)| (n.as_str(), l)));
         let id = remote
             .launch(&settings.launch_plan_id(&run.plan), inputs, "")
             .await?;
@@ -261,7 +261,7 @@ impl App {
         let mut names: Vec<&String> = outputs.literals.keys().collect();
         names.sort();
         for name in names {
-            let value = flyte_core::idl::literal_from_idl(&outputs.literals[name])?;
+            let value = flytekit_core::idl::literal_from_idl(&outputs.literals[name])?;
             writeln!(out, "{name} = {value}").map_err(super::console)?;
         }
         Ok(())
@@ -301,7 +301,7 @@ async fn upload_local_files(
         None => return Ok(()),
     };
     let (project, domain) = (&settings.project, &settings.domain);
-    *uri = if ty.dimensionality == flyte_core::types::BlobDimensionality::Multipart {
+    *uri = if ty.dimensionality == flytekit_core::types::BlobDimensionality::Multipart {
         remote
             .upload_folder(project, domain, std::path::Path::new(&local))
             .await?
@@ -321,8 +321,8 @@ async fn upload_local_files(
 
 /// A remote execution's outputs, printed in the workflow's output order.
 fn print_remote_outputs(
-    spec: &flyte_core::workflow::WorkflowSpec,
-    outputs: &flyte_core::idl::core::LiteralMap,
+    spec: &flytekit_core::workflow::WorkflowSpec,
+    outputs: &flytekit_core::idl::core::LiteralMap,
     format: super::run::OutputFormat,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
@@ -332,7 +332,7 @@ fn print_remote_outputs(
             .literals
             .get(&var.name)
             .ok_or_else(|| CliError::MissingOutput(var.name.clone()))?;
-        values.push(flyte_core::idl::literal_from_idl(literal)?);
+        values.push(flytekit_core::idl::literal_from_idl(literal)?);
     }
     super::run::print_outputs(spec, &values, format, out).map_err(super::console)
 }

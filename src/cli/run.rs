@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use flyte_core::execution::{Report, RunOptions, RunSummary};
-use flyte_core::launch_plan::merge_inputs;
-use flyte_core::types::{Literal, literal_from_text};
+use flytekit_core::execution::{Report, RunOptions, RunSummary};
+use flytekit_core::launch_plan::merge_inputs;
+use flytekit_core::types::{Literal, literal_from_text};
 
 use super::{App, CliError};
 
@@ -85,7 +85,7 @@ pub(crate) enum OutputFormat {
 fn run_settings(
     mut options: RunOptions,
     args: &RunArgs,
-    plan: Option<&flyte_core::launch_plan::LaunchPlanSettings>,
+    plan: Option<&flytekit_core::launch_plan::LaunchPlanSettings>,
 ) -> Result<RunOptions, CliError> {
     if args.no_cache {
         options = options.no_cache();
@@ -96,7 +96,7 @@ fn run_settings(
     for signal in &args.signals {
         let Some((name, value)) = signal.split_once('=') else {
             return Err(CliError::Input {
-                input: flyte_core::types::preview(signal),
+                input: flytekit_core::types::preview(signal),
                 reason: "write a signal as `name=value`".to_string(),
                 source: None,
             });
@@ -122,7 +122,7 @@ fn run_settings(
 }
 
 /// Asks on the terminal for a gate's signal.
-fn prompt_for_signal(name: &str, ty: &flyte_core::types::LiteralType) -> Option<String> {
+fn prompt_for_signal(name: &str, ty: &flytekit_core::types::LiteralType) -> Option<String> {
     use std::io::BufRead;
     eprint!("signal `{name}` ({ty}): ");
     let _ = std::io::stderr().flush();
@@ -135,18 +135,18 @@ fn prompt_for_signal(name: &str, ty: &flyte_core::types::LiteralType) -> Option<
 
 /// Where `run`'s inputs come from besides the command line.
 struct Source<'a> {
-    workflow: &'static dyn flyte_core::workflow::DynWorkflow,
+    workflow: &'static dyn flytekit_core::workflow::DynWorkflow,
     fixed: std::collections::BTreeMap<String, Literal>,
     defaults: std::collections::BTreeMap<String, Literal>,
-    plan: Option<&'a flyte_core::launch_plan::LaunchPlanSettings>,
+    plan: Option<&'a flytekit_core::launch_plan::LaunchPlanSettings>,
 }
 
 /// What `run` runs: the workflow, each input's value, and the launch plan's settings
 /// when it names a plan.
 struct Resolved<'a> {
-    workflow: &'static dyn flyte_core::workflow::DynWorkflow,
+    workflow: &'static dyn flytekit_core::workflow::DynWorkflow,
     literals: Vec<Literal>,
-    plan: Option<&'a flyte_core::launch_plan::LaunchPlanSettings>,
+    plan: Option<&'a flytekit_core::launch_plan::LaunchPlanSettings>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -179,7 +179,7 @@ impl App {
                     if let Some(kickoff) = p.settings.schedule().and_then(|s| s.get_kickoff_input())
                     {
                         let now =
-                            flyte_core::types::Primitive::Datetime(std::time::SystemTime::now());
+                            flytekit_core::types::Primitive::Datetime(std::time::SystemTime::now());
                         defaults.insert(kickoff.to_string(), Literal::Primitive(now));
                     }
                     (p.workflow, p.fixed.clone(), defaults, Some(&p.settings))
@@ -187,7 +187,7 @@ impl App {
                 // A task alone, as `pyflyte run` runs one.
                 None => match self.registry.find_task_named(name) {
                     Some(task) => (
-                        flyte_core::workflow::task_workflow(task),
+                        flytekit_core::workflow::task_workflow(task),
                         Default::default(),
                         Default::default(),
                         None,
@@ -219,7 +219,7 @@ impl App {
             let arg = utf8_input(arg)?;
             let Some((name, text)) = arg.split_once('=') else {
                 return Err(CliError::Input {
-                    input: flyte_core::types::preview(arg),
+                    input: flytekit_core::types::preview(arg),
                     reason: "write it as `name=value`".to_string(),
                     source: None,
                 });
@@ -235,7 +235,7 @@ impl App {
                     format!(
                         "`{}` takes no such input{} (it takes: {})",
                         spec.name,
-                        flyte_core::types::did_you_mean(name, names.iter().copied()),
+                        flytekit_core::types::did_you_mean(name, names.iter().copied()),
                         names.join(", ")
                     ),
                     None,
@@ -318,7 +318,7 @@ impl App {
         // Plain-fn bodies go to the blocking pool, so this task stays free to see a
         // signal while they run.
         let options = options.cancellable();
-        let run = flyte_core::execution::run_workflow_literals(workflow, &literals, &options);
+        let run = flytekit_core::execution::run_workflow_literals(workflow, &literals, &options);
         // Ctrl-C or SIGTERM drops the run: spawned tasks are aborted, async attempts
         // cancelled at their next await. A cache entry is only ever renamed into place
         // whole, so none is left half-written.
@@ -359,7 +359,7 @@ impl App {
     fn remote_run<'a>(
         &self,
         args: &'a RunArgs,
-        spec: &'static flyte_core::workflow::WorkflowSpec,
+        spec: &'static flytekit_core::workflow::WorkflowSpec,
         literals: &[Literal],
     ) -> super::remote::RemoteRun<'a> {
         let plan = self.registry.find_launch_plan(&args.workflow);
@@ -395,7 +395,7 @@ fn say_where(report: &Report, err: &mut dyn Write) -> std::io::Result<()> {
 
 /// The outputs as `name = value` lines, or as one JSON object.
 pub(super) fn print_outputs(
-    spec: &flyte_core::workflow::WorkflowSpec,
+    spec: &flytekit_core::workflow::WorkflowSpec,
     outputs: &[Literal],
     format: OutputFormat,
     out: &mut dyn Write,
@@ -422,11 +422,11 @@ pub(super) fn print_outputs(
 /// that reads it runs. Folders are checked by listing; an empty listing is allowed
 /// (an empty folder is a folder).
 async fn check_files(
-    spec: &flyte_core::workflow::WorkflowSpec,
+    spec: &flytekit_core::workflow::WorkflowSpec,
     literals: &[Literal],
 ) -> Result<(), CliError> {
-    use flyte_core::types::BlobDimensionality;
-    let files = flyte_core::data::FileAccess::shared();
+    use flytekit_core::types::BlobDimensionality;
+    let files = flytekit_core::data::FileAccess::shared();
     for (var, literal) in spec.interface.inputs.iter().zip(literals) {
         let literal = match literal {
             Literal::Union { value, .. } => value,
@@ -444,7 +444,7 @@ async fn check_files(
             Ok(false) => format!("no file at `{uri}`"),
             Err(e) => format!(
                 "cannot read `{uri}`: {}",
-                flyte_core::task::ErrorChain::new(&e)
+                flytekit_core::task::ErrorChain::new(&e)
             ),
         };
         return Err(CliError::Input {
@@ -527,14 +527,14 @@ pub(super) fn inputs_as_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::Os
 }
 
 /// Whether values of `ty` may be none (`Option<T>`).
-fn is_optional(ty: &flyte_core::types::LiteralType) -> bool {
-    use flyte_core::types::{LiteralType, SimpleType};
+fn is_optional(ty: &flytekit_core::types::LiteralType) -> bool {
+    use flytekit_core::types::{LiteralType, SimpleType};
     matches!(ty, LiteralType::Union(variants) if variants.contains(&LiteralType::Simple(SimpleType::None)))
 }
 
 /// `None` of an `Option` input.
 fn none_literal() -> Literal {
-    use flyte_core::types::{LiteralType, SimpleType};
+    use flytekit_core::types::{LiteralType, SimpleType};
     Literal::Union {
         value: Box::new(Literal::None),
         variant: LiteralType::Simple(SimpleType::None),
@@ -557,9 +557,91 @@ fn utf8_input(arg: &std::ffi::OsStr) -> Result<&str, CliError> {
             ),
         };
         CliError::Input {
-            input: flyte_core::types::preview(&input),
+            input: flytekit_core::types::preview(&input),
             reason: reason.to_string(),
             source: None,
         }
     })
+}
+
+/// An input as `run --help` shows it: name, type, default (`None`: required).
+type InputLine = (String, String, Option<String>);
+
+/// `run NAME --help` (or `-h`): `run`'s own help, then NAME's inputs as the flags
+/// that set them, each with its type and default, as `pyflyte run wf --help` shows
+/// them. `None` when the arguments ask for no help of a known entity.
+pub(super) fn inputs_help(app: &App, args: &[std::ffi::OsString]) -> Option<String> {
+    use clap::CommandFactory;
+    if args.get(1).is_none_or(|a| a != "run") || !args.iter().any(|a| a == "--help" || a == "-h") {
+        return None;
+    }
+    let name = args[2..]
+        .iter()
+        .filter_map(|a| a.to_str())
+        .find(|a| !a.starts_with('-'))?;
+    let registry = app.registry();
+    let (what, inputs): (&str, Vec<InputLine>) = if let Some(plan) = registry
+        .find_launch_plan(name)
+        .filter(|_| registry.find_workflow(name).is_none())
+    {
+        let spec = plan.workflow.spec();
+        let open = spec
+            .interface
+            .inputs
+            .iter()
+            .filter(|v| !plan.fixed.contains_key(&v.name));
+        let inputs = open
+            .map(|v| {
+                (
+                    v.name.clone(),
+                    v.ty.to_string(),
+                    plan.defaults.get(&v.name).map(Literal::preview),
+                )
+            })
+            .collect();
+        ("launch plan", inputs)
+    } else if let Some(wf) = registry.find_workflow(name) {
+        let spec = wf.spec();
+        let inputs = spec
+            .interface
+            .inputs
+            .iter()
+            .zip(&spec.defaults)
+            .map(|(v, d)| {
+                (
+                    v.name.clone(),
+                    v.ty.to_string(),
+                    d.as_ref().map(Literal::preview),
+                )
+            })
+            .collect();
+        ("workflow", inputs)
+    } else {
+        let task = registry.find_task_named(name)?;
+        let inputs = task
+            .interface()
+            .inputs
+            .iter()
+            .map(|v| (v.name.clone(), v.ty.to_string(), None))
+            .collect();
+        ("task", inputs)
+    };
+    let mut cli = super::Cli::command();
+    let run = cli.find_subcommand_mut("run")?;
+    let mut text = run.render_help().to_string();
+    text.push_str(&format!(
+        "\nInputs of {what} `{name}` (`--NAME VALUE`, or `--input NAME=VALUE`):\n"
+    ));
+    if inputs.is_empty() {
+        text.push_str("  (none)\n");
+    }
+    let width = inputs.iter().map(|(n, _, _)| n.len()).max().unwrap_or(0);
+    for (input, ty, default) in inputs {
+        let default = match default {
+            Some(d) => format!(" [default: {d}]"),
+            None => " (required)".to_string(),
+        };
+        text.push_str(&format!("  --{input:<width$}  {ty}{default}\n"));
+    }
+    Some(text)
 }

@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use flyte_core::data::FileAccess;
-use flyte_core::entrypoint::{ExecuteRequest, Termination};
+use flytekit_core::data::FileAccess;
+use flytekit_core::entrypoint::{ExecuteRequest, Termination};
 
 /// A signal that stops a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

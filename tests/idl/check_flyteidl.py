@@ -381,7 +381,7 @@ def main() -> int:
 
     # `serialize --json` of the production example: each .json is protobuf's JSON form
     # of the .pb beside it (what MessageToJson writes).
-    json_package = sorted((out / "package-json").glob("*.pb"))
+    json_package = sorted(out.glob("package-json*/*.pb"))
     if not json_package:
         failures.append("package-json/: no files (the test that writes them did not run)")
     for ours in json_package:
@@ -389,7 +389,7 @@ def main() -> int:
         msg.ParseFromString(ours.read_bytes())
         written = json.loads(ours.with_suffix(".json").read_text())
         problems = [
-            f"package-json/{ours.stem}.json at {where}: ours {mine!r}, MessageToJson {proto!r}"
+            f"{ours.parent.name}/{ours.stem}.json at {where}: ours {mine!r}, MessageToJson {proto!r}"
             for where, mine, proto in diff(written, json_format.MessageToDict(msg))
         ]
         failures += problems

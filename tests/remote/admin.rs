@@ -8,8 +8,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use flyte::idl::SerializationSettings;
-use flyte::remote::RemoteConfig;
+use flytekit::idl::SerializationSettings;
+use flytekit::remote::RemoteConfig;
 
 /// A stand-in flyteadmin on a free port of 127.0.0.1; stopped when dropped.
 pub struct Admin {

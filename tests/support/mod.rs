@@ -228,8 +228,8 @@ pub fn idl_out_dir() -> std::path::PathBuf {
 
 /// The settings flytekit's goldens were made with (project `flytesnacks`, domain
 /// `development`, version `v1`), with our image and entrypoint.
-pub fn golden_settings() -> flyte::idl::SerializationSettings {
-    flyte::idl::SerializationSettings {
+pub fn golden_settings() -> flytekit::idl::SerializationSettings {
+    flytekit::idl::SerializationSettings {
         project: "flytesnacks".into(),
         domain: "development".into(),
         version: "v1".into(),

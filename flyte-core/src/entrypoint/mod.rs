@@ -5,7 +5,7 @@
 //! `<binary> execute --inputs ... --output-prefix ... -- task-name NAME`, and reads back
 //! `outputs.pb` or, when the attempt failed, `error.pb` (an `ErrorDocument`) from the
 //! output prefix. Files and directories the task returns go under the raw-output
-//! prefix. [`execute`] does all of that; the `flyte` crate's CLI gives it its flags.
+//! prefix. [`execute`] does all of that; the `flytekit` crate's CLI gives it its flags.
 
 mod deck;
 mod dynamic;

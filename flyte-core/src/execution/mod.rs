@@ -181,9 +181,9 @@ impl RunOptions {
     /// instead, with the task's retries and timeout around it. For tests.
     ///
     /// ```
-    /// # extern crate flyte_core as flyte;
-    /// # use flyte_macros::*;
-    /// use flyte::prelude::*;
+    /// # extern crate flytekit_core as flytekit;
+    /// # use flytekit_macros::*;
+    /// use flytekit::prelude::*;
     ///
     /// #[task]
     /// async fn fetch(url: String) -> String {

@@ -235,9 +235,9 @@ impl fmt::Debug for Observers {
 /// node: status, attempts, duration, path and task.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
+/// # extern crate flytekit_core as flytekit;
 /// use std::sync::Arc;
-/// use flyte::execution::{RunOptions, RunSummary};
+/// use flytekit::execution::{RunOptions, RunSummary};
 ///
 /// let summary = Arc::new(RunSummary::default());
 /// let options = RunOptions::default().observe(summary.clone());

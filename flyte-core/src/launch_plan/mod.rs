@@ -2,18 +2,18 @@
 //! for others, runnable locally like the workflow itself.
 //!
 //! ```
-//! # extern crate flyte_core as flyte;
-//! use flyte::launch_plan::LaunchPlan;
-//! use flyte::prelude::*;
-//! # use flyte_macros::{task, workflow};
+//! # extern crate flytekit_core as flytekit;
+//! use flytekit::launch_plan::LaunchPlan;
+//! use flytekit::prelude::*;
+//! # use flytekit_macros::{task, workflow};
 //! use std::sync::LazyLock;
 //!
-//! #[task(crate = ::flyte_core)]
+//! #[task(crate = ::flytekit_core)]
 //! fn greet(name: String, times: i64, punctuation: String) -> String {
 //!     format!("{}{punctuation}", vec![name; times as usize].join(" "))
 //! }
 //!
-//! #[workflow(crate = ::flyte_core)]
+//! #[workflow(crate = ::flytekit_core)]
 //! fn greeting(name: String, #[default(1)] times: i64, punctuation: String) -> String {
 //!     greet(name, times, punctuation)
 //! }

@@ -11,8 +11,8 @@ use crate::task::IntoDuration;
 /// of each scheduled run.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::launch_plan::Schedule;
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::launch_plan::Schedule;
 /// let nightly = Schedule::cron("0 5 * * *").offset("PT30M").kickoff_input("run_at");
 /// assert!(nightly.check().is_ok());
 /// assert!(Schedule::cron("0 25 * * *").check().is_err());

@@ -35,8 +35,8 @@ pub enum Channel {
 /// `phases`. Flyte sends it; a local run does not.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::launch_plan::{Notification, Phase};
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::launch_plan::{Notification, Phase};
 /// let n = Notification::slack([Phase::Failed], ["ml-alerts@acme.slack.com"]);
 /// assert_eq!(n.get_recipients(), ["ml-alerts@acme.slack.com"]);
 /// ```

@@ -3,11 +3,11 @@
 //! typed outputs or its error, terminate it, upload files (feature `remote`).
 //!
 //! ```no_run
-//! # extern crate flyte_core as flyte;
+//! # extern crate flytekit_core as flytekit;
 //! use std::time::Duration;
-//! use flyte::remote::{Remote, RemoteConfig};
-//! # async fn f<W>(registry: flyte::registry::Registry, settings: flyte::idl::SerializationSettings, sum_to: &W) -> Result<(), flyte::remote::RemoteError>
-//! # where W: flyte::workflow::Workflow<Input = (i64,), Output = i64> {
+//! use flytekit::remote::{Remote, RemoteConfig};
+//! # async fn f<W>(registry: flytekit::registry::Registry, settings: flytekit::idl::SerializationSettings, sum_to: &W) -> Result<(), flytekit::remote::RemoteError>
+//! # where W: flytekit::workflow::Workflow<Input = (i64,), Output = i64> {
 //! let remote = Remote::connect(RemoteConfig::load()?).await?;
 //! let registered = remote.register(&registry, &settings).await?;
 //! println!("{} new, {} already there", registered.created, registered.existing);

@@ -10,8 +10,8 @@ use std::fmt;
 /// repeats its inner errors) is left out.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::task::{ErrorChain, TaskError};
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::task::{ErrorChain, TaskError};
 ///
 /// let e = TaskError::failed(std::io::Error::other("disk full"));
 /// assert_eq!(ErrorChain::new(&e).to_string(), "task returned an error: disk full");

@@ -543,11 +543,11 @@ impl ExecutionContext {
     /// function.
     ///
     /// ```
-    /// # extern crate flyte_core as flyte;
-    /// # use flyte_macros::*;
-    /// use flyte::prelude::*;
+    /// # extern crate flytekit_core as flytekit;
+    /// # use flytekit_macros::*;
+    /// use flytekit::prelude::*;
     ///
-    /// // Users write `#[task]` through the `flyte` crate; here it is named directly.
+    /// // Users write `#[task]` through the `flytekit` crate; here it is named directly.
     /// #[task]
     /// async fn where_am_i() -> String {
     ///     let ctx = ExecutionContext::current().expect("runs as a task");

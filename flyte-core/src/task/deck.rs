@@ -40,9 +40,9 @@ impl Decks {
 /// Writes sections into one deck; from [`ExecutionContext::deck`](super::ExecutionContext::deck).
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// # use flyte_macros::*;
-/// use flyte::prelude::*;
+/// # extern crate flytekit_core as flytekit;
+/// # use flytekit_macros::*;
+/// use flytekit::prelude::*;
 ///
 /// #[task(enable_deck)]
 /// fn summarize(scores: Vec<f64>) -> f64 {

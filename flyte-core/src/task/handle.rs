@@ -10,9 +10,9 @@ use super::Task;
 /// `static` (a `#[task]` function's item is one) or a `LazyLock` around a task.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
+/// # extern crate flytekit_core as flytekit;
 /// use std::sync::LazyLock;
-/// use flyte::prelude::*;
+/// use flytekit::prelude::*;
 ///
 /// struct Ping;
 /// impl Task for Ping {

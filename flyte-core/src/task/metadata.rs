@@ -163,8 +163,8 @@ impl IntoDuration for String {
 /// run calls before starting any node.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::task::TaskMetadata;
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::task::TaskMetadata;
 /// let m = TaskMetadata::default().retries(10).timeout("20m");
 /// assert_eq!(m.get_retries(), 10);
 /// assert_eq!(m.get_timeout(), Some(std::time::Duration::from_secs(1200)));

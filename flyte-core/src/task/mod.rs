@@ -122,9 +122,9 @@ fn marked_within(e: &(dyn std::error::Error + 'static)) -> bool {
 /// attempt, and `NonRecoverable` says when one is not.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// # use flyte_macros::*;
-/// use flyte::task::NonRecoverable;
+/// # extern crate flytekit_core as flytekit;
+/// # use flytekit_macros::*;
+/// use flytekit::task::NonRecoverable;
 ///
 /// #[task(retries = 3)]
 /// fn parse_count(text: String) -> Result<i64, NonRecoverable> {
@@ -163,8 +163,8 @@ impl std::error::Error for NonRecoverable {
 /// `#[workflow]` like a function.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::prelude::*;
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::prelude::*;
 ///
 /// /// Adds a fixed amount.
 /// struct AddN { n: i64 }
@@ -227,7 +227,7 @@ pub trait Task: Send + Sync + 'static {
 /// each attempt (set up a session, check a precondition) before the function runs.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a task config",
-    label = "`config = ...` needs a value whose type implements `flyte::task::TaskConfig`",
+    label = "`config = ...` needs a value whose type implements `flytekit::task::TaskConfig`",
     note = "implement `TaskConfig` for this type to route tasks to its plugin"
 )]
 pub trait TaskConfig: Send + Sync + 'static {

@@ -7,8 +7,8 @@
 /// for one call of it (`NodeOverrides::pod_template`).
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::task::PodTemplate;
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::task::PodTemplate;
 /// let pod = PodTemplate::new(serde_json::json!({
 ///     "nodeSelector": {"acme.io/pool": "gpu"},
 ///     "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}],

@@ -5,8 +5,8 @@
 /// (`"500m"`, `"2"`, `"2Gi"`, `"10G"`, `"1e3"`), written to the container as given.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::task::{Resources, TaskMetadata};
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::task::{Resources, TaskMetadata};
 /// let m = TaskMetadata::default()
 ///     .requests(Resources::new().cpu("500m").mem("2Gi"))
 ///     .limits(Resources::new().cpu("1").mem("4Gi").gpu("1"));
@@ -125,8 +125,8 @@ impl ResourceKind {
 /// `"nvidia-tesla-a100"` (the node label Flyte matches), whole or as a MIG partition.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::task::Accelerator;
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::task::Accelerator;
 /// let mig = Accelerator::new("nvidia-tesla-a100").partition("2g.10gb");
 /// assert_eq!(mig.get_partition(), Some("2g.10gb"));
 /// assert!(Accelerator::new("nvidia-tesla-a100").unpartitioned().is_unpartitioned());

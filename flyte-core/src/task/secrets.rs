@@ -40,8 +40,8 @@ pub enum SecretMount {
 /// [`ExecutionContext::group_secret`](super::ExecutionContext::group_secret).
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::task::{Secret, SecretMount};
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::task::{Secret, SecretMount};
 /// let s = Secret::new("db", "password").env_var("DB_PASSWORD");
 /// assert_eq!(s.get_mount(), SecretMount::EnvVar);
 /// assert_eq!(Secret::new("api", "token").version("v2").get_version(), Some("v2"));

@@ -102,10 +102,10 @@ pub enum DataframeError {
 /// A dataframe, by the URI of the folder holding its Parquet parts.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
+/// # extern crate flytekit_core as flytekit;
 /// use std::sync::Arc;
 /// use arrow_array::{Int64Array, RecordBatch, StringArray};
-/// use flyte::types::StructuredDataset;
+/// use flytekit::types::StructuredDataset;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -8,8 +8,8 @@ use super::{FlyteType, Literal, LiteralMismatch, LiteralType, SimpleType};
 /// `err` of type `Option<FlyteError>`.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::types::{FlyteError, FlyteType};
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::types::{FlyteError, FlyteType};
 /// let e = FlyteError::new("n1", "disk full");
 /// assert_eq!(FlyteError::from_literal(&e.to_literal()).unwrap(), e);
 /// ```

@@ -37,8 +37,8 @@ pub(crate) fn is_local(uri: &str) -> bool {
 /// A file, by URI or local path.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::types::FlyteFile;
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::types::FlyteFile;
 /// let f = FlyteFile::new("s3://bucket/data.csv");
 /// assert_eq!(f.uri(), "s3://bucket/data.csv");
 /// assert!(!f.is_local());
@@ -48,8 +48,8 @@ pub(crate) fn is_local(uri: &str) -> bool {
 /// its Flyte type says so, as flytekit's `FlyteFile[typing.TypeVar("csv")]` does.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::types::{Csv, FlyteFile, FlyteType, LiteralType};
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::types::{Csv, FlyteFile, FlyteType, LiteralType};
 /// let report: FlyteFile<Csv> = FlyteFile::new("s3://bucket/report.csv").format();
 /// let LiteralType::Blob(blob) = FlyteFile::<Csv>::literal_type() else { unreachable!() };
 /// assert_eq!(blob.format, "csv");

@@ -13,8 +13,8 @@ impl Literal {
     /// and dataframes as their URIs, plain bytes as base64.
     ///
     /// ```
-    /// # extern crate flyte_core as flyte;
-    /// use flyte::types::FlyteType;
+    /// # extern crate flytekit_core as flytekit;
+    /// use flytekit::types::FlyteType;
     /// let v = vec![Some(1.5f64), None].to_literal();
     /// assert_eq!(v.to_json(), serde_json::json!([1.5, null]));
     /// ```

@@ -21,10 +21,10 @@ pub const PICKLE_FORMAT: &str = "PythonPickle";
 /// Python `bytes`, as flytekit passes them: a pickle file.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
+/// # extern crate flytekit_core as flytekit;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// use flyte::types::PickledBytes;
+/// use flytekit::types::PickledBytes;
 /// let p = PickledBytes::new(b"\x00\xffraw").unwrap();
 /// assert_eq!(p.read().await.unwrap(), b"\x00\xffraw");
 /// # }

@@ -12,8 +12,8 @@ pub const PREVIEW_CHARS: usize = 100;
 /// characters, else its first ones, `…` and its length.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::types::preview;
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::types::preview;
 /// assert_eq!(preview("4x"), "4x");
 /// let long = "y".repeat(1_000);
 /// assert_eq!(preview(&long), format!("{}… (1000 characters)", "y".repeat(100)));
@@ -53,8 +53,8 @@ impl Literal {
     /// items of a list, entries of a map).
     ///
     /// ```
-    /// # extern crate flyte_core as flyte;
-    /// use flyte::types::FlyteType;
+    /// # extern crate flytekit_core as flytekit;
+    /// use flytekit::types::FlyteType;
     /// let big = vec![7i64; 10_000].to_literal();
     /// let text = big.preview();
     /// assert!(text.len() < 150 && text.ends_with("… (10000 items)"), "{text}");
@@ -94,9 +94,9 @@ impl Literal {
 /// 707ns` for a measured second).
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
+/// # extern crate flytekit_core as flytekit;
 /// use std::time::Duration;
-/// use flyte::types::human_duration;
+/// use flytekit::types::human_duration;
 /// assert_eq!(human_duration(Duration::from_nanos(1_001_899_707)), "1.0s");
 /// assert_eq!(human_duration(Duration::from_millis(50)), "50ms");
 /// assert_eq!(human_duration(Duration::from_secs(20 * 60)), "20m");
@@ -160,38 +160,13 @@ mod tests {
 pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> String {
     let best = known
         .into_iter()
-        .map(|k| (edit_distance(name, k), k))
+        .map(|k| (strsim::osa_distance(name, k), k))
         .filter(|(d, k)| *d <= (k.chars().count().max(name.chars().count()) / 3).max(1))
         .min_by_key(|(d, _)| *d);
     match best {
         Some((_, k)) => format!(" (did you mean `{k}`?)"),
         None => String::new(),
     }
-}
-
-/// Edits between two names by characters: insertions, deletions, substitutions and
-/// swaps of neighbours (`tga` is one edit from `tag`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]

@@ -36,8 +36,8 @@ fn err(ty: &LiteralType, text: &str, reason: impl Into<String>) -> TextError {
 /// Reads `text` as a value of type `ty`.
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::types::{FlyteType, literal_from_text};
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::types::{FlyteType, literal_from_text};
 ///
 /// let ty = <Vec<i64>>::literal_type();
 /// let list = literal_from_text(&ty, "[1, 2, 3]").unwrap();

@@ -4,17 +4,17 @@
 //! into [`Cond`]itions, and each case's closure builds a sub-graph:
 //!
 //! ```
-//! # extern crate flyte_core as flyte;
-//! use flyte::prelude::*;
-//! // Users write these through the `flyte` crate; here they are named directly.
-//! # use flyte_macros::{task, workflow};
+//! # extern crate flytekit_core as flytekit;
+//! use flytekit::prelude::*;
+//! // Users write these through the `flytekit` crate; here they are named directly.
+//! # use flytekit_macros::{task, workflow};
 //!
-//! #[task(crate = ::flyte_core)]
+//! #[task(crate = ::flytekit_core)]
 //! fn double(x: i64) -> i64 { x * 2 }
-//! #[task(crate = ::flyte_core)]
+//! #[task(crate = ::flytekit_core)]
 //! fn negate(x: i64) -> i64 { -x }
 //!
-//! #[workflow(crate = ::flyte_core)]
+//! #[workflow(crate = ::flytekit_core)]
 //! fn pick(x: i64, mode: String) -> i64 {
 //!     when(x > 10 && mode == "fast")
 //!         .then(|| double(x))

@@ -2,16 +2,16 @@
 //! `wait_for_input` and `approve`). Import them into a workflow body:
 //!
 //! ```
-//! # extern crate flyte_core as flyte;
-//! use flyte::prelude::*;
-//! use flyte::workflow::gate::{approve, sleep, wait_for_input};
-//! # use flyte_macros::{task, workflow};
-//! # #[task(crate = ::flyte_core)]
+//! # extern crate flytekit_core as flytekit;
+//! use flytekit::prelude::*;
+//! use flytekit::workflow::gate::{approve, sleep, wait_for_input};
+//! # use flytekit_macros::{task, workflow};
+//! # #[task(crate = ::flytekit_core)]
 //! # fn add_one(x: i64) -> i64 { x + 1 }
-//! # #[task(crate = ::flyte_core)]
+//! # #[task(crate = ::flytekit_core)]
 //! # fn deploy(x: i64, ok: bool) -> i64 { if ok { x } else { -1 } }
 //!
-//! #[workflow(crate = ::flyte_core)]
+//! #[workflow(crate = ::flytekit_core)]
 //! fn release(x: i64) -> i64 {
 //!     let pause = sleep("10m");
 //!     let ok: Promise<bool> = wait_for_input("approve-deploy", "1h");

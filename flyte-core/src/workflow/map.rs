@@ -2,17 +2,17 @@
 //! limit and a minimum success ratio (Flyte's array node).
 //!
 //! ```
-//! # extern crate flyte_core as flyte;
-//! use flyte::prelude::*;
-//! // Users write these through the `flyte` crate; here they are named directly.
-//! # use flyte_macros::{task, workflow};
+//! # extern crate flytekit_core as flytekit;
+//! use flytekit::prelude::*;
+//! // Users write these through the `flytekit` crate; here they are named directly.
+//! # use flytekit_macros::{task, workflow};
 //!
-//! #[task(crate = ::flyte_core)]
+//! #[task(crate = ::flytekit_core)]
 //! async fn square(x: i64) -> i64 {
 //!     x * x
 //! }
 //!
-//! #[workflow(crate = ::flyte_core)]
+//! #[workflow(crate = ::flytekit_core)]
 //! fn squares(xs: Vec<i64>) -> Vec<i64> {
 //!     map_task(&square).concurrency(8).over(xs)
 //! }

@@ -16,9 +16,9 @@ use crate::task::{
 /// starts any node, and by `serialize`).
 ///
 /// ```
-/// # extern crate flyte_core as flyte;
-/// use flyte::workflow::NodeOverrides;
-/// use flyte::task::Resources;
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::workflow::NodeOverrides;
+/// use flytekit::task::Resources;
 /// let o = NodeOverrides::new()
 ///     .requests(Resources::new().cpu("2").mem("1Gi"))
 ///     .retries(2)

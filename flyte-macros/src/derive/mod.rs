@@ -2,7 +2,7 @@
 //! schema; values through serde as msgpack), a unit-variant enum a Flyte enum.
 //!
 //! The derive reads the type (`model`), rejects what the schema cannot follow, and
-//! emits an impl of `FlyteType` over `flyte::__private_0_1` helpers.
+//! emits an impl of `FlyteType` over `flytekit::__private_0_1` helpers.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -96,9 +96,9 @@ fn stub_impl(input: &DeriveInput, krate: &Path) -> TokenStream {
     }
 }
 
-/// `#[flyte(crate = path)]`, defaulting to `::flyte`.
+/// `#[flyte(crate = path)]`, defaulting to `::flytekit`.
 pub(crate) fn crate_path(cx: &Ctxt, attrs: &[syn::Attribute]) -> Path {
-    let mut krate: Path = syn::parse_quote!(::flyte);
+    let mut krate: Path = syn::parse_quote!(::flytekit);
     for attr in attrs.iter().filter(|a| a.path().is_ident("flyte")) {
         let result = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("crate") {

@@ -1,5 +1,5 @@
 //! `#[task]` tokens from a checked model. Cannot fail: every decision was made by
-//! the model. The generated code is glue over `flyte::__private_0_1`.
+//! the model. The generated code is glue over `flytekit::__private_0_1`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};

@@ -153,7 +153,7 @@ impl<'a> TaskModel<'a> {
             krate: args
                 .common
                 .krate
-                .unwrap_or_else(|| syn::parse_quote!(::flyte)),
+                .unwrap_or_else(|| syn::parse_quote!(::flytekit)),
             reference: None,
         }
     }

@@ -1,6 +1,7 @@
 //! `#[task(...)]` arguments: syntax only. Each value keeps its span so later checks
 //! can point at it; an unknown key gets syn's "expected one of ..." error.
 
+use syn::ext::IdentExt as _;
 use syn::parse::{Lookahead1, Parse, ParseStream};
 use syn::{Expr, LitBool, LitInt, LitStr, Path, Token};
 
@@ -475,7 +476,8 @@ impl Parse for CommonArgs {
 }
 
 /// Comma-separated arguments, each handed to `one`, which says whether it knew the
-/// key; an unknown key gets syn's "expected one of ..." error.
+/// key; an unknown key gets syn's "expected one of ..." error, or "did you mean" when
+/// one known key is a slip away from it.
 pub(crate) fn parse_args(
     input: ParseStream<'_>,
     mut one: impl FnMut(&Lookahead1<'_>, ParseStream<'_>) -> syn::Result<bool>,
@@ -483,13 +485,36 @@ pub(crate) fn parse_args(
     while !input.is_empty() {
         let look = input.lookahead1();
         if !one(&look, input)? {
-            return Err(look.error());
+            let error = look.error();
+            if let Ok(key) = input.fork().call(syn::Ident::parse_any)
+                && let Some(near) = nearest_key(&key.to_string(), &error.to_string())
+            {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("unknown setting `{key}`; did you mean `{near}`?"),
+                ));
+            }
+            return Err(error);
         }
         if !input.is_empty() {
             input.parse::<Token![,]>()?;
         }
     }
     Ok(())
+}
+
+/// The one key of syn's "expected one of: `a`, `b`" list within two edits of `typed`
+/// (a swapped, missing or extra letter), if exactly one is the nearest.
+fn nearest_key(typed: &str, expected: &str) -> Option<String> {
+    let keys = expected.split('`').skip(1).step_by(2);
+    let mut best: Vec<(usize, &str)> = keys.map(|k| (strsim::osa_distance(typed, k), k)).collect();
+    best.sort();
+    match best.as_slice() {
+        [(d, k), rest @ ..] if *d <= 2 && rest.first().is_none_or(|(d2, _)| d2 > d) => {
+            Some(k.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// `= value`.

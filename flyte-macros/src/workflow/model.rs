@@ -87,7 +87,7 @@ impl<'a> WorkflowModel<'a> {
         let krate = args
             .common
             .krate
-            .unwrap_or_else(|| syn::parse_quote!(::flyte));
+            .unwrap_or_else(|| syn::parse_quote!(::flytekit));
         let mut body = (*item.block).clone();
         Rewriter { cx, krate: &krate }.visit_block_mut(&mut body);
         WorkflowModel {

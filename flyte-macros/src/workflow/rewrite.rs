@@ -15,7 +15,7 @@ use crate::diag::Ctxt;
 
 pub(crate) struct Rewriter<'c> {
     pub(crate) cx: &'c Ctxt,
-    /// The `flyte` crate path, for the condition helpers.
+    /// The `flytekit` crate path, for the condition helpers.
     pub(crate) krate: &'c syn::Path,
 }
 
@@ -250,7 +250,7 @@ mod tests {
 
     fn rewrite(mut block: syn::Block) -> (String, Vec<String>) {
         let cx = Ctxt::new();
-        let krate: syn::Path = parse_quote!(::flyte);
+        let krate: syn::Path = parse_quote!(::flytekit);
         Rewriter {
             cx: &cx,
             krate: &krate,

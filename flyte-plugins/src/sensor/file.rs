@@ -1,7 +1,7 @@
 //! [`WaitForObjectStoreFile`]: polls an object store until a file exists.
 
-use flyte_core::data::DataError;
-use flyte_core::prelude::*;
+use flytekit_core::data::DataError;
+use flytekit_core::prelude::*;
 
 use super::{Poke, PokeError, Sensor, SensorTask};
 
@@ -88,8 +88,8 @@ impl Sensor for ObjectStoreFile {
 /// honoured.
 ///
 /// ```
-/// use flyte_core::prelude::*;
-/// use flyte_plugins::WaitForObjectStoreFile;
+/// use flytekit_core::prelude::*;
+/// use flytekit_plugins::WaitForObjectStoreFile;
 ///
 /// let sensor = WaitForObjectStoreFile::new("my-objectstore-sensor")
 ///     .with_metadata(TaskMetadata::default().retries(10).timeout("20m"))
@@ -114,7 +114,7 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
-    use flyte_core::task::ConfigError;
+    use flytekit_core::task::ConfigError;
 
     use super::*;
 

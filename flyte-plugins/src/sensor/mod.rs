@@ -12,9 +12,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use flyte_core::prelude::*;
-use flyte_core::task::{BoxError, ConfigError, IntoDuration};
-use flyte_core::types::{Inputs, Outputs};
+use flytekit_core::prelude::*;
+use flytekit_core::task::{BoxError, ConfigError, IntoDuration};
+use flytekit_core::types::{Inputs, Outputs};
 
 mod file;
 mod prefix;
@@ -45,8 +45,8 @@ pub enum PokeError {
 /// How to look once for the thing a sensor waits for.
 ///
 /// ```
-/// use flyte_core::prelude::*;
-/// use flyte_plugins::sensor::{Poke, PokeError, Sensor, SensorTask};
+/// use flytekit_core::prelude::*;
+/// use flytekit_plugins::sensor::{Poke, PokeError, Sensor, SensorTask};
 ///
 /// /// Ready once the input is even (a stand-in for a real check).
 /// struct Even;
@@ -91,7 +91,7 @@ pub trait Sensor: Send + Sync + 'static {
 
 /// The sensor waited `max_wait` and the condition never held.
 #[derive(Debug, thiserror::Error)]
-#[error("still not ready after waiting {} ({polls} polls)", flyte_core::types::human_duration(*.waited))]
+#[error("still not ready after waiting {} ({polls} polls)", flytekit_core::types::human_duration(*.waited))]
 pub struct WaitExpired {
     /// How long it waited.
     pub waited: Duration,

@@ -1,7 +1,7 @@
 //! [`WaitForObjectStorePrefix`]: waits until a folder of an object store holds at least
 //! a given number of objects (a batch of files landing one by one).
 
-use flyte_core::prelude::*;
+use flytekit_core::prelude::*;
 
 use super::{Poke, PokeError, Sensor, SensorError, SensorTask};
 
@@ -64,13 +64,13 @@ impl Sensor for ObjectStorePrefix {
 /// their locations: a [`SensorTask`] of [`ObjectStorePrefix`].
 ///
 /// ```
-/// use flyte_plugins::WaitForObjectStorePrefix;
+/// use flytekit_plugins::WaitForObjectStorePrefix;
 ///
 /// let batch = WaitForObjectStorePrefix::new("wait-for-batch")
 ///     .poll_interval("5s")
 ///     .backoff(2.0, "1m")
 ///     .max_wait("2h");
-/// assert_eq!(flyte_core::task::Task::task_type(&batch), "object-store-prefix-sensor");
+/// assert_eq!(flytekit_core::task::Task::task_type(&batch), "object-store-prefix-sensor");
 /// ```
 pub type WaitForObjectStorePrefix = SensorTask<ObjectStorePrefix>;
 

@@ -1,7 +1,7 @@
 //! A user library that denies the usual strict lints: everything `#[task]` and
 //! `#[workflow]` generate must pass them.
 #![deny(missing_docs, unreachable_pub, rust_2018_idioms, unused, clippy::all)]
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 /// Doubles.
 #[task]
@@ -22,7 +22,7 @@ pub fn pipeline(x: i64) -> i64 {
 }
 
 mod private {
-    use flyte::prelude::*;
+    use flytekit::prelude::*;
     /// inner
     #[task]
     pub(crate) fn inner(x: i64) -> i64 {

@@ -1,6 +1,6 @@
 // A type whose derive fails is reported once, at the derive's mistake; the tasks and
 // workflow using it compile as if it were a Flyte type.
-use flyte::prelude::*;
+use flytekit::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Serialize, Deserialize, FlyteType)]

@@ -1,5 +1,5 @@
 //! A struct deriving `FlyteType` without serde's derives: one error saying what to derive.
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[derive(Clone, FlyteType)]
 struct Point {

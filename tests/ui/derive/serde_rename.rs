@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Serialize, Deserialize, FlyteType)]

@@ -2,7 +2,7 @@
 //! constants computed in the body, helpers and constructors passing through, no
 //! outputs, a renamed crate path.
 
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 async fn fetch(n: i64) -> Result<String, std::io::Error> {
@@ -44,14 +44,14 @@ fn outer(n: i64) -> (String, bool) {
 }
 
 mod renamed {
-    use ::flyte as fl;
+    use ::flytekit as fl;
 
-    #[fl::task(crate = ::flyte)]
+    #[fl::task(crate = ::flytekit)]
     fn one() -> i64 {
         1
     }
 
-    #[fl::workflow(crate = ::flyte, name = "renamed-workflow")]
+    #[fl::workflow(crate = ::flytekit, name = "renamed-workflow")]
     pub(super) fn wf() -> i64 {
         one()
     }

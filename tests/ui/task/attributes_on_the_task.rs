@@ -1,5 +1,5 @@
 #![deny(deprecated, unused_must_use)]
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 /// `#[deprecated]` lands on the task value, `#[must_use]` on its node in a workflow.
 #[task]

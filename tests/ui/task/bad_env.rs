@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // Kubernetes takes letters, digits, `_`, `-` and `.`, not starting with a digit; each
 // name once.

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // Label and annotation keys as Kubernetes takes them; label values too.
 #[task(labels(team = "ML team"), annotations("-bad" = "any value is fine"))]

@@ -1,6 +1,6 @@
 // A resource amount that is not a Kubernetes quantity fails the build at its literal;
 // the task is still made, so the workflow using it compiles (one error per amount).
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task(requests(cpu = "500m", mem = "2 GB"))]
 fn train(x: i64) -> i64 {

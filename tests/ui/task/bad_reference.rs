@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // A reference has no body: Flyte runs the registered task.
 #[reference_task(project = "p", domain = "d", name = "acme.score", version = "v1")]

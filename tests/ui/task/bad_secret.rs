@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // A secret needs a group, a known mount, an env var name Kubernetes accepts, and
 // may be requested once; without a key (the whole group) it is mounted as a file.

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // One mistake, one error: the task is still made (with its default timeout), so its
 // uses below compile and say nothing more.

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // The flytekit tutorial's own spelling, which humantime rejects.
 #[task(timeout = "1H")]

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task(cache = true)]
 fn cached(x: i64) -> i64 {

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // A plugin's interface names one name per input and output, checked by the compiler.
 fn main() {

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // Every problem is reported at once, each at its own tokens.
 #[task]

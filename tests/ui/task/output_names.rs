@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task(outputs(sum, product, extra))]
 fn both(a: i64, b: i64) -> (i64, i64) {

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 fn scale(x: i64, #[default(2)] factor: i64) -> i64 {

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 fn add((a, b): (i64, i64)) -> i64 {

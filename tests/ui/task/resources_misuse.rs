@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // `resources(..)` sets requests and limits together: not with `requests(..)`.
 #[task(resources(cpu = ("1", "2")), requests(mem = "1Gi"))]

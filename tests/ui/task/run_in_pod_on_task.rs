@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // `run_in_pod` is a setting of dynamic tasks only.
 #[task(run_in_pod)]

@@ -1,6 +1,6 @@
 // A type used by two inputs gets one type check, at its first use (`a`); the other
 // two errors come from the inputs tuple and the interface, spanned at the parameters.
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 struct Matrix {
     cells: Vec<f64>,

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 // `x` and `_x` would both be input `x`.
 #[task]

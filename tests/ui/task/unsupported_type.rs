@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 struct Matrix {
     cells: Vec<f64>,

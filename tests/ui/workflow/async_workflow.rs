@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 fn inc(x: i64) -> i64 {

@@ -1,5 +1,5 @@
 //! `#[graph]` helpers: what they cannot be, and that they only run in a graph body.
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 fn double(x: i64) -> i64 {

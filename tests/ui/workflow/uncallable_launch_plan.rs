@@ -1,5 +1,5 @@
-use flyte::launch_plan::LaunchPlan;
-use flyte::prelude::*;
+use flytekit::launch_plan::LaunchPlan;
+use flytekit::prelude::*;
 use std::sync::LazyLock;
 
 #[task]

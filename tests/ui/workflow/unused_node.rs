@@ -1,5 +1,5 @@
 #![deny(unused_variables)]
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 fn double(x: i64) -> i64 {

@@ -1,4 +1,4 @@
-use flyte::prelude::*;
+use flytekit::prelude::*;
 
 #[task]
 fn name_of(id: i64) -> String {

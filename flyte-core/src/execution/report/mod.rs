@@ -26,9 +26,9 @@ use crate::workflow::WorkflowSpec;
 /// Collects a run's nodes and writes its HTML page when the run ends.
 ///
 /// ```no_run
-/// # extern crate flyte_core as flyte;
+/// # extern crate flytekit_core as flytekit;
 /// use std::sync::Arc;
-/// use flyte::execution::{Report, RunOptions};
+/// use flytekit::execution::{Report, RunOptions};
 ///
 /// // The page is written to report.html when the run ends:
 /// let options = RunOptions::default().report("report.html");
