@@ -243,3 +243,36 @@ async fn ordering_across_a_when_is_lifted_to_the_branch_node() {
     assert_eq!(ordered_across_when.run(3).await.unwrap(), -3);
     assert_eq!(ordered_across_when.run(-5).await.unwrap(), -5);
 }
+
+/// A case's node ordered before an outer node that the branch itself reads: lifted
+/// to the branch, the edge closes a circle (the branch reads `y`, `y` waits for the
+/// branch). Found when the graph is built, naming the nodes, before anything runs.
+#[workflow]
+fn ordered_in_a_circle(x: i64) -> i64 {
+    let y = double(x);
+    when(x > 0)
+        .then(|| {
+            let d = negate(x);
+            d >> &y;
+            d
+        })
+        .otherwise(|| negate(y))
+}
+
+#[tokio::test]
+async fn an_order_that_closes_a_circle_is_an_error_naming_the_nodes() {
+    let spec = ordered_in_a_circle.spec();
+    let (_, e) = spec.validate().unwrap_err();
+    assert!(
+        matches!(&e, flytekit::task::ConfigError::OrderCycle { nodes } if nodes == &["n0", "n1"]),
+        "{e}"
+    );
+    let err = ordered_in_a_circle.run(3).await.unwrap_err();
+    assert!(err.to_string().contains("cannot run"), "{err}");
+    assert!(
+        flytekit::task::ErrorChain::new(&err)
+            .to_string()
+            .contains("wait for each other in a circle"),
+        "{err}"
+    );
+}

@@ -24,9 +24,12 @@ fn entry_count(dir: &std::path::Path) -> usize {
 fn the_cache_folder_follows_the_environment() {
     // Under `cargo test`, with no folder named, runs keep to a cache of this test
     // process's own, never the user's.
-    let own = std::env::temp_dir().join(format!("flyte-rs-test-cache-{}", std::process::id()));
+    let own = flytekit::cache::Cache::default_root();
     if std::env::var_os("FLYTE_CACHE_DIR").is_none() {
-        assert_eq!(flytekit::cache::Cache::default_root(), own);
+        let prefix = format!("flyte-rs-test-cache-{}-", std::process::id());
+        assert_eq!(own.parent(), Some(std::env::temp_dir().as_path()));
+        let name = own.file_name().unwrap().to_string_lossy();
+        assert!(name.starts_with(&prefix), "{}", own.display());
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

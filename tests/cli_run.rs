@@ -840,7 +840,8 @@ async fn a_task_runs_alone_as_pyflyte_runs_one() {
 
 #[tokio::test]
 async fn run_help_lists_the_workflows_inputs_with_types_and_defaults() {
-    let (out, _, result) = cli(&["run", "tally", "--help"]).await;
+    // The value of an option before the name is not taken for the name.
+    let (out, _, result) = cli(&["run", "--cache-dir", "/tmp/x", "tally", "--help"]).await;
     result.unwrap();
     // `run`'s own options first, then the workflow's inputs as flags.
     assert!(out.contains("--report"), "{out}");

@@ -6,8 +6,10 @@ Usage:
   public_api.py ALL_HTML --write tests/public-api.txt   # after a deliberate change
 
 Every public item is a promise once the crate is published, so CI fails when the list
-differs from the checked-in one: a change to the public surface is always made on
-purpose, with the list updated in the same commit. Items marked `#[doc(hidden)]` (the
+of items (their kinds and paths) differs from the checked-in one: adding, removing or
+moving a public item is always done on purpose, with the list updated in the same
+commit. It sees items, not their signatures, methods or fields: those changes show in
+review and in the CHANGELOG. Items marked `#[doc(hidden)]` (the
 macros' support module) are not in rustdoc's index, and so not in the list.
 """
 

@@ -31,8 +31,17 @@ fn test_run_root() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let folder = exe.parent()?.file_name()?.to_str()?;
     let under_test = folder == "deps" || folder.starts_with("rustdoctest");
-    under_test
-        .then(|| std::env::temp_dir().join(format!("flyte-rs-test-cache-{}", std::process::id())))
+    // The process id and its first use: a process id used again later (nextest runs
+    // a process per test) never finds what an earlier process cached.
+    static STARTED: LazyLock<u128> = LazyLock::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    });
+    under_test.then(|| {
+        let name = format!("flyte-rs-test-cache-{}-{}", std::process::id(), *STARTED);
+        std::env::temp_dir().join(name)
+    })
 }
 
 /// What a run does with the cache.
@@ -106,8 +115,9 @@ impl Cache {
     ///
     /// Under test (a program cargo built into `target/<profile>/deps`, which is what
     /// `cargo test` and nextest run, or a doctest), the default is a folder of the test
-    /// process's own in the temporary directory, so a cached task in a test never
-    /// returns what another run or project stored, and the user's cache is left alone.
+    /// process's own in the temporary directory (`flyte-rs-test-cache-<pid>-<time>`),
+    /// so a cached task in a test never returns what another run or project stored,
+    /// and the user's cache is left alone.
     /// A test that wants a given cache names it (`RunOptions::cache_dir`,
     /// `$FLYTE_CACHE_DIR`).
     pub fn default_root() -> PathBuf {

@@ -88,7 +88,9 @@ impl Registry {
 
     /// The task called `name`: a registered one, else any `#[task]` compiled into
     /// this program. A dynamic task's nodes are found that way: Flyte runs each in a
-    /// pod of its own, though no registered workflow names them.
+    /// pod of its own, though no registered workflow names them. Struct tasks (in a
+    /// `LazyLock`) are not collected: register one that only a dynamic task runs with
+    /// [`Registry::task`].
     pub fn find_task(&self, name: &str) -> Option<&'static dyn DynTask> {
         self.tasks
             .iter()

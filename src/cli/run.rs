@@ -575,10 +575,30 @@ pub(super) fn inputs_help(app: &App, args: &[std::ffi::OsString]) -> Option<Stri
     if args.get(1).is_none_or(|a| a != "run") || !args.iter().any(|a| a == "--help" || a == "-h") {
         return None;
     }
-    let name = args[2..]
-        .iter()
-        .filter_map(|a| a.to_str())
-        .find(|a| !a.starts_with('-'))?;
+    // The first word that is neither an option nor the value of one of `run`'s
+    // options that take one (`--report FILE NAME` names NAME).
+    let cli = super::Cli::command();
+    let takes_value: Vec<String> = cli
+        .find_subcommand("run")?
+        .get_arguments()
+        .filter(|a| a.get_action().takes_values())
+        .flat_map(|a| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|s| format!("-{s}"));
+            long.into_iter().chain(short)
+        })
+        .collect();
+    let mut words = args[2..].iter().filter_map(|a| a.to_str());
+    let mut name = None;
+    while let Some(word) = words.next() {
+        if takes_value.iter().any(|o| o == word) {
+            words.next();
+        } else if !word.starts_with('-') {
+            name = Some(word);
+            break;
+        }
+    }
+    let name = name?;
     let registry = app.registry();
     let (what, inputs): (&str, Vec<InputLine>) = if let Some(plan) = registry
         .find_launch_plan(name)
@@ -626,7 +646,7 @@ pub(super) fn inputs_help(app: &App, args: &[std::ffi::OsString]) -> Option<Stri
             .collect();
         ("task", inputs)
     };
-    let mut cli = super::Cli::command();
+    let mut cli = cli;
     let run = cli.find_subcommand_mut("run")?;
     let mut text = run.render_help().to_string();
     text.push_str(&format!(

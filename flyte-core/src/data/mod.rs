@@ -91,9 +91,9 @@ fn root_of(url: &Url) -> String {
 #[derive(Debug, Default)]
 pub struct FileAccess {
     registry: DefaultObjectStoreRegistry,
-    /// The `scheme://bucket` roots whose store is registered (by this or by
-    /// [`FileAccess::with_store`]), so the registry never builds one from the bare
-    /// environment.
+    /// The `scheme://bucket` roots whose store is registered, and the locations
+    /// given to [`FileAccess::with_store`]: under either, no store is built from the
+    /// settings (so the registry never builds one from the bare environment).
     configured: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
@@ -116,11 +116,9 @@ impl FileAccess {
     /// an in-memory store or a wrapped one.
     pub fn with_store(self, url: &str, store: Arc<dyn ObjectStore>) -> Result<Self, DataError> {
         let parsed = to_url(url)?;
-        // A store for a whole bucket replaces the one built from the settings; one
-        // for a folder in it is found first for that folder alone.
-        if parsed.path().trim_matches('/').is_empty() {
-            self.configured_roots().insert(root_of(&parsed));
-        }
+        // Locations under it never get a store built from the settings.
+        self.configured_roots()
+            .insert(parsed.as_str().trim_end_matches('/').to_string());
         self.registry.register(parsed, store);
         Ok(self)
     }
@@ -146,7 +144,7 @@ impl FileAccess {
             return Err(DataError::UnsupportedScheme {
                 location: location.to_string(),
                 reason: format!(
-                    "`{}://` needs the `{feature}` feature of flyte, which this build leaves out",
+                    "`{}://` needs the `{feature}` feature of flytekit, which this build leaves out",
                     url.scheme()
                 ),
             });
@@ -190,17 +188,33 @@ impl FileAccess {
         scheme: &ObjectStoreScheme,
         url: &Url,
     ) -> Result<(), object_store::Error> {
-        if !matches!(
-            scheme,
-            ObjectStoreScheme::AmazonS3
-                | ObjectStoreScheme::GoogleCloudStorage
-                | ObjectStoreScheme::MicrosoftAzure
-        ) {
+        // Only the stores' own schemes name the bucket in the authority: an
+        // `https://s3.<region>.amazonaws.com/<bucket>/..` URL is left to object_store,
+        // which reads the bucket from the path.
+        let native = matches!(
+            url.scheme(),
+            "s3" | "s3a" | "gs" | "az" | "adl" | "azure" | "abfs" | "abfss"
+        );
+        if !native
+            || !matches!(
+                scheme,
+                ObjectStoreScheme::AmazonS3
+                    | ObjectStoreScheme::GoogleCloudStorage
+                    | ObjectStoreScheme::MicrosoftAzure
+            )
+        {
             return Ok(());
         }
         let root = root_of(url);
         let mut roots = self.configured_roots();
-        if roots.contains(&root) {
+        let whole = url.as_str();
+        // Configured already, or under a store given with `with_store`.
+        if roots.iter().any(|r| {
+            whole == r
+                || whole
+                    .strip_prefix(r.as_str())
+                    .is_some_and(|t| t.starts_with('/'))
+        }) {
             return Ok(());
         }
         static FILE: std::sync::OnceLock<settings::ConfigFile> = std::sync::OnceLock::new();
@@ -422,6 +436,7 @@ mod tests {
 #[cfg(all(test, feature = "aws", feature = "gcp", feature = "azure"))]
 mod cloud_tests {
     use super::*;
+    use object_store::memory::InMemory;
 
     // Resolving builds the store from the URL and the environment; no request is sent,
     // so this needs no server or credentials.
@@ -446,5 +461,20 @@ mod cloud_tests {
         let cause = std::error::Error::source(&err).unwrap().to_string();
         assert!(cause.to_lowercase().contains("account"), "{cause}");
         assert!(err.to_string().contains("az://container/file"));
+    }
+
+    #[tokio::test]
+    async fn a_store_given_for_a_folder_is_used_without_building_the_buckets() {
+        // `az://c` alone could not be built here (no account name); the folder's own
+        // store serves what is under it.
+        let store = Arc::new(InMemory::new());
+        store
+            .put(&Path::from("x"), PutPayload::from("v"))
+            .await
+            .unwrap();
+        let fa = FileAccess::new()
+            .with_store("az://c/prefix", store)
+            .unwrap();
+        assert_eq!(fa.get("az://c/prefix/x").await.unwrap(), Bytes::from("v"));
     }
 }

@@ -179,7 +179,9 @@ impl ConfigFile {
             if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
                 section = name.trim().to_string();
             } else if let Some((k, v)) = line.split_once(['=', ':']) {
-                out.push((section.clone(), k.trim().to_string(), v.trim().to_string()));
+                // configparser lowercases keys.
+                let key = k.trim().to_lowercase();
+                out.push((section.clone(), key, v.trim().to_string()));
             }
         }
         Self::Ini(out)
@@ -217,10 +219,20 @@ pub(crate) fn store_options(
         ObjectStoreScheme::MicrosoftAzure => ("AZURE_", AZURE),
         _ => return Vec::new(),
     };
+    // What object_store's own `from_env` reads: its prefix, and the two variables
+    // outside it (Azure's managed-identity endpoint, GCS's service-account file).
     let mut options: Vec<(String, String)> = env
         .iter()
-        .filter(|(k, _)| k.starts_with(native))
-        .cloned()
+        .filter_map(|(k, v)| match (scheme, k.as_str()) {
+            (ObjectStoreScheme::MicrosoftAzure, "IDENTITY_ENDPOINT") => {
+                Some(("azure_msi_endpoint".to_string(), v.clone()))
+            }
+            (ObjectStoreScheme::GoogleCloudStorage, "SERVICE_ACCOUNT") => {
+                Some(("google_service_account".to_string(), v.clone()))
+            }
+            _ if k.starts_with(native) => Some((k.clone(), v.clone())),
+            _ => None,
+        })
         .collect();
     let from_file = flytekit.iter().filter_map(|s| Some((s, file.get(s)?)));
     let from_env = flytekit.iter().filter_map(|s| {

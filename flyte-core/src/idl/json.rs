@@ -62,13 +62,8 @@ pub(crate) fn optional_struct<S: Serializer>(
 }
 
 pub(crate) fn duration<S: Serializer>(d: &prost_types::Duration, s: S) -> Result<S::Ok, S::Error> {
-    // Protobuf's JSON form: seconds with a fraction and an `s`.
-    let text = if d.nanos == 0 {
-        format!("{}s", d.seconds)
-    } else {
-        format!("{}.{:09}s", d.seconds, d.nanos.unsigned_abs())
-    };
-    s.serialize_str(&text)
+    // Protobuf's JSON form: seconds, a fraction of 0, 3, 6 or 9 digits, and an `s`.
+    s.serialize_str(&super::literal_hash::duration_text(d))
 }
 
 pub(crate) fn optional_duration<S: Serializer>(
@@ -85,10 +80,7 @@ pub(crate) fn timestamp<S: Serializer>(
     t: &prost_types::Timestamp,
     s: S,
 ) -> Result<S::Ok, S::Error> {
-    match chrono::DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32) {
-        Some(at) => s.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-        None => s.serialize_str(&format!("{}s {}ns since 1970", t.seconds, t.nanos)),
-    }
+    s.serialize_str(&super::literal_hash::timestamp_text(t))
 }
 
 pub(crate) fn optional_timestamp<S: Serializer>(

@@ -77,7 +77,7 @@ fn write_object<'a>(fields: impl Iterator<Item = (&'a str, &'a Json)>, out: &mut
 
 /// `json.dumps` of a `str` with `ensure_ascii`: anything outside space..`~` escaped,
 /// characters past U+FFFF as surrogate pairs, hex digits in lower case.
-fn python_string(s: &str, out: &mut String) {
+pub(crate) fn python_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -104,7 +104,7 @@ fn python_string(s: &str, out: &mut String) {
 /// value (Rust finds the same ones), positional from 1e-4 up to 1e16 and with an
 /// exponent of at least two digits outside that; NaN and infinities are the strings
 /// `MessageToDict` writes for them.
-fn python_float(f: f64) -> String {
+pub(crate) fn python_float(f: f64) -> String {
     if f.is_nan() {
         return "\"NaN\"".to_string();
     }
@@ -165,7 +165,12 @@ fn nanos_suffix(nanos: i32) -> String {
 }
 
 fn timestamp(t: &prost_types::Timestamp) -> Json {
-    let text = match chrono::DateTime::from_timestamp(t.seconds, 0) {
+    Json::Str(timestamp_text(t))
+}
+
+/// Protobuf's JSON form of a Timestamp: RFC 3339 in UTC, with 0, 3, 6 or 9 digits.
+pub(crate) fn timestamp_text(t: &prost_types::Timestamp) -> String {
+    match chrono::DateTime::from_timestamp(t.seconds, 0) {
         Some(at) => format!(
             "{}{}Z",
             at.format("%Y-%m-%dT%H:%M:%S"),
@@ -173,21 +178,25 @@ fn timestamp(t: &prost_types::Timestamp) -> Json {
         ),
         // Out of protobuf's range: Python would fail; keep the numbers.
         None => format!("{}s{}", t.seconds, nanos_suffix(t.nanos)),
-    };
-    Json::Str(text)
+    }
 }
 
 fn duration(d: &prost_types::Duration) -> Json {
+    Json::Str(duration_text(d))
+}
+
+/// Protobuf's JSON form of a Duration: `"600s"`, `"1.500s"`, `"-0.5s"`.
+pub(crate) fn duration_text(d: &prost_types::Duration) -> String {
     let sign = if d.seconds < 0 || d.nanos < 0 {
         "-"
     } else {
         ""
     };
-    Json::Str(format!(
+    format!(
         "{sign}{}{}s",
         d.seconds.unsigned_abs(),
         nanos_suffix(d.nanos)
-    ))
+    )
 }
 
 /// An object of the fields that are set.

@@ -425,7 +425,8 @@ impl ExecutionContext {
     /// (`#[task(secret(group = "..", version = "..", mount = file))]`,
     /// [`Secret::whole_group`]): the secret's one value, read where Flyte's GCP Secret
     /// Manager webhook mounts it (`<dir>/<group>/<version>`) or from
-    /// `<prefix>GROUP_VERSION`, as flytekit's `secrets.get(group=..)` reads it.
+    /// `<prefix>GROUP_VERSION`, as flytekit's `secrets.get(group=..)` reads it. A
+    /// local run gives one with `RunOptions::secret(group, Some(version), "", value)`.
     pub fn group_secret(&self, group: &str) -> Result<SecretValue, SecretError> {
         self.requested_secret(group, None)
     }

@@ -56,6 +56,16 @@ pub enum ConfigError {
         /// The task's inputs.
         inputs: Vec<String>,
     },
+    /// Nodes of a workflow wait for each other in a circle (through `>>`, possibly
+    /// lifted out of a `when` case), so none of them could ever start.
+    #[error(
+        "nodes {} wait for each other in a circle (through `>>` and the values they read), so none could start: drop one of the `>>`",
+        .nodes.join(", ")
+    )]
+    OrderCycle {
+        /// The ids of the nodes in or behind the circle.
+        nodes: Vec<String>,
+    },
     /// Two nodes of a workflow have the same id (a `node_name` override).
     #[error("two nodes of the workflow are called `{id}`: give each `node_name` a different name")]
     DuplicateNodeId {

@@ -35,8 +35,8 @@ pub enum SecretMount {
 /// `Secret(group=..)` with no key): the whole secret is one value. That is the form of
 /// Flyte's GCP Secret Manager webhook, which mounts the secret's version `v` as the
 /// file `<dir>/<group>/<v>`; Flyte's Kubernetes, Vault and AWS webhooks refuse a
-/// request without a key. Such a secret is mounted as a file (or as the cluster
-/// prefers), never as an env var, and is read with
+/// request without a key. Such a secret names its version, is mounted as a file (or
+/// as the cluster prefers), never as an env var, and is read with
 /// [`ExecutionContext::group_secret`](super::ExecutionContext::group_secret).
 ///
 /// ```
@@ -45,7 +45,7 @@ pub enum SecretMount {
 /// let s = Secret::new("db", "password").env_var("DB_PASSWORD");
 /// assert_eq!(s.get_mount(), SecretMount::EnvVar);
 /// assert_eq!(Secret::new("api", "token").version("v2").get_version(), Some("v2"));
-/// let whole = Secret::whole_group("aws-creds").mount(SecretMount::File);
+/// let whole = Secret::whole_group("api-token").version("3").mount(SecretMount::File);
 /// assert_eq!(whole.get_key(), None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,6 +135,10 @@ impl Secret {
         } else if self.key.is_none() && self.mount == SecretMount::EnvVar {
             Some(
                 "a secret without a key is mounted as a file (Flyte's webhooks mount no whole group as an env var): use `mount = file` or give a `key`",
+            )
+        } else if self.key.is_none() && self.version.is_none() {
+            Some(
+                "a secret without a key is a whole GCP Secret Manager secret, which Flyte mounts by its version: give a `version` (or a `key`)",
             )
         } else {
             None
@@ -438,7 +442,9 @@ mod tests {
         );
         let bare = Secret::whole_group("creds");
         assert_eq!(bare.file("/s", "pre-").to_str(), Some("/s/pre-creds"));
-        assert_eq!(bare.problem(), None);
+        // GCP's webhook needs the version; the others refuse a request without a key.
+        assert!(bare.problem().is_some());
+        assert_eq!(Secret::whole_group("creds").version("2").problem(), None);
         assert!(
             Secret::whole_group("creds")
                 .mount(SecretMount::EnvVar)

@@ -365,6 +365,27 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// The nodes that could never start: in a cycle, or waiting on one.
+    fn unreachable(&self) -> Vec<usize> {
+        let mut waits = self.waits_for.clone();
+        let mut ready: Vec<u32> = self.roots.clone();
+        let mut started = vec![false; waits.len()];
+        while let Some(i) = ready.pop() {
+            started[i as usize] = true;
+            let i = i as usize;
+            let range = self.downstream_start[i] as usize..self.downstream_start[i + 1] as usize;
+            for &d in &self.downstream[range] {
+                waits[d as usize] -= 1;
+                if waits[d as usize] == 0 {
+                    ready.push(d);
+                }
+            }
+        }
+        (0..waits.len()).filter(|&i| !started[i]).collect()
+    }
+}
+
 impl WorkflowSpec {
     pub(crate) fn new(
         name: String,
@@ -396,6 +417,15 @@ impl WorkflowSpec {
             (task.validate().and(overrides).and(duplicate))
                 .err()
                 .map(|e| (task.name().to_string(), e))
+        });
+        let invalid = invalid.or_else(|| {
+            let stuck = plan.unreachable();
+            let first = nodes.get(*stuck.first()?)?;
+            let ids = stuck.iter().map(|&i| nodes[i].id.clone()).collect();
+            Some((
+                first.entity.name().to_string(),
+                ConfigError::OrderCycle { nodes: ids },
+            ))
         });
         WorkflowSpec {
             defaults: vec![None; interface.inputs.len()],

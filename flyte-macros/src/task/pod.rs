@@ -72,6 +72,13 @@ pub(crate) fn secrets(cx: &Ctxt, list: &[SecretArgs]) -> Vec<SecretKnob> {
         let Some(mount) = secret_mount(cx, s) else {
             continue;
         };
+        if s.key.is_none() && s.version.is_none() && mount != "EnvVar" {
+            cx.error_spanned_by(
+                group,
+                "a secret without a `key` is a whole GCP Secret Manager secret, which Flyte mounts by its version: give a `version` (or a `key`)",
+            );
+            ok = false;
+        }
         if s.key.is_none() && mount == "EnvVar" {
             let at = match (&s.env_var, &s.mount) {
                 (Some(var), _) => quote::quote!(#var),

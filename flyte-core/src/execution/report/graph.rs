@@ -28,16 +28,27 @@ struct Layout {
 
 impl Layout {
     /// A node one layer right of the last node it waits for, stacked in its layer.
+    /// A node may wait for a later one (an order lifted out of a `when`), so the
+    /// layers are relaxed until they settle: at most once per node, as a graph that
+    /// runs has no circle.
     fn of(spec: &WorkflowSpec) -> Self {
         let n = spec.nodes.len();
         let mut layer = vec![1usize; n];
-        for (i, node) in spec.nodes.iter().enumerate() {
-            layer[i] = node
-                .upstream
-                .iter()
-                .map(|&u| layer[u] + 1)
-                .max()
-                .unwrap_or(1);
+        for _ in 0..n.max(1) {
+            let mut moved = false;
+            for (i, node) in spec.nodes.iter().enumerate() {
+                let at = node
+                    .upstream
+                    .iter()
+                    .map(|&u| layer[u] + 1)
+                    .max()
+                    .unwrap_or(1);
+                moved |= at != layer[i];
+                layer[i] = at;
+            }
+            if !moved {
+                break;
+            }
         }
         let last = layer.iter().copied().max().unwrap_or(0) + 1;
         let mut rows = vec![0usize; last + 1];

@@ -23,6 +23,8 @@ pub fn to_json<T: Serialize + ?Sized>(message: &T) -> String {
 enum Node {
     /// An unset optional.
     None,
+    /// A JSON null (a `Struct`'s null value).
+    Null,
     /// An optional that is set: shown even when its value is a default.
     Some(Box<Node>),
     Bool(bool),
@@ -46,6 +48,7 @@ enum Node {
 
 /// The JSON value a node becomes.
 enum Value {
+    Null,
     Bool(bool),
     Number(String),
     Str(String),
@@ -58,7 +61,7 @@ impl Node {
     /// collection equal to its default.
     fn is_default(&self) -> bool {
         match self {
-            Node::None | Node::EnumDefault(_) => true,
+            Node::None | Node::Null | Node::EnumDefault(_) => true,
             Node::Bool(b) => !b,
             Node::Number(n) => n.parse::<f64>().is_ok_and(|v| v == 0.0),
             Node::Int64(n) => n == "0",
@@ -72,6 +75,7 @@ impl Node {
     fn into_value(self) -> Value {
         match self {
             Node::None => Value::Object(Vec::new()),
+            Node::Null => Value::Null,
             Node::Some(inner) | Node::EnumDefault(inner) => inner.into_value(),
             Node::Member(_, inner) => inner.into_value(),
             Node::Bool(b) => Value::Bool(b),
@@ -146,6 +150,7 @@ fn json_name(field: &str) -> String {
 fn write(value: &Value, depth: usize, out: &mut String) {
     let pad = |n: usize, out: &mut String| out.extend(std::iter::repeat_n(' ', n * 2));
     match value {
+        Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => out.push_str(n),
         Value::Str(s) => out.push_str(&quote(s)),
@@ -178,8 +183,11 @@ fn write(value: &Value, depth: usize, out: &mut String) {
     }
 }
 
+/// A string as Python's `json.dumps` writes it (`ensure_ascii`).
 fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.escape_default()))
+    let mut out = String::with_capacity(s.len() + 2);
+    crate::idl::literal_hash::python_string(s, &mut out);
+    out
 }
 
 /// A message serde could not describe (it never fails for the IDL's messages).
@@ -207,16 +215,14 @@ fn number(n: impl ToString) -> Result<Node, Error> {
     Ok(Node::Number(n.to_string()))
 }
 
+/// A double as Python prints it; non-finite ones as the strings protobuf writes.
 fn float(v: f64) -> Result<Node, Error> {
-    // Protobuf writes non-finite floats as strings; finite ones as Python prints them.
     Ok(if v.is_nan() {
         Node::Str("NaN".into())
     } else if v.is_infinite() {
         Node::Str(if v > 0.0 { "Infinity" } else { "-Infinity" }.into())
-    } else if v.fract() == 0.0 && v.abs() < 1e16 {
-        Node::Number(format!("{v:.1}"))
     } else {
-        Node::Number(v.to_string())
+        Node::Number(crate::idl::literal_hash::python_float(v))
     })
 }
 
@@ -259,7 +265,9 @@ impl ser::Serializer for Recorder {
         Ok(Node::Int64(v.to_string()))
     }
     fn serialize_f32(self, v: f32) -> Result<Node, Error> {
-        float(f64::from(v))
+        // protobuf's `ToShortestFloat`: the shortest digits that read back as this
+        // f32 (0.9, not 0.8999999761581421).
+        float(format!("{v:e}").parse().unwrap_or(f64::from(v)))
     }
     fn serialize_f64(self, v: f64) -> Result<Node, Error> {
         float(v)
@@ -280,7 +288,7 @@ impl ser::Serializer for Recorder {
         Ok(Node::Some(Box::new(value.serialize(Recorder)?)))
     }
     fn serialize_unit(self) -> Result<Node, Error> {
-        Ok(Node::None)
+        Ok(Node::Null)
     }
     fn serialize_unit_struct(self, _: &'static str) -> Result<Node, Error> {
         Ok(Node::Message(Vec::new()))
@@ -438,6 +446,27 @@ impl ser::SerializeStruct for Message {
 mod tests {
     use super::*;
     use crate::idl::core as pb;
+
+    #[test]
+    fn numbers_durations_and_nulls_are_written_as_python_writes_them() {
+        use serde::Serializer;
+        let number = |node: Node| match node {
+            Node::Number(n) => n,
+            other => panic!("{other:?}"),
+        };
+        // A float field: protobuf's shortest f32 form, not the widened double.
+        assert_eq!(number(Recorder.serialize_f32(0.9).unwrap()), "0.9");
+        assert_eq!(number(Recorder.serialize_f64(1e-5).unwrap()), "1e-05");
+        assert_eq!(number(Recorder.serialize_f64(2.0).unwrap()), "2.0");
+        let d = prost_types::Duration {
+            seconds: 1,
+            nanos: 500_000_000,
+        };
+        assert_eq!(crate::idl::literal_hash::duration_text(&d), "1.500s");
+        // A Struct's null stays null; text outside ASCII is escaped, as json.dumps does.
+        let v = serde_json::json!({"x": null, "y": "é"});
+        assert_eq!(to_json(&v), "{\n  \"x\": null,\n  \"y\": \"\\u00e9\"\n}");
+    }
 
     #[test]
     fn names_defaults_and_oneofs_follow_protobufs_json_mapping() {
