@@ -186,6 +186,9 @@ impl VisitMut for Rewriter<'_> {
                     e.await_token,
                     "a workflow body is not async: it builds a graph once, and the executor awaits each task when the workflow runs; remove `.await`",
                 );
+                // Carry on without it, so rustc adds no errors of its own about it.
+                *expr = (*e.base).clone();
+                self.visit_expr_mut(expr);
                 return;
             }
             Expr::Async(e) => {
@@ -200,6 +203,8 @@ impl VisitMut for Rewriter<'_> {
                     e.question_token,
                     "`?` has no place in a workflow body: task outputs are promises, not results; a failing task fails the run with the node's error",
                 );
+                *expr = (*e.expr).clone();
+                self.visit_expr_mut(expr);
                 return;
             }
             Expr::While(e) => {
