@@ -139,7 +139,7 @@ pub fn init_logging() {
 /// | `accelerator` | The GPU the pod is scheduled with: a device, whole or a MIG partition | `accelerator = "nvidia-tesla-a100"`, `accelerator("nvidia-tesla-a100", partition = "2g.10gb")`, `accelerator("nvidia-tesla-a100", unpartitioned)`, `accelerator(device = "nvidia-l4")` |
 /// | `shared_memory` | Mounts `/dev/shm`, unbounded or up to a size | `shared_memory`, `shared_memory = "2Gi"` |
 /// | `environment(..)` | Container environment variables (an identifier or a string as name); [`ExecutionContext::env`](execution::ExecutionContext::env) sees them locally | `environment(RUST_LOG = "info", "MY.VAR" = "x")` |
-/// | `secret(..)` | A secret from Flyte's secret manager: `group`, `key`, `version`, `mount = env_var` / `file` / `any`, `env_var = "NAME"`; repeatable | `secret(group = "db", key = "password", env_var = "DB_PASSWORD")` |
+/// | `secret(..)` | A secret from Flyte's secret manager: `group`, `key`, `version`, `mount = env_var` / `file` / `any`, `env_var = "NAME"`; repeatable. Without a `key`, a whole GCP Secret Manager secret by its `version`, read with `ctx.group_secret(..)` | `secret(group = "db", key = "password", env_var = "DB_PASSWORD")` |
 /// | `image` | The task's image: a name given to `package --image NAME=..`, or a reference (anything with `/` or `:`) | `image = "gpu"`, `image = "ghcr.io/x/y:1"` |
 /// | `pod_template` | A [`PodTemplate`](task::PodTemplate) expression: the task's container becomes its primary container | `pod_template = gpu_pod()` |
 /// | `pod_template_name` | A PodTemplate registered on the cluster, by name | `pod_template_name = "gpu-nodes"` |

@@ -48,7 +48,7 @@ fn sigint_cancels_the_run_prints_the_partial_table_and_exits_130() {
         "{rest}"
     );
     assert!(
-        rest.contains("1 nodes: 0 succeeded, 0 cached, 0 failed, 1 cancelled"),
+        rest.contains("1 node: 0 succeeded, 0 cached, 0 failed, 1 cancelled"),
         "{rest}"
     );
     let page = std::fs::read_to_string(&report).unwrap();
@@ -171,11 +171,11 @@ fn cache_serialize_holds_across_processes() {
         String::from_utf8_lossy(&a.stderr),
         String::from_utf8_lossy(&b.stderr)
     );
-    // The closing lines (`3 nodes: 1 succeeded, 2 cached, 0 failed`): across both
-    // runs, the two items came from the cache once each.
+    // The closing lines (`2 nodes, 3 runs with map items: 1 succeeded, 2 cached, 0
+    // failed`): across both runs, the two items came from the cache once each.
     let cached: usize = tables
         .lines()
-        .filter(|l| l.contains(" nodes: "))
+        .filter(|l| l.contains(" succeeded, ") && l.contains(" cached, "))
         .filter_map(|l| {
             let before = l.split(" cached").next()?;
             before.rsplit(' ').next()?.parse::<usize>().ok()

@@ -139,7 +139,7 @@ async fn run_reads_each_value_by_its_type_and_takes_defaults() {
     assert!(table.contains("succeeded"), "{table}");
     assert!(table.contains("cli_run.tally/n0"), "{table}");
     assert!(
-        table.ends_with("1 nodes: 1 succeeded, 0 cached, 0 failed\n"),
+        table.ends_with("1 node: 1 succeeded, 0 cached, 0 failed\n"),
         "{table}"
     );
 
@@ -273,7 +273,7 @@ async fn a_failed_run_prints_the_table_and_returns_the_failure() {
     assert_eq!(out, "");
     assert!(table.contains("failed"), "{table}");
     assert!(
-        table.contains("1 nodes: 0 succeeded, 0 cached, 1 failed"),
+        table.contains("1 node: 0 succeeded, 0 cached, 1 failed"),
         "{table}"
     );
 }

@@ -343,10 +343,20 @@ impl fmt::Display for RunSummary {
             )?;
         }
         let count = |s| records.iter().filter(|r| r.status == s).count();
+        // The counts are of runs: a map node's items each count, though the table
+        // shows them as one row.
+        let nodes = match rows.len() {
+            1 => "1 node".to_string(),
+            n => format!("{n} nodes"),
+        };
+        if rows.len() == records.len() {
+            write!(f, "{nodes}: ")?;
+        } else {
+            write!(f, "{nodes}, {} runs with map items: ", records.len())?;
+        }
         write!(
             f,
-            "{} nodes: {} succeeded, {} cached, {} failed",
-            records.len(),
+            "{} succeeded, {} cached, {} failed",
             count(NodeStatus::Succeeded),
             count(NodeStatus::Cached),
             count(NodeStatus::Failed)
@@ -525,7 +535,11 @@ mod tests {
             rows[2].contains("       1  "),
             "the most attempts of an item: {text}"
         );
-        assert_eq!(rows[3], "13 nodes: 4 succeeded, 9 cached, 0 failed");
+        // Two rows, thirteen runs: the summary says both.
+        assert_eq!(
+            rows[3],
+            "2 nodes, 13 runs with map items: 4 succeeded, 9 cached, 0 failed"
+        );
     }
 }
 
