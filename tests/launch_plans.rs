@@ -441,6 +441,19 @@ async fn a_map_over_a_launch_plan_runs_its_workflow_per_item() {
     assert!(f.path.contains("halving[1]"), "{}", f.path);
 }
 
+/// The settings the tests serialize with.
+fn settings() -> flytekit::idl::SerializationSettings {
+    flytekit::idl::SerializationSettings {
+        project: "p".into(),
+        domain: "d".into(),
+        version: "v1".into(),
+        image: "img".into(),
+        images: Default::default(),
+        entrypoint: "/usr/local/bin/app".into(),
+        fast: None,
+    }
+}
+
 /// `report` called with `values` alone: `factor` and `label` keep their defaults, as
 /// flytekit's `sub_lp(values=v)` leaves them to the plan.
 type ValuesOnly = fn(Vec<f64>) -> String;
@@ -487,16 +500,7 @@ async fn a_launch_plan_call_may_leave_out_inputs_with_defaults() {
     assert_eq!(names(0), ["values"]);
     assert_eq!(names(1), ["values", "factor"]);
     // On Flyte the node binds only what the call gave; the plan supplies the rest.
-    let settings = flytekit::idl::SerializationSettings {
-        project: "p".into(),
-        domain: "d".into(),
-        version: "v1".into(),
-        image: "img".into(),
-        images: Default::default(),
-        entrypoint: "/usr/local/bin/app".into(),
-        fast: None,
-    };
-    let template = flytekit::idl::workflow_template(spec, &settings).unwrap();
+    let template = flytekit::idl::workflow_template(spec, &settings()).unwrap();
     let bound: Vec<&str> = template.nodes[0]
         .inputs
         .iter()
@@ -603,18 +607,6 @@ mod registration {
         let a = INNER_LP(x);
         let b = t0(t1(t2(t3(a))));
         plus(a, b)
-    }
-
-    fn settings() -> flytekit::idl::SerializationSettings {
-        flytekit::idl::SerializationSettings {
-            project: "p".into(),
-            domain: "d".into(),
-            version: "v1".into(),
-            image: "img".into(),
-            images: Default::default(),
-            entrypoint: "/usr/local/bin/app".into(),
-            fast: None,
-        }
     }
 
     #[test]

@@ -575,11 +575,32 @@ pub(super) fn inputs_help(app: &App, args: &[std::ffi::OsString]) -> Option<Stri
     if args.get(1).is_none_or(|a| a != "run") || !args.iter().any(|a| a == "--help" || a == "-h") {
         return None;
     }
-    // The first word that is neither an option nor the value of one of `run`'s
-    // options that take one (`--report FILE NAME` names NAME).
-    let cli = super::Cli::command();
-    let takes_value: Vec<String> = cli
-        .find_subcommand("run")?
+    let mut cli = super::Cli::command();
+    let run = cli.find_subcommand_mut("run")?;
+    let name = help_target(run, &args[2..])?;
+    let (what, inputs) = inputs_of(app, name)?;
+    let mut text = run.render_help().to_string();
+    text.push_str(&format!(
+        "\nInputs of {what} `{name}` (`--NAME VALUE`, or `--input NAME=VALUE`):\n"
+    ));
+    if inputs.is_empty() {
+        text.push_str("  (none)\n");
+    }
+    let width = inputs.iter().map(|(n, _, _)| n.len()).max().unwrap_or(0);
+    for (input, ty, default) in inputs {
+        let default = match default {
+            Some(d) => format!(" [default: {d}]"),
+            None => " (required)".to_string(),
+        };
+        text.push_str(&format!("  --{input:<width$}  {ty}{default}\n"));
+    }
+    Some(text)
+}
+
+/// The entity `run --help` is asked about: the first word that is neither an option
+/// nor the value of one of `run`'s options that take one (`--report FILE NAME`).
+fn help_target<'a>(run: &clap::Command, words: &'a [std::ffi::OsString]) -> Option<&'a str> {
+    let takes_value: Vec<String> = run
         .get_arguments()
         .filter(|a| a.get_action().takes_values())
         .flat_map(|a| {
@@ -588,19 +609,21 @@ pub(super) fn inputs_help(app: &App, args: &[std::ffi::OsString]) -> Option<Stri
             long.into_iter().chain(short)
         })
         .collect();
-    let mut words = args[2..].iter().filter_map(|a| a.to_str());
-    let mut name = None;
+    let mut words = words.iter().filter_map(|a| a.to_str());
     while let Some(word) = words.next() {
         if takes_value.iter().any(|o| o == word) {
             words.next();
         } else if !word.starts_with('-') {
-            name = Some(word);
-            break;
+            return Some(word);
         }
     }
-    let name = name?;
+    None
+}
+
+/// What `name` is (a launch plan, workflow or task) and its inputs a run sets.
+fn inputs_of(app: &App, name: &str) -> Option<(&'static str, Vec<InputLine>)> {
     let registry = app.registry();
-    let (what, inputs): (&str, Vec<InputLine>) = if let Some(plan) = registry
+    if let Some(plan) = registry
         .find_launch_plan(name)
         .filter(|_| registry.find_workflow(name).is_none())
     {
@@ -619,8 +642,9 @@ pub(super) fn inputs_help(app: &App, args: &[std::ffi::OsString]) -> Option<Stri
                 )
             })
             .collect();
-        ("launch plan", inputs)
-    } else if let Some(wf) = registry.find_workflow(name) {
+        return Some(("launch plan", inputs));
+    }
+    if let Some(wf) = registry.find_workflow(name) {
         let spec = wf.spec();
         let inputs = spec
             .interface
@@ -635,33 +659,14 @@ pub(super) fn inputs_help(app: &App, args: &[std::ffi::OsString]) -> Option<Stri
                 )
             })
             .collect();
-        ("workflow", inputs)
-    } else {
-        let task = registry.find_task_named(name)?;
-        let inputs = task
-            .interface()
-            .inputs
-            .iter()
-            .map(|v| (v.name.clone(), v.ty.to_string(), None))
-            .collect();
-        ("task", inputs)
-    };
-    let mut cli = cli;
-    let run = cli.find_subcommand_mut("run")?;
-    let mut text = run.render_help().to_string();
-    text.push_str(&format!(
-        "\nInputs of {what} `{name}` (`--NAME VALUE`, or `--input NAME=VALUE`):\n"
-    ));
-    if inputs.is_empty() {
-        text.push_str("  (none)\n");
+        return Some(("workflow", inputs));
     }
-    let width = inputs.iter().map(|(n, _, _)| n.len()).max().unwrap_or(0);
-    for (input, ty, default) in inputs {
-        let default = match default {
-            Some(d) => format!(" [default: {d}]"),
-            None => " (required)".to_string(),
-        };
-        text.push_str(&format!("  --{input:<width$}  {ty}{default}\n"));
-    }
-    Some(text)
+    let task = registry.find_task_named(name)?;
+    let inputs = task
+        .interface()
+        .inputs
+        .iter()
+        .map(|v| (v.name.clone(), v.ty.to_string(), None))
+        .collect();
+    Some(("task", inputs))
 }
