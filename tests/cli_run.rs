@@ -97,6 +97,12 @@ fn wait_for_it(path: String) -> String {
     read_it(GONE(path))
 }
 
+/// Outputs named out of alphabetical order.
+#[workflow(outputs(zeta, alpha))]
+fn zeta_first(x: i64) -> (i64, i64) {
+    (x, x)
+}
+
 fn app() -> App {
     App::new()
         .workflow(&tally)
@@ -855,4 +861,16 @@ async fn run_help_lists_the_workflows_inputs_with_types_and_defaults() {
     );
     assert!(inputs.contains("--extra  integer [default: 1]"), "{out}");
     assert!(inputs.contains("--tag    string (required)"), "{out}");
+}
+
+#[tokio::test]
+async fn json_outputs_keep_the_declared_order() {
+    let app = || App::new().workflow(&zeta_first);
+    let args = ["run", "zeta_first", "--x", "7", "--output", "json"];
+    let (out, _, result) = cli_of(app(), &args).await;
+    result.unwrap();
+    assert_eq!(out, "{\"zeta\":7,\"alpha\":7}\n");
+    let (out, _, result) = cli_of(app(), &args[..4]).await;
+    result.unwrap();
+    assert_eq!(out, "zeta = 7\nalpha = 7\n");
 }

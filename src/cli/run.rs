@@ -409,10 +409,15 @@ pub(super) fn print_outputs(
             Ok(())
         }
         OutputFormat::Json => {
-            let object: serde_json::Map<String, serde_json::Value> = named
-                .map(|(var, value)| (var.name.clone(), value.to_json()))
+            // One object, its keys in the declared order as the text lines have them
+            // (serde_json's own map would sort them).
+            let fields: Vec<String> = named
+                .map(|(var, value)| {
+                    let key = serde_json::Value::String(var.name.clone());
+                    format!("{key}:{}", value.to_json())
+                })
                 .collect();
-            writeln!(out, "{}", serde_json::Value::Object(object))
+            writeln!(out, "{{{}}}", fields.join(","))
         }
     }
 }
