@@ -272,7 +272,35 @@ enum Command {
     Fetch(remote::FetchArgs),
 }
 
-/// A program's Flyte entities and the command line over them.
+/// A program's Flyte entities and the command line over them: `run`, `list`,
+/// `graph`, `serialize`, `package`, `execute` (the task container's entrypoint), and,
+/// with the `remote` feature, `register`, `run --remote` and `fetch`.
+///
+/// ```
+/// use flytekit::prelude::*;
+///
+/// #[task]
+/// fn double(x: i64) -> i64 {
+///     x * 2
+/// }
+///
+/// #[workflow]
+/// fn twice(x: i64) -> i64 {
+///     double(double(x))
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// // In `main`: `flytekit::cli::App::new().workflow(&twice).main().await`, which
+/// // reads the process's arguments; here the arguments are given.
+/// let app = flytekit::cli::App::new().workflow(&twice);
+/// let (mut out, mut table) = (Vec::new(), Vec::new());
+/// app.run_to(["app", "run", "twice", "--x", "3"], &mut out, &mut table)
+///     .await
+///     .unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "o0 = 12\n");
+/// # }
+/// ```
 #[derive(Default)]
 pub struct App {
     registry: Registry,

@@ -31,6 +31,38 @@ use crate::task::{ConfigError, TaskError};
 use crate::types::{FlyteType, Value, downcast_value};
 
 /// Settings of one local run.
+///
+/// ```
+/// # extern crate flytekit_core as flytekit;
+/// # use flytekit_macros::*;
+/// use flytekit::prelude::*;
+///
+/// #[task]
+/// fn fetch(url: String) -> String {
+///     unimplemented!("no network in this example: {url}")
+/// }
+///
+/// #[task]
+/// fn word_count(text: String) -> i64 {
+///     text.split_whitespace().count() as i64
+/// }
+///
+/// #[workflow]
+/// fn page_words(url: String) -> i64 {
+///     word_count(fetch(url))
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// // A run of its own: a named execution, no cache, `fetch` replaced by a closure.
+/// let options = RunOptions::default()
+///     .execution_id("docs-1")
+///     .no_cache()
+///     .mock(&fetch, |(url,): (String,)| format!("the page at {url}"));
+/// let words = page_words.run_with(&options, ("x.org".into(),)).await.unwrap();
+/// assert_eq!(words, 4);
+/// # }
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
     /// The execution id; a fresh one (`local-...`) when not set.

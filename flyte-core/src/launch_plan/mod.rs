@@ -140,6 +140,34 @@ fn quoted(names: &[String]) -> String {
 /// workflow's order, given with [`LaunchPlanBuilder::call_signature`] and checked
 /// against the workflow when built. A plan without one ([`NotCallable`]) is run and
 /// registered, not called from workflows.
+///
+/// ```
+/// # extern crate flytekit_core as flytekit;
+/// # use flytekit_macros::*;
+/// use flytekit::prelude::*;
+///
+/// #[task]
+/// fn scale(xs: Vec<i64>, factor: i64) -> i64 {
+///     xs.iter().sum::<i64>() * factor
+/// }
+///
+/// #[workflow]
+/// fn scaled(xs: Vec<i64>, #[default(2)] factor: i64) -> i64 {
+///     scale(xs, factor)
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// // `factor` fixed at 10; `xs` defaults to [1, 2] and may be set per run.
+/// let nightly = LaunchPlan::builder("nightly", &scaled)
+///     .fixed("factor", 10i64)
+///     .default_input("xs", vec![1i64, 2])
+///     .build()
+///     .unwrap();
+/// assert_eq!(nightly.inputs().run().await.unwrap(), 30);
+/// assert_eq!(nightly.inputs().set("xs", vec![5i64]).run().await.unwrap(), 50);
+/// # }
+/// ```
 pub struct LaunchPlan<O: Outputs, S = NotCallable> {
     name: String,
     workflow: &'static dyn DynWorkflow,
