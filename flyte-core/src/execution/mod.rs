@@ -37,9 +37,10 @@ use crate::types::{FlyteType, Value, downcast_value};
 /// # use flytekit_macros::*;
 /// use flytekit::prelude::*;
 ///
+/// /// Would fetch the page; the run below replaces it with a mock.
 /// #[task]
 /// fn fetch(url: String) -> String {
-///     unimplemented!("no network in this example: {url}")
+///     format!("<html>{url}</html>")
 /// }
 ///
 /// #[task]
