@@ -111,24 +111,24 @@ fn execution(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1_000));
     g.bench_function(BenchmarkId::new("chain_1000", "async"), |b| {
         b.to_async(&rt)
-            .iter(|| async { chain_async.run(0).await.unwrap() })
+            .iter(|| async { chain_async::run(0).await.unwrap() })
     });
     g.bench_function(BenchmarkId::new("chain_1000", "sync"), |b| {
         b.to_async(&rt)
-            .iter(|| async { chain_sync.run(0).await.unwrap() })
+            .iter(|| async { chain_sync::run(0).await.unwrap() })
     });
     g.throughput(Throughput::Elements(10_000));
     g.bench_function(BenchmarkId::new("fan_out_10000", "async"), |b| {
         b.to_async(&rt)
-            .iter(|| async { fan_out_async.run().await.unwrap() })
+            .iter(|| async { fan_out_async::run().await.unwrap() })
     });
     g.bench_function(BenchmarkId::new("fan_out_10000", "sync"), |b| {
         b.to_async(&rt)
-            .iter(|| async { fan_out_sync.run().await.unwrap() })
+            .iter(|| async { fan_out_sync::run().await.unwrap() })
     });
     g.bench_function(BenchmarkId::new("fan_out_gather_10000", "async"), |b| {
         b.to_async(&rt)
-            .iter(|| async { fan_in_async.run().await.unwrap() })
+            .iter(|| async { fan_in_async::run().await.unwrap() })
     });
     // tokio's own floor for the same shape: spawn 10,000 trivial tasks, join them,
     // sum the outputs.
@@ -156,11 +156,11 @@ fn execution(c: &mut Criterion) {
     let items: Vec<i64> = (0..100_000).collect();
     g.bench_function(BenchmarkId::new("100000_items", "async"), |b| {
         b.to_async(&rt)
-            .iter(|| async { map_async.run(items.clone()).await.unwrap() })
+            .iter(|| async { map_async::run(items.clone()).await.unwrap() })
     });
     g.bench_function(BenchmarkId::new("100000_items", "sync"), |b| {
         b.to_async(&rt)
-            .iter(|| async { map_sync.run(items.clone()).await.unwrap() })
+            .iter(|| async { map_sync::run(items.clone()).await.unwrap() })
     });
     g.finish();
 
@@ -168,11 +168,11 @@ fn execution(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("async", |b| {
         b.to_async(&rt)
-            .iter(|| async { ten_sleeps_async.run().await.unwrap() })
+            .iter(|| async { ten_sleeps_async::run().await.unwrap() })
     });
     g.bench_function("sync", |b| {
         b.to_async(&rt)
-            .iter(|| async { ten_sleeps_sync.run().await.unwrap() })
+            .iter(|| async { ten_sleeps_sync::run().await.unwrap() })
     });
     g.finish();
 }
@@ -181,9 +181,9 @@ fn building(c: &mut Criterion) {
     let mut g = c.benchmark_group("build");
     g.sample_size(30);
     g.throughput(Throughput::Elements(1_000));
-    g.bench_function("chain_1000", |b| b.iter(|| chain_async.build()));
+    g.bench_function("chain_1000", |b| b.iter(chain_async::build));
     g.throughput(Throughput::Elements(10_000));
-    g.bench_function("fan_out_10000", |b| b.iter(|| fan_out_async.build()));
+    g.bench_function("fan_out_10000", |b| b.iter(fan_out_async::build));
     g.finish();
 }
 
@@ -204,13 +204,13 @@ fn serializing(c: &mut Criterion) {
     // flytekit: compile 83 ms + serialize 27 ms for the same chain.
     g.bench_function("chain_1000_build_and_encode", |b| {
         b.iter(|| {
-            let spec = chain_async.build();
+            let spec = chain_async::build();
             flytekit::idl::workflow_template(&spec, &settings)
                 .unwrap()
                 .encode_to_vec()
         })
     });
-    let spec = chain_async.spec();
+    let spec = chain_async::spec();
     g.bench_function("chain_1000_encode", |b| {
         b.iter(|| {
             flytekit::idl::workflow_template(spec, &settings)
@@ -242,10 +242,10 @@ fn entrypoint(c: &mut Criterion) {
     let inputs = flytekit::idl::literal_map([("path", &path)]);
     std::fs::write(dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
     let mut registry = flytekit::registry::Registry::new();
-    registry.task(&echo);
+    registry.task(&echo {});
     let files = FileAccess::shared();
     let request = ExecuteRequest {
-        task_name: echo.name().to_string(),
+        task_name: echo {}.name().to_string(),
         inputs: dir.join("inputs.pb").display().to_string(),
         output_prefix: dir.join("out").display().to_string(),
         raw_output_prefix: Some(dir.join("raw").display().to_string()),
@@ -322,15 +322,15 @@ fn caching(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("flyte-bench-cache-{}", std::process::id()));
     let opts = flytekit::execution::RunOptions::default().cache_dir(&dir);
     let rt = runtime();
-    rt.block_on(one_cached.run_with(&opts, (41,))).unwrap();
+    rt.block_on(one_cached::run_with(&opts, (41,))).unwrap();
     let mut g = c.benchmark_group("cache");
     g.bench_function("hit_one_node_run", |b| {
         b.to_async(&rt)
-            .iter(|| async { one_cached.run_with(&opts, (41,)).await.unwrap() })
+            .iter(|| async { one_cached::run_with(&opts, (41,)).await.unwrap() })
     });
     g.bench_function("uncached_one_node_run", |b| {
         b.to_async(&rt)
-            .iter(|| async { one_plain.run_with(&opts, (41,)).await.unwrap() })
+            .iter(|| async { one_plain::run_with(&opts, (41,)).await.unwrap() })
     });
     g.finish();
     let _ = std::fs::remove_dir_all(&dir);

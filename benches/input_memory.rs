@@ -74,7 +74,10 @@ fn decode_everything_first<T: FlyteType>(bytes: &[u8]) -> bool {
 fn main() {
     let rt = runtime::runtime();
     let mut registry = Registry::new();
-    registry.task(&take_int).task(&take_list).task(&take_string);
+    registry
+        .task(&take_int {})
+        .task(&take_list {})
+        .task(&take_string {});
     let mb = 1_000_000usize;
     let cases: Vec<(&str, &str, Vec<u8>)> = vec![
         (

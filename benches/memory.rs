@@ -57,10 +57,10 @@ fn main() {
     println!("| shape | nodes | graph (bytes/node) | run peak (bytes/node) |");
     println!("|---|---|---|---|");
     macro_rules! row {
-        ($name:expr, $wf:expr, $n:expr, $($input:expr)?) => {{
+        ($name:expr, $wf:ident, $n:expr, $($input:expr)?) => {{
             // Building the graph once keeps it for the runs that follow.
-            let (graph, _) = peak_during(|| $wf.spec());
-            let (run, _) = peak_during(|| rt.block_on($wf.run($($input)?)).unwrap());
+            let (graph, _) = peak_during(|| $wf::spec());
+            let (run, _) = peak_during(|| rt.block_on($wf::run($($input)?)).unwrap());
             println!("| {} | {} | {:.0} | {:.0} |", $name, $n, graph as f64 / $n as f64, run as f64 / $n as f64);
         }};
     }
@@ -72,7 +72,7 @@ fn main() {
     row!("fan-out", fan_100k, 100_000,);
     for n in [10_000usize, 100_000] {
         let items: Vec<i64> = (0..n as i64).collect();
-        let (run, out) = peak_during(|| rt.block_on(map_inc.run(items)).unwrap());
+        let (run, out) = peak_during(|| rt.block_on(map_inc::run(items)).unwrap());
         assert_eq!(out.len(), n);
         println!(
             "| map task (items) | {} | – | {:.0} |",

@@ -58,7 +58,7 @@ fn main() {
         let path = dir.join(format!("landing-{i}.txt"));
         let target = path.display().to_string();
         let sensing = rt.spawn(async move {
-            let found = wait_for.run(target).await.unwrap();
+            let found = wait_for::run(target).await.unwrap();
             (found, Instant::now())
         });
         // Land the file at a different point of the poll cycle each run.
@@ -80,7 +80,7 @@ fn main() {
     let missing = dir.join("never.txt").display().to_string();
     let before = cpu_time();
     let started = Instant::now();
-    let err = rt.block_on(wait_idle.run(missing)).unwrap_err();
+    let err = rt.block_on(wait_idle::run(missing)).unwrap_err();
     let waited = started.elapsed();
     let cpu = cpu_time() - before;
     assert!(err.to_string().contains("bench-idle"), "{err}");

@@ -40,14 +40,14 @@ fn tidy(text: String, mode: String) -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    println!("{}", tidy.spec());
+    println!("{}", tidy::spec());
     for (text, mode) in [
         ("the quick brown fox jumps over the lazy dog", "tidy"),
         ("hello there", "loud"),
         ("hello there", "raw"),
     ] {
         println!("tidy({text:?}, {mode:?}):");
-        let out = tidy.run(text.into(), mode.into()).await?;
+        let out = tidy::run(text.into(), mode.into()).await?;
         println!("  -> {out:?}");
     }
     Ok(())

@@ -45,7 +45,7 @@ fn squares_then_sum(xs: Vec<i64>) -> i64 {
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
         return Ok(flytekit::cli::App::new()
-            .workflow(&squares_then_sum)
+            .workflow(&squares_then_sum {})
             .main()
             .await);
     }
@@ -60,7 +60,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
             .cache_dir(&dir)
             .observe(summary.clone());
         let started = Instant::now();
-        let sum = squares_then_sum.run_with(&options, (xs,)).await?;
+        let sum = squares_then_sum::run_with(&options, (xs,)).await?;
         println!(
             "{label}: sum {sum} in {} ms, {} of the items from the cache",
             started.elapsed().as_millis(),

@@ -53,8 +53,8 @@ async fn file_report(path: String) -> Result<FlyteFile, flytekit::task::BoxError
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
         let app = flytekit::cli::App::new()
-            .workflow(&my_workflow)
-            .task(&file_report);
+            .workflow(&my_workflow {})
+            .task(&file_report {});
         return Ok(app.main().await);
     }
     // The sensor logs each poll through tracing, as the tutorial's plugin does.
@@ -67,9 +67,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
     let options = RunOptions::default().report(&report);
     println!(
         "{}",
-        my_workflow
-            .run_with(&options, (f.display().to_string(),))
-            .await?
+        my_workflow::run_with(&options, (f.display().to_string(),)).await?
     );
     println!(
         "report: {} (open it in a browser; the command line writes one with `run ... --report FILE`)",

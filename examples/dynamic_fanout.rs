@@ -44,14 +44,14 @@ fn sum_in_chunks(total: i64, size: i64) -> (i64, i64) {
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
         return Ok(flytekit::cli::App::new()
-            .workflow(&sum_in_chunks)
+            .workflow(&sum_in_chunks {})
             .main()
             .await);
     }
-    println!("{}", sum_in_chunks.spec());
+    println!("{}", sum_in_chunks::spec());
     for (total, size) in [(100, 25), (10, 3)] {
         println!("sum of 0..{total} in chunks of {size}:");
-        let (sum, chunks) = sum_in_chunks.run(total, size).await?;
+        let (sum, chunks) = sum_in_chunks::run(total, size).await?;
         println!(
             "  -> {sum} from {chunks} chunks (expected {})",
             (0..total).sum::<i64>()

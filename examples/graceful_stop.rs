@@ -35,11 +35,11 @@ fn crunch_pipeline(seconds: i64) -> String {
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
         return Ok(flytekit::cli::App::new()
-            .workflow(&crunch_pipeline)
+            .workflow(&crunch_pipeline {})
             .main()
             .await);
     }
-    println!("{}", crunch_pipeline.run(1).await?);
+    println!("{}", crunch_pipeline::run(1).await?);
     println!(
         "(run `cargo run --example graceful_stop -- run crunch_pipeline --input seconds=30` and press Ctrl-C to see a run stop)"
     );

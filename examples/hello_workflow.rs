@@ -76,20 +76,19 @@ fn hello(text: String) -> (String, i64) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    println!("{}", hello.spec());
-    println!("{}", fan_out.spec());
+    println!("{}", hello::spec());
+    println!("{}", fan_out::spec());
 
     // The run's report: the graph, a timeline showing the shards side by side, and
     // each node's inputs and outputs, in one HTML page.
     let page = std::env::temp_dir().join("hello_workflow-report.html");
     let options = RunOptions::default().report(&page);
     LazyLock::force(&START);
-    let (summary, words) = hello
-        .run_with(
-            &options,
-            ("the quick brown fox jumps over the lazy dog".into(),),
-        )
-        .await?;
+    let (summary, words) = hello::run_with(
+        &options,
+        ("the quick brown fox jumps over the lazy dog".into(),),
+    )
+    .await?;
     let elapsed = START.elapsed();
     println!("result: {summary} ({words} words)");
     println!(

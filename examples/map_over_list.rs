@@ -45,11 +45,11 @@ fn crawl(pages: Vec<i64>) -> (Vec<Option<String>>, i64, i64) {
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     if std::env::args_os().len() > 1 {
-        return Ok(flytekit::cli::App::new().workflow(&crawl).main().await);
+        return Ok(flytekit::cli::App::new().workflow(&crawl {}).main().await);
     }
-    println!("{}", crawl.spec());
+    println!("{}", crawl::spec());
     let start = Instant::now();
-    let (pages, found, missing) = crawl.run((1..=20).collect()).await?;
+    let (pages, found, missing) = crawl::run((1..=20).collect()).await?;
     println!(
         "fetched 20 pages in {} ms, at most {} at once",
         start.elapsed().as_millis(),
@@ -57,7 +57,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
     );
     println!("found {found}, missing {missing}: {pages:?}");
 
-    match crawl.run((10..=14).collect()).await {
+    match crawl::run((10..=14).collect()).await {
         Ok(_) => println!("unexpected: 1 of 5 failing is below the 0.9 ratio"),
         Err(e) => println!("with 1 of 5 pages missing: {:#}", anyhow::Error::from(e)),
     }

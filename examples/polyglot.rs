@@ -94,7 +94,7 @@ type ReportCall = fn(f64, f64) -> String;
 
 /// Reports to the finance channel.
 static FINANCE_REPORT: LazyLock<CallableLaunchPlan<ReportCall>> = LazyLock::new(|| {
-    LaunchPlan::builder("finance-report", &report)
+    LaunchPlan::builder("finance-report", &report {})
         .fixed("channel", "finance".to_string())
         .call_signature()
         .build()
@@ -112,7 +112,7 @@ fn daily_orders(days: i64) -> String {
 }
 
 fn app() -> flytekit::cli::App {
-    flytekit::cli::App::new().workflow(&daily_orders)
+    flytekit::cli::App::new().workflow(&daily_orders {})
 }
 
 #[tokio::main]
@@ -121,8 +121,8 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         return Ok(app().main().await);
     }
     // Locally the Python model is mocked; on Flyte the registered task runs.
-    let options = RunOptions::default().mock(&score_orders, |(_orders,)| 0.875);
-    let line = daily_orders.run_with(&options, (2,)).await?;
+    let options = RunOptions::default().mock(&score_orders {}, |(_orders,)| 0.875);
+    let line = daily_orders::run_with(&options, (2,)).await?;
     println!("{line}");
 
     // What goes to Flyte: the reference node, the launch-plan node, no template of
@@ -136,11 +136,11 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         entrypoint: "/usr/local/bin/polyglot".into(),
         fast: None,
     };
-    let spec = flytekit::idl::workflow_spec(daily_orders.spec(), &settings)?;
+    let spec = flytekit::idl::workflow_spec(daily_orders::spec(), &settings)?;
     let nodes = spec.template.as_ref().map(|t| &t.nodes);
     println!("nodes: {}", serde_json::to_string(&nodes)?);
     let mut registry = flytekit::registry::Registry::new();
-    registry.workflow(&daily_orders);
+    registry.workflow(&daily_orders {});
     let plans: Vec<&str> = registry
         .launch_plans()
         .iter()

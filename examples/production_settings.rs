@@ -101,7 +101,7 @@ fn nightly_training(
 
 /// Every night at 05:00 UTC, half an hour late; Slack hears of failures.
 static NIGHTLY: LazyLock<LaunchPlan<String>> = LazyLock::new(|| {
-    LaunchPlan::builder("nightly-training", &nightly_training)
+    LaunchPlan::builder("nightly-training", &nightly_training {})
         .schedule(
             Schedule::cron("0 5 * * *")
                 .offset("PT30M")
@@ -150,7 +150,7 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
     let plan = NIGHTLY.entry().to_idl(&settings);
     let metadata = plan.spec.as_ref().and_then(|s| s.entity_metadata.as_ref());
     println!("launch plan: {}", serde_json::to_string(&metadata)?);
-    let template = flytekit::idl::task_template(&train, &settings);
+    let template = flytekit::idl::task_template(&train {}, &settings);
     println!("train pod: {}", serde_json::to_string(&template.k8s_pod)?);
     println!(
         "train secrets: {}",

@@ -34,7 +34,7 @@ async fn main() -> anyhow::Result<()> {
     let path = std::env::temp_dir().join("flyte-report-that-never-comes.csv");
     let _ = std::fs::remove_file(&path);
     let started = Instant::now();
-    match wait_for_report.run(path.display().to_string()).await {
+    match wait_for_report::run(path.display().to_string()).await {
         Ok(text) => println!("unexpected: the report arrived: {text}"),
         Err(err) => {
             println!("\nafter {:.1} s: {err}", started.elapsed().as_secs_f64());

@@ -92,8 +92,8 @@ fn order_flow(id: i64, items: Vec<String>) -> (Order, HashMap<String, i64>, Opti
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    println!("{}", order_flow.spec());
-    for var in &order_flow.spec().interface.outputs {
+    println!("{}", order_flow::spec());
+    for var in &order_flow::spec().interface.outputs {
         println!("output {}: {}", var.name, var.ty);
     }
     println!(
@@ -102,9 +102,8 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // (`receipt` names the task above; a local binding cannot reuse a task's name.)
-    let (order, counts, discount, receipt_text) = order_flow
-        .run(7, vec!["apple".into(), "kiwi".into()])
-        .await?;
+    let (order, counts, discount, receipt_text) =
+        order_flow::run(7, vec!["apple".into(), "kiwi".into()]).await?;
     println!("shipped order: {order:?}");
     println!("item counts:   {counts:?}");
     println!("discount:      {discount:?}");

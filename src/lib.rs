@@ -27,8 +27,8 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), flytekit::execution::RunError> {
 //! assert_eq!(double(4), 8); // a task is still a plain function
-//! assert_eq!(sum_of_doubles.run(1, 2).await?, 6);
-//! assert_eq!(sum_of_doubles.spec().nodes.len(), 3);
+//! assert_eq!(sum_of_doubles::run(1, 2).await?, 6);
+//! assert_eq!(sum_of_doubles::spec().nodes.len(), 3);
 //! # Ok(())
 //! # }
 //! ```
@@ -36,11 +36,13 @@
 //! Plugin authors implement [`task::Task`] for a struct; see [`plugins`] for the
 //! object-store sensor built that way.
 //!
-//! # Naming rule
-//! `#[task]` and `#[workflow]` turn the function's name into a `static` (the task or
-//! workflow value). A `static`'s name cannot be shadowed, so a local variable or
-//! parameter with the same name as a task in scope is a compile error (E0530); pick
-//! another name for the variable.
+//! # Names
+//! `#[task] fn double` leaves `double` a plain function and adds a type of the same
+//! name for the task, so variables and parameters may share the name; `double {}` is
+//! the task as a value (`App::new().task(&double {})`). A `#[workflow] fn
+//! sum_of_doubles` is the type `sum_of_doubles`, run with `sum_of_doubles::run(..)`. In
+//! a workflow body, a call of a snake_case name is a node; an ordinary function is
+//! called as `(f)(x)`.
 
 #![warn(missing_docs)]
 
@@ -158,8 +160,8 @@ pub fn init_logging() {
 /// }
 ///
 /// assert_eq!(parse(" 42 ".into()), Ok(42));
-/// assert_eq!(parse.metadata().get_retries(), 3);
-/// assert_eq!(parse.interface().inputs[0].name, "text");
+/// assert_eq!(parse {}.metadata().get_retries(), 3);
+/// assert_eq!(parse {}.interface().inputs[0].name, "text");
 /// ```
 ///
 /// Every key at work:
@@ -235,16 +237,16 @@ pub fn init_logging() {
 ///     x * 2
 /// }
 ///
-/// let gpu = train.metadata().get_accelerator().unwrap();
+/// let gpu = train {}.metadata().get_accelerator().unwrap();
 /// assert_eq!(gpu.get_device(), "nvidia-tesla-a100");
 /// assert_eq!(gpu.get_partition(), Some("2g.10gb"));
-/// assert_eq!(train.metadata().get_secrets().len(), 2);
-/// assert_eq!(train.metadata().get_shared_memory().unwrap().get_size_limit(), Some("2Gi"));
-/// assert_eq!(load.name(), "etl.load");
-/// assert_eq!(load.interface().outputs[1].name, "count");
-/// assert!(load.metadata().get_accelerator().unwrap().is_unpartitioned());
-/// assert_eq!(load.metadata().get_cache_ignored_inputs(), ["log_level"]);
-/// assert_eq!(aggregate.task_type(), "spark");
+/// assert_eq!(train {}.metadata().get_secrets().len(), 2);
+/// assert_eq!(train {}.metadata().get_shared_memory().unwrap().get_size_limit(), Some("2Gi"));
+/// assert_eq!(load {}.name(), "etl.load");
+/// assert_eq!(load {}.interface().outputs[1].name, "count");
+/// assert!(load {}.metadata().get_accelerator().unwrap().is_unpartitioned());
+/// assert_eq!(load {}.metadata().get_cache_ignored_inputs(), ["log_level"]);
+/// assert_eq!(aggregate {}.task_type(), "spark");
 /// ```
 pub use flytekit_macros::task;
 
@@ -309,7 +311,7 @@ pub use flytekit_macros::task;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), RunError> {
-/// assert_eq!(outer.run("ab".into()).await?, "ABAB");
+/// assert_eq!(outer::run("ab".into()).await?, "ABAB");
 /// # Ok(())
 /// # }
 /// ```
@@ -345,7 +347,7 @@ pub use flytekit_macros::task;
 ///     count(rows)
 /// }
 ///
-/// let spec = nightly.spec();
+/// let spec = nightly::spec();
 /// assert_eq!(spec.name, "etl.nightly");
 /// assert_eq!(spec.interface.outputs[0].name, "total");
 /// assert!(spec.interruptible);
@@ -397,8 +399,8 @@ pub use flytekit_macros::workflow;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// assert_eq!(sixteen_times.run(1).await.unwrap(), 16);
-/// assert_eq!(sixteen_times.spec().nodes.len(), 4);
+/// assert_eq!(sixteen_times::run(1).await.unwrap(), 16);
+/// assert_eq!(sixteen_times::spec().nodes.len(), 4);
 /// # }
 /// ```
 pub use flytekit_macros::graph;
@@ -457,7 +459,7 @@ pub use flytekit_macros::graph;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// assert_eq!(fan.run(4).await.unwrap(), [0, 1, 4, 9]);
+/// assert_eq!(fan::run(4).await.unwrap(), [0, 1, 4, 9]);
 /// # }
 /// ```
 ///
@@ -488,9 +490,9 @@ pub use flytekit_macros::graph;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// assert_eq!(chain.metadata().get_dynamic(), Some(DynamicMode::InPod));
-/// assert_eq!(chain.metadata().get_retries(), 2);
-/// assert_eq!(three.run().await.unwrap(), 3);
+/// assert_eq!(chain {}.metadata().get_dynamic(), Some(DynamicMode::InPod));
+/// assert_eq!(chain {}.metadata().get_retries(), 2);
+/// assert_eq!(three::run().await.unwrap(), 3);
 /// # }
 /// ```
 pub use flytekit_macros::dynamic;
@@ -514,10 +516,10 @@ pub use flytekit_macros::dynamic;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let options = RunOptions::default().mock(&score, |(x,): (i64,)| x as f64 / 2.0);
-/// assert_eq!(scored.run_with(&options, (3,)).await.unwrap(), 1.5);
+/// let options = RunOptions::default().mock(&score {}, |(x,): (i64,)| x as f64 / 2.0);
+/// assert_eq!(scored::run_with(&options, (3,)).await.unwrap(), 1.5);
 /// // Without the mock, the run fails naming the reference.
-/// let e = scored.run(3).await.unwrap_err();
+/// let e = scored::run(3).await.unwrap_err();
 /// assert!(e.to_string().contains("acme.tasks.score"), "{e}");
 /// # }
 /// ```
@@ -542,8 +544,8 @@ pub use flytekit_macros::reference_task;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let options = RunOptions::default().mock(&nightly, |(day,): (String,)| day.len() as i64);
-/// assert_eq!(weekly.run_with(&options, ()).await.unwrap(), 3);
+/// let options = RunOptions::default().mock(&nightly {}, |(day,): (String,)| day.len() as i64);
+/// assert_eq!(weekly::run_with(&options, ()).await.unwrap(), 3);
 /// # }
 /// ```
 pub use flytekit_macros::reference_launch_plan;

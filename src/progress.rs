@@ -48,9 +48,9 @@ impl Counts {
 /// # #[task] fn hello(name: String) -> String { name }
 /// # #[workflow] fn greet(name: String) -> String { hello(name) }
 /// # async fn f() {
-/// let progress = Arc::new(flytekit::progress::Progress::for_terminal(greet.spec()));
+/// let progress = Arc::new(flytekit::progress::Progress::for_terminal(greet::spec()));
 /// let options = RunOptions::default().observe(progress.clone());
-/// greet.run_with(&options, ("you".into(),)).await.unwrap();
+/// greet::run_with(&options, ("you".into(),)).await.unwrap();
 /// progress.finish();
 /// # }
 /// ```

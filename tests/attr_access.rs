@@ -126,27 +126,27 @@ fn config() -> Summary {
 
 #[tokio::test]
 async fn parts_of_outputs_and_inputs_feed_nodes_in_a_local_run() {
-    let out = attrs.run(vec![3, 9, 4], config()).await.unwrap();
+    let out = attrs::run(vec![3, 9, 4], config()).await.unwrap();
     assert_eq!(out, (9.0, 0.5, "t3".to_string(), 2.5, 7, 0.5));
     // No node of their own: five tasks and the summary.
-    assert_eq!(attrs.spec().nodes.len(), 6);
+    assert_eq!(attrs::spec().nodes.len(), 6);
 }
 
 #[tokio::test]
 async fn fields_named_like_the_promises_own_are_the_structs() {
-    let out = located.run("abc".into()).await.unwrap();
+    let out = located::run("abc".into()).await.unwrap();
     assert_eq!(out, ("abc".to_string(), 3, 1));
 }
 
 #[tokio::test]
 async fn the_same_field_name_on_two_struct_types_reads_each_its_own() {
-    let out = same_field_name.run(vec![5, 6, 7]).await.unwrap();
+    let out = same_field_name::run(vec![5, 6, 7]).await.unwrap();
     assert_eq!(out, (3, 4));
 }
 
 #[tokio::test]
 async fn an_item_past_the_end_fails_the_node_that_reads_it() {
-    let err = item_past_the_end.run(vec![1, 2]).await.unwrap_err();
+    let err = item_past_the_end::run(vec![1, 2]).await.unwrap_err();
     let failure = err.failure().unwrap();
     assert_eq!(failure.node, "n1");
     assert_eq!(failure.task, "attr_access.use_str");
@@ -214,7 +214,7 @@ fn the_attribute_paths_are_the_ones_flytekit_writes() {
         entrypoint: "/usr/local/bin/app".into(),
         fast: None,
     };
-    let template = idl::workflow_template(attrs.spec(), &settings).unwrap();
+    let template = idl::workflow_template(attrs::spec(), &settings).unwrap();
     let ours = serde_json::json!({
         "nodes": template.nodes.iter().map(|n| paths(&n.inputs)).collect::<Vec<_>>(),
         "outputs": paths(&template.outputs),

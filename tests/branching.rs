@@ -59,10 +59,10 @@ async fn only_the_taken_case_runs() {
         DOUBLED.load(Ordering::SeqCst),
         NEGATED.load(Ordering::SeqCst),
     );
-    assert_eq!(pick.run(6, "big".into()).await.unwrap(), "big:24");
-    assert_eq!(pick.run(-4, "small".into()).await.unwrap(), "small:4");
-    assert_eq!(pick.run(2, "small".into()).await.unwrap(), "small:4");
-    assert_eq!(pick.run(0, "small".into()).await.unwrap(), "small:0");
+    assert_eq!(pick::run(6, "big".into()).await.unwrap(), "big:24");
+    assert_eq!(pick::run(-4, "small".into()).await.unwrap(), "small:4");
+    assert_eq!(pick::run(2, "small".into()).await.unwrap(), "small:4");
+    assert_eq!(pick::run(0, "small".into()).await.unwrap(), "small:0");
     let after = (
         DOUBLED.load(Ordering::SeqCst),
         NEGATED.load(Ordering::SeqCst),
@@ -75,7 +75,7 @@ async fn only_the_taken_case_runs() {
 
 #[test]
 fn the_branch_node_shows_its_inputs_conditions_and_cases() {
-    let spec = pick.spec();
+    let spec = pick::spec();
     assert_eq!(spec.nodes.len(), 3);
     let branch = &spec.nodes[1];
     let Entity::Branch(b) = &branch.entity else {
@@ -114,9 +114,9 @@ fn nested(x: i64) -> (i64, bool) {
 
 #[tokio::test]
 async fn conditions_take_bool_promises_and_cases_nest() {
-    assert_eq!(nested.run(4).await.unwrap(), (-8, true));
-    assert_eq!(nested.run(2).await.unwrap(), (4, true));
-    assert_eq!(nested.run(3).await.unwrap(), (-3, false));
+    assert_eq!(nested::run(4).await.unwrap(), (-8, true));
+    assert_eq!(nested::run(2).await.unwrap(), (4, true));
+    assert_eq!(nested::run(3).await.unwrap(), (-3, false));
 }
 
 #[task]
@@ -133,13 +133,13 @@ fn strict(x: i64) -> i64 {
 
 #[tokio::test]
 async fn no_matching_case_fails_and_failures_inside_a_case_name_their_path() {
-    let err = strict.run(-1).await.unwrap_err();
+    let err = strict::run(-1).await.unwrap_err();
     let chain = format!("{:#}", anyhow::Error::from(err));
     assert!(
         chain.contains("no condition held: x must be positive"),
         "{chain}"
     );
-    let err = strict.run(7).await.unwrap_err();
+    let err = strict::run(7).await.unwrap_err();
     let f = err.failure().unwrap();
     assert_eq!(f.path, "branching.strict/n0/case0/n0");
     assert_eq!(f.task, "branching.fails_on_seven");
@@ -161,8 +161,8 @@ fn schedule(when: i64) -> String {
 
 #[tokio::test]
 async fn an_input_may_be_called_when() {
-    assert_eq!(schedule.run(13).await.unwrap(), "late");
-    let err = schedule.run(-1).await.unwrap_err();
+    assert_eq!(schedule::run(13).await.unwrap(), "late");
+    let err = schedule::run(-1).await.unwrap_err();
     assert!(format!("{err}").contains("n0"), "{err}");
 }
 
@@ -199,8 +199,8 @@ fn by_mode(fast: bool) -> String {
 
 #[tokio::test]
 async fn an_enum_compares_by_equality_without_an_order() {
-    assert_eq!(by_mode.run(true).await.unwrap(), "fast");
-    assert_eq!(by_mode.run(false).await.unwrap(), "careful");
+    assert_eq!(by_mode::run(true).await.unwrap(), "fast");
+    assert_eq!(by_mode::run(false).await.unwrap(), "careful");
 }
 
 #[task]
@@ -228,7 +228,7 @@ fn ordered_across_when(x: i64) -> i64 {
 
 #[tokio::test]
 async fn ordering_across_a_when_is_lifted_to_the_branch_node() {
-    let spec = ordered_across_when.spec();
+    let spec = ordered_across_when::spec();
     let ids: Vec<&str> = spec.nodes.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(ids, ["n0", "n1", "n2"]);
     assert!(matches!(spec.nodes[2].entity, Entity::Branch(_)));
@@ -240,8 +240,8 @@ async fn ordering_across_a_when_is_lifted_to_the_branch_node() {
     };
     let case = &b.cases[0].spec;
     assert!(case.nodes.iter().all(|n| n.upstream.is_empty()));
-    assert_eq!(ordered_across_when.run(3).await.unwrap(), -3);
-    assert_eq!(ordered_across_when.run(-5).await.unwrap(), -5);
+    assert_eq!(ordered_across_when::run(3).await.unwrap(), -3);
+    assert_eq!(ordered_across_when::run(-5).await.unwrap(), -5);
 }
 
 /// A case's node ordered before an outer node that the branch itself reads: lifted
@@ -261,13 +261,13 @@ fn ordered_in_a_circle(x: i64) -> i64 {
 
 #[tokio::test]
 async fn an_order_that_closes_a_circle_is_an_error_naming_the_nodes() {
-    let spec = ordered_in_a_circle.spec();
+    let spec = ordered_in_a_circle::spec();
     let (_, e) = spec.validate().unwrap_err();
     assert!(
         matches!(&e, flytekit::task::ConfigError::OrderCycle { nodes } if nodes == &["n0", "n1"]),
         "{e}"
     );
-    let err = ordered_in_a_circle.run(3).await.unwrap_err();
+    let err = ordered_in_a_circle::run(3).await.unwrap_err();
     assert!(err.to_string().contains("cannot run"), "{err}");
     assert!(
         flytekit::task::ErrorChain::new(&err)

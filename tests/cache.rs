@@ -68,13 +68,13 @@ async fn a_second_run_with_equal_inputs_reuses_the_outputs_and_says_so() {
     let dir = cache_dir("reuse");
     let (opts, first) = options(&dir);
     let before = SQUARES.load(Ordering::SeqCst);
-    assert_eq!(squared_plus_one.run_with(&opts, (7,)).await.unwrap(), 50);
+    assert_eq!(squared_plus_one::run_with(&opts, (7,)).await.unwrap(), 50);
     assert_eq!(SQUARES.load(Ordering::SeqCst), before + 1);
     assert_eq!(first.count(NodeStatus::Cached), 0);
     assert_eq!(entries(&dir).len(), 1);
 
     let (opts, second) = options(&dir);
-    assert_eq!(squared_plus_one.run_with(&opts, (7,)).await.unwrap(), 50);
+    assert_eq!(squared_plus_one::run_with(&opts, (7,)).await.unwrap(), 50);
     assert_eq!(
         SQUARES.load(Ordering::SeqCst),
         before + 1,
@@ -92,7 +92,7 @@ async fn a_second_run_with_equal_inputs_reuses_the_outputs_and_says_so() {
 
     // Other inputs miss.
     let (opts, third) = options(&dir);
-    assert_eq!(squared_plus_one.run_with(&opts, (8,)).await.unwrap(), 65);
+    assert_eq!(squared_plus_one::run_with(&opts, (8,)).await.unwrap(), 65);
     assert_eq!(SQUARES.load(Ordering::SeqCst), before + 2);
     assert_eq!(third.count(NodeStatus::Cached), 0);
     assert_eq!(entries(&dir).len(), 2);
@@ -102,20 +102,20 @@ async fn a_second_run_with_equal_inputs_reuses_the_outputs_and_says_so() {
 async fn overwrite_runs_again_and_no_cache_neither_reads_nor_writes() {
     let dir = cache_dir("modes");
     let (opts, _) = options(&dir);
-    squared_plus_one.run_with(&opts, (3,)).await.unwrap();
+    squared_plus_one::run_with(&opts, (3,)).await.unwrap();
     let before = SQUARES.load(Ordering::SeqCst);
 
     let (opts, summary) = options(&dir);
     let opts = opts.overwrite_cache();
-    squared_plus_one.run_with(&opts, (3,)).await.unwrap();
+    squared_plus_one::run_with(&opts, (3,)).await.unwrap();
     assert_eq!(SQUARES.load(Ordering::SeqCst), before + 1);
     assert_eq!(summary.count(NodeStatus::Cached), 0);
 
     let off = cache_dir("modes-off");
     let (opts, summary) = options(&off);
     let opts = opts.no_cache();
-    squared_plus_one.run_with(&opts, (3,)).await.unwrap();
-    squared_plus_one.run_with(&opts, (3,)).await.unwrap();
+    squared_plus_one::run_with(&opts, (3,)).await.unwrap();
+    squared_plus_one::run_with(&opts, (3,)).await.unwrap();
     assert_eq!(SQUARES.load(Ordering::SeqCst), before + 3);
     assert_eq!(summary.count(NodeStatus::Cached), 0);
     assert!(!off.exists(), "nothing written with the cache off");
@@ -157,17 +157,17 @@ fn run_v2_text(x: i64) -> String {
 async fn a_new_version_or_interface_misses() {
     let dir = cache_dir("versions");
     let (opts, _) = options(&dir);
-    assert_eq!(run_v1.run_with(&opts, (4,)).await.unwrap(), 4);
+    assert_eq!(run_v1::run_with(&opts, (4,)).await.unwrap(), 4);
     let (opts, s) = options(&dir);
-    assert_eq!(run_v1.run_with(&opts, (4,)).await.unwrap(), 4);
+    assert_eq!(run_v1::run_with(&opts, (4,)).await.unwrap(), 4);
     assert_eq!(s.count(NodeStatus::Cached), 1);
 
     let (opts, s) = options(&dir);
-    assert_eq!(run_v2.run_with(&opts, (4,)).await.unwrap(), 40);
+    assert_eq!(run_v2::run_with(&opts, (4,)).await.unwrap(), 40);
     assert_eq!(s.count(NodeStatus::Cached), 0, "a new version misses");
 
     let (opts, s) = options(&dir);
-    assert_eq!(run_v2_text.run_with(&opts, (4,)).await.unwrap(), "x=4");
+    assert_eq!(run_v2_text::run_with(&opts, (4,)).await.unwrap(), "x=4");
     assert_eq!(s.count(NodeStatus::Cached), 0, "a new interface misses");
     assert_eq!(entries(&dir).len(), 3);
 }
@@ -186,7 +186,7 @@ fn run_counted(x: i64) -> i64 {
 async fn a_damaged_entry_is_a_miss_with_a_warning_and_is_written_anew() {
     let dir = cache_dir("damaged");
     let (opts, _) = options(&dir);
-    assert_eq!(run_counted.run_with(&opts, (1,)).await.unwrap(), 101);
+    assert_eq!(run_counted::run_with(&opts, (1,)).await.unwrap(), 101);
     let entry = entries(&dir).pop().unwrap();
     let good = std::fs::read(&entry).unwrap();
 
@@ -205,7 +205,7 @@ async fn a_damaged_entry_is_a_miss_with_a_warning_and_is_written_anew() {
         std::fs::write(&entry, bytes).unwrap();
         let (opts, s) = options(&dir);
         assert_eq!(
-            run_counted.run_with(&opts, (1,)).await.unwrap(),
+            run_counted::run_with(&opts, (1,)).await.unwrap(),
             101,
             "{what}"
         );
@@ -219,7 +219,7 @@ async fn a_damaged_entry_is_a_miss_with_a_warning_and_is_written_anew() {
     // temporary file only: the entry is still good.
     std::fs::write(entry.with_extension("entry.1.2.tmp"), b"half").unwrap();
     let (opts, s) = options(&dir);
-    assert_eq!(run_counted.run_with(&opts, (1,)).await.unwrap(), 101);
+    assert_eq!(run_counted::run_with(&opts, (1,)).await.unwrap(), 101);
     assert_eq!(s.count(NodeStatus::Succeeded), 0);
     assert_eq!(s.count(NodeStatus::Cached), 1);
 }
@@ -241,19 +241,31 @@ fn run_keyed(x: i64) -> String {
 async fn an_entry_copied_over_another_keys_file_is_not_served_for_that_key() {
     let dir = cache_dir("copied");
     let (opts, _) = options(&dir);
-    assert_eq!(run_keyed.run_with(&opts, (1,)).await.unwrap(), "value-of-1");
+    assert_eq!(
+        run_keyed::run_with(&opts, (1,)).await.unwrap(),
+        "value-of-1"
+    );
     let one = entries(&dir).pop().unwrap();
-    assert_eq!(run_keyed.run_with(&opts, (2,)).await.unwrap(), "value-of-2");
+    assert_eq!(
+        run_keyed::run_with(&opts, (2,)).await.unwrap(),
+        "value-of-2"
+    );
     let two = entries(&dir).into_iter().find(|p| *p != one).unwrap();
     // Entry 2's bytes under entry 1's name: well formed, right types, wrong key.
     std::fs::copy(&two, &one).unwrap();
     let (opts, s) = options(&dir);
-    assert_eq!(run_keyed.run_with(&opts, (1,)).await.unwrap(), "value-of-1");
+    assert_eq!(
+        run_keyed::run_with(&opts, (1,)).await.unwrap(),
+        "value-of-1"
+    );
     assert_eq!(s.count(NodeStatus::Cached), 0, "served another key's entry");
     assert_eq!(s.count(NodeStatus::Succeeded), 1);
     // Rewritten for its own key: the next run is a hit with the right value.
     let (opts, s) = options(&dir);
-    assert_eq!(run_keyed.run_with(&opts, (1,)).await.unwrap(), "value-of-1");
+    assert_eq!(
+        run_keyed::run_with(&opts, (1,)).await.unwrap(),
+        "value-of-1"
+    );
     assert_eq!(s.count(NodeStatus::Cached), 1);
 }
 
@@ -261,7 +273,10 @@ async fn an_entry_copied_over_another_keys_file_is_not_served_for_that_key() {
 async fn temporary_files_of_dead_writers_are_removed() {
     let dir = cache_dir("stale");
     let (opts, _) = options(&dir);
-    assert_eq!(run_keyed.run_with(&opts, (7,)).await.unwrap(), "value-of-7");
+    assert_eq!(
+        run_keyed::run_with(&opts, (7,)).await.unwrap(),
+        "value-of-7"
+    );
     let entry = entries(&dir).pop().unwrap();
     let folder = entry.parent().unwrap();
     let name = entry.file_name().unwrap().to_str().unwrap();
@@ -278,7 +293,10 @@ async fn temporary_files_of_dead_writers_are_removed() {
     let _ = std::fs::remove_file(&alias);
     std::os::unix::fs::symlink(&dir, &alias).unwrap();
     let (opts, _) = options(&alias);
-    assert_eq!(run_keyed.run_with(&opts, (8,)).await.unwrap(), "value-of-8");
+    assert_eq!(
+        run_keyed::run_with(&opts, (8,)).await.unwrap(),
+        "value-of-8"
+    );
     assert!(!dead.exists(), "a dead writer's temporary file was kept");
     assert!(live.exists(), "a live writer's temporary file was removed");
 }
@@ -287,14 +305,14 @@ async fn temporary_files_of_dead_writers_are_removed() {
 async fn a_damaged_entry_is_reported_in_the_logs() {
     let dir = cache_dir("logged");
     let (opts, _) = options(&dir);
-    run_counted.run_with(&opts, (2,)).await.unwrap();
+    run_counted::run_with(&opts, (2,)).await.unwrap();
     let entry = entries(&dir).pop().unwrap();
     std::fs::write(&entry, b"garbage").unwrap();
 
     let (opts, _) = options(&dir);
-    run_counted.run_with(&opts, (2,)).await.unwrap();
+    run_counted::run_with(&opts, (2,)).await.unwrap();
     let (opts, _) = options(&dir);
-    run_counted.run_with(&opts, (2,)).await.unwrap();
+    run_counted::run_with(&opts, (2,)).await.unwrap();
     // This test's lines are the ones naming its entry.
     let needle = entry.display().to_string();
     let text = captured_logs();
@@ -361,7 +379,7 @@ async fn cache_serialize_runs_equal_concurrent_calls_once() {
     let dir = cache_dir("serialize");
     let runs = (0..4).map(|_| {
         let (opts, summary) = options(&dir);
-        async move { (run_expensive.run_with(&opts, (5,)).await.unwrap(), summary) }
+        async move { (run_expensive::run_with(&opts, (5,)).await.unwrap(), summary) }
     });
     let results = futures::future::join_all(runs).await;
     assert_eq!(SERIALIZED.load(Ordering::SeqCst), 1);
@@ -393,13 +411,13 @@ async fn map_task_items_are_cached_one_by_one() {
     let dir = cache_dir("map");
     let (opts, _) = options(&dir);
     assert_eq!(
-        squares.run_with(&opts, (vec![1, 2, 3],)).await.unwrap(),
+        squares::run_with(&opts, (vec![1, 2, 3],)).await.unwrap(),
         [1, 4, 9]
     );
     let before = ITEMS.load(Ordering::SeqCst);
     let (opts, s) = options(&dir);
     assert_eq!(
-        squares.run_with(&opts, (vec![1, 2, 3, 4],)).await.unwrap(),
+        squares::run_with(&opts, (vec![1, 2, 3, 4],)).await.unwrap(),
         [1, 4, 9, 16]
     );
     assert_eq!(
@@ -457,12 +475,12 @@ async fn struct_tasks_are_cached_the_same_way() {
     let dir = cache_dir("struct");
     let (opts, _) = options(&dir);
     assert_eq!(
-        shout_twice.run_with(&opts, ("hi".into(),)).await.unwrap(),
+        shout_twice::run_with(&opts, ("hi".into(),)).await.unwrap(),
         "HI"
     );
     let (opts, s) = options(&dir);
     assert_eq!(
-        shout_twice.run_with(&opts, ("hi".into(),)).await.unwrap(),
+        shout_twice::run_with(&opts, ("hi".into(),)).await.unwrap(),
         "HI"
     );
     assert_eq!(SHOUT.runs.load(Ordering::SeqCst), 1);
@@ -475,9 +493,9 @@ async fn the_entry_lock_keeps_a_second_holder_waiting_until_the_first_lets_go() 
     let dir = cache_dir("lock");
     let cache = flytekit::cache::Cache::new(&dir);
     let key = cache.key(
-        expensive.name(),
+        expensive {}.name(),
         "1",
-        &expensive.interface(),
+        &expensive {}.interface(),
         &[5i64.to_literal()],
         &[],
     );
@@ -519,7 +537,7 @@ async fn an_ignored_input_is_left_out_of_the_key() {
     let run = |x: i64, level: &str| {
         let (opts, summary) = options(&dir);
         let level = level.to_string();
-        async move { (scored.run_with(&opts, (x, level)).await.unwrap(), summary) }
+        async move { (scored::run_with(&opts, (x, level)).await.unwrap(), summary) }
     };
     assert_eq!(run(3, "debug").await.0, 30);
     let (out, summary) = run(3, "info").await;

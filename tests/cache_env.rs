@@ -34,7 +34,7 @@ fn the_cache_folder_follows_the_environment() {
             .enable_all()
             .build()
             .unwrap();
-        assert_eq!(rt.block_on(run_triple.run(5)).unwrap(), 15);
+        assert_eq!(rt.block_on(run_triple::run(5)).unwrap(), 15);
         assert_eq!(entry_count(&own), 1);
         let _ = std::fs::remove_dir_all(&own);
     }
@@ -49,7 +49,7 @@ fn the_cache_folder_follows_the_environment() {
         .enable_all()
         .build()
         .unwrap();
-    assert_eq!(rt.block_on(run_triple.run(3)).unwrap(), 9);
+    assert_eq!(rt.block_on(run_triple::run(3)).unwrap(), 9);
     assert_eq!(entry_count(&dir), 1);
 
     drop(rt);
@@ -59,7 +59,7 @@ fn the_cache_folder_follows_the_environment() {
         .enable_all()
         .build()
         .unwrap();
-    assert_eq!(rt.block_on(run_triple.run(4)).unwrap(), 12);
+    assert_eq!(rt.block_on(run_triple::run(4)).unwrap(), 12);
     assert_eq!(
         entry_count(&dir),
         1,

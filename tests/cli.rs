@@ -28,7 +28,7 @@ fn my_workflow(path: String) -> String {
 }
 
 fn app() -> App {
-    App::new().workflow(&my_workflow)
+    App::new().workflow(&my_workflow {})
 }
 
 fn temp(name: &str) -> PathBuf {
@@ -237,7 +237,11 @@ async fn serialize_gpu_flow(name: &str, images: &[&str]) -> Result<PathBuf, CliE
         args.extend(["--image".to_string(), image.to_string()]);
     }
     args.extend(["--out".to_string(), out.display().to_string()]);
-    App::new().workflow(&gpu_flow).run(args).await.map(|()| out)
+    App::new()
+        .workflow(&gpu_flow {})
+        .run(args)
+        .await
+        .map(|()| out)
 }
 
 #[tokio::test]

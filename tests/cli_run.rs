@@ -105,10 +105,10 @@ fn zeta_first(x: i64) -> (i64, i64) {
 
 fn app() -> App {
     App::new()
-        .workflow(&tally)
-        .workflow(&shapes)
-        .workflow(&doomed)
-        .workflow(&summary)
+        .workflow(&tally {})
+        .workflow(&shapes {})
+        .workflow(&doomed {})
+        .workflow(&summary {})
 }
 
 /// Runs the command line; returns stdout, stderr and the result.
@@ -342,7 +342,7 @@ fn three_steps(x: i64) -> (i64, Vec<i64>) {
 #[tokio::test]
 async fn the_progress_line_counts_nodes_as_they_run_and_end() {
     use flytekit::progress::{Counts, Progress};
-    let progress = std::sync::Arc::new(Progress::new(three_steps.spec(), false));
+    let progress = std::sync::Arc::new(Progress::new(three_steps::spec(), false));
     assert_eq!(
         progress.counts().total,
         4,
@@ -353,7 +353,7 @@ async fn the_progress_line_counts_nodes_as_they_run_and_end() {
         "0/4 nodes: 0 running, 0 succeeded, 0 cached, 0 failed"
     );
     let opts = RunOptions::default().observe(progress.clone());
-    three_steps.run_with(&opts, (1,)).await.unwrap();
+    three_steps::run_with(&opts, (1,)).await.unwrap();
     // The map node's two items are counted as they start.
     assert_eq!(
         progress.counts(),
@@ -413,7 +413,7 @@ fn measure(b: Box2, unit: Unit, at: chrono::DateTime<chrono::Utc>) -> String {
 
 #[tokio::test]
 async fn structs_enums_and_datetimes_are_read_from_the_command_line() {
-    let app = App::new().workflow(&measure);
+    let app = App::new().workflow(&measure {});
     let (mut out, mut err) = (Vec::new(), Vec::new());
     app.run_to(
         [
@@ -439,7 +439,7 @@ async fn structs_enums_and_datetimes_are_read_from_the_command_line() {
 
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let e = App::new()
-        .workflow(&measure)
+        .workflow(&measure {})
         .run_to(
             [
                 "app",
@@ -477,7 +477,7 @@ fn pick(x: i64) -> i64 {
 async fn graph_shows_branches_and_what_they_read() {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     App::new()
-        .workflow(&pick)
+        .workflow(&pick {})
         .run_to(["app", "graph", "pick"], &mut out, &mut err)
         .await
         .unwrap();
@@ -501,7 +501,7 @@ async fn datetimes_before_1970_and_past_9999_print_without_panicking() {
         let arg = format!("at={given}");
         let args = ["app", "run", "moment", "--input", &arg];
         let result = App::new()
-            .workflow(&moment)
+            .workflow(&moment {})
             .run_to(args, &mut out, &mut err)
             .await;
         result.unwrap();
@@ -550,7 +550,7 @@ async fn an_input_that_is_not_utf8_is_named() {
 #[tokio::test]
 async fn run_of_a_scheduled_plan_passes_now_as_the_kickoff_input() {
     use flytekit::launch_plan::Schedule;
-    let plan = LaunchPlan::builder("hourly-moment", &moment)
+    let plan = LaunchPlan::builder("hourly-moment", &moment {})
         .schedule(Schedule::fixed_rate("1h").kickoff_input("at"))
         .build()
         .unwrap();
@@ -592,7 +592,7 @@ fn gate_flow(x: i64) -> i64 {
 #[tokio::test]
 async fn run_takes_gate_signals_from_the_command_line() {
     let run = |args: &'static [&'static str]| async move {
-        let app = App::new().workflow(&gate_flow);
+        let app = App::new().workflow(&gate_flow {});
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let all = [
             "app",
@@ -627,7 +627,7 @@ async fn run_takes_gate_signals_from_the_command_line() {
 /// `graph` of a launch plan draws its workflow.
 #[tokio::test]
 async fn graph_of_a_launch_plan_draws_its_workflow() {
-    let plan = LaunchPlan::builder("nightly-tally", &tally)
+    let plan = LaunchPlan::builder("nightly-tally", &tally {})
         .fixed("tag", "nightly".to_string())
         .build()
         .unwrap();
@@ -645,7 +645,7 @@ async fn graph_of_a_launch_plan_draws_its_workflow() {
 async fn a_skipped_run_reads_as_a_skip_with_its_own_exit_code() {
     let missing = std::env::temp_dir().join(format!("gone-{}", std::process::id()));
     let input = format!("path={}", missing.display());
-    let app = App::new().workflow(&wait_for_it);
+    let app = App::new().workflow(&wait_for_it {});
     let (out, table, result) = cli_of(app, &["run", "wait_for_it", "--input", &input]).await;
     assert_eq!(out, "");
     let err = result.unwrap_err();
@@ -720,7 +720,7 @@ fn sized(f: FlyteFile) -> i64 {
 async fn a_missing_file_input_is_reported_once_before_the_run_starts() {
     let missing = std::env::temp_dir().join(format!("no-such-file-{}", std::process::id()));
     let input = format!("f={}", missing.display());
-    let app = App::new().workflow(&sized);
+    let app = App::new().workflow(&sized {});
     let (out, table, result) = cli_of(app, &["run", "sized", "--input", &input]).await;
     let err = result.unwrap_err();
     assert_eq!(
@@ -733,7 +733,7 @@ async fn a_missing_file_input_is_reported_once_before_the_run_starts() {
     let present = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(present.path(), b"12345").unwrap();
     let input = format!("f={}", present.path().display());
-    let app = App::new().workflow(&sized);
+    let app = App::new().workflow(&sized {});
     let (out, _, result) = cli_of(app, &["run", "sized", "--input", &input, "--no-cache"]).await;
     result.unwrap();
     assert_eq!(out, "o0 = 5\n");
@@ -775,7 +775,7 @@ async fn pyflyte_style_input_flags_and_close_names_are_understood() {
 
 #[tokio::test]
 async fn a_struct_input_with_a_missing_or_unknown_field_is_refused_before_the_run() {
-    let app = || App::new().workflow(&reads_summary);
+    let app = || App::new().workflow(&reads_summary {});
     let (_, table, result) = cli_of(
         app(),
         &[
@@ -823,7 +823,7 @@ fn reads_summary(s: Summary) -> i64 {
 
 #[tokio::test]
 async fn a_task_runs_alone_as_pyflyte_runs_one() {
-    let app = App::new().workflow(&tally).task(&total);
+    let app = App::new().workflow(&tally {}).task(&total {});
     let (out, table, result) = cli_of(
         app,
         &[
@@ -865,7 +865,7 @@ async fn run_help_lists_the_workflows_inputs_with_types_and_defaults() {
 
 #[tokio::test]
 async fn json_outputs_keep_the_declared_order() {
-    let app = || App::new().workflow(&zeta_first);
+    let app = || App::new().workflow(&zeta_first {});
     let args = ["run", "zeta_first", "--x", "7", "--output", "json"];
     let (out, _, result) = cli_of(app(), &args).await;
     result.unwrap();

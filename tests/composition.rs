@@ -34,7 +34,7 @@ fn arithmetic(n: i64) -> (String, i64) {
     let (half, rest) = halve(n);
     let offset = 2 * 5; // ordinary Rust computing a constant
     let total = add(half, offset);
-    (describe(total, label_for(3)), add(rest, rest))
+    (describe(total, (label_for)(3)), add(rest, rest))
 }
 
 #[test]
@@ -50,13 +50,13 @@ async fn an_async_task_is_still_an_ordinary_async_function() {
 
 #[test]
 fn a_task_describes_itself() {
-    assert_eq!(halve.name(), "composition.halve");
-    assert_eq!(halve.task_type(), "rust-task");
+    assert_eq!(halve {}.name(), "composition.halve");
+    assert_eq!(halve {}.task_type(), "rust-task");
     assert_eq!(
-        halve.description(),
+        halve {}.description(),
         Some("Splits a number into its half and remainder.")
     );
-    let i = halve.interface();
+    let i = halve {}.interface();
     assert_eq!(i.inputs[0].name, "n");
     assert_eq!(i.inputs[0].ty, LiteralType::Simple(SimpleType::Integer));
     let outs: Vec<_> = i.outputs.iter().map(|v| v.name.as_str()).collect();
@@ -65,12 +65,12 @@ fn a_task_describes_itself() {
 
 #[tokio::test]
 async fn multiple_outputs_and_constants_flow_through_the_graph() {
-    assert_eq!(arithmetic.run(9).await.unwrap(), ("n3=14".to_string(), 2));
+    assert_eq!(arithmetic::run(9).await.unwrap(), ("n3=14".to_string(), 2));
 }
 
 #[test]
 fn the_graph_shows_nodes_upstream_and_every_kind_of_binding() {
-    let spec = arithmetic.spec();
+    let spec = arithmetic::spec();
     assert_eq!(spec.name, "composition.arithmetic");
     let ids: Vec<_> = spec.nodes.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(ids, ["n0", "n1", "n2", "n3"]);
@@ -120,7 +120,7 @@ fn the_graph_shows_nodes_upstream_and_every_kind_of_binding() {
 
 #[test]
 fn the_graph_is_built_once() {
-    assert!(std::ptr::eq(arithmetic.spec(), arithmetic.spec()));
+    assert!(std::ptr::eq(arithmetic::spec(), arithmetic::spec()));
 }
 
 // ---- nested workflows -------------------------------------------------------------
@@ -149,15 +149,15 @@ fn outer(x: i64) -> (i64, i64) {
 
 #[tokio::test]
 async fn workflows_nest_as_nodes() {
-    assert_eq!(outer.run(5).await.unwrap(), (6, 105));
-    let spec = outer.spec();
+    assert_eq!(outer::run(5).await.unwrap(), (6, 105));
+    let spec = outer::spec();
     assert!(matches!(spec.nodes[1].entity, Entity::Workflow(_)));
     assert_eq!(spec.nodes[1].entity.name(), "composition.inner");
 }
 
 #[tokio::test]
 async fn a_failure_inside_a_subworkflow_reports_the_full_path() {
-    let err = outer.run(-1).await.unwrap_err();
+    let err = outer::run(-1).await.unwrap_err();
     let f = err.failure().unwrap();
     assert_eq!(f.workflow, "composition.inner");
     assert_eq!(f.node, "n0");
@@ -230,8 +230,8 @@ fn divide_and_describe(num: i64, den: i64) -> String {
 
 #[tokio::test]
 async fn struct_tasks_are_nodes_with_their_own_interface() {
-    assert_eq!(divide_and_describe.run(17, 5).await.unwrap(), "sum=5");
-    let spec = divide_and_describe.spec();
+    assert_eq!(divide_and_describe::run(17, 5).await.unwrap(), "sum=5");
+    let spec = divide_and_describe::spec();
     let n0 = &spec.nodes[0];
     assert_eq!(n0.entity.name(), "divide-task");
     assert_eq!(n0.inputs[1].name, "den");
@@ -279,12 +279,12 @@ fn spark_job(text: String) -> i64 {
 
 #[tokio::test]
 async fn a_config_routes_the_task_to_its_plugin() {
-    assert_eq!(count_words.task_type(), "spark");
+    assert_eq!(count_words {}.task_type(), "spark");
     assert_eq!(
-        count_words.custom(),
+        count_words {}.custom(),
         Some(serde_json::json!({ "executors": 4 }))
     );
-    assert_eq!(spark_job.run("a b c".into()).await.unwrap(), 3);
+    assert_eq!(spark_job::run("a b c".into()).await.unwrap(), 3);
     assert_eq!(SPARK_SESSIONS.load(Ordering::SeqCst), 1);
 }
 
@@ -305,8 +305,8 @@ fn knobs(x: i64) -> i64 {
 
 #[test]
 fn task_attributes_become_metadata() {
-    assert_eq!(knobs.name(), "custom-name");
-    let m = knobs.metadata();
+    assert_eq!(knobs {}.name(), "custom-name");
+    let m = knobs {}.metadata();
     assert_eq!(m.get_retries(), 4);
     assert_eq!(m.get_timeout(), Some(Duration::from_secs(5400)));
     assert!(m.get_cache());
@@ -349,8 +349,8 @@ fn summary(a: f64, b: f64, c: f64) -> (f64, f64) {
 
 #[tokio::test]
 async fn outputs_can_be_named_and_tasks_come_from_other_modules() {
-    assert_eq!(summary.run(1.0, 2.0, 3.0).await.unwrap(), (2.0, 1.0));
-    let spec = summary.spec();
+    assert_eq!(summary::run(1.0, 2.0, 3.0).await.unwrap(), (2.0, 1.0));
+    let spec = summary::spec();
     assert_eq!(spec.nodes[0].entity.name(), "composition.stats.summarize");
     assert_eq!(spec.nodes[1].inputs[0].binding.to_string(), "n0.spread");
     let outs: Vec<_> = spec
@@ -378,9 +378,9 @@ fn node_ids_and_input_names_are_stable_across_builds() {
             })
             .collect()
     };
-    let first = shape(&arithmetic.build());
-    assert_eq!(first, shape(&arithmetic.build()));
-    assert_eq!(first, shape(arithmetic.spec()));
+    let first = shape(&arithmetic::build());
+    assert_eq!(first, shape(&arithmetic::build()));
+    assert_eq!(first, shape(arithmetic::spec()));
 }
 
 // ---- the execution context inside #[task] functions --------------------------------
@@ -420,7 +420,7 @@ fn context_workflow() -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tasks_see_their_own_execution_context() {
     let opts = RunOptions::default().execution_id("exec-42");
-    let out = context_workflow.run_with(&opts, ()).await.unwrap();
+    let out = context_workflow::run_with(&opts, ()).await.unwrap();
     assert_eq!(
         out,
         "n0 composition.context_async 2 | composition.context_workflow/n1 exec-42 | n2"
@@ -461,7 +461,7 @@ fn ordered(x: i64) -> i64 {
 
 #[tokio::test]
 async fn a_node_ordered_after_another_waits_for_it_without_taking_data() {
-    let spec = ordered.spec();
+    let spec = ordered::spec();
     // n1 (second) after n0 (first); n2 (stamp) reads only x; n3 (second) before n2.
     assert_eq!(spec.nodes[1].upstream, [0]);
     assert_eq!(spec.nodes[2].upstream, [3]);
@@ -472,7 +472,7 @@ async fn a_node_ordered_after_another_waits_for_it_without_taking_data() {
     let dot = flytekit::workflow::render::dot(spec);
     assert!(dot.contains("\"n0\" -> \"n1\" [style=dashed]"), "{dot}");
     ORDER.lock().unwrap().clear();
-    assert_eq!(ordered.run(1).await.unwrap(), 2);
+    assert_eq!(ordered::run(1).await.unwrap(), 2);
     let order = ORDER.lock().unwrap().clone();
     let at = |name: &str| order.iter().position(|n| *n == name).unwrap();
     assert!(
@@ -542,22 +542,22 @@ fn bad_override(x: i64) -> i64 {
 async fn a_nodes_retries_timeout_and_cache_overrides_apply_locally() {
     // The task has no retries; this call has two, so the third attempt succeeds.
     FLAKY_CALLS.store(0, Ordering::SeqCst);
-    assert_eq!(retried_here.run(4).await.unwrap(), 4);
+    assert_eq!(retried_here::run(4).await.unwrap(), 4);
     assert_eq!(FLAKY_CALLS.load(Ordering::SeqCst), 3);
     // The node's own timeout cuts a five-second task short.
-    let err = timed_here.run(1).await.unwrap_err();
+    let err = timed_here::run(1).await.unwrap_err();
     assert!(format!("{err:?}").contains("TimedOut(50ms)"), "{err:?}");
     // The call is cached though the task is not.
     let dir = std::env::temp_dir().join(format!("flyte-override-cache-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let opts = RunOptions::default().cache_dir(&dir);
     let before = PRICED.load(Ordering::SeqCst);
-    assert_eq!(cached_here.run_with(&opts, (3,)).await.unwrap(), 300);
-    assert_eq!(cached_here.run_with(&opts, (3,)).await.unwrap(), 300);
+    assert_eq!(cached_here::run_with(&opts, (3,)).await.unwrap(), 300);
+    assert_eq!(cached_here::run_with(&opts, (3,)).await.unwrap(), 300);
     assert_eq!(PRICED.load(Ordering::SeqCst), before + 1);
     let _ = std::fs::remove_dir_all(&dir);
     // A bad override stops the run before any node, naming the value.
-    let err = bad_override.run(1).await.unwrap_err();
+    let err = bad_override::run(1).await.unwrap_err();
     assert!(format!("{err}: {:?}", err).contains("lots"), "{err:?}");
 }
 
@@ -569,7 +569,7 @@ fn ignores(_summary: String, count: i64) -> i64 {
 
 #[test]
 fn a_leading_underscore_is_not_part_of_an_input_name() {
-    let names: Vec<String> = ignores
+    let names: Vec<String> = ignores {}
         .interface()
         .inputs
         .iter()

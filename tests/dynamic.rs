@@ -61,10 +61,9 @@ fn strict_wf(n: i64) -> Vec<i64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_graph_follows_the_input_values() {
-    assert_eq!(outer.run(4).await.unwrap(), (14, vec![0, 1, 4, 9]));
-    assert_eq!(outer.run(0).await.unwrap(), (0, vec![]));
-    let out = names_wf
-        .run(vec!["a".into(), "b".into(), "c".into()])
+    assert_eq!(outer::run(4).await.unwrap(), (14, vec![0, 1, 4, 9]));
+    assert_eq!(outer::run(0).await.unwrap(), (0, vec![]));
+    let out = names_wf::run(vec!["a".into(), "b".into(), "c".into()])
         .await
         .unwrap();
     assert_eq!(
@@ -75,15 +74,15 @@ async fn the_graph_follows_the_input_values() {
 
 #[test]
 fn a_dynamic_task_is_one_node_of_its_workflow() {
-    let spec = outer.spec();
+    let spec = outer::spec();
     assert_eq!(spec.nodes.len(), 1);
     assert_eq!(spec.nodes[0].entity.name(), "dynamic.sum_of_squares");
 }
 
 #[tokio::test]
 async fn a_failure_inside_names_the_path_through_the_dynamic_graph() {
-    assert_eq!(strict_wf.run(3).await.unwrap(), [0, 1, 2]);
-    let err = strict_wf.run(5).await.unwrap_err();
+    assert_eq!(strict_wf::run(3).await.unwrap(), [0, 1, 2]);
+    let err = strict_wf::run(5).await.unwrap_err();
     let f = err.failure().unwrap();
     assert_eq!(f.task, "dynamic.strict");
     assert_eq!((f.attempt, f.max_attempts), (2, 2));

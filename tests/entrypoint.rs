@@ -93,13 +93,13 @@ fn undecked(x: i64) -> i64 {
 
 fn registry() -> Registry {
     let mut r = Registry::new();
-    r.task(&decked).task(&undecked);
-    r.task(&notify)
-        .task(&split)
-        .task(&explode)
-        .task(&resumable)
-        .task(&whoami)
-        .task(&chain_of);
+    r.task(&decked {}).task(&undecked {});
+    r.task(&notify {})
+        .task(&split {})
+        .task(&explode {})
+        .task(&resumable {})
+        .task(&whoami {})
+        .task(&chain_of {});
     r
 }
 
@@ -282,7 +282,7 @@ async fn a_dynamic_task_runs_its_graph_inside_the_container() {
 #[tokio::test]
 async fn a_map_item_pod_reading_the_whole_lists_picks_its_own_item() {
     let mut registry = registry();
-    registry.task(&add_one);
+    registry.task(&add_one {});
     let files = Arc::new(FileAccess::new());
     let env = |index: &'static str| {
         ClusterIdentity::from_vars(move |name| {
@@ -361,7 +361,7 @@ fn fragile(x: Fragile) -> i64 {
 
 fn hostile_registry() -> Registry {
     let mut r = Registry::new();
-    r.task(&stamp).task(&count_up).task(&fragile);
+    r.task(&stamp {}).task(&count_up {}).task(&fragile {});
     r
 }
 
@@ -577,7 +577,7 @@ fn deeply_nested_inputs(name: &str, depth: usize) -> Vec<u8> {
 #[tokio::test]
 async fn a_hostile_deeply_nested_input_is_a_clean_error_document_not_a_crash() {
     let mut registry = Registry::new();
-    registry.task(&nested_sum);
+    registry.task(&nested_sum {});
     for depth in [200_000, flytekit::idl::MAX_LITERAL_DEPTH + 1] {
         let files = Arc::new(FileAccess::new());
         let req = request("entrypoint.nested_sum", &format!("deep{depth}"));

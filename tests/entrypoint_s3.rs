@@ -399,7 +399,7 @@ async fn the_sensor_waits_for_a_file_on_s3() {
             Instant::now()
         })
     };
-    let found = wait_on_s3.run(landing.clone()).await.unwrap();
+    let found = wait_on_s3::run(landing.clone()).await.unwrap();
     let returned = Instant::now();
     let written = writer.await.unwrap();
     assert_eq!(found, landing);
@@ -434,8 +434,7 @@ async fn wrong_s3_credentials_fail_the_sensor_at_once_naming_the_path() {
         .unwrap();
     let opts = RunOptions::default().file_access(Arc::new(fa));
     let started = Instant::now();
-    let err = wait_denied
-        .run_with(&opts, (landing.clone(),))
+    let err = wait_denied::run_with(&opts, (landing.clone(),))
         .await
         .unwrap_err();
     let failure = err.failure().unwrap();
@@ -476,8 +475,7 @@ async fn files_returned_in_a_local_run_are_uploaded_to_an_s3_raw_prefix() {
     let opts = RunOptions::default()
         .raw_output_prefix(raw.clone())
         .execution_id("s3-files");
-    let (notes, read_back) = notes_flow
-        .run_with(&opts, ("kept on s3".into(),))
+    let (notes, read_back) = notes_flow::run_with(&opts, ("kept on s3".into(),))
         .await
         .unwrap();
     assert!(

@@ -53,7 +53,7 @@ fn four_async() -> (String, String, String, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn independent_async_nodes_run_at_the_same_time() {
-    let out = four_async.run().await.unwrap();
+    let out = four_async::run().await.unwrap();
     assert_eq!(out, ("a".into(), "b".into(), "c".into(), "d".into()));
     assert_all_overlap(&ASYNC_LOG, 4);
 }
@@ -80,7 +80,7 @@ fn four_blocking() -> (String, String, String, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn independent_blocking_nodes_run_at_the_same_time_even_on_two_workers() {
-    four_blocking.run().await.unwrap();
+    four_blocking::run().await.unwrap();
     assert_all_overlap(&BLOCKING_LOG, 4);
 }
 
@@ -112,7 +112,7 @@ fn diamond() -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_starts_only_after_all_its_upstream_nodes_finished() {
-    assert_eq!(diamond.run().await.unwrap(), 2);
+    assert_eq!(diamond::run().await.unwrap(), 2);
     let log = DIAMOND_LOG.lock().unwrap();
     let get = |name: &str| log.iter().find(|(n, _, _)| n == name).unwrap().clone();
     let (top, left, right, bottom) = (get("top"), get("left"), get("right"), get("bottom"));
@@ -143,7 +143,7 @@ fn uses_flaky(x: i64) -> i64 {
 
 #[tokio::test]
 async fn a_task_failing_twice_with_three_retries_succeeds_on_the_third_attempt() {
-    assert_eq!(uses_flaky.run(4).await.unwrap(), 40);
+    assert_eq!(uses_flaky::run(4).await.unwrap(), 40);
     assert_eq!(FLAKY_CALLS.load(Ordering::SeqCst), 3);
 }
 
@@ -162,7 +162,7 @@ fn uses_always_fails(x: i64) -> i64 {
 
 #[tokio::test]
 async fn retries_run_out_and_the_error_names_workflow_node_task_and_attempt() {
-    let err = uses_always_fails.run(7).await.unwrap_err();
+    let err = uses_always_fails::run(7).await.unwrap_err();
     assert_eq!(ALWAYS_CALLS.load(Ordering::SeqCst), 3);
     let f = err.failure().unwrap();
     assert_eq!(f.workflow, "executor.uses_always_fails");
@@ -218,7 +218,7 @@ fn uses_permanent() {
 
 #[tokio::test]
 async fn a_permanent_error_is_not_retried() {
-    let err = uses_permanent.run().await.unwrap_err();
+    let err = uses_permanent::run().await.unwrap_err();
     assert_eq!(PERMANENT_CALLS.load(Ordering::SeqCst), 1);
     let f = err.failure().unwrap();
     assert_eq!((f.attempt, f.max_attempts), (1, 6));
@@ -242,7 +242,7 @@ fn uses_too_slow() -> i64 {
 
 #[tokio::test(start_paused = true)]
 async fn an_async_task_past_its_timeout_is_cancelled_and_retried() {
-    let err = uses_too_slow.run().await.unwrap_err();
+    let err = uses_too_slow::run().await.unwrap_err();
     let f = err.failure().unwrap();
     assert!(matches!(f.error, Te::TimedOut(d) if d == Duration::from_millis(50)));
     assert_eq!(SLOW_ATTEMPTS.load(Ordering::SeqCst), 2);
@@ -268,7 +268,7 @@ fn uses_blocks_too_long() -> i64 {
 
 #[tokio::test]
 async fn a_blocking_task_past_its_timeout_fails_its_node_without_waiting_for_it() {
-    let err = uses_blocks_too_long.run().await.unwrap_err();
+    let err = uses_blocks_too_long::run().await.unwrap_err();
     assert!(matches!(err.failure().unwrap().error, Te::TimedOut(_)));
     // The run returned while the blocking body was still sleeping.
     assert!(!BLOCKING_DONE.load(Ordering::SeqCst));
@@ -299,7 +299,7 @@ fn uses_panics(x: i64) -> (i64, i64) {
 
 #[tokio::test]
 async fn a_panic_in_a_task_is_a_task_failure_not_a_crash() {
-    let err = uses_panics.run(3).await.unwrap_err();
+    let err = uses_panics::run(3).await.unwrap_err();
     let mut messages: Vec<String> = err
         .failures()
         .iter()
@@ -311,7 +311,7 @@ async fn a_panic_in_a_task_is_a_task_failure_not_a_crash() {
     messages.sort();
     assert_eq!(messages, ["async boom 3", "boom 3"]);
     // And the same workflow still runs fine afterwards.
-    assert_eq!(uses_panics.run(0).await.unwrap(), (0, 0));
+    assert_eq!(uses_panics::run(0).await.unwrap(), (0, 0));
 }
 
 // ---- failure propagation ----------------------------------------------------------
@@ -351,7 +351,7 @@ fn partly_failing(x: i64) -> (i64, i64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_failure_running_nodes_finish_and_no_new_node_starts() {
-    let err = partly_failing.run(1).await.unwrap_err();
+    let err = partly_failing::run(1).await.unwrap_err();
     assert_eq!(err.failures().len(), 1);
     assert_eq!(err.failure().unwrap().node, "n0");
     let completed = err.completed().unwrap();
@@ -398,7 +398,7 @@ fn uses_bad_timeout() {
 
 #[tokio::test]
 async fn a_bad_duration_fails_the_run_before_any_node_starts_and_names_the_value() {
-    let err = uses_bad_timeout.run().await.unwrap_err();
+    let err = uses_bad_timeout::run().await.unwrap_err();
     assert!(matches!(err, RunError::InvalidTask { ref task, .. } if task == "bad-timeout"));
     let full = format!("{:#}", anyhow::Error::from(err));
     assert!(
@@ -422,7 +422,7 @@ fn named_run() -> String {
 #[tokio::test]
 async fn run_with_takes_options_and_a_tuple_of_inputs() {
     let opts = RunOptions::default().execution_id("exec-1");
-    assert_eq!(named_run.run_with(&opts, ()).await.unwrap(), "me");
+    assert_eq!(named_run::run_with(&opts, ()).await.unwrap(), "me");
 }
 
 // ---- failure policy and the on-failure task ------------------------------------------------
@@ -502,12 +502,12 @@ async fn a_failure_policy_decides_whether_independent_nodes_still_start() {
     LATE_RAN.store(0, Ordering::SeqCst);
     AFTER_FAIL_RAN.store(0, Ordering::SeqCst);
     // Fail immediately (the default): `late_step` was not started yet, so it never is.
-    let err = stops_at_once.run(7).await.unwrap_err();
+    let err = stops_at_once::run(7).await.unwrap_err();
     assert_eq!(failures(err).len(), 1);
     assert_eq!(LATE_RAN.load(Ordering::SeqCst), 0);
     // Fail after executable nodes: `late_step` still runs; what needs `breaks` does not.
     CLEANUPS.lock().unwrap().clear();
-    let err = runs_what_it_can.run(7).await.unwrap_err();
+    let err = runs_what_it_can::run(7).await.unwrap_err();
     let text = err.to_string();
     assert_eq!(
         failures(err),
@@ -528,7 +528,7 @@ async fn a_failure_policy_decides_whether_independent_nodes_still_start() {
 
 #[tokio::test]
 async fn an_on_failure_task_that_fails_adds_its_failure() {
-    let err = cleanup_fails_too.run(3).await.unwrap_err();
+    let err = cleanup_fails_too::run(3).await.unwrap_err();
     let text = format!("{err}: {err:?}");
     assert_eq!(
         failures(err),
@@ -570,14 +570,14 @@ async fn gates_sleep_on_tokios_clock_and_take_signals_from_the_run_options() {
         .signal("approve-deploy", true)
         .signal("release", true);
     let before = tokio::time::Instant::now();
-    assert_eq!(gated.run_with(&options, (1,)).await.unwrap(), 2);
+    assert_eq!(gated::run_with(&options, (1,)).await.unwrap(), 2);
     // Ten minutes on the paused clock, no real time.
     assert!(tokio::time::Instant::now() - before >= Duration::from_secs(600));
     // The input's value decides; a text value is read against the gate's type.
     let options = RunOptions::default()
         .signal_text("approve-deploy", "false")
         .signal("release", true);
-    assert_eq!(gated.run_with(&options, (1,)).await.unwrap(), -1);
+    assert_eq!(gated::run_with(&options, (1,)).await.unwrap(), -1);
 }
 
 #[tokio::test(start_paused = true)]
@@ -585,11 +585,11 @@ async fn a_rejected_approval_or_a_missing_signal_fails_the_gate_naming_it() {
     let options = RunOptions::default()
         .signal("approve-deploy", true)
         .signal("release", false);
-    let err = gated.run_with(&options, (1,)).await.unwrap_err();
+    let err = gated::run_with(&options, (1,)).await.unwrap_err();
     let text = format!("{}", flytekit::task::ErrorChain::new(&err));
     assert!(text.contains("`release` was not approved"), "{text}");
     let options = RunOptions::default().signal("release", true);
-    let err = gated.run_with(&options, (1,)).await.unwrap_err();
+    let err = gated::run_with(&options, (1,)).await.unwrap_err();
     let text = format!("{}", flytekit::task::ErrorChain::new(&err));
     assert!(
         text.contains("no value for signal `approve-deploy` (boolean)"),
@@ -602,7 +602,7 @@ async fn a_rejected_approval_or_a_missing_signal_fails_the_gate_naming_it() {
         .signal_prompt(std::sync::Arc::new(|name: &str, _: &_| {
             (name == "approve-deploy").then(|| "yes".to_string())
         }));
-    assert_eq!(gated.run_with(&options, (4,)).await.unwrap(), 5);
+    assert_eq!(gated::run_with(&options, (4,)).await.unwrap(), 5);
 }
 
 // ---- NonRecoverable through anyhow and source chains ---------------------------------------
@@ -646,7 +646,7 @@ fn marked_wf(how: String) -> i64 {
 async fn non_recoverable_is_found_inside_anyhow_and_source_chains() {
     for how in ["plain", "context", "wrapped"] {
         MARKED_CALLS.store(0, Ordering::SeqCst);
-        let err = marked_wf.run(how.to_string()).await.unwrap_err();
+        let err = marked_wf::run(how.to_string()).await.unwrap_err();
         assert_eq!(
             MARKED_CALLS.load(Ordering::SeqCst),
             1,
@@ -657,6 +657,6 @@ async fn non_recoverable_is_found_inside_anyhow_and_source_chains() {
     }
     // An ordinary error is retried.
     MARKED_CALLS.store(0, Ordering::SeqCst);
-    marked_wf.run("other".to_string()).await.unwrap_err();
+    marked_wf::run("other".to_string()).await.unwrap_err();
     assert_eq!(MARKED_CALLS.load(Ordering::SeqCst), 4);
 }

@@ -104,7 +104,7 @@ async fn a_returned_file_is_stored_under_the_name_its_uri_says() {
             .raw_output_prefix(raw.clone())
             .file_access(fa.clone());
         for name in ["my report.txt", "100%.txt", "café.txt", "a+b#1.txt"] {
-            let file = named_output.run_with(&opts, (name.into(),)).await.unwrap();
+            let file = named_output::run_with(&opts, (name.into(),)).await.unwrap();
             assert!(file.uri().ends_with(&format!("/{name}")), "{}", file.uri());
             assert_eq!(
                 fa.get(file.uri()).await.unwrap(),
@@ -170,13 +170,12 @@ async fn a_directory_in_memory_is_downloaded_exactly() {
     let to_store = "memory:///hostile/tree";
     let run_opts = RunOptions::default().file_access(fa.clone());
     // Upload through a task, so the run's FileAccess is the one holding the store.
-    let copied = copy_up_and_down
-        .run_with(
-            &run_opts,
-            (tree.display().to_string(), to_store.to_string()),
-        )
-        .await
-        .unwrap();
+    let copied = copy_up_and_down::run_with(
+        &run_opts,
+        (tree.display().to_string(), to_store.to_string()),
+    )
+    .await
+    .unwrap();
     assert_eq!(read_tree(Path::new(&copied)), read_tree(&tree));
     fa.put("memory:///hostile/secret.txt", "outside")
         .await
@@ -212,16 +211,15 @@ async fn folder_markers_are_skipped_in_listings_and_downloads() {
         ["memory:///markers/dir/sub/a.txt"]
     );
     let to = scratch("markers").join("copy");
-    let copied = download_to
-        .run_with(
-            &RunOptions::default().file_access(fa),
-            (
-                FlyteDirectory::new("memory:///markers/dir"),
-                to.display().to_string(),
-            ),
-        )
-        .await
-        .unwrap();
+    let copied = download_to::run_with(
+        &RunOptions::default().file_access(fa),
+        (
+            FlyteDirectory::new("memory:///markers/dir"),
+            to.display().to_string(),
+        ),
+    )
+    .await
+    .unwrap();
     assert_eq!(copied, 1);
     assert_eq!(read_tree(&to), [("sub/a.txt".to_string(), "a".to_string())]);
 }

@@ -82,8 +82,7 @@ async fn returned_local_files_are_uploaded_to_the_raw_prefix_in_memory() {
         .file_access(Arc::new(FileAccess::new()))
         .raw_output_prefix("memory:///raw")
         .execution_id("files-mem");
-    let (text, listing, bundled) = report_flow
-        .run_with(&opts, ("hello".into(),))
+    let (text, listing, bundled) = report_flow::run_with(&opts, ("hello".into(),))
         .await
         .unwrap();
     assert_eq!(
@@ -106,7 +105,7 @@ async fn returned_local_files_are_uploaded_to_the_raw_prefix_in_memory() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn by_default_a_local_run_uploads_to_a_local_folder() {
     let opts = RunOptions::default().execution_id(format!("files-local-{}", std::process::id()));
-    let (text, listing, _) = report_flow.run_with(&opts, ("hi".into(),)).await.unwrap();
+    let (text, listing, _) = report_flow::run_with(&opts, ("hi".into(),)).await.unwrap();
     let expected_dir = std::env::temp_dir()
         .join("flyte-local")
         .join(format!("files-local-{}", std::process::id()))
@@ -124,7 +123,7 @@ async fn by_default_a_local_run_uploads_to_a_local_folder() {
 async fn a_file_url_raw_prefix_gives_plain_paths() {
     let root = std::env::temp_dir().join(format!("flyte-files-url-{}", std::process::id()));
     let opts = RunOptions::default().raw_output_prefix(format!("file://{}", root.display()));
-    let (text, listing, bundled) = report_flow.run_with(&opts, ("url".into(),)).await.unwrap();
+    let (text, listing, bundled) = report_flow::run_with(&opts, ("url".into(),)).await.unwrap();
     let uploaded = root.join("files.report_flow/n0/a1/0/report-3.txt");
     assert_eq!(text, format!("url <- {}", uploaded.display()));
     assert!(

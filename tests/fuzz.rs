@@ -114,7 +114,7 @@ proptest! {
         let outcome = rt.block_on(async {
             files.put("memory:///fuzz/inputs.pb", bytes.clone()).await.unwrap();
             let mut registry = flytekit::registry::Registry::new();
-            registry.task(&echo);
+            registry.task(&echo {});
             flytekit::entrypoint::execute(
                 &registry,
                 files.clone(),
@@ -245,7 +245,7 @@ macro_rules! takers {
         )*
         fn takers() -> flytekit::registry::Registry {
             let mut registry = flytekit::registry::Registry::new();
-            $(registry.task(&$name);)*
+            $(registry.task(&$name {});)*
             registry
         }
         const TAKERS: &[&str] = &[$(concat!("fuzz.", stringify!($name))),*];

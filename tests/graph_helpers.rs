@@ -74,14 +74,14 @@ fn through_dynamic(x: i64) -> i64 {
 #[tokio::test]
 async fn a_helper_adds_its_nodes_to_the_callers_graph() {
     // 1 -> 4, + 2 + 2 = 8; 8 <= 10 so y = 8.
-    assert_eq!(uses_helpers.run(1).await.unwrap(), (8, "#8".to_string()));
+    assert_eq!(uses_helpers::run(1).await.unwrap(), (8, "#8".to_string()));
     // 3 -> 12 + 6 + 6 = 24 > 10: doubled to 48.
-    assert_eq!(uses_helpers.run(3).await.unwrap(), (48, "#48".to_string()));
+    assert_eq!(uses_helpers::run(3).await.unwrap(), (48, "#48".to_string()));
 }
 
 #[test]
 fn the_graph_is_the_one_written_in_place() {
-    let (a, b) = (uses_helpers.spec(), written_in_place.spec());
+    let (a, b) = (uses_helpers::spec(), written_in_place::spec());
     let nodes = |s: &WorkflowSpec| {
         s.nodes
             .iter()
@@ -102,5 +102,5 @@ fn the_graph_is_the_one_written_in_place() {
 #[tokio::test]
 async fn a_dynamic_body_calls_helpers_too() {
     // 2 -> 8, + 4 * 3 = 20.
-    assert_eq!(through_dynamic.run(2).await.unwrap(), 20);
+    assert_eq!(through_dynamic::run(2).await.unwrap(), 20);
 }

@@ -111,7 +111,7 @@ fn seed_task_templates_are_written_for_comparison_with_flytekit() {
         ),
         (
             "task_print_file.pb",
-            &print_file as &dyn flytekit::workflow::DynTask,
+            &print_file {} as &dyn flytekit::workflow::DynTask,
         ),
     ] {
         let template = idl::task_template(task, &settings);
@@ -135,7 +135,7 @@ fn my_workflow(path: String) -> String {
 #[test]
 fn the_seed_workflow_template_is_written_for_comparison_with_flytekit() {
     let settings = seed_settings();
-    let template = idl::workflow_template(my_workflow.spec(), &settings).unwrap();
+    let template = idl::workflow_template(my_workflow::spec(), &settings).unwrap();
     assert_eq!(template.nodes.len(), 2);
     assert_eq!(template.nodes[1].upstream_node_ids, ["n0"]);
     let bytes = template.encode_to_vec();
@@ -150,14 +150,14 @@ fn the_seed_workflow_template_is_written_for_comparison_with_flytekit() {
 fn the_seed_specs_closure_and_launch_plan_are_written_for_comparison_with_flytekit() {
     let settings = seed_settings();
     let dir = out_dir();
-    let spec = my_workflow.spec();
+    let spec = my_workflow::spec();
     let wf_spec = idl::workflow_spec(spec, &settings).unwrap();
     std::fs::write(dir.join("workflow_spec.pb"), wf_spec.encode_to_vec()).unwrap();
     let closure = idl::workflow_closure(spec, &settings).unwrap();
     assert_eq!(closure.tasks.len(), 2);
     std::fs::write(dir.join("workflow_closure.pb"), closure.encode_to_vec()).unwrap();
     // The default launch plan: the workflow's name, its input required.
-    let lp = LaunchPlan::default_for(&my_workflow);
+    let lp = LaunchPlan::default_for(&my_workflow {});
     let admin = lp.entry().to_idl(&settings);
     let bytes = admin.encode_to_vec();
     assert_eq!(

@@ -93,7 +93,7 @@ fn sub_workflow_of(node: &pb::Node) -> &str {
 
 #[test]
 fn a_branch_is_a_branch_node_whose_cases_are_subworkflows_over_its_inputs() {
-    let spec = idl::workflow_spec(pick.spec(), &settings()).unwrap();
+    let spec = idl::workflow_spec(pick::spec(), &settings()).unwrap();
     let bytes = spec.encode_to_vec();
     keep("flyteidl.admin.WorkflowSpec", "pick.pb", &bytes);
     let spec = idl::admin::WorkflowSpec::decode(bytes.as_slice()).unwrap();
@@ -179,7 +179,7 @@ fn a_branch_is_a_branch_node_whose_cases_are_subworkflows_over_its_inputs() {
     );
 
     // The closure carries the template of every task the cases call.
-    let closure = idl::workflow_closure(pick.spec(), &settings()).unwrap();
+    let closure = idl::workflow_closure(pick::spec(), &settings()).unwrap();
     let tasks: Vec<&str> = closure
         .tasks
         .iter()
@@ -195,7 +195,7 @@ fn a_branch_is_a_branch_node_whose_cases_are_subworkflows_over_its_inputs() {
 
 #[test]
 fn a_branch_that_fails_when_nothing_holds_carries_the_message() {
-    let template = idl::workflow_template(strict.spec(), &settings()).unwrap();
+    let template = idl::workflow_template(strict::spec(), &settings()).unwrap();
     keep(
         "flyteidl.core.WorkflowTemplate",
         "strict.pb",
@@ -219,7 +219,7 @@ fn array_of(node: &pb::Node) -> &pb::ArrayNode {
 
 #[test]
 fn a_map_task_is_an_array_node_running_the_task_itself_per_item() {
-    let spec = idl::workflow_spec(squares.spec(), &settings()).unwrap();
+    let spec = idl::workflow_spec(squares::spec(), &settings()).unwrap();
     let bytes = spec.encode_to_vec();
     keep("flyteidl.admin.WorkflowSpec", "squares.pb", &bytes);
     let spec = idl::admin::WorkflowSpec::decode(bytes.as_slice()).unwrap();
@@ -248,7 +248,7 @@ fn a_map_task_is_an_array_node_running_the_task_itself_per_item() {
     assert_eq!(item.inputs, node.inputs);
     assert_eq!(node.inputs[0].var, "x");
 
-    let some = idl::workflow_template(some_squares.spec(), &settings()).unwrap();
+    let some = idl::workflow_template(some_squares::spec(), &settings()).unwrap();
     keep(
         "flyteidl.core.WorkflowTemplate",
         "some_squares.pb",
@@ -267,7 +267,7 @@ async fn serialize_json_writes_protobufs_json_form_of_each_file() {
     let out = std::env::temp_dir().join(format!("flyte-idl-json-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     flytekit::cli::App::new()
-        .workflow(&pick)
+        .workflow(&pick {})
         .run([
             "app",
             "serialize",

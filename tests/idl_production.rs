@@ -42,23 +42,26 @@ fn resource_and_env_settings_are_written_for_comparison_with_flytekit() {
     for (file, task) in [
         (
             "task_resources.pb",
-            &t_resources as &dyn flytekit::workflow::DynTask,
+            &t_resources {} as &dyn flytekit::workflow::DynTask,
         ),
         (
             "task_resources_tuple.pb",
-            &t_resources_tuple as &dyn flytekit::workflow::DynTask,
+            &t_resources_tuple {} as &dyn flytekit::workflow::DynTask,
         ),
-        ("task_env.pb", &t_env as &dyn flytekit::workflow::DynTask),
+        ("task_env.pb", &t_env {} as &dyn flytekit::workflow::DynTask),
     ] {
         let template = idl::task_template(task, &settings);
         std::fs::write(dir.join(file), template.encode_to_vec()).unwrap();
     }
-    let env = idl::task_template(&t_env, &settings).container.unwrap().env;
+    let env = idl::task_template(&t_env {}, &settings)
+        .container
+        .unwrap()
+        .env;
     let pairs: Vec<_> = env.iter().map(|kv| (&kv.key[..], &kv.value[..])).collect();
     assert_eq!(pairs, [("RUST_LOG", "info"), ("REGION", "eu")]);
-    let limits = t_resources.metadata().get_limits();
+    let limits = t_resources {}.metadata().get_limits();
     assert_eq!(limits.get_ephemeral_storage(), Some("10Gi"));
-    assert_eq!(t_resources_tuple.metadata().get_limits().get_mem(), None);
+    assert_eq!(t_resources_tuple {}.metadata().get_limits().get_mem(), None);
 }
 
 /// `@task(container_image="ghcr.io/acme/gpu:1.2")`.
@@ -84,12 +87,12 @@ fn image_settings_are_written_for_comparison_with_flytekit() {
     for (file, task, image) in [
         (
             "task_image_literal.pb",
-            &t_image_literal as &dyn flytekit::workflow::DynTask,
+            &t_image_literal {} as &dyn flytekit::workflow::DynTask,
             "ghcr.io/acme/gpu:1.2",
         ),
         (
             "task_image_named.pb",
-            &t_image_named as &dyn flytekit::workflow::DynTask,
+            &t_image_named {} as &dyn flytekit::workflow::DynTask,
             "ghcr.io/acme/gpu:2.0",
         ),
     ] {
@@ -99,7 +102,7 @@ fn image_settings_are_written_for_comparison_with_flytekit() {
     }
     // Without the named image, the library writes pyflyte's placeholder (the CLI
     // refuses the task first).
-    let template = idl::task_template(&t_image_named, &seed_settings());
+    let template = idl::task_template(&t_image_named {}, &seed_settings());
     assert_eq!(
         template.container.unwrap().image,
         "{{.image.gpu.fqn}}:{{.image.gpu.version}}"
@@ -140,22 +143,22 @@ fn accelerator_settings_are_written_for_comparison_with_flytekit() {
     for (file, task) in [
         (
             "task_accel_a100.pb",
-            &t_accel_a100 as &dyn flytekit::workflow::DynTask,
+            &t_accel_a100 {} as &dyn flytekit::workflow::DynTask,
         ),
         (
             "task_accel_mig.pb",
-            &t_accel_mig as &dyn flytekit::workflow::DynTask,
+            &t_accel_mig {} as &dyn flytekit::workflow::DynTask,
         ),
         (
             "task_accel_unpartitioned.pb",
-            &t_accel_unpartitioned as &dyn flytekit::workflow::DynTask,
+            &t_accel_unpartitioned {} as &dyn flytekit::workflow::DynTask,
         ),
     ] {
         let template = idl::task_template(task, &settings);
         assert!(template.extended_resources.is_some(), "{file}");
         std::fs::write(dir.join(file), template.encode_to_vec()).unwrap();
     }
-    let template = idl::task_template(&t_pod_template_name, &settings);
+    let template = idl::task_template(&t_pod_template_name {}, &settings);
     assert_eq!(
         template.metadata.as_ref().unwrap().pod_template_name,
         "gpu-nodes"
@@ -166,7 +169,7 @@ fn accelerator_settings_are_written_for_comparison_with_flytekit() {
     )
     .unwrap();
     assert!(
-        idl::task_template(&t_env, &settings)
+        idl::task_template(&t_env {}, &settings)
             .extended_resources
             .is_none()
     );
@@ -245,29 +248,29 @@ fn secret_label_and_cache_settings_are_written_for_comparison_with_flytekit() {
     let settings = seed_settings();
     let dir = out_dir();
     let tasks: [(&str, &dyn flytekit::workflow::DynTask); 9] = [
-        ("task_secrets", &t_secrets),
-        ("task_labels", &t_labels),
-        ("task_cache", &t_cache),
-        ("task_cache_serialize", &t_cache_serialize),
-        ("task_cache_obj", &t_cache_obj),
-        ("task_interruptible", &t_interruptible),
-        ("task_deck", &t_deck),
-        ("task_deprecated", &t_deprecated),
-        ("task_timeout_retries", &t_timeout_retries),
+        ("task_secrets", &t_secrets {}),
+        ("task_labels", &t_labels {}),
+        ("task_cache", &t_cache {}),
+        ("task_cache_serialize", &t_cache_serialize {}),
+        ("task_cache_obj", &t_cache_obj {}),
+        ("task_interruptible", &t_interruptible {}),
+        ("task_deck", &t_deck {}),
+        ("task_deprecated", &t_deprecated {}),
+        ("task_timeout_retries", &t_timeout_retries {}),
     ];
     for (name, task) in tasks {
         task.validate().unwrap();
         let template = idl::task_template(task, &settings);
         std::fs::write(dir.join(format!("{name}.pb")), template.encode_to_vec()).unwrap();
     }
-    let secrets = idl::task_template(&t_secrets, &settings)
+    let secrets = idl::task_template(&t_secrets {}, &settings)
         .security_context
         .unwrap()
         .secrets;
     let mounts: Vec<i32> = secrets.iter().map(|s| s.mount_requirement).collect();
     assert_eq!(mounts, [1, 2, 0], "ENV_VAR, FILE, ANY");
     assert!(
-        idl::task_template(&t_labels, &settings)
+        idl::task_template(&t_labels {}, &settings)
             .security_context
             .is_none()
     );
@@ -311,7 +314,7 @@ fn write_plan<O: flytekit::types::Outputs, S>(file: &str, plan: &LaunchPlan<O, S
 fn schedules_are_written_for_comparison_with_flytekit() {
     use flytekit::launch_plan::Schedule;
     let sched = |name: &str, schedule: Schedule| {
-        LaunchPlan::builder(name, &wf_sched)
+        LaunchPlan::builder(name, &wf_sched {})
             .schedule(schedule)
             .build()
             .unwrap()
@@ -337,7 +340,7 @@ fn schedules_are_written_for_comparison_with_flytekit() {
         ),
     );
     let tick = |name: &str, schedule: Schedule| {
-        LaunchPlan::builder(name, &wf_tick)
+        LaunchPlan::builder(name, &wf_tick {})
             .schedule(schedule)
             .build()
             .unwrap()
@@ -353,13 +356,13 @@ fn schedules_are_written_for_comparison_with_flytekit() {
             Schedule::fixed_rate(std::time::Duration::from_secs(86_400)),
         ),
     );
-    write_plan("lp_default_wf_tick", &LaunchPlan::default_for(&wf_tick));
+    write_plan("lp_default_wf_tick", &LaunchPlan::default_for(&wf_tick {}));
 }
 
 #[test]
 fn notifications_and_options_are_written_for_comparison_with_flytekit() {
     use flytekit::launch_plan::{Notification, Phase};
-    let notify = LaunchPlan::builder("prod.lp_notify", &wf_tick)
+    let notify = LaunchPlan::builder("prod.lp_notify", &wf_tick {})
         .notify(Notification::email(
             [Phase::Failed, Phase::TimedOut],
             ["oncall@acme.io", "ml@acme.io"],
@@ -375,7 +378,7 @@ fn notifications_and_options_are_written_for_comparison_with_flytekit() {
         .build()
         .unwrap();
     write_plan("lp_notify", &notify);
-    let options = LaunchPlan::builder("prod.lp_options", &wf_tick)
+    let options = LaunchPlan::builder("prod.lp_options", &wf_tick {})
         .label("team", "ml")
         .label("env", "prod")
         .annotation("acme.io/owner", "ml-platform")
@@ -387,19 +390,19 @@ fn notifications_and_options_are_written_for_comparison_with_flytekit() {
         .build()
         .unwrap();
     write_plan("lp_options", &options);
-    let auth = LaunchPlan::builder("prod.lp_auth_role", &wf_tick)
+    let auth = LaunchPlan::builder("prod.lp_auth_role", &wf_tick {})
         .iam_role("arn:aws:iam::123456789012:role/legacy")
         .service_account("legacy-sa")
         .build()
         .unwrap();
     write_plan("lp_auth_role", &auth);
-    let concurrency = LaunchPlan::builder("prod.lp_concurrency", &wf_tick)
+    let concurrency = LaunchPlan::builder("prod.lp_concurrency", &wf_tick {})
         .max_concurrency(1)
         .build()
         .unwrap();
     write_plan("lp_concurrency", &concurrency);
     use chrono::TimeZone;
-    let inputs = LaunchPlan::builder("prod.lp_inputs", &wf_sched)
+    let inputs = LaunchPlan::builder("prod.lp_inputs", &wf_sched {})
         .default_input("x", 5i64)
         .fixed(
             "run_at",
@@ -443,7 +446,7 @@ fn write_workflow(name: &str, spec: &flytekit::workflow::WorkflowSpec) {
 
 #[test]
 fn ordering_is_written_for_comparison_with_flytekit() {
-    let spec = wf_ordering.spec();
+    let spec = wf_ordering::spec();
     assert_eq!(spec.nodes[1].upstream, [0]);
     assert!(spec.nodes[1].inputs.is_empty());
     write_workflow("wf_ordering", spec);
@@ -457,9 +460,9 @@ fn wf_interruptible(x: i64) -> i64 {
 
 #[test]
 fn interruptible_workflow_is_written_for_comparison_with_flytekit() {
-    assert!(wf_interruptible.spec().interruptible);
-    assert!(!wf_tick.spec().interruptible);
-    write_workflow("wf_interruptible", wf_interruptible.spec());
+    assert!(wf_interruptible::spec().interruptible);
+    assert!(!wf_tick::spec().interruptible);
+    write_workflow("wf_interruptible", wf_interruptible::spec());
 }
 
 /// `add_one(x=x).with_overrides(requests=Resources(cpu="2", mem="1Gi"),
@@ -521,8 +524,8 @@ fn gpu_pod() -> PodTemplate {
 
 #[test]
 fn pod_template_task_is_written_for_comparison_with_flytekit() {
-    t_pod_template.validate().unwrap();
-    let template = idl::task_template(&t_pod_template, &seed_settings());
+    t_pod_template {}.validate().unwrap();
+    let template = idl::task_template(&t_pod_template {}, &seed_settings());
     assert!(template.container.is_none());
     std::fs::write(
         out_dir().join("task_pod_template.pb"),
@@ -533,10 +536,10 @@ fn pod_template_task_is_written_for_comparison_with_flytekit() {
 
 #[test]
 fn node_overrides_are_written_for_comparison_with_flytekit() {
-    let spec = wf_overrides.spec();
+    let spec = wf_overrides::spec();
     assert_eq!(spec.nodes[0].id, "n0");
     write_workflow("wf_overrides", spec);
-    let spec = wf_overrides_node.spec();
+    let spec = wf_overrides_node::spec();
     assert_eq!(spec.nodes[0].id, "second-node");
     match &spec.outputs[0] {
         flytekit::workflow::Binding::NodeOutput { node_id, .. } => {
@@ -571,7 +574,7 @@ fn wf_failure(x: i64) -> i64 {
 
 #[test]
 fn failure_handling_is_written_for_comparison_with_flytekit() {
-    let spec = wf_failure.spec();
+    let spec = wf_failure::spec();
     assert!(spec.failure_node.is_some());
     write_workflow("wf_failure", spec);
 }
@@ -598,7 +601,7 @@ fn wf_gates(x: i64) -> i64 {
 
 #[test]
 fn gates_are_written_for_comparison_with_flytekit() {
-    write_workflow("wf_gates", wf_gates.spec());
+    write_workflow("wf_gates", wf_gates::spec());
 }
 
 /// `@workflow(default_options=Options(labels=Labels({"team": "ml"}),
@@ -618,7 +621,7 @@ fn sub_wf(x: i64) -> i64 {
 fn default_options_and_a_named_plan_are_written_for_comparison_with_flytekit() {
     write_plan(
         "lp_default_wf_default_opts",
-        &LaunchPlan::default_for(&wf_default_opts),
+        &LaunchPlan::default_for(&wf_default_opts {}),
     );
     write_plan("lp_sub_lp", &*SUB_LP);
 }
@@ -629,7 +632,7 @@ type SubLpCall = fn(i64) -> i64;
 
 static SUB_LP: std::sync::LazyLock<flytekit::launch_plan::CallableLaunchPlan<SubLpCall>> =
     std::sync::LazyLock::new(|| {
-        LaunchPlan::builder("prod.sub_lp", &sub_wf)
+        LaunchPlan::builder("prod.sub_lp", &sub_wf {})
             .default_input("x", 3i64)
             .call_signature()
             .build()
@@ -647,10 +650,10 @@ fn wf_lp_node(x: i64) -> (i64, i64) {
 
 #[test]
 fn launch_plan_nodes_are_written_for_comparison_with_flytekit() {
-    write_workflow("wf_lp_node", wf_lp_node.spec());
+    write_workflow("wf_lp_node", wf_lp_node::spec());
     // Registering the workflow registers the plan it calls.
     let mut registry = flytekit::registry::Registry::new();
-    registry.workflow(&wf_lp_node);
+    registry.workflow(&wf_lp_node {});
     let plans: Vec<&str> = registry
         .launch_plans()
         .iter()
@@ -661,7 +664,7 @@ fn launch_plan_nodes_are_written_for_comparison_with_flytekit() {
 
 #[tokio::test]
 async fn a_launch_plan_node_runs_its_workflow_locally() {
-    assert_eq!(wf_lp_node.run(4).await.unwrap(), (5, 5));
+    assert_eq!(wf_lp_node::run(4).await.unwrap(), (5, 5));
 }
 
 /// `@reference_task(project="shared", domain="production", name="acme.tasks.score",
@@ -695,12 +698,12 @@ fn wf_reference(x: i64) -> (f64, i64) {
 
 #[test]
 fn references_are_written_for_comparison_with_flytekit() {
-    let spec = wf_reference.spec();
+    let spec = wf_reference::spec();
     // Neither reference is registered by this program: no task in the closure.
     let closure = idl::workflow_closure(spec, &seed_settings()).unwrap();
     assert!(closure.tasks.is_empty());
     let mut registry = flytekit::registry::Registry::new();
-    registry.workflow(&wf_reference);
+    registry.workflow(&wf_reference {});
     assert!(registry.tasks().is_empty());
     write_workflow("wf_reference", spec);
 }
@@ -747,10 +750,10 @@ fn wf_map_min_ratio(xs: Vec<i64>) -> Vec<Option<i64>> {
 
 #[test]
 fn map_variants_are_written_for_comparison_with_flytekit() {
-    write_workflow("wf_map_partial", wf_map_partial.spec());
-    write_workflow("wf_map_two_lists", wf_map_two_lists.spec());
-    write_workflow("wf_map_min_successes", wf_map_min_successes.spec());
-    write_workflow("wf_map_min_ratio", wf_map_min_ratio.spec());
+    write_workflow("wf_map_partial", wf_map_partial::spec());
+    write_workflow("wf_map_two_lists", wf_map_two_lists::spec());
+    write_workflow("wf_map_min_successes", wf_map_min_successes::spec());
+    write_workflow("wf_map_min_ratio", wf_map_min_ratio::spec());
 }
 
 /// `def square(x: int) -> int: return x * x`.
@@ -777,7 +780,7 @@ fn d_fanout(n: i64) -> i64 {
 async fn a_dynamic_task_is_written_and_hands_its_graph_to_flyte_as_flytekit_does() {
     use flytekit::entrypoint::Outcome;
     let settings = seed_settings();
-    let template = idl::task_template(&d_fanout, &settings);
+    let template = idl::task_template(&d_fanout {}, &settings);
     std::fs::write(out_dir().join("task_dynamic.pb"), template.encode_to_vec()).unwrap();
     let env = template.container.unwrap().env;
     assert_eq!(env.len(), 1);
@@ -790,7 +793,7 @@ async fn a_dynamic_task_is_written_and_hands_its_graph_to_flyte_as_flytekit_does
         "FLYTE_INTERNAL_TASK_VERSION" => Some("v1".into()),
         _ => None,
     });
-    let (outcome, dir) = execute_golden(&d_fanout, "exec_dynamic_inputs.pb", identity).await;
+    let (outcome, dir) = execute_golden(&d_fanout {}, "exec_dynamic_inputs.pb", identity).await;
     let Outcome::Dynamic { futures } = outcome else {
         panic!("the graph goes to Flyte: {outcome:?}");
     };
@@ -811,11 +814,11 @@ fn d_fanout_in_pod(n: i64) -> i64 {
 #[tokio::test]
 async fn a_dynamic_task_may_run_its_graph_in_its_own_pod() {
     use flytekit::entrypoint::Outcome;
-    let template = idl::task_template(&d_fanout_in_pod, &seed_settings());
+    let template = idl::task_template(&d_fanout_in_pod {}, &seed_settings());
     assert!(template.container.unwrap().env.is_empty());
     let identity = flytekit::execution::ClusterIdentity::default();
     let (outcome, _dir) =
-        execute_golden(&d_fanout_in_pod, "exec_dynamic_inputs.pb", identity).await;
+        execute_golden(&d_fanout_in_pod {}, "exec_dynamic_inputs.pb", identity).await;
     let Outcome::Succeeded { outputs } = outcome else {
         panic!("runs in the pod");
     };
@@ -845,7 +848,7 @@ async fn t_files(
 
 #[test]
 fn file_formats_are_written_for_comparison_with_flytekit() {
-    let template = idl::task_template(&t_files, &seed_settings());
+    let template = idl::task_template(&t_files {}, &seed_settings());
     std::fs::write(out_dir().join("task_files.pb"), template.encode_to_vec()).unwrap();
 }
 
@@ -898,15 +901,18 @@ async fn dataframes_are_written_and_stored_as_flytekit_does() {
     use flytekit::entrypoint::Outcome;
     let settings = seed_settings();
     for (file, task) in [
-        ("task_sd.pb", &t_sd as &dyn flytekit::workflow::DynTask),
-        ("task_df.pb", &t_df as &dyn flytekit::workflow::DynTask),
+        ("task_sd.pb", &t_sd {} as &dyn flytekit::workflow::DynTask),
+        ("task_df.pb", &t_df {} as &dyn flytekit::workflow::DynTask),
     ] {
         let template = idl::task_template(task, &settings);
         std::fs::write(out_dir().join(file), template.encode_to_vec()).unwrap();
     }
     for (case, task) in [
-        ("sd", &sd_make as &'static dyn flytekit::workflow::DynTask),
-        ("df", &df_make),
+        (
+            "sd",
+            &sd_make {} as &'static dyn flytekit::workflow::DynTask,
+        ),
+        ("df", &df_make {}),
     ] {
         let identity = flytekit::execution::ClusterIdentity::default();
         let inputs = format!("exec_{case}_inputs.pb");
@@ -971,11 +977,11 @@ fn wf_map_lp(xs: Vec<i64>) -> Vec<i64> {
 
 #[tokio::test]
 async fn a_map_over_a_launch_plan_is_written_as_flytekit_writes_it_and_runs_locally() {
-    write_workflow("wf_map_lp", wf_map_lp.spec());
+    write_workflow("wf_map_lp", wf_map_lp::spec());
     // Each item runs the plan's workflow: add_one.
-    assert_eq!(wf_map_lp.run(vec![1, 5]).await.unwrap(), [2, 6]);
+    assert_eq!(wf_map_lp::run(vec![1, 5]).await.unwrap(), [2, 6]);
     let mut registry = flytekit::registry::Registry::new();
-    registry.workflow(&wf_map_lp);
+    registry.workflow(&wf_map_lp {});
     assert!(
         registry
             .launch_plans()

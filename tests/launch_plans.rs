@@ -22,7 +22,7 @@ fn report(
 }
 
 static NIGHTLY: LazyLock<LaunchPlan<String>> = LazyLock::new(|| {
-    LaunchPlan::builder("nightly-report", &report)
+    LaunchPlan::builder("nightly-report", &report {})
         .fixed("label", "nightly".to_string())
         .default_input("values", vec![1.0, 2.0])
         .build()
@@ -31,7 +31,7 @@ static NIGHTLY: LazyLock<LaunchPlan<String>> = LazyLock::new(|| {
 
 #[test]
 fn workflow_defaults_are_part_of_the_graph() {
-    let spec = report.spec();
+    let spec = report::spec();
     let defaults: Vec<String> = spec
         .defaults
         .iter()
@@ -60,7 +60,7 @@ async fn a_launch_plan_runs_with_fixed_and_default_inputs() {
 
 #[tokio::test]
 async fn the_default_launch_plan_uses_the_workflow_defaults() {
-    let lp = LaunchPlan::default_for(&report);
+    let lp = LaunchPlan::default_for(&report {});
     assert_eq!(lp.name(), "launch_plans.report");
     let out = lp.inputs().set("values", vec![1.5]).run().await.unwrap();
     assert_eq!(out, "total: 3");
@@ -72,7 +72,7 @@ async fn the_default_launch_plan_uses_the_workflow_defaults() {
 
 #[tokio::test]
 async fn bad_inputs_are_typed_errors_naming_the_input() {
-    let err = LaunchPlan::builder("bad", &report)
+    let err = LaunchPlan::builder("bad", &report {})
         .fixed("factr", 1.0)
         .build()
         .unwrap_err();
@@ -123,7 +123,7 @@ fn schedule_error(
         flytekit::launch_plan::LaunchPlanBuilder<i64>,
     ) -> flytekit::launch_plan::LaunchPlanBuilder<i64>,
 ) -> ScheduleError {
-    let builder = LaunchPlan::builder("nightly", &stamped).schedule(schedule);
+    let builder = LaunchPlan::builder("nightly", &stamped {}).schedule(schedule);
     match build(builder).build() {
         Err(LaunchPlanError::Schedule { plan, source }) => {
             assert_eq!(plan, "nightly");
@@ -135,7 +135,7 @@ fn schedule_error(
 
 #[tokio::test]
 async fn a_scheduled_run_gets_now_as_its_kickoff_input() {
-    let plan = LaunchPlan::builder("nightly", &stamped)
+    let plan = LaunchPlan::builder("nightly", &stamped {})
         .fixed("tag", "nightly".to_string())
         .schedule(Schedule::cron("0 5 * * *").kickoff_input("run_at"))
         .build()
@@ -236,12 +236,12 @@ fn notifications_and_limits_are_checked_when_built() {
         other => panic!("expected an invalid setting, got {other:?}"),
     };
     let no_phase = Notification::email([], ["a@b.c"]);
-    let p = build(LaunchPlan::builder("p", &stamped).notify(no_phase));
+    let p = build(LaunchPlan::builder("p", &stamped {}).notify(no_phase));
     assert!(p.contains("at least one phase"), "{p}");
     let nobody = Notification::slack([Phase::Failed], Vec::<String>::new());
-    let p = build(LaunchPlan::builder("p", &stamped).notify(nobody));
+    let p = build(LaunchPlan::builder("p", &stamped {}).notify(nobody));
     assert!(p.contains("recipients"), "{p}");
-    let p = build(LaunchPlan::builder("p", &stamped).max_parallelism(0));
+    let p = build(LaunchPlan::builder("p", &stamped {}).max_parallelism(0));
     assert!(p.contains("max_parallelism"), "{p}");
 }
 
@@ -277,8 +277,10 @@ async fn overwrite_cache_and_the_raw_prefix_apply_to_a_local_run() {
     let dir = std::env::temp_dir().join(format!("flyte-lp-cache-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let options = || RunOptions::default().cache_dir(&dir);
-    let plain = LaunchPlan::builder("plain", &counted_wf).build().unwrap();
-    let fresh = LaunchPlan::builder("fresh", &counted_wf)
+    let plain = LaunchPlan::builder("plain", &counted_wf {})
+        .build()
+        .unwrap();
+    let fresh = LaunchPlan::builder("fresh", &counted_wf {})
         .overwrite_cache(true)
         .build()
         .unwrap();
@@ -317,7 +319,7 @@ async fn overwrite_cache_and_the_raw_prefix_apply_to_a_local_run() {
     let _ = std::fs::remove_dir_all(&dir);
 
     let files = std::sync::Arc::new(flytekit::data::FileAccess::new());
-    let uploads = LaunchPlan::builder("uploads", &written_wf)
+    let uploads = LaunchPlan::builder("uploads", &written_wf {})
         .raw_output_prefix("memory:///lp-raw")
         .build()
         .unwrap();
@@ -355,7 +357,7 @@ async fn overwrite_cache_and_the_raw_prefix_apply_to_a_local_run() {
 type NightlyCall = fn(Vec<f64>, f64) -> String;
 
 static CALLABLE: LazyLock<CallableLaunchPlan<NightlyCall>> = LazyLock::new(|| {
-    LaunchPlan::builder("nightly-callable", &report)
+    LaunchPlan::builder("nightly-callable", &report {})
         .fixed("label", "nightly".to_string())
         .call_signature()
         .build()
@@ -371,11 +373,11 @@ fn twice_nightly(values: Vec<f64>) -> (String, String) {
 
 #[tokio::test]
 async fn a_launch_plan_called_in_a_workflow_runs_with_its_fixed_inputs() {
-    let (a, b) = twice_nightly.run(vec![1.0, 2.0]).await.unwrap();
+    let (a, b) = twice_nightly::run(vec![1.0, 2.0]).await.unwrap();
     assert_eq!(a, "nightly: 3");
     assert_eq!(b, "nightly: 30");
     // The node's inputs are the plan's open inputs only.
-    let node = &twice_nightly.spec().nodes[0];
+    let node = &twice_nightly::spec().nodes[0];
     let names: Vec<&str> = node.inputs.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(names, ["values", "factor"]);
     assert_eq!(node.entity.kind(), "launch plan");
@@ -383,7 +385,7 @@ async fn a_launch_plan_called_in_a_workflow_runs_with_its_fixed_inputs() {
 
 #[test]
 fn a_call_signature_that_does_not_fit_the_open_inputs_is_an_error() {
-    let err = LaunchPlan::builder("wrong", &report)
+    let err = LaunchPlan::builder("wrong", &report {})
         .fixed("label", "x".to_string())
         .call_signature::<fn(Vec<f64>, f64, String) -> String>()
         .build()
@@ -411,7 +413,7 @@ fn halving(x: i64) -> i64 {
 type HalvingCall = fn(i64) -> i64;
 
 static HALVING: LazyLock<CallableLaunchPlan<HalvingCall>> = LazyLock::new(|| {
-    LaunchPlan::builder("halving", &halving)
+    LaunchPlan::builder("halving", &halving {})
         .call_signature()
         .build()
         .unwrap()
@@ -432,10 +434,10 @@ fn halve_all(xs: Vec<i64>) -> Vec<i64> {
 
 #[tokio::test]
 async fn a_map_over_a_launch_plan_runs_its_workflow_per_item() {
-    let out = halve_some.run(vec![4, 3, 8, 1]).await.unwrap();
+    let out = halve_some::run(vec![4, 3, 8, 1]).await.unwrap();
     assert_eq!(out, [Some(2), None, Some(4), None]);
     // All required: the first failed item's failure names the node inside it.
-    let err = halve_all.run(vec![2, 5]).await.unwrap_err();
+    let err = halve_all::run(vec![2, 5]).await.unwrap_err();
     let f = err.failure().expect("an item failed");
     assert_eq!(f.task, "launch_plans.half_of_even");
     assert!(f.path.contains("halving[1]"), "{}", f.path);
@@ -459,7 +461,7 @@ fn settings() -> flytekit::idl::SerializationSettings {
 type ValuesOnly = fn(Vec<f64>) -> String;
 
 static VALUES_ONLY: LazyLock<CallableLaunchPlan<ValuesOnly>> = LazyLock::new(|| {
-    LaunchPlan::builder("report-values-only", &report)
+    LaunchPlan::builder("report-values-only", &report {})
         .default_input("factor", 3.0)
         .call_signature()
         .build()
@@ -470,7 +472,7 @@ static VALUES_ONLY: LazyLock<CallableLaunchPlan<ValuesOnly>> = LazyLock::new(|| 
 type NoLabel = fn(Vec<f64>, f64) -> String;
 
 static NO_LABEL: LazyLock<CallableLaunchPlan<NoLabel>> = LazyLock::new(|| {
-    LaunchPlan::builder("report-no-label", &report)
+    LaunchPlan::builder("report-no-label", &report {})
         .call_signature()
         .build()
         .unwrap()
@@ -485,11 +487,11 @@ fn with_defaults(values: Vec<f64>) -> (String, String) {
 
 #[tokio::test]
 async fn a_launch_plan_call_may_leave_out_inputs_with_defaults() {
-    let (a, b) = with_defaults.run(vec![1.0, 2.0]).await.unwrap();
+    let (a, b) = with_defaults::run(vec![1.0, 2.0]).await.unwrap();
     // The plan's default for `factor` (3), the workflow's for `label`.
     assert_eq!(a, "total: 9");
     assert_eq!(b, "total: 30");
-    let spec = with_defaults.spec();
+    let spec = with_defaults::spec();
     let names = |n: usize| -> Vec<String> {
         spec.nodes[n]
             .inputs
@@ -512,7 +514,7 @@ async fn a_launch_plan_call_may_leave_out_inputs_with_defaults() {
 #[test]
 fn a_call_may_leave_out_only_inputs_with_defaults_and_only_one_way() {
     // `values` has no default in this plan: it cannot be left out.
-    let err = LaunchPlan::builder("no-values", &report)
+    let err = LaunchPlan::builder("no-values", &report {})
         .call_signature::<fn(f64) -> String>()
         .build()
         .unwrap_err();
@@ -521,7 +523,7 @@ fn a_call_may_leave_out_only_inputs_with_defaults_and_only_one_way() {
         "launch plan `no-values`: its call signature takes (float), but the inputs it leaves open are (values: list<float>, factor: float = default, label: string = default); only those with a default may be left out"
     );
     // Two defaulted inputs of one type: `fn(i64, i64)` could skip either.
-    let err = LaunchPlan::builder("ambiguous", &three_ints)
+    let err = LaunchPlan::builder("ambiguous", &three_ints {})
         .call_signature::<fn(i64, i64) -> i64>()
         .build()
         .unwrap_err();
@@ -579,7 +581,7 @@ mod registration {
     type InnerCall = fn(i64) -> i64;
 
     static INNER_LP: LazyLock<CallableLaunchPlan<InnerCall>> = LazyLock::new(|| {
-        LaunchPlan::builder("inner_lp", &inner)
+        LaunchPlan::builder("inner_lp", &inner {})
             .call_signature()
             .build()
             .unwrap()
@@ -612,7 +614,7 @@ mod registration {
     #[test]
     fn the_failure_task_is_registered_with_its_workflow() {
         let mut r = Registry::new();
-        r.workflow(&guarded);
+        r.workflow(&guarded {});
         let names: Vec<&str> = r.tasks().iter().map(|t| t.name()).collect();
         assert!(
             names.contains(&"launch_plans.registration.cleanup"),
@@ -708,7 +710,7 @@ mod registration {
     fn package_files_sorted_by_name_register_each_entity_after_what_it_uses() {
         // Given in the least helpful order: the caller first.
         let mut r = Registry::new();
-        r.workflow(&outer).launch_plan(&*INNER_LP);
+        r.workflow(&outer {}).launch_plan(&*INNER_LP);
         let messages = r.package_messages(&settings()).unwrap();
         assert!(messages.len() > 10, "{} entities", messages.len());
         // flytectl sorts file names as strings (sort.Strings); pyflyte pads the index.

@@ -26,16 +26,16 @@ fn squares_then_labels(xs: Vec<i64>) -> (Vec<i64>, Vec<String>) {
 
 #[tokio::test]
 async fn a_map_task_keeps_item_order_for_async_and_plain_tasks() {
-    let (sq, labels) = squares_then_labels.run(vec![3, 1, 2]).await.unwrap();
+    let (sq, labels) = squares_then_labels::run(vec![3, 1, 2]).await.unwrap();
     assert_eq!(sq, [9, 1, 4]);
     assert_eq!(labels, ["#9", "#1", "#4"]);
-    let (sq, labels) = squares_then_labels.run(vec![]).await.unwrap();
+    let (sq, labels) = squares_then_labels::run(vec![]).await.unwrap();
     assert!(sq.is_empty() && labels.is_empty());
 }
 
 #[test]
 fn a_map_node_shows_list_types_and_its_task() {
-    let spec = squares_then_labels.spec();
+    let spec = squares_then_labels::spec();
     let n0 = &spec.nodes[0];
     assert_eq!(n0.entity.kind(), "map:rust-task");
     assert_eq!(n0.entity.name(), "map_tasks.square");
@@ -65,7 +65,7 @@ fn limited(xs: Vec<i64>) -> Vec<i64> {
 
 #[tokio::test(start_paused = true)]
 async fn no_more_items_run_at_once_than_the_concurrency_allows() {
-    let out = limited.run((0..20).collect()).await.unwrap();
+    let out = limited::run((0..20).collect()).await.unwrap();
     assert_eq!(out, (0..20).collect::<Vec<_>>());
     assert_eq!(PEAK.load(Ordering::SeqCst), 3);
 }
@@ -91,7 +91,7 @@ fn half_required(xs: Vec<i64>) -> Vec<Option<i64>> {
 
 #[tokio::test]
 async fn failed_items_are_reported_by_index() {
-    let err = all_required.run(vec![0, 2, 3, 4]).await.unwrap_err();
+    let err = all_required::run(vec![0, 2, 3, 4]).await.unwrap_err();
     let f = err.failure().unwrap();
     assert_eq!(f.node, "n0");
     let TaskError::Failed(source) = &f.error else {
@@ -109,9 +109,9 @@ async fn failed_items_are_reported_by_index() {
 
 #[tokio::test]
 async fn with_a_lower_success_ratio_failed_items_are_none() {
-    let out = half_required.run(vec![0, 1, 2, 3]).await.unwrap();
+    let out = half_required::run(vec![0, 1, 2, 3]).await.unwrap();
     assert_eq!(out, [Some(0), None, Some(1), None]);
-    let err = half_required.run(vec![1, 3, 5, 2]).await.unwrap_err();
+    let err = half_required::run(vec![1, 3, 5, 2]).await.unwrap_err();
     let chain = format!("{:#}", anyhow::Error::from(err));
     assert!(chain.contains("items 0, 1, 2"), "{chain}");
     assert!(chain.contains("2 had to succeed"), "{chain}");
@@ -136,7 +136,7 @@ fn retrying(xs: Vec<i64>) -> Vec<i64> {
 
 #[tokio::test]
 async fn each_item_has_its_own_retries_and_knows_its_index() {
-    assert_eq!(retrying.run(vec![0, 1, 2]).await.unwrap(), [0, 11, 22]);
+    assert_eq!(retrying::run(vec![0, 1, 2]).await.unwrap(), [0, 11, 22]);
     assert_eq!(FLAKY.load(Ordering::SeqCst), 1);
 }
 
@@ -149,7 +149,10 @@ fn named_like_the_helper(map_task: Vec<i64>) -> Vec<i64> {
 
 #[tokio::test]
 async fn an_input_may_be_called_map_task() {
-    assert_eq!(named_like_the_helper.run(vec![2, 3]).await.unwrap(), [4, 9]);
+    assert_eq!(
+        named_like_the_helper::run(vec![2, 3]).await.unwrap(),
+        [4, 9]
+    );
 }
 
 /// `def scale(x: int, factor: int) -> int`.
@@ -187,10 +190,10 @@ fn at_least_two(xs: Vec<i64>) -> Vec<Option<i64>> {
 #[tokio::test]
 async fn a_bound_input_goes_whole_to_every_item() {
     assert_eq!(
-        scaled_by_ten.run(vec![1, 2, 3]).await.unwrap(),
+        scaled_by_ten::run(vec![1, 2, 3]).await.unwrap(),
         [10, 20, 30]
     );
-    let spec = scaled_by_ten.spec();
+    let spec = scaled_by_ten::spec();
     let Entity::Map(map) = &spec.nodes[0].entity else {
         panic!("a map node");
     };
@@ -207,13 +210,11 @@ async fn a_bound_input_goes_whole_to_every_item() {
 
 #[tokio::test]
 async fn several_lists_are_mapped_together_and_must_be_as_long() {
-    let out = paired
-        .run(vec![1, 2], vec!["a".into(), "b".into()])
+    let out = paired::run(vec![1, 2], vec!["a".into(), "b".into()])
         .await
         .unwrap();
     assert_eq!(out, ["a1", "b2"]);
-    let err = paired
-        .run(vec![1, 2, 3], vec!["a".into()])
+    let err = paired::run(vec![1, 2, 3], vec!["a".into()])
         .await
         .unwrap_err();
     let message = flytekit::task::ErrorChain::new(&err).to_string();
@@ -226,10 +227,10 @@ async fn several_lists_are_mapped_together_and_must_be_as_long() {
 #[tokio::test]
 async fn min_successes_counts_items() {
     // Items 1 and 3 fail; two of four succeed, which is enough.
-    let out = at_least_two.run(vec![0, 1, 2, 3]).await.unwrap();
+    let out = at_least_two::run(vec![0, 1, 2, 3]).await.unwrap();
     assert_eq!(out, [Some(0), None, Some(1), None]);
     // Three of four fail: too few.
-    let err = at_least_two.run(vec![1, 3, 5, 2]).await.unwrap_err();
+    let err = at_least_two::run(vec![1, 3, 5, 2]).await.unwrap_err();
     let TaskError::Failed(source) = &err.failure().expect("the map node failed").error else {
         panic!("expected a failure")
     };

@@ -37,7 +37,7 @@ fn totals(lists: Vec<Vec<i64>>, extra: std::collections::BTreeMap<String, Vec<i6
 
 fn registry() -> Registry {
     let mut r = Registry::new();
-    r.task(&big_list).task(&total).task(&totals);
+    r.task(&big_list {}).task(&total {}).task(&totals {});
     r
 }
 

@@ -59,9 +59,20 @@ struct WithBytes {
     raw: Vec<u8>,
 }
 
-/// One echo task per case: `x` in, `o0` out, the same value.
+/// The case's name in the Python script: the task's, or the one given with `as`.
+macro_rules! case_name {
+    ($name:ident) => {
+        stringify!($name)
+    };
+    ($name:ident $case:literal) => {
+        $case
+    };
+}
+
+/// One echo task per case: `x` in, `o0` out, the same value. A task cannot be named
+/// like a primitive type (`str`, `bool`): those cases give their name with `as`.
 macro_rules! echo_tasks {
-    ($($name:ident: $ty:ty),+ $(,)?) => {
+    ($($name:ident $(as $case:literal)?: $ty:ty),+ $(,)?) => {
         $(
             #[task]
             fn $name(x: $ty) -> $ty {
@@ -73,8 +84,8 @@ macro_rules! echo_tasks {
         fn cases() -> Vec<(&'static str, &'static dyn flytekit::workflow::DynTask, flytekit::types::LiteralType)> {
             vec![$(
                 (
-                    stringify!($name),
-                    &$name as &'static dyn flytekit::workflow::DynTask,
+                    case_name!($name $($case)?),
+                    &$name {} as &'static dyn flytekit::workflow::DynTask,
                     <$ty as FlyteType>::literal_type(),
                 )
             ),+]
@@ -85,8 +96,8 @@ macro_rules! echo_tasks {
 echo_tasks! {
     int: i64,
     float: f64,
-    str: String,
-    bool: bool,
+    text as "str": String,
+    flag as "bool": bool,
     datetime: DateTime<Utc>,
     timedelta: Duration,
     list_int: Vec<i64>,
@@ -155,13 +166,13 @@ fn all_cases() -> Vec<(
     let mut all = cases();
     all.push((
         "bytes",
-        &repickled,
+        &repickled {},
         <flytekit::types::PickledBytes as FlyteType>::literal_type(),
     ));
-    all.push(("df", &reframed, <StructuredDataset>::literal_type()));
+    all.push(("df", &reframed {}, <StructuredDataset>::literal_type()));
     all.push((
         "sd",
-        &reframed_typed,
+        &reframed_typed {},
         <StructuredDataset<AbCols>>::literal_type(),
     ));
     all
@@ -442,9 +453,9 @@ async fn chain(python: &Path, root: &str, env: Vec<(String, String)>, python_rea
         .await
         .unwrap();
     let mut registry = Registry::new();
-    registry.task(&summarize);
+    registry.task(&summarize {});
     let request = ExecuteRequest {
-        task_name: summarize.name().to_string(),
+        task_name: summarize {}.name().to_string(),
         inputs: format!("{}/inputs.pb", at("n2")),
         output_prefix: format!("{}/out", at("n2")),
         raw_output_prefix: Some(format!("{}/raw", at("n2"))),

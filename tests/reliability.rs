@@ -130,7 +130,7 @@ struct Tally {
 
 #[tokio::test(start_paused = true)]
 async fn a_thousand_seeded_runs_end_in_right_outputs_or_typed_errors() {
-    assert_eq!(mesh.spec().nodes.len(), WIDTH * LAYERS);
+    assert_eq!(mesh::spec().nodes.len(), WIDTH * LAYERS);
     // Thousands of injected panics would flood the log; other panics still print.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -167,7 +167,7 @@ async fn a_thousand_seeded_runs_end_in_right_outputs_or_typed_errors() {
             .observe(summary.clone());
         // Every path is at most 10 nodes of 3 attempts of 50 ms: far under a minute.
         let run = tokio::spawn(async move {
-            tokio::time::timeout(Duration::from_secs(60), mesh.run_with(&opts, (x,))).await
+            tokio::time::timeout(Duration::from_secs(60), mesh::run_with(&opts, (x,))).await
         });
         let outcome = match run.await {
             Ok(Ok(outcome)) => outcome,

@@ -57,7 +57,7 @@ fn pick_wf(path: String, tag: String) -> (String, String) {
 /// A plan fixing `tag`.
 static TAGGED: std::sync::LazyLock<flytekit::launch_plan::LaunchPlan<(String, String)>> =
     std::sync::LazyLock::new(|| {
-        flytekit::launch_plan::LaunchPlan::builder("tagged", &pick_wf)
+        flytekit::launch_plan::LaunchPlan::builder("tagged", &pick_wf {})
             .fixed("tag", "nightly".to_string())
             .build()
             .unwrap()
@@ -68,13 +68,17 @@ async fn typed_inputs_go_out_and_typed_outputs_come_back() {
     let admin = Admin::start();
     let remote = Remote::connect(admin.config()).await.unwrap();
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf).launch_plan(&*TAGGED);
+    registry.workflow(&echo_wf {}).launch_plan(&*TAGGED);
     remote.register(&registry, &settings("v1")).await.unwrap();
     let poll = std::time::Duration::from_millis(10);
 
     // A workflow's default launch plan, with its inputs as a tuple.
     let execution = remote
-        .launch_workflow(&settings("v1"), &echo_wf, ("s3://b/typed.csv".to_string(),))
+        .launch_workflow(
+            &settings("v1"),
+            &echo_wf {},
+            ("s3://b/typed.csv".to_string(),),
+        )
         .await
         .unwrap();
     let out: String = remote.wait_for(&execution, poll, None).await.unwrap();
@@ -170,7 +174,7 @@ async fn register_launch_wait_and_read_the_outputs() {
     let admin = Admin::start();
     let remote = Remote::connect(admin.config()).await.unwrap();
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf);
+    registry.workflow(&echo_wf {});
 
     let first = remote.register(&registry, &settings("v1")).await.unwrap();
     assert_eq!(
@@ -247,7 +251,7 @@ async fn a_failed_execution_returns_its_error_and_other_contents_need_a_new_vers
     let admin = Admin::start();
     let remote = Remote::connect(admin.config()).await.unwrap();
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf);
+    registry.workflow(&echo_wf {});
     remote.register(&registry, &settings("v1")).await.unwrap();
 
     let id = remote
@@ -348,7 +352,7 @@ async fn an_endpoint_nothing_listens_on_fails_at_once_naming_it() {
 /// The command line of a program with `echo_wf`, as its user runs it.
 async fn cli(args: &[&str]) -> (String, Result<(), flytekit::cli::CliError>) {
     let mut out = Vec::new();
-    let app = flytekit::cli::App::new().workflow(&echo_wf);
+    let app = flytekit::cli::App::new().workflow(&echo_wf {});
     let args = std::iter::once("app").chain(args.iter().copied());
     let result = app.run_to(args, &mut out, &mut std::io::sink()).await;
     (String::from_utf8(out).unwrap(), result)
@@ -457,7 +461,7 @@ async fn a_wait_goes_on_through_a_dropped_connection() {
     let admin = Admin::start_with(&["--unavailable", "2"]);
     let remote = Remote::connect(admin.config()).await.unwrap();
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf);
+    registry.workflow(&echo_wf {});
     remote.register(&registry, &settings("v1")).await.unwrap();
     let id = remote
         .launch(&plan_id("v1"), path_input("z"), "")
@@ -498,7 +502,7 @@ async fn our_requests_are_the_ones_flytekits_flyteremote_sends() {
     let ours = Admin::start();
     let remote = Remote::connect(ours.config()).await.unwrap();
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf);
+    registry.workflow(&echo_wf {});
     remote.register(&registry, &settings("v1")).await.unwrap();
     remote
         .launch(&plan_id("v1"), path_input("s3://b/x.csv"), "")
@@ -547,7 +551,7 @@ async fn a_local_file_input_goes_through_the_data_proxy_to_s3() {
     let input = format!("f={}", local.display());
 
     let mut out = Vec::new();
-    let app = flytekit::cli::App::new().workflow(&keep_wf);
+    let app = flytekit::cli::App::new().workflow(&keep_wf {});
     let args = [
         "app",
         "run",
@@ -663,7 +667,7 @@ async fn a_local_folder_input_goes_file_by_file_where_flytekit_would_put_it() {
         "ghcr.io/acme/app:1",
     ];
     flytekit::cli::App::new()
-        .workflow(&keep_dir_wf)
+        .workflow(&keep_dir_wf {})
         .run_to(args.iter().chain(&cluster), &mut out, &mut std::io::sink())
         .await
         .unwrap();
@@ -718,7 +722,7 @@ async fn a_local_folder_input_goes_file_by_file_where_flytekit_would_put_it() {
     let input = format!("d={}", empty.display());
     let args = ["app", "run", "keep_dir_wf", "-i", &input, "--remote"];
     let err = flytekit::cli::App::new()
-        .workflow(&keep_dir_wf)
+        .workflow(&keep_dir_wf {})
         .run_to(
             args.iter().chain(&cluster),
             &mut Vec::new(),
@@ -752,7 +756,11 @@ async fn register_fast_uploads_this_build_and_starts_tasks_through_fast_execute(
     let admin = Admin::start();
     let endpoint = format!("127.0.0.1:{}", admin.port);
     let mut out = Vec::new();
-    let app = || flytekit::cli::App::new().workflow(&echo_wf).task(&in_pod);
+    let app = || {
+        flytekit::cli::App::new()
+            .workflow(&echo_wf {})
+            .task(&in_pod {})
+    };
     let args = ["app", "register", "--fast"];
     app()
         .run_to(

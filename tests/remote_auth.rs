@@ -36,7 +36,7 @@ async fn client_credentials_sign_in_and_wrong_ones_fail_at_once() {
     // Without a token flyteadmin says UNAUTHENTICATED.
     let anonymous = Remote::connect(admin.config()).await.unwrap();
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf);
+    registry.workflow(&echo_wf {});
     let err = anonymous
         .register(&registry, &settings("v1"))
         .await
@@ -83,7 +83,7 @@ async fn tls_with_a_private_ca_from_the_config_file_and_client_credentials_over_
     );
     let config = RemoteConfig::from_yaml(&yaml).unwrap();
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf);
+    registry.workflow(&echo_wf {});
 
     // The CA is trusted for gRPC and for the token endpoint (HTTPS on the same host).
     let remote = Remote::connect(config.clone()).await.unwrap();
@@ -308,7 +308,7 @@ async fn a_device_flow_token_is_renewed_with_its_refresh_token() {
     };
     let remote = Remote::connect(admin.config().auth(auth)).await.unwrap();
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf);
+    registry.workflow(&echo_wf {});
     remote.register(&registry, &settings("v1")).await.unwrap();
     let grants = grants(&admin);
     assert_eq!(grants[0], "urn:ietf:params:oauth:grant-type:device_code");
@@ -333,7 +333,7 @@ async fn a_token_from_an_external_command_signs_in() {
     let command =
         |script: &str| Auth::ExternalCommand(vec!["sh".into(), "-c".into(), script.into()]);
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf);
+    registry.workflow(&echo_wf {});
     // The command's output, trimmed, is the token.
     let remote = Remote::connect(admin.config().auth(command("echo tok-42")))
         .await
@@ -411,7 +411,7 @@ async fn a_token_is_renewed_a_minute_before_it_expires() {
         scopes: vec![],
     };
     let mut registry = Registry::new();
-    registry.workflow(&echo_wf);
+    registry.workflow(&echo_wf {});
     let tokens = |admin: &Admin| {
         admin
             .requests()

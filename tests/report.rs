@@ -144,8 +144,7 @@ async fn the_report_shows_the_graph_every_node_values_retries_and_decks_in_a_bro
     let file = dir.path().join("out/report.html");
     let report = Arc::new(Report::to_file(&file));
     let options = RunOptions::default().no_cache().observe(report.clone());
-    let (text, sign) = pipeline
-        .run_with(&options, (vec![2, 4, 5, 8],))
+    let (text, sign) = pipeline::run_with(&options, (vec![2, 4, 5, 8],))
         .await
         .unwrap();
     assert_eq!((text.as_str(), sign), ("total 7", 7));
@@ -158,7 +157,7 @@ async fn the_report_shows_the_graph_every_node_values_retries_and_decks_in_a_bro
         assert!(!html.contains(outside), "the page refers to `{outside}`");
     }
     // The top graph: a box per node, coloured by how it ended.
-    let spec = pipeline.spec();
+    let spec = pipeline::spec();
     for node in &spec.nodes {
         let path = format!("{}/{}", spec.name, node.id);
         assert!(
@@ -223,8 +222,7 @@ async fn a_failed_run_reports_its_error_and_the_nodes_it_never_ran() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("failed.html");
     let options = RunOptions::default().no_cache().report(&file);
-    let err = pipeline
-        .run_with(&options, (vec![1, 3, 5],))
+    let err = pipeline::run_with(&options, (vec![1, 3, 5],))
         .await
         .unwrap_err();
     let html = std::fs::read_to_string(&file).unwrap();
@@ -248,7 +246,7 @@ async fn a_run_of_ten_thousand_nodes_stays_small_and_draws_one_page_of_rows() {
     let file = dir.path().join("wide.html");
     let report = Arc::new(Report::in_memory());
     let options = RunOptions::default().no_cache().observe(report.clone());
-    let out = wide.run_with(&options, (10_000,)).await.unwrap();
+    let out = wide::run_with(&options, (10_000,)).await.unwrap();
     assert_eq!(out.len(), 10_000);
     let html = report.html().unwrap();
     std::fs::write(&file, &html).unwrap();

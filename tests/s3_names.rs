@@ -75,16 +75,15 @@ async fn a_directory_download_gets_exactly_the_listed_objects() {
     // Each test's runtime has its own object-store access: a shared one would keep
     // connections whose tasks died with another test's runtime.
     let options = RunOptions::default().file_access(std::sync::Arc::new(FileAccess::new()));
-    let count = fetch_flow
-        .run_with(
-            &options,
-            (
-                FlyteDirectory::new(format!("{base}/dir")),
-                to.display().to_string(),
-            ),
-        )
-        .await
-        .unwrap();
+    let count = fetch_flow::run_with(
+        &options,
+        (
+            FlyteDirectory::new(format!("{base}/dir")),
+            to.display().to_string(),
+        ),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         count,
         KEYS.len() as i64,
@@ -114,16 +113,15 @@ async fn folder_markers_are_skipped() {
     let to: PathBuf = std::env::temp_dir().join(format!("flyte-s3-markers-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&to);
     let options = RunOptions::default().file_access(std::sync::Arc::new(FileAccess::new()));
-    fetch_flow
-        .run_with(
-            &options,
-            (
-                FlyteDirectory::new(format!("{base}/dir")),
-                to.display().to_string(),
-            ),
-        )
-        .await
-        .unwrap();
+    fetch_flow::run_with(
+        &options,
+        (
+            FlyteDirectory::new(format!("{base}/dir")),
+            to.display().to_string(),
+        ),
+    )
+    .await
+    .unwrap();
     assert_eq!(read_tree(&to), [("sub/a.txt".to_string(), "a".to_string())]);
 }
 

@@ -133,7 +133,7 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         // Each from its own place: named env var, prefixed env var, file (trimmed).
-        let lens = wf_read_all.run().await.unwrap();
+        let lens = wf_read_all::run().await.unwrap();
         assert_eq!(
             lens,
             vec![
@@ -145,10 +145,10 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
 
         // A whole group: its file, and in the task template a request with no key.
         assert_eq!(
-            wf_read_group.run().await.unwrap(),
+            wf_read_group::run().await.unwrap(),
             "whole-group-value".len() as i64
         );
-        let text = shown(&wf_unrequested.run().await.unwrap_err());
+        let text = shown(&wf_unrequested::run().await.unwrap_err());
         assert!(
             text.contains("secret(group = \"db\", key = \"password\")"),
             "{text}"
@@ -162,7 +162,7 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
             entrypoint: "/usr/local/bin/app".into(),
             fast: None,
         };
-        let template = flytekit::idl::task_template(&read_group, &settings);
+        let template = flytekit::idl::task_template(&read_group {}, &settings);
         let secrets = &template.security_context.unwrap().secrets;
         assert_eq!(secrets.len(), 1);
         assert_eq!(
@@ -176,15 +176,15 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
         );
 
         // Run options come first, and provide what the environment does not.
-        let err = wf_local_only.run().await.unwrap_err();
+        let err = wf_local_only::run().await.unwrap_err();
         let text = shown(&err);
         assert!(text.contains("secret `local/only` not found"), "{text}");
         assert!(text.contains("env var _FSEC_LOCAL_ONLY"), "{text}");
         let opts = RunOptions::default().secret("local", None, "only", LOCAL);
-        assert!(wf_local_only.run_with(&opts, ()).await.unwrap());
+        assert!(wf_local_only::run_with(&opts, ()).await.unwrap());
 
         // Not requested: refused, with the fix, though the env var exists.
-        let text = shown(&wf_unrequested.run().await.unwrap_err());
+        let text = shown(&wf_unrequested::run().await.unwrap_err());
         assert!(
             text.contains("did not request secret `db/password`"),
             "{text}"
@@ -192,19 +192,19 @@ fn secrets_are_found_where_flyte_mounts_them_and_never_shown() {
 
         // An error or panic quoting the value is masked in every rendering.
         for err in [
-            wf_leaky.run().await.unwrap_err(),
-            wf_panicky.run().await.unwrap_err(),
+            wf_leaky::run().await.unwrap_err(),
+            wf_panicky::run().await.unwrap_err(),
         ] {
             let text = shown(&err);
             assert!(!text.contains(DB_PASSWORD), "{text}");
             assert!(text.contains("***"), "{text}");
         }
-        let text = shown(&wf_leaky.run().await.unwrap_err());
+        let text = shown(&wf_leaky::run().await.unwrap_err());
         assert!(text.contains("login refused for password ***"), "{text}");
 
         // On a cluster: error.pb holds the masked message.
         let mut registry = Registry::new();
-        registry.task(&leaky).task(&panicky);
+        registry.task(&leaky {}).task(&panicky {});
         let files = Arc::new(FileAccess::new());
         for (task, node) in [("secrets.leaky", "a"), ("secrets.panicky", "b")] {
             let req = request(task, node);

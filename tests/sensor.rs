@@ -52,7 +52,7 @@ async fn local_file_written_after_three_polls_is_found_on_the_next_poll() {
         })
     };
     let path = file.display().to_string();
-    let out = wait_local.run_with(&opts, (path.clone(),)).await.unwrap();
+    let out = wait_local::run_with(&opts, (path.clone(),)).await.unwrap();
     writer.await.unwrap();
     assert_eq!(out, path);
     assert_eq!(probe.reads(), 4, "found on the poll right after the write");
@@ -85,8 +85,7 @@ async fn in_memory_file_is_found_on_the_first_poll_after_it_lands_and_sub_second
                 .unwrap();
         })
     };
-    let out = wait_10ms
-        .run_with(&opts, ("memory:///landing/data.csv".into(),))
+    let out = wait_10ms::run_with(&opts, ("memory:///landing/data.csv".into(),))
         .await
         .unwrap();
     writer.await.unwrap();
@@ -113,8 +112,7 @@ fn wait_short(path: String) -> String {
 async fn a_missing_file_fails_with_a_timeout_after_polling_on_the_timer() {
     let probe = Probe::new(InMemory::new(), Fault::None);
     let opts = options("memory:///", probe.clone());
-    let err = wait_short
-        .run_with(&opts, ("memory:///never/there".into(),))
+    let err = wait_short::run_with(&opts, ("memory:///never/there".into(),))
         .await
         .unwrap_err();
     let f = err.failure().unwrap();
@@ -138,8 +136,7 @@ async fn transient_store_errors_are_polled_through() {
         .await
         .unwrap();
     let opts = options("memory:///", probe.clone());
-    let out = wait_10ms
-        .run_with(&opts, ("memory:///ready".into(),))
+    let out = wait_10ms::run_with(&opts, ("memory:///ready".into(),))
         .await
         .unwrap();
     assert_eq!(out, "memory:///ready");
@@ -161,8 +158,7 @@ fn wait_retrying(path: String) -> String {
 async fn permission_denied_fails_at_once_without_retries_and_names_the_path() {
     let probe = Probe::new(InMemory::new(), Fault::PermissionDenied);
     let opts = options("memory:///", probe.clone());
-    let err = wait_retrying
-        .run_with(&opts, ("memory:///secret/file".into(),))
+    let err = wait_retrying::run_with(&opts, ("memory:///secret/file".into(),))
         .await
         .unwrap_err();
     assert_eq!(probe.reads(), 1);
@@ -178,8 +174,7 @@ async fn permission_denied_fails_at_once_without_retries_and_names_the_path() {
 
 #[tokio::test]
 async fn an_unknown_scheme_fails_at_once_and_names_the_path() {
-    let err = wait_retrying
-        .run("ftp://example.invalid/x".into())
+    let err = wait_retrying::run("ftp://example.invalid/x".into())
         .await
         .unwrap_err();
     let f = err.failure().unwrap();
@@ -207,7 +202,7 @@ fn wait_bad(path: String) -> String {
 
 #[tokio::test]
 async fn a_bad_poll_interval_is_a_typed_error_naming_the_value() {
-    let err = wait_bad.run("/tmp/x".into()).await.unwrap_err();
+    let err = wait_bad::run("/tmp/x".into()).await.unwrap_err();
     assert!(matches!(err, RunError::InvalidTask { ref task, .. } if task == "sensor-bad"));
     let chain = format!("{:#}", anyhow::Error::from(err));
     assert!(

@@ -74,7 +74,7 @@ fn wait_backoff(what: String) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn backoff_doubles_the_interval_up_to_its_cap() {
-    assert_eq!(wait_backoff.run("x".into()).await.unwrap(), "x");
+    assert_eq!(wait_backoff::run("x".into()).await.unwrap(), "x");
     assert_eq!(BACKOFF.sensor().offsets(), [0, 100, 300, 700, 1100, 1500]);
 }
 
@@ -91,7 +91,7 @@ fn wait_jittery(what: String) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn jitter_moves_each_interval_within_its_share() {
-    wait_jittery.run("x".into()).await.unwrap();
+    wait_jittery::run("x".into()).await.unwrap();
     let offsets = JITTERY.sensor().offsets();
     let gaps: Vec<u128> = offsets.windows(2).map(|w| w[1] - w[0]).collect();
     assert_eq!(gaps.len(), 39);
@@ -114,7 +114,7 @@ fn wait_gives_up(what: String) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn max_wait_fails_the_node_without_retries_after_a_last_look_at_the_deadline() {
-    let err = wait_gives_up.run("x".into()).await.unwrap_err();
+    let err = wait_gives_up::run("x".into()).await.unwrap_err();
     let failure = err.failure().unwrap();
     assert_eq!(failure.attempt, 1, "{err}");
     assert!(!failure.error.is_retryable());
@@ -153,8 +153,7 @@ fn gated(what: String, other: String) -> (String, i64) {
 async fn soft_fail_skips_the_sensor_and_the_nodes_after_it() {
     let summary = Arc::new(RunSummary::default());
     let opts = RunOptions::default().observe(summary.clone());
-    let err = gated
-        .run_with(&opts, ("x".into(), "four".into()))
+    let err = gated::run_with(&opts, ("x".into(), "four".into()))
         .await
         .unwrap_err();
     let RunError::Skipped {
@@ -205,8 +204,7 @@ fn side_gate(what: String, other: String) -> i64 {
 async fn a_skipped_side_branch_leaves_the_run_successful() {
     let summary = Arc::new(RunSummary::default());
     let opts = RunOptions::default().observe(summary.clone());
-    let n = side_gate
-        .run_with(&opts, ("x".into(), "abc".into()))
+    let n = side_gate::run_with(&opts, ("x".into(), "abc".into()))
         .await
         .unwrap();
     assert_eq!(n, 3);
@@ -238,8 +236,7 @@ async fn the_prefix_sensor_waits_for_enough_objects_and_lists_them() {
     };
     let start = Instant::now();
     let opts = RunOptions::default().file_access(files);
-    let found = wait_batch
-        .run_with(&opts, ("memory:///batch".into(), 3))
+    let found = wait_batch::run_with(&opts, ("memory:///batch".into(), 3))
         .await
         .unwrap();
     writer.await.unwrap();
@@ -298,13 +295,12 @@ fn wait_hangs(what: String) -> String {
 async fn a_look_that_never_answers_is_abandoned_and_max_wait_still_holds() {
     let summary = Arc::new(RunSummary::default());
     let started = Instant::now();
-    let err = wait_hangs
-        .run_with(
-            &RunOptions::default().observe(summary.clone()),
-            ("x".into(),),
-        )
-        .await
-        .unwrap_err();
+    let err = wait_hangs::run_with(
+        &RunOptions::default().observe(summary.clone()),
+        ("x".into(),),
+    )
+    .await
+    .unwrap_err();
     // The sensor's own expiry at max_wait, so soft_fail skips; not the task's 60 s
     // timeout, which would fail the node.
     assert!(matches!(err, RunError::Skipped { .. }), "{err}");
@@ -355,8 +351,7 @@ async fn an_s3_store_that_never_answers_ends_the_wait_at_max_wait() {
     );
     let opts = RunOptions::default().file_access(fa);
     let started = std::time::Instant::now();
-    let err = wait_silent
-        .run_with(&opts, ("s3://silent/landing/data.csv".into(),))
+    let err = wait_silent::run_with(&opts, ("s3://silent/landing/data.csv".into(),))
         .await
         .unwrap_err();
     let waited = started.elapsed();

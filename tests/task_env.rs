@@ -35,14 +35,14 @@ fn regions() -> (String, String, bool, String, Option<String>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_task_sees_its_own_environment_and_the_process_is_untouched() {
-    let (plain, tier, in_process, async_region, none) = regions.run().await.unwrap();
+    let (plain, tier, in_process, async_region, none) = regions::run().await.unwrap();
     assert_eq!(plain, "eu");
     assert_eq!(tier, "gold");
     assert!(!in_process, "the process environment was changed");
     assert_eq!(async_region, "us");
     assert_eq!(none, None);
     assert_eq!(
-        region_plain.metadata().get_env(),
+        region_plain {}.metadata().get_env(),
         [
             ("FLYTE_RS_TEST_REGION".to_string(), "eu".to_string()),
             ("FLYTE_RS.TEST-TIER".to_string(), "gold".to_string())

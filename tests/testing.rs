@@ -31,11 +31,13 @@ fn page_words(url: String) -> i64 {
 #[tokio::test]
 async fn a_mock_replaces_the_task_with_its_own_types_and_the_rest_runs_for_real() {
     let before = REAL_FETCHES.load(Ordering::SeqCst);
-    let opts = RunOptions::default().mock(&fetch, |(url, page): (String, i64)| {
+    let opts = RunOptions::default().mock(&fetch {}, |(url, page): (String, i64)| {
         format!("mocked page {page} of {url}")
     });
     assert_eq!(
-        page_words.run_with(&opts, ("x.org".into(),)).await.unwrap(),
+        page_words::run_with(&opts, ("x.org".into(),))
+            .await
+            .unwrap(),
         5
     );
     assert_eq!(
@@ -44,7 +46,7 @@ async fn a_mock_replaces_the_task_with_its_own_types_and_the_rest_runs_for_real(
         "the real task did not run"
     );
     // Without the mock, the real task runs.
-    assert_eq!(page_words.run("x.org".into()).await.unwrap(), 3);
+    assert_eq!(page_words::run("x.org".into()).await.unwrap(), 3);
 }
 
 #[tokio::test]
@@ -53,13 +55,13 @@ async fn a_failing_mock_goes_through_the_tasks_retries() {
     let seen = calls.clone();
     let summary = Arc::new(RunSummary::default());
     let opts = RunOptions::default().observe(summary.clone()).mock_result(
-        &fetch,
+        &fetch {},
         move |(url, _): (String, i64)| match seen.fetch_add(1, Ordering::SeqCst) {
             0 | 1 => Err(TaskError::failed(format!("{url} timed out"))),
             _ => Ok("third time lucky".to_string()),
         },
     );
-    assert_eq!(page_words.run_with(&opts, ("y".into(),)).await.unwrap(), 3);
+    assert_eq!(page_words::run_with(&opts, ("y".into(),)).await.unwrap(), 3);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     let fetch_record = summary
         .records()
@@ -69,9 +71,12 @@ async fn a_failing_mock_goes_through_the_tasks_retries() {
     assert_eq!(fetch_record.attempts, 3);
 
     // A mock that keeps failing fails the run like the task would.
-    let opts = RunOptions::default()
-        .mock_result(&fetch, |_| Err(TaskError::permanent("no network in tests")));
-    let err = page_words.run_with(&opts, ("z".into(),)).await.unwrap_err();
+    let opts = RunOptions::default().mock_result(&fetch {}, |_| {
+        Err(TaskError::permanent("no network in tests"))
+    });
+    let err = page_words::run_with(&opts, ("z".into(),))
+        .await
+        .unwrap_err();
     assert!(matches!(err, RunError::NodeFailed { .. }));
     assert_eq!(err.failure().unwrap().attempt, 1);
 }
@@ -101,8 +106,7 @@ async fn under_the_paused_clock_hours_of_waiting_cost_no_real_time() {
     let virtual_start = tokio::time::Instant::now();
     let summary = Arc::new(RunSummary::default());
     let opts = RunOptions::default().observe(summary.clone());
-    let err = nightly
-        .run_with(&opts, ("memory:///never/lands.csv".into(),))
+    let err = nightly::run_with(&opts, ("memory:///never/lands.csv".into(),))
         .await
         .unwrap_err();
     assert!(matches!(err, RunError::Skipped { .. }), "{err}");
@@ -113,8 +117,7 @@ async fn under_the_paused_clock_hours_of_waiting_cost_no_real_time() {
     // hour of virtual time.
     let virtual_start = tokio::time::Instant::now();
     let opts = RunOptions::default().mock(&LANDING, |(path,): (String,)| path);
-    let out = nightly
-        .run_with(&opts, ("memory:///x".into(),))
+    let out = nightly::run_with(&opts, ("memory:///x".into(),))
         .await
         .unwrap();
     assert_eq!(out, "report on memory:///x");

@@ -98,10 +98,10 @@ fn pt(x: i64, y: f64) -> Point {
 
 #[tokio::test]
 async fn structs_enums_collections_and_options_flow_through_a_workflow() {
-    let (c, counts, shape) = shape_workflow
-        .run(vec![pt(0, 0.0), pt(3, 1.5), pt(6, 3.0)], Color::Red)
-        .await
-        .unwrap();
+    let (c, counts, shape) =
+        shape_workflow::run(vec![pt(0, 0.0), pt(3, 1.5), pt(6, 3.0)], Color::Red)
+            .await
+            .unwrap();
     assert_eq!(c.unwrap().x, 3);
     assert_eq!(
         counts,
@@ -118,14 +118,14 @@ async fn bytes_and_durations_are_values_too() {
         checksum(data, Duration::from_millis(250))
     }
     assert_eq!(
-        sums.run(vec![1, 2, 250]).await.unwrap(),
+        sums::run(vec![1, 2, 250]).await.unwrap(),
         (253, Duration::from_millis(500))
     );
 }
 
 #[test]
 fn a_collection_of_promises_and_constants_is_one_binding() {
-    let spec = shape_workflow.spec();
+    let spec = shape_workflow::spec();
     let counts = spec
         .nodes
         .iter()

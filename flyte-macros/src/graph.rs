@@ -1,6 +1,6 @@
 //! `#[graph]`: a helper function of graph code. Its body is rewritten as a workflow
-//! body is (task calls become nodes), and it becomes a value that a workflow or
-//! dynamic body calls like a function: the call runs the helper on the caller's
+//! body is (task calls become nodes), and it becomes a type (of the function's name,
+//! as a task does) that a workflow or dynamic body calls like a function: the call runs the helper on the caller's
 //! graph, so the nodes it adds are the caller's own. Outside a graph body it cannot be
 //! called (there is no graph to add nodes to).
 
@@ -55,6 +55,7 @@ pub(crate) fn graph(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// What a helper cannot be: it is called with the caller's graph, synchronously.
 fn check(cx: &Ctxt, sig: &syn::Signature) {
+    crate::signature::check_name(cx, &sig.ident, "`#[graph]` helper");
     if let Some(a) = &sig.asyncness {
         cx.error_spanned_by(
             a,
@@ -77,7 +78,7 @@ fn expand(func: &syn::ItemFn, krate: &syn::Path, body: &syn::Block) -> TokenStre
     let vis = &func.vis;
     let ident = &func.sig.ident;
     let attrs = &func.attrs;
-    let helper_ty = format_ident!("__FlyteGraph_{}", ident);
+    let helper_ty = ident;
     let call_ty = format_ident!("__FlyteGraphCall_{}", ident);
     let params = &func.sig.inputs;
     let output = &func.sig.output;
@@ -86,15 +87,10 @@ fn expand(func: &syn::ItemFn, krate: &syn::Path, body: &syn::Block) -> TokenStre
     let span = func.sig.ident.span();
     let node_fn = quote_spanned!(span=> __flyte_node);
     quote! {
+        // A type with the function's name, as a task is, so variables may share it.
         #(#attrs)*
-        #[allow(non_upper_case_globals)]
-        #vis static #ident: #helper_ty = #helper_ty { _private: () };
-
-        #[doc(hidden)]
         #[allow(non_camel_case_types)]
-        #vis struct #helper_ty {
-            _private: (),
-        }
+        #vis struct #helper_ty {}
 
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
@@ -103,10 +99,11 @@ fn expand(func: &syn::ItemFn, krate: &syn::Path, body: &syn::Block) -> TokenStre
         }
 
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #helper_ty {
             /// The helper on the calling body's graph.
             #[doc(hidden)]
-            #vis fn #node_fn<'w>(&self, graph: &'w #p::WorkflowBuilder) -> #call_ty<'w> {
+            #vis fn #node_fn<'w>(graph: &'w #p::WorkflowBuilder) -> #call_ty<'w> {
                 #call_ty { graph }
             }
         }

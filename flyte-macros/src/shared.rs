@@ -154,7 +154,7 @@ fn overridable_parts(
     }
 }
 
-/// The node type a workflow body calls: `value.__flyte_node(&wf)` gives it, and its
+/// The node type a workflow body calls: `f::__flyte_node(&wf)` gives it, and its
 /// `call` takes the user's parameter names (with their spans), so a missing or extra
 /// argument is reported against the function's own signature.
 pub(crate) fn node_type(
@@ -195,15 +195,16 @@ pub(crate) fn node_type(
     } = overridable_parts(p, overridable, &add, &field, &wires);
     quote! {
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #owner_ty {
             #[doc(hidden)]
-            pub fn __flyte_node<'w>(&'static self, __flyte_wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
-                #node_ty { #field: self, wf: __flyte_wf, #field_init }
+            pub fn __flyte_node<'w>(__flyte_wf: &'w #p::WorkflowBuilder) -> #node_ty<'w> {
+                #node_ty { #field: &Self {}, wf: __flyte_wf, #field_init }
             }
         }
 
         #[doc(hidden)]
-        #[allow(non_camel_case_types)]
+        #[allow(non_camel_case_types, deprecated)]
         #vis struct #node_ty<'w> {
             #field: &'static #owner_ty,
             wf: &'w #p::WorkflowBuilder,
@@ -211,6 +212,7 @@ pub(crate) fn node_type(
         }
 
         #[automatically_derived]
+        #[allow(deprecated)]
         impl<'w> #node_ty<'w> {
             #with
 

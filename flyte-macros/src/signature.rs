@@ -94,6 +94,26 @@ impl<'a> Signature<'a> {
 pub(crate) const MAX_ARITY: usize = 8;
 
 /// Reads `sig`, recording every problem in `cx`. `what` is "task" or "workflow".
+/// Rust's primitive types: names a lowercase path segment may be besides a module.
+pub(crate) const PRIMITIVES: &[&str] = &[
+    "bool", "char", "str", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16",
+    "u32", "u64", "u128", "usize",
+];
+
+/// A task or workflow is also a type of the function's name, which must not hide a
+/// primitive type in the module.
+pub(crate) fn check_name(cx: &Ctxt, ident: &syn::Ident, what: &str) {
+    let name = ident.to_string();
+    if PRIMITIVES.contains(&name.as_str()) {
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "a {what} cannot be named `{name}`: it is also a type of its function's name, which would hide the primitive type `{name}` in this module; rename the function (`name = \"...\"` keeps the Flyte name)"
+            ),
+        );
+    }
+}
+
 /// What a task or workflow function cannot be: `const`, `unsafe`, `extern`,
 /// variadic, generic.
 fn check_qualifiers(cx: &Ctxt, sig: &syn::Signature, what: &str) {
@@ -123,6 +143,7 @@ fn check_qualifiers(cx: &Ctxt, sig: &syn::Signature, what: &str) {
 
 pub(crate) fn read<'a>(cx: &Ctxt, sig: &'a syn::Signature, what: &str) -> Signature<'a> {
     check_qualifiers(cx, sig, what);
+    check_name(cx, &sig.ident, what);
 
     let mut params = Vec::new();
     for arg in &sig.inputs {

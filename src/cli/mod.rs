@@ -7,7 +7,7 @@
 //! # #[workflow] fn greet(name: String) -> String { hello(name) }
 //! #[tokio::main]
 //! async fn main() -> std::process::ExitCode {
-//!     flytekit::cli::App::new().workflow(&greet).main().await
+//!     flytekit::cli::App::new().workflow(&greet {}).main().await
 //! }
 //! ```
 //!
@@ -291,9 +291,9 @@ enum Command {
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// // In `main`: `flytekit::cli::App::new().workflow(&twice).main().await`, which
+/// // In `main`: `flytekit::cli::App::new().workflow(&twice {}).main().await`, which
 /// // reads the process's arguments; here the arguments are given.
-/// let app = flytekit::cli::App::new().workflow(&twice);
+/// let app = flytekit::cli::App::new().workflow(&twice {});
 /// let (mut out, mut table) = (Vec::new(), Vec::new());
 /// app.run_to(["app", "run", "twice", "--x", "3"], &mut out, &mut table)
 ///     .await

@@ -59,8 +59,8 @@ use crate::types::{FlyteType, Value, downcast_value};
 /// let options = RunOptions::default()
 ///     .execution_id("docs-1")
 ///     .no_cache()
-///     .mock(&fetch, |(url,): (String,)| format!("the page at {url}"));
-/// let words = page_words.run_with(&options, ("x.org".into(),)).await.unwrap();
+///     .mock(&fetch {}, |(url,): (String,)| format!("the page at {url}"));
+/// let words = page_words::run_with(&options, ("x.org".into(),)).await.unwrap();
 /// assert_eq!(words, 4);
 /// # }
 /// ```
@@ -229,8 +229,8 @@ impl RunOptions {
     /// }
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let options = RunOptions::default().mock(&fetch, |(url,): (String,)| format!("<html>{url}</html>"));
-    /// let page = page_length.run_with(&options, ("x".into(),)).await.unwrap();
+    /// let options = RunOptions::default().mock(&fetch {}, |(url,): (String,)| format!("<html>{url}</html>"));
+    /// let page = page_length::run_with(&options, ("x".into(),)).await.unwrap();
     /// assert_eq!(page, "<html>x</html>");
     /// # }
     /// ```

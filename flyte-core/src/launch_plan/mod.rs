@@ -19,7 +19,7 @@
 //! }
 //!
 //! static LOUD: LazyLock<LaunchPlan<String>> = LazyLock::new(|| {
-//!     LaunchPlan::builder("loud-greeting", &greeting)
+//!     LaunchPlan::builder("loud-greeting", &greeting {})
 //!         .fixed("punctuation", "!".to_string())
 //!         .default_input("times", 3i64)
 //!         .build()
@@ -159,7 +159,7 @@ fn quoted(names: &[String]) -> String {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// // `factor` fixed at 10; `xs` defaults to [1, 2] and may be set per run.
-/// let nightly = LaunchPlan::builder("nightly", &scaled)
+/// let nightly = LaunchPlan::builder("nightly", &scaled {})
 ///     .fixed("factor", 10i64)
 ///     .default_input("xs", vec![1i64, 2])
 ///     .build()

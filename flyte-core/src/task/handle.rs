@@ -1,13 +1,14 @@
 //! [`TaskStatic`]: the `'static` places a task can be named by where a run or a
-//! registry takes one (`&fetch` for a `#[task]` function, `&SENSOR` for a struct task
-//! in a `LazyLock`), so callers never write `&*SENSOR`.
+//! registry takes one (`&fetch {}` for a `#[task]` function, `&SENSOR` for a struct
+//! task in a `LazyLock`), so callers never write `&*SENSOR`.
 
 use std::sync::LazyLock;
 
 use super::Task;
 
-/// Something that is, or holds, a task for the life of the program: a task value in a
-/// `static` (a `#[task]` function's item is one) or a `LazyLock` around a task.
+/// Something that is, or holds, a task for the life of the program: a task value (a
+/// `#[task] fn fetch` is the type `fetch`, and `&fetch {}` such a value) or a
+/// `LazyLock` around a task.
 ///
 /// ```
 /// # extern crate flytekit_core as flytekit;

@@ -180,6 +180,11 @@ impl std::error::Error for NonRecoverable {
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a task",
+    label = "expected a task",
+    note = "a `#[task] fn name` is the type `name`, and `name {{}}` its value: write `&name {{}}`"
+)]
 pub trait Task: Send + Sync + 'static {
     /// The inputs, as a tuple in interface order.
     type Input: Inputs;

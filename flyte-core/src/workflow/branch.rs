@@ -24,9 +24,9 @@
 //! }
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! assert_eq!(pick.run(20, "fast".into()).await.unwrap(), 40);
-//! assert_eq!(pick.run(-3, "slow".into()).await.unwrap(), 3);
-//! assert_eq!(pick.run(5, "slow".into()).await.unwrap(), 5);
+//! assert_eq!(pick::run(20, "fast".into()).await.unwrap(), 40);
+//! assert_eq!(pick::run(-3, "slow".into()).await.unwrap(), 3);
+//! assert_eq!(pick::run(5, "slow".into()).await.unwrap(), 5);
 //! # }
 //! ```
 //!
@@ -288,19 +288,13 @@ branch_tuples! {
 }
 
 /// Starts a conditional in a workflow body: `when(cond).then(|| ..)`.
-#[allow(non_upper_case_globals)]
-pub static when: WhenFn = WhenFn { _private: () };
+#[allow(non_camel_case_types)]
+pub struct when {}
 
-/// The type of [`when`].
-#[doc(hidden)]
-pub struct WhenFn {
-    _private: (),
-}
-
-impl WhenFn {
+impl when {
     /// Called by `#[workflow]`-generated code.
     #[doc(hidden)]
-    pub fn __flyte_node<'w>(&'static self, wf: &'w WorkflowBuilder) -> WhenStart<'w> {
+    pub fn __flyte_node(wf: &WorkflowBuilder) -> WhenStart<'_> {
         WhenStart { wf }
     }
 }

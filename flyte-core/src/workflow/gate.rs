@@ -25,7 +25,7 @@
 //! let options = RunOptions::default()
 //!     .signal("approve-deploy", true)
 //!     .signal("release", true);
-//! assert_eq!(release.run_with(&options, (1,)).await.unwrap(), 2);
+//! assert_eq!(release::run_with(&options, (1,)).await.unwrap(), 2);
 //! # }
 //! ```
 //!
@@ -133,56 +133,44 @@ fn read_duration(d: impl IntoDuration, field: &'static str) -> (Duration, Option
     }
 }
 
+// Gates are types with a function's name, as `#[task]`s are: the workflow rewrite
+// reaches them in the type namespace, and a variable may be called `sleep`.
+
 /// `sleep(duration)` in a workflow body: a node that waits, for others to be ordered
 /// after with `>>`.
-#[allow(non_upper_case_globals)]
-pub static sleep: Sleep = Sleep { _private: () };
+#[allow(non_camel_case_types)]
+pub struct sleep {}
 
 /// `wait_for_input(name, timeout)` in a workflow body: a value of the promise's type,
 /// given to the execution under `name`.
-#[allow(non_upper_case_globals)]
-pub static wait_for_input: WaitForInput = WaitForInput { _private: () };
+#[allow(non_camel_case_types)]
+pub struct wait_for_input {}
 
 /// `approve(value, name, timeout)` in a workflow body: `value`, once someone approves
 /// it under `name`.
-#[allow(non_upper_case_globals)]
-pub static approve: Approve = Approve { _private: () };
-
-/// See [`sleep`].
-pub struct Sleep {
-    _private: (),
-}
-
-/// See [`wait_for_input`].
-pub struct WaitForInput {
-    _private: (),
-}
-
-/// See [`approve`].
-pub struct Approve {
-    _private: (),
-}
+#[allow(non_camel_case_types)]
+pub struct approve {}
 
 /// A gate call being added to a graph.
 #[doc(hidden)]
 pub struct GateCall<'w, G: 'static> {
     wf: &'w WorkflowBuilder,
-    _gate: &'static G,
+    _gate: std::marker::PhantomData<G>,
 }
 
 macro_rules! gate_node {
     ($($ty:ident)+) => {$(
         impl $ty {
             #[doc(hidden)]
-            pub fn __flyte_node<'w>(&'static self, wf: &'w WorkflowBuilder) -> GateCall<'w, $ty> {
-                GateCall { wf, _gate: self }
+            pub fn __flyte_node<'w>(wf: &'w WorkflowBuilder) -> GateCall<'w, $ty> {
+                GateCall { wf, _gate: std::marker::PhantomData }
             }
         }
     )+};
 }
-gate_node!(Sleep WaitForInput Approve);
+gate_node!(sleep wait_for_input approve);
 
-impl GateCall<'_, Sleep> {
+impl GateCall<'_, sleep> {
     /// Adds a node that sleeps for `duration` (`"10m"` or a [`Duration`]).
     pub fn call(self, duration: impl IntoDuration) -> Done {
         let (d, error) = read_duration(duration, "sleep");
@@ -200,7 +188,7 @@ impl GateCall<'_, Sleep> {
     }
 }
 
-impl GateCall<'_, WaitForInput> {
+impl GateCall<'_, wait_for_input> {
     /// Adds a node that waits at most `timeout` for the value named `name`.
     pub fn call<T: FlyteType>(self, name: &str, timeout: impl IntoDuration) -> Promise<T> {
         let (timeout, error) = read_duration(timeout, "timeout");
@@ -220,7 +208,7 @@ impl GateCall<'_, WaitForInput> {
     }
 }
 
-impl GateCall<'_, Approve> {
+impl GateCall<'_, approve> {
     /// Adds a node that passes `value` on once it is approved under `name`, waiting
     /// at most `timeout`.
     pub fn call<T: FlyteType>(

@@ -14,11 +14,11 @@
 //!
 //! #[workflow(crate = ::flytekit_core)]
 //! fn squares(xs: Vec<i64>) -> Vec<i64> {
-//!     map_task(&square).concurrency(8).over(xs)
+//!     map_task(square).concurrency(8).over(xs)
 //! }
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! assert_eq!(squares.run(vec![1, 2, 3]).await.unwrap(), [1, 4, 9]);
+//! assert_eq!(squares::run(vec![1, 2, 3]).await.unwrap(), [1, 4, 9]);
 //! # }
 //! ```
 
@@ -106,24 +106,18 @@ impl std::fmt::Debug for MapSpec {
     }
 }
 
-/// Starts a map task in a workflow body: `map_task(&task).over(list)`.
+/// Starts a map task in a workflow body: `map_task(task).over(list)`.
 ///
 /// The task has one output; the map node gives a list of it, in item order. Each
 /// input is mapped (given a list, one item per run) or bound with [`bound`] (given
 /// whole to every run); mapped lists must be of equal length.
-#[allow(non_upper_case_globals)]
-pub static map_task: MapTaskFn = MapTaskFn { _private: () };
+#[allow(non_camel_case_types)]
+pub struct map_task {}
 
-/// The type of [`map_task`].
-#[doc(hidden)]
-pub struct MapTaskFn {
-    _private: (),
-}
-
-impl MapTaskFn {
+impl map_task {
     /// Called by `#[workflow]`-generated code.
     #[doc(hidden)]
-    pub fn __flyte_node<'w>(&'static self, wf: &'w WorkflowBuilder) -> MapTaskStart<'w> {
+    pub fn __flyte_node(wf: &WorkflowBuilder) -> MapTaskStart<'_> {
         MapTaskStart { wf }
     }
 }
@@ -259,7 +253,7 @@ impl<A> MapArg<A> for Bound<A> {
 }
 
 /// Binds a map task's input to one value for every item:
-/// `map_task(&scale).over(xs, bound(10))`.
+/// `map_task(scale).over(xs, bound(10))`.
 pub fn bound<A: FlyteType>(value: impl IntoBinding<A>) -> Bound<A> {
     Bound {
         wire: value.into_wire(),

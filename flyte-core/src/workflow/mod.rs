@@ -39,9 +39,7 @@ pub use map::{
 // What `#[task]`, `#[workflow]` and `#[dynamic]` expand to calls: public so generated
 // code can name it, hidden from the docs because no one writes it by hand.
 #[doc(hidden)]
-pub use branch::{
-    BranchOutput, CmpOp, Cond, IntoCondition, IntoOperand, WhenFn, compare, compare_eq,
-};
+pub use branch::{BranchOutput, CmpOp, Cond, IntoCondition, IntoOperand, compare, compare_eq};
 #[doc(hidden)]
 pub use builder::{
     AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, OutputPromises,
@@ -50,7 +48,7 @@ pub use builder::{
 #[doc(hidden)]
 pub use launch_plan_node::LaunchPlanNode;
 #[doc(hidden)]
-pub use map::{MapTaskFn, MapTaskNode};
+pub use map::MapTaskNode;
 #[doc(hidden)]
 pub use ordering::order;
 
@@ -61,8 +59,15 @@ use crate::types::{Codec, Inputs, Literal, Outputs, Value, write_joined};
 
 /// A workflow: a typed graph of task and subworkflow nodes, built once.
 ///
-/// `#[workflow]` implements it, along with inherent `run`, `run_with` and `spec`
-/// methods that take the workflow's inputs as ordinary arguments.
+/// `#[workflow] fn hello` makes a type `hello` that implements it, with associated
+/// functions `hello::run(..)`, `hello::run_with(..)` and `hello::spec()` that take the
+/// workflow's inputs as ordinary arguments; `hello {}` is its value, for the calls
+/// that take a workflow (`App::workflow(&hello {})`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a workflow",
+    label = "expected a workflow",
+    note = "a `#[workflow] fn name` is the type `name`, and `name {{}}` its value: write `&name {{}}`"
+)]
 pub trait Workflow: Send + Sync + 'static {
     /// The inputs, as a tuple in parameter order.
     type Input: Inputs;

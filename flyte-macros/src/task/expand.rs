@@ -13,9 +13,12 @@ use crate::signature::Returns;
 struct Names {
     /// `<crate>::__private_0_1`.
     p: TokenStream,
+    /// The task's type: the function's own name, in the type namespace, so the
+    /// function stays a function and variables may share its name.
     task_ty: Ident,
     node_ty: Ident,
-    /// The user's function, renamed.
+    /// The function the task's attempts call: the user's own, or for a dynamic or
+    /// reference task (which a caller cannot call directly) a hidden one.
     inner: Ident,
 }
 
@@ -24,19 +27,28 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
     shared::with_cfg(items(m, &attrs), &attrs.cfg)
 }
 
+/// Whether the function stays callable as written: not when its body builds a graph
+/// (dynamic) or Flyte runs it (reference).
+fn direct(m: &TaskModel<'_>) -> bool {
+    m.dynamic_body.is_none() && m.reference.is_none()
+}
+
 fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let krate = &m.krate;
     let ident = m.ident;
     let n = Names {
         p: quote!(#krate::__private_0_1),
-        task_ty: format_ident!("__FlyteTask_{}", ident),
+        task_ty: ident.clone(),
         node_ty: format_ident!("__FlyteNode_{}", ident),
-        inner: format_ident!("__flyte_fn_{}", ident),
+        inner: if direct(m) {
+            ident.clone()
+        } else {
+            format_ident!("__flyte_fn_{}", ident)
+        },
     };
     let (p, task_ty, node_ty) = (&n.p, &n.task_ty, &n.node_ty);
     let vis = &m.item.vis;
-    let inner_fn = user_fn(m, attrs, &n);
-    let (deref_impl, boxed_fn) = direct_call(m, &n);
+    let user_fn = user_fn(m, attrs, &n);
     let public = &attrs.public;
     let type_checks = shared::type_checks(p, &m.sig);
     let quantity_checks = quantity_checks(m, p);
@@ -58,32 +70,22 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
         },
     );
     quote! {
-        #inner_fn
-
-        #boxed_fn
+        #user_fn
 
         #(#public)*
-        #[allow(non_upper_case_globals)]
-        #vis static #ident: #task_ty = #task_ty { _private: () };
+        #[allow(non_camel_case_types)]
+        #vis struct #task_ty {}
 
         // Collecting the task is no use of it: a `#[deprecated]` task warns where it
         // is called, not here.
         #[allow(deprecated)]
         const _: () = {
-            #p::inventory::submit! { #p::CompiledTask(&#ident) }
+            #p::inventory::submit! { #p::CompiledTask(&#task_ty {}) }
         };
-
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        #vis struct #task_ty {
-            _private: (),
-        }
 
         #type_checks
 
         #quantity_checks
-
-        #deref_impl
 
         #task_impl
 
@@ -93,13 +95,16 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     }
 }
 
-/// The user's function, renamed and private, with its body and spans untouched (a
-/// dynamic task's body gets the graph builder first and returns promises).
+/// The user's function, with its body and spans untouched: as written for a plain
+/// task, renamed and private for a dynamic task (whose body gets the graph builder
+/// first and returns promises) or a reference (whose body never runs).
 fn user_fn(m: &TaskModel<'_>, attrs: &Attrs<'_>, n: &Names) -> syn::ItemFn {
     let (p, inner) = (&n.p, &n.inner);
     let mut inner_fn = m.item.clone();
+    if direct(m) {
+        return inner_fn;
+    }
     inner_fn.sig.ident = inner.clone();
-    // Only the generated items call it; the static is the public face.
     inner_fn.vis = syn::Visibility::Inherited;
     inner_fn.attrs = attrs.rest.iter().map(|a| (*a).clone()).collect();
     let Some(body) = &m.dynamic_body else {
@@ -122,47 +127,6 @@ fn user_fn(m: &TaskModel<'_>, attrs: &Attrs<'_>, n: &Names) -> syn::ItemFn {
             #(#stmts)*
         }
     }
-}
-
-/// Direct calls (`task(x)`) go through `Deref` to a plain fn pointer; async tasks get
-/// a boxed future so the pointer type can be written down. A dynamic task's body
-/// needs a graph builder, so it has none.
-fn direct_call(m: &TaskModel<'_>, n: &Names) -> (TokenStream, TokenStream) {
-    if m.dynamic_body.is_some() {
-        return (quote!(), quote!());
-    }
-    let (task_ty, inner) = (&n.task_ty, &n.inner);
-    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
-    let types: Vec<_> = m.sig.params.iter().map(|p| p.ty).collect();
-    let fn_ret = match &m.item.sig.output {
-        syn::ReturnType::Default => quote!(()),
-        syn::ReturnType::Type(_, ty) => quote!(#ty),
-    };
-    let (target, boxed_fn, to) = if m.sig.is_async {
-        let boxed = format_ident!("__flyte_boxed_{}", m.ident);
-        let fut = quote!(::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = #fn_ret> + ::core::marker::Send>>);
-        let f = quote! {
-            #[doc(hidden)]
-            #[allow(non_snake_case)]
-            fn #boxed(#(#names: #types),*) -> #fut {
-                ::std::boxed::Box::pin(#inner(#(#names),*))
-            }
-        };
-        (quote!(fn(#(#types),*) -> #fut), f, boxed)
-    } else {
-        (quote!(fn(#(#types),*) -> #fn_ret), quote!(), inner.clone())
-    };
-    let deref = quote! {
-        #[automatically_derived]
-        impl ::core::ops::Deref for #task_ty {
-            type Target = #target;
-            fn deref(&self) -> &Self::Target {
-                static FN: #target = #to;
-                &FN
-            }
-        }
-    };
-    (deref, boxed_fn)
 }
 
 /// `impl Task`: name, type, interface, metadata, description, custom config, and the
@@ -203,6 +167,7 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     let execute = execute_fn(m, n);
     quote! {
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #p::Task for #task_ty {
             type Input = #input_ty;
             type Output = #output_ty;
@@ -406,7 +371,11 @@ fn execute_fn(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     let (p, inner) = (&n.p, &n.inner);
     let input_ty = shared::input_type(m.item, &m.sig);
     let output_ty = m.sig.output_type();
-    let names: Vec<_> = m.sig.params.iter().map(|p| &p.ident).collect();
+    // Names of our own for the inputs: a parameter may share the task's name, which
+    // the call below needs unshadowed.
+    let names: Vec<_> = (0..m.sig.params.len())
+        .map(|i| Ident::new(&format!("__flyte_in{i}"), proc_macro2::Span::mixed_site()))
+        .collect();
     let pre = match &m.config {
         Some(_) => quote!(self.__flyte_config().before_attempt(&__flyte_ctx)),
         None => quote!(::core::result::Result::Ok(())),

@@ -1,6 +1,6 @@
-//! `#[workflow]` tokens from a checked model: a static of a hidden type implementing
-//! `Workflow`, with inherent `run`, `run_with`, `spec` and `build`, and the node type
-//! an enclosing workflow calls.
+//! `#[workflow]` tokens from a checked model: a type with the function's name
+//! implementing `Workflow`, with associated `run`, `run_with`, `spec` and `build`, and
+//! the node type an enclosing workflow calls.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -18,11 +18,13 @@ fn items(m: &WorkflowModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let p = quote!(#krate::__private_0_1);
     let ident = m.ident;
     let vis = &m.item.vis;
-    let wf_ty = format_ident!("__FlyteWorkflow_{}", ident);
+    // The workflow's type has the function's name, in the type namespace: nothing
+    // takes the name in the value namespace, so variables may share it.
+    let wf_ty = ident.clone();
     let node_ty = format_ident!("__FlyteWfNode_{}", ident);
     let public = &attrs.public;
     let type_checks = shared::type_checks(&p, &m.sig);
-    let build = build_fn(m, attrs, &p);
+    let (body, build) = build_fn(m, attrs, &p);
     let methods = inherent_methods(m, &p);
     let input_ty = shared::input_type(m.item, &m.sig);
     let output_ty = m.sig.output_type();
@@ -43,18 +45,15 @@ fn items(m: &WorkflowModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     );
     quote! {
         #(#public)*
-        #[allow(non_upper_case_globals)]
-        #vis static #ident: #wf_ty = #wf_ty { _private: () };
-
-        #[doc(hidden)]
         #[allow(non_camel_case_types)]
-        #vis struct #wf_ty {
-            _private: (),
-        }
+        #vis struct #wf_ty {}
 
         #type_checks
 
+        #body
+
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #p::Workflow for #wf_ty {
             type Input = #input_ty;
             type Output = #output_ty;
@@ -68,6 +67,7 @@ fn items(m: &WorkflowModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
         }
 
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #wf_ty {
             #methods
         }
@@ -76,8 +76,13 @@ fn items(m: &WorkflowModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     }
 }
 
-/// `Workflow::build`: the body, run once on promises, records the graph.
-fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenStream {
+/// The body as a function of promises, and `Workflow::build`, which runs it once to
+/// record the graph.
+fn build_fn(
+    m: &WorkflowModel<'_>,
+    attrs: &Attrs<'_>,
+    p: &TokenStream,
+) -> (TokenStream, TokenStream) {
     let item = m.item;
     let rest = &attrs.rest;
     let output_ty = m.sig.output_type();
@@ -124,19 +129,22 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
     };
     let body_ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#output_ty> + use<>);
     let settings = workflow_settings(m, p);
-    quote! {
+    let body_fn = body_fn_ident(m);
+    let body = quote! {
+        #(#rest)*
+        #[doc(hidden)]
+        #[allow(unused_mut, non_snake_case, clippy::let_unit_value, clippy::unused_unit)]
+        fn #body_fn(
+            #wf: &#p::WorkflowBuilder,
+            #(#body_params),*
+        ) -> #body_ret {
+            #[allow(unused_imports)]
+            use #p::{AsTaskNode as _, PassThrough as _};
+            #(#stmts)*
+        }
+    };
+    let build = quote! {
         fn build(&self) -> #p::WorkflowSpec {
-            #(#rest)*
-            #[allow(unused_mut, clippy::let_unit_value, clippy::unused_unit)]
-            fn __flyte_body(
-                #wf: &#p::WorkflowBuilder,
-                #(#body_params),*
-            ) -> #body_ret {
-                #[allow(unused_imports)]
-                use #p::{AsTaskNode as _, PassThrough as _};
-                #(#stmts)*
-            }
-
             let __flyte_wf = #p::WorkflowBuilder::new(
                 #name_expr,
                 #description,
@@ -144,10 +152,18 @@ fn build_fn(m: &WorkflowModel<'_>, attrs: &Attrs<'_>, p: &TokenStream) -> TokenS
             );
             #(#defaults)*
             #settings
-            let __flyte_out = __flyte_body(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
+            let __flyte_out = #body_fn(&__flyte_wf, #(__flyte_wf.input(#indices)),*);
             __flyte_wf.finish(#p::IntoOutputs::<#output_ty>::into_wires(__flyte_out))
         }
-    }
+    };
+    (body, build)
+}
+
+/// The body's function, beside the workflow's impls rather than in them: those allow
+/// `deprecated` (a deprecated workflow's own type is named in them), the body must
+/// not hide the user's uses of deprecated tasks.
+fn body_fn_ident(m: &WorkflowModel<'_>) -> syn::Ident {
+    format_ident!("__flyte_body_{}", m.ident)
 }
 
 /// `interruptible`, `failure_policy`, `on_failure`, `labels` and `annotations` as calls
@@ -162,7 +178,13 @@ fn workflow_settings(m: &WorkflowModel<'_>, p: &TokenStream) -> TokenStream {
         .map(|v| quote!(__flyte_wf.failure_policy(#p::FailurePolicy::#v);));
     let on_failure = m.on_failure.as_ref().map(|task| {
         let span = syn::spanned::Spanned::span(task);
-        quote_spanned!(span=> __flyte_wf.on_failure(&#task);)
+        match task {
+            // A `#[task]` is a type: its value is `task {}`.
+            syn::Expr::Path(p) if p.qself.is_none() && super::names_entity(&p.path) => {
+                quote_spanned!(span=> __flyte_wf.on_failure(&#task {});)
+            }
+            _ => quote_spanned!(span=> __flyte_wf.on_failure(&#task);),
+        }
     });
     let labels = m
         .labels
@@ -185,27 +207,26 @@ fn inherent_methods(m: &WorkflowModel<'_>, p: &TokenStream) -> TokenStream {
     quote! {
         /// Runs the workflow locally and returns its outputs.
         #[allow(clippy::too_many_arguments)]
-        #vis async fn run(&'static self, #(#names: #types),*) -> ::core::result::Result<#output_ty, #p::RunError> {
-            #p::run_workflow(self, (#(#names,)*), &#p::RunOptions::default()).await
+        #vis async fn run(#(#names: #types),*) -> ::core::result::Result<#output_ty, #p::RunError> {
+            #p::run_workflow(&Self {}, (#(#names,)*), &#p::RunOptions::default()).await
         }
 
         /// Runs the workflow locally with the given options; inputs as a tuple.
         #vis async fn run_with(
-            &'static self,
             __flyte_options: &#p::RunOptions,
             __flyte_inputs: #input_ty,
         ) -> ::core::result::Result<#output_ty, #p::RunError> {
-            #p::run_workflow(self, __flyte_inputs, __flyte_options).await
+            #p::run_workflow(&Self {}, __flyte_inputs, __flyte_options).await
         }
 
         /// The workflow's graph: interface, nodes and bindings (built once).
-        #vis fn spec(&self) -> &'static #p::WorkflowSpec {
-            <Self as #p::Workflow>::spec(self)
+        #vis fn spec() -> &'static #p::WorkflowSpec {
+            <Self as #p::Workflow>::spec(&Self {})
         }
 
         /// Builds the graph anew, without keeping it.
-        #vis fn build(&self) -> #p::WorkflowSpec {
-            <Self as #p::Workflow>::build(self)
+        #vis fn build() -> #p::WorkflowSpec {
+            <Self as #p::Workflow>::build(&Self {})
         }
     }
 }

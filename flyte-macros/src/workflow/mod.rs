@@ -5,6 +5,8 @@ mod model;
 mod parse;
 mod rewrite;
 
+pub(crate) use rewrite::names_entity;
+
 use proc_macro2::TokenStream;
 
 use crate::diag::Ctxt;
@@ -12,7 +14,12 @@ use crate::diag::Ctxt;
 /// Rewrites a body that builds a graph (a workflow's or a dynamic task's).
 pub(crate) fn rewrite_body(cx: &Ctxt, krate: &syn::Path, body: &mut syn::Block) {
     use syn::visit_mut::VisitMut;
-    rewrite::Rewriter { cx, krate }.visit_block_mut(body);
+    rewrite::Rewriter {
+        cx,
+        krate,
+        locals: Vec::new(),
+    }
+    .visit_block_mut(body);
 }
 
 pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {

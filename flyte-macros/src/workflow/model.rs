@@ -1,10 +1,8 @@
 //! The checked model of a `#[workflow]` function, with its body rewritten.
 
-use syn::visit_mut::VisitMut;
 use syn::{Block, Ident, ItemFn, LitStr, Path};
 
 use super::parse::WorkflowArgs;
-use super::rewrite::Rewriter;
 use crate::diag::Ctxt;
 use crate::signature::{self, Signature};
 
@@ -89,7 +87,7 @@ impl<'a> WorkflowModel<'a> {
             .krate
             .unwrap_or_else(|| syn::parse_quote!(::flytekit));
         let mut body = (*item.block).clone();
-        Rewriter { cx, krate: &krate }.visit_block_mut(&mut body);
+        super::rewrite_body(cx, &krate, &mut body);
         WorkflowModel {
             item,
             ident: &item.sig.ident,

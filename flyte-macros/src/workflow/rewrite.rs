@@ -1,8 +1,14 @@
-//! The workflow body rewrite: every call `f(a, b)` whose callee is a path becomes
-//! `f.__flyte_node(&__flyte_wf).call(a, b)`.
+//! The workflow body rewrite: every call `f(a, b)` whose callee is a path becomes a
+//! node call, or stays an ordinary call through `PassThrough`.
 //!
-//! Method syntax lets auto-deref reach tasks behind `LazyLock` statics and nested
-//! workflows alike; ordinary functions (`String::from`, helpers, `Some`) implement
+//! A `#[task]` or `#[workflow]` is a type with the function's name (so variables may
+//! share it), and the rewrite reaches it in the type namespace: a call of a
+//! snake_case path that names no local variable, `f(a, b)` or `m::f(a, b)`, becomes
+//! `<f>::__flyte_node(&__flyte_wf).call(a, b)`. An ordinary function of such a name
+//! is called as `(f)(a, b)`, which the rewrite leaves alone. Every other path call (a `LazyLock`
+//! static such as a launch plan or a plugin task, `Some`, `String::from`, a local
+//! closure) becomes `f.__flyte_node(&__flyte_wf).call(a, b)`: method syntax lets
+//! auto-deref reach a task behind a `LazyLock`, and plain callables implement
 //! `PassThrough`, whose `call` just calls them. Spans stay the user's, so type errors
 //! point at the call and its arguments. Constructs that cannot become a graph are
 //! reported here.
@@ -17,6 +23,70 @@ pub(crate) struct Rewriter<'c> {
     pub(crate) cx: &'c Ctxt,
     /// The `flytekit` crate path, for the condition helpers.
     pub(crate) krate: &'c syn::Path,
+    /// The local variables and nested functions in scope where the visit is: a call
+    /// of one of these is an ordinary call.
+    pub(crate) locals: Vec<String>,
+}
+
+/// Whether `path` names a `#[task]` or `#[workflow]`, by Rust's naming conventions: a
+/// snake_case function name after module segments only (`f`, `tasks::f`,
+/// `crate::etl::f`), not an associated function (`String::from`, `i64::from`), a
+/// constructor (`Some`) or a static (`PLAN`).
+pub(crate) fn names_entity(path: &syn::Path) -> bool {
+    use crate::signature::PRIMITIVES;
+    let snake = |ident: &syn::Ident| {
+        let name = ident.to_string();
+        let name = name.trim_start_matches("r#").trim_start_matches('_');
+        name.starts_with(|c: char| c.is_ascii_lowercase())
+    };
+    let segments: Vec<_> = path.segments.iter().collect();
+    let Some((last, modules)) = segments.split_last() else {
+        return false;
+    };
+    last.arguments.is_none()
+        && snake(&last.ident)
+        && modules.iter().all(|seg| {
+            let name = seg.ident.to_string();
+            seg.arguments.is_none()
+                && (matches!(name.as_str(), "crate" | "self" | "super")
+                    || (snake(&seg.ident) && !PRIMITIVES.contains(&name.as_str())))
+        })
+}
+
+/// The names a pattern binds.
+fn bindings(pat: &syn::Pat, out: &mut Vec<String>) {
+    use syn::Pat;
+    match pat {
+        Pat::Ident(p) => {
+            out.push(p.ident.to_string());
+            if let Some((_, sub)) = &p.subpat {
+                bindings(sub, out);
+            }
+        }
+        Pat::Or(p) => p.cases.iter().for_each(|c| bindings(c, out)),
+        Pat::Paren(p) => bindings(&p.pat, out),
+        Pat::Reference(p) => bindings(&p.pat, out),
+        Pat::Slice(p) => p.elems.iter().for_each(|e| bindings(e, out)),
+        Pat::Struct(p) => p.fields.iter().for_each(|f| bindings(&f.pat, out)),
+        Pat::Tuple(p) => p.elems.iter().for_each(|e| bindings(e, out)),
+        Pat::TupleStruct(p) => p.elems.iter().for_each(|e| bindings(e, out)),
+        Pat::Type(p) => bindings(&p.pat, out),
+        _ => {}
+    }
+}
+
+/// The bindings of the `let`s in an `if` or `while` condition (`if let Some(x) = ..`,
+/// `a && let b = ..`), which are in scope in its block.
+fn condition_bindings(cond: &Expr, out: &mut Vec<String>) {
+    match cond {
+        Expr::Let(l) => bindings(&l.pat, out),
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            condition_bindings(&b.left, out);
+            condition_bindings(&b.right, out);
+        }
+        Expr::Paren(p) => condition_bindings(&p.expr, out),
+        _ => {}
+    }
 }
 
 impl Rewriter<'_> {
@@ -109,34 +179,67 @@ impl Rewriter<'_> {
         if path.qself.is_some() || !call.attrs.is_empty() {
             return;
         }
-        let args = &call.args;
+        let path = path.path.clone();
         let span = call.func.span();
         let p = self.krate;
+        let wf = crate::workflow::builder_ident();
         // `bound(v)` in a map task's arguments is the SDK's, called as it is.
-        if path.path.is_ident("bound") {
+        if path.is_ident("bound") {
+            let args = &call.args;
             *expr = parse_quote_spanned! {span=> #p::workflow::bound(#args) };
             return;
         }
         // A bare `when(..)` or `map_task(..)` names the SDK's by full path, so neither
         // needs to be in scope, and a variable may have either name.
-        let func: Expr = if path.path.is_ident("when") {
-            parse_quote_spanned! {span=> #p::workflow::when }
-        } else if path.path.is_ident("map_task") {
-            parse_quote_spanned! {span=> #p::workflow::map_task }
+        let sdk: Option<Expr> = if path.is_ident("when") {
+            Some(parse_quote_spanned! {span=> #p::workflow::when })
+        } else if path.is_ident("map_task") {
+            self.map_target(call);
+            Some(parse_quote_spanned! {span=> #p::workflow::map_task })
         } else {
-            (*call.func).clone()
+            None
         };
-        let wf = crate::workflow::builder_ident();
-        *expr = parse_quote_spanned! {span=>
-            #func.__flyte_node(&#wf).call(#args)
+        let args = &call.args;
+        let is_local = path
+            .get_ident()
+            .is_some_and(|i| self.locals.contains(&i.to_string()));
+        *expr = match sdk {
+            Some(func) => parse_quote_spanned! {span=> #func::__flyte_node(&#wf).call(#args) },
+            // `<f>::` rather than `f::`: for a plain function rustc then says "expected
+            // type, found function `f`" at the call.
+            None if !is_local && names_entity(&path) => {
+                parse_quote_spanned! {span=> <#path>::__flyte_node(&#wf).call(#args) }
+            }
+            None => parse_quote_spanned! {span=> #path.__flyte_node(&#wf).call(#args) },
         };
+    }
+
+    /// `map_task(f)` and `map_task(&f)` of a `#[task]` pass its value, `&f {}`; a
+    /// `LazyLock` static (`map_task(&PLAN)`) is passed as written.
+    fn map_target(&self, call: &mut syn::ExprCall) {
+        let Some(arg) = call.args.first_mut() else {
+            return;
+        };
+        let target = match &*arg {
+            Expr::Reference(r) if r.mutability.is_none() => &*r.expr,
+            other => other,
+        };
+        let Expr::Path(p) = target else { return };
+        let is_local = p
+            .path
+            .get_ident()
+            .is_some_and(|i| self.locals.contains(&i.to_string()));
+        if p.qself.is_none() && !is_local && names_entity(&p.path) {
+            let path = p.path.clone();
+            *arg = syn::parse_quote_spanned! {path.span()=> &#path {} };
+        }
     }
 }
 
 impl Rewriter<'_> {
     /// `f(a).with_overrides(o)`, once the call is a node call
-    /// (`f.__flyte_node(&wf).call(a).with_overrides(o)`), becomes
-    /// `f.__flyte_node(&wf).with_overrides(o).call(a)`: the settings go to the node
+    /// (`f::__flyte_node(&wf).call(a).with_overrides(o)`), becomes
+    /// `f::__flyte_node(&wf).with_overrides(o).call(a)`: the settings go to the node
     /// before it is added.
     fn rewrite_overrides(&self, expr: &mut Expr) {
         let Expr::MethodCall(outer) = expr else {
@@ -149,7 +252,12 @@ impl Rewriter<'_> {
             return;
         };
         let is_node_call = call.method == "call"
-            && matches!(&*call.receiver, Expr::MethodCall(n) if n.method == "__flyte_node");
+            && match &*call.receiver {
+                Expr::MethodCall(n) => n.method == "__flyte_node",
+                Expr::Call(n) => matches!(&*n.func, Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "__flyte_node")),
+                _ => false,
+            };
         if !is_node_call {
             return;
         }
@@ -245,6 +353,67 @@ impl VisitMut for Rewriter<'_> {
 
     // Items nested in the body (helper fns, consts) are ordinary Rust.
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+
+    // Scopes: a `let` binds after its initializer, a block's functions throughout it.
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let mark = self.locals.len();
+        for stmt in &block.stmts {
+            if let syn::Stmt::Item(syn::Item::Fn(f)) = stmt {
+                self.locals.push(f.sig.ident.to_string());
+            }
+        }
+        for stmt in &mut block.stmts {
+            match stmt {
+                syn::Stmt::Local(local) => {
+                    if let Some(init) = &mut local.init {
+                        self.visit_expr_mut(&mut init.expr);
+                        if let Some((_, diverge)) = &mut init.diverge {
+                            self.visit_expr_mut(diverge);
+                        }
+                    }
+                    bindings(&local.pat, &mut self.locals);
+                }
+                other => self.visit_stmt_mut(other),
+            }
+        }
+        self.locals.truncate(mark);
+    }
+
+    fn visit_expr_closure_mut(&mut self, closure: &mut syn::ExprClosure) {
+        let mark = self.locals.len();
+        closure
+            .inputs
+            .iter()
+            .for_each(|p| bindings(p, &mut self.locals));
+        self.visit_expr_mut(&mut closure.body);
+        self.locals.truncate(mark);
+    }
+
+    fn visit_expr_for_loop_mut(&mut self, for_loop: &mut syn::ExprForLoop) {
+        self.visit_expr_mut(&mut for_loop.expr);
+        let mark = self.locals.len();
+        bindings(&for_loop.pat, &mut self.locals);
+        self.visit_block_mut(&mut for_loop.body);
+        self.locals.truncate(mark);
+    }
+
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        let mark = self.locals.len();
+        bindings(&arm.pat, &mut self.locals);
+        visit_mut::visit_arm_mut(self, arm);
+        self.locals.truncate(mark);
+    }
+
+    fn visit_expr_if_mut(&mut self, e: &mut syn::ExprIf) {
+        self.visit_expr_mut(&mut e.cond);
+        let mark = self.locals.len();
+        condition_bindings(&e.cond, &mut self.locals);
+        self.visit_block_mut(&mut e.then_branch);
+        self.locals.truncate(mark);
+        if let Some((_, other)) = &mut e.else_branch {
+            self.visit_expr_mut(other);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -259,6 +428,7 @@ mod tests {
         Rewriter {
             cx: &cx,
             krate: &krate,
+            locals: Vec::new(),
         }
         .visit_block_mut(&mut block);
         let errors = match cx.check() {
@@ -274,7 +444,7 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(
             out.replace(' ', ""),
-            "{print_file.__flyte_node(&__flyte_wf).call(SENSOR.__flyte_node(&__flyte_wf).call(path))}"
+            "{<print_file>::__flyte_node(&__flyte_wf).call(SENSOR.__flyte_node(&__flyte_wf).call(path))}"
         );
     }
 
@@ -292,7 +462,10 @@ mod tests {
         assert!(out.contains("format!(\"{}\",f(x))"), "{out}");
         assert!(out.contains("x.len()"), "{out}");
         assert!(out.contains("other(a)"), "{out}");
-        assert!(out.contains("g.__flyte_node(&__flyte_wf).call(s)"), "{out}");
+        assert!(
+            out.contains("<g>::__flyte_node(&__flyte_wf).call(s)"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -305,10 +478,72 @@ mod tests {
         assert!(errors.is_empty());
         let out = out.replace(' ', "");
         assert!(
-            out.contains("vec![f.__flyte_node(&__flyte_wf).call(x),g.__flyte_node(&__flyte_wf).call(y,h.__flyte_node(&__flyte_wf).call(z))]"),
+            out.contains("vec![<f>::__flyte_node(&__flyte_wf).call(x),<g>::__flyte_node(&__flyte_wf).call(y,<h>::__flyte_node(&__flyte_wf).call(z))]"),
             "{out}"
         );
         assert!(out.contains("vec![0;3]"), "{out}");
+    }
+
+    #[test]
+    fn tasks_are_reached_by_type_and_everything_else_by_value() {
+        let (out, _) = rewrite(parse_quote!({
+            let a = etl::clean(x);
+            let b = crate::etl::clean(a);
+            let c = String::from(i64::from(b));
+            let d = PLAN(Some(c));
+            Vec::<i64>::new()
+        }));
+        let out = out.replace(' ', "");
+        for expected in [
+            "<etl::clean>::__flyte_node(&__flyte_wf).call(x)",
+            "<crate::etl::clean>::__flyte_node(&__flyte_wf).call(a)",
+            "String::from.__flyte_node(&__flyte_wf).call(i64::from.__flyte_node(&__flyte_wf).call(b))",
+            "PLAN.__flyte_node(&__flyte_wf).call(Some.__flyte_node(&__flyte_wf).call(c))",
+            "Vec::<i64>::new.__flyte_node(&__flyte_wf).call()",
+        ] {
+            assert!(out.contains(expected), "{expected} in {out}");
+        }
+    }
+
+    #[test]
+    fn a_local_of_the_same_name_is_called_as_a_value_only_where_it_is_in_scope() {
+        let (out, _) = rewrite(parse_quote!({
+            let total = total(xs);
+            let twice = |v| double(v);
+            for step in steps {
+                step(total);
+            }
+            if let Some(f) = pick {
+                f(twice(total));
+            }
+            fn helper(v: i64) -> i64 {
+                v
+            }
+            step(helper(f(total)))
+        }));
+        let out = out.replace(' ', "");
+        for expected in [
+            "lettotal=<total>::__flyte_node(&__flyte_wf).call(xs)",
+            "|v|<double>::__flyte_node(&__flyte_wf).call(v)",
+            "{step.__flyte_node(&__flyte_wf).call(total);}",
+            "f.__flyte_node(&__flyte_wf).call(twice.__flyte_node(&__flyte_wf).call(total))",
+            "<step>::__flyte_node(&__flyte_wf).call(helper.__flyte_node(&__flyte_wf).call(<f>::__flyte_node(&__flyte_wf).call(total)))",
+        ] {
+            assert!(out.contains(expected), "{expected} in {out}");
+        }
+    }
+
+    #[test]
+    fn map_task_of_a_task_passes_its_value_and_of_a_static_as_written() {
+        let (out, _) = rewrite(parse_quote!({
+            let a = map_task(square).over(xs);
+            let b = map_task(&tasks::square).over(a);
+            map_task(&PLAN).over(b)
+        }));
+        let out = out.replace(' ', "");
+        assert!(out.contains("call(&square{})"), "{out}");
+        assert!(out.contains("call(&tasks::square{})"), "{out}");
+        assert!(out.contains("call(&PLAN)"), "{out}");
     }
 
     #[test]

@@ -37,5 +37,5 @@ mod private {
 
 /// Uses the private one.
 pub fn spec_len() -> usize {
-    private::wf.spec().nodes.len()
+    private::wf::spec().nodes.len()
 }

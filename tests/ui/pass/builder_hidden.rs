@@ -22,6 +22,6 @@ fn shadowing_dynamic(x: i64) -> i64 {
 }
 
 fn main() {
-    let _ = shadowing.spec();
-    let _ = shadowing_dynamic.name();
+    let _ = shadowing::spec();
+    let _ = shadowing_dynamic {}.name();
 }

@@ -1,6 +1,6 @@
 //! Expansions that must compile: async tasks, Result tasks, nested workflows,
-//! constants computed in the body, helpers and constructors passing through, no
-//! outputs, a renamed crate path.
+//! constants computed in the body, helpers (`(f)(x)`), associated functions and
+//! constructors passing through, no outputs, a renamed crate path.
 
 use flytekit::prelude::*;
 
@@ -30,7 +30,7 @@ fn inner(n: i64) -> String {
 
 #[workflow]
 fn outer(n: i64) -> (String, bool) {
-    let k = helper(2) + i64::from(3u8);
+    let k = (helper)(2) + i64::from(3u8);
     let s = inner(k);
     log(String::from("constant"));
     log(s);
@@ -38,7 +38,7 @@ fn outer(n: i64) -> (String, bool) {
     for i in 0..3 {
         log(format!("fan-out {i}"));
     }
-    let _ = std::cmp::max(1, 2);
+    let _ = (std::cmp::max)(1, 2);
     let _ = Some(n);
     (inner(n), flag)
 }
@@ -58,6 +58,6 @@ mod renamed {
 }
 
 fn main() {
-    let _ = outer.spec();
-    assert_eq!(renamed::wf.spec().name, "renamed-workflow");
+    let _ = outer::spec();
+    assert_eq!(renamed::wf::spec().name, "renamed-workflow");
 }

@@ -19,5 +19,5 @@ fn uses_them(x: i64) -> i64 {
 
 fn main() {
     let _ = slow(1) + odd(2);
-    let _ = slow.name();
+    let _ = slow {}.name();
 }

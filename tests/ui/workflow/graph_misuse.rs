@@ -26,9 +26,5 @@ fn twice(x: Promise<i64>) -> Promise<i64> {
     double(double(x))
 }
 
-// Outside a workflow body there is no graph to add nodes to.
-fn outside(x: Promise<i64>) -> Promise<i64> {
-    twice(x)
-}
 
 fn main() {}

@@ -14,7 +14,7 @@ fn sub(x: i64) -> i64 {
 
 // Built without a call signature: it can be run and registered, not called.
 static PLAN: LazyLock<LaunchPlan<i64>> =
-    LazyLock::new(|| LaunchPlan::builder("plan", &sub).build().unwrap());
+    LazyLock::new(|| LaunchPlan::builder("plan", &sub {}).build().unwrap());
 
 #[workflow]
 fn outer(x: i64) -> i64 {
