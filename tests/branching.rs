@@ -143,6 +143,17 @@ async fn no_matching_case_fails_and_failures_inside_a_case_name_their_path() {
     let f = err.failure().unwrap();
     assert_eq!(f.path, "branching.strict/n0/case0/n0");
     assert_eq!(f.task, "branching.fails_on_seven");
+    // A case is part of the workflow holding the branch, not a workflow of its own.
+    assert_eq!(f.workflow, "branching.strict");
+    assert_eq!(f.node, "n0/case0/n0");
+    let text = err.to_string();
+    assert!(
+        text.contains(
+            "workflow `branching.strict` node `n0/case0/n0` (task `branching.fails_on_seven`)"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("workflow `case0`"), "{text}");
 }
 
 #[task]

@@ -81,6 +81,31 @@ fn wide(n: i64) -> Vec<i64> {
     map_task(&add_one).over(items(n))
 }
 
+/// Outputs declared in an order that is not the alphabet's.
+#[task(outputs(zeta, alpha))]
+fn split(x: i64) -> (i64, i64) {
+    (x, -x)
+}
+
+#[task]
+fn refuse(x: i64) -> Result<i64, String> {
+    Err(format!("{x} refused"))
+}
+
+/// Nine boxes wide (wider than a 1,400 px window), ending in a branch whose case fails.
+#[workflow]
+fn long_then_fail(x: i64) -> i64 {
+    let (zeta, alpha) = split(x);
+    let y = add_one(add_one(add_one(add_one(add_one(alpha)))));
+    when(y < zeta).then(|| refuse(y)).otherwise(|| add_one(y))
+}
+
+/// The workflow's own outputs, declared out of the alphabet's order.
+#[workflow(outputs(zeta, alpha))]
+fn declared_order(x: i64) -> (i64, i64) {
+    split(x)
+}
+
 fn chromium() -> PathBuf {
     let path = std::env::var_os("CHROMIUM")
         .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
@@ -108,6 +133,7 @@ fn load_in_chromium(page: &Path) -> (String, String) {
             "--enable-logging=stderr",
             "--v=0",
             "--virtual-time-budget=10000",
+            "--window-size=1400,900",
             "--dump-dom",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
@@ -208,7 +234,7 @@ async fn the_report_shows_the_graph_every_node_values_retries_and_decks_in_a_bro
         "{html}"
     );
     assert!(
-        html.contains("\"xs\":\"[\\n  1,\\n  2,\\n  null,\\n  4\\n]\""),
+        html.contains("[\"xs\",\"[\\n  1,\\n  2,\\n  null,\\n  4\\n]\"]"),
         "{html}"
     );
     assert!(
@@ -263,4 +289,45 @@ async fn a_run_of_ten_thousand_nodes_stays_small_and_draws_one_page_of_rows() {
     assert_eq!(dom.matches("<tr class=\"node st-").count(), 200);
     assert!(dom.contains("10001 of 10001 nodes · page 1/51"));
     let _ = NodeStatus::Succeeded;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wide_graph_scrolls_to_the_failed_branch_and_values_keep_their_declared_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.html");
+    let options = RunOptions::default().no_cache().report(&file);
+    let err = long_then_fail::run_with(&options, (3,)).await.unwrap_err();
+    // A case's node is named within the workflow holding the branch.
+    let failure = err.failure().unwrap();
+    assert_eq!(failure.workflow, "report.long_then_fail");
+    assert_eq!(failure.node, "n6/case0/n0");
+    let html = std::fs::read_to_string(&file).unwrap();
+    // The node's outputs as the task declares them: zeta, then alpha.
+    let zeta = html
+        .find("[\"zeta\",\"3\"]")
+        .expect("zeta in the node data");
+    let alpha = html
+        .find("[\"alpha\",\"-3\"]")
+        .expect("alpha in the node data");
+    assert!(zeta < alpha, "{html}");
+
+    // At 1,400 px the graph (9 boxes of 248 px) scrolls, to the failed branch.
+    let (dom, console) = load_in_chromium(&file);
+    assert_no_script_error(&dom, &console);
+    assert!(
+        dom.contains("data-failed-in-view=\"report.long_then_fail/n6\""),
+        "{dom}"
+    );
+
+    // The workflow's own outputs too.
+    let file = dir.path().join("declared.html");
+    let options = RunOptions::default().no_cache().report(&file);
+    assert_eq!(
+        declared_order::run_with(&options, (4,)).await.unwrap(),
+        (4, -4)
+    );
+    let html = std::fs::read_to_string(&file).unwrap();
+    let zeta = html.find("<th>zeta</th>").unwrap();
+    let alpha = html.find("<th>alpha</th>").unwrap();
+    assert!(zeta < alpha, "{html}");
 }

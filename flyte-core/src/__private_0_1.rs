@@ -23,12 +23,19 @@ pub use crate::types::{
     Primitive, SerdeStruct, enum_from_literal, struct_codec, struct_from_literal, struct_schema,
     struct_to_literal, struct_type,
 };
-pub use crate::workflow::{
-    AsTaskNode, CmpOp, Cond, FailurePolicy, IntoBinding, IntoCondition, IntoOutputs, NodeOverrides,
-    OutputPromises, PassThrough, Promise, Wire, Workflow, WorkflowBuilder, WorkflowSpec, compare,
-    compare_eq, order,
+pub use crate::workflow::attr::{AttrGet, PromiseFields, read_field, struct_field};
+pub use crate::workflow::branch::{
+    BranchOutput, CmpOp, Cond, IntoCondition, IntoOperand, compare, compare_eq,
 };
-pub use crate::workflow::{AttrKey, PromiseFields, read_field, struct_field};
+pub use crate::workflow::builder::{
+    AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, OutputPromises,
+    PassThrough, PlainCall, TaskNode, Wire, WorkflowBuilder,
+};
+pub use crate::workflow::if_guard::{IfOperand, IfValue};
+pub use crate::workflow::launch_plan_node::LaunchPlanNode;
+pub use crate::workflow::map::MapTaskNode;
+pub use crate::workflow::ordering::order;
+pub use crate::workflow::{AttrKey, FailurePolicy, NodeOverrides, Promise, Workflow, WorkflowSpec};
 
 use crate::task::panic_message;
 

@@ -115,7 +115,7 @@ fn expand(func: &syn::ItemFn, krate: &syn::Path, body: &syn::Block) -> TokenStre
             #[allow(clippy::let_unit_value, clippy::unused_unit)]
             #vis fn call(self, #params) #output {
                 #[allow(unused_imports)]
-                use #p::{AsTaskNode as _, PassThrough as _};
+                use #p::{AsTaskNode as _, IfValue as _, PassThrough as _};
                 let #wf = self.graph;
                 #(#stmts)*
             }

@@ -153,6 +153,12 @@ impl Attempt<'_> {
             inputs: inputs_json,
             outputs: outputs_json,
             decks: trail.decks,
+            order: interface
+                .map(|i| super::observe::ValueOrder {
+                    inputs: i.inputs.into_iter().map(|v| v.name).collect(),
+                    outputs: i.outputs.into_iter().map(|v| v.name).collect(),
+                })
+                .unwrap_or_default(),
         });
         result.map(|r| r.values)
     }

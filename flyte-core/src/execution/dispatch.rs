@@ -34,19 +34,32 @@ impl NodeAt {
         format!("{}{}", self.prefix.full, self.id())
     }
 
-    /// Where the nodes of a graph this node runs (a case, a subworkflow) start.
+    /// Where the nodes of a workflow this node runs (a subworkflow, a launch plan's)
+    /// start.
     fn nested(&self, name: &str) -> Prefix {
+        Prefix::top(
+            name,
+            Arc::from(format!("{}{}/", self.prefix.relative, self.id())),
+            Arc::from(format!("{}{}/{}/", self.prefix.full, self.id(), name)),
+        )
+    }
+
+    /// Where the nodes of a branch case (`case0`, `otherwise`) start: in this
+    /// node's workflow, under this node.
+    fn case(&self, label: &str) -> Prefix {
+        let nested = self.nested(label);
         Prefix {
-            relative: Arc::from(format!("{}{}/", self.prefix.relative, self.id())),
-            full: Arc::from(format!("{}{}/{}/", self.prefix.full, self.id(), name)),
+            workflow: self.prefix.workflow.clone(),
+            within: Arc::from(format!("{}{}/{label}/", self.prefix.within, self.id())),
+            ..nested
         }
     }
 
     /// A failure of this node running `task`.
     pub(super) fn failure(&self, task: &str, failure: AttemptFailure) -> Failed {
         Failed::failure(NodeFailure {
-            workflow: self.spec.name.clone(),
-            node: self.id().to_string(),
+            workflow: self.prefix.workflow.to_string(),
+            node: format!("{}{}", self.prefix.within, self.id()),
             path: self.path(),
             task: task.to_string(),
             attempt: failure.attempt,
@@ -95,7 +108,7 @@ impl NodeAt {
             Entity::Map(map) => Box::pin(self.run_map(map, inputs)).await,
             Entity::Branch(branch) => match branch.choose(&inputs) {
                 Ok(case) => {
-                    let prefix = self.nested(&case.name);
+                    let prefix = self.case(&case.name);
                     let case = SpecRef::Shared(case.clone());
                     Box::pin(run_spec(case, inputs, self.shared.clone(), prefix)).await
                 }

@@ -141,10 +141,11 @@ async fn run_spec_unobserved(
         workflow = %spec.name,
         execution_id = %shared.execution_id
     );
-    let prefix = Prefix {
-        relative: Arc::from(""),
-        full: Arc::from(format!("{}/", spec.name)),
-    };
+    let prefix = Prefix::top(
+        &spec.name,
+        Arc::from(""),
+        Arc::from(format!("{}/", spec.name)),
+    );
     Ok(run_spec(SpecRef::Static(spec), inputs, shared, prefix)
         .instrument(span)
         .await?)
@@ -191,10 +192,11 @@ pub(crate) async fn run_in_context(
     ctx: &ExecutionContext,
 ) -> Result<Vec<Value>, RunError> {
     validate(&spec)?;
-    let prefix = Prefix {
-        relative: Arc::from(format!("{}/", ctx.node_id())),
-        full: Arc::from(format!("{}/{}/", ctx.node_path(), spec.name)),
-    };
+    let prefix = Prefix::top(
+        &spec.name,
+        Arc::from(format!("{}/", ctx.node_id())),
+        Arc::from(format!("{}/{}/", ctx.node_path(), spec.name)),
+    );
     Ok(run_spec(
         SpecRef::Shared(spec),
         Vec::new(),
@@ -210,6 +212,24 @@ pub(crate) async fn run_in_context(
 pub(super) struct Prefix {
     pub(super) relative: Arc<str>,
     pub(super) full: Arc<str>,
+    /// The workflow a failure is reported in: the graph's own, or for a branch case
+    /// the workflow holding the branch (a case is part of it, not a workflow).
+    pub(super) workflow: Arc<str>,
+    /// The node path within that workflow, before the node's id (`n2/case0/` in a
+    /// case, empty otherwise).
+    pub(super) within: Arc<str>,
+}
+
+impl Prefix {
+    /// The prefix of a graph that is a workflow of its own.
+    pub(super) fn top(workflow: &str, relative: Arc<str>, full: Arc<str>) -> Prefix {
+        Prefix {
+            relative,
+            full,
+            workflow: Arc::from(workflow),
+            within: Arc::from(""),
+        }
+    }
 }
 
 /// How a graph, or one of its nodes, ended without outputs.
@@ -322,7 +342,7 @@ async fn run_graph(
                 // Attempts run under catch_unwind, so only a runtime shutting down
                 // gets here.
                 Some(Err(e)) => {
-                    gathered.failures.push(lost_node(&spec, &prefix, e));
+                    gathered.failures.push(lost_node(&prefix, e));
                     continue;
                 }
             }
@@ -348,10 +368,10 @@ async fn run_graph(
 }
 
 /// A node whose tokio task ended without a result (the runtime shutting down).
-fn lost_node(spec: &WorkflowSpec, prefix: &Prefix, e: tokio::task::JoinError) -> NodeFailure {
+fn lost_node(prefix: &Prefix, e: tokio::task::JoinError) -> NodeFailure {
     NodeFailure {
-        workflow: spec.name.clone(),
-        node: "?".to_string(),
+        workflow: prefix.workflow.to_string(),
+        node: format!("{}?", prefix.within),
         path: format!("{}?", prefix.full),
         task: "?".to_string(),
         attempt: 0,
@@ -432,8 +452,8 @@ fn finish(
             Ok(outputs) => return Ok(outputs),
             // A part the outputs read is not there: the workflow fails.
             Err(message) => gathered.failures.push(NodeFailure {
-                workflow: spec.name.clone(),
-                node: "outputs".to_string(),
+                workflow: prefix.workflow.to_string(),
+                node: format!("{}outputs", prefix.within),
                 path: format!("{}outputs", prefix.full),
                 task: "the workflow's outputs".to_string(),
                 attempt: 1,

@@ -351,9 +351,11 @@ impl crate::task::context::RunState for RunShared {
 /// One node that failed: where, which attempt, and why.
 #[derive(Debug)]
 pub struct NodeFailure {
-    /// The workflow the node belongs to.
+    /// The workflow the node belongs to (a branch case's node belongs to the
+    /// workflow holding the branch).
     pub workflow: String,
-    /// The node's id in that workflow.
+    /// The node's id in that workflow; inside a branch case, with the branch node
+    /// and the case before it (`n2/case0/n0`).
     pub node: String,
     /// The node's path from the top workflow (`outer/n2/inner/n0`).
     pub path: String,

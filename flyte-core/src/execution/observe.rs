@@ -64,6 +64,16 @@ pub struct NodeRecord {
     pub outputs: Option<serde_json::Value>,
     /// The decks its last attempt wrote ([`ExecutionContext::deck`](crate::task::ExecutionContext::deck)).
     pub decks: Vec<Deck>,
+    /// The task's input and output names in declared order (the JSON objects above
+    /// are sorted by name), for the report.
+    pub(crate) order: ValueOrder,
+}
+
+/// Names in the order a task declares them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct ValueOrder {
+    pub(crate) inputs: Vec<String>,
+    pub(crate) outputs: Vec<String>,
 }
 
 impl NodeRecord {
@@ -87,6 +97,7 @@ impl NodeRecord {
             inputs: None,
             outputs: None,
             decks: Vec::new(),
+            order: ValueOrder::default(),
         }
     }
 

@@ -3,21 +3,20 @@
 //! value implements.
 
 pub(crate) mod attr;
-mod branch;
-mod builder;
+pub(crate) mod branch;
+pub(crate) mod builder;
 mod failure;
 pub mod gate;
 mod graph;
-mod launch_plan_node;
-mod map;
-mod ordering;
+pub(crate) mod if_guard;
+pub(crate) mod launch_plan_node;
+pub(crate) mod map;
+pub(crate) mod ordering;
 mod overrides;
 pub(crate) mod task_workflow;
 
 use std::fmt;
 
-#[doc(hidden)]
-pub use attr::{AttrGet, PromiseFields, read_field, struct_field};
 pub use attr::{AttrKey, AttrPath, AttrStep};
 pub use branch::{
     BranchSpec, Case, Condition, ConditionTree, Fallback, Operand, Then, ThenWhen, When, WhenStart,
@@ -36,21 +35,11 @@ pub use map::{
     bound, map_task,
 };
 
-// What `#[task]`, `#[workflow]` and `#[dynamic]` expand to calls: public so generated
-// code can name it, hidden from the docs because no one writes it by hand.
-#[doc(hidden)]
-pub use branch::{BranchOutput, CmpOp, Cond, IntoCondition, IntoOperand, compare, compare_eq};
-#[doc(hidden)]
-pub use builder::{
-    AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, OutputPromises,
-    PassThrough, PlainCall, TaskNode, Wire, WorkflowBuilder,
-};
-#[doc(hidden)]
-pub use launch_plan_node::LaunchPlanNode;
-#[doc(hidden)]
-pub use map::MapTaskNode;
-#[doc(hidden)]
-pub use ordering::order;
+// What `#[task]`, `#[workflow]` and `#[dynamic]` expand to calls is public (generated
+// code names it) but reached only through `__private_0_1`; here it is the crate's own.
+pub(crate) use branch::CmpOp;
+pub(crate) use builder::{IntoBinding, OutputPromises, Wire, WorkflowBuilder};
+pub(crate) use launch_plan_node::LaunchPlanNode;
 
 use crate::interface::Interface;
 use crate::task::ConfigError;

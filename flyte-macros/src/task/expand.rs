@@ -123,7 +123,7 @@ fn user_fn(m: &TaskModel<'_>, attrs: &Attrs<'_>, n: &Names) -> syn::ItemFn {
         #[allow(unused_mut, clippy::let_unit_value, clippy::unused_unit)]
         fn #inner(#wf: &#p::WorkflowBuilder, #params) -> #ret {
             #[allow(unused_imports)]
-            use #p::{AsTaskNode as _, PassThrough as _};
+            use #p::{AsTaskNode as _, IfValue as _, PassThrough as _};
             #(#stmts)*
         }
     }

@@ -139,7 +139,7 @@ fn build_fn(
             #(#body_params),*
         ) -> #body_ret {
             #[allow(unused_imports)]
-            use #p::{AsTaskNode as _, PassThrough as _};
+            use #p::{AsTaskNode as _, IfValue as _, PassThrough as _};
             #(#stmts)*
         }
     };

@@ -144,6 +144,61 @@ impl Rewriter<'_> {
     }
 }
 
+impl Rewriter<'_> {
+    /// The operands of an `if` condition, each wrapped so that a promise among them
+    /// is an error saying to use `when(..)`, and a value is itself: comparisons'
+    /// sides, `&&` and `||` and `!` looked through, `let` patterns left alone.
+    fn if_condition(&self, cond: Expr) -> Expr {
+        use syn::BinOp;
+        match cond {
+            Expr::Paren(mut p) => {
+                *p.expr = self.if_condition(*p.expr);
+                Expr::Paren(p)
+            }
+            Expr::Binary(mut b) => match b.op {
+                BinOp::And(_) | BinOp::Or(_) => {
+                    *b.left = self.if_condition(*b.left);
+                    *b.right = self.if_condition(*b.right);
+                    Expr::Binary(b)
+                }
+                BinOp::Eq(_)
+                | BinOp::Ne(_)
+                | BinOp::Lt(_)
+                | BinOp::Le(_)
+                | BinOp::Gt(_)
+                | BinOp::Ge(_) => {
+                    *b.left = self.if_operand(*b.left);
+                    *b.right = self.if_operand(*b.right);
+                    Expr::Binary(b)
+                }
+                _ => self.if_operand(Expr::Binary(b)),
+            },
+            Expr::Unary(mut u) if matches!(u.op, syn::UnOp::Not(_)) => {
+                *u.expr = self.if_condition(*u.expr);
+                Expr::Unary(u)
+            }
+            e @ (Expr::Let(_) | Expr::Lit(_)) => e,
+            other => self.if_operand(other),
+        }
+    }
+
+    fn if_operand(&self, e: Expr) -> Expr {
+        let span = e.span();
+        // Every token at the operand, the crate path too: rustc reports the call's
+        // whole span, which would otherwise reach back to the attribute.
+        let p: proc_macro2::TokenStream = quote::ToTokens::to_token_stream(self.krate)
+            .into_iter()
+            .map(|mut t| {
+                t.set_span(span);
+                t
+            })
+            .collect();
+        parse_quote_spanned! {span=>
+            (*#p::__private_0_1::IfOperand(&(#e)).__flyte_if())
+        }
+    }
+}
+
 fn is_when(path: &syn::ExprPath) -> bool {
     path.path.segments.last().is_some_and(|s| s.ident == "when")
 }
@@ -405,6 +460,8 @@ impl VisitMut for Rewriter<'_> {
     }
 
     fn visit_expr_if_mut(&mut self, e: &mut syn::ExprIf) {
+        let cond = std::mem::replace(&mut *e.cond, Expr::Verbatim(Default::default()));
+        *e.cond = self.if_condition(cond);
         self.visit_expr_mut(&mut e.cond);
         let mark = self.locals.len();
         condition_bindings(&e.cond, &mut self.locals);

@@ -62,3 +62,22 @@ async fn main() {
     let sleep = 3;
     let _ = report(total, check, sleep, "now", 1);
 }
+
+/// An `if` on values known while the graph is built (a loop counter, a constant)
+/// shapes the graph.
+#[workflow]
+fn every_other(x: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let limit = 4;
+    for i in 0..limit {
+        if i % 2 == 0 && !(i > 2) {
+            out.push(double(x));
+        }
+    }
+    let name = String::from("a");
+    if name == "a" || name.is_empty() {
+        out.push(double(x));
+    }
+    let _ = name;
+    out
+}

@@ -62,8 +62,9 @@ pub(super) fn render(view: &RunView<'_>) -> String {
          <span class=\"st-failed\">failed</span><span class=\"st-skipped\">skipped</span>\
          <span class=\"st-cancelled\">cancelled</span><span class=\"st-notrun\">not run</span></p></section>",
     );
-    values(&mut out, "Inputs", view.inputs);
-    values(&mut out, "Outputs", view.outputs);
+    let interface = &view.spec.interface;
+    values(&mut out, "Inputs", view.inputs, &interface.input_names());
+    values(&mut out, "Outputs", view.outputs, &interface.output_names());
     out.push_str(
         "<section id=\"nodes-section\"><h2>Nodes and timeline</h2>\
          <div class=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"filter by node or task\">\
@@ -129,7 +130,7 @@ fn header(out: &mut String, view: &RunView<'_>) {
     out.push_str("</header>");
 }
 
-fn values(out: &mut String, title: &str, values: Option<&Json>) {
+fn values(out: &mut String, title: &str, values: Option<&Json>, order: &[&str]) {
     let Some(Json::Object(map)) = values else {
         return;
     };
@@ -137,7 +138,7 @@ fn values(out: &mut String, title: &str, values: Option<&Json>) {
         return;
     }
     let _ = write!(out, "<section class=\"values\"><h2>{title}</h2><table>");
-    for (name, value) in map {
+    for (name, value) in in_order(map, order) {
         let _ = write!(
             out,
             "<tr><th>{}</th><td><pre>{}</pre></td></tr>",
@@ -170,12 +171,12 @@ fn node_json(r: &NodeRecord, run_start: std::time::SystemTime) -> Json {
     if let Some(Json::Object(m)) = &r.inputs
         && !m.is_empty()
     {
-        obj.insert("i".into(), cut_values(m));
+        obj.insert("i".into(), cut_values(m, &r.order.inputs));
     }
     if let Some(Json::Object(m)) = &r.outputs
         && !m.is_empty()
     {
-        obj.insert("u".into(), cut_values(m));
+        obj.insert("u".into(), cut_values(m, &r.order.outputs));
     }
     if r.attempt_log.len() > 1
         || r.attempt_log
@@ -224,12 +225,26 @@ fn node_json(r: &NodeRecord, run_start: std::time::SystemTime) -> Json {
 }
 
 /// Each value as its pretty JSON text, cut to [`MAX_VALUE_BYTES`].
-fn cut_values(map: &serde_json::Map<String, Json>) -> Json {
-    Json::Object(
-        map.iter()
-            .map(|(k, v)| (k.clone(), Json::String(cut(&pretty(v), MAX_VALUE_BYTES))))
+/// `[name, value]` pairs in declared order, each value cut to size.
+fn cut_values<S: AsRef<str>>(map: &serde_json::Map<String, Json>, order: &[S]) -> Json {
+    Json::Array(
+        in_order(map, order)
+            .map(|(k, v)| json!([k, cut(&pretty(v), MAX_VALUE_BYTES)]))
             .collect(),
     )
+}
+
+/// The entries of `map` in the order of `order` (the JSON object is sorted by name),
+/// then any it does not name.
+fn in_order<'m, S: AsRef<str>>(
+    map: &'m serde_json::Map<String, Json>,
+    order: &[S],
+) -> impl Iterator<Item = (&'m String, &'m Json)> {
+    let named = order.iter().filter_map(|n| map.get_key_value(n.as_ref()));
+    let rest = map
+        .iter()
+        .filter(|(k, _)| !order.iter().any(|n| n.as_ref() == k.as_str()));
+    named.chain(rest)
 }
 
 fn pretty(v: &Json) -> String {

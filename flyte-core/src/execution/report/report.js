@@ -1,6 +1,7 @@
 // Draws the report's node table from the JSON in #data: 200 rows at a time, filtered
 // by text, status or a node picked in the graph; a row opens its details. Sets
-// data-ready on <body> when drawn, and data-error if any script error happens.
+// data-ready on <body> when drawn, and data-error if any script error happens; a wide
+// graph is scrolled to its first failed box (data-failed-in-view on the wrap).
 (function () {
   'use strict';
   window.addEventListener('error', function (e) {
@@ -70,11 +71,12 @@
     var box = el('div', 'vals');
     box.appendChild(el('h4', '', title));
     var t = el('table');
-    Object.keys(values).forEach(function (k) {
+    // [name, value] pairs, in the order the task declares them.
+    values.forEach(function (pair) {
       var tr = el('tr');
-      tr.appendChild(el('th', '', k));
+      tr.appendChild(el('th', '', pair[0]));
       var td = el('td');
-      td.appendChild(el('pre', '', values[k]));
+      td.appendChild(el('pre', '', pair[1]));
       tr.appendChild(td);
       t.appendChild(tr);
     });
@@ -161,6 +163,21 @@
       document.getElementById('nodes-section').scrollIntoView();
     });
   });
+  // A graph wider than the window scrolls; bring the first failed box into view, so
+  // what went wrong is not hidden past the right edge.
+  var wrap = document.querySelector('.graph-wrap');
+  var failed = document.querySelector('#graph g.node.st-failed rect');
+  if (wrap && failed && wrap.scrollWidth > wrap.clientWidth) {
+    var box = failed.getBoundingClientRect();
+    var view = wrap.getBoundingClientRect();
+    if (box.right > view.right || box.left < view.left) {
+      wrap.scrollLeft += box.left - view.left - (view.width - box.width) / 2;
+    }
+    var seen = failed.getBoundingClientRect();
+    if (seen.left >= view.left && seen.right <= view.right) {
+      wrap.setAttribute('data-failed-in-view', failed.parentNode.getAttribute('data-path'));
+    }
+  }
   apply();
   document.body.setAttribute('data-ready', String(nodes.length));
 })();
