@@ -180,7 +180,52 @@ pub struct Registered {
     pub existing: usize,
 }
 
-/// A flyteadmin client.
+/// A flyteadmin client: registers a program's entities, launches workflows and
+/// launch plans, waits for them and reads their outputs, typed (flytekit's
+/// `FlyteRemote`).
+///
+/// ```no_run
+/// # extern crate flytekit_core as flytekit;
+/// # use flytekit_macros::*;
+/// use flytekit::prelude::*;
+/// use flytekit::idl::SerializationSettings;
+/// use flytekit::registry::Registry;
+/// use flytekit::remote::{Remote, RemoteConfig};
+/// use std::time::Duration;
+///
+/// #[task]
+/// fn double(x: i64) -> i64 {
+///     x * 2
+/// }
+///
+/// #[workflow]
+/// fn twice(x: i64) -> i64 {
+///     double(double(x))
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // The endpoint and sign-in from `$FLYTECTL_CONFIG` or `~/.flyte/config.yaml`.
+/// let remote = Remote::connect(RemoteConfig::load()?).await?;
+/// let settings = SerializationSettings {
+///     project: "flytesnacks".into(),
+///     domain: "development".into(),
+///     version: "v1".into(),
+///     image: "ghcr.io/acme/hello:v1".into(),
+///     ..Default::default()
+/// };
+/// let mut registry = Registry::new();
+/// registry.workflow(&twice {});
+/// let registered = remote.register(&registry, &settings).await?;
+/// println!("{} registered, {} there already", registered.created, registered.existing);
+///
+/// let execution = remote.launch_workflow(&settings, &twice {}, (21,)).await?;
+/// println!("{}", remote.console_url(&execution.id));
+/// let out: i64 = remote.wait_for(&execution, Duration::from_secs(5), None).await?;
+/// assert_eq!(out, 84);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Remote {
     grpc: tonic::client::Grpc<Channel>,

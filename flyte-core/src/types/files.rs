@@ -141,6 +141,32 @@ impl<F: FileFormat> FlyteFile<F> {
 }
 
 /// A directory (many files under one prefix), by URI or local path.
+///
+/// A task takes or returns one as it would a [`FlyteFile`]: locally it is the path or
+/// URL given; on a cluster flytekit's and ours upload a returned local directory to
+/// the raw output prefix and pass its URL on.
+///
+/// ```
+/// # extern crate flytekit_core as flytekit;
+/// use flytekit::types::FlyteDirectory;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let root = std::env::temp_dir().join(format!("flyte-dir-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(root.join("b"))?;
+/// std::fs::write(root.join("a.txt"), "one")?;
+/// std::fs::write(root.join("b/c.txt"), "two")?;
+///
+/// let dir = FlyteDirectory::new(root.to_str().unwrap());
+/// assert!(dir.is_local());
+/// // Every file below it, sorted by location.
+/// let files = dir.files().await?;
+/// assert_eq!(files.len(), 2);
+/// assert!(files[1].uri().ends_with("b/c.txt"));
+/// assert_eq!(&files[1].read().await?[..], b"two");
+/// # std::fs::remove_dir_all(&root)?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FlyteDirectory {
     uri: String,
