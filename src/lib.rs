@@ -101,8 +101,10 @@ pub fn init_logging() {
 /// Turns a function into a task.
 ///
 /// The function stays callable as written (`print_file("x".into())`), and the same
-/// name becomes the task value: its name (`module.function`), typed interface (inputs
-/// named after the parameters, outputs `o0`, `o1`, ...), metadata and task type.
+/// name becomes a type, the task's (`print_file {}` is its value): its name
+/// (`module.function`), typed interface (inputs named after the parameters, outputs
+/// `o0`, `o1`, ...), metadata and task type. Types and values live apart in Rust, so a
+/// variable or parameter may share the task's name.
 ///
 /// - Parameters and outputs are Flyte types (`i64`, `f64`, `String`, `bool`,
 ///   `Duration`, `DateTime<Utc>`, collections, files, structs; see [`types`]); a tuple
@@ -112,7 +114,7 @@ pub fn init_logging() {
 /// - `async fn` tasks run on the executor; plain `fn` tasks run on tokio's blocking
 ///   pool, so they may block.
 /// - Doc comments become the task's description.
-/// - `#[deprecated]` on the function marks the task value, `#[must_use]` its node
+/// - `#[deprecated]` on the function marks it and the task, `#[must_use]` its node
 ///   calls in workflow bodies, and `#[cfg(..)]` removes everything generated for it.
 ///
 /// # Settings
@@ -259,9 +261,12 @@ pub use flytekit_macros::task;
 /// `i64` input does not compile. Ordinary Rust that computes constants may stand in
 /// the body; `.await`, `?`, `while` and `loop` may not.
 ///
-/// The name becomes a workflow value with `run(inputs..).await` (local run),
-/// `run_with(&options, (inputs..,))`, `spec()` (the graph, built once) and `build()`
-/// (built anew). Workflows nest.
+/// The name becomes a type, the workflow's, with `name::run(inputs..).await` (local
+/// run), `name::run_with(&options, (inputs..,))`, `name::spec()` (the graph, built
+/// once) and `name::build()` (built anew); `name {}` is its value where an API takes
+/// one (`App::workflow(&name {})`). Workflows nest. In the body, a call of a snake_case
+/// name is a node; an ordinary function is called as `(f)(x)`, and an `if` on a
+/// promise is an error that points to `when(..)`.
 ///
 /// # Settings
 ///

@@ -577,3 +577,102 @@ fn a_leading_underscore_is_not_part_of_an_input_name() {
         .collect();
     assert_eq!(names, ["summary", "count"]);
 }
+
+/// The widest task: sixteen inputs (`types::MAX_ARITY`).
+#[task]
+#[allow(clippy::too_many_arguments)]
+fn sum16(
+    p0: i64,
+    p1: i64,
+    p2: i64,
+    p3: i64,
+    p4: i64,
+    p5: i64,
+    p6: i64,
+    p7: i64,
+    p8: i64,
+    p9: i64,
+    p10: i64,
+    p11: i64,
+    p12: i64,
+    p13: i64,
+    p14: i64,
+    p15: i64,
+) -> i64 {
+    p0 + p1 + p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9 + p10 + p11 + p12 + p13 + p14 + p15
+}
+
+/// Sixteen outputs.
+#[task]
+#[allow(clippy::type_complexity)]
+fn spread(
+    x: i64,
+) -> (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+) {
+    (
+        x,
+        x + 1,
+        x + 2,
+        x + 3,
+        x + 4,
+        x + 5,
+        x + 6,
+        x + 7,
+        x + 8,
+        x + 9,
+        x + 10,
+        x + 11,
+        x + 12,
+        x + 13,
+        x + 14,
+        x + 15,
+    )
+}
+
+/// Ten parameters, an ordinary workflow, and every wide shape in a body.
+#[workflow]
+fn wide_pipeline(
+    a0: i64,
+    a1: i64,
+    a2: i64,
+    a3: i64,
+    a4: i64,
+    a5: i64,
+    a6: i64,
+    a7: i64,
+    a8: i64,
+    a9: i64,
+) -> (i64, i64) {
+    let (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15) = spread(a0);
+    let total = sum16(
+        s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15,
+    );
+    let again = sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, 0, 0, 0, 0, 0, 0);
+    (total, again)
+}
+
+#[tokio::test]
+async fn sixteen_inputs_and_outputs_and_a_ten_parameter_workflow() {
+    assert_eq!(wide_pipeline::spec().interface.inputs.len(), 10);
+    let out = wide_pipeline::run(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+        .await
+        .unwrap();
+    // spread(1) is 1..=16, summed 136; the inputs sum to 55.
+    assert_eq!(out, (136, 55));
+}

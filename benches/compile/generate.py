@@ -97,7 +97,7 @@ def main_fn(shape, plain):
     if not plain:
         return (
             "#[tokio::main]\nasync fn main() -> std::process::ExitCode {\n"
-            "    flytekit::cli::App::new().workflow(&chain).main().await\n}\n"
+            "    flytekit::cli::App::new().workflow(&chain {}).main().await\n}\n"
         )
     args = {
         "sync": "1",

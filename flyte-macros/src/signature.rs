@@ -89,9 +89,11 @@ impl<'a> Signature<'a> {
     }
 }
 
-/// The most inputs, or outputs, a task or workflow has: every tuple shape in
-/// flyte-core (`Inputs`, `Outputs`, node calls, branch outputs) goes up to it.
-pub(crate) const MAX_ARITY: usize = 8;
+/// The most inputs, or outputs, a task or workflow has: flytekit-core's
+/// `types::MAX_ARITY`, which every tuple shape there (`Inputs`, `Outputs`, node calls,
+/// branch outputs) goes up to. (A proc-macro crate cannot depend on it: the UI test
+/// `too_many` and the widest tasks in `tests/composition.rs` hold the two together.)
+pub(crate) const MAX_ARITY: usize = 16;
 
 /// Reads `sig`, recording every problem in `cx`. `what` is "task" or "workflow".
 /// Rust's primitive types: names a lowercase path segment may be besides a module.

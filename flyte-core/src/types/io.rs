@@ -5,9 +5,36 @@
 use super::{FlyteType, Literal, LiteralMismatch, LiteralType, Value, downcast_value, into_value};
 
 /// The most inputs, or outputs, a task or workflow has. Every tuple shape goes up to
-/// it: inputs, outputs, node calls in a workflow body, branch outputs; `#[task]` and
-/// `#[workflow]` reject more at the extra parameter or output.
-pub const MAX_ARITY: usize = 8;
+/// it, generated from one list (`for_each_arity!`): inputs, outputs, node calls in a
+/// workflow body, launch plan calls, map tasks, branch outputs, `>>` orderings;
+/// `#[task]` and `#[workflow]` reject more at the extra parameter or output.
+pub const MAX_ARITY: usize = 16;
+
+/// Calls `$m!` once per tuple arity, 1 to [`MAX_ARITY`], as axum's `all_the_tuples!`
+/// does: `$m!(n; X0 Y0 x0 0, X1 Y1 x1 1, ...)`, each element a type parameter, a
+/// second type parameter, a value name and its index. Every table of tuple impls is
+/// a macro over this one list, so the limit is changed in one place.
+macro_rules! for_each_arity {
+    ($m:ident) => {
+        $m!(1; X0 Y0 x0 0);
+        $m!(2; X0 Y0 x0 0, X1 Y1 x1 1);
+        $m!(3; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2);
+        $m!(4; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3);
+        $m!(5; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4);
+        $m!(6; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5);
+        $m!(7; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6);
+        $m!(8; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6, X7 Y7 x7 7);
+        $m!(9; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6, X7 Y7 x7 7, X8 Y8 x8 8);
+        $m!(10; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6, X7 Y7 x7 7, X8 Y8 x8 8, X9 Y9 x9 9);
+        $m!(11; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6, X7 Y7 x7 7, X8 Y8 x8 8, X9 Y9 x9 9, X10 Y10 x10 10);
+        $m!(12; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6, X7 Y7 x7 7, X8 Y8 x8 8, X9 Y9 x9 9, X10 Y10 x10 10, X11 Y11 x11 11);
+        $m!(13; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6, X7 Y7 x7 7, X8 Y8 x8 8, X9 Y9 x9 9, X10 Y10 x10 10, X11 Y11 x11 11, X12 Y12 x12 12);
+        $m!(14; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6, X7 Y7 x7 7, X8 Y8 x8 8, X9 Y9 x9 9, X10 Y10 x10 10, X11 Y11 x11 11, X12 Y12 x12 12, X13 Y13 x13 13);
+        $m!(15; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6, X7 Y7 x7 7, X8 Y8 x8 8, X9 Y9 x9 9, X10 Y10 x10 10, X11 Y11 x11 11, X12 Y12 x12 12, X13 Y13 x13 13, X14 Y14 x14 14);
+        $m!(16; X0 Y0 x0 0, X1 Y1 x1 1, X2 Y2 x2 2, X3 Y3 x3 3, X4 Y4 x4 4, X5 Y5 x5 5, X6 Y6 x6 6, X7 Y7 x7 7, X8 Y8 x8 8, X9 Y9 x9 9, X10 Y10 x10 10, X11 Y11 x11 11, X12 Y12 x12 12, X13 Y13 x13 13, X14 Y14 x14 14, X15 Y15 x15 15);
+    };
+}
+pub(crate) use for_each_arity;
 
 /// A named input or output whose literal could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -201,7 +228,7 @@ macro_rules! tuple_methods {
 }
 
 macro_rules! tuples {
-    ($( ($n:expr; $($t:ident $i:tt),+) )+) => {$(
+    ($n:expr; $($t:ident $b:ident $v:ident $i:tt),+) => {
         impl<$($t: FlyteType),+> Inputs for ($($t,)+) {
             tuple_methods!($n; $($t $i),+);
             fn value_from_literal(index: usize, name: &str, literal: &Literal) -> Result<Value, ConversionError> {
@@ -211,11 +238,13 @@ macro_rules! tuples {
                 }
             }
         }
-    )+};
+    };
 }
 
 macro_rules! output_tuples {
-    ($( ($n:expr; $($t:ident $i:tt),+) )+) => {$(
+    // A one-element tuple is not an output shape: a single output is written `T`.
+    ($n:expr; $t:ident $b:ident $v:ident $i:tt) => {};
+    ($n:expr; $($t:ident $b:ident $v:ident $i:tt),+) => {
         impl<$($t: FlyteType),+> Outputs for ($($t,)+) {
             tuple_methods!($n; $($t $i),+);
             const HAS_BLOBS: bool = false $(|| $t::HAS_BLOBS)+;
@@ -223,27 +252,8 @@ macro_rules! output_tuples {
                 $(FlyteType::visit_blobs(&mut self.$i, f);)+
             }
         }
-    )+};
+    };
 }
 
-tuples! {
-    (1; A 0)
-    (2; A 0, B 1)
-    (3; A 0, B 1, C 2)
-    (4; A 0, B 1, C 2, D 3)
-    (5; A 0, B 1, C 2, D 3, E 4)
-    (6; A 0, B 1, C 2, D 3, E 4, F 5)
-    (7; A 0, B 1, C 2, D 3, E 4, F 5, G 6)
-    (8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
-}
-
-// A one-element tuple is not an output shape: a single output is written `T`.
-output_tuples! {
-    (2; A 0, B 1)
-    (3; A 0, B 1, C 2)
-    (4; A 0, B 1, C 2, D 3)
-    (5; A 0, B 1, C 2, D 3, E 4)
-    (6; A 0, B 1, C 2, D 3, E 4, F 5)
-    (7; A 0, B 1, C 2, D 3, E 4, F 5, G 6)
-    (8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
-}
+for_each_arity!(tuples);
+for_each_arity!(output_tuples);

@@ -51,6 +51,7 @@ pub use file_format::{
     AnyFormat, Csv, FileFormat, Hdf5, Html, Jpeg, Json, Onnx, Parquet, Pdf, Png, Svg,
 };
 pub use files::{BlobRef, FlyteDirectory, FlyteFile};
+pub(crate) use io::for_each_arity;
 pub use io::{ConversionError, Inputs, MAX_ARITY, Outputs};
 pub use pickle::{PICKLE_FORMAT, PickledBytes};
 pub use preview::{PREVIEW_CHARS, did_you_mean, human_duration, preview};

@@ -264,7 +264,8 @@ impl BranchOutput for () {
 }
 
 macro_rules! branch_tuples {
-    ($( ($($t:ident $i:tt),+) )+) => {$(
+    ($n:expr; $t:ident $b:ident $v:ident $i:tt) => {};
+    ($n:expr; $($t:ident $b:ident $v:ident $i:tt),+) => {
         impl<$($t: FlyteType),+> BranchOutput for ($(Promise<$t>,)+) {
             type Outputs = ($($t,)+);
             fn wires(self) -> Vec<Wire> {
@@ -274,18 +275,10 @@ macro_rules! branch_tuples {
                 ($(Promise::new(node, $i),)+)
             }
         }
-    )+};
+    };
 }
 
-branch_tuples! {
-    (A 0, B 1)
-    (A 0, B 1, C 2)
-    (A 0, B 1, C 2, D 3)
-    (A 0, B 1, C 2, D 3, E 4)
-    (A 0, B 1, C 2, D 3, E 4, F 5)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
-}
+crate::types::for_each_arity!(branch_tuples);
 
 /// Starts a conditional in a workflow body: `when(cond).then(|| ..)`.
 #[allow(non_camel_case_types)]

@@ -256,24 +256,17 @@ impl IntoOutputs<()> for Done {
 }
 
 macro_rules! into_outputs_tuples {
-    ($( ($($t:ident $b:ident $i:tt),+) )+) => {$(
+    ($n:expr; $t:ident $b:ident $v:ident $i:tt) => {};
+    ($n:expr; $($t:ident $b:ident $v:ident $i:tt),+) => {
         impl<$($t: FlyteType, $b: IntoBinding<$t>),+> IntoOutputs<($($t,)+)> for ($($b,)+) {
             fn into_wires(self) -> Vec<Wire> {
                 vec![$(self.$i.into_wire()),+]
             }
         }
-    )+};
+    };
 }
 
-into_outputs_tuples! {
-    (A BA 0, B BB 1)
-    (A BA 0, B BB 1, C BC 2)
-    (A BA 0, B BB 1, C BC 2, D BD 3)
-    (A BA 0, B BB 1, C BC 2, D BD 3, E BE 4)
-    (A BA 0, B BB 1, C BC 2, D BD 3, E BE 4, F BF 5)
-    (A BA 0, B BB 1, C BC 2, D BD 3, E BE 4, F BF 5, G BG 6)
-    (A BA 0, B BB 1, C BC 2, D BD 3, E BE 4, F BF 5, G BG 6, H BH 7)
-}
+crate::types::for_each_arity!(into_outputs_tuples);
 
 impl IntoBinding<String> for &str {
     fn into_wire(self) -> Wire {
@@ -587,7 +580,7 @@ where
 }
 
 macro_rules! task_node_call {
-    ($( ($($arg:ident: $t:ident),+) )+) => {$(
+    ($n:expr; $($t:ident $b:ident $arg:ident $i:tt),+) => {
         impl<T: Task, $($t: FlyteType),+> TaskNode<'_, T, ($($t,)+)>
         where
             T::Output: OutputPromises,
@@ -598,19 +591,10 @@ macro_rules! task_node_call {
                 self.add(vec![$($arg.into_wire()),+])
             }
         }
-    )+};
+    };
 }
 
-task_node_call! {
-    (input0: A)
-    (input0: A, input1: B)
-    (input0: A, input1: B, input2: C)
-    (input0: A, input1: B, input2: C, input3: D)
-    (input0: A, input1: B, input2: C, input3: D, input4: E)
-    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F)
-    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F, input6: G)
-    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F, input6: G, input7: H)
-}
+crate::types::for_each_arity!(task_node_call);
 
 /// Lets ordinary function calls in a workflow body (`String::from(..)`, helpers,
 /// `Some(..)`) pass through the `#[workflow]` rewrite unchanged: only plain callables
@@ -640,7 +624,7 @@ impl<F: FnOnce() -> R, R> PlainCall<F, ()> {
 }
 
 macro_rules! pass_through {
-    ($( ($($arg:ident: $t:ident),+) )+) => {$(
+    ($n:expr; $($t:ident $b:ident $arg:ident $i:tt),+) => {
         impl<Func: FnOnce($($t),+) -> R, $($t,)+ R> PassThrough<($($t,)+)> for Func {
             fn __flyte_node(self, _: &WorkflowBuilder) -> PlainCall<Self, ($($t,)+)> {
                 PlainCall(self, PhantomData)
@@ -653,19 +637,10 @@ macro_rules! pass_through {
                 (self.0)($($arg),+)
             }
         }
-    )+};
+    };
 }
 
-pass_through! {
-    (a: A)
-    (a: A, b: B)
-    (a: A, b: B, c: C)
-    (a: A, b: B, c: C, d: D)
-    (a: A, b: B, c: C, d: D, e: E)
-    (a: A, b: B, c: C, d: D, e: E, f: F)
-    (a: A, b: B, c: C, d: D, e: E, f: F, g: G)
-    (a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H)
-}
+crate::types::for_each_arity!(pass_through);
 
 /// The promises a workflow body gets for a node's outputs: [`Promise<T>`] for one
 /// output, a tuple of promises for several, `()` for none. Implemented for every
@@ -709,7 +684,9 @@ impl OutputPromises for () {
 }
 
 macro_rules! output_promises {
-    ($( ($($t:ident $i:tt),+) )+) => {$(
+    // The output shapes of [`Outputs`]: a single output is written `T`, not `(T,)`.
+    ($n:expr; $t:ident $b:ident $v:ident $i:tt) => {};
+    ($n:expr; $($t:ident $b:ident $v:ident $i:tt),+) => {
         impl<$($t: FlyteType),+> OutputPromises for ($($t,)+) {
             type Promises = ($(Promise<$t>,)+);
             fn promises(node: NodeIndex) -> Self::Promises {
@@ -719,16 +696,7 @@ macro_rules! output_promises {
                 vec![$(p.$i.wire()),+]
             }
         }
-    )+};
+    };
 }
 
-// The output shapes of [`Outputs`]: a single output is written `T`, not `(T,)`.
-output_promises! {
-    (A 0, B 1)
-    (A 0, B 1, C 2)
-    (A 0, B 1, C 2, D 3)
-    (A 0, B 1, C 2, D 3, E 4)
-    (A 0, B 1, C 2, D 3, E 4, F 5)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
-}
+crate::types::for_each_arity!(output_promises);

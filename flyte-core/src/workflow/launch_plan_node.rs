@@ -26,25 +26,16 @@ pub trait Signature: 'static {
 }
 
 macro_rules! signatures {
-    ($( ($($t:ident),*) )+) => {$(
+    ($n:expr; $($t:ident $b:ident $v:ident $i:tt),*) => {
         impl<$($t: FlyteType,)* R: Outputs> Signature for fn($($t),*) -> R {
             type Input = ($($t,)*);
             type Output = R;
         }
-    )+};
+    };
 }
 
-signatures! {
-    ()
-    (A)
-    (A, B)
-    (A, B, C)
-    (A, B, C, D)
-    (A, B, C, D, E)
-    (A, B, C, D, E, F)
-    (A, B, C, D, E, F, G)
-    (A, B, C, D, E, F, G, H)
-}
+signatures!(0;);
+crate::types::for_each_arity!(signatures);
 
 /// A launch plan with its types erased, as a node holds it.
 pub trait DynLaunchPlan: Send + Sync + 'static {
@@ -99,7 +90,7 @@ impl<R: Outputs + OutputPromises> LaunchPlanNode<'_, fn() -> R> {
 }
 
 macro_rules! launch_plan_call {
-    ($( ($($arg:ident: $t:ident),+) )+) => {$(
+    ($n:expr; $($t:ident $b:ident $arg:ident $i:tt),+) => {
         impl<$($t: FlyteType,)+ R: Outputs + OutputPromises> LaunchPlanNode<'_, fn($($t),+) -> R> {
             /// Adds the node, one argument per input the plan leaves open.
             #[allow(clippy::too_many_arguments)]
@@ -107,16 +98,7 @@ macro_rules! launch_plan_call {
                 self.add(vec![$($arg.into_wire()),+])
             }
         }
-    )+};
+    };
 }
 
-launch_plan_call! {
-    (input0: A)
-    (input0: A, input1: B)
-    (input0: A, input1: B, input2: C)
-    (input0: A, input1: B, input2: C, input3: D)
-    (input0: A, input1: B, input2: C, input3: D, input4: E)
-    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F)
-    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F, input6: G)
-    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F, input6: G, input7: H)
-}
+crate::types::for_each_arity!(launch_plan_call);

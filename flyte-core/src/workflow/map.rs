@@ -315,7 +315,7 @@ fn split_list<I: FlyteType>(list: &Value) -> Vec<Value> {
 }
 
 macro_rules! map_arity {
-    ($( ($($arg:ident: $t:ident),+) )+) => {$(
+    ($n:expr; $($t:ident $b:ident $arg:ident $i:tt),+) => {
         impl<$($t: FlyteType),+> MapInputs for ($($t,)+) {
             fn node_types(bound: &[bool]) -> Vec<LiteralType> {
                 let lists = [$(<Vec<$t>>::literal_type()),+];
@@ -360,17 +360,10 @@ macro_rules! map_arity {
                 self.wf.map_node::<Vec<Option<O>>>(spec, wires)
             }
         }
-    )+};
+    };
 }
 
-map_arity! {
-    (input0: A)
-    (input0: A, input1: B)
-    (input0: A, input1: B, input2: C)
-    (input0: A, input1: B, input2: C, input3: D)
-    (input0: A, input1: B, input2: C, input3: D, input4: E)
-    (input0: A, input1: B, input2: C, input3: D, input4: E, input5: F)
-}
+crate::types::for_each_arity!(map_arity);
 
 fn map_spec<T, O, I, M>(
     node: &MapTaskNode<'_, T, I, M>,

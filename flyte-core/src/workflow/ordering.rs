@@ -44,23 +44,16 @@ impl<T: NodeRefs> NodeRefs for &T {
 }
 
 macro_rules! node_refs_tuples {
-    ($( ($($t:ident $i:tt),+) )+) => {$(
+    ($n:expr; $($t:ident $b:ident $v:ident $i:tt),+) => {
         impl<$($t: NodeRefs),+> NodeRefs for ($($t,)+) {
             fn node_refs(&self, out: &mut Vec<NodeIndex>) {
                 $(self.$i.node_refs(out);)+
             }
         }
-    )+};
+    };
 }
 
-node_refs_tuples! {
-    (A 0)
-    (A 0, B 1)
-    (A 0, B 1, C 2)
-    (A 0, B 1, C 2, D 3)
-    (A 0, B 1, C 2, D 3, E 4)
-    (A 0, B 1, C 2, D 3, E 4, F 5)
-}
+crate::types::for_each_arity!(node_refs_tuples);
 
 /// `before >> after` in a workflow body: every node of `after` waits for every node
 /// of `before`; returns `after`, so `a >> b >> c` chains.

@@ -120,7 +120,7 @@ fn user_fn(m: &TaskModel<'_>, attrs: &Attrs<'_>, n: &Names) -> syn::ItemFn {
     let stmts = &body.stmts;
     let wf = crate::workflow::builder_ident();
     syn::parse_quote! {
-        #[allow(unused_mut, clippy::let_unit_value, clippy::unused_unit)]
+        #[allow(unused_mut, clippy::let_unit_value, clippy::unused_unit, clippy::too_many_arguments)]
         fn #inner(#wf: &#p::WorkflowBuilder, #params) -> #ret {
             #[allow(unused_imports)]
             use #p::{AsTaskNode as _, IfValue as _, PassThrough as _};

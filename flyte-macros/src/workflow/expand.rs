@@ -133,7 +133,7 @@ fn build_fn(
     let body = quote! {
         #(#rest)*
         #[doc(hidden)]
-        #[allow(unused_mut, non_snake_case, clippy::let_unit_value, clippy::unused_unit)]
+        #[allow(unused_mut, non_snake_case, clippy::let_unit_value, clippy::unused_unit, clippy::too_many_arguments)]
         fn #body_fn(
             #wf: &#p::WorkflowBuilder,
             #(#body_params),*
