@@ -93,3 +93,36 @@ async fn a_failure_inside_names_the_path_through_the_dynamic_graph() {
     );
     assert!(chain.contains("three is not allowed"), "{chain}");
 }
+
+#[task]
+fn plus_one(x: i64) -> i64 {
+    x + 1
+}
+
+/// `plus_one` passed by name runs the function at build time: an error saying how to
+/// add nodes instead, not a silent run of the body while the graph is built.
+#[dynamic]
+fn by_function(n: i64) -> i64 {
+    let ones: Vec<i64> = (0..n).map(plus_one).collect();
+    total(ones)
+}
+
+#[workflow]
+fn by_function_wf(n: i64) -> i64 {
+    by_function(n)
+}
+
+#[tokio::test]
+async fn a_task_function_passed_by_name_in_a_dynamic_body_is_an_error_saying_how() {
+    // Outside a graph the function is a function.
+    assert_eq!(plus_one(1), 2);
+    let err = by_function_wf::run(3).await.unwrap_err();
+    let chain = format!("{:#}", anyhow::Error::from(err));
+    assert!(
+        chain.contains(
+            "the task function `plus_one` was called as a function while a graph is built"
+        ),
+        "{chain}"
+    );
+    assert!(chain.contains("call it as `plus_one(x)`"), "{chain}");
+}

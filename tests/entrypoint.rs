@@ -28,6 +28,14 @@ fn explode(x: i64) -> i64 {
     panic!("boom with {x}")
 }
 
+/// A dynamic task whose body panics while it builds its graph, for some inputs.
+#[dynamic]
+fn fan_or_fail(n: i64) -> Vec<i64> {
+    assert!(n >= 0, "cannot fan out {n} ways");
+    let items: Vec<Promise<i64>> = (0..n).map(|i| explode(i)).collect();
+    items
+}
+
 /// Counts attempts through its checkpoint: reads the previous attempt's count and
 /// saves one more.
 #[task]
@@ -99,7 +107,8 @@ fn registry() -> Registry {
         .task(&explode {})
         .task(&resumable {})
         .task(&whoami {})
-        .task(&chain_of {});
+        .task(&chain_of {})
+        .task(&fan_or_fail {});
     r
 }
 
@@ -192,6 +201,25 @@ async fn a_panic_is_a_recoverable_user_error_document_and_one_attempt() {
     assert!(e.message.contains("boom with 7"), "{}", e.message);
     // Flyte retries; one container runs one attempt.
     assert!(e.message.contains("(attempt 1)"), "{}", e.message);
+}
+
+#[tokio::test]
+async fn a_dynamic_task_panicking_while_it_builds_its_graph_is_a_user_error_document() {
+    // The body panics before any node is added, so no graph reaches Flyte.
+    let identity = ClusterIdentity::default();
+    let files = Arc::new(FileAccess::new());
+    let req = request("entrypoint.fan_or_fail", "dyn");
+    let Outcome::Failed(e) = run(&files, &req, &[("n", (-2i64).to_literal())], identity).await
+    else {
+        panic!("the body panics");
+    };
+    assert_eq!(e.code, "USER:Panic");
+    assert_eq!(e.origin, pb::ErrorOrigin::User as i32);
+    assert!(
+        e.message.contains("cannot fan out -2 ways"),
+        "{}",
+        e.message
+    );
 }
 
 #[tokio::test]

@@ -20,8 +20,8 @@ pub use crate::task::{
 };
 pub use crate::types::{
     BlobRef, FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs,
-    Primitive, SerdeStruct, enum_from_literal, struct_codec, struct_from_literal, struct_schema,
-    struct_to_literal, struct_type,
+    Primitive, SerdeStruct, Value, enum_from_literal, struct_codec, struct_from_literal,
+    struct_schema, struct_to_literal, struct_type,
 };
 pub use crate::workflow::attr::{AttrGet, PromiseFields, read_field, struct_field};
 pub use crate::workflow::branch::{
@@ -31,6 +31,8 @@ pub use crate::workflow::builder::{
     AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, OutputPromises,
     PassThrough, PlainCall, TaskNode, Wire, WorkflowBuilder,
 };
+pub use crate::workflow::building::not_while_building;
+pub use crate::workflow::dynamic::{CompiledDynamic, DynamicGraph};
 pub use crate::workflow::if_guard::{IfOperand, IfValue};
 pub use crate::workflow::launch_plan_node::LaunchPlanNode;
 pub use crate::workflow::map::MapTaskNode;
@@ -134,13 +136,12 @@ pub fn assert_task_config<C: TaskConfig>(c: C) -> Box<dyn TaskConfig> {
 pub type DynConfig = Box<dyn TaskConfig>;
 pub use serde_json::Value as JsonValue;
 
-/// Runs a dynamic task's body: `build` adds nodes to a fresh graph (the task's inputs
-/// are plain values there), and the graph runs inside the task's own run.
-pub async fn run_dynamic<O: Outputs>(
-    ctx: ExecutionContext,
+/// A dynamic task's graph: `build` adds nodes to a fresh graph (the task's inputs are
+/// plain values there) and returns the outputs' wires.
+pub fn build_dynamic<O: Outputs>(
     task_name: &str,
     build: impl FnOnce(&WorkflowBuilder) -> Vec<Wire>,
-) -> Result<O, TaskError> {
+) -> std::sync::Arc<WorkflowSpec> {
     let outputs = O::types()
         .into_iter()
         .enumerate()
@@ -153,18 +154,18 @@ pub async fn run_dynamic<O: Outputs>(
         inputs: Vec::new(),
         outputs,
     };
-    let spec = {
-        let builder = WorkflowBuilder::new(format!("{task_name}.dynamic"), None, interface);
-        let wires = build(&builder);
-        std::sync::Arc::new(builder.finish(wires))
-    };
-    // On a cluster the graph goes to Flyte (futures.pb), as flytekit's does.
-    let spec = match ctx.hand_over_graph(Box::new(spec)) {
-        Ok(()) => return Err(TaskError::permanent(crate::entrypoint::GraphHandedOver)),
-        Err(spec) => *spec
-            .downcast::<std::sync::Arc<crate::workflow::WorkflowSpec>>()
-            .expect("the graph handed back is the one built"),
-    };
+    let builder = WorkflowBuilder::new(format!("{task_name}.dynamic"), None, interface);
+    let wires = build(&builder);
+    std::sync::Arc::new(builder.finish(wires))
+}
+
+/// Runs a dynamic task's graph inside the task's own run (locally, or in its pod with
+/// `run_in_pod`; on a cluster the entrypoint asks [`DynamicGraph::graph`] instead and
+/// hands the graph to Flyte).
+pub async fn run_dynamic<O: Outputs>(
+    ctx: ExecutionContext,
+    spec: std::sync::Arc<WorkflowSpec>,
+) -> Result<O, TaskError> {
     let values = crate::execution::executor::run_in_context(spec, &ctx)
         .await
         .map_err(TaskError::failed)?;

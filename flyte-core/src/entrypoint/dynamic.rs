@@ -6,17 +6,14 @@ use crate::idl::core as pb;
 use crate::idl::dynamic_job::{SETTINGS_ENV, dynamic_job_spec, settings_from_env_value};
 use crate::workflow::WorkflowSpec;
 
-/// The `DynamicJobSpec` of the graph a dynamic task handed over, its task templates
+/// The `DynamicJobSpec` of the graph a dynamic task built, its task templates
 /// written with the settings its own template carries (`_F_SS_C`), the project,
 /// domain and version as Flyte sets them for the pod.
 pub(super) fn futures(
-    graph: Box<dyn std::any::Any + Send>,
+    spec: &WorkflowSpec,
     ctx: &ExecutionContext,
     task: &str,
 ) -> Result<pb::DynamicJobSpec, Failure> {
-    let spec = graph
-        .downcast::<std::sync::Arc<WorkflowSpec>>()
-        .expect("a dynamic task hands over its graph");
     let system = |message: String| {
         Failure::user_or_system(
             "SYSTEM:DynamicNotSerialized",
@@ -46,7 +43,7 @@ pub(super) fn futures(
             settings.domain = id.domain.clone();
         }
     }
-    dynamic_job_spec(&spec, &settings).map_err(|e| {
+    dynamic_job_spec(spec, &settings).map_err(|e| {
         system(format!(
             "dynamic task `{task}` built a graph Flyte cannot take: {e}"
         ))

@@ -22,6 +22,7 @@ use crate::idl::core as pb;
 use crate::idl::inputs::{InputsError, read_inputs};
 use crate::registry::Registry;
 use crate::task::{ErrorChain, TaskError};
+use crate::workflow::dynamic::dynamic_graph;
 
 /// Where one attempt reads and writes, as Flyte passes it on the command line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -80,18 +81,50 @@ pub enum Outcome {
     },
 }
 
-/// What a dynamic task's attempt returns after handing its graph to the entrypoint
-/// (never seen outside it).
-#[derive(Debug)]
-pub(crate) struct GraphHandedOver;
-
-impl std::fmt::Display for GraphHandedOver {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the dynamic task handed its graph to Flyte")
-    }
+/// The context of the task's attempt in its pod: Flyte's identity, the raw output
+/// prefix (under the outputs when Flyte gives none), the checkpoints, its settings.
+fn cluster_context(
+    task: &'static dyn crate::task::DynTask,
+    file_access: &Arc<FileAccess>,
+    identity: ClusterIdentity,
+    request: &ExecuteRequest,
+) -> ExecutionContext {
+    let raw_output_prefix = match &request.raw_output_prefix {
+        Some(prefix) => prefix.clone(),
+        None => {
+            let fallback = join_prefix(&request.output_prefix, "raw");
+            tracing::warn!("no --raw-output-data-prefix given; files go under {fallback}");
+            fallback
+        }
+    };
+    let checkpoint = request
+        .checkpoint_path
+        .clone()
+        .map(|dest| Checkpoint::new(file_access.clone(), dest, request.prev_checkpoint.clone()));
+    let mut ctx = ExecutionContext::for_cluster(
+        task.name(),
+        file_access.clone(),
+        identity,
+        raw_output_prefix,
+        checkpoint,
+    );
+    ctx.metadata = task.metadata();
+    ctx
 }
 
-impl std::error::Error for GraphHandedOver {}
+/// A dynamic task's graph, built in the task's context; a panic in its body is the
+/// task's failure, as in an attempt.
+fn build_graph(
+    dynamic: &dyn crate::workflow::dynamic::DynamicGraph,
+    ctx: &ExecutionContext,
+    values: &[crate::types::Value],
+) -> Result<Arc<crate::workflow::WorkflowSpec>, TaskError> {
+    let building = std::panic::AssertUnwindSafe(|| {
+        crate::task::context::scope_sync(ctx.clone(), || dynamic.graph(ctx, values))
+    });
+    std::panic::catch_unwind(building)
+        .unwrap_or_else(|payload| Err(TaskError::Panicked(crate::task::panic_message(payload))))
+}
 
 /// What a successful attempt writes.
 enum Written {
@@ -354,41 +387,32 @@ async fn attempt(
     let values = task_inputs(task, &interface, file_access, &identity, request).await?;
     let offloading = identity.offloading.clone();
 
-    let raw_output_prefix = match &request.raw_output_prefix {
-        Some(prefix) => prefix.clone(),
-        None => {
-            let fallback = join_prefix(&request.output_prefix, "raw");
-            tracing::warn!("no --raw-output-data-prefix given; files go under {fallback}");
-            fallback
-        }
-    };
-    let checkpoint = request
-        .checkpoint_path
-        .clone()
-        .map(|dest| Checkpoint::new(file_access.clone(), dest, request.prev_checkpoint.clone()));
     let attempt_number = identity.attempt;
     let task_name: &'static str = task.name();
-    let mut ctx = ExecutionContext::for_cluster(
-        task_name,
-        file_access.clone(),
-        identity,
-        raw_output_prefix,
-        checkpoint,
-    );
-    ctx.metadata = task.metadata();
+    let ctx = cluster_context(task, file_access, identity, request);
     let handoff = ctx.clone();
     let secrets_read = ctx.secrets_read.clone();
     let span = ctx.span().clone();
     span.in_scope(|| tracing::info!("starting"));
+    // A dynamic task hands its graph to Flyte (flytekit's default) unless it runs the
+    // graph in its pod (`run_in_pod`).
+    let futures = task.metadata().get_dynamic() == Some(crate::task::DynamicMode::Futures);
+    if let Some(dynamic) = futures.then(|| dynamic_graph(task_name)).flatten() {
+        return match build_graph(dynamic, &ctx, &values) {
+            Ok(graph) => dynamic::futures(&graph, &handoff, name).map(Written::Futures),
+            Err(e) => Err(task_failure(
+                name,
+                attempt_number,
+                crate::task::secrets::mask_error(e, &secrets_read),
+            )),
+        };
+    }
     // A panic becomes an error document rather than taking the process down.
     let running = std::panic::AssertUnwindSafe(task.start(ctx, &values));
     let result = match futures::FutureExt::catch_unwind(running).await {
         Ok(r) => r,
         Err(payload) => Err(TaskError::Panicked(crate::task::panic_message(payload))),
     };
-    if let Some(graph) = handoff.take_handed_graph() {
-        return dynamic::futures(graph, &handoff, name).map(Written::Futures);
-    }
     let outputs = result.as_ref().ok().map(Vec::as_slice);
     deck::write_deck(
         task,

@@ -324,8 +324,6 @@ impl RunShared {
                     cluster: info.cluster.clone(),
                     checkpoint: info.checkpoint.clone(),
                     secrets: info.secrets.clone(),
-                    // The graph of a dynamic task run in its pod runs here too.
-                    graph_handoff: None,
                 }))
             }
         }

@@ -48,14 +48,7 @@ pub(crate) struct RunInfo {
     pub(crate) checkpoint: Option<Checkpoint>,
     /// Secret values given to a local run, read before the pod's places.
     pub(crate) secrets: LocalSecrets,
-    /// On a cluster: where a dynamic task leaves the graph it built for the
-    /// entrypoint to hand to Flyte, instead of running it.
-    pub(crate) graph_handoff: Option<GraphHandoff>,
 }
-
-/// A graph a dynamic task built, passed up to the entrypoint (a `WorkflowSpec`,
-/// which lives above this layer).
-pub(crate) type GraphHandoff = Arc<std::sync::Mutex<Option<Box<dyn Any + Send>>>>;
 
 impl RunInfo {
     /// A run uploading under an empty raw prefix, with no cluster identity or
@@ -68,7 +61,6 @@ impl RunInfo {
             cluster: None,
             checkpoint: None,
             secrets: LocalSecrets::default(),
-            graph_handoff: None,
         }
     }
 }
@@ -346,35 +338,11 @@ impl ExecutionContext {
             raw_output_prefix,
             cluster: Some(identity),
             checkpoint,
-            graph_handoff: Some(GraphHandoff::default()),
             ..RunInfo::new(execution_id, file_access)
         };
         let mut ctx = Self::outside_a_graph(task, shared, attempt, span);
         ctx.item = item;
         ctx
-    }
-
-    /// Hands the graph a dynamic task built to the entrypoint instead of running it:
-    /// true when the task runs on a cluster as flytekit's dynamic tasks do
-    /// ([`DynamicMode::Futures`](crate::task::DynamicMode)).
-    pub(crate) fn hand_over_graph(
-        &self,
-        graph: Box<dyn Any + Send>,
-    ) -> Result<(), Box<dyn Any + Send>> {
-        let futures = self.metadata.get_dynamic() == Some(crate::task::DynamicMode::Futures);
-        match &self.run.info().graph_handoff {
-            Some(slot) if futures => {
-                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(graph);
-                Ok(())
-            }
-            _ => Err(graph),
-        }
-    }
-
-    /// The graph a dynamic task handed over in this attempt, if any.
-    pub(crate) fn take_handed_graph(&self) -> Option<Box<dyn Any + Send>> {
-        let slot = self.run.info().graph_handoff.as_ref()?;
-        slot.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// A context for a task run alone (node `n0`).

@@ -297,6 +297,7 @@ pub struct WorkflowBuilder {
     on_failure: Cell<Option<&'static dyn crate::task::DynTask>>,
     /// Labels and annotations of the default launch plan.
     default_options: RefCell<(Pairs, Pairs)>,
+    _building: super::building::Building,
 }
 
 /// Names and values, in order.
@@ -332,6 +333,7 @@ impl WorkflowBuilder {
             failure_policy: Cell::new(super::FailurePolicy::default()),
             on_failure: Cell::new(None),
             default_options: RefCell::default(),
+            _building: super::building::Building::start(),
             interface,
         }
     }

@@ -5,6 +5,8 @@
 pub(crate) mod attr;
 pub(crate) mod branch;
 pub(crate) mod builder;
+pub(crate) mod building;
+pub(crate) mod dynamic;
 mod failure;
 pub mod gate;
 mod graph;

@@ -54,6 +54,7 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let quantity_checks = quantity_checks(m, p);
     let task_impl = task_impl(m, &n);
     let config_fn = config_fn(m, &n);
+    let dynamic_graph = dynamic_graph_impl(m, &n);
     let node = shared::node_type(
         p,
         vis,
@@ -91,6 +92,8 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
 
         #config_fn
 
+        #dynamic_graph
+
         #node
     }
 }
@@ -102,6 +105,13 @@ fn user_fn(m: &TaskModel<'_>, attrs: &Attrs<'_>, n: &Names) -> syn::ItemFn {
     let (p, inner) = (&n.p, &n.inner);
     let mut inner_fn = m.item.clone();
     if direct(m) {
+        // Passed by name where a graph is built (`.map(task)`), the function would run
+        // its body then instead of adding a node: it says so.
+        let name = m.ident.to_string();
+        inner_fn
+            .block
+            .stmts
+            .insert(0, syn::parse_quote!(#p::not_while_building(#name);));
         return inner_fn;
     }
     inner_fn.sig.ident = inner.clone();
@@ -390,16 +400,9 @@ fn execute_fn(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     let result = quote!(::core::result::Result<#output_ty, #p::TaskError>);
     if m.dynamic_body.is_some() {
         return quote! {
-            #[allow(unused_variables)]
             async #signature -> #result {
-                let (#(#names,)*) = __flyte_input;
-                #pre?;
-                #p::run_dynamic::<#output_ty>(
-                    __flyte_ctx,
-                    #p::Task::name(self),
-                    move |__flyte_wf| #p::IntoOutputs::<#output_ty>::into_wires(#inner(__flyte_wf, #(#names),*)),
-                )
-                .await
+                let spec = self.__flyte_graph(&__flyte_ctx, __flyte_input)?;
+                #p::run_dynamic::<#output_ty>(__flyte_ctx, spec).await
             }
         };
     }
@@ -419,6 +422,57 @@ fn execute_fn(m: &TaskModel<'_>, n: &Names) -> TokenStream {
             let __flyte_pre = #pre;
             #run
         }
+    }
+}
+
+/// A dynamic task's graph, typed: `__flyte_graph` builds it (after the plugin's hook)
+/// for both `execute` (which runs it) and [`DynamicGraph`] (which the entrypoint asks
+/// on a cluster, to hand the graph to Flyte), and the task is collected as one.
+fn dynamic_graph_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
+    if m.dynamic_body.is_none() {
+        return quote!();
+    }
+    let (p, task_ty, inner) = (&n.p, &n.task_ty, &n.inner);
+    let input_ty = shared::input_type(m.item, &m.sig);
+    let output_ty = m.sig.output_type();
+    let names: Vec<_> = (0..m.sig.params.len())
+        .map(|i| Ident::new(&format!("__flyte_in{i}"), proc_macro2::Span::mixed_site()))
+        .collect();
+    let pre = match &m.config {
+        Some(_) => quote!(self.__flyte_config().before_attempt(__flyte_ctx)?;),
+        None => quote!(),
+    };
+    let graph = quote!(::core::result::Result<::std::sync::Arc<#p::WorkflowSpec>, #p::TaskError>);
+    quote! {
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl #task_ty {
+            #[allow(unused_variables)]
+            fn __flyte_graph(&self, __flyte_ctx: &#p::ExecutionContext, __flyte_input: #input_ty) -> #graph {
+                let (#(#names,)*) = __flyte_input;
+                #pre
+                ::core::result::Result::Ok(#p::build_dynamic::<#output_ty>(
+                    #p::Task::name(self),
+                    move |__flyte_wf| #p::IntoOutputs::<#output_ty>::into_wires(#inner(__flyte_wf, #(#names),*)),
+                ))
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(deprecated)]
+        impl #p::DynamicGraph for #task_ty {
+            fn task_name(&self) -> &str {
+                #p::Task::name(self)
+            }
+            fn graph(&self, __flyte_ctx: &#p::ExecutionContext, __flyte_inputs: &[#p::Value]) -> #graph {
+                self.__flyte_graph(__flyte_ctx, <#input_ty as #p::Inputs>::from_values(__flyte_inputs))
+            }
+        }
+
+        #[allow(deprecated)]
+        const _: () = {
+            #p::inventory::submit! { #p::CompiledDynamic(&#task_ty {}) }
+        };
     }
 }
 
