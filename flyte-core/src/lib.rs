@@ -2,7 +2,7 @@
 //!
 //! Users depend on `flytekit`, which re-exports this crate; plugin authors find the
 //! [`task::Task`] trait here. The modules form a one-way stack: each uses only the
-//! ones above it in this list (`tests/layering.rs` fails on an edge going up).
+//! ones above it in this list (`tests/cluster/layering.rs` fails on an edge going up).
 //! - [`data`]: object-store access and locations,
 //! - [`types`]: Rust types as Flyte types and values,
 //! - [`interface`]: named, ordered inputs and outputs,

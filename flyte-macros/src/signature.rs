@@ -92,7 +92,7 @@ impl<'a> Signature<'a> {
 /// The most inputs, or outputs, a task or workflow has: flytekit-core's
 /// `types::MAX_ARITY`, which every tuple shape there (`Inputs`, `Outputs`, node calls,
 /// branch outputs) goes up to. (A proc-macro crate cannot depend on it: the UI test
-/// `too_many` and the widest tasks in `tests/composition.rs` hold the two together.)
+/// `too_many` and the widest tasks in `tests/local/composition.rs` hold the two together.)
 pub(crate) const MAX_ARITY: usize = 16;
 
 /// Reads `sig`, recording every problem in `cx`. `what` is "task" or "workflow".

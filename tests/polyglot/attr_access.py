@@ -1,4 +1,4 @@
-"""flytekit's own serialization of attribute access on promises, for tests/attr_access.rs.
+"""flytekit's own serialization of attribute access on promises, for tests/local/attr_access.rs.
 
 Prints one JSON object: for each node (in call order) the attribute paths of its
 input bindings, and the same for the workflow's outputs, as flytekit 1.16.31 writes

@@ -1,4 +1,4 @@
-"""A flyteadmin stand-in for tests/remote.rs, built on the flyteidl 1.16 package's own
+"""A flyteadmin stand-in for tests/remote/main.rs, built on the flyteidl 1.16 package's own
 gRPC servicer (flyteidl.service.AdminService).
 
 It stores what it is sent and answers as flyteadmin does for the calls an SDK makes to

@@ -1,5 +1,5 @@
 """flytekit's own FlyteRemote (1.16.31) registering and launching the Python twin of
-tests/remote.rs's `echo_wf` against the stand-in flyteadmin, whose recorded requests
+tests/remote/main.rs's `echo_wf` against the stand-in flyteadmin, whose recorded requests
 are then the reference for ours. Usage: flytekit_remote.py PORT.
 """
 import sys

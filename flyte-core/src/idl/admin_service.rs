@@ -1,6 +1,6 @@
 //! `flyteidl/admin/{task,workflow,launch_plan,execution}.proto`: the requests and
 //! responses of flyteadmin's `AdminService` calls the remote client makes, with
-//! flyteidl 1.16's field numbers (`tests/remote.rs` has the Python flyteidl
+//! flyteidl 1.16's field numbers (`tests/remote/main.rs` has the Python flyteidl
 //! package's servicer parse each one).
 
 use super::admin::{LaunchPlanSpec, TaskSpec, WorkflowSpec};
