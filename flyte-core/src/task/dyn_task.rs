@@ -106,7 +106,10 @@ where
     Box::pin(async move {
         let mut outputs = attempt.await?;
         if let Some(ctx) = offload_ctx {
-            super::offload::offload(&ctx, &mut outputs)
+            // Boxed: an upload's state is kilobytes, and held inline it would make
+            // every attempt's future as large (a large allocation per node, which
+            // glibc pays for by consolidating its free lists), files or not.
+            Box::pin(super::offload::offload(&ctx, &mut outputs))
                 .await
                 .map_err(TaskError::failed)?;
         }
