@@ -15,6 +15,7 @@ mod conditions;
 pub mod core;
 pub mod dynamic_job;
 mod entities;
+mod errors;
 pub mod gates;
 pub mod inputs;
 mod k8s_pod;
@@ -22,17 +23,16 @@ mod literal_hash;
 mod node_metadata;
 mod node_overrides;
 mod security;
+mod settings;
 mod task_template;
 mod types;
 mod values;
 mod wire;
 
-pub(crate) use entities::identifier;
-pub use entities::{
-    FastSettings, SerializationSettings, execute_args, task_spec, workflow_closure, workflow_spec,
-    workflow_template,
-};
+pub use entities::{task_spec, workflow_closure, workflow_spec, workflow_template};
 pub use literal_hash::literal_hash;
+pub(crate) use settings::identifier;
+pub use settings::{FastSettings, SerializationSettings, execute_args};
 pub use task_template::task_template;
 pub use values::{
     IdlError, interface, literal, literal_from_idl, literal_map, literal_type,

@@ -2,7 +2,7 @@
 //! `TaskNodeOverrides`, as flytekit's `with_overrides` writes them.
 
 use super::core as pb;
-use super::entities::SerializationSettings;
+use super::settings::SerializationSettings;
 use super::task_template::{container, extended, resource_entries, resource_name};
 use super::values::duration as duration_of;
 use crate::task::{ResourceKind, Resources};

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::core as pb;
-use super::entities::{SerializationSettings, execute_args, identifier};
+use super::settings::{SerializationSettings, execute_args, identifier};
 use super::values::{duration, interface, json_struct};
 use crate::task::{ResourceKind, Resources};
 
@@ -107,8 +107,8 @@ fn dynamic_settings(
     settings: &SerializationSettings,
 ) -> Option<pb::KeyValuePair> {
     (meta.get_dynamic() == Some(crate::task::DynamicMode::Futures)).then(|| pb::KeyValuePair {
-        key: super::dynamic_job::SETTINGS_ENV.to_string(),
-        value: super::dynamic_job::settings_env_value(settings),
+        key: super::settings::SETTINGS_ENV.to_string(),
+        value: super::settings::settings_env_value(settings),
     })
 }
 

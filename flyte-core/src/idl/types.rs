@@ -3,7 +3,7 @@
 //! annotations included), and back.
 
 use super::core as pb;
-use super::values::{IdlError, idl_err, json_struct};
+use super::errors::{IdlError, idl_err, json_struct};
 use crate::types::{BlobDimensionality, BlobType, DatasetType, LiteralType, SimpleType};
 
 /// The tag flytekit gives a union variant: the name of the transformer that handles

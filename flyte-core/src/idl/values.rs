@@ -5,57 +5,15 @@ use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use super::core as pb;
+pub use super::errors::IdlError;
+use super::errors::idl_err;
+pub(crate) use super::errors::json_struct;
 use super::types::{
     blob_type, blob_type_from_idl, dataset_type, dataset_type_from_idl, union_variant,
 };
 pub use super::types::{literal_type, literal_type_from_idl};
 use crate::interface::Interface;
 use crate::types::{BlobDimensionality, BlobType, Literal, Primitive};
-
-/// A protobuf value this SDK cannot read.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("cannot read {what} from Flyte IDL: {reason}")]
-pub struct IdlError {
-    /// What was being read.
-    pub what: &'static str,
-    /// Why not.
-    pub reason: String,
-}
-
-pub(super) fn idl_err(what: &'static str, reason: impl Into<String>) -> IdlError {
-    IdlError {
-        what,
-        reason: reason.into(),
-    }
-}
-
-/// A JSON object as a protobuf `Struct` (`None` for anything but an object).
-pub(crate) fn json_struct(v: &serde_json::Value) -> Option<prost_types::Struct> {
-    match json_value(v).kind {
-        Some(prost_types::value::Kind::StructValue(s)) => Some(s),
-        _ => None,
-    }
-}
-
-fn json_value(v: &serde_json::Value) -> prost_types::Value {
-    use prost_types::value::Kind;
-    let kind = match v {
-        serde_json::Value::Null => Kind::NullValue(0),
-        serde_json::Value::Bool(b) => Kind::BoolValue(*b),
-        serde_json::Value::Number(n) => Kind::NumberValue(n.as_f64().unwrap_or_default()),
-        serde_json::Value::String(s) => Kind::StringValue(s.clone()),
-        serde_json::Value::Array(items) => Kind::ListValue(prost_types::ListValue {
-            values: items.iter().map(json_value).collect(),
-        }),
-        serde_json::Value::Object(map) => Kind::StructValue(prost_types::Struct {
-            fields: map
-                .iter()
-                .map(|(k, v)| (k.clone(), json_value(v)))
-                .collect(),
-        }),
-    };
-    prost_types::Value { kind: Some(kind) }
-}
 
 fn timestamp(t: SystemTime) -> prost_types::Timestamp {
     let (seconds, nanos) = crate::types::to_unix(t);

@@ -1,8 +1,0 @@
-use flytekit::prelude::*;
-
-#[task(cache = true)]
-fn cached(x: i64) -> i64 {
-    x
-}
-
-fn main() {}

@@ -1,8 +1,0 @@
-use flytekit::prelude::*;
-
-#[task]
-fn identity<T: Clone>(x: T) -> T {
-    x
-}
-
-fn main() {}
