@@ -381,11 +381,7 @@ fn execute_fn(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     let (p, inner) = (&n.p, &n.inner);
     let input_ty = shared::input_type(m.item, &m.sig);
     let output_ty = m.sig.output_type();
-    // Names of our own for the inputs: a parameter may share the task's name, which
-    // the call below needs unshadowed.
-    let names: Vec<_> = (0..m.sig.params.len())
-        .map(|i| Ident::new(&format!("__flyte_in{i}"), proc_macro2::Span::mixed_site()))
-        .collect();
+    let names = input_idents(m);
     let pre = match &m.config {
         Some(_) => quote!(self.__flyte_config().before_attempt(&__flyte_ctx)),
         None => quote!(::core::result::Result::Ok(())),
@@ -425,6 +421,14 @@ fn execute_fn(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     }
 }
 
+/// Names of our own for the inputs, unpacked from the input tuple: a parameter may
+/// share the task's name, which the call of the function needs unshadowed.
+fn input_idents(m: &TaskModel<'_>) -> Vec<Ident> {
+    (0..m.sig.params.len())
+        .map(|i| Ident::new(&format!("__flyte_in{i}"), proc_macro2::Span::mixed_site()))
+        .collect()
+}
+
 /// A dynamic task's graph, typed: `__flyte_graph` builds it (after the plugin's hook)
 /// for both `execute` (which runs it) and [`DynamicGraph`] (which the entrypoint asks
 /// on a cluster, to hand the graph to Flyte), and the task is collected as one.
@@ -435,9 +439,7 @@ fn dynamic_graph_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     let (p, task_ty, inner) = (&n.p, &n.task_ty, &n.inner);
     let input_ty = shared::input_type(m.item, &m.sig);
     let output_ty = m.sig.output_type();
-    let names: Vec<_> = (0..m.sig.params.len())
-        .map(|i| Ident::new(&format!("__flyte_in{i}"), proc_macro2::Span::mixed_site()))
-        .collect();
+    let names = input_idents(m);
     let pre = match &m.config {
         Some(_) => quote!(self.__flyte_config().before_attempt(__flyte_ctx)?;),
         None => quote!(),

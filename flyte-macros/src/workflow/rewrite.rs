@@ -255,18 +255,24 @@ impl Rewriter<'_> {
             None
         };
         let args = &call.args;
-        let is_local = path
-            .get_ident()
-            .is_some_and(|i| self.locals.contains(&i.to_string()));
         *expr = match sdk {
             Some(func) => parse_quote_spanned! {span=> #func::__flyte_node(&#wf).call(#args) },
             // `<f>::` rather than `f::`: for a plain function rustc then says "expected
             // type, found function `f`" at the call.
-            None if !is_local && names_entity(&path) => {
+            None if self.names_entity_here(&path) => {
                 parse_quote_spanned! {span=> <#path>::__flyte_node(&#wf).call(#args) }
             }
             None => parse_quote_spanned! {span=> #path.__flyte_node(&#wf).call(#args) },
         };
+    }
+
+    /// Whether `path` names a task, workflow or helper where the visit is: by
+    /// [`names_entity`], and not a local variable in scope of that name.
+    fn names_entity_here(&self, path: &syn::Path) -> bool {
+        let is_local = path
+            .get_ident()
+            .is_some_and(|i| self.locals.contains(&i.to_string()));
+        !is_local && names_entity(path)
     }
 
     /// `map_task(f)` and `map_task(&f)` of a `#[task]` pass its value, `&f {}`; a
@@ -280,11 +286,7 @@ impl Rewriter<'_> {
             other => other,
         };
         let Expr::Path(p) = target else { return };
-        let is_local = p
-            .path
-            .get_ident()
-            .is_some_and(|i| self.locals.contains(&i.to_string()));
-        if p.qself.is_none() && !is_local && names_entity(&p.path) {
+        if p.qself.is_none() && self.names_entity_here(&p.path) {
             let path = p.path.clone();
             *arg = syn::parse_quote_spanned! {path.span()=> &#path {} };
         }
