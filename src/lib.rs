@@ -162,7 +162,7 @@ pub fn init_logging() {
 /// }
 ///
 /// assert_eq!(parse(" 42 ".into()), Ok(42));
-/// assert_eq!(parse {}.metadata().get_retries(), 3);
+/// assert_eq!(parse {}.metadata().node.retries, Some(3));
 /// assert_eq!(parse {}.interface().inputs[0].name, "text");
 /// ```
 ///
@@ -239,15 +239,15 @@ pub fn init_logging() {
 ///     x * 2
 /// }
 ///
-/// let gpu = train {}.metadata().get_accelerator().unwrap();
-/// assert_eq!(gpu.get_device(), "nvidia-tesla-a100");
-/// assert_eq!(gpu.get_partition(), Some("2g.10gb"));
-/// assert_eq!(train {}.metadata().get_secrets().len(), 2);
-/// assert_eq!(train {}.metadata().get_shared_memory().unwrap().get_size_limit(), Some("2Gi"));
+/// let gpu = train {}.metadata().node.accelerator.as_ref().unwrap();
+/// assert_eq!(gpu.device(), "nvidia-tesla-a100");
+/// assert_eq!(gpu.partition_size(), Some("2g.10gb"));
+/// assert_eq!(train {}.metadata().secrets.len(), 2);
+/// assert_eq!(train {}.metadata().node.shared_memory.as_ref().unwrap().size_limit(), Some("2Gi"));
 /// assert_eq!(load {}.name(), "etl.load");
 /// assert_eq!(load {}.interface().outputs[1].name, "count");
-/// assert!(load {}.metadata().get_accelerator().unwrap().is_unpartitioned());
-/// assert_eq!(load {}.metadata().get_cache_ignored_inputs(), ["log_level"]);
+/// assert!(load {}.metadata().node.accelerator.as_ref().unwrap().is_unpartitioned());
+/// assert_eq!(load {}.metadata().node.cache_ignored_inputs.as_deref(), Some(&["log_level".to_string()][..]));
 /// assert_eq!(aggregate {}.task_type(), "spark");
 /// ```
 pub use flytekit_macros::task;
@@ -495,8 +495,8 @@ pub use flytekit_macros::graph;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// assert_eq!(chain {}.metadata().get_dynamic(), Some(DynamicMode::InPod));
-/// assert_eq!(chain {}.metadata().get_retries(), 2);
+/// assert_eq!(chain {}.metadata().dynamic, Some(DynamicMode::InPod));
+/// assert_eq!(chain {}.metadata().node.retries, Some(2));
 /// assert_eq!(three::run().await.unwrap(), 3);
 /// # }
 /// ```

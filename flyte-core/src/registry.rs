@@ -100,7 +100,7 @@ impl Registry {
                 inventory::iter::<CompiledTask>
                     .into_iter()
                     .map(|c| c.0)
-                    .find(|t| t.name() == name && t.metadata().get_reference().is_none())
+                    .find(|t| t.name() == name && t.metadata().reference.as_ref().is_none())
             })
     }
 
@@ -140,7 +140,7 @@ impl Registry {
 
     fn add_task(&mut self, task: &'static dyn DynTask) {
         // A reference is registered by its own project, not this program.
-        if task.metadata().get_reference().is_some() {
+        if task.metadata().reference.as_ref().is_some() {
             return;
         }
         if !self.tasks.iter().any(|t| t.name() == task.name()) {

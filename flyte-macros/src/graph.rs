@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 
-use crate::diag::Ctxt;
+use crate::internals::diag::Ctxt;
 
 /// `#[graph]` or `#[graph(crate = path)]`.
 struct GraphArgs {
@@ -55,7 +55,7 @@ pub(crate) fn graph(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// What a helper cannot be: it is called with the caller's graph, synchronously.
 fn check(cx: &Ctxt, sig: &syn::Signature) {
-    crate::signature::check_name(cx, &sig.ident, "`#[graph]` helper");
+    crate::internals::signature::check_name(cx, &sig.ident, "`#[graph]` helper");
     if let Some(a) = &sig.asyncness {
         cx.error_spanned_by(
             a,
@@ -82,7 +82,7 @@ fn expand(func: &syn::ItemFn, krate: &syn::Path, body: &syn::Block) -> TokenStre
     let call_ty = format_ident!("__FlyteGraphCall_{}", ident);
     let params = &func.sig.inputs;
     let output = &func.sig.output;
-    let wf = crate::workflow::builder_ident();
+    let wf = crate::internals::shared::builder_ident();
     let stmts = &body.stmts;
     let span = func.sig.ident.span();
     let node_fn = quote_spanned!(span=> __flyte_node);

@@ -2,10 +2,8 @@
 //! crate, which documents them; the generated code calls `flytekit::__private_0_1`.
 
 mod derive;
-mod diag;
 mod graph;
-mod shared;
-mod signature;
+mod internals;
 mod task;
 mod workflow;
 

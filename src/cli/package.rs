@@ -192,7 +192,7 @@ impl App {
                 source,
             })?;
             settings
-                .image_for(task.metadata().get_image())
+                .image_for(task.metadata().node.image.as_deref())
                 .map_err(|reason| CliError::TaskImage {
                     task: task.name().to_string(),
                     reason,

@@ -176,7 +176,10 @@ impl App {
                 Some(p) => {
                     let mut defaults = p.defaults.clone();
                     // What the scheduler would pass: the time of this run.
-                    if let Some(kickoff) = p.settings.schedule().and_then(|s| s.get_kickoff_input())
+                    if let Some(kickoff) = p
+                        .settings
+                        .schedule()
+                        .and_then(|s| s.kickoff_input.as_deref())
                     {
                         let now =
                             flytekit_core::types::Primitive::Datetime(std::time::SystemTime::now());

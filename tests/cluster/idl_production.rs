@@ -59,9 +59,9 @@ fn resource_and_env_settings_are_written_for_comparison_with_flytekit() {
         .env;
     let pairs: Vec<_> = env.iter().map(|kv| (&kv.key[..], &kv.value[..])).collect();
     assert_eq!(pairs, [("RUST_LOG", "info"), ("REGION", "eu")]);
-    let limits = t_resources {}.metadata().get_limits();
-    assert_eq!(limits.get_ephemeral_storage(), Some("10Gi"));
-    assert_eq!(t_resources_tuple {}.metadata().get_limits().get_mem(), None);
+    let limits = &t_resources {}.metadata().node.limits;
+    assert_eq!(limits.ephemeral_storage.as_deref(), Some("10Gi"));
+    assert_eq!(t_resources_tuple {}.metadata().node.limits.mem, None);
 }
 
 /// `@task(container_image="ghcr.io/acme/gpu:1.2")`.

@@ -557,3 +557,64 @@ async fn an_ignored_input_is_left_out_of_the_key() {
     );
     assert_eq!(SCORES.load(Ordering::SeqCst), before + 2);
 }
+
+static WEIGHED: AtomicU32 = AtomicU32::new(0);
+
+/// Cached, keyed on every input: only the call below leaves `seed` out.
+#[task(cache = true, cache_version = "1")]
+fn weigh(x: i64, seed: i64) -> i64 {
+    WEIGHED.fetch_add(1, Ordering::SeqCst);
+    let _ = seed;
+    x * 2
+}
+
+#[workflow]
+fn weighed(x: i64, seed: i64) -> i64 {
+    weigh(x, seed).with_overrides(NodeOverrides::new().cache_ignore_input("seed"))
+}
+
+#[workflow]
+fn weighed_wrongly(x: i64, seed: i64) -> i64 {
+    weigh(x, seed).with_overrides(NodeOverrides::new().cache_ignore_input("sead"))
+}
+
+#[tokio::test]
+async fn a_node_can_leave_an_input_out_of_its_key() {
+    let dir = cache_dir("node-ignored");
+    let before = WEIGHED.load(Ordering::SeqCst);
+    let run = |x: i64, seed: i64| {
+        let (opts, summary) = options(&dir);
+        async move { (weighed::run_with(&opts, (x, seed)).await.unwrap(), summary) }
+    };
+    assert_eq!(run(3, 1).await.0, 6);
+    let (out, summary) = run(3, 2).await;
+    assert_eq!((out, summary.count(NodeStatus::Cached)), (6, 1));
+    assert_eq!(WEIGHED.load(Ordering::SeqCst), before + 1);
+    // The task keeps its own key elsewhere: the override changed only this node.
+    assert_eq!(weigh {}.metadata().node.cache_ignored_inputs, None);
+
+    // A name that is not an input is refused before any node runs.
+    let err = weighed_wrongly::run(3, 1).await.unwrap_err();
+    let source = std::error::Error::source(&err).unwrap().to_string();
+    assert_eq!(
+        source,
+        "`cache_ignore_input_vars` names `sead`, which is not an input of the task (its inputs: x, seed)"
+    );
+
+    // Flyte's node metadata cannot carry it: serializing says so rather than drop it.
+    let err = flytekit::idl::workflow_spec(
+        weighed::spec(),
+        &flytekit::idl::SerializationSettings::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("node `n0` sets `cache_ignore_input` for"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Flyte's node metadata has no field for it"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

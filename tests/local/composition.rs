@@ -310,12 +310,12 @@ fn knobs(x: i64) -> i64 {
 fn task_attributes_become_metadata() {
     assert_eq!(knobs {}.name(), "custom-name");
     let m = knobs {}.metadata();
-    assert_eq!(m.get_retries(), 4);
-    assert_eq!(m.get_timeout(), Some(Duration::from_secs(5400)));
-    assert!(m.get_cache());
-    assert_eq!(m.get_cache_version(), Some("2"));
-    assert_eq!(m.get_interruptible(), Some(true));
-    assert_eq!(m.get_deprecated(), Some("use add instead"));
+    assert_eq!(m.node.retries, Some(4));
+    assert_eq!(m.node.timeout, Some(Duration::from_secs(5400)));
+    assert_eq!(m.node.cache, Some(true));
+    assert_eq!(m.node.cache_version.as_deref(), Some("2"));
+    assert_eq!(m.node.interruptible, Some(true));
+    assert_eq!(m.deprecated.as_deref(), Some("use add instead"));
 }
 
 #[tokio::test]

@@ -84,7 +84,7 @@ proptest! {
     fn duration_settings_never_panic_and_name_the_value(text in texty()) {
         let meta = TaskMetadata::default().timeout(text.as_str());
         match meta.validate() {
-            Ok(()) => prop_assert!(meta.get_timeout().is_some()),
+            Ok(()) => prop_assert!(meta.node.timeout.is_some()),
             Err(e) => {
                 let (shown, quoted) = (e.to_string(), format!("`{text}`"));
                 prop_assert!(shown.contains(&quoted) || shown.contains("longer than zero"));

@@ -219,7 +219,7 @@ fn the_sensor_declares_the_tutorials_interface() {
     assert_eq!(i.inputs[0].name, "path");
     assert_eq!(i.outputs[0].name, "path");
     assert_eq!(
-        WaitForObjectStoreFile::new("x").get_poll_interval(),
+        WaitForObjectStoreFile::new("x").policy().poll_interval,
         Duration::from_secs(10)
     );
 }

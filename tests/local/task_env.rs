@@ -42,7 +42,7 @@ async fn each_task_sees_its_own_environment_and_the_process_is_untouched() {
     assert_eq!(async_region, "us");
     assert_eq!(none, None);
     assert_eq!(
-        region_plain {}.metadata().get_env(),
+        region_plain {}.metadata().env,
         [
             ("FLYTE_RS_TEST_REGION".to_string(), "eu".to_string()),
             ("FLYTE_RS.TEST-TIER".to_string(), "gold".to_string())
@@ -56,6 +56,6 @@ fn a_later_value_for_the_same_name_replaces_the_first() {
         .env("A", "1")
         .env("B", "2")
         .env("A", "3");
-    let env: Vec<_> = m.get_env().iter().map(|(k, v)| (&k[..], &v[..])).collect();
+    let env: Vec<_> = m.env.iter().map(|(k, v)| (&k[..], &v[..])).collect();
     assert_eq!(env, [("A", "3"), ("B", "2")]);
 }

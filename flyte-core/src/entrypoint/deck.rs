@@ -16,7 +16,7 @@ pub(super) async fn write_deck(
     output_prefix: &str,
 ) {
     let mut decks = ctx.take_decks();
-    if !task.metadata().get_enable_deck() {
+    if !task.metadata().enable_deck {
         if !decks.is_empty() {
             tracing::warn!(
                 task = task.name(),

@@ -396,7 +396,7 @@ async fn attempt(
     span.in_scope(|| tracing::info!("starting"));
     // A dynamic task hands its graph to Flyte (flytekit's default) unless it runs the
     // graph in its pod (`run_in_pod`).
-    let futures = task.metadata().get_dynamic() == Some(crate::task::DynamicMode::Futures);
+    let futures = task.metadata().dynamic == Some(crate::task::DynamicMode::Futures);
     if let Some(dynamic) = futures.then(|| dynamic_graph(task_name)).flatten() {
         return match build_graph(dynamic, &ctx, &values) {
             Ok(graph) => dynamic::futures(&graph, &handoff, name).map(Written::Futures),

@@ -171,7 +171,7 @@ impl Attempt<'_> {
         trail: Option<&mut Trail>,
     ) -> Result<Ran, Stopped> {
         let cache = match &self.node.shared.cache {
-            Some((cache, mode)) if self.meta().get_cache() => Some((cache, *mode)),
+            Some((cache, mode)) if self.meta().node.caches() => Some((cache, *mode)),
             _ => None,
         };
         let Some((cache, mode)) = cache else {
@@ -198,17 +198,17 @@ impl Attempt<'_> {
         let interface = self.task.interface();
         let key = cache.key(
             self.task.name(),
-            meta.get_cache_version().unwrap_or(""),
+            meta.node.cache_version.as_deref().unwrap_or(""),
             &interface,
             &self.task.codec().inputs_to_literals(inputs),
-            meta.get_cache_ignored_inputs(),
+            meta.node.ignored_inputs(),
         );
         let node = self.node.path();
         let node = node.as_str();
         let task = self.task.name();
         // Held from lookup to store: equal concurrent runs wait for the first, in this
         // process (a mutex) and in others (a file lock).
-        let lock = meta.get_cache_serialize().then(|| entry_lock(&key));
+        let lock = (meta.node.cache_serialize == Some(true)).then(|| entry_lock(&key));
         let _guard = match &lock {
             Some(lock) => Some(lock.lock().await),
             None => None,
@@ -298,7 +298,7 @@ impl Attempt<'_> {
         mut trail: Option<&mut Trail>,
     ) -> Result<(Vec<Value>, u32), Stopped> {
         let meta = self.meta();
-        let max_attempts = meta.get_retries().saturating_add(1);
+        let max_attempts = meta.node.retries.unwrap_or(0).saturating_add(1);
         let mut attempt = 1;
         loop {
             let span = self.span(item, attempt);
@@ -393,7 +393,7 @@ impl Attempt<'_> {
                     async move { mock(&inputs) },
                 )) as futures::future::BoxFuture<'static, _>
             }
-            None => match self.task.metadata().get_reference() {
+            None => match &self.task.metadata().reference {
                 // Only Flyte can run the registered entity.
                 Some(reference) => {
                     let error =
@@ -403,7 +403,7 @@ impl Attempt<'_> {
                 None => self.task.start(ctx, inputs),
             },
         };
-        let timeout = self.meta().get_timeout();
+        let timeout = self.meta().node.timeout;
         // A plain-fn task with no timeout that is the only node able to run may run on
         // this thread: nothing else in the workflow is waiting, and it saves two thread
         // hand-offs per node in a chain. With a timeout it must go to the blocking

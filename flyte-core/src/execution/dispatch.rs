@@ -148,7 +148,7 @@ impl NodeAt {
         inputs: Vec<Value>,
         inline: bool,
     ) -> NodeResult {
-        if let Some(message) = task.metadata().get_deprecated() {
+        if let Some(message) = &task.metadata().deprecated {
             tracing::warn!(task = task.name(), "task is deprecated: {message}");
         }
         let attempt = Attempt { node: self, task };

@@ -245,7 +245,7 @@ impl<'a> Parts<'a> {
         use crate::workflow::{Entity, MapTarget};
         for node in &spec.nodes {
             match &node.entity {
-                Entity::Task(t) if t.metadata().get_reference().is_none() => self.add_task(*t),
+                Entity::Task(t) if t.metadata().reference.as_ref().is_none() => self.add_task(*t),
                 Entity::Map(m) => match m.target {
                     MapTarget::Task(t) => self.add_task(t),
                     MapTarget::LaunchPlan(p) => self.add_tasks_of(p.workflow().spec()),
@@ -265,7 +265,7 @@ impl<'a> Parts<'a> {
         node: &crate::workflow::Node,
         task: &'static dyn crate::workflow::DynTask,
     ) -> Result<(pb::node::Target, pb::NodeMetadata), IdlError> {
-        if let Some(reference) = task.metadata().get_reference() {
+        if let Some(reference) = task.metadata().reference.as_ref() {
             if node.overrides.is_some() {
                 return Err(IdlError {
                     what: "a node",
@@ -280,7 +280,14 @@ impl<'a> Parts<'a> {
         self.add_task(task);
         let (mut target, mut metadata) = (self.task_node(task), task_node_metadata(task));
         if let Some(o) = &node.overrides {
-            super::node_overrides::apply(task, o, &mut metadata, &mut target, self.settings);
+            super::node_overrides::apply(
+                task,
+                &node.id,
+                o,
+                &mut metadata,
+                &mut target,
+                self.settings,
+            )?;
         }
         Ok((target, metadata))
     }

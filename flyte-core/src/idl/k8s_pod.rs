@@ -28,8 +28,8 @@ pub struct K8sPod {
 /// environment) as its primary container: completes the container of that name, or
 /// adds one.
 pub(crate) fn k8s_pod(template: &PodTemplate, container: &pb::Container) -> K8sPod {
-    let mut spec = template.get_pod_spec().clone();
-    let primary = template.get_primary_container_name();
+    let mut spec = template.pod_spec.clone();
+    let primary = &template.primary_container_name;
     if let Some(obj) = spec.as_object_mut() {
         let containers = obj
             .entry("containers")
@@ -47,8 +47,8 @@ pub(crate) fn k8s_pod(template: &PodTemplate, container: &pb::Container) -> K8sP
     }
     K8sPod {
         metadata: Some(pb::K8sObjectMetadata {
-            labels: pairs(template.get_labels()),
-            annotations: pairs(template.get_annotations()),
+            labels: pairs(&template.labels),
+            annotations: pairs(&template.annotations),
         }),
         pod_spec: json_struct(&spec),
         primary_container_name: String::new(),

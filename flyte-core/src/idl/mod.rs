@@ -22,6 +22,7 @@ mod k8s_pod;
 mod literal_hash;
 mod node_metadata;
 mod node_overrides;
+mod node_settings;
 mod security;
 mod settings;
 mod task_template;

@@ -50,9 +50,9 @@ pub(super) fn task_node_metadata(task: &dyn crate::workflow::DynTask) -> pb::Nod
     let meta = task.metadata();
     pb::NodeMetadata {
         name: short_name(task.name()).to_string(),
-        timeout: meta.get_timeout().map(duration),
+        timeout: meta.node.timeout.map(duration),
         retries: Some(pb::RetryStrategy {
-            retries: meta.get_retries(),
+            retries: meta.node.retries.unwrap_or(0),
         }),
         interruptible: None,
         cacheable: None,

@@ -2,75 +2,57 @@
 //! `TaskNodeOverrides`, as flytekit's `with_overrides` writes them.
 
 use super::core as pb;
+use super::errors::IdlError;
+use super::node_settings::{ResourceOrder, extended_resources, image, resources, run_fields};
 use super::settings::SerializationSettings;
-use super::task_template::{container, extended, resource_entries, resource_name};
-use super::values::duration as duration_of;
-use crate::task::{ResourceKind, Resources};
 use crate::workflow::NodeOverrides;
 
 /// Writes `o` into a task node's metadata and target.
 pub(super) fn apply(
     task: &dyn crate::workflow::DynTask,
+    node_id: &str,
     o: &NodeOverrides,
     metadata: &mut pb::NodeMetadata,
     target: &mut pb::node::Target,
     settings: &SerializationSettings,
-) {
-    if let Some(name) = o.get_name() {
-        metadata.name = name.to_string();
-    }
-    if let Some(t) = o.get_timeout() {
-        metadata.timeout = Some(duration_of(t));
-    }
-    if let Some(r) = o.get_retries() {
-        metadata.retries = Some(pb::RetryStrategy { retries: r });
-    }
-    metadata.interruptible = o.get_interruptible().or(metadata.interruptible);
-    metadata.cacheable = o.get_cache();
-    metadata.cache_version = o.get_cache_version().map(str::to_string);
-    metadata.cache_serializable = o.get_cache_serialize();
-    let pb::node::Target::TaskNode(task_node) = target else {
-        return;
-    };
-    let (requests, limits) = (o.get_requests(), o.get_limits());
-    let resources = (requests.entries().next().is_some() || limits.entries().next().is_some())
-        .then(|| pb::Resources {
-            requests: node_order(requests),
-            limits: node_order(limits),
-        });
-    task_node.overrides = Some(pb::TaskNodeOverrides {
-        resources,
-        extended_resources: extended(o.get_accelerator(), o.get_shared_memory()),
-        // An unknown image name (the CLI refuses it first) stays pyflyte's placeholder.
-        container_image: match o.get_image() {
-            None => String::new(),
-            Some(image) => settings.image_for(Some(image)).map_or_else(
-                |_| format!("{{{{.image.{image}.fqn}}}}:{{{{.image.{image}.version}}}}"),
-                str::to_string,
+) -> Result<(), IdlError> {
+    let n = &o.node;
+    if n.cache_ignored_inputs.is_some() {
+        return Err(IdlError {
+            what: "a node",
+            reason: format!(
+                "node `{node_id}` sets `cache_ignore_input` for `{}`: Flyte's node metadata has no field for it (flytekit's `with_overrides` drops it too), so a cluster would key the cache on every input; set it on the task (`#[task(cache_ignore_input_vars = [..])]`), or keep it to local runs",
+                task.name()
             ),
+        });
+    }
+    if let Some(name) = &o.name {
+        metadata.name = name.clone();
+    }
+    let run = run_fields(n);
+    metadata.timeout = run.timeout.or(metadata.timeout.take());
+    metadata.retries = run.retries.or(metadata.retries.take());
+    metadata.interruptible = run.interruptible.or(metadata.interruptible);
+    metadata.cacheable = run.cacheable;
+    metadata.cache_version = run.cache_version;
+    metadata.cache_serializable = run.cache_serializable;
+    let pb::node::Target::TaskNode(task_node) = target else {
+        return Ok(());
+    };
+    task_node.overrides = Some(pb::TaskNodeOverrides {
+        resources: (!n.requests.is_empty() || !n.limits.is_empty())
+            .then(|| resources(n, ResourceOrder::Overrides)),
+        extended_resources: extended_resources(n),
+        container_image: match &n.image {
+            None => String::new(),
+            Some(name) => image(Some(name), settings),
         },
-        pod_template: o.get_pod_template().map(|pod| {
-            let mut k8s = super::k8s_pod::k8s_pod(pod, &container(task, settings));
-            k8s.primary_container_name = pod.get_primary_container_name().to_string();
+        pod_template: n.pod_template.as_ref().map(|pod| {
+            let mut k8s =
+                super::k8s_pod::k8s_pod(pod, &super::task_template::container(task, settings));
+            k8s.primary_container_name = pod.primary_container_name.clone();
             Box::new(k8s)
         }),
     });
-}
-
-/// Resource entries in the order flytekit writes overrides: cpu, memory, gpu,
-/// ephemeral storage (a task template's order differs).
-fn node_order(resources: &Resources) -> Vec<pb::ResourceEntry> {
-    let rank = |name: i32| {
-        [
-            ResourceKind::Cpu,
-            ResourceKind::Mem,
-            ResourceKind::Gpu,
-            ResourceKind::EphemeralStorage,
-        ]
-        .iter()
-        .position(|k| resource_name(*k) as i32 == name)
-    };
-    let mut entries = resource_entries(resources);
-    entries.sort_by_key(|e| rank(e.name));
-    entries
+    Ok(())
 }

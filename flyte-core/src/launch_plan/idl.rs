@@ -72,7 +72,7 @@ pub(crate) fn launch_plan(
 
 fn schedule(s: &super::Schedule) -> admin::Schedule {
     use admin::schedule::ScheduleExpression;
-    let expression = match s.kind() {
+    let expression = match &s.kind {
         ScheduleKind::Cron { expression, offset } => {
             ScheduleExpression::CronSchedule(admin::CronSchedule {
                 schedule: expression.clone(),
@@ -86,7 +86,7 @@ fn schedule(s: &super::Schedule) -> admin::Schedule {
         }
     };
     admin::Schedule {
-        kickoff_time_input_arg: s.get_kickoff_input().unwrap_or_default().to_string(),
+        kickoff_time_input_arg: s.kickoff_input.as_deref().unwrap_or_default().to_string(),
         schedule_expression: Some(expression),
     }
 }
@@ -94,11 +94,11 @@ fn schedule(s: &super::Schedule) -> admin::Schedule {
 fn notification(n: &super::Notification) -> admin::Notification {
     use admin::notification::Type;
     let recipients = admin::Recipients {
-        recipients_email: n.get_recipients().to_vec(),
+        recipients_email: n.recipients().to_vec(),
     };
     admin::Notification {
         phases: n
-            .get_phases()
+            .phases()
             .iter()
             .map(|p| {
                 (match p {
@@ -109,7 +109,7 @@ fn notification(n: &super::Notification) -> admin::Notification {
                 }) as i32
             })
             .collect(),
-        r#type: Some(match n.get_channel() {
+        r#type: Some(match n.channel() {
             Channel::Email => Type::Email(recipients),
             Channel::Slack => Type::Slack(recipients),
             Channel::PagerDuty => Type::PagerDuty(recipients),

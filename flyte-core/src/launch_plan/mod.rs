@@ -366,7 +366,7 @@ impl<O: Outputs, S> LaunchPlan<O, S> {
         schedule.check()?;
         let spec = self.workflow.spec();
         let inputs = &spec.interface.inputs;
-        let kickoff = schedule.get_kickoff_input();
+        let kickoff = schedule.kickoff_input.as_deref();
         if let Some(name) = kickoff {
             let var = inputs.iter().find(|v| v.name == name).ok_or_else(|| {
                 ScheduleError::UnknownKickoffInput {
@@ -594,7 +594,7 @@ impl<O: Outputs, S> RunInputs<'_, O, S> {
             .settings
             .schedule
             .as_ref()
-            .and_then(Schedule::get_kickoff_input);
+            .and_then(|s| s.kickoff_input.as_deref());
         let mut values = self.values.clone();
         if let Some(name) = kickoff
             && !values.iter().any(|(n, _)| n == name)

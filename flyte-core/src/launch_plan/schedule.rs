@@ -20,9 +20,12 @@ use crate::task::IntoDuration;
 /// assert!(Schedule::fixed_rate("90s").check().is_err());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Schedule {
-    kind: ScheduleKind,
-    kickoff_input: Option<String>,
+    /// What the schedule runs on.
+    pub kind: ScheduleKind,
+    /// The datetime input that receives each run's scheduled time, if any.
+    pub kickoff_input: Option<String>,
 }
 
 /// What a [`Schedule`] runs on.
@@ -150,16 +153,6 @@ impl Schedule {
     pub fn kickoff_input(mut self, name: impl Into<String>) -> Self {
         self.kickoff_input = Some(name.into());
         self
-    }
-
-    /// What the schedule runs on.
-    pub fn kind(&self) -> &ScheduleKind {
-        &self.kind
-    }
-
-    /// The input that receives the scheduled time, if any.
-    pub fn get_kickoff_input(&self) -> Option<&str> {
-        self.kickoff_input.as_deref()
     }
 
     /// Checks the schedule by itself: the cron expression parses, the offset is an

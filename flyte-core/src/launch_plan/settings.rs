@@ -38,7 +38,7 @@ pub enum Channel {
 /// # extern crate flytekit_core as flytekit;
 /// use flytekit::launch_plan::{Notification, Phase};
 /// let n = Notification::slack([Phase::Failed], ["ml-alerts@acme.slack.com"]);
-/// assert_eq!(n.get_recipients(), ["ml-alerts@acme.slack.com"]);
+/// assert_eq!(n.recipients(), ["ml-alerts@acme.slack.com"]);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notification {
@@ -85,17 +85,17 @@ impl Notification {
     }
 
     /// Where it goes.
-    pub fn get_channel(&self) -> Channel {
+    pub fn channel(&self) -> Channel {
         self.channel
     }
 
     /// The phases it is sent on.
-    pub fn get_phases(&self) -> &[Phase] {
+    pub fn phases(&self) -> &[Phase] {
         &self.phases
     }
 
     /// Who receives it.
-    pub fn get_recipients(&self) -> &[String] {
+    pub fn recipients(&self) -> &[String] {
         &self.recipients
     }
 

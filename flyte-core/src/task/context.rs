@@ -372,7 +372,7 @@ impl ExecutionContext {
     /// Flyte sets the task's variables in its environment.
     pub fn env(&self, name: &str) -> Option<String> {
         self.metadata
-            .get_env()
+            .env
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
@@ -402,9 +402,9 @@ impl ExecutionContext {
     fn requested_secret(&self, group: &str, key: Option<&str>) -> Result<SecretValue, SecretError> {
         let request = self
             .metadata
-            .get_secrets()
+            .secrets
             .iter()
-            .find(|s: &&Secret| s.get_group() == group && s.get_key() == key)
+            .find(|s: &&Secret| s.group == group && s.key.as_deref() == key)
             .ok_or_else(|| SecretError::NotRequested {
                 task: self.task.to_string(),
                 name: match key {

@@ -58,20 +58,7 @@ impl<T: Task> DynTask for T {
     }
     fn validate(&self) -> Result<(), ConfigError> {
         Task::validate(self)?;
-        let ignored = Task::metadata(self).get_cache_ignored_inputs();
-        if !ignored.is_empty() {
-            let inputs = Task::interface(self).inputs;
-            if let Some(name) = ignored
-                .iter()
-                .find(|n| !inputs.iter().any(|v| v.name == **n))
-            {
-                return Err(ConfigError::UnknownCacheIgnoredInput {
-                    name: name.clone(),
-                    inputs: inputs.iter().map(|v| v.name.to_string()).collect(),
-                });
-            }
-        }
-        Ok(())
+        check_ignored_inputs(self, &Task::metadata(self).node)
     }
     fn codec(&self) -> &'static Codec {
         Codec::of::<T::Input, T::Output>()
@@ -89,6 +76,28 @@ impl<T: Task> DynTask for T {
             None
         };
         finish(self.execute(ctx, input), offload_ctx)
+    }
+}
+
+/// Checks that the inputs `settings` leave out of the cache key are inputs of `task`.
+pub(crate) fn check_ignored_inputs(
+    task: &dyn DynTask,
+    settings: &crate::task::NodeSettings,
+) -> Result<(), ConfigError> {
+    let ignored = settings.ignored_inputs();
+    if ignored.is_empty() {
+        return Ok(());
+    }
+    let inputs = task.interface().inputs;
+    match ignored
+        .iter()
+        .find(|n| !inputs.iter().any(|v| v.name == **n))
+    {
+        Some(name) => Err(ConfigError::UnknownCacheIgnoredInput {
+            name: name.clone(),
+            inputs: inputs.iter().map(|v| v.name.to_string()).collect(),
+        }),
+        None => Ok(()),
     }
 }
 

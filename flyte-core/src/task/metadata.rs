@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use super::pod_template::PodTemplate;
+use super::node_settings::{NodeSettings, node_setters};
 use super::reference::Reference;
-use super::resources::{Accelerator, Resources, SharedMemory, is_quantity};
 use super::secrets::Secret;
 
 /// A task setting that could not be accepted.
@@ -96,38 +95,6 @@ pub enum ConfigError {
     },
 }
 
-/// Checks what shapes a pod, for a task or one call of it: each amount a Kubernetes
-/// quantity, and the pod template usable.
-pub(crate) fn check_pod(
-    requests: &Resources,
-    limits: &Resources,
-    shared_memory: Option<&SharedMemory>,
-    pod_template: Option<&PodTemplate>,
-) -> Result<(), ConfigError> {
-    if let Some(size) = shared_memory.and_then(|s| s.get_size_limit())
-        && !is_quantity(size)
-    {
-        return Err(ConfigError::InvalidQuantity {
-            kind: "shared_memory",
-            name: "size_limit",
-            value: size.to_string(),
-        });
-    }
-    for (kind, resources) in [("requests", requests), ("limits", limits)] {
-        if let Some((name, value)) = resources.entries().find(|(_, v)| !is_quantity(v)) {
-            return Err(ConfigError::InvalidQuantity {
-                kind,
-                name: name.name(),
-                value: value.to_string(),
-            });
-        }
-    }
-    match pod_template.and_then(|p| p.check().err()) {
-        Some(reason) => Err(ConfigError::InvalidPodTemplate { reason }),
-        None => Ok(()),
-    }
-}
-
 /// Sets `name` to `value`, keeping the position of a name already there.
 fn upsert(pairs: &mut Vec<(String, String)>, name: String, value: String) {
     match pairs.iter_mut().find(|(n, _)| *n == name) {
@@ -170,41 +137,43 @@ impl IntoDuration for String {
 ///
 /// Setters chain on a default value and never fail; a bad value (say a duration
 /// humantime rejects) is kept and reported by [`TaskMetadata::validate`], which every
-/// run calls before starting any node.
+/// run calls before starting any node. Read a setting as a field: the ones a call of
+/// the task may override are in [`node`](TaskMetadata::node), the others beside it.
 ///
 /// ```
 /// # extern crate flytekit_core as flytekit;
 /// use flytekit::task::TaskMetadata;
-/// let m = TaskMetadata::default().retries(10).timeout("20m");
-/// assert_eq!(m.get_retries(), 10);
-/// assert_eq!(m.get_timeout(), Some(std::time::Duration::from_secs(1200)));
+/// let m = TaskMetadata::default().retries(10).timeout("20m").env("MODE", "fast");
+/// assert_eq!(m.node.retries, Some(10));
+/// assert_eq!(m.node.timeout, Some(std::time::Duration::from_secs(1200)));
+/// assert_eq!(m.env, [("MODE".to_string(), "fast".to_string())]);
 /// assert!(m.validate().is_ok());
 /// assert!(TaskMetadata::default().timeout("1H").validate().is_err());
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TaskMetadata {
-    retries: u32,
-    timeout: Option<Duration>,
-    cache: bool,
-    cache_version: Option<String>,
-    cache_serialize: bool,
-    interruptible: Option<bool>,
-    enable_deck: bool,
-    deprecated: Option<String>,
-    requests: Resources,
-    limits: Resources,
-    env: Vec<(String, String)>,
-    image: Option<String>,
-    accelerator: Option<Accelerator>,
-    shared_memory: Option<SharedMemory>,
-    pod_template_name: Option<String>,
-    secrets: Vec<Secret>,
-    labels: Vec<(String, String)>,
-    annotations: Vec<(String, String)>,
-    cache_ignored_inputs: Vec<String>,
-    pod_template: Option<PodTemplate>,
-    reference: Option<Reference>,
-    dynamic: Option<DynamicMode>,
+    /// The settings a call of the task may override (timeout, retries, cache,
+    /// resources, image, ...).
+    pub node: NodeSettings,
+    /// Whether the task's decks are written to `deck.html` on a cluster.
+    pub enable_deck: bool,
+    /// The deprecation message, logged each time the task runs.
+    pub deprecated: Option<String>,
+    /// Environment variables for the task, in the order given.
+    pub env: Vec<(String, String)>,
+    /// The name of a PodTemplate in the cluster the pod is built from.
+    pub pod_template_name: Option<String>,
+    /// The secrets the task asks for, in the order given.
+    pub secrets: Vec<Secret>,
+    /// The pod's Kubernetes labels, in the order given.
+    pub labels: Vec<(String, String)>,
+    /// The pod's Kubernetes annotations, in the order given.
+    pub annotations: Vec<(String, String)>,
+    /// The registered entity the task stands for, if it is a reference.
+    pub reference: Option<Reference>,
+    /// How the task runs on a cluster, if it is dynamic.
+    pub dynamic: Option<DynamicMode>,
     errors: Vec<ConfigError>,
 }
 
@@ -222,71 +191,30 @@ pub enum DynamicMode {
 impl TaskMetadata {
     /// Metadata with no retries, no timeout and no cache; usable in `const`/`static`.
     pub const DEFAULT: TaskMetadata = TaskMetadata {
-        retries: 0,
-        timeout: None,
-        cache: false,
-        cache_version: None,
-        cache_serialize: false,
-        interruptible: None,
+        node: NodeSettings::NONE,
         enable_deck: false,
         deprecated: None,
-        requests: Resources::new(),
-        limits: Resources::new(),
         env: Vec::new(),
-        image: None,
-        accelerator: None,
-        shared_memory: None,
         pod_template_name: None,
         secrets: Vec::new(),
         labels: Vec::new(),
         annotations: Vec::new(),
-        cache_ignored_inputs: Vec::new(),
-        pod_template: None,
         reference: None,
         dynamic: None,
         errors: Vec::new(),
     };
 
-    /// How many times a failed attempt is tried again (Flyte's `retries`: 3 means up
-    /// to 4 attempts).
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.retries = retries;
-        self
-    }
-
-    /// How long one attempt may run before it is cancelled and counted as failed.
-    pub fn timeout(mut self, timeout: impl IntoDuration) -> Self {
-        match timeout.into_duration("timeout") {
-            Ok(d) if d.is_zero() => self
-                .errors
-                .push(ConfigError::ZeroDuration { field: "timeout" }),
-            Ok(d) => self.timeout = Some(d),
-            Err(e) => self.errors.push(e),
-        }
-        self
-    }
+    node_setters!();
 
     /// Whether outputs are cached by input values (needs [`TaskMetadata::cache_version`]).
     pub fn cache(mut self, cache: bool) -> Self {
-        self.cache = cache;
+        self.node.cache = Some(cache);
         self
     }
 
     /// The cache version: bump it to invalidate earlier results.
     pub fn cache_version(mut self, version: impl Into<String>) -> Self {
-        self.cache_version = Some(version.into());
-        self
-    }
-
-    /// Whether concurrent runs with equal inputs wait for one another's result.
-    pub fn cache_serialize(mut self, serialize: bool) -> Self {
-        self.cache_serialize = serialize;
-        self
-    }
-
-    /// Whether the task may run on interruptible (spot) machines on a cluster.
-    pub fn interruptible(mut self, interruptible: bool) -> Self {
-        self.interruptible = Some(interruptible);
+        self.node.cache_version = Some(version.into());
         self
     }
 
@@ -310,27 +238,6 @@ impl TaskMetadata {
     /// second value for the same name replaces the first.
     pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         upsert(&mut self.env, name.into(), value.into());
-        self
-    }
-
-    /// The image the task's container runs: a reference (`"ghcr.io/acme/gpu:1.2"`,
-    /// anything with a `/` or a `:`) or the name of an image given to `serialize` and
-    /// `package` with `--image NAME=FQN:TAG` (flytekit's `container_image`). Unset, the
-    /// default image.
-    pub fn image(mut self, image: impl Into<String>) -> Self {
-        self.image = Some(image.into());
-        self
-    }
-
-    /// The GPU the task's pod is scheduled with (flytekit's `accelerator`).
-    pub fn accelerator(mut self, accelerator: Accelerator) -> Self {
-        self.accelerator = Some(accelerator);
-        self
-    }
-
-    /// Shared memory mounted at `/dev/shm` (flytekit's `shared_memory`).
-    pub fn shared_memory(mut self, shared_memory: SharedMemory) -> Self {
-        self.shared_memory = Some(shared_memory);
         self
     }
 
@@ -362,59 +269,6 @@ impl TaskMetadata {
         self
     }
 
-    /// An input left out of the cache key (flytekit's `cache_ignore_input_vars`): runs
-    /// that differ only in it share cached outputs, locally and on a cluster.
-    /// Repeatable; the name must be one of the task's inputs.
-    pub fn cache_ignore_input(mut self, name: impl Into<String>) -> Self {
-        let name = name.into();
-        if !self.cache_ignored_inputs.contains(&name) {
-            self.cache_ignored_inputs.push(name);
-        }
-        self
-    }
-
-    /// What the task's container asks Kubernetes for (flytekit's `requests`). Not
-    /// enforced in local runs.
-    pub fn requests(mut self, resources: Resources) -> Self {
-        self.requests = resources;
-        self
-    }
-
-    /// What the task's container may not exceed (flytekit's `limits`). Not enforced
-    /// in local runs.
-    pub fn limits(mut self, resources: Resources) -> Self {
-        self.limits = resources;
-        self
-    }
-
-    /// The number of retries.
-    pub fn get_retries(&self) -> u32 {
-        self.retries
-    }
-    /// The per-attempt timeout, if any.
-    pub fn get_timeout(&self) -> Option<Duration> {
-        self.timeout
-    }
-    /// Whether caching is on.
-    pub fn get_cache(&self) -> bool {
-        self.cache
-    }
-    /// The cache version, if set.
-    pub fn get_cache_version(&self) -> Option<&str> {
-        self.cache_version.as_deref()
-    }
-    /// Whether cache access is serialized.
-    pub fn get_cache_serialize(&self) -> bool {
-        self.cache_serialize
-    }
-    /// The interruptible flag, if set.
-    pub fn get_interruptible(&self) -> Option<bool> {
-        self.interruptible
-    }
-    /// See [`TaskMetadata::enable_deck`].
-    pub fn get_enable_deck(&self) -> bool {
-        self.enable_deck
-    }
     /// Makes the task a reference to a registered task or launch plan
     /// (`#[reference_task]`, `#[reference_launch_plan]`): Flyte runs that entity,
     /// and a local run needs a mock for it.
@@ -429,86 +283,13 @@ impl TaskMetadata {
         self
     }
 
-    /// How the task runs on a cluster, if it is dynamic.
-    pub fn get_dynamic(&self) -> Option<DynamicMode> {
-        self.dynamic
-    }
-
-    /// The registered entity this task stands for, if it is a reference.
-    pub fn get_reference(&self) -> Option<&Reference> {
-        self.reference.as_ref()
-    }
-
-    /// The deprecation message, if any.
-    pub fn get_deprecated(&self) -> Option<&str> {
-        self.deprecated.as_deref()
-    }
-
-    /// The environment variables set for the task, in the order given.
-    pub fn get_env(&self) -> &[(String, String)] {
-        &self.env
-    }
-
-    /// The task's own image or image name, if it has one.
-    pub fn get_image(&self) -> Option<&str> {
-        self.image.as_deref()
-    }
-
-    /// The GPU accelerator, if any.
-    pub fn get_accelerator(&self) -> Option<&Accelerator> {
-        self.accelerator.as_ref()
-    }
-
-    /// The shared memory, if any.
-    pub fn get_shared_memory(&self) -> Option<&SharedMemory> {
-        self.shared_memory.as_ref()
-    }
-
-    /// The PodTemplate name, if any.
-    pub fn get_pod_template_name(&self) -> Option<&str> {
-        self.pod_template_name.as_deref()
-    }
-
-    /// The pod the task runs in (see [`PodTemplate`]); the task's container becomes
-    /// its primary container.
-    pub fn pod_template(mut self, template: PodTemplate) -> Self {
-        self.pod_template = Some(template);
-        self
-    }
-
-    /// The inline pod template, if any.
-    pub fn get_pod_template(&self) -> Option<&PodTemplate> {
-        self.pod_template.as_ref()
-    }
-
-    /// The secrets the task asks for, in the order given.
-    pub fn get_secrets(&self) -> &[Secret] {
-        &self.secrets
-    }
-
-    /// The pod's labels, in the order given.
-    pub fn get_labels(&self) -> &[(String, String)] {
-        &self.labels
-    }
-
-    /// The pod's annotations, in the order given.
-    pub fn get_annotations(&self) -> &[(String, String)] {
-        &self.annotations
-    }
-
-    /// The inputs left out of the cache key.
-    pub fn get_cache_ignored_inputs(&self) -> &[String] {
-        &self.cache_ignored_inputs
-    }
-
-    /// The resource requests.
-    pub fn get_requests(&self) -> &Resources {
-        &self.requests
-    }
-
-    /// The resource limits.
-    pub fn get_limits(&self) -> &Resources {
-        &self.limits
+    /// These settings as a call of the task runs them, with the call's own
+    /// settings overlaid; `None` when the call sets nothing a local run sees.
+    pub(crate) fn overlaid(&self, node: &NodeSettings) -> Option<TaskMetadata> {
+        node.changes_local_runs().then(|| TaskMetadata {
+            node: self.node.overlaid(node),
+            ..self.clone()
+        })
     }
 
     /// The first problem with these settings, if any.
@@ -516,19 +297,14 @@ impl TaskMetadata {
         if let Some(e) = self.errors.first() {
             return Err(e.clone());
         }
-        check_pod(
-            &self.requests,
-            &self.limits,
-            self.shared_memory.as_ref(),
-            self.pod_template.as_ref(),
-        )?;
+        self.node.check_pod()?;
         if let Some(s) = self.secrets.iter().find(|s| s.problem().is_some()) {
             return Err(ConfigError::InvalidSecret {
                 name: s.label(),
                 reason: s.problem().unwrap_or_default(),
             });
         }
-        if self.cache && self.cache_version.is_none() {
+        if self.node.caches() && self.node.cache_version.is_none() {
             return Err(ConfigError::CacheWithoutVersion);
         }
         Ok(())
@@ -557,7 +333,7 @@ mod tests {
     #[test]
     fn metadata_keeps_the_first_error() {
         let m = TaskMetadata::default().timeout("soon").retries(2);
-        assert_eq!(m.get_retries(), 2);
+        assert_eq!(m.node.retries, Some(2));
         assert!(matches!(
             m.validate(),
             Err(ConfigError::InvalidDuration { value, .. }) if value == "soon"

@@ -19,11 +19,16 @@
 /// assert!(PodTemplate::new(serde_json::json!(["not", "a", "spec"])).check().is_err());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PodTemplate {
-    primary_container_name: String,
-    labels: Vec<(String, String)>,
-    annotations: Vec<(String, String)>,
-    pod_spec: serde_json::Value,
+    /// The name of the container that runs the task.
+    pub primary_container_name: String,
+    /// The pod's labels, in the order given.
+    pub labels: Vec<(String, String)>,
+    /// The pod's annotations, in the order given.
+    pub annotations: Vec<(String, String)>,
+    /// The pod spec as given.
+    pub pod_spec: serde_json::Value,
 }
 
 impl PodTemplate {
@@ -56,26 +61,6 @@ impl PodTemplate {
     pub fn annotation(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.annotations.push((name.into(), value.into()));
         self
-    }
-
-    /// The primary container's name.
-    pub fn get_primary_container_name(&self) -> &str {
-        &self.primary_container_name
-    }
-
-    /// The pod's labels.
-    pub fn get_labels(&self) -> &[(String, String)] {
-        &self.labels
-    }
-
-    /// The pod's annotations.
-    pub fn get_annotations(&self) -> &[(String, String)] {
-        &self.annotations
-    }
-
-    /// The pod spec as given.
-    pub fn get_pod_spec(&self) -> &serde_json::Value {
-        &self.pod_spec
     }
 
     /// What is wrong with the template, if anything: a spec that is not an object,

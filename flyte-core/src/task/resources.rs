@@ -3,6 +3,7 @@
 
 /// Amounts of cpu, memory, gpu and ephemeral storage, each a Kubernetes quantity
 /// (`"500m"`, `"2"`, `"2Gi"`, `"10G"`, `"1e3"`), written to the container as given.
+/// Set with the builder methods, read as fields.
 ///
 /// ```
 /// # extern crate flytekit_core as flytekit;
@@ -10,16 +11,21 @@
 /// let m = TaskMetadata::default()
 ///     .requests(Resources::new().cpu("500m").mem("2Gi"))
 ///     .limits(Resources::new().cpu("1").mem("4Gi").gpu("1"));
-/// assert_eq!(m.get_requests().get_cpu(), Some("500m"));
+/// assert_eq!(m.node.requests.cpu.as_deref(), Some("500m"));
 /// assert!(m.validate().is_ok());
 /// assert!(TaskMetadata::default().limits(Resources::new().mem("4 GB")).validate().is_err());
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Resources {
-    cpu: Option<String>,
-    mem: Option<String>,
-    gpu: Option<String>,
-    ephemeral_storage: Option<String>,
+    /// CPU cores (`"500m"` is half a core).
+    pub cpu: Option<String>,
+    /// Memory (`"2Gi"`).
+    pub mem: Option<String>,
+    /// GPUs (`"1"`).
+    pub gpu: Option<String>,
+    /// Ephemeral storage (`"10Gi"`).
+    pub ephemeral_storage: Option<String>,
 }
 
 impl Resources {
@@ -55,26 +61,6 @@ impl Resources {
     pub fn ephemeral_storage(mut self, quantity: impl Into<String>) -> Self {
         self.ephemeral_storage = Some(quantity.into());
         self
-    }
-
-    /// The CPU amount, if set.
-    pub fn get_cpu(&self) -> Option<&str> {
-        self.cpu.as_deref()
-    }
-
-    /// The memory amount, if set.
-    pub fn get_mem(&self) -> Option<&str> {
-        self.mem.as_deref()
-    }
-
-    /// The GPU amount, if set.
-    pub fn get_gpu(&self) -> Option<&str> {
-        self.gpu.as_deref()
-    }
-
-    /// The ephemeral storage amount, if set.
-    pub fn get_ephemeral_storage(&self) -> Option<&str> {
-        self.ephemeral_storage.as_deref()
     }
 
     /// Whether no amount is set.
@@ -128,7 +114,7 @@ impl ResourceKind {
 /// # extern crate flytekit_core as flytekit;
 /// use flytekit::task::Accelerator;
 /// let mig = Accelerator::new("nvidia-tesla-a100").partition("2g.10gb");
-/// assert_eq!(mig.get_partition(), Some("2g.10gb"));
+/// assert_eq!(mig.partition_size(), Some("2g.10gb"));
 /// assert!(Accelerator::new("nvidia-tesla-a100").unpartitioned().is_unpartitioned());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,12 +155,12 @@ impl Accelerator {
     }
 
     /// The device type.
-    pub fn get_device(&self) -> &str {
+    pub fn device(&self) -> &str {
         &self.device
     }
 
     /// The partition size, if one is asked for.
-    pub fn get_partition(&self) -> Option<&str> {
+    pub fn partition_size(&self) -> Option<&str> {
         match &self.partition {
             Partition::Size(s) => Some(s),
             _ => None,
@@ -208,7 +194,7 @@ impl SharedMemory {
     }
 
     /// The size limit, if any.
-    pub fn get_size_limit(&self) -> Option<&str> {
+    pub fn size_limit(&self) -> Option<&str> {
         self.size_limit.as_deref()
     }
 }

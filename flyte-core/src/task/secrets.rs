@@ -29,7 +29,7 @@ pub enum SecretMount {
 
 /// A secret a task asks Flyte to make available: a key in a group, optionally of a
 /// version, as an env var, a file or either, optionally under an env var name of its
-/// own.
+/// own. Set with the builder methods, read as fields.
 ///
 /// A request may also name only its group ([`Secret::whole_group`], flytekit's
 /// `Secret(group=..)` with no key): the whole secret is one value. That is the form of
@@ -43,18 +43,24 @@ pub enum SecretMount {
 /// # extern crate flytekit_core as flytekit;
 /// use flytekit::task::{Secret, SecretMount};
 /// let s = Secret::new("db", "password").env_var("DB_PASSWORD");
-/// assert_eq!(s.get_mount(), SecretMount::EnvVar);
-/// assert_eq!(Secret::new("api", "token").version("v2").get_version(), Some("v2"));
+/// assert_eq!(s.mount, SecretMount::EnvVar);
+/// assert_eq!(Secret::new("api", "token").version("v2").version.as_deref(), Some("v2"));
 /// let whole = Secret::whole_group("api-token").version("3").mount(SecretMount::File);
-/// assert_eq!(whole.get_key(), None);
+/// assert_eq!(whole.key, None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Secret {
-    group: String,
-    key: Option<String>,
-    version: Option<String>,
-    mount: SecretMount,
-    env_var: Option<String>,
+    /// The group.
+    pub group: String,
+    /// The key; `None` for a request of the whole group.
+    pub key: Option<String>,
+    /// The group's version, if one was given.
+    pub version: Option<String>,
+    /// How the secret is mounted.
+    pub mount: SecretMount,
+    /// The env var it is mounted as, if one was named.
+    pub env_var: Option<String>,
 }
 
 impl Secret {
@@ -98,31 +104,6 @@ impl Secret {
         self.env_var = Some(name.into());
         self.mount = SecretMount::EnvVar;
         self
-    }
-
-    /// The group.
-    pub fn get_group(&self) -> &str {
-        &self.group
-    }
-
-    /// The key; `None` for a request of the whole group.
-    pub fn get_key(&self) -> Option<&str> {
-        self.key.as_deref()
-    }
-
-    /// The group's version, if one was given.
-    pub fn get_version(&self) -> Option<&str> {
-        self.version.as_deref()
-    }
-
-    /// How the secret is mounted.
-    pub fn get_mount(&self) -> SecretMount {
-        self.mount
-    }
-
-    /// The env var it is mounted as, if one was named.
-    pub fn get_env_var(&self) -> Option<&str> {
-        self.env_var.as_deref()
     }
 
     /// The first problem with this request: an empty group or key, or a whole group

@@ -51,7 +51,7 @@ impl Graph<'_> {
                 let name = self.drafts[g]
                     .overrides
                     .as_ref()
-                    .and_then(|o| o.get_node_name());
+                    .and_then(|o| o.node_name.as_deref());
                 name.map_or_else(|| format!("n{l}"), str::to_string)
             })
             .collect();
@@ -118,7 +118,7 @@ impl Graph<'_> {
         upstream.dedup();
         let overrides = draft.overrides.clone().map(std::sync::Arc::new);
         let run_metadata = match (&entity, &overrides) {
-            (Entity::Task(t), Some(o)) => o.applied_to(t.metadata()).map(std::sync::Arc::new),
+            (Entity::Task(t), Some(o)) => t.metadata().overlaid(&o.node).map(std::sync::Arc::new),
             _ => None,
         };
         Node {

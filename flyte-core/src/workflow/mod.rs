@@ -408,7 +408,10 @@ impl WorkflowSpec {
                 Entity::Gate(g) => return g.error.clone().map(|e| (g.name().to_string(), e)),
                 Entity::Workflow(_) | Entity::LaunchPlan(_) | Entity::Branch(_) => return None,
             };
-            let overrides = node.overrides.as_ref().map_or(Ok(()), |o| o.validate());
+            let overrides = node.overrides.as_ref().map_or(Ok(()), |o| {
+                o.validate()
+                    .and_then(|()| crate::task::check_ignored_inputs(task, &o.node))
+            });
             let duplicate = if duplicate_at == Some(i) {
                 Err(ConfigError::DuplicateNodeId {
                     id: node.id.clone(),

@@ -5,15 +5,13 @@
 //! rest (resources, accelerator, shared memory, image, interruptible, names) shape the
 //! node in the workflow's spec.
 
-use std::time::Duration;
-
-use crate::task::{
-    Accelerator, ConfigError, IntoDuration, PodTemplate, Resources, SharedMemory, TaskMetadata,
-};
+use crate::task::{ConfigError, NodeSettings, node_setters};
 
 /// What one node changes of its task's settings. Setters chain and never fail; a bad
 /// value is kept and reported when the workflow's graph is checked (before a run
-/// starts any node, and by `serialize`).
+/// starts any node, and by `serialize`). Read a setting as a field: the task's
+/// settings it overrides are in [`node`](NodeOverrides::node), the same
+/// [`NodeSettings`] a task's metadata holds.
 ///
 /// ```
 /// # extern crate flytekit_core as flytekit;
@@ -24,25 +22,20 @@ use crate::task::{
 ///     .retries(2)
 ///     .timeout("5m")
 ///     .name("custom-name");
+/// assert_eq!(o.node.retries, Some(2));
+/// assert_eq!(o.name.as_deref(), Some("custom-name"));
 /// assert!(o.validate().is_ok());
 /// assert!(NodeOverrides::new().timeout("soon").validate().is_err());
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NodeOverrides {
-    name: Option<String>,
-    node_name: Option<String>,
-    timeout: Option<Duration>,
-    retries: Option<u32>,
-    interruptible: Option<bool>,
-    cache: Option<bool>,
-    cache_version: Option<String>,
-    cache_serialize: Option<bool>,
-    requests: Resources,
-    limits: Resources,
-    image: Option<String>,
-    accelerator: Option<Accelerator>,
-    shared_memory: Option<SharedMemory>,
-    pod_template: Option<PodTemplate>,
+    /// The node's display name, if overridden.
+    pub name: Option<String>,
+    /// The node's id, if overridden (already DNS-safe).
+    pub node_name: Option<String>,
+    /// The task settings this node overrides.
+    pub node: NodeSettings,
     errors: Vec<ConfigError>,
 }
 
@@ -65,154 +58,20 @@ impl NodeOverrides {
         self
     }
 
-    /// The timeout of each attempt.
-    pub fn timeout(mut self, timeout: impl IntoDuration) -> Self {
-        match timeout.into_duration("timeout") {
-            Ok(d) if d.is_zero() => self
-                .errors
-                .push(ConfigError::ZeroDuration { field: "timeout" }),
-            Ok(d) => self.timeout = Some(d),
-            Err(e) => self.errors.push(e),
-        }
-        self
-    }
+    node_setters!();
 
-    /// How many times a failed attempt is tried again.
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.retries = Some(retries);
-        self
-    }
-
-    /// Whether the node may run on interruptible machines.
-    pub fn interruptible(mut self, interruptible: bool) -> Self {
-        self.interruptible = Some(interruptible);
-        self
-    }
-
-    /// Caches the node's outputs under `version` (or, with `false`, turns the task's
-    /// cache off for this node).
+    /// Caches the node's outputs under `version` (flytekit's
+    /// `with_overrides(cache=Cache(version=..))`).
     pub fn cache(mut self, version: impl Into<String>) -> Self {
-        self.cache = Some(true);
-        self.cache_version = Some(version.into());
+        self.node.cache = Some(true);
+        self.node.cache_version = Some(version.into());
         self
     }
 
     /// Turns the task's cache off for this node.
     pub fn no_cache(mut self) -> Self {
-        self.cache = Some(false);
+        self.node.cache = Some(false);
         self
-    }
-
-    /// Whether equal concurrent calls run once (`cache_serialize`).
-    pub fn cache_serialize(mut self, serialize: bool) -> Self {
-        self.cache_serialize = Some(serialize);
-        self
-    }
-
-    /// Resource requests for this node's container.
-    pub fn requests(mut self, resources: Resources) -> Self {
-        self.requests = resources;
-        self
-    }
-
-    /// Resource limits for this node's container.
-    pub fn limits(mut self, resources: Resources) -> Self {
-        self.limits = resources;
-        self
-    }
-
-    /// The image this node runs in: a reference or an image name (`--image NAME=..`).
-    pub fn image(mut self, image: impl Into<String>) -> Self {
-        self.image = Some(image.into());
-        self
-    }
-
-    /// A GPU accelerator for this node.
-    pub fn accelerator(mut self, accelerator: Accelerator) -> Self {
-        self.accelerator = Some(accelerator);
-        self
-    }
-
-    /// Shared memory for this node.
-    pub fn shared_memory(mut self, shared_memory: SharedMemory) -> Self {
-        self.shared_memory = Some(shared_memory);
-        self
-    }
-
-    /// The pod this node runs in (see [`PodTemplate`]).
-    pub fn pod_template(mut self, template: PodTemplate) -> Self {
-        self.pod_template = Some(template);
-        self
-    }
-
-    /// The pod template, if overridden.
-    pub fn get_pod_template(&self) -> Option<&PodTemplate> {
-        self.pod_template.as_ref()
-    }
-
-    /// The display name, if overridden.
-    pub fn get_name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-
-    /// The node id, if overridden (already DNS-safe).
-    pub fn get_node_name(&self) -> Option<&str> {
-        self.node_name.as_deref()
-    }
-
-    /// The timeout, if overridden.
-    pub fn get_timeout(&self) -> Option<Duration> {
-        self.timeout
-    }
-
-    /// The retries, if overridden.
-    pub fn get_retries(&self) -> Option<u32> {
-        self.retries
-    }
-
-    /// Interruptible, if overridden.
-    pub fn get_interruptible(&self) -> Option<bool> {
-        self.interruptible
-    }
-
-    /// Whether the node caches, if overridden.
-    pub fn get_cache(&self) -> Option<bool> {
-        self.cache
-    }
-
-    /// The cache version, if overridden.
-    pub fn get_cache_version(&self) -> Option<&str> {
-        self.cache_version.as_deref()
-    }
-
-    /// Cache serialization, if overridden.
-    pub fn get_cache_serialize(&self) -> Option<bool> {
-        self.cache_serialize
-    }
-
-    /// The requests (empty when not overridden).
-    pub fn get_requests(&self) -> &Resources {
-        &self.requests
-    }
-
-    /// The limits (empty when not overridden).
-    pub fn get_limits(&self) -> &Resources {
-        &self.limits
-    }
-
-    /// The image, if overridden.
-    pub fn get_image(&self) -> Option<&str> {
-        self.image.as_deref()
-    }
-
-    /// The accelerator, if overridden.
-    pub fn get_accelerator(&self) -> Option<&Accelerator> {
-        self.accelerator.as_ref()
-    }
-
-    /// The shared memory, if overridden.
-    pub fn get_shared_memory(&self) -> Option<&SharedMemory> {
-        self.shared_memory.as_ref()
     }
 
     /// The first problem with these overrides, if any.
@@ -220,41 +79,7 @@ impl NodeOverrides {
         if let Some(e) = self.errors.first() {
             return Err(e.clone());
         }
-        crate::task::check_pod(
-            &self.requests,
-            &self.limits,
-            self.shared_memory.as_ref(),
-            self.pod_template.as_ref(),
-        )
-    }
-
-    /// The task's settings as this node runs them: timeout, retries and cache
-    /// replaced where overridden; `None` when none of those is.
-    pub(crate) fn applied_to(&self, task: &TaskMetadata) -> Option<TaskMetadata> {
-        if self.timeout.is_none()
-            && self.retries.is_none()
-            && self.cache.is_none()
-            && self.cache_serialize.is_none()
-        {
-            return None;
-        }
-        let mut m = task.clone();
-        if let Some(t) = self.timeout {
-            m = m.timeout(t);
-        }
-        if let Some(r) = self.retries {
-            m = m.retries(r);
-        }
-        if let Some(c) = self.cache {
-            m = m.cache(c);
-        }
-        if let Some(v) = &self.cache_version {
-            m = m.cache_version(v.clone());
-        }
-        if let Some(s) = self.cache_serialize {
-            m = m.cache_serialize(s);
-        }
-        Some(m)
+        self.node.check_pod()
     }
 }
 
@@ -312,15 +137,14 @@ mod tests {
 
     #[test]
     fn only_local_settings_make_new_task_metadata() {
+        use crate::task::TaskMetadata;
         let task = TaskMetadata::default().retries(1);
-        assert_eq!(NodeOverrides::new().image("x:1").applied_to(&task), None);
-        let m = NodeOverrides::new()
-            .retries(3)
-            .cache("2")
-            .applied_to(&task)
+        assert_eq!(task.overlaid(&NodeOverrides::new().image("x:1").node), None);
+        let m = task
+            .overlaid(&NodeOverrides::new().retries(3).cache("2").node)
             .unwrap();
-        assert_eq!(m.get_retries(), 3);
-        assert!(m.get_cache());
-        assert_eq!(m.get_cache_version(), Some("2"));
+        assert_eq!(m.node.retries, Some(3));
+        assert_eq!(m.node.cache, Some(true));
+        assert_eq!(m.node.cache_version.as_deref(), Some("2"));
     }
 }

@@ -9,7 +9,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Path};
 
-use crate::diag::Ctxt;
+use crate::internals::diag::Ctxt;
 
 pub(crate) mod columns;
 

@@ -6,8 +6,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use super::model::TaskModel;
-use crate::shared::{self, Attrs, NodeOf};
-use crate::signature::Returns;
+use crate::internals::shared::{self, Attrs, NodeOf};
+use crate::internals::signature::Returns;
 
 /// The names of what a task generates.
 struct Names {
@@ -128,7 +128,7 @@ fn user_fn(m: &TaskModel<'_>, attrs: &Attrs<'_>, n: &Names) -> syn::ItemFn {
     let ret = quote_spanned!(ret_span=> impl #p::IntoOutputs<#out> + use<>);
     let params = &m.item.sig.inputs;
     let stmts = &body.stmts;
-    let wf = crate::workflow::builder_ident();
+    let wf = crate::internals::shared::builder_ident();
     syn::parse_quote! {
         #[allow(unused_mut, clippy::let_unit_value, clippy::unused_unit, clippy::too_many_arguments)]
         fn #inner(#wf: &#p::WorkflowBuilder, #params) -> #ret {
@@ -206,32 +206,16 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
     }
 }
 
-/// Retries, timeout, cache, interruptible, deck and deprecation as builder calls.
+/// The plain settings (see `plain.rs`), then the timeout and the cache flag, as
+/// builder calls.
 fn run_knobs(k: &super::model::Knobs, meta: &mut TokenStream) {
-    if let Some(r) = k.retries {
-        meta.extend(quote!(.retries(#r)));
-    }
+    meta.extend(k.plain.iter().filter_map(|p| p.builder_call()));
     if let Some(t) = k.timeout {
         let (secs, nanos) = (t.as_secs(), t.subsec_nanos());
         meta.extend(quote!(.timeout(::core::time::Duration::new(#secs, #nanos))));
     }
     if k.cache {
         meta.extend(quote!(.cache(true)));
-    }
-    if let Some(v) = &k.cache_version {
-        meta.extend(quote!(.cache_version(#v)));
-    }
-    if k.cache_serialize {
-        meta.extend(quote!(.cache_serialize(true)));
-    }
-    if let Some(b) = k.interruptible {
-        meta.extend(quote!(.interruptible(#b)));
-    }
-    if k.enable_deck {
-        meta.extend(quote!(.enable_deck(true)));
-    }
-    if let Some(d) = &k.deprecated {
-        meta.extend(quote!(.deprecated(#d)));
     }
 }
 
@@ -260,10 +244,6 @@ fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     }
     if let Some(name) = &k.pod_template_name {
         meta.extend(quote!(.pod_template_name(#name)));
-    }
-    if let Some(pod) = &k.pod_template {
-        let span = syn::spanned::Spanned::span(pod);
-        meta.extend(quote_spanned!(span=> .pod_template(#pod)));
     }
     if let Some(acc) = &k.accelerator {
         let device = &acc.device;

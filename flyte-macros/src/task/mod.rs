@@ -3,16 +3,15 @@
 mod expand;
 mod model;
 mod parse;
+mod plain;
 mod pod;
 mod reference;
 mod resources;
 
 use proc_macro2::TokenStream;
 
-use crate::diag::Ctxt;
+use crate::internals::diag::Ctxt;
 
-pub(crate) use parse::{CommonArgs, EnvArgs, OutputNames, parse_args, set, value};
-pub(crate) use pod::metadata_pairs;
 pub(crate) use reference::{Kind as ReferenceKind, reference};
 
 pub(crate) fn task(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -29,7 +28,7 @@ pub(crate) fn dynamic(args: TokenStream, item: TokenStream) -> TokenStream {
                 "a dynamic task's body builds a graph and is not async; remove `async`",
             );
         }
-        if let crate::signature::Returns::Result(_) = model.sig.returns {
+        if let crate::internals::signature::Returns::Result(_) = model.sig.returns {
             cx.error_spanned_by(
                 &func.sig.output,
                 "a dynamic task returns its outputs as promises, not a `Result`",

@@ -5,21 +5,16 @@ use std::time::Duration;
 use syn::{Expr, Ident, ItemFn, LitStr, Path};
 
 use super::parse::TaskArgs;
-use crate::diag::Ctxt;
-use crate::signature::{self, Signature};
+use crate::internals::diag::Ctxt;
+use crate::internals::signature::{self, Signature};
 
 /// Knobs that become the task's metadata.
 #[derive(Default)]
 pub(crate) struct Knobs {
-    pub(crate) retries: Option<u32>,
+    /// The settings handed to `TaskMetadata` as written, their values checked.
+    pub(crate) plain: Vec<super::plain::Plain>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) cache: bool,
-    pub(crate) cache_version: Option<LitStr>,
-    pub(crate) cache_serialize: bool,
-    pub(crate) interruptible: Option<bool>,
-    /// `enable_deck`: a cluster run writes `deck.html`.
-    pub(crate) enable_deck: bool,
-    pub(crate) deprecated: Option<LitStr>,
     /// `requests(..)`, and the requests of `resources(..)`.
     pub(crate) requests: super::resources::Amounts,
     /// `limits(..)`, and the limits of `resources(..)`.
@@ -34,8 +29,6 @@ pub(crate) struct Knobs {
     pub(crate) shared_memory: Option<Option<LitStr>>,
     /// `pod_template_name = "..."`, a Kubernetes object name.
     pub(crate) pod_template_name: Option<LitStr>,
-    /// `pod_template = ..`, an expression of type `PodTemplate`.
-    pub(crate) pod_template: Option<Expr>,
     /// `secret(..)`s, checked.
     pub(crate) secrets: Vec<super::pod::SecretKnob>,
     pub(crate) labels: Vec<(String, LitStr)>,
@@ -90,8 +83,9 @@ impl<'a> TaskModel<'a> {
         (knobs.requests, knobs.limits) = super::resources::read(cx, &args);
         knobs.env = super::pod::env_vars(cx, args.environment.as_ref());
         knobs.secrets = super::pod::secrets(cx, &args.secrets);
-        knobs.labels = super::pod::metadata_pairs(cx, args.labels.as_ref(), true);
-        knobs.annotations = super::pod::metadata_pairs(cx, args.annotations.as_ref(), false);
+        knobs.labels = crate::internals::k8s_names::metadata_pairs(cx, args.labels.as_ref(), true);
+        knobs.annotations =
+            crate::internals::k8s_names::metadata_pairs(cx, args.annotations.as_ref(), false);
         if let Some(image) = &args.image
             && image.value().trim().is_empty()
         {
@@ -102,26 +96,23 @@ impl<'a> TaskModel<'a> {
         knobs.shared_memory = args.shared_memory.take();
         if let Some(name) = &args.pod_template_name {
             let v = name.value();
-            if !super::pod::is_object_name(&v) {
+            if !crate::internals::k8s_names::is_object_name(&v) {
                 cx.error_spanned_by(name, format!("`{v}` is not a Kubernetes object name: lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"));
             }
         }
         knobs.pod_template_name = args.pod_template_name.take();
-        knobs.pod_template = args.pod_template.take();
-        if let Some(lit) = &args.retries {
-            match lit.base10_parse::<u32>() {
-                Ok(n) => knobs.retries = Some(n),
-                Err(_) => {
-                    cx.error_spanned_by(lit, "`retries` takes a whole number such as `retries = 3`")
-                }
+        for plain in &args.plain {
+            if let Err(e) = &plain.value {
+                cx.push(e.clone());
             }
         }
+        let has_version = args.plain.iter().any(|p| p.is("cache_version"));
         if let Some(lit) = &args.timeout {
             knobs.timeout = parse_duration(cx, lit, "timeout");
         }
         if let Some((key, lit)) = &args.cache {
             knobs.cache = lit.value;
-            if lit.value && args.cache_version.is_none() {
+            if lit.value && !has_version {
                 cx.error_spanned_by(
                     key,
                     "`cache` needs a `cache_version`, such as `cache = true, cache_version = \"1\"`; bump it to invalidate cached results",
@@ -129,12 +120,8 @@ impl<'a> TaskModel<'a> {
             }
         }
         knobs.cache_ignore = cache_ignore(cx, &sig, &args);
-        knobs.cache_version = args.cache_version;
-        knobs.cache_serialize = args.cache_serialize.is_some_and(|b| b.value);
-        knobs.interruptible = args.interruptible.map(|b| b.value);
-        knobs.enable_deck = args.enable_deck.is_some_and(|b| b.value);
         knobs.run_in_pod = args.run_in_pod.map(|k| k.span);
-        knobs.deprecated = args.deprecated;
+        knobs.plain = std::mem::take(&mut args.plain);
         if let Some(name) = &args.common.name
             && name.value().trim().is_empty()
         {
@@ -249,10 +236,21 @@ mod tests {
             f(),
         )
         .unwrap();
-        assert_eq!(k.retries, Some(3));
+        let calls: Vec<String> = k
+            .plain
+            .iter()
+            .map(|p| p.builder_call().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ". retries (3)",
+                ". cache_version (\"2\")",
+                ". interruptible (true)"
+            ]
+        );
         assert_eq!(k.timeout, Some(Duration::from_secs(5400)));
         assert!(k.cache);
-        assert_eq!(k.interruptible, Some(true));
     }
 
     #[test]
@@ -271,9 +269,12 @@ mod tests {
     fn unknown_and_repeated_keys_are_rejected() {
         let err = build(quote::quote!(retry = 3), f()).err().unwrap();
         assert!(
-            err.starts_with("expected one of: `name`, `outputs`, `crate`, `retries`"),
+            err.starts_with("expected one of: `name`, `outputs`, `crate`, `timeout`"),
             "{err}"
         );
+        assert!(err.ends_with("`retries`, `cache_version`, `cache_serialize`, `interruptible`, `enable_deck`, `deprecated`, `pod_template`"), "{err}");
+        let err = build(quote::quote!(retries = -1), f()).err().unwrap();
+        assert_eq!(err, "`retries` takes a whole number such as `retries = 3`");
         let err = build(quote::quote!(retries = 1, retries = 2), f())
             .err()
             .unwrap();

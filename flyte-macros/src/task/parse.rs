@@ -1,22 +1,15 @@
 //! `#[task(...)]` arguments: syntax only. Each value keeps its span so later checks
 //! can point at it; an unknown key gets syn's "expected one of ..." error.
 
-use syn::ext::IdentExt as _;
 use syn::parse::{Lookahead1, Parse, ParseStream};
-use syn::{Expr, LitBool, LitInt, LitStr, Path, Token};
+use syn::{Expr, LitBool, LitStr, Token};
+
+use crate::internals::args::{CommonArgs, EnvArgs, parse_args, parse_args_knowing, set, value};
 
 mod kw {
-    syn::custom_keyword!(name);
-    syn::custom_keyword!(retries);
     syn::custom_keyword!(timeout);
     syn::custom_keyword!(cache);
-    syn::custom_keyword!(cache_version);
-    syn::custom_keyword!(cache_serialize);
-    syn::custom_keyword!(interruptible);
-    syn::custom_keyword!(enable_deck);
-    syn::custom_keyword!(deprecated);
     syn::custom_keyword!(config);
-    syn::custom_keyword!(outputs);
     syn::custom_keyword!(requests);
     syn::custom_keyword!(limits);
     syn::custom_keyword!(resources);
@@ -28,7 +21,6 @@ mod kw {
     syn::custom_keyword!(unpartitioned);
     syn::custom_keyword!(shared_memory);
     syn::custom_keyword!(pod_template_name);
-    syn::custom_keyword!(pod_template);
     syn::custom_keyword!(secret);
     syn::custom_keyword!(group);
     syn::custom_keyword!(key);
@@ -171,35 +163,6 @@ impl SecretArgs {
     }
 }
 
-/// `environment(RUST_LOG = "info", "MY.VAR" = "x")`: names (an identifier or a
-/// string) and values, in order.
-pub(crate) struct EnvArgs {
-    pub(crate) vars: Vec<(String, proc_macro2::Span, LitStr)>,
-}
-
-impl EnvArgs {
-    pub(crate) fn parse_list(input: ParseStream<'_>) -> syn::Result<Self> {
-        let content;
-        syn::parenthesized!(content in input);
-        let mut vars = Vec::new();
-        while !content.is_empty() {
-            let (name, span) = if content.peek(LitStr) {
-                let lit: LitStr = content.parse()?;
-                (lit.value(), lit.span())
-            } else {
-                let ident = <syn::Ident as syn::ext::IdentExt>::parse_any(&content)?;
-                (ident.to_string(), ident.span())
-            };
-            content.parse::<Token![=]>()?;
-            vars.push((name, span, content.parse()?));
-            if !content.is_empty() {
-                content.parse::<Token![,]>()?;
-            }
-        }
-        Ok(EnvArgs { vars })
-    }
-}
-
 /// `requests(cpu = "1", mem = "2Gi")`, `limits(..)` or `resources(cpu = ("1", "2"))`:
 /// the key, kept for spans, and its entries.
 pub(crate) struct ResourceArgs {
@@ -241,48 +204,16 @@ impl ResourceArgs {
     }
 }
 
-/// `outputs(a, b)`: names for the outputs instead of `o0`, `o1`.
-pub(crate) struct OutputNames {
-    pub(crate) key: kw::outputs,
-    paren: syn::token::Paren,
-    pub(crate) names: syn::punctuated::Punctuated<syn::Ident, Token![,]>,
-}
-
-impl Parse for OutputNames {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let key = input.parse()?;
-        let content;
-        let paren = syn::parenthesized!(content in input);
-        Ok(OutputNames {
-            key,
-            paren,
-            names: content.parse_terminated(syn::Ident::parse, Token![,])?,
-        })
-    }
-}
-
-impl quote::ToTokens for OutputNames {
-    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
-        self.key.to_tokens(tokens);
-        self.paren
-            .surround(tokens, |inner| self.names.to_tokens(inner));
-    }
-}
-
 /// The arguments as written.
 #[derive(Default)]
 pub(crate) struct TaskArgs {
     /// `name`, `outputs(..)` and `crate`, as `#[workflow]` takes them.
     pub(crate) common: CommonArgs,
-    pub(crate) retries: Option<LitInt>,
+    /// The settings handed to `TaskMetadata` as written (see `plain.rs`).
+    pub(crate) plain: Vec<super::plain::Plain>,
     pub(crate) timeout: Option<LitStr>,
     /// `cache` alone means `cache = true`; the key is kept for spans.
     pub(crate) cache: Option<(kw::cache, LitBool)>,
-    pub(crate) cache_version: Option<LitStr>,
-    pub(crate) cache_serialize: Option<LitBool>,
-    pub(crate) interruptible: Option<LitBool>,
-    pub(crate) enable_deck: Option<LitBool>,
-    pub(crate) deprecated: Option<LitStr>,
     pub(crate) config: Option<Expr>,
     pub(crate) requests: Option<ResourceArgs>,
     pub(crate) limits: Option<ResourceArgs>,
@@ -293,8 +224,6 @@ pub(crate) struct TaskArgs {
     /// `shared_memory` alone (no limit) or `shared_memory = "2Gi"`.
     pub(crate) shared_memory: Option<Option<LitStr>>,
     pub(crate) pod_template_name: Option<LitStr>,
-    /// `pod_template = <expression of type PodTemplate>`.
-    pub(crate) pod_template: Option<Expr>,
     /// `secret(..)`, once per secret.
     pub(crate) secrets: Vec<SecretArgs>,
     pub(crate) labels: Option<EnvArgs>,
@@ -308,22 +237,23 @@ pub(crate) struct TaskArgs {
 impl Parse for TaskArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut args = TaskArgs::default();
-        parse_args(input, |look, input| {
+        let plain: Vec<&str> = super::plain::keys().collect();
+        parse_args_knowing(input, &plain, |look, input| {
             if args.common.parse_key(look, input)? {
                 return Ok(true);
             }
-            if look.peek(kw::retries) {
-                let key: kw::retries = input.parse()?;
-                set(&mut args.retries, key, value(input)?)?;
+            if let Some(setting) = super::plain::parse(input)? {
+                if args.plain.iter().any(|p| p.key == setting.key) {
+                    let key = &setting.key;
+                    return Err(syn::Error::new_spanned(
+                        key,
+                        format!("`{key}` is given twice"),
+                    ));
+                }
+                args.plain.push(setting);
             } else if look.peek(kw::timeout) {
                 let key: kw::timeout = input.parse()?;
                 set(&mut args.timeout, key, value(input)?)?;
-            } else if look.peek(kw::cache_version) {
-                let key: kw::cache_version = input.parse()?;
-                set(&mut args.cache_version, key, value(input)?)?;
-            } else if look.peek(kw::cache_serialize) {
-                let key: kw::cache_serialize = input.parse()?;
-                set(&mut args.cache_serialize, key, value(input)?)?;
             } else if look.peek(kw::cache) {
                 let key: kw::cache = input.parse()?;
                 let v = if input.peek(Token![=]) {
@@ -332,28 +262,9 @@ impl Parse for TaskArgs {
                     LitBool::new(true, key.span)
                 };
                 set(&mut args.cache, key, (key, v))?;
-            } else if look.peek(kw::interruptible) {
-                let key: kw::interruptible = input.parse()?;
-                let v = if input.peek(Token![=]) {
-                    value(input)?
-                } else {
-                    LitBool::new(true, key.span)
-                };
-                set(&mut args.interruptible, key, v)?;
-            } else if look.peek(kw::enable_deck) {
-                let key: kw::enable_deck = input.parse()?;
-                let v = if input.peek(Token![=]) {
-                    value(input)?
-                } else {
-                    LitBool::new(true, key.span)
-                };
-                set(&mut args.enable_deck, key, v)?;
             } else if look.peek(kw::run_in_pod) {
                 let key: kw::run_in_pod = input.parse()?;
                 set(&mut args.run_in_pod, key, key)?;
-            } else if look.peek(kw::deprecated) {
-                let key: kw::deprecated = input.parse()?;
-                set(&mut args.deprecated, key, value(input)?)?;
             } else if look.peek(kw::config) {
                 let key: kw::config = input.parse()?;
                 set(&mut args.config, key, value(input)?)?;
@@ -418,9 +329,6 @@ impl TaskArgs {
         } else if look.peek(kw::pod_template_name) {
             let key: kw::pod_template_name = input.parse()?;
             set(&mut self.pod_template_name, key, value(input)?)?;
-        } else if look.peek(kw::pod_template) {
-            let key: kw::pod_template = input.parse()?;
-            set(&mut self.pod_template, key, value(input)?)?;
         } else if look.peek(kw::image) {
             let key: kw::image = input.parse()?;
             set(&mut self.image, key, value(input)?)?;
@@ -433,105 +341,4 @@ impl TaskArgs {
         }
         Ok(true)
     }
-}
-
-/// The keys `#[task]` and `#[workflow]` share.
-#[derive(Default)]
-pub(crate) struct CommonArgs {
-    pub(crate) name: Option<LitStr>,
-    pub(crate) outputs: Option<OutputNames>,
-    pub(crate) krate: Option<Path>,
-}
-
-impl CommonArgs {
-    /// Parses one shared key when `look` sees one; `Ok(false)` when it is another.
-    pub(crate) fn parse_key(
-        &mut self,
-        look: &Lookahead1<'_>,
-        input: ParseStream<'_>,
-    ) -> syn::Result<bool> {
-        if look.peek(kw::name) {
-            let key: kw::name = input.parse()?;
-            set(&mut self.name, key, value(input)?)?;
-        } else if look.peek(kw::outputs) {
-            let names: OutputNames = input.parse()?;
-            let key = names.key;
-            set(&mut self.outputs, key, names)?;
-        } else if look.peek(Token![crate]) {
-            let key: Token![crate] = input.parse()?;
-            set(&mut self.krate, key, value(input)?)?;
-        } else {
-            return Ok(false);
-        }
-        Ok(true)
-    }
-}
-
-impl Parse for CommonArgs {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let mut args = CommonArgs::default();
-        parse_args(input, |look, input| args.parse_key(look, input))?;
-        Ok(args)
-    }
-}
-
-/// Comma-separated arguments, each handed to `one`, which says whether it knew the
-/// key; an unknown key gets syn's "expected one of ..." error, or "did you mean" when
-/// one known key is a slip away from it.
-pub(crate) fn parse_args(
-    input: ParseStream<'_>,
-    mut one: impl FnMut(&Lookahead1<'_>, ParseStream<'_>) -> syn::Result<bool>,
-) -> syn::Result<()> {
-    while !input.is_empty() {
-        let look = input.lookahead1();
-        if !one(&look, input)? {
-            let error = look.error();
-            if let Ok(key) = input.fork().call(syn::Ident::parse_any)
-                && let Some(near) = nearest_key(&key.to_string(), &error.to_string())
-            {
-                return Err(syn::Error::new(
-                    key.span(),
-                    format!("unknown setting `{key}`; did you mean `{near}`?"),
-                ));
-            }
-            return Err(error);
-        }
-        if !input.is_empty() {
-            input.parse::<Token![,]>()?;
-        }
-    }
-    Ok(())
-}
-
-/// The one key of syn's "expected one of: `a`, `b`" list within two edits of `typed`
-/// (a swapped, missing or extra letter), if exactly one is the nearest.
-fn nearest_key(typed: &str, expected: &str) -> Option<String> {
-    let keys = expected.split('`').skip(1).step_by(2);
-    let mut best: Vec<(usize, &str)> = keys.map(|k| (strsim::osa_distance(typed, k), k)).collect();
-    best.sort();
-    match best.as_slice() {
-        [(d, k), rest @ ..] if *d <= 2 && rest.first().is_none_or(|(d2, _)| d2 > d) => {
-            Some(k.to_string())
-        }
-        _ => None,
-    }
-}
-
-/// `= value`.
-pub(crate) fn value<T: Parse>(input: ParseStream<'_>) -> syn::Result<T> {
-    input.parse::<Token![=]>()?;
-    input.parse()
-}
-
-/// Stores a value, rejecting a key given twice.
-pub(crate) fn set<K: quote::ToTokens, T>(slot: &mut Option<T>, key: K, v: T) -> syn::Result<()> {
-    if slot.is_some() {
-        let name = quote::ToTokens::to_token_stream(&key).to_string();
-        return Err(syn::Error::new_spanned(
-            key,
-            format!("`{name}` is given twice"),
-        ));
-    }
-    *slot = Some(v);
-    Ok(())
 }

@@ -9,7 +9,7 @@ use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::{LitStr, Path, Token};
 
-use super::parse::{parse_args, set, value};
+use crate::internals::args::{parse_args, set, value};
 
 mod kw {
     syn::custom_keyword!(project);

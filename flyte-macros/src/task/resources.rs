@@ -5,7 +5,7 @@
 use syn::LitStr;
 
 use super::parse::{ResourceArgs, ResourceValue, TaskArgs};
-use crate::diag::Ctxt;
+use crate::internals::diag::Ctxt;
 
 /// The resources flytekit's `Resources` has, by the names it gives them.
 const NAMES: [&str; 4] = ["cpu", "mem", "gpu", "ephemeral_storage"];

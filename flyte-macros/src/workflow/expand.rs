@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
 use super::model::WorkflowModel;
-use crate::shared::{self, Attrs, NodeOf};
+use crate::internals::shared::{self, Attrs, NodeOf};
 
 pub(crate) fn workflow(m: &WorkflowModel<'_>) -> TokenStream {
     let attrs = Attrs::of(m.item);
@@ -88,7 +88,7 @@ fn build_fn(
     let output_ty = m.sig.output_type();
     let interface = shared::interface(p, item, &m.sig, m.output_names.as_ref());
     let stmts = &m.body.stmts;
-    let wf = crate::workflow::builder_ident();
+    let wf = crate::internals::shared::builder_ident();
     // The user's patterns (`mut x`) are kept for the body's own parameters.
     let body_params = item.sig.inputs.iter().filter_map(|arg| match arg {
         syn::FnArg::Typed(pt) => {

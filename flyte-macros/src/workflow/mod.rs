@@ -9,7 +9,7 @@ pub(crate) use rewrite::names_entity;
 
 use proc_macro2::TokenStream;
 
-use crate::diag::Ctxt;
+use crate::internals::diag::Ctxt;
 
 /// Rewrites a body that builds a graph (a workflow's or a dynamic task's).
 pub(crate) fn rewrite_body(cx: &Ctxt, krate: &syn::Path, body: &mut syn::Block) {
@@ -37,10 +37,4 @@ pub(crate) fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(()) => expand::workflow(&model),
         Err(e) => expand::fallback(&func, e),
     }
-}
-
-/// The graph builder's name inside a workflow or dynamic body: mixed-site hygiene, so
-/// the user's code can neither see nor shadow it.
-pub(crate) fn builder_ident() -> proc_macro2::Ident {
-    proc_macro2::Ident::new("__flyte_wf", proc_macro2::Span::mixed_site())
 }

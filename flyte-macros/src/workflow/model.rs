@@ -3,8 +3,8 @@
 use syn::{Block, Ident, ItemFn, LitStr, Path};
 
 use super::parse::WorkflowArgs;
-use crate::diag::Ctxt;
-use crate::signature::{self, Signature};
+use crate::internals::diag::Ctxt;
+use crate::internals::signature::{self, Signature};
 
 pub(crate) struct WorkflowModel<'a> {
     pub(crate) item: &'a ItemFn,
@@ -94,8 +94,12 @@ impl<'a> WorkflowModel<'a> {
             name: args.common.name,
             interruptible: args.interruptible.is_some_and(|b| b.value),
             on_failure: args.on_failure,
-            labels: crate::task::metadata_pairs(cx, args.labels.as_ref(), true),
-            annotations: crate::task::metadata_pairs(cx, args.annotations.as_ref(), false),
+            labels: crate::internals::k8s_names::metadata_pairs(cx, args.labels.as_ref(), true),
+            annotations: crate::internals::k8s_names::metadata_pairs(
+                cx,
+                args.annotations.as_ref(),
+                false,
+            ),
             failure_policy,
             sig,
             body,

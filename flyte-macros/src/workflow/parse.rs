@@ -5,7 +5,7 @@
 use syn::parse::{Parse, ParseStream};
 use syn::{LitBool, Token};
 
-use crate::task::CommonArgs;
+use crate::internals::args::CommonArgs;
 
 mod kw {
     syn::custom_keyword!(interruptible);
@@ -26,38 +26,46 @@ pub(crate) struct WorkflowArgs {
     /// `failure_policy = fail_immediately | fail_after_executable_nodes_complete`.
     pub(crate) failure_policy: Option<syn::Ident>,
     /// `labels(..)`: on the default launch plan's executions.
-    pub(crate) labels: Option<crate::task::EnvArgs>,
+    pub(crate) labels: Option<crate::internals::args::EnvArgs>,
     /// `annotations(..)`: on the default launch plan's executions.
-    pub(crate) annotations: Option<crate::task::EnvArgs>,
+    pub(crate) annotations: Option<crate::internals::args::EnvArgs>,
 }
 
 impl Parse for WorkflowArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut args = WorkflowArgs::default();
-        crate::task::parse_args(input, |look, input| {
+        crate::internals::args::parse_args(input, |look, input| {
             if args.common.parse_key(look, input)? {
                 return Ok(true);
             }
             if look.peek(kw::on_failure) {
                 let key: kw::on_failure = input.parse()?;
-                crate::task::set(&mut args.on_failure, key, crate::task::value(input)?)?;
+                crate::internals::args::set(
+                    &mut args.on_failure,
+                    key,
+                    crate::internals::args::value(input)?,
+                )?;
                 return Ok(true);
             }
             if look.peek(kw::labels) {
                 let key: kw::labels = input.parse()?;
-                let list = crate::task::EnvArgs::parse_list(input)?;
-                crate::task::set(&mut args.labels, key, list)?;
+                let list = crate::internals::args::EnvArgs::parse_list(input)?;
+                crate::internals::args::set(&mut args.labels, key, list)?;
                 return Ok(true);
             }
             if look.peek(kw::annotations) {
                 let key: kw::annotations = input.parse()?;
-                let list = crate::task::EnvArgs::parse_list(input)?;
-                crate::task::set(&mut args.annotations, key, list)?;
+                let list = crate::internals::args::EnvArgs::parse_list(input)?;
+                crate::internals::args::set(&mut args.annotations, key, list)?;
                 return Ok(true);
             }
             if look.peek(kw::failure_policy) {
                 let key: kw::failure_policy = input.parse()?;
-                crate::task::set(&mut args.failure_policy, key, crate::task::value(input)?)?;
+                crate::internals::args::set(
+                    &mut args.failure_policy,
+                    key,
+                    crate::internals::args::value(input)?,
+                )?;
                 return Ok(true);
             }
             if !look.peek(kw::interruptible) {
@@ -65,11 +73,11 @@ impl Parse for WorkflowArgs {
             }
             let key: kw::interruptible = input.parse()?;
             let v = if input.peek(Token![=]) {
-                crate::task::value(input)?
+                crate::internals::args::value(input)?
             } else {
                 LitBool::new(true, key.span)
             };
-            crate::task::set(&mut args.interruptible, key, v)?;
+            crate::internals::args::set(&mut args.interruptible, key, v)?;
             Ok(true)
         })?;
         Ok(args)

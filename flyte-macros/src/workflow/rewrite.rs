@@ -17,7 +17,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, parse_quote_spanned};
 
-use crate::diag::Ctxt;
+use crate::internals::diag::Ctxt;
 
 pub(crate) struct Rewriter<'c> {
     pub(crate) cx: &'c Ctxt,
@@ -33,7 +33,7 @@ pub(crate) struct Rewriter<'c> {
 /// `crate::etl::f`), not an associated function (`String::from`, `i64::from`), a
 /// constructor (`Some`) or a static (`PLAN`).
 pub(crate) fn names_entity(path: &syn::Path) -> bool {
-    use crate::signature::PRIMITIVES;
+    use crate::internals::signature::PRIMITIVES;
     let snake = |ident: &syn::Ident| {
         let name = ident.to_string();
         let name = name.trim_start_matches("r#").trim_start_matches('_');
@@ -237,7 +237,7 @@ impl Rewriter<'_> {
         let path = path.path.clone();
         let span = call.func.span();
         let p = self.krate;
-        let wf = crate::workflow::builder_ident();
+        let wf = crate::internals::shared::builder_ident();
         // `bound(v)` in a map task's arguments is the SDK's, called as it is.
         if path.is_ident("bound") {
             let args = &call.args;
@@ -336,7 +336,7 @@ impl Rewriter<'_> {
         let (left, right) = (&bin.left, &bin.right);
         let span = bin.op.span();
         let p = self.krate;
-        let wf = crate::workflow::builder_ident();
+        let wf = crate::internals::shared::builder_ident();
         *expr = parse_quote_spanned! {span=>
             #p::__private_0_1::order(&#wf, #left, #right)
         };

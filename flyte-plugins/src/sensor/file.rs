@@ -95,7 +95,7 @@ impl Sensor for ObjectStoreFile {
 ///     .with_metadata(TaskMetadata::default().retries(10).timeout("20m"))
 ///     .poll_interval("1s");
 /// assert_eq!(sensor.task_type(), "object-store-sensor");
-/// assert_eq!(sensor.get_poll_interval(), std::time::Duration::from_secs(1));
+/// assert_eq!(sensor.policy().poll_interval, std::time::Duration::from_secs(1));
 /// ```
 pub type WaitForObjectStoreFile = SensorTask<ObjectStoreFile>;
 
@@ -121,16 +121,19 @@ mod tests {
     #[test]
     fn poll_interval_takes_humantime_strings_and_durations() {
         let s = WaitForObjectStoreFile::new("s").poll_interval("250ms");
-        assert_eq!(s.get_poll_interval(), Duration::from_millis(250));
+        assert_eq!(s.policy().poll_interval, Duration::from_millis(250));
         let s = WaitForObjectStoreFile::new("s").poll_interval(Duration::from_secs(3));
-        assert_eq!(s.get_poll_interval(), Duration::from_secs(3));
+        assert_eq!(s.policy().poll_interval, Duration::from_secs(3));
         assert!(s.validate().is_ok());
     }
 
     #[test]
     fn a_bad_or_zero_poll_interval_is_kept_for_validation() {
         let s = WaitForObjectStoreFile::new("s").poll_interval("soon");
-        assert_eq!(s.get_poll_interval(), super::super::DEFAULT_POLL_INTERVAL);
+        assert_eq!(
+            s.policy().poll_interval,
+            super::super::DEFAULT_POLL_INTERVAL
+        );
         let err = s.validate().unwrap_err().to_string();
         assert!(
             err.starts_with("invalid duration `soon` for `poll_interval`"),

@@ -273,11 +273,6 @@ impl<S: Sensor> SensorTask<S> {
         self
     }
 
-    /// The (first) time between looks.
-    pub fn get_poll_interval(&self) -> Duration {
-        self.policy.poll_interval
-    }
-
     /// The waiting policy.
     pub fn policy(&self) -> &WaitPolicy {
         &self.policy

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::{Attribute, Ident, ItemFn, Visibility};
 
-use crate::signature::{self, Signature};
+use crate::internals::signature::{self, Signature};
 
 /// The function's attributes by where they land: docs and `#[deprecated]` on the
 /// public value, `#[must_use]` on its node call, `#[cfg]` on every generated item
@@ -224,4 +224,10 @@ pub(crate) fn node_type(
             }
         }
     }
+}
+
+/// The graph builder's name inside a workflow or dynamic body: mixed-site hygiene, so
+/// the user's code can neither see nor shadow it.
+pub(crate) fn builder_ident() -> proc_macro2::Ident {
+    proc_macro2::Ident::new("__flyte_wf", proc_macro2::Span::mixed_site())
 }

@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Type};
 
-use crate::diag::Ctxt;
+use crate::internals::diag::Ctxt;
 
 /// One input: a parameter with a plain name.
 pub(crate) struct Param<'a> {
@@ -323,7 +323,7 @@ fn read_return<'a>(cx: &Ctxt, ty: &'a Type, what: &str) -> Returns<'a> {
 pub(crate) fn output_names(
     cx: &Ctxt,
     sig: &Signature<'_>,
-    declared: Option<&crate::task::OutputNames>,
+    declared: Option<&crate::internals::args::OutputNames>,
 ) -> Option<Vec<String>> {
     let declared = declared?;
     let names: Vec<String> = declared.names.iter().map(|i| i.to_string()).collect();
