@@ -23,20 +23,24 @@ pub use crate::types::{
     Primitive, SerdeStruct, Value, enum_from_literal, struct_codec, struct_from_literal,
     struct_schema, struct_to_literal, struct_type,
 };
-pub use crate::workflow::attr::{AttrGet, PromiseFields, read_field, struct_field};
-pub use crate::workflow::branch::{
-    BranchOutput, CmpOp, Cond, IntoCondition, IntoOperand, compare, compare_eq,
-};
+pub use crate::workflow::attr::AttrGet;
+pub use crate::workflow::branch::BranchOutput;
 pub use crate::workflow::builder::{
-    AsTaskNode, CollectFn, CollectMapFn, IntoBinding, IntoOutputs, NodeIndex, OutputPromises,
-    PassThrough, PlainCall, TaskNode, Wire, WorkflowBuilder,
+    AsTaskNode, IntoBinding, IntoOutputs, OutputPromises, PassThrough, PlainCall, TaskNode,
+    WorkflowBuilder,
 };
 pub use crate::workflow::building::not_while_building;
+pub use crate::workflow::condition::{
+    CmpOp, Cond, IntoCondition, IntoOperand, compare, compare_eq,
+};
 pub use crate::workflow::dynamic::{CompiledDynamic, DynamicGraph};
 pub use crate::workflow::if_guard::{IfOperand, IfValue};
 pub use crate::workflow::launch_plan_node::LaunchPlanNode;
 pub use crate::workflow::map::MapTaskNode;
 pub use crate::workflow::ordering::order;
+pub use crate::workflow::promise::{
+    CollectFn, CollectMapFn, NodeIndex, PromiseFields, Wire, read_field, struct_field,
+};
 pub use crate::workflow::{AttrKey, FailurePolicy, NodeOverrides, Promise, Workflow, WorkflowSpec};
 
 use crate::task::panic_message;

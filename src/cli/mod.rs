@@ -38,6 +38,7 @@
 mod execute;
 mod fast;
 mod inspect;
+mod outputs;
 mod package;
 #[cfg(feature = "remote")]
 mod remote;

@@ -186,7 +186,7 @@ pub(super) struct RemoteRun<'a> {
     /// The inputs to send (the plan's fixed ones left out).
     pub(super) inputs: Vec<(String, Literal)>,
     pub(super) spec: &'static flytekit_core::workflow::WorkflowSpec,
-    pub(super) output: super::run::OutputFormat,
+    pub(super) output: super::outputs::OutputFormat,
     /// Ship this build (`--fast`), as `register --fast`.
     pub(super) fast: bool,
 }
@@ -323,7 +323,7 @@ async fn upload_local_files(
 fn print_remote_outputs(
     spec: &flytekit_core::workflow::WorkflowSpec,
     outputs: &flytekit_core::idl::core::LiteralMap,
-    format: super::run::OutputFormat,
+    format: super::outputs::OutputFormat,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let mut values = Vec::new();
@@ -334,5 +334,5 @@ fn print_remote_outputs(
             .ok_or_else(|| CliError::MissingOutput(var.name.clone()))?;
         values.push(flytekit_core::idl::literal_from_idl(literal)?);
     }
-    super::run::print_outputs(spec, &values, format, out).map_err(super::console)
+    super::outputs::print_outputs(spec, &values, format, out).map_err(super::console)
 }

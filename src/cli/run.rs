@@ -9,6 +9,7 @@ use flytekit_core::execution::{Report, RunOptions, RunSummary};
 use flytekit_core::launch_plan::merge_inputs;
 use flytekit_core::types::{Literal, literal_from_text};
 
+use super::outputs::{OutputFormat, print_outputs};
 use super::{App, CliError};
 
 #[derive(Args)]
@@ -69,15 +70,6 @@ pub(super) struct RunArgs {
     #[cfg(feature = "remote")]
     #[command(flatten)]
     cluster: super::remote::ClusterArgs,
-}
-
-/// How `run` prints the outputs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum OutputFormat {
-    /// `name = value`, one line per output (structs, lists and maps as JSON).
-    Text,
-    /// `{"name": value, ...}`: every output as JSON on one line.
-    Json,
 }
 
 /// The command line's settings for a run, and a launch plan's where it says nothing:
@@ -393,35 +385,6 @@ fn say_where(report: &Report, err: &mut dyn Write) -> std::io::Result<()> {
         Some(Ok(path)) => writeln!(err, "report: {}", path.display()),
         Some(Err(e)) => writeln!(err, "the report could not be written: {e}"),
         None => Ok(()),
-    }
-}
-
-/// The outputs as `name = value` lines, or as one JSON object.
-pub(super) fn print_outputs(
-    spec: &flytekit_core::workflow::WorkflowSpec,
-    outputs: &[Literal],
-    format: OutputFormat,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let named = spec.interface.outputs.iter().zip(outputs);
-    match format {
-        OutputFormat::Text => {
-            for (var, value) in named {
-                writeln!(out, "{} = {value}", var.name)?;
-            }
-            Ok(())
-        }
-        OutputFormat::Json => {
-            // One object, its keys in the declared order as the text lines have them
-            // (serde_json's own map would sort them).
-            let fields: Vec<String> = named
-                .map(|(var, value)| {
-                    let key = serde_json::Value::String(var.name.clone());
-                    format!("{key}:{}", value.to_json())
-                })
-                .collect();
-            writeln!(out, "{{{}}}", fields.join(","))
-        }
     }
 }
 

@@ -159,3 +159,135 @@ fn the_reader_finds_edges_and_skips_test_modules_and_comments() {
     let found: Vec<String> = uses(&code).into_iter().collect();
     assert_eq!(found, ["data", "idl", "task", "types"]);
 }
+
+/// The siblings of a folder (its `.rs` files but `mod.rs`, and its subfolders) that
+/// the code of `sibling` names: `super::NAME` from a file directly in the folder, or
+/// the folder's path from the crate root (`crate::workflow::NAME`).
+fn sibling_uses(folder_path: &str, sibling: &Path, names: &BTreeSet<String>) -> BTreeSet<String> {
+    let direct = sibling.is_file();
+    let mut found = BTreeSet::new();
+    for file in rust_files(sibling) {
+        let code = code_of(&std::fs::read_to_string(&file).unwrap());
+        for name in names {
+            let by_path = format!("crate::{folder_path}{name}");
+            let named = |needle: &str| {
+                code.match_indices(needle).any(|(i, _)| {
+                    let before_ok =
+                        !code[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
+                    let after = &code[i + needle.len()..];
+                    before_ok && !after.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+            };
+            let in_group = direct
+                && code.match_indices("use super::{").any(|(i, _)| {
+                    let group = &code[i + "use super::{".len()..];
+                    let group = &group[..group.find('}').unwrap_or(group.len())];
+                    group
+                        .split(',')
+                        .any(|p| p.trim().split("::").next() == Some(name.as_str()))
+                });
+            if named(&by_path) || (direct && named(&format!("super::{name}"))) || in_group {
+                found.insert(name.clone());
+            }
+        }
+    }
+    found.remove(sibling.file_stem().unwrap().to_str().unwrap());
+    found
+}
+
+/// Folders whose files name each other in a circle, as `a -> b -> a` lines.
+fn file_loops(root: &Path) -> Vec<String> {
+    let mut loops = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let mut siblings: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path.clone());
+            } else if path.extension().is_none_or(|e| e != "rs")
+                || ["mod.rs", "lib.rs", "main.rs"]
+                    .contains(&path.file_name().unwrap().to_str().unwrap())
+            {
+                continue;
+            }
+            siblings.insert(
+                path.file_stem().unwrap().to_string_lossy().into_owned(),
+                path,
+            );
+        }
+        let rel = folder.strip_prefix(root).unwrap();
+        let folder_path: String = rel
+            .iter()
+            .map(|p| format!("{}::", p.to_string_lossy()))
+            .collect();
+        let names: BTreeSet<String> = siblings.keys().cloned().collect();
+        let edges: BTreeMap<&String, BTreeSet<String>> = siblings
+            .iter()
+            .map(|(name, path)| (name, sibling_uses(&folder_path, path, &names)))
+            .collect();
+        // A loop exists when some sibling reaches itself again.
+        for start in siblings.keys() {
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<Vec<String>> = vec![vec![start.clone()]];
+            while let Some(trail) = stack.pop() {
+                let last = trail.last().unwrap();
+                for next in &edges[last] {
+                    if next == start {
+                        let mut shown = trail.clone();
+                        shown.push(start.clone());
+                        loops.push(format!("{}: {}", folder.display(), shown.join(" -> ")));
+                    } else if seen.insert(next.clone()) {
+                        let mut longer = trail.clone();
+                        longer.push(next.clone());
+                        stack.push(longer);
+                    }
+                }
+            }
+        }
+    }
+    loops.sort();
+    loops.dedup();
+    loops
+}
+
+#[test]
+fn no_files_of_a_folder_name_each_other_in_a_circle() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut loops = Vec::new();
+    for krate in [
+        "flyte-core/src",
+        "flyte-macros/src",
+        "flyte-plugins/src",
+        "src",
+    ] {
+        loops.extend(file_loops(&root.join(krate)));
+    }
+    assert!(
+        loops.is_empty(),
+        "files that use each other in a circle (move the shared piece into a file below them):\n{}",
+        loops.join("\n")
+    );
+}
+
+#[test]
+fn the_loop_finder_sees_a_loop_through_super_and_crate_paths() {
+    let dir = std::env::temp_dir().join(format!("flyte-loops-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("room")).unwrap();
+    std::fs::write(dir.join("room/mod.rs"), "mod a; mod b; mod c;").unwrap();
+    std::fs::write(
+        dir.join("room/a.rs"),
+        "use super::b::X;\n// super::c in a comment\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("room/b.rs"), "fn f() { crate::room::a::g(); }").unwrap();
+    std::fs::write(dir.join("room/c.rs"), "use super::{a, b};").unwrap();
+    let loops = file_loops(&dir);
+    assert_eq!(loops.len(), 2, "{loops:?}");
+    assert!(loops[0].ends_with("room: a -> b -> a"), "{loops:?}");
+    assert!(loops[1].ends_with("room: b -> a -> b"), "{loops:?}");
+    std::fs::write(dir.join("room/b.rs"), "fn f() {}").unwrap();
+    assert!(file_loops(&dir).is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -7,7 +7,7 @@ use std::panic::AssertUnwindSafe;
 use futures::FutureExt;
 use tracing::Instrument;
 
-use super::dispatch::NodeAt;
+use super::node::{AttemptFailure, NodeAt};
 use super::observe::{AttemptOutcome, AttemptRecord};
 use super::{ExecutionContext, NodeRecord, NodeStatus};
 use crate::cache::{Cache, CacheMode, Lookup, entry_lock};
@@ -22,13 +22,6 @@ pub(super) enum Stopped {
     Skipped { attempt: u32, reason: String },
     /// The last attempt failed and no retry was left (or the error is permanent).
     Failed(AttemptFailure),
-}
-
-/// The error of the last attempt, its number, and the number allowed.
-pub(super) struct AttemptFailure {
-    pub(super) error: TaskError,
-    pub(super) attempt: u32,
-    pub(super) max_attempts: u32,
 }
 
 /// Outputs, and how they were had.

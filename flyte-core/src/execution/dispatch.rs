@@ -1,73 +1,17 @@
 //! Running one node of a graph by what it holds: a task (its attempts), a map task
 //! (the task over every item), a branch (the chosen case's graph) or a subworkflow.
 
-use std::sync::Arc;
-
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
-use super::attempt::{Attempt, AttemptFailure, Stopped};
-use super::executor::{Failed, NodeResult, Prefix, run_spec};
-use super::{MapFailure, NodeFailure, RunShared};
+use super::MapFailure;
+use super::attempt::{Attempt, Stopped};
+use super::node::{AttemptFailure, Failed, NodeAt, NodeResult};
 use crate::task::{DynTask, TaskError};
 use crate::types::Value;
 use crate::workflow::{DynLaunchPlan, Entity, MapSpec, MapTarget, SpecRef};
 
-/// One node of a running graph: the graph, the node's position, what the run shares,
-/// and where the graph's node paths start.
-#[derive(Clone)]
-pub(super) struct NodeAt {
-    pub(super) spec: SpecRef,
-    pub(super) index: u32,
-    pub(super) shared: Arc<RunShared>,
-    pub(super) prefix: Prefix,
-}
-
 impl NodeAt {
-    /// The node's id in its graph (`n0`, `n1`, ...).
-    pub(super) fn id(&self) -> &str {
-        &self.spec.nodes[self.index as usize].id
-    }
-
-    /// The node's full path from the top workflow (`outer/n2/inner/n0`).
-    pub(super) fn path(&self) -> String {
-        format!("{}{}", self.prefix.full, self.id())
-    }
-
-    /// Where the nodes of a workflow this node runs (a subworkflow, a launch plan's)
-    /// start.
-    fn nested(&self, name: &str) -> Prefix {
-        Prefix::top(
-            name,
-            Arc::from(format!("{}{}/", self.prefix.relative, self.id())),
-            Arc::from(format!("{}{}/{}/", self.prefix.full, self.id(), name)),
-        )
-    }
-
-    /// Where the nodes of a branch case (`case0`, `otherwise`) start: in this
-    /// node's workflow, under this node.
-    fn case(&self, label: &str) -> Prefix {
-        let nested = self.nested(label);
-        Prefix {
-            workflow: self.prefix.workflow.clone(),
-            within: Arc::from(format!("{}{}/{label}/", self.prefix.within, self.id())),
-            ..nested
-        }
-    }
-
-    /// A failure of this node running `task`.
-    pub(super) fn failure(&self, task: &str, failure: AttemptFailure) -> Failed {
-        Failed::failure(NodeFailure {
-            workflow: self.prefix.workflow.to_string(),
-            node: format!("{}{}", self.prefix.within, self.id()),
-            path: self.path(),
-            task: task.to_string(),
-            attempt: failure.attempt,
-            max_attempts: failure.max_attempts,
-            error: failure.error,
-        })
-    }
-
     /// Runs the node on `inputs`; `inline` lets a plain-fn body run on this thread.
     // A plain fn naming `Send`: graphs nest (a branch case or subworkflow runs a
     // graph), and the compiler cannot infer `Send` through that recursion.
@@ -110,7 +54,7 @@ impl NodeAt {
                 Ok(case) => {
                     let prefix = self.case(&case.name);
                     let case = SpecRef::Shared(case.clone());
-                    Box::pin(run_spec(case, inputs, self.shared.clone(), prefix)).await
+                    (self.run_graph)(case, inputs, self.shared.clone(), prefix).await
                 }
                 Err(message) => Err(self.failure(
                     "branch",
@@ -126,7 +70,7 @@ impl NodeAt {
                 let inner = wf.spec();
                 let prefix = self.nested(&inner.name);
                 let inner = SpecRef::Static(inner);
-                Box::pin(run_spec(inner, inputs, self.shared.clone(), prefix)).await
+                (self.run_graph)(inner, inputs, self.shared.clone(), prefix).await
             }
             // Locally, a child execution is the plan's workflow run in this run, with
             // the plan's fixed inputs.
@@ -135,7 +79,7 @@ impl NodeAt {
                 let prefix = self.nested(plan.name());
                 let inputs = plan.complete_inputs(inputs);
                 let inner = SpecRef::Static(inner);
-                Box::pin(run_spec(inner, inputs, self.shared.clone(), prefix)).await
+                (self.run_graph)(inner, inputs, self.shared.clone(), prefix).await
             }
         }
     }
@@ -234,7 +178,7 @@ impl NodeAt {
         let (outputs, mut failed, all_started) = map_items(map, total, |i| {
             let item = items[i].take().expect("each item is started once");
             let prefix = self.nested(&format!("{}[{i}]", plan.name()));
-            let run = run_spec(
+            let run = (self.run_graph)(
                 SpecRef::Static(spec),
                 plan.complete_inputs(item),
                 self.shared.clone(),

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use super::dispatch::NodeAt;
+use super::node::{Failed, NodeAt, NodeResult, Prefix};
 use super::readiness::{Readiness, binding_ready, read_binding};
 use super::{CompletedOutputs, NodeFailure, NodeRecord, NodeStatus, RunError, RunOptions};
 use super::{ExecutionContext, RunShared};
@@ -206,70 +206,6 @@ pub(crate) async fn run_in_context(
     .await?)
 }
 
-/// How node paths of one (sub)workflow start: `n2/` and `outer/n2/inner/` for the
-/// nodes of a subworkflow run by node `n2` of `outer`.
-#[derive(Clone)]
-pub(super) struct Prefix {
-    pub(super) relative: Arc<str>,
-    pub(super) full: Arc<str>,
-    /// The workflow a failure is reported in: the graph's own, or for a branch case
-    /// the workflow holding the branch (a case is part of it, not a workflow).
-    pub(super) workflow: Arc<str>,
-    /// The node path within that workflow, before the node's id (`n2/case0/` in a
-    /// case, empty otherwise).
-    pub(super) within: Arc<str>,
-}
-
-impl Prefix {
-    /// The prefix of a graph that is a workflow of its own.
-    pub(super) fn top(workflow: &str, relative: Arc<str>, full: Arc<str>) -> Prefix {
-        Prefix {
-            relative,
-            full,
-            workflow: Arc::from(workflow),
-            within: Arc::from(""),
-        }
-    }
-}
-
-/// How a graph, or one of its nodes, ended without outputs.
-pub(super) struct Failed {
-    pub(super) failures: Vec<NodeFailure>,
-    /// Paths of skipped nodes, when the graph could not finish because of them (no
-    /// failure).
-    skipped: Vec<String>,
-    /// Why the first node was skipped (a sensor's soft fail).
-    skip_reason: Option<String>,
-    completed: CompletedOutputs,
-}
-
-impl Failed {
-    pub(super) fn failure(failure: NodeFailure) -> Self {
-        Failed {
-            failures: vec![failure],
-            skipped: Vec::new(),
-            skip_reason: None,
-            completed: CompletedOutputs::default(),
-        }
-    }
-
-    /// The node at `path` was skipped for `reason`: an outcome, not a failure.
-    pub(super) fn skipped(path: String, reason: String) -> Self {
-        Failed {
-            failures: Vec::new(),
-            skipped: vec![path],
-            skip_reason: Some(reason),
-            completed: CompletedOutputs::default(),
-        }
-    }
-
-    fn is_skip(&self) -> bool {
-        self.failures.is_empty() && !self.skipped.is_empty()
-    }
-}
-
-pub(super) type NodeResult = Result<Vec<Value>, Failed>;
-
 /// What a graph's run gathers besides readiness: failures, skipped nodes, and the
 /// outputs of nodes finished inside failed subgraphs.
 #[derive(Default)]
@@ -310,6 +246,7 @@ async fn run_graph(
         index,
         shared: shared.clone(),
         prefix: prefix.clone(),
+        run_graph: run_spec,
     };
     let inputs_of = |index: u32, results: &[Option<Vec<Value>>]| -> Result<Vec<Value>, String> {
         spec.nodes[index as usize]
@@ -360,7 +297,7 @@ async fn run_graph(
     let result = finish(&spec, &inputs, &prefix, ready, gathered);
     match (result, &spec.failure_node) {
         (Err(failed), Some(node)) if !failed.is_skip() => Err(super::failure::run_failure_node(
-            node, &spec, &inputs, &shared, &prefix, failed,
+            node, &spec, &inputs, &shared, &prefix, failed, run_spec,
         )
         .await),
         (result, _) => result,

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::RunShared;
-use super::executor::{Failed, Prefix, run_spec};
+use super::node::{Failed, Prefix, RunGraph};
 use crate::interface::Interface;
 use crate::task::ErrorChain;
 use crate::types::{FlyteError, Value, into_value};
@@ -24,6 +24,7 @@ pub(super) async fn run_failure_node(
     shared: &Arc<RunShared>,
     prefix: &Prefix,
     mut failed: Failed,
+    run_graph: RunGraph,
 ) -> Failed {
     let err = failed
         .failures
@@ -42,7 +43,7 @@ pub(super) async fn run_failure_node(
         task = node.task.name(),
         "the workflow failed: running its on-failure task"
     );
-    if let Err(also) = run_spec(
+    if let Err(also) = run_graph(
         SpecRef::Shared(Arc::new(graph)),
         values,
         shared.clone(),

@@ -10,9 +10,7 @@ use std::sync::Arc;
 
 use super::NodeRecord;
 use super::NodeStatus;
-use super::attempt::AttemptFailure;
-use super::dispatch::NodeAt;
-use super::executor::NodeResult;
+use super::node::{AttemptFailure, NodeAt, NodeResult};
 use crate::task::TaskError;
 use crate::types::{FlyteType, Literal, LiteralType, SimpleType, Value, literal_from_text};
 use crate::workflow::gate::{GateKind, GateSpec};

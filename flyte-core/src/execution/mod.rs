@@ -6,6 +6,7 @@ mod dispatch;
 pub(crate) mod executor;
 mod failure;
 mod gates;
+mod node;
 
 pub use gates::SignalPrompt;
 mod observe;

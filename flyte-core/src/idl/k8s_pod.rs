@@ -8,26 +8,10 @@ use super::core as pb;
 use super::values::json_struct;
 use crate::task::PodTemplate;
 
-/// `flyteidl.core.K8sPod`.
-#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
-pub struct K8sPod {
-    /// The pod's labels and annotations.
-    #[prost(message, optional, tag = "1")]
-    pub metadata: Option<pb::K8sObjectMetadata>,
-    /// The pod spec, with Kubernetes' JSON field names.
-    #[prost(message, optional, tag = "2")]
-    #[serde(serialize_with = "crate::idl::json::optional_struct")]
-    pub pod_spec: Option<prost_types::Struct>,
-    /// The container that runs the task (set on node overrides; a task's own pod
-    /// template says it in `TaskTemplate.config`, as flytekit does).
-    #[prost(string, tag = "4")]
-    pub primary_container_name: String,
-}
-
 /// `template` with `container` (the task's image, command, arguments, resources and
 /// environment) as its primary container: completes the container of that name, or
 /// adds one.
-pub(crate) fn k8s_pod(template: &PodTemplate, container: &pb::Container) -> K8sPod {
+pub(crate) fn k8s_pod(template: &PodTemplate, container: &pb::Container) -> pb::K8sPod {
     let mut spec = template.pod_spec.clone();
     let primary = &template.primary_container_name;
     if let Some(obj) = spec.as_object_mut() {
@@ -45,7 +29,7 @@ pub(crate) fn k8s_pod(template: &PodTemplate, container: &pb::Container) -> K8sP
             merge_primary(&mut list[index], container);
         }
     }
-    K8sPod {
+    pb::K8sPod {
         metadata: Some(pb::K8sObjectMetadata {
             labels: pairs(&template.labels),
             annotations: pairs(&template.annotations),

@@ -1,37 +1,41 @@
-//! Flyte's own protobuf IDL: the messages this SDK writes and reads (`core`,
-//! `admin`), values converted both ways ([`literal`], [`literal_from_idl`], ...),
-//! entities serialized ([`task_template`], [`workflow_closure`], ...), and `inputs.pb`
-//! read against a task's interface (`inputs`).
+//! Flyte's own protobuf IDL, in two layers. Below, the wire schema (`schema`): the
+//! messages this SDK writes and reads (`core`, `admin`, `admin_service`) and their
+//! JSON form (`json`). Above, the conversions of our model into them: values both
+//! ways ([`literal`], [`literal_from_idl`], ...), entities ([`task_template`],
+//! [`workflow_closure`], ...), a task's settings (`node_settings`), flytekit's literal
+//! hash ([`literal_hash`]); and, in `read`, what Flyte writes read back on the wire
+//! (`inputs.pb` against a task's interface, offloaded literals).
 //!
 //! Types, values, interfaces, task templates, workflow templates (task, subworkflow,
 //! branch and array nodes), the admin specs and launch plans, and the error document
 //! a failed task attempt writes.
 
-pub mod admin;
-mod admin_schedule;
-pub mod admin_service;
 mod array_node;
 mod conditions;
-pub mod core;
 pub mod dynamic_job;
 mod entities;
 mod errors;
 pub mod gates;
-pub mod inputs;
 mod k8s_pod;
 mod literal_hash;
 mod node_metadata;
 mod node_overrides;
 mod node_settings;
-mod security;
+mod read;
+mod schema;
 mod settings;
 mod task_template;
 mod types;
 mod values;
-mod wire;
+
+pub use read::inputs;
+pub(crate) use read::offloaded;
+pub use schema::{admin, admin_service, core, json};
 
 pub use entities::{task_spec, workflow_closure, workflow_spec, workflow_template};
 pub use literal_hash::literal_hash;
+#[cfg(feature = "remote")]
+pub(crate) use read::offloaded_uris;
 pub(crate) use settings::identifier;
 pub use settings::{FastSettings, SerializationSettings, execute_args};
 pub use task_template::task_template;
@@ -39,7 +43,6 @@ pub use values::{
     IdlError, interface, literal, literal_from_idl, literal_map, literal_type,
     literal_type_from_idl,
 };
-pub(crate) use wire::{inline_offloaded, offloaded_uris};
 
 /// How deep literals may nest (a list in a list ... counts one level per literal) in
 /// what this SDK reads from outside: `inputs.pb`, offloaded literals. prost bounds its
@@ -54,8 +57,3 @@ pub(crate) fn too_deep() -> String {
         "a literal is nested more than {MAX_LITERAL_DEPTH} levels deep, the most this SDK reads (as protobuf decoders bound nesting)"
     )
 }
-pub(crate) mod offloaded;
-
-/// Protobuf's JSON form of the messages (`serialize --json`), as flytekit's
-/// `MessageToJson` writes it.
-pub mod json;

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use super::metadata::ConfigError;
+use super::config_error::ConfigError;
 use super::pod_template::PodTemplate;
 use super::resources::{Accelerator, Resources, SharedMemory, is_quantity};
 

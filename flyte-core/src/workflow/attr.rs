@@ -5,12 +5,11 @@
 //! output (the binding's `attr_path`), and a local run does the same.
 
 use std::any::{Any, TypeId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use super::builder::{NodeIndex, Promise};
-use crate::types::{FlyteType, Value, into_value};
+use crate::types::Value;
 
 /// One step into a value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -72,7 +71,7 @@ struct Interner {
     /// By parent path, step, and the step's reader: the same field name on two
     /// struct types is two steps (their readers differ).
     ids: HashMap<(u32, AttrKey, usize), u32>,
-    parts: HashMap<(TypeId, NodeIndex, u32, u32), &'static (dyn Any + Send + Sync)>,
+    parts: HashMap<(TypeId, u32, u32, u32), &'static (dyn Any + Send + Sync)>,
 }
 
 static INTERNER: Mutex<Option<Interner>> = Mutex::new(None);
@@ -109,8 +108,8 @@ pub(crate) fn path(id: u32) -> AttrPath {
 }
 
 /// A `'static` value standing for a part of a promise, made once per part.
-fn leaked<P: Any + Send + Sync>(
-    key: (NodeIndex, u32, u32),
+pub(super) fn leaked<P: Any + Send + Sync>(
+    key: (u32, u32, u32),
     make: impl FnOnce() -> P,
 ) -> &'static P {
     let key = (TypeId::of::<P>(), key.0, key.1, key.2);
@@ -125,109 +124,4 @@ fn leaked<P: Any + Send + Sync>(
     };
     part.downcast_ref::<P>()
         .unwrap_or_else(|| unreachable!("flyte bug: a promise part of another type"))
-}
-
-/// A struct whose promises have a promise per field: what `#[derive(FlyteType)]`
-/// implements, so `summary.max_score` on a `Promise<Summary>` is a `Promise<f64>`.
-#[doc(hidden)]
-pub trait PromiseFields: FlyteType {
-    /// A struct with a `Promise` per field, named as the fields.
-    type Fields: Send + Sync + 'static;
-    /// The fields of `promise`.
-    fn fields(promise: Promise<Self>) -> Self::Fields;
-}
-
-impl<T: PromiseFields> std::ops::Deref for Promise<T> {
-    type Target = T::Fields;
-    fn deref(&self) -> &T::Fields {
-        let promise = *self;
-        leaked(promise.parts_key(), || T::fields(promise))
-    }
-}
-
-/// A promise of field `name` of a struct promise, read with `project`: what the
-/// derive's `PromiseFields` impls call for each field.
-#[doc(hidden)]
-pub fn struct_field<T: 'static, U: 'static>(
-    promise: Promise<T>,
-    name: &'static str,
-    get: AttrGet,
-) -> Promise<U> {
-    promise.attr::<U>(AttrKey::Field(name), get)
-}
-
-/// Reads one field of a struct value: the derive's getters call it with a projection.
-#[doc(hidden)]
-pub fn read_field<T: 'static, U: Clone + Send + Sync + 'static>(
-    value: &Value,
-    project: fn(&T) -> &U,
-) -> Value {
-    match value.downcast_ref::<T>() {
-        Some(v) => Arc::new(project(v).clone()),
-        None => unreachable!("flyte bug: a field read from a value of another type"),
-    }
-}
-
-fn list_item<T: FlyteType>(value: &Value, key: &AttrKey) -> Result<Value, String> {
-    let (Some(items), AttrKey::Index(i)) = (value.downcast_ref::<Vec<T>>(), key) else {
-        unreachable!("flyte bug: a list item read from another value")
-    };
-    items
-        .get(*i as usize)
-        .map(|v| into_value(v.clone()))
-        .ok_or_else(|| format!("the list has {} items", items.len()))
-}
-
-fn map_value<M: FlyteType, T: FlyteType>(
-    value: &Value,
-    key: &AttrKey,
-    get: fn(&M, &str) -> Option<T>,
-) -> Result<Value, String> {
-    let (Some(map), AttrKey::Key(k)) = (value.downcast_ref::<M>(), key) else {
-        unreachable!("flyte bug: a map value read from another value")
-    };
-    get(map, k)
-        .map(into_value)
-        .ok_or_else(|| "no such key in the map".to_string())
-}
-
-/// `xs[i]`: a promise of item `i` of a list promise (flytekit's `xs[0]`). An index past
-/// the end fails the node that reads it.
-impl<T: FlyteType> std::ops::Index<usize> for Promise<Vec<T>> {
-    type Output = Promise<T>;
-    fn index(&self, i: usize) -> &Promise<T> {
-        let index = u32::try_from(i).expect("a list index fits in 32 bits");
-        let part = self.attr::<T>(AttrKey::Index(index), list_item::<T>);
-        leaked(part.parts_key(), || part)
-    }
-}
-
-fn hash_map_get<T: FlyteType>(m: &HashMap<String, T>, k: &str) -> Option<T> {
-    m.get(k).cloned()
-}
-fn btree_map_get<T: FlyteType>(m: &BTreeMap<String, T>, k: &str) -> Option<T> {
-    m.get(k).cloned()
-}
-
-/// `m["key"]`: a promise of one value of a map promise (flytekit's `m["key"]`). A
-/// missing key fails the node that reads it.
-impl<T: FlyteType> std::ops::Index<&str> for Promise<HashMap<String, T>> {
-    type Output = Promise<T>;
-    fn index(&self, key: &str) -> &Promise<T> {
-        let part = self.attr::<T>(AttrKey::Key(key.to_string()), |v, k| {
-            map_value::<HashMap<String, T>, T>(v, k, hash_map_get::<T>)
-        });
-        leaked(part.parts_key(), || part)
-    }
-}
-
-/// `m["key"]` on a `BTreeMap` promise.
-impl<T: FlyteType> std::ops::Index<&str> for Promise<BTreeMap<String, T>> {
-    type Output = Promise<T>;
-    fn index(&self, key: &str) -> &Promise<T> {
-        let part = self.attr::<T>(AttrKey::Key(key.to_string()), |v, k| {
-            map_value::<BTreeMap<String, T>, T>(v, k, btree_map_get::<T>)
-        });
-        leaked(part.parts_key(), || part)
-    }
 }

@@ -1,5 +1,5 @@
-//! Building a workflow graph from its body: [`Promise`]s, [`IntoBinding`], and the
-//! [`WorkflowBuilder`] that `#[workflow]` drives.
+//! Building a workflow graph from its body: [`IntoBinding`] (what a promise or a
+//! value passes to a call) and the [`WorkflowBuilder`] that `#[workflow]` drives.
 //!
 //! A `#[workflow]` body runs once, on promises instead of values, like flytekit's
 //! compile step: each task call adds a node and hands back promises of its outputs,
@@ -10,142 +10,13 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 
-use super::branch::BranchDraft;
+use super::draft::{Draft, DraftKind};
 use super::graph::Graph;
+use super::promise::{INPUTS, NodeIndex, Promise, Wire};
 use super::{Entity, WorkflowSpec};
 use crate::interface::Interface;
 use crate::task::Task;
 use crate::types::{FlyteType, Literal, Outputs, Value, downcast_value, into_value};
-
-/// Where a node sits in the workflow being built (its position in call order).
-#[doc(hidden)]
-pub type NodeIndex = u32;
-
-/// The pseudo-node whose outputs are the workflow's own inputs.
-pub(crate) const INPUTS: NodeIndex = NodeIndex::MAX;
-
-/// A typed handle on a value that will exist when the workflow runs: a workflow input
-/// or an output of a node.
-///
-/// Promises are `Copy`: one output may feed any number of inputs. They only exist
-/// inside a `#[workflow]` body.
-///
-/// A part of a promise's value is a promise too, as in flytekit: `summary.max_score`
-/// for a field of a struct (`#[derive(FlyteType)]`), `xs[0]` for a list item,
-/// `weights["a"]` for a map value. No node is added: Flyte reads the part from the
-/// output (the binding's `attr_path`) and a local run does the same; an index past
-/// the end or a missing key fails the node that reads it. A `when` condition compares
-/// whole values only. They implement neither `Debug` nor `Display`: a
-/// value is not known while the graph is built, so formatting a promise (rustc's own
-/// hint for `{}` is `{:?}`) would bake a placeholder into the graph; pass the promise
-/// to a task that formats the value.
-pub struct Promise<T> {
-    node: NodeIndex,
-    output: u32,
-    /// The attribute path into the output (`summary.max_score`), interned; 0 for the
-    /// whole output.
-    path: u32,
-    _type: PhantomData<fn() -> T>,
-}
-
-impl<T> Clone for Promise<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<T> Copy for Promise<T> {}
-
-impl<T> Promise<T> {
-    /// A promise of output `output` of node `node`.
-    pub fn new(node: NodeIndex, output: u32) -> Self {
-        Promise {
-            node,
-            output,
-            path: 0,
-            _type: PhantomData,
-        }
-    }
-
-    /// A promise of a part of this one's value (a field, an item, a map value).
-    #[doc(hidden)]
-    pub fn attr<U>(self, key: super::AttrKey, get: super::attr::AttrGet) -> Promise<U> {
-        Promise {
-            node: self.node,
-            output: self.output,
-            path: super::attr::extend(self.path, super::AttrStep { key, get }),
-            _type: PhantomData,
-        }
-    }
-
-    /// What tells this promise's parts apart from others'.
-    pub(super) fn parts_key(self) -> (NodeIndex, u32, u32) {
-        (self.node, self.output, self.path)
-    }
-
-    /// The node it is an output of ([`INPUTS`] for a workflow input).
-    pub(super) fn node(self) -> NodeIndex {
-        self.node
-    }
-
-    /// The wire this promise stands for.
-    pub fn wire(self) -> Wire {
-        let whole = Wire::Promise {
-            node: self.node,
-            output: self.output,
-        };
-        match self.path {
-            0 => whole,
-            id => Wire::Attr {
-                base: Box::new(whole),
-                path: super::attr::path(id),
-            },
-        }
-    }
-}
-
-/// What feeds one input of a node while the graph is being built: a promise, or a
-/// constant computed by ordinary Rust in the workflow body.
-#[derive(Clone, Debug)]
-#[doc(hidden)]
-pub enum Wire {
-    /// The output of a node, or (with node [`NodeIndex::MAX`]) a workflow input.
-    Promise {
-        /// The node.
-        node: NodeIndex,
-        /// The output's position.
-        output: u32,
-    },
-    /// A part of a promise's value (`summary.max_score`, `xs[0]`).
-    Attr {
-        /// The promise.
-        base: Box<Wire>,
-        /// The steps into its value.
-        path: super::AttrPath,
-    },
-    /// A constant.
-    Constant(Literal, Value),
-    /// A list built from several wires (Flyte's binding collection).
-    Collection {
-        /// One wire per item.
-        items: Vec<Wire>,
-        /// Builds the list value from the items' values.
-        collect: CollectFn,
-    },
-    /// A map built from several wires (Flyte's binding map).
-    Map {
-        /// One wire per key.
-        entries: Vec<(String, Wire)>,
-        /// Builds the map value from the entries' values.
-        collect: CollectMapFn,
-    },
-}
-
-/// Builds a list value from its items' values.
-#[doc(hidden)]
-pub type CollectFn = fn(Vec<Value>) -> Value;
-/// Builds a map value from its entries' values.
-#[doc(hidden)]
-pub type CollectMapFn = fn(Vec<(String, Value)>) -> Value;
 
 fn collect_vec<T: FlyteType>(values: Vec<Value>) -> Value {
     into_value(values.iter().map(downcast_value::<T>).collect::<Vec<T>>())
@@ -302,22 +173,6 @@ pub struct WorkflowBuilder {
 
 /// Names and values, in order.
 type Pairs = Vec<(String, String)>;
-
-pub(super) struct Draft {
-    pub(super) kind: DraftKind,
-    pub(super) interface: Interface,
-    pub(super) wires: Vec<Wire>,
-    pub(super) scope: u32,
-    /// Nodes it runs after without taking their outputs (`a >> b`).
-    pub(super) after: Vec<NodeIndex>,
-    /// `.with_overrides(..)` on the call.
-    pub(super) overrides: Option<super::NodeOverrides>,
-}
-
-pub(super) enum DraftKind {
-    Entity(Entity),
-    Branch(BranchDraft),
-}
 
 impl WorkflowBuilder {
     /// Starts the graph of the workflow `name` with the given interface.
@@ -506,19 +361,6 @@ impl WorkflowBuilder {
             }
         }
         spec
-    }
-}
-
-impl Wire {
-    /// Calls `f` on every promise in the wire.
-    pub(super) fn promises(&self, f: &mut impl FnMut(NodeIndex, u32)) {
-        match self {
-            Wire::Promise { node, output } => f(*node, *output),
-            Wire::Attr { base, .. } => base.promises(f),
-            Wire::Constant(..) => {}
-            Wire::Collection { items, .. } => items.iter().for_each(|w| w.promises(f)),
-            Wire::Map { entries, .. } => entries.iter().for_each(|(_, w)| w.promises(f)),
-        }
     }
 }
 

@@ -35,7 +35,8 @@
 
 use std::time::Duration;
 
-use super::builder::{Done, Promise, WorkflowBuilder};
+use super::builder::{Done, WorkflowBuilder};
+use super::promise::Promise;
 use super::{Entity, IntoBinding};
 use crate::interface::{Interface, Variable};
 use crate::task::{ConfigError, IntoDuration};

@@ -2,9 +2,13 @@
 //! the graph: node ids, input bindings, upstream edges from bindings and `>>`, and
 //! each branch's sub-graph over the outer values it reads.
 
-use super::builder::{Draft, DraftKind, INPUTS, NodeIndex, Wire};
-use super::{Binding, Entity, Node, NodeInput};
-use crate::interface::Interface;
+use std::sync::Arc;
+
+use super::branch_spec::{BranchSpec, Case, Fallback};
+use super::draft::{BranchDraft, Draft, DraftKind, Otherwise};
+use super::promise::{INPUTS, NodeIndex, Wire};
+use super::{Binding, Entity, Node, NodeInput, WorkflowSpec};
+use crate::interface::{Interface, Variable};
 
 /// Everything recorded while the body ran; builds the graph of one scope at a time.
 pub(super) struct Graph<'a> {
@@ -252,6 +256,87 @@ impl Resolver<'_> {
                     .collect(),
                 collect,
             },
+        }
+    }
+}
+
+/// A conditional compiled, as the graph around it is: what it reads from outside its
+/// cases, and one sub-graph per case.
+impl BranchDraft {
+    /// Every promise the conditions and the cases (nested conditionals included)
+    /// read, whether made inside the cases or not.
+    fn read_promises(&self, graph: &Graph<'_>, f: &mut impl FnMut(NodeIndex, u32)) {
+        for case in &self.cases {
+            case.cond.read_wires(&mut |w| w.promises(f));
+            case.outputs.iter().for_each(|w| w.promises(f));
+        }
+        if let Otherwise::Case { outputs, .. } = &self.otherwise {
+            outputs.iter().for_each(|w| w.promises(f));
+        }
+        let scopes = self.scopes();
+        for draft in graph.drafts {
+            if scopes.iter().any(|&s| graph.within(draft.scope, s)) {
+                draft.wires.iter().for_each(|w| w.promises(f));
+                if let DraftKind::Branch(inner) = &draft.kind {
+                    inner.read_promises(graph, f);
+                }
+            }
+        }
+    }
+
+    /// The values from outside the cases that the branch reads, in first-use order:
+    /// the branch node's inputs `c0`, `c1`, ...
+    pub(super) fn captures(&self, graph: &Graph<'_>) -> Vec<(NodeIndex, u32)> {
+        let scopes = self.scopes();
+        let mut captures = Vec::new();
+        self.read_promises(graph, &mut |node, output| {
+            let inside = scopes
+                .iter()
+                .any(|&s| graph.within(graph.scope_of(node), s) && node != INPUTS);
+            if !inside && !captures.contains(&(node, output)) {
+                captures.push((node, output));
+            }
+        });
+        captures
+    }
+
+    /// The finished branch: conditions over the captures and one sub-graph per case.
+    pub(super) fn finish(&self, graph: &Graph<'_>, captures: &[(NodeIndex, u32)]) -> BranchSpec {
+        let inputs: Vec<Variable> = captures
+            .iter()
+            .enumerate()
+            .map(|(k, &(node, output))| Variable {
+                name: format!("c{k}"),
+                ty: graph.type_of(node, output),
+            })
+            .collect();
+        let interface = Interface {
+            inputs,
+            outputs: self.outputs.clone(),
+        };
+        let sub = |name: String, scope: u32, outputs: &[Wire]| {
+            let (nodes, outs) = graph.build(scope, captures, outputs.to_vec());
+            WorkflowSpec::new(name, None, interface.clone(), nodes, outs)
+        };
+        let cases = self
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(k, case)| Case {
+                condition: case.cond.resolve(captures),
+                spec: Arc::new(sub(format!("case{k}"), case.scope, &case.outputs)),
+            })
+            .collect();
+        let otherwise = match &self.otherwise {
+            Otherwise::Case { scope, outputs } => {
+                Fallback::Case(Arc::new(sub("otherwise".to_string(), *scope, outputs)))
+            }
+            Otherwise::Fail(message) => Fallback::Fail(message.clone()),
+        };
+        BranchSpec {
+            cases,
+            otherwise,
+            interface,
         }
     }
 }

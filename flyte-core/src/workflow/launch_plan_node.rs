@@ -5,7 +5,8 @@
 
 use std::any::Any;
 
-use super::builder::{IntoBinding, OutputPromises, Wire, WorkflowBuilder};
+use super::builder::{IntoBinding, OutputPromises, WorkflowBuilder};
+use super::promise::Wire;
 use super::{DynWorkflow, Entity};
 use crate::interface::Interface;
 use crate::types::{FlyteType, Inputs, Outputs, Value};

@@ -4,8 +4,11 @@
 
 pub(crate) mod attr;
 pub(crate) mod branch;
+mod branch_spec;
 pub(crate) mod builder;
 pub(crate) mod building;
+pub(crate) mod condition;
+mod draft;
 pub(crate) mod dynamic;
 mod failure;
 pub mod gate;
@@ -15,20 +18,21 @@ pub(crate) mod launch_plan_node;
 pub(crate) mod map;
 pub(crate) mod ordering;
 mod overrides;
+pub(crate) mod promise;
 pub(crate) mod task_workflow;
 
 use std::fmt;
 
 pub use attr::{AttrKey, AttrPath, AttrStep};
-pub use branch::{
-    BranchSpec, Case, Condition, ConditionTree, Fallback, Operand, Then, ThenWhen, When, WhenStart,
-    when,
-};
-pub use builder::{Done, Promise};
+pub use branch::{Then, ThenWhen, When, WhenStart, when};
+pub use branch_spec::{BranchSpec, Case, Fallback};
+pub use builder::Done;
+pub use condition::{Condition, ConditionTree, Operand};
 pub(crate) use failure::FailureInput;
 pub use failure::{FailureNode, FailurePolicy};
 pub use ordering::NodeRefs;
 pub use overrides::NodeOverrides;
+pub use promise::Promise;
 pub use task_workflow::task_workflow;
 pub mod render;
 pub use launch_plan_node::{DynLaunchPlan, Signature};
@@ -39,9 +43,10 @@ pub use map::{
 
 // What `#[task]`, `#[workflow]` and `#[dynamic]` expand to calls is public (generated
 // code names it) but reached only through `__private_0_1`; here it is the crate's own.
-pub(crate) use branch::CmpOp;
-pub(crate) use builder::{IntoBinding, OutputPromises, Wire, WorkflowBuilder};
+pub(crate) use builder::{IntoBinding, OutputPromises, WorkflowBuilder};
+pub(crate) use condition::CmpOp;
 pub(crate) use launch_plan_node::LaunchPlanNode;
+pub(crate) use promise::Wire;
 
 use crate::interface::Interface;
 use crate::task::ConfigError;
@@ -200,14 +205,14 @@ pub enum Binding {
         /// The items.
         items: Vec<Binding>,
         /// Builds the list from the items' values.
-        collect: builder::CollectFn,
+        collect: promise::CollectFn,
     },
     /// A map made of other bindings.
     Map {
         /// The entries, by key.
         entries: Vec<(String, Binding)>,
         /// Builds the map from the entries' values.
-        collect: builder::CollectMapFn,
+        collect: promise::CollectMapFn,
     },
 }
 

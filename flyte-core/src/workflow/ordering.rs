@@ -2,7 +2,8 @@
 //! `a`'s, as flytekit's `>>` does. Either side may be a call, a promise, the handle of
 //! a node without outputs ([`Done`]), or a tuple or `Vec` of them.
 
-use super::builder::{Done, INPUTS, NodeIndex, Promise, WorkflowBuilder};
+use super::builder::{Done, WorkflowBuilder};
+use super::promise::{INPUTS, NodeIndex, Promise};
 
 /// Values that stand for nodes of a graph being built.
 #[diagnostic::on_unimplemented(

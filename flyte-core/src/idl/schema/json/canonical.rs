@@ -186,7 +186,7 @@ fn write(value: &Value, depth: usize, out: &mut String) {
 /// A string as Python's `json.dumps` writes it (`ensure_ascii`).
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    crate::idl::literal_hash::python_string(s, &mut out);
+    super::text::python_string(s, &mut out);
     out
 }
 
@@ -222,7 +222,7 @@ fn float(v: f64) -> Result<Node, Error> {
     } else if v.is_infinite() {
         Node::Str(if v > 0.0 { "Infinity" } else { "-Infinity" }.into())
     } else {
-        Node::Number(crate::idl::literal_hash::python_float(v))
+        Node::Number(super::text::python_float(v))
     })
 }
 
@@ -462,7 +462,7 @@ mod tests {
             seconds: 1,
             nanos: 500_000_000,
         };
-        assert_eq!(crate::idl::literal_hash::duration_text(&d), "1.500s");
+        assert_eq!(super::super::text::duration_text(&d), "1.500s");
         // A Struct's null stays null; text outside ASCII is escaped, as json.dumps does.
         let v = serde_json::json!({"x": null, "y": "é"});
         assert_eq!(to_json(&v), "{\n  \"x\": null,\n  \"y\": \"\\u00e9\"\n}");

@@ -28,7 +28,7 @@ pub struct Secret {
     pub key: String,
     /// How it is mounted.
     #[prost(enumeration = "SecretMountType", tag = "4")]
-    #[serde(serialize_with = "crate::idl::json::enumeration::<SecretMountType, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<SecretMountType, _>")]
     pub mount_requirement: i32,
     /// The env var it is mounted as.
     #[prost(string, tag = "5")]

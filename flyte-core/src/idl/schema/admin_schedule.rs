@@ -24,7 +24,7 @@ pub struct FixedRate {
     pub value: u32,
     /// The unit.
     #[prost(enumeration = "FixedRateUnit", tag = "2")]
-    #[serde(serialize_with = "crate::idl::json::enumeration::<FixedRateUnit, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<FixedRateUnit, _>")]
     pub unit: i32,
 }
 
@@ -155,6 +155,8 @@ pub struct ConcurrencyPolicy {
     pub max: i32,
     /// What happens to one more.
     #[prost(enumeration = "ConcurrencyLimitBehavior", tag = "2")]
-    #[serde(serialize_with = "crate::idl::json::enumeration::<ConcurrencyLimitBehavior, _>")]
+    #[serde(
+        serialize_with = "crate::idl::schema::json::enumeration::<ConcurrencyLimitBehavior, _>"
+    )]
     pub behavior: i32,
 }

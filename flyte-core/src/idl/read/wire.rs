@@ -119,8 +119,8 @@ fn replace_offloaded(
         Holder::Literal => depth + 1,
         _ => depth,
     };
-    if depth > super::MAX_LITERAL_DEPTH {
-        return Err(super::too_deep());
+    if depth > crate::idl::MAX_LITERAL_DEPTH {
+        return Err(crate::idl::too_deep());
     }
     if let Holder::Literal = holder
         && let Some(uri) = offloaded_uri(buf)?

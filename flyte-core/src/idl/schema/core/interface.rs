@@ -90,7 +90,7 @@ pub enum ResourceType {
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct Identifier {
     /// What kind of entity.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<ResourceType, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<ResourceType, _>")]
     #[prost(enumeration = "ResourceType", tag = "1")]
     pub resource_type: i32,
     /// Project.

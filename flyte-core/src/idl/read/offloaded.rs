@@ -38,7 +38,7 @@ pub(crate) async fn inline_all(
     files: &FileAccess,
 ) -> Result<Bytes, OffloadedError> {
     for _ in 0..MAX_DEPTH {
-        let uris = super::offloaded_uris(&literal_map).map_err(OffloadedError::Malformed)?;
+        let uris = super::wire::offloaded_uris(&literal_map).map_err(OffloadedError::Malformed)?;
         if uris.is_empty() {
             return Ok(literal_map);
         }

@@ -11,7 +11,7 @@ pub struct NodeMetadata {
     pub name: String,
     /// Timeout of one attempt.
     #[prost(message, optional, tag = "4")]
-    #[serde(serialize_with = "crate::idl::json::optional_duration")]
+    #[serde(serialize_with = "crate::idl::schema::json::optional_duration")]
     pub timeout: Option<prost_types::Duration>,
     /// Retries.
     #[prost(message, optional, tag = "5")]
@@ -120,7 +120,7 @@ pub mod node {
         BranchNode(Box<super::BranchNode>),
         /// `gate_node`
         #[prost(message, tag = "9")]
-        GateNode(crate::idl::gates::GateNode),
+        GateNode(super::GateNode),
         /// `array_node`
         #[prost(message, tag = "10")]
         ArrayNode(Box<super::ArrayNode>),
@@ -191,7 +191,7 @@ pub mod operand {
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct ComparisonExpression {
     /// The operator.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<ComparisonOperator, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<ComparisonOperator, _>")]
     #[prost(enumeration = "ComparisonOperator", tag = "1")]
     pub operator: i32,
     /// Left side.
@@ -206,7 +206,7 @@ pub struct ComparisonExpression {
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct ConjunctionExpression {
     /// `AND` or `OR`.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<LogicalOperator, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<LogicalOperator, _>")]
     #[prost(enumeration = "LogicalOperator", tag = "1")]
     pub operator: i32,
     /// Left side.
@@ -326,14 +326,14 @@ pub struct ArrayNode {
     #[prost(oneof = "array_node::SuccessCriteria", tags = "3, 4")]
     pub success_criteria: Option<array_node::SuccessCriteria>,
     /// How much state each sub-node keeps.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<ArrayExecutionMode, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<ArrayExecutionMode, _>")]
     #[prost(enumeration = "ArrayExecutionMode", tag = "5")]
     pub execution_mode: i32,
     /// Whether the sub-node's interface is the task's own (items, not lists).
     #[prost(message, optional, tag = "6")]
     pub is_original_sub_node_interface: Option<bool>,
     /// How sub-nodes get their inputs.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<ArrayDataMode, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<ArrayDataMode, _>")]
     #[prost(enumeration = "ArrayDataMode", tag = "7")]
     pub data_mode: i32,
     /// Inputs every item gets whole (not mapped over).
@@ -361,7 +361,7 @@ pub mod array_node {
 pub struct WorkflowMetadata {
     /// What happens after a node fails.
     #[prost(enumeration = "OnFailurePolicy", tag = "2")]
-    #[serde(serialize_with = "crate::idl::json::enumeration::<OnFailurePolicy, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<OnFailurePolicy, _>")]
     pub on_failure: i32,
 }
 

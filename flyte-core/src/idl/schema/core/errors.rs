@@ -38,16 +38,16 @@ pub struct ContainerError {
     #[prost(string, tag = "2")]
     pub message: String,
     /// Recoverable or not.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<ContainerErrorKind, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<ContainerErrorKind, _>")]
     #[prost(enumeration = "ContainerErrorKind", tag = "3")]
     pub kind: i32,
     /// User or system.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<ErrorOrigin, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<ErrorOrigin, _>")]
     #[prost(enumeration = "ErrorOrigin", tag = "4")]
     pub origin: i32,
     /// When it happened.
     #[prost(message, optional, tag = "5")]
-    #[serde(serialize_with = "crate::idl::json::optional_timestamp")]
+    #[serde(serialize_with = "crate::idl::schema::json::optional_timestamp")]
     pub timestamp: Option<prost_types::Timestamp>,
     /// The worker that reported it (distributed tasks only).
     #[prost(string, tag = "6")]

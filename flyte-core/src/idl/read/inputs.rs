@@ -11,9 +11,9 @@
 
 use prost::Message;
 
-use super::core as pb;
-use super::literal_from_idl;
 use super::wire::{Field, fields};
+use crate::idl::core as pb;
+use crate::idl::literal_from_idl;
 use crate::interface::Interface;
 use crate::types::{Literal, LiteralType, SimpleType};
 
@@ -276,8 +276,8 @@ fn scalar_shape<'a, 't>(
 
 /// A literal of type `ty` (any type when `None`), `depth` levels down.
 fn literal(buf: &[u8], ty: Option<&LiteralType>, depth: usize) -> Result<Literal, Problem> {
-    if depth > super::MAX_LITERAL_DEPTH {
-        return Err(Problem::malformed(super::too_deep()));
+    if depth > crate::idl::MAX_LITERAL_DEPTH {
+        return Err(Problem::malformed(crate::idl::too_deep()));
     }
     match shape(buf, ty)? {
         Shape::Collection(bytes, inner) => collection(bytes, inner, depth),
@@ -425,8 +425,8 @@ fn union(buf: &[u8], depth: usize) -> Result<Literal, Problem> {
     let variant = variant.ok_or_else(|| Problem::mismatch("the union has no type".into()))?;
     let variant =
         pb::LiteralType::decode(variant).map_err(|e| Problem::malformed(e.to_string()))?;
-    let variant =
-        super::literal_type_from_idl(&variant).map_err(|e| Problem::mismatch(e.to_string()))?;
+    let variant = crate::idl::literal_type_from_idl(&variant)
+        .map_err(|e| Problem::mismatch(e.to_string()))?;
     let value = value.ok_or_else(|| Problem::mismatch("the union has no value".into()))?;
     let value = literal(value, Some(&variant), depth + 1)
         .map_err(|p| p.at(|| format!("union variant {variant}")))?;
@@ -477,7 +477,7 @@ mod tests {
     }
 
     fn bytes(entries: &[(&str, Literal)]) -> Vec<u8> {
-        super::super::literal_map(entries.iter().map(|(k, v)| (*k, v))).encode_to_vec()
+        crate::idl::literal_map(entries.iter().map(|(k, v)| (*k, v))).encode_to_vec()
     }
 
     #[test]
@@ -532,7 +532,7 @@ mod tests {
         let list = pb::Literal {
             value: Some(pb::literal::Value::Collection(pb::LiteralCollection {
                 literals: vec![
-                    super::super::literal(&1i64.to_literal()),
+                    crate::idl::literal(&1i64.to_literal()),
                     pb::Literal::default(),
                     pb::Literal::default(),
                 ],

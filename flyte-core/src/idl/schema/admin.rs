@@ -38,7 +38,7 @@ pub struct Description {
     #[prost(string, tag = "1")]
     pub value: String,
     /// Its format.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<DescriptionFormat, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<DescriptionFormat, _>")]
     #[prost(enumeration = "DescriptionFormat", tag = "3")]
     pub format: i32,
 }

@@ -38,7 +38,7 @@ pub struct BlobType {
     #[prost(string, tag = "1")]
     pub format: String,
     /// `BlobType.BlobDimensionality`: 0 single, 1 multipart.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<BlobDimensionality, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<BlobDimensionality, _>")]
     #[prost(enumeration = "BlobDimensionality", tag = "2")]
     pub dimensionality: i32,
 }
@@ -88,7 +88,7 @@ pub struct TypeStructure {
 pub struct TypeAnnotation {
     /// Any JSON payload.
     #[prost(message, optional, tag = "1")]
-    #[serde(serialize_with = "crate::idl::json::optional_struct")]
+    #[serde(serialize_with = "crate::idl::schema::json::optional_struct")]
     pub annotations: Option<prost_types::Struct>,
 }
 
@@ -131,7 +131,7 @@ pub struct LiteralType {
     pub r#type: Option<literal_type::Type>,
     /// Descriptive metadata (a struct's JSON schema).
     #[prost(message, optional, tag = "6")]
-    #[serde(serialize_with = "crate::idl::json::optional_struct")]
+    #[serde(serialize_with = "crate::idl::schema::json::optional_struct")]
     pub metadata: Option<prost_types::Struct>,
     /// Client-side annotations.
     #[prost(message, optional, tag = "9")]
@@ -148,7 +148,7 @@ pub mod literal_type {
     #[serde(rename_all = "snake_case")]
     pub enum Type {
         /// `simple`
-        #[serde(serialize_with = "crate::idl::json::enumeration::<super::SimpleType, _>")]
+        #[serde(serialize_with = "crate::idl::schema::json::enumeration::<super::SimpleType, _>")]
         #[prost(enumeration = "super::SimpleType", tag = "1")]
         Simple(i32),
         /// `collection_type`

@@ -22,7 +22,7 @@ pub enum RuntimeType {
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct RuntimeMetadata {
     /// Runtime type.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<RuntimeType, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<RuntimeType, _>")]
     #[prost(enumeration = "RuntimeType", tag = "1")]
     pub r#type: i32,
     /// SDK version.
@@ -63,7 +63,7 @@ pub struct TaskMetadata {
     pub runtime: Option<RuntimeMetadata>,
     /// Timeout of one attempt.
     #[prost(message, optional, tag = "4")]
-    #[serde(serialize_with = "crate::idl::json::optional_duration")]
+    #[serde(serialize_with = "crate::idl::schema::json::optional_duration")]
     pub timeout: Option<prost_types::Duration>,
     /// Retries.
     #[prost(message, optional, tag = "5")]
@@ -132,7 +132,7 @@ pub struct Resources {
 #[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
 pub struct ResourceEntry {
     /// Which resource.
-    #[serde(serialize_with = "crate::idl::json::enumeration::<ResourceName, _>")]
+    #[serde(serialize_with = "crate::idl::schema::json::enumeration::<ResourceName, _>")]
     #[prost(enumeration = "ResourceName", tag = "1")]
     pub name: i32,
     /// A Kubernetes quantity, as given.
@@ -198,7 +198,7 @@ pub struct TaskTemplate {
     pub interface: Option<TypedInterface>,
     /// Plugin configuration.
     #[prost(message, optional, tag = "5")]
-    #[serde(serialize_with = "crate::idl::json::optional_struct")]
+    #[serde(serialize_with = "crate::idl::schema::json::optional_struct")]
     pub custom: Option<prost_types::Struct>,
     /// The container that runs it.
     #[prost(message, optional, tag = "6")]

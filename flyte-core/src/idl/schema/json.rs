@@ -5,11 +5,12 @@
 //! members in place of their oneof, `bytes` in base64, well-known types in their JSON
 //! forms (`"600s"`, RFC 3339 times, `Struct` as an object), map keys sorted.
 //!
-//! The messages describe themselves through serde; [`to_json`](crate::idl::json::to_json) reads that description
+//! The messages describe themselves through serde; [`to_json`](crate::idl::schema::json::to_json) reads that description
 //! with a serializer of its own, which tells a message from a map, an explicitly set
 //! optional from an unset one, and a oneof member from a field.
 
 mod canonical;
+pub(crate) mod text;
 
 pub use canonical::to_json;
 
@@ -63,7 +64,7 @@ pub(crate) fn optional_struct<S: Serializer>(
 
 pub(crate) fn duration<S: Serializer>(d: &prost_types::Duration, s: S) -> Result<S::Ok, S::Error> {
     // Protobuf's JSON form: seconds, a fraction of 0, 3, 6 or 9 digits, and an `s`.
-    s.serialize_str(&super::literal_hash::duration_text(d))
+    s.serialize_str(&text::duration_text(d))
 }
 
 pub(crate) fn optional_duration<S: Serializer>(
@@ -80,7 +81,7 @@ pub(crate) fn timestamp<S: Serializer>(
     t: &prost_types::Timestamp,
     s: S,
 ) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&super::literal_hash::timestamp_text(t))
+    s.serialize_str(&text::timestamp_text(t))
 }
 
 pub(crate) fn optional_timestamp<S: Serializer>(

@@ -6,18 +6,21 @@
 mod bindings;
 mod dynamic_job;
 mod errors;
+mod gates;
 mod interface;
+mod k8s_pod;
 mod literals;
 mod tasks;
 mod types;
 mod workflow;
 
-pub use super::k8s_pod::K8sPod;
 pub use super::security::{Identity, Secret, SecretMountType, SecurityContext};
 pub use bindings::*;
 pub use dynamic_job::*;
 pub use errors::*;
+pub use gates::*;
 pub use interface::*;
+pub use k8s_pod::K8sPod;
 pub use literals::*;
 pub use tasks::*;
 pub use types::*;

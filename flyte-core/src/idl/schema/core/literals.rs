@@ -32,11 +32,11 @@ pub mod primitive {
         Boolean(bool),
         /// `datetime`
         #[prost(message, tag = "5")]
-        #[serde(serialize_with = "crate::idl::json::timestamp")]
+        #[serde(serialize_with = "crate::idl::schema::json::timestamp")]
         Datetime(prost_types::Timestamp),
         /// `duration`
         #[prost(message, tag = "6")]
-        #[serde(serialize_with = "crate::idl::json::duration")]
+        #[serde(serialize_with = "crate::idl::schema::json::duration")]
         Duration(prost_types::Duration),
     }
 }
