@@ -101,15 +101,14 @@ fn cluster_context(
         .checkpoint_path
         .clone()
         .map(|dest| Checkpoint::new(file_access.clone(), dest, request.prev_checkpoint.clone()));
-    let mut ctx = ExecutionContext::for_cluster(
+    ExecutionContext::for_cluster(
         task.name(),
         file_access.clone(),
         identity,
         raw_output_prefix,
         checkpoint,
-    );
-    ctx.metadata = task.metadata();
-    ctx
+    )
+    .with_metadata(task.metadata())
 }
 
 /// A dynamic task's graph, built in the task's context; a panic in its body is the
@@ -391,7 +390,7 @@ async fn attempt(
     let task_name: &'static str = task.name();
     let ctx = cluster_context(task, file_access, identity, request);
     let handoff = ctx.clone();
-    let secrets_read = ctx.secrets_read.clone();
+    let kept = ctx.clone();
     let span = ctx.span().clone();
     span.in_scope(|| tracing::info!("starting"));
     // A dynamic task hands its graph to Flyte (flytekit's default) unless it runs the
@@ -403,7 +402,7 @@ async fn attempt(
             Err(e) => Err(task_failure(
                 name,
                 attempt_number,
-                crate::task::secrets::mask_error(e, &secrets_read),
+                crate::task::secrets::mask_error(e, &kept.0.secrets_read),
             )),
         };
     }
@@ -424,7 +423,7 @@ async fn attempt(
     )
     .await;
     let values = result.map_err(|e| {
-        let e = crate::task::secrets::mask_error(e, &secrets_read);
+        let e = crate::task::secrets::mask_error(e, &kept.0.secrets_read);
         task_failure(name, attempt_number, e)
     })?;
 

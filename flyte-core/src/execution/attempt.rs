@@ -11,6 +11,7 @@ use super::node::{AttemptFailure, NodeAt};
 use super::observe::{AttemptOutcome, AttemptRecord};
 use super::{ExecutionContext, NodeRecord, NodeStatus};
 use crate::cache::{Cache, CacheMode, Lookup, entry_lock};
+use crate::task::context::AttemptState;
 use crate::task::deck::{Deck, Decks};
 use crate::task::secrets::{SecretsRead, mask_error};
 use crate::task::{DynTask, ErrorChain, TaskError, panic_message};
@@ -295,14 +296,13 @@ impl Attempt<'_> {
         let mut attempt = 1;
         loop {
             let span = self.span(item, attempt);
-            let decks = std::sync::Arc::<Decks>::default();
-            let began = std::time::Instant::now();
-            let result = self
-                .once(inputs, item, inline, attempt, &span, decks.clone())
-                .await;
-            if let Some(trail) = trail.as_deref_mut() {
-                trail.note(attempt, began, &result, decks.take());
+            // Only a trail (a report, the debug log) wants the time and the decks.
+            let began = trail.is_some().then(std::time::Instant::now);
+            let (result, ctx) = self.once(inputs, item, inline, attempt, &span).await;
+            if let (Some(trail), Some(began)) = (trail.as_deref_mut(), began) {
+                trail.note(attempt, began, &result, ctx.take_decks());
             }
+            drop(ctx);
             let error = match result {
                 Ok(values) => return Ok((values, attempt)),
                 Err(TaskError::Skipped(reason)) => {
@@ -357,11 +357,9 @@ impl Attempt<'_> {
         inline: bool,
         attempt: u32,
         span: &tracing::Span,
-        decks: std::sync::Arc<Decks>,
-    ) -> Result<Vec<Value>, TaskError> {
+    ) -> (Result<Vec<Value>, TaskError>, ExecutionContext) {
         let task_name: &'static str = self.task.name();
-        let secrets_read = std::sync::Arc::<SecretsRead>::default();
-        let ctx = ExecutionContext {
+        let ctx = ExecutionContext(std::sync::Arc::new(AttemptState {
             run: self.node.shared.clone(),
             site: Some(self.node.spec.site()),
             node_index: self.node.index,
@@ -369,11 +367,13 @@ impl Attempt<'_> {
             item,
             task: task_name,
             metadata: self.task.metadata(),
-            secrets_read: secrets_read.clone(),
-            decks: decks.clone(),
+            secrets_read: SecretsRead::default(),
+            decks: Decks::default(),
             attempt,
             span: span.clone(),
-        };
+        }));
+        // Kept to read what the attempt left in it: the secrets it read, its decks.
+        let kept = ctx.clone();
         let mocks = &self.node.shared.mocks.0;
         let mock = (!mocks.is_empty()).then(|| mocks.get(task_name)).flatten();
         let started = match mock {
@@ -417,9 +417,10 @@ impl Attempt<'_> {
             },
             None => running.instrument(span.clone()).await,
         };
-        outcome
+        let result = outcome
             .unwrap_or_else(|panic| Err(TaskError::Panicked(panic_message(panic))))
-            .map_err(|e| mask_error(e, &secrets_read))
+            .map_err(|e| mask_error(e, &kept.0.secrets_read));
+        (result, kept)
     }
 }
 

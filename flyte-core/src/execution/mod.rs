@@ -314,10 +314,10 @@ impl RunShared {
     /// The run of a context's attempt: its own when a local run started it, else
     /// (a standalone or cluster context) a new one around what the task sees.
     pub(crate) fn of(ctx: &ExecutionContext) -> Arc<RunShared> {
-        match ctx.run.clone().into_any().downcast::<RunShared>() {
+        match ctx.0.run.clone().into_any().downcast::<RunShared>() {
             Ok(shared) => shared,
             Err(_) => {
-                let info = ctx.run.info();
+                let info = ctx.0.run.info();
                 Arc::new(RunShared::around(crate::task::context::RunInfo {
                     execution_id: info.execution_id.clone(),
                     file_access: info.file_access.clone(),

@@ -54,11 +54,12 @@ impl NodeAt {
     /// node's workflow, under this node.
     pub(super) fn case(&self, label: &str) -> Prefix {
         let nested = self.nested(label);
-        Prefix {
+        Prefix(Arc::new(PrefixParts {
+            relative: nested.relative.clone(),
+            full: nested.full.clone(),
             workflow: self.prefix.workflow.clone(),
             within: Arc::from(format!("{}{}/{label}/", self.prefix.within, self.id())),
-            ..nested
-        }
+        }))
     }
 
     /// A failure of this node running `task`.
@@ -76,9 +77,20 @@ impl NodeAt {
 }
 
 /// How node paths of one (sub)workflow start: `n2/` and `outer/n2/inner/` for the
-/// nodes of a subworkflow run by node `n2` of `outer`.
+/// nodes of a subworkflow run by node `n2` of `outer`. One count to clone: every node
+/// of a graph holds its graph's.
 #[derive(Clone)]
-pub(super) struct Prefix {
+pub(super) struct Prefix(Arc<PrefixParts>);
+
+impl std::ops::Deref for Prefix {
+    type Target = PrefixParts;
+    fn deref(&self) -> &PrefixParts {
+        &self.0
+    }
+}
+
+/// The parts of a [`Prefix`].
+pub(super) struct PrefixParts {
     pub(super) relative: Arc<str>,
     pub(super) full: Arc<str>,
     /// The workflow a failure is reported in: the graph's own, or for a branch case
@@ -92,12 +104,12 @@ pub(super) struct Prefix {
 impl Prefix {
     /// The prefix of a graph that is a workflow of its own.
     pub(super) fn top(workflow: &str, relative: Arc<str>, full: Arc<str>) -> Prefix {
-        Prefix {
+        Prefix(Arc::new(PrefixParts {
             relative,
             full,
             workflow: Arc::from(workflow),
             within: Arc::from(""),
-        }
+        }))
     }
 }
 

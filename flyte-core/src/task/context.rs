@@ -16,9 +16,15 @@ use crate::data::{FileAccess, join_prefix};
 /// What a task attempt knows about where it runs: the execution, node, task and
 /// attempt, object-store access, and the tracing span its logs go to.
 ///
-/// Cheap to clone (a few reference counts).
+/// Cheap to clone (one reference count): every clone is the same attempt.
 #[derive(Clone, Debug)]
-pub struct ExecutionContext {
+pub struct ExecutionContext(pub(crate) Arc<AttemptState>);
+
+/// What an [`ExecutionContext`] holds, in one allocation per attempt (an attempt's
+/// context is made for every node, so its size and its allocations are the
+/// executor's per-node cost).
+#[derive(Debug)]
+pub(crate) struct AttemptState {
     pub(crate) run: Arc<dyn RunState>,
     /// The graph the node is in (none for a standalone task).
     pub(crate) site: Option<SiteRef>,
@@ -30,9 +36,9 @@ pub struct ExecutionContext {
     /// The task's settings: its own environment variables and the secrets it asked for.
     pub(crate) metadata: &'static TaskMetadata,
     /// The secret values this attempt read, to mask them in its error.
-    pub(crate) secrets_read: Arc<SecretsRead>,
+    pub(crate) secrets_read: SecretsRead,
     /// The decks this attempt writes.
-    pub(crate) decks: Arc<super::deck::Decks>,
+    pub(crate) decks: super::deck::Decks,
     pub(crate) attempt: u32,
     pub(crate) span: tracing::Span,
 }
@@ -313,6 +319,7 @@ impl ExecutionContext {
             shared,
             1,
             tracing::info_span!("task", task, attempt = 1u32),
+            None,
         )
     }
 
@@ -340,9 +347,7 @@ impl ExecutionContext {
             checkpoint,
             ..RunInfo::new(execution_id, file_access)
         };
-        let mut ctx = Self::outside_a_graph(task, shared, attempt, span);
-        ctx.item = item;
-        ctx
+        Self::outside_a_graph(task, shared, attempt, span, item)
     }
 
     /// A context for a task run alone (node `n0`).
@@ -351,27 +356,39 @@ impl ExecutionContext {
         shared: RunInfo,
         attempt: u32,
         span: tracing::Span,
+        item: Option<u32>,
     ) -> Self {
-        ExecutionContext {
+        ExecutionContext(Arc::new(AttemptState {
             run: Arc::new(shared),
             site: None,
             node_index: 0,
             path_prefix: Arc::from(""),
-            item: None,
+            item,
             task,
             metadata: &NO_METADATA,
-            secrets_read: Arc::default(),
-            decks: Arc::default(),
+            secrets_read: SecretsRead::default(),
+            decks: Default::default(),
             attempt,
             span,
+        }))
+    }
+
+    /// This context with the task's settings, before the attempt starts (the
+    /// context is not shared yet).
+    pub(crate) fn with_metadata(mut self, metadata: &'static TaskMetadata) -> Self {
+        match Arc::get_mut(&mut self.0) {
+            Some(state) => state.metadata = metadata,
+            None => unreachable!("flyte bug: a context's settings set after it was shared"),
         }
+        self
     }
 
     /// An environment variable as the task sees it: the task's own (`#[task(environment(..))]`,
     /// `TaskMetadata::env`) first, then the process's. In a container both agree, as
     /// Flyte sets the task's variables in its environment.
     pub fn env(&self, name: &str) -> Option<String> {
-        self.metadata
+        self.0
+            .metadata
             .env
             .iter()
             .find(|(n, _)| n == name)
@@ -401,12 +418,13 @@ impl ExecutionContext {
 
     fn requested_secret(&self, group: &str, key: Option<&str>) -> Result<SecretValue, SecretError> {
         let request = self
+            .0
             .metadata
             .secrets
             .iter()
             .find(|s: &&Secret| s.group == group && s.key.as_deref() == key)
             .ok_or_else(|| SecretError::NotRequested {
-                task: self.task.to_string(),
+                task: self.0.task.to_string(),
                 name: match key {
                     Some(key) => format!("{group}/{key}"),
                     None => group.to_string(),
@@ -416,61 +434,65 @@ impl ExecutionContext {
                     None => format!("secret(group = \"{group}\", mount = file)"),
                 },
             })?;
-        super::secrets::lookup(request, &self.run.info().secrets, &self.secrets_read)
+        super::secrets::lookup(request, &self.0.run.info().secrets, &self.0.secrets_read)
     }
 
     /// The id of the whole run.
     pub fn execution_id(&self) -> &str {
-        &self.run.info().execution_id
+        &self.0.run.info().execution_id
     }
     /// The workflow the node belongs to (empty for a standalone task).
     pub fn workflow(&self) -> &str {
-        self.site.as_ref().map(|s| s.workflow_name()).unwrap_or("")
+        self.0
+            .site
+            .as_ref()
+            .map(|s| s.workflow_name())
+            .unwrap_or("")
     }
     /// The node's id in its workflow (`n0`, `n1`, ...).
     pub fn node_id(&self) -> &str {
-        match &self.site {
-            Some(site) => site.node_id(self.node_index),
+        match &self.0.site {
+            Some(site) => site.node_id(self.0.node_index),
             None => "n0",
         }
     }
     /// The node's full path from the top workflow (`outer/n2/inner/n0` for a node
     /// inside a subworkflow).
     pub fn node_path(&self) -> String {
-        format!("{}{}", self.path_prefix, self.node_id())
+        format!("{}{}", self.0.path_prefix, self.node_id())
     }
     /// For an item of a map task, its position in the list.
     pub fn array_index(&self) -> Option<u32> {
-        self.item
+        self.0.item
     }
     /// The running task's name.
     pub fn task_name(&self) -> &str {
-        self.task
+        self.0.task
     }
     /// The attempt number, from 1.
     pub fn attempt(&self) -> u32 {
-        self.attempt
+        self.0.attempt
     }
     /// Object-store access for this run.
     pub fn file_access(&self) -> &FileAccess {
-        &self.run.info().file_access
+        &self.0.run.info().file_access
     }
     /// Where files and directories returned by tasks are uploaded.
     pub fn raw_output_prefix(&self) -> &str {
-        &self.run.info().raw_output_prefix
+        &self.0.run.info().raw_output_prefix
     }
     /// The shared handle to this run's object-store access.
     pub fn file_access_arc(&self) -> Arc<FileAccess> {
-        self.run.info().file_access.clone()
+        self.0.run.info().file_access.clone()
     }
     /// Project, domain, execution and task identity when running on a Flyte cluster.
     pub fn cluster(&self) -> Option<&ClusterIdentity> {
-        self.run.info().cluster.as_ref()
+        self.0.run.info().cluster.as_ref()
     }
     /// The checkpoint of this attempt (on a Flyte cluster, when the task was given
     /// `--checkpoint-path`); `None` in local runs.
     pub fn checkpoint(&self) -> Option<&Checkpoint> {
-        self.run.info().checkpoint.as_ref()
+        self.0.run.info().checkpoint.as_ref()
     }
     /// A deck of this attempt, created on first use: sections written to it appear in
     /// a local run's report (`run --report`) and, for a task with
@@ -478,20 +500,20 @@ impl ExecutionContext {
     /// again appends to that deck.
     pub fn deck(&self, name: impl Into<String>) -> super::DeckWriter<'_> {
         super::DeckWriter {
-            decks: &self.decks,
+            decks: &self.0.decks,
             name: name.into(),
         }
     }
 
     /// The decks written so far in this attempt, taken out of it.
     pub(crate) fn take_decks(&self) -> Vec<super::Deck> {
-        self.decks.take()
+        self.0.decks.take()
     }
 
     /// The span of this attempt; events logged while the task runs are inside it
     /// already, this is for work the task hands to other threads.
     pub fn span(&self) -> &tracing::Span {
-        &self.span
+        &self.0.span
     }
 }
 
