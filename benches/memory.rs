@@ -70,6 +70,29 @@ fn main() {
     row!("fan-out", fan_1k, 1_000,);
     row!("fan-out", fan_10k, 10_000,);
     row!("fan-out", fan_100k, 100_000,);
+    // tokio's own floor for a running fan-out: trivial tasks spawned into a JoinSet
+    // and joined, as the executor spawns a graph's ready nodes.
+    for n in [10_000usize, 100_000] {
+        let (run, sum) = peak_during(|| {
+            rt.block_on(async {
+                let mut set = tokio::task::JoinSet::new();
+                for i in 0..n as i64 {
+                    set.spawn(async move { i + 1 });
+                }
+                let mut sum = 0;
+                while let Some(r) = set.join_next().await {
+                    sum += r.unwrap();
+                }
+                sum
+            })
+        });
+        assert!(sum > 0);
+        println!(
+            "| tokio floor: JoinSet of trivial tasks | {} | – | {:.0} |",
+            n,
+            run as f64 / n as f64
+        );
+    }
     for n in [10_000usize, 100_000] {
         let items: Vec<i64> = (0..n as i64).collect();
         let (run, out) = peak_during(|| rt.block_on(map_inc::run(items)).unwrap());

@@ -269,8 +269,11 @@ async fn run_graph(
         } else {
             if may_start {
                 while let Some(index) = ready.pop_ready() {
-                    let node = node_at(index).run(inputs_of(index, ready.results()), false);
-                    running.spawn(async move { (index, node.await) });
+                    let (node, inputs) = (node_at(index), inputs_of(index, ready.results()));
+                    // The node's future is made (and boxed) when its tokio task first
+                    // runs: a fan-out spawns thousands at once, and each waiting one
+                    // then holds its few arguments, not a running attempt's state.
+                    running.spawn(async move { (index, Box::pin(node.run(inputs, false)).await) });
                 }
             }
             match running.join_next().await {

@@ -263,7 +263,7 @@ impl WorkflowBuilder {
 
     /// Sets the overrides of node `index` (`.with_overrides(..)` on its call).
     pub(super) fn set_overrides(&self, index: NodeIndex, overrides: super::NodeOverrides) {
-        self.nodes.borrow_mut()[index as usize].overrides = Some(overrides);
+        self.nodes.borrow_mut()[index as usize].overrides = Some(std::sync::Arc::new(overrides));
     }
 
     /// Adds a node running the workflow `wf` (a subworkflow).

@@ -14,8 +14,9 @@ pub(super) struct Draft {
     pub(super) scope: u32,
     /// Nodes it runs after without taking their outputs (`a >> b`).
     pub(super) after: Vec<NodeIndex>,
-    /// `.with_overrides(..)` on the call.
-    pub(super) overrides: Option<NodeOverrides>,
+    /// `.with_overrides(..)` on the call; behind a pointer, as most calls have none
+    /// and every node of a graph being built holds the field.
+    pub(super) overrides: Option<std::sync::Arc<NodeOverrides>>,
 }
 
 /// A node: an entity, or a conditional whose cases are compiled when the graph is.

@@ -120,7 +120,7 @@ impl Graph<'_> {
         }
         upstream.sort_unstable();
         upstream.dedup();
-        let overrides = draft.overrides.clone().map(std::sync::Arc::new);
+        let overrides = draft.overrides.clone();
         let run_metadata = match (&entity, &overrides) {
             (Entity::Task(t), Some(o)) => t.metadata().overlaid(&o.node).map(std::sync::Arc::new),
             _ => None,
