@@ -17,7 +17,7 @@ pub(super) fn apply(
     settings: &SerializationSettings,
 ) -> Result<(), IdlError> {
     let n = &o.node;
-    if n.cache_ignored_inputs.is_some() {
+    if !n.ignored_inputs().is_empty() {
         return Err(IdlError {
             what: "a node",
             reason: format!(

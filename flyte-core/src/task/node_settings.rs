@@ -71,7 +71,9 @@ impl NodeSettings {
         pod_template: None,
     };
 
-    /// These settings with `over`'s wherever `over` sets one (resources as a whole).
+    /// These settings with `over`'s wherever `over` sets one (resources as a whole);
+    /// inputs left out of the cache key add up (a node may leave out more than its
+    /// task, not put back what the task leaves out).
     pub fn overlaid(&self, over: &NodeSettings) -> NodeSettings {
         fn pick<T: Clone>(base: &Option<T>, over: &Option<T>) -> Option<T> {
             over.as_ref().or(base.as_ref()).cloned()
@@ -87,7 +89,10 @@ impl NodeSettings {
             cache: over.cache.or(self.cache),
             cache_version: pick(&self.cache_version, &over.cache_version),
             cache_serialize: over.cache_serialize.or(self.cache_serialize),
-            cache_ignored_inputs: pick(&self.cache_ignored_inputs, &over.cache_ignored_inputs),
+            cache_ignored_inputs: ignored_union(
+                &self.cache_ignored_inputs,
+                &over.cache_ignored_inputs,
+            ),
             requests: resources(&self.requests, &over.requests),
             limits: resources(&self.limits, &over.limits),
             image: pick(&self.image, &over.image),
@@ -121,6 +126,10 @@ impl NodeSettings {
     /// Checks what shapes the pod: each amount a Kubernetes quantity, and the pod
     /// template usable.
     pub(crate) fn check_pod(&self) -> Result<(), ConfigError> {
+        // The builder refuses a zero timeout; a field set directly is checked here.
+        if self.timeout.is_some_and(|t| t.is_zero()) {
+            return Err(ConfigError::ZeroDuration { field: "timeout" });
+        }
         if let Some(size) = self.shared_memory.as_ref().and_then(|s| s.size_limit())
             && !is_quantity(size)
         {
@@ -143,6 +152,18 @@ impl NodeSettings {
             Some(reason) => Err(ConfigError::InvalidPodTemplate { reason }),
             None => Ok(()),
         }
+    }
+}
+
+/// The inputs both leave out of the cache key, the base's first.
+fn ignored_union(base: &Option<Vec<String>>, over: &Option<Vec<String>>) -> Option<Vec<String>> {
+    match (base, over) {
+        (Some(base), Some(over)) => {
+            let mut all = base.clone();
+            all.extend(over.iter().filter(|n| !base.contains(n)).cloned());
+            Some(all)
+        }
+        _ => over.as_ref().or(base.as_ref()).cloned(),
     }
 }
 
@@ -285,5 +306,34 @@ mod tests {
             ..NodeSettings::NONE
         };
         assert!(!pod_only.changes_local_runs());
+    }
+
+    #[test]
+    fn a_node_leaves_out_more_inputs_never_fewer() {
+        let task = NodeSettings {
+            cache_ignored_inputs: Some(vec!["log_level".into()]),
+            ..NodeSettings::NONE
+        };
+        let node = NodeSettings {
+            cache_ignored_inputs: Some(vec!["seed".into(), "log_level".into()]),
+            ..NodeSettings::NONE
+        };
+        assert_eq!(task.overlaid(&node).ignored_inputs(), ["log_level", "seed"]);
+        assert_eq!(
+            task.overlaid(&NodeSettings::NONE).ignored_inputs(),
+            ["log_level"]
+        );
+    }
+
+    #[test]
+    fn a_zero_timeout_set_as_a_field_is_refused() {
+        let zero = NodeSettings {
+            timeout: Some(Duration::ZERO),
+            ..NodeSettings::NONE
+        };
+        assert_eq!(
+            zero.check_pod(),
+            Err(ConfigError::ZeroDuration { field: "timeout" })
+        );
     }
 }

@@ -417,6 +417,10 @@ impl WorkflowSpec {
                 o.validate()
                     .and_then(|()| crate::task::check_ignored_inputs(task, &o.node))
             });
+            // The settings the node runs with, whole: a cache turned on by a field set
+            // directly still needs a version from the node or its task.
+            let overrides = overrides
+                .and_then(|()| node.run_metadata.as_ref().map_or(Ok(()), |m| m.validate()));
             let duplicate = if duplicate_at == Some(i) {
                 Err(ConfigError::DuplicateNodeId {
                     id: node.id.clone(),

@@ -244,7 +244,7 @@ mod tests {
         assert_eq!(
             calls,
             [
-                ". retries (3)",
+                ". retries (3u32)",
                 ". cache_version (\"2\")",
                 ". interruptible (true)"
             ]

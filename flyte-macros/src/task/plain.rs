@@ -80,7 +80,8 @@ pub(crate) fn parse(input: ParseStream<'_>) -> syn::Result<Option<Plain>> {
         Kind::Count => {
             let n: LitInt = crate::internals::args::value(input)?;
             match n.base10_parse::<u32>() {
-                Ok(_) => Ok(n.into_token_stream()),
+                // The parsed number, not the literal: `3u8` or `3i64` still means 3.
+                Ok(v) => Ok(quote::quote_spanned!(n.span()=> #v)),
                 Err(_) => Err(syn::Error::new_spanned(
                     &n,
                     format!("`{key}` takes a whole number such as `{key} = 3`"),

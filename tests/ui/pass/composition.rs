@@ -1,6 +1,7 @@
 //! Expansions that must compile: async tasks, Result tasks, nested workflows,
 //! constants computed in the body, helpers (`(f)(x)`), associated functions and
-//! constructors passing through, no outputs, a renamed crate path.
+//! constructors passing through, no outputs, a renamed crate path, settings written
+//! loosely (a count with a type suffix, a flag alone).
 
 use flytekit::prelude::*;
 
@@ -9,7 +10,7 @@ async fn fetch(n: i64) -> Result<String, std::io::Error> {
     Ok(format!("{n}"))
 }
 
-#[task]
+#[task(retries = 3u8, cache_serialize, cache = true, cache_version = "1")]
 fn log(line: String) {
     let _ = line;
 }
