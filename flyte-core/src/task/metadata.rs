@@ -179,7 +179,7 @@ impl TaskMetadata {
         if let Some(e) = self.errors.first() {
             return Err(e.clone());
         }
-        self.node.check_pod()?;
+        self.node.check()?;
         if let Some(s) = self.secrets.iter().find(|s| s.problem().is_some()) {
             return Err(ConfigError::InvalidSecret {
                 name: s.label(),

@@ -123,9 +123,10 @@ impl NodeSettings {
         self.cache_ignored_inputs.as_deref().unwrap_or_default()
     }
 
-    /// Checks what shapes the pod: each amount a Kubernetes quantity, and the pod
-    /// template usable.
-    pub(crate) fn check_pod(&self) -> Result<(), ConfigError> {
+    /// Checks the values the builders cannot refuse as they are set (fields may be
+    /// set directly): a timeout longer than zero, each amount a Kubernetes quantity,
+    /// and the pod template usable.
+    pub(crate) fn check(&self) -> Result<(), ConfigError> {
         // The builder refuses a zero timeout; a field set directly is checked here.
         if self.timeout.is_some_and(|t| t.is_zero()) {
             return Err(ConfigError::ZeroDuration { field: "timeout" });
@@ -332,7 +333,7 @@ mod tests {
             ..NodeSettings::NONE
         };
         assert_eq!(
-            zero.check_pod(),
+            zero.check(),
             Err(ConfigError::ZeroDuration { field: "timeout" })
         );
     }

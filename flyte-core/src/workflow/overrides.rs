@@ -79,7 +79,7 @@ impl NodeOverrides {
         if let Some(e) = self.errors.first() {
             return Err(e.clone());
         }
-        self.node.check_pod()
+        self.node.check()
     }
 }
 
