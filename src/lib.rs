@@ -79,7 +79,11 @@ pub use flytekit_core::remote;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "image")]
+pub mod image;
 mod logging;
+#[cfg(feature = "cli")]
+pub mod platform;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod progress;

@@ -53,11 +53,16 @@ pub(super) struct ThisBuild {
 }
 
 impl ThisBuild {
-    pub(super) fn read() -> Result<Self, CliError> {
-        let exe = std::env::current_exe().map_err(|source| CliError::Io {
-            path: "<this program>".into(),
-            source,
-        })?;
+    /// `path` (this program when `None`), read as it is: for a derived version,
+    /// which any build may have.
+    pub(super) fn read(path: Option<&Path>) -> Result<Self, CliError> {
+        let exe = match path {
+            Some(path) => path.to_path_buf(),
+            None => std::env::current_exe().map_err(|source| CliError::Io {
+                path: "<this program>".into(),
+                source,
+            })?,
+        };
         let bytes = std::fs::read(&exe).map_err(|source| CliError::Io {
             path: exe.clone(),
             source,
@@ -71,6 +76,15 @@ impl ThisBuild {
             digest: sha256_hex(&bytes),
             bytes,
         })
+    }
+
+    /// A program checked for the cluster's platform: what fast registration ships.
+    pub(super) fn checked(program: crate::platform::LinuxProgram) -> Self {
+        ThisBuild {
+            digest: sha256_hex(&program.bytes),
+            name: program.name,
+            bytes: program.bytes,
+        }
     }
 }
 

@@ -37,6 +37,7 @@
 
 mod execute;
 mod fast;
+mod image;
 mod inspect;
 mod outputs;
 mod package;
@@ -87,6 +88,14 @@ pub enum CliError {
     /// An `--image` argument is wrong, or there is no default image.
     #[error("--image: {0}")]
     Image(String),
+    /// The program cannot run in the cluster's pods (`--binary`, `--fast`, `image`):
+    /// not a Linux executable for the platform, or its loader missing from the base.
+    #[error(transparent)]
+    Program(Box<crate::platform::ProgramError>),
+    /// An image could not be built or pushed (`image`, `--image auto`).
+    #[cfg(feature = "image")]
+    #[error(transparent)]
+    ImageBuild(Box<crate::image::ImageError>),
     /// A task names an image `--image` did not give.
     #[error("task `{task}`: {reason}")]
     TaskImage {
@@ -259,6 +268,9 @@ enum Command {
         #[arg(long, requires = "fast")]
         destination_dir: Option<String>,
     },
+    /// Build this program's image on a base image and push it to a registry, with no
+    /// Docker daemon; prints the image's reference (tagged by content).
+    Image(image::ImageArgs),
     /// Run one attempt of one task as Flyte runs it in a container: read inputs.pb,
     /// write outputs.pb or error.pb under the output prefix.
     Execute(ExecuteArgs),
@@ -402,30 +414,44 @@ impl App {
             return write!(out, "{help}").map_err(console);
         }
         match Cli::try_parse_from(run::inputs_as_flags(args))?.command {
+            #[cfg(feature = "remote")]
+            Command::Run(mut args) => {
+                if args.remote {
+                    args.cluster.resolve_auto(err).await?;
+                }
+                self.run_workflow(args, out, err).await
+            }
+            #[cfg(not(feature = "remote"))]
             Command::Run(args) => self.run_workflow(args, out, err).await,
             Command::List => write!(out, "{}", self.listing()).map_err(console),
             Command::Graph { workflow, format } => self.graph(&workflow, format, out),
             Command::Serialize {
-                settings,
+                mut settings,
                 out: folder,
                 json,
             } => {
+                settings.resolve_auto(err).await?;
                 let said = self.serialize(settings, &folder, json)?;
                 writeln!(out, "{said}").map_err(console)
             }
             Command::Package {
-                settings,
+                mut settings,
                 output,
                 fast,
                 destination_dir,
             } => {
+                settings.resolve_auto(err).await?;
                 let said = self.package(settings, &output, fast.then_some(destination_dir))?;
                 writeln!(out, "{said}").map_err(console)
             }
+            Command::Image(args) => image::image(args, out, err).await,
             Command::Execute(args) => self.execute(args).await,
             Command::FastExecute(args) => self.fast_execute(args).await,
             #[cfg(feature = "remote")]
-            Command::Register(args) => self.register(args, out).await,
+            Command::Register(mut args) => {
+                args.cluster.resolve_auto(err).await?;
+                self.register(args, out).await
+            }
             #[cfg(feature = "remote")]
             Command::Fetch(args) => self.fetch(args, out).await,
         }

@@ -25,14 +25,27 @@ pub(super) struct SettingsArgs {
     /// Version (empty: filled in at registration).
     #[arg(long, default_value = "")]
     version: String,
-    /// This program's path inside the image.
+    /// This program's path inside the image (default: `/usr/local/bin/` and the
+    /// program's file name).
     #[arg(long)]
     entrypoint: Option<String>,
+    #[command(flatten)]
+    pub(super) ship: super::image::ShipArgs,
 }
 
 impl SettingsArgs {
+    /// Builds and pushes the images `--image` asks for with `auto`, and takes the
+    /// program's path in them as the entrypoint unless one is given.
+    pub(super) async fn resolve_auto(&mut self, err: &mut dyn Write) -> Result<(), CliError> {
+        let built = super::image::resolve_auto(&mut self.image, &self.ship, err).await?;
+        if self.entrypoint.is_none() {
+            self.entrypoint = built;
+        }
+        Ok(())
+    }
+
     fn settings(self) -> Result<SerializationSettings, CliError> {
-        let entrypoint = self.entrypoint.unwrap_or_else(default_entrypoint);
+        let entrypoint = self.entrypoint.unwrap_or_else(|| self.ship.entrypoint());
         let (image, images) = images(&self.image)?;
         Ok(SerializationSettings {
             project: self.project,
@@ -60,11 +73,7 @@ pub(super) fn images(args: &[String]) -> Result<(String, BTreeMap<String, String
     let mut default = None;
     let mut named = BTreeMap::new();
     for arg in args {
-        // A name has no `/` or `:`; `ghcr.io/a=b:1` is a reference, not a name.
-        let (name, reference) = match arg.split_once('=') {
-            Some((name, reference)) if !name.contains(['/', ':']) => (name, reference),
-            _ => ("default", arg.as_str()),
-        };
+        let (name, reference) = super::image::split_image(arg);
         if name.is_empty() || reference.is_empty() {
             return Err(CliError::Image(format!(
                 "`{arg}` is not `FQN:TAG` or `NAME=FQN:TAG`"
@@ -146,6 +155,10 @@ impl App {
         output: &Path,
         fast: Option<Option<String>>,
     ) -> Result<String, CliError> {
+        let program = fast
+            .is_some()
+            .then(|| settings.ship.program())
+            .transpose()?;
         let mut settings = settings.settings()?;
         self.check_tasks(&settings)?;
         let io = |path: &Path| {
@@ -153,8 +166,8 @@ impl App {
             move |source| CliError::Io { path, source }
         };
         let mut source = None;
-        if let Some(dest_dir) = fast {
-            let build = super::fast::ThisBuild::read()?;
+        if let (Some(dest_dir), Some(program)) = (fast, program) {
+            let build = super::fast::ThisBuild::checked(program);
             // flytectl takes a file named `fast*.tar.gz` for the code to upload.
             let archive = format!("fast{}.tar.gz", &build.digest[..32]);
             let mut files = vec![(build.name, build.bytes)];

@@ -44,6 +44,11 @@ pub(super) struct ClusterArgs {
     /// specs, so an unchanged program registers nothing new).
     #[arg(long)]
     version: Option<String>,
+    #[command(flatten)]
+    ship: super::image::ShipArgs,
+    /// The program's path in the image, when `--image auto` built it.
+    #[arg(skip)]
+    entrypoint: Option<String>,
 }
 
 impl ConnectArgs {
@@ -68,6 +73,12 @@ impl ConnectArgs {
 }
 
 impl ClusterArgs {
+    /// Builds and pushes the images `--image` asks for with `auto`.
+    pub(super) async fn resolve_auto(&mut self, err: &mut dyn Write) -> Result<(), CliError> {
+        self.entrypoint = super::image::resolve_auto(&mut self.images, &self.ship, err).await?;
+        Ok(())
+    }
+
     /// The settings to register with; the version derived when not given.
     fn settings(
         &self,
@@ -86,7 +97,7 @@ impl ClusterArgs {
             version: String::new(),
             image,
             images,
-            entrypoint: super::package::default_entrypoint(),
+            entrypoint: (self.entrypoint.clone()).unwrap_or_else(|| self.ship.entrypoint()),
             fast: None,
         };
         settings.version = match (&self.version, build) {
@@ -105,9 +116,13 @@ impl ClusterArgs {
         app: &App,
         fast: Option<&str>,
     ) -> Result<(Remote, SerializationSettings, Registered), CliError> {
-        let build = (self.version.is_none() || fast.is_some())
-            .then(ThisBuild::read)
-            .transpose()?;
+        // A fast registration ships the program, so it is checked for the pods first;
+        // a derived version only needs its bytes.
+        let build = match fast {
+            Some(_) => Some(ThisBuild::checked(self.ship.program()?)),
+            None if self.version.is_none() => Some(ThisBuild::read(self.ship.binary.as_deref())?),
+            None => None,
+        };
         let mut settings = self.settings(app, build.as_ref())?;
         app.check_tasks(&settings)?;
         let remote = Remote::connect(self.connect.config()?).await?;
@@ -151,7 +166,7 @@ fn derived_version(
 #[derive(Args)]
 pub(super) struct RegisterArgs {
     #[command(flatten)]
-    cluster: ClusterArgs,
+    pub(super) cluster: ClusterArgs,
     /// Make every registered launch plan active (their schedules start).
     #[arg(long)]
     activate_launchplans: bool,

@@ -54,7 +54,7 @@ pub(super) struct RunArgs {
     /// execution's console URL.
     #[cfg(feature = "remote")]
     #[arg(long)]
-    remote: bool,
+    pub(super) remote: bool,
     /// With `--remote`: wait for the execution and print its outputs.
     #[cfg(feature = "remote")]
     #[arg(long, requires = "remote")]
@@ -69,7 +69,7 @@ pub(super) struct RunArgs {
     fast: bool,
     #[cfg(feature = "remote")]
     #[command(flatten)]
-    cluster: super::remote::ClusterArgs,
+    pub(super) cluster: super::remote::ClusterArgs,
 }
 
 /// The command line's settings for a run, and a launch plan's where it says nothing:

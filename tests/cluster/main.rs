@@ -10,6 +10,7 @@ mod fast_package;
 mod idl_golden;
 mod idl_nodes;
 mod idl_production;
+mod image;
 mod layering;
 mod offloading;
 mod s3_names;

@@ -47,7 +47,7 @@ const EXECUTION: &str = "a1b2c3d4e5";
 /// replaced by the test server's), propeller's execution variables, the template's
 /// own `env`, and what a container has of its own (`PATH`, `HOSTNAME`, and a `HOME`
 /// with no flytekit config in it).
-fn pod_env(task: &str, container: &pb::Container, home: &Path) -> Vec<(String, String)> {
+pub(crate) fn pod_env(task: &str, container: &pb::Container, home: &Path) -> Vec<(String, String)> {
     let test_var = |name: &str| {
         std::env::var(name).unwrap_or_else(|_| {
             panic!("{name} is not set: run the tests through `bash .ci/test`, which starts s3s-fs")
@@ -94,13 +94,13 @@ fn pod_env(task: &str, container: &pb::Container, home: &Path) -> Vec<(String, S
 }
 
 /// The node's folders as propeller lays them out in the sandbox's bucket.
-struct NodePaths {
+pub(crate) struct NodePaths {
     data: String,
     raw: String,
 }
 
 impl NodePaths {
-    fn new(node: &str) -> Self {
+    pub(crate) fn new(node: &str) -> Self {
         let bucket = support::s3_prefix("stock-pod");
         NodePaths {
             data: format!(
@@ -119,7 +119,7 @@ impl NodePaths {
     }
 
     /// The template's arguments with propeller's placeholders filled.
-    fn fill(&self, args: &[String]) -> Vec<String> {
+    pub(crate) fn fill(&self, args: &[String]) -> Vec<String> {
         args.iter()
             .map(|a| match a.as_str() {
                 "{{.input}}" => self.inputs(),
@@ -174,7 +174,7 @@ fn package(example: &str, extra: &[&str], dir: &Path) -> Vec<(String, Vec<u8>)> 
         .collect()
 }
 
-fn task_template(files: &[(String, Vec<u8>)], task: &str) -> pb::TaskTemplate {
+pub(crate) fn task_template(files: &[(String, Vec<u8>)], task: &str) -> pb::TaskTemplate {
     let (_, bytes) = files
         .iter()
         .find(|(n, _)| n.ends_with(&format!("_{task}_1.pb")))
@@ -211,7 +211,7 @@ async fn run_pod(
         .unwrap()
 }
 
-fn succeeded(out: &std::process::Output) {
+pub(crate) fn succeeded(out: &std::process::Output) {
     assert!(
         out.status.success(),
         "{}",
@@ -219,7 +219,11 @@ fn succeeded(out: &std::process::Output) {
     );
 }
 
-async fn put_inputs(files: &FileAccess, paths: &NodePaths, inputs: &[(&str, pb::Literal)]) {
+pub(crate) async fn put_inputs(
+    files: &FileAccess,
+    paths: &NodePaths,
+    inputs: &[(&str, pb::Literal)],
+) {
     let map = pb::LiteralMap {
         literals: inputs
             .iter()
@@ -232,7 +236,7 @@ async fn put_inputs(files: &FileAccess, paths: &NodePaths, inputs: &[(&str, pb::
         .unwrap();
 }
 
-async fn output<T: FlyteType>(files: &FileAccess, paths: &NodePaths, name: &str) -> T {
+pub(crate) async fn output<T: FlyteType>(files: &FileAccess, paths: &NodePaths, name: &str) -> T {
     let bytes = files
         .get(&format!("{}/outputs.pb", paths.outputs()))
         .await
@@ -241,7 +245,7 @@ async fn output<T: FlyteType>(files: &FileAccess, paths: &NodePaths, name: &str)
     T::from_literal(&idl::literal_from_idl(&map.literals[name]).unwrap()).unwrap()
 }
 
-fn lit<T: FlyteType>(value: T) -> pb::Literal {
+pub(crate) fn lit<T: FlyteType>(value: T) -> pb::Literal {
     idl::literal(&value.to_literal())
 }
 

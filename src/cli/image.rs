@@ -1,0 +1,210 @@
+//! `image`, `--image auto` and `--binary`: the program shipped to the cluster,
+//! checked as a Linux executable for the pods' platform, and its image built and
+//! pushed with no Docker daemon (feature `image`, [`crate::image`]).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::CliError;
+use crate::platform::{LinuxProgram, Platform};
+
+/// The environment variable `--repo` defaults to.
+pub(super) const REPO_ENV: &str = "FLYTE_IMAGE_REPO";
+
+/// What is shipped and where its image goes: `image`'s, and `package`, `register`
+/// and `run --remote`'s for `--image auto` and `--fast`.
+#[derive(Args, Default, Clone)]
+pub(super) struct ShipArgs {
+    /// The program to ship instead of this one: a Linux build made elsewhere
+    /// (`cargo zigbuild`, `cross`, CI), checked for `--platform` before anything is
+    /// uploaded. Needed on a machine that is not Linux.
+    #[arg(long, value_name = "PATH")]
+    pub(super) binary: Option<PathBuf>,
+    /// The platform of the cluster's pods.
+    #[arg(long, default_value = "linux/amd64", value_parser = parse_platform)]
+    pub(super) platform: Platform,
+    /// Where images are pushed, `REGISTRY/NAME` (default: $FLYTE_IMAGE_REPO).
+    #[arg(long, value_name = "REGISTRY/NAME")]
+    pub(super) repo: Option<String>,
+    /// A registry (`host:port`) spoken to over plain http; repeatable.
+    #[arg(long = "insecure-registry", value_name = "HOST:PORT")]
+    pub(super) insecure_registries: Vec<String>,
+}
+
+fn parse_platform(text: &str) -> Result<Platform, String> {
+    text.parse()
+        .map_err(|e: crate::platform::ProgramError| e.to_string())
+}
+
+impl ShipArgs {
+    /// The program to ship, checked for the platform: `--binary`, or this program.
+    pub(super) fn program(&self) -> Result<LinuxProgram, CliError> {
+        let program = match &self.binary {
+            Some(path) => LinuxProgram::read(path, self.platform),
+            None => LinuxProgram::this_program(self.platform),
+        };
+        program.map_err(|e| CliError::Program(Box::new(e)))
+    }
+
+    /// The program's path in the image: `/usr/local/bin/` and its file name.
+    pub(super) fn entrypoint(&self) -> String {
+        match self.binary.as_ref().and_then(|p| p.file_name()) {
+            Some(name) => format!("/usr/local/bin/{}", name.to_string_lossy()),
+            None => super::package::default_entrypoint(),
+        }
+    }
+
+    #[cfg(feature = "image")]
+    fn repository(&self) -> Result<String, CliError> {
+        self.repo
+            .clone()
+            .or_else(|| std::env::var(REPO_ENV).ok().filter(|r| !r.is_empty()))
+            .ok_or_else(|| {
+                CliError::Image(format!(
+                    "where should the image go? give `--repo REGISTRY/NAME` or set {REPO_ENV}"
+                ))
+            })
+    }
+
+    #[cfg(feature = "image")]
+    fn spec(&self, base: Option<&str>) -> Result<crate::image::ImageSpec, CliError> {
+        let mut spec = crate::image::ImageSpec::new(self.repository()?).platform(self.platform);
+        if let Some(base) = base {
+            spec = spec.base(base);
+        }
+        for registry in &self.insecure_registries {
+            spec = spec.insecure_registry(registry.clone());
+        }
+        Ok(spec)
+    }
+}
+
+/// `image`'s arguments.
+#[derive(Args)]
+pub(super) struct ImageArgs {
+    #[command(flatten)]
+    ship: ShipArgs,
+    /// The base image (default: gcr.io/distroless/cc-debian12: glibc, libgcc, CA
+    /// certificates, no shell).
+    #[arg(long, value_name = "REF")]
+    base: Option<String>,
+    /// An environment variable of the image, `NAME=VALUE`; repeatable.
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    env: Vec<String>,
+    /// A file or folder to add, `SRC:DEST` (DEST absolute in the image); repeatable.
+    #[arg(long = "file", value_name = "SRC:DEST")]
+    files: Vec<String>,
+    /// Push the image (without it: everything is checked, and the reference it
+    /// would have is printed).
+    #[arg(long)]
+    push: bool,
+}
+
+/// `image`: builds and pushes; prints the reference on `out` and what was done on
+/// `err`.
+#[cfg(feature = "image")]
+pub(super) async fn image(
+    args: ImageArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let program = args.ship.program()?;
+    let mut spec = args.ship.spec(args.base.as_deref())?;
+    for env in &args.env {
+        let (name, value) = crate::image::parse_env(env).map_err(image_error)?;
+        spec = spec.env(name, value);
+    }
+    for file in &args.files {
+        spec = spec.file(file.parse().map_err(image_error)?);
+    }
+    let pushed = spec.build(&program, args.push).await.map_err(image_error)?;
+    say(&pushed, err)?;
+    writeln!(out, "{}", pushed.reference).map_err(super::console)
+}
+
+/// `image` in a build without the `image` feature.
+#[cfg(not(feature = "image"))]
+pub(super) async fn image(
+    _: ImageArgs,
+    _: &mut dyn Write,
+    _: &mut dyn Write,
+) -> Result<(), CliError> {
+    Err(CliError::Image(NO_FEATURE.to_string()))
+}
+
+#[cfg(not(feature = "image"))]
+const NO_FEATURE: &str =
+    "this program was built without flytekit's `image` feature, which builds and pushes images";
+
+/// What was pushed, and the warnings about the base.
+#[cfg(feature = "image")]
+fn say(pushed: &crate::image::Pushed, err: &mut dyn Write) -> Result<(), CliError> {
+    for warning in &pushed.warnings {
+        writeln!(err, "warning: {warning}").map_err(super::console)?;
+    }
+    writeln!(err, "{pushed}").map_err(super::console)
+}
+
+#[cfg(feature = "image")]
+fn image_error(e: crate::image::ImageError) -> CliError {
+    CliError::ImageBuild(Box::new(e))
+}
+
+/// The base of an `--image` value that asks for a built image: `auto` (the default
+/// base) or `auto:BASE`; `None` for a reference.
+fn auto_base(reference: &str) -> Option<Option<&str>> {
+    match reference {
+        "auto" => Some(None),
+        _ => reference.strip_prefix("auto:").map(Some),
+    }
+}
+
+/// Builds and pushes the images `--image` asks for with `auto` (`auto`, `auto:BASE`,
+/// `NAME=auto:BASE`), replacing each by the pushed reference; says what was done on
+/// `err`. Returns the program's path in the images when any was built.
+pub(super) async fn resolve_auto(
+    images: &mut [String],
+    ship: &ShipArgs,
+    err: &mut dyn Write,
+) -> Result<Option<String>, CliError> {
+    let wanted: Vec<usize> = (0..images.len())
+        .filter(|&i| auto_base(split_image(&images[i]).1).is_some())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(None);
+    }
+    #[cfg(not(feature = "image"))]
+    {
+        let _ = (ship, err);
+        Err(CliError::Image(format!("`auto`: {NO_FEATURE}")))
+    }
+    #[cfg(feature = "image")]
+    {
+        let program = ship.program()?;
+        let mut entrypoint = None;
+        for i in wanted {
+            let (name, reference) = split_image(&images[i]);
+            let base = auto_base(reference).flatten();
+            let pushed = ship
+                .spec(base)?
+                .build(&program, true)
+                .await
+                .map_err(image_error)?;
+            say(&pushed, err)?;
+            images[i] = format!("{name}={}", pushed.reference);
+            entrypoint = Some(pushed.entrypoint);
+        }
+        Ok(entrypoint)
+    }
+}
+
+/// An `--image` value's name (`default` when it has none) and reference.
+pub(super) fn split_image(arg: &str) -> (&str, &str) {
+    // A name has no `/` or `:`; `ghcr.io/a=b:1` is a reference, not a name.
+    match arg.split_once('=') {
+        Some((name, reference)) if !name.contains(['/', ':']) => (name, reference),
+        _ => ("default", arg),
+    }
+}

@@ -1,0 +1,209 @@
+//! The layer laid onto the base: the program at `/usr/local/bin/<name>` and any extra
+//! files, as a gzipped tar with fixed owners, modes and times, so the same program
+//! gives the same bytes, digest and tag.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::ImageError;
+
+/// Where the program goes in the image; the tasks' container arguments start with
+/// `/usr/local/bin/<name>` (`--entrypoint`'s default).
+pub(super) const PROGRAM_DIR: &str = "usr/local/bin";
+
+/// A file of the layer: its path in the image (no leading `/`), mode and bytes.
+pub(super) struct LayerFile {
+    pub(super) path: String,
+    pub(super) mode: u32,
+    pub(super) bytes: Vec<u8>,
+}
+
+/// A layer ready to push.
+pub(super) struct Layer {
+    /// The gzipped tar.
+    pub(super) gzipped: Vec<u8>,
+    /// `sha256:` of the gzipped tar (the blob's digest).
+    pub(super) digest: String,
+    /// `sha256:` of the tar (the config's `diff_id`).
+    pub(super) diff_id: String,
+}
+
+pub(super) fn sha256_digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+}
+
+pub(super) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The layer holding `files`, with their parent folders (mode 0755).
+pub(super) fn build(mut files: Vec<LayerFile>) -> std::io::Result<Layer> {
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut folders = std::collections::BTreeSet::new();
+    for file in &files {
+        let mut parent = Path::new(&file.path).parent();
+        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            folders.insert(p.to_string_lossy().into_owned());
+            parent = p.parent();
+        }
+    }
+    let mut tar = tar::Builder::new(Vec::new());
+    for folder in folders {
+        let mut header = header(0o755, 0);
+        header.set_entry_type(tar::EntryType::Directory);
+        header.set_cksum();
+        tar.append_data(&mut header, format!("{folder}/"), std::io::empty())?;
+    }
+    for file in &files {
+        let mut header = header(file.mode, file.bytes.len() as u64);
+        header.set_cksum();
+        tar.append_data(&mut header, &file.path, file.bytes.as_slice())?;
+    }
+    let tar = tar.into_inner()?;
+    let diff_id = sha256_digest(&tar);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&tar)?;
+    let gzipped = gz.finish()?;
+    Ok(Layer {
+        digest: sha256_digest(&gzipped),
+        diff_id,
+        gzipped,
+    })
+}
+
+fn header(mode: u32, size: u64) -> tar::Header {
+    let mut header = tar::Header::new_ustar();
+    header.set_mode(mode);
+    header.set_size(size);
+    header.set_mtime(0);
+    header.set_uid(0);
+    header.set_gid(0);
+    header
+}
+
+/// An extra file or folder: `SRC:DEST`, DEST an absolute path in the image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraFile {
+    /// The file or folder on this machine.
+    pub source: PathBuf,
+    /// Its path in the image (absolute).
+    pub dest: String,
+}
+
+impl std::str::FromStr for ExtraFile {
+    type Err = ImageError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = |reason: &str| ImageError::Setting {
+            value: s.to_string(),
+            reason: reason.to_string(),
+        };
+        let (source, dest) = s
+            .rsplit_once(':')
+            .ok_or_else(|| bad("expected SRC:DEST, DEST an absolute path in the image"))?;
+        if !dest.starts_with('/') || dest.split('/').any(|part| part == "..") {
+            return Err(bad(
+                "DEST must be an absolute path in the image, without `..`",
+            ));
+        }
+        if source.is_empty() {
+            return Err(bad("SRC is empty"));
+        }
+        Ok(ExtraFile {
+            source: PathBuf::from(source),
+            dest: dest.to_string(),
+        })
+    }
+}
+
+impl ExtraFile {
+    /// The files it adds: the file, or every file under the folder (modes kept:
+    /// executable or not).
+    pub(super) fn read(&self) -> Result<Vec<LayerFile>, ImageError> {
+        let mut out = Vec::new();
+        let dest = self.dest.trim_start_matches('/').trim_end_matches('/');
+        read_into(&self.source, dest, &mut out).map_err(|source| ImageError::File {
+            path: self.source.clone(),
+            source,
+        })?;
+        Ok(out)
+    }
+}
+
+fn read_into(source: &Path, dest: &str, out: &mut Vec<LayerFile>) -> std::io::Result<()> {
+    let meta = std::fs::metadata(source)?;
+    if meta.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(source)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            read_into(&entry.path(), &format!("{dest}/{name}"), out)?;
+        }
+        return Ok(());
+    }
+    out.push(LayerFile {
+        path: dest.to_string(),
+        mode: if executable(&meta) { 0o755 } else { 0o644 },
+        bytes: std::fs::read(source)?,
+    });
+    Ok(())
+}
+
+#[cfg(unix)]
+fn executable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn executable(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_files_give_the_same_layer() {
+        let files = || {
+            vec![LayerFile {
+                path: "usr/local/bin/app".into(),
+                mode: 0o755,
+                bytes: b"\x7fELF".to_vec(),
+            }]
+        };
+        let (a, b) = (build(files()).unwrap(), build(files()).unwrap());
+        assert_eq!(a.digest, b.digest);
+        assert_eq!(a.gzipped, b.gzipped);
+        let mut names = Vec::new();
+        let gz = flate2::read::GzDecoder::new(&a.gzipped[..]);
+        for entry in tar::Archive::new(gz).entries().unwrap() {
+            let entry = entry.unwrap();
+            let mode = entry.header().mode().unwrap();
+            names.push(format!("{} {mode:o}", entry.path().unwrap().display()));
+        }
+        assert_eq!(
+            names,
+            [
+                "usr/ 755",
+                "usr/local/ 755",
+                "usr/local/bin/ 755",
+                "usr/local/bin/app 755"
+            ]
+        );
+    }
+
+    #[test]
+    fn extra_files_are_src_colon_absolute_dest() {
+        let f: ExtraFile = "conf/app.toml:/etc/app.toml".parse().unwrap();
+        assert_eq!(f.dest, "/etc/app.toml");
+        let err = "a.toml:etc/a".parse::<ExtraFile>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`a.toml:etc/a`: DEST must be an absolute path in the image, without `..`"
+        );
+    }
+}

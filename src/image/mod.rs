@@ -1,0 +1,555 @@
+//! The program's container image, built and pushed with no Docker daemon (feature
+//! `image`), as `ko` builds Go images: the program is laid onto a base image as one
+//! layer at `/usr/local/bin/<name>`, and the layers, config and manifest are pushed
+//! to the registry over the OCI distribution API. The tag is derived from the base
+//! image's digest and the new config (which names the program's layer by digest),
+//! so an unchanged program is a no-op.
+//!
+//! ```no_run
+//! use flytekit::image::ImageSpec;
+//! use flytekit::platform::{LinuxProgram, Platform};
+//!
+//! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! let program = LinuxProgram::this_program(Platform::LinuxAmd64)?;
+//! let pushed = ImageSpec::new("ghcr.io/acme/etl")
+//!     .env("RUST_LOG", "info")
+//!     .build(&program, true)
+//!     .await?;
+//! println!("{}", pushed.reference); // ghcr.io/acme/etl:rs-1f0c...
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The command line's `image` subcommand and `--image auto` call it.
+
+mod layer;
+mod registry;
+mod rootfs;
+
+use oci_client::manifest::{
+    IMAGE_CONFIG_MEDIA_TYPE, IMAGE_DOCKER_CONFIG_MEDIA_TYPE, IMAGE_DOCKER_LAYER_GZIP_MEDIA_TYPE,
+    IMAGE_LAYER_GZIP_MEDIA_TYPE, IMAGE_MANIFEST_MEDIA_TYPE, OCI_IMAGE_MEDIA_TYPE, OciDescriptor,
+};
+use oci_client::{Reference, RegistryOperation};
+use sha2::{Digest, Sha256};
+
+pub use layer::ExtraFile;
+pub use registry::{PASSWORD_ENV, USERNAME_ENV};
+
+use crate::platform::{LinuxProgram, Platform, ProgramError};
+use registry::{Base, Registries};
+
+/// The default base image: Debian 12's distroless `cc` image, which has what a Rust
+/// program linked against glibc needs (glibc, libgcc_s, libssl) and CA certificates
+/// for TLS, and nothing else (no shell, no package manager): 9 MB compressed against
+/// 28 MB for `debian:bookworm-slim`, which also lacks CA certificates.
+pub const DEFAULT_BASE: &str = "gcr.io/distroless/cc-debian12";
+
+/// An image to build: a base, the repository to push to, and what goes beside the
+/// program.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ImageSpec {
+    /// The base image (default [`DEFAULT_BASE`]).
+    pub base: String,
+    /// Where to push: `REGISTRY/NAME`, without a tag (the tag is derived).
+    pub repository: String,
+    /// The pods' platform; a multi-platform base is resolved to it.
+    pub platform: Platform,
+    /// Environment variables added to the base's.
+    pub env: Vec<(String, String)>,
+    /// Files and folders added to the image.
+    pub files: Vec<ExtraFile>,
+    /// Registries (`host:port`) spoken to over plain http.
+    pub insecure_registries: Vec<String>,
+}
+
+/// What [`ImageSpec::build`] did.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Pushed {
+    /// `REGISTRY/NAME:TAG`.
+    pub reference: String,
+    /// The program's path in the image: what the tasks' container arguments start
+    /// with.
+    pub entrypoint: String,
+    /// Whether it was pushed now, was there already, or was not pushed.
+    pub state: PushState,
+    /// Blobs (layers and the config) uploaded.
+    pub uploaded: usize,
+    /// Their bytes.
+    pub uploaded_bytes: u64,
+    /// Layers the registry had already (or mounted from the base's repository).
+    pub reused: usize,
+    /// What was found in the base that will likely fail the pods.
+    pub warnings: Vec<String>,
+}
+
+/// Whether an image was pushed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PushState {
+    /// Pushed now.
+    Pushed,
+    /// The registry had this tag already: the same base and program.
+    Unchanged,
+    /// Checked, and not pushed (`push` was false).
+    NotPushed,
+}
+
+impl std::fmt::Display for Pushed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.state {
+            PushState::Unchanged => write!(
+                f,
+                "{} is up to date (the same base and program): nothing uploaded",
+                self.reference
+            ),
+            PushState::NotPushed => write!(
+                f,
+                "{} is not in the registry: pass --push to push it",
+                self.reference
+            ),
+            PushState::Pushed => write!(
+                f,
+                "pushed {}: uploaded {} blob(s) ({:.1} MB), reused {} layer(s) the registry had",
+                self.reference,
+                self.uploaded,
+                self.uploaded_bytes as f64 / 1e6,
+                self.reused
+            ),
+        }
+    }
+}
+
+/// An image that could not be built or pushed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImageError {
+    /// The program cannot run on the platform, or in the base.
+    #[error(transparent)]
+    Program(#[from] ProgramError),
+    /// A setting is wrong: a reference, an `--env` or a `--file`.
+    #[error("`{value}`: {reason}")]
+    Setting {
+        /// The value given.
+        value: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The base image cannot be used.
+    #[error("base image {base}: {reason}")]
+    Base {
+        /// The base.
+        base: String,
+        /// Why.
+        reason: String,
+    },
+    /// A registry refused a call or could not be reached.
+    #[error("cannot {action} {reference}: {reason}")]
+    Registry {
+        /// What was being done.
+        action: String,
+        /// The image.
+        reference: String,
+        /// The registry's answer, and a hint.
+        reason: String,
+    },
+    /// The docker config names a credential helper that failed.
+    #[error("credentials for {registry}: {reason}")]
+    Credentials {
+        /// The registry.
+        registry: String,
+        /// The helper's failure.
+        reason: String,
+    },
+    /// An extra file could not be read, or the layer written.
+    #[error("cannot read `{}`", path.display())]
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ImageSpec {
+    /// An image pushed to `repository` (`REGISTRY/NAME`), on [`DEFAULT_BASE`], for
+    /// `linux/amd64`.
+    pub fn new(repository: impl Into<String>) -> Self {
+        ImageSpec {
+            base: DEFAULT_BASE.to_string(),
+            repository: repository.into(),
+            platform: Platform::default(),
+            env: Vec::new(),
+            files: Vec::new(),
+            insecure_registries: Vec::new(),
+        }
+    }
+
+    /// Another base image.
+    pub fn base(mut self, base: impl Into<String>) -> Self {
+        self.base = base.into();
+        self
+    }
+
+    /// Another platform.
+    pub fn platform(mut self, platform: Platform) -> Self {
+        self.platform = platform;
+        self
+    }
+
+    /// Adds an environment variable (replacing the base's of that name).
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a file or folder.
+    pub fn file(mut self, file: ExtraFile) -> Self {
+        self.files.push(file);
+        self
+    }
+
+    /// Speaks plain http to this registry (`host:port`).
+    pub fn insecure_registry(mut self, registry: impl Into<String>) -> Self {
+        self.insecure_registries.push(registry.into());
+        self
+    }
+
+    /// Checks `program` against the base, and with `push` pushes the image unless
+    /// the registry has it already. Nothing is uploaded before every check passed.
+    pub async fn build(&self, program: &LinuxProgram, push: bool) -> Result<Pushed, ImageError> {
+        let (base_ref, target_repo) = self.references()?;
+        let registries = Registries::new(&self.insecure_registries, self.platform);
+        let base_auth = registry::credentials(base_ref.registry(), false)?;
+        let target_auth = registry::credentials(target_repo.registry(), true)?;
+        let base = registries.base(&base_ref, &base_auth).await?;
+        self.check_base(&base)?;
+        let mut warnings = Vec::new();
+        if let Some(loader) = &program.loader {
+            warnings = check_loader(&registries, &base, program, loader).await?;
+        }
+        let entrypoint = format!("/{}/{}", layer::PROGRAM_DIR, program.name);
+        let mut files = vec![layer::LayerFile {
+            path: entrypoint.trim_start_matches('/').to_string(),
+            mode: 0o755,
+            bytes: program.bytes.clone(),
+        }];
+        for extra in &self.files {
+            files.extend(extra.read()?);
+        }
+        let layer = layer::build(files).map_err(|source| ImageError::File {
+            path: program.path.clone(),
+            source,
+        })?;
+        let config = image_config(&base.config, &layer.diff_id, &entrypoint, &self.env)?;
+        let config_digest = layer::sha256_digest(&config);
+        let tag = image_tag(&base.digest, &config_digest);
+        let target = Reference::with_tag(
+            target_repo.registry().to_string(),
+            target_repo.repository().to_string(),
+            tag,
+        );
+        let mut pushed = Pushed {
+            reference: target.whole(),
+            entrypoint,
+            state: PushState::NotPushed,
+            uploaded: 0,
+            uploaded_bytes: 0,
+            reused: 0,
+            warnings,
+        };
+        if registries
+            .manifest_digest(&target, &target_auth)
+            .await?
+            .is_some()
+        {
+            pushed.state = PushState::Unchanged;
+            return Ok(pushed);
+        }
+        if !push {
+            return Ok(pushed);
+        }
+        registries
+            .sign_in(&target, &target_auth, RegistryOperation::Push)
+            .await?;
+        let manifest = push_blobs(&registries, &base, &target, layer, config, &mut pushed).await?;
+        registries.push_manifest(&target, manifest).await?;
+        pushed.state = PushState::Pushed;
+        Ok(pushed)
+    }
+
+    fn references(&self) -> Result<(Reference, Reference), ImageError> {
+        let parse = |value: &str| {
+            value.parse::<Reference>().map_err(|e| ImageError::Setting {
+                value: value.to_string(),
+                reason: format!("not an image reference: {e}"),
+            })
+        };
+        let base = parse(&self.base)?;
+        let last = self.repository.rsplit('/').next().unwrap_or_default();
+        if last.contains([':', '@']) || !self.repository.contains('/') {
+            return Err(ImageError::Setting {
+                value: self.repository.clone(),
+                reason: "expected REGISTRY/NAME without a tag (the tag is derived from the base and the program)".to_string(),
+            });
+        }
+        Ok((base, parse(&self.repository)?))
+    }
+
+    fn check_base(&self, base: &Base) -> Result<(), ImageError> {
+        let field = |name: &str| base.config.get(name).and_then(|v| v.as_str()).unwrap_or("");
+        let (os, arch) = (field("os"), field("architecture"));
+        if os != self.platform.os() || arch != self.platform.architecture() {
+            return Err(ImageError::Base {
+                base: self.base.clone(),
+                reason: format!(
+                    "it is for {os}/{arch}, not {}: pick a base for that platform, or pass --platform {os}/{arch}",
+                    self.platform
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Reads the base's layers and refuses a program whose loader is not there; warns
+/// when there are no CA certificates, without which the program's object-store
+/// client cannot even be made.
+async fn check_loader(
+    registries: &Registries,
+    base: &Base,
+    program: &LinuxProgram,
+    loader: &str,
+) -> Result<Vec<String>, ImageError> {
+    let mut fs = rootfs::RootFs::default();
+    for layer in &base.manifest.layers {
+        let blob = registries.pull_blob(&base.reference, layer).await?;
+        if let Err(reason) = fs.apply(&blob) {
+            tracing::warn!(
+                base = %base.reference.whole(),
+                layer = %layer.digest,
+                "the base's layers cannot be read ({reason}): the program's loader {loader} is not checked"
+            );
+            return Ok(Vec::new());
+        }
+    }
+    if fs.has_file(loader) {
+        let mut warnings = Vec::new();
+        if !fs.has_ca_certificates() {
+            warnings.push(format!(
+                "the base image {} has no CA certificates (/etc/ssl/certs): the program cannot reach an object store from it, even over http; use a base with them (such as {DEFAULT_BASE})",
+                base.reference.whole()
+            ));
+        }
+        return Ok(warnings);
+    }
+    Err(ProgramError::MissingLoader {
+        path: program.path.clone(),
+        loader: loader.to_string(),
+        base: base.reference.whole(),
+        platform: program.platform,
+    }
+    .into())
+}
+
+/// Uploads what the target repository lacks (the base's layers are mounted from
+/// the base's repository when on the same registry), and returns the manifest.
+async fn push_blobs(
+    registries: &Registries,
+    base: &Base,
+    target: &Reference,
+    layer: layer::Layer,
+    config: Vec<u8>,
+    pushed: &mut Pushed,
+) -> Result<oci_client::manifest::OciImageManifest, ImageError> {
+    let same_registry = base.reference.resolve_registry() == target.resolve_registry();
+    for descriptor in &base.manifest.layers {
+        let digest = &descriptor.digest;
+        if registries.has_blob(target, digest).await?
+            || (same_registry && registries.mount_blob(target, &base.reference, digest).await)
+        {
+            pushed.reused += 1;
+            continue;
+        }
+        let bytes = registries.pull_blob(&base.reference, descriptor).await?;
+        pushed.uploaded_bytes += bytes.len() as u64;
+        registries.push_blob(target, bytes, digest).await?;
+        pushed.uploaded += 1;
+    }
+    let docker = base.manifest.media_type.as_deref() == Some(IMAGE_MANIFEST_MEDIA_TYPE);
+    let (layer_type, config_type) = if docker {
+        (
+            IMAGE_DOCKER_LAYER_GZIP_MEDIA_TYPE,
+            IMAGE_DOCKER_CONFIG_MEDIA_TYPE,
+        )
+    } else {
+        (IMAGE_LAYER_GZIP_MEDIA_TYPE, IMAGE_CONFIG_MEDIA_TYPE)
+    };
+    let layer_descriptor = descriptor(layer_type, &layer.digest, layer.gzipped.len());
+    let config_descriptor = descriptor(config_type, &layer::sha256_digest(&config), config.len());
+    for (bytes, digest) in [
+        (layer.gzipped, &layer.digest),
+        (config, &config_descriptor.digest),
+    ] {
+        if registries.has_blob(target, digest).await? {
+            pushed.reused += 1;
+            continue;
+        }
+        pushed.uploaded_bytes += bytes.len() as u64;
+        registries.push_blob(target, bytes, digest).await?;
+        pushed.uploaded += 1;
+    }
+    let mut manifest = base.manifest.clone();
+    manifest.layers.push(layer_descriptor);
+    manifest.config = config_descriptor;
+    manifest.annotations = None;
+    if manifest.media_type.is_none() {
+        manifest.media_type = Some(OCI_IMAGE_MEDIA_TYPE.to_string());
+    }
+    Ok(manifest)
+}
+
+fn descriptor(media_type: &str, digest: &str, size: usize) -> OciDescriptor {
+    OciDescriptor {
+        media_type: media_type.to_string(),
+        digest: digest.to_string(),
+        size: size as i64,
+        urls: None,
+        annotations: None,
+        artifact_type: None,
+    }
+}
+
+/// `rs-` and 16 hex digits of a SHA-256 of the base's digest and the new config's
+/// (which holds the program layer's digest, the environment and the command).
+fn image_tag(base_digest: &str, config_digest: &str) -> String {
+    let mut digest = Sha256::new();
+    digest.update(base_digest.as_bytes());
+    digest.update(b"\n");
+    digest.update(config_digest.as_bytes());
+    format!("rs-{}", layer::hex(&digest.finalize()[..8]))
+}
+
+/// The base's config with the program's layer on top: no `Entrypoint` (the tasks'
+/// container arguments start with the program's path, and Kubernetes would put an
+/// image entrypoint before them), `Cmd` the program, the extra environment, and a
+/// fixed creation time so the same inputs give the same config.
+fn image_config(
+    base: &serde_json::Value,
+    diff_id: &str,
+    entrypoint: &str,
+    env: &[(String, String)],
+) -> Result<Vec<u8>, ImageError> {
+    use serde_json::{Value, json};
+    let mut config = base.clone();
+    let bad = |reason: &str| ImageError::Base {
+        base: "config".to_string(),
+        reason: reason.to_string(),
+    };
+    let root = config
+        .as_object_mut()
+        .ok_or_else(|| bad("not a JSON object"))?;
+    const EPOCH: &str = "1970-01-01T00:00:00Z";
+    root.insert("created".into(), json!(EPOCH));
+    let diff_ids = root
+        .entry("rootfs")
+        .or_insert_with(|| json!({"type": "layers", "diff_ids": []}))
+        .get_mut("diff_ids")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| bad("its rootfs has no diff_ids"))?;
+    diff_ids.push(json!(diff_id));
+    if let Some(history) = root.get_mut("history").and_then(Value::as_array_mut) {
+        history
+            .push(json!({"created": EPOCH, "created_by": format!("flytekit image: {entrypoint}")}));
+    }
+    let container = root
+        .entry("config")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .ok_or_else(|| bad("its config is not an object"))?;
+    container.insert("Entrypoint".into(), Value::Null);
+    container.insert("Cmd".into(), json!([entrypoint]));
+    let mut vars: Vec<String> = container
+        .get("Env")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (name, value) in env {
+        vars.retain(|v| v.split_once('=').map(|(n, _)| n) != Some(name.as_str()));
+        vars.push(format!("{name}={value}"));
+    }
+    container.insert("Env".into(), json!(vars));
+    serde_json::to_vec(&config).map_err(|e| bad(&e.to_string()))
+}
+
+/// `NAME=VALUE`, as `--env` takes it.
+pub fn parse_env(text: &str) -> Result<(String, String), ImageError> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() && !name.contains(char::is_whitespace) => {
+            Ok((name.to_string(), value.to_string()))
+        }
+        _ => Err(ImageError::Setting {
+            value: text.to_string(),
+            reason: "expected NAME=VALUE".to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_config_runs_the_program_with_no_entrypoint_and_the_extra_env() {
+        let base = serde_json::json!({
+            "architecture": "amd64", "os": "linux", "created": "2024-01-01T00:00:00Z",
+            "config": {"Entrypoint": ["/bin/sh"], "Env": ["PATH=/usr/bin", "A=1"]},
+            "rootfs": {"type": "layers", "diff_ids": ["sha256:aa"]},
+            "history": [{"created_by": "base"}]
+        });
+        let env = [("A".to_string(), "2".to_string())];
+        let bytes = image_config(&base, "sha256:bb", "/usr/local/bin/app", &env).unwrap();
+        let config: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(config["config"]["Entrypoint"], serde_json::Value::Null);
+        assert_eq!(
+            config["config"]["Cmd"],
+            serde_json::json!(["/usr/local/bin/app"])
+        );
+        assert_eq!(
+            config["config"]["Env"],
+            serde_json::json!(["PATH=/usr/bin", "A=2"])
+        );
+        assert_eq!(config["rootfs"]["diff_ids"][1], "sha256:bb");
+        assert_eq!(config["history"].as_array().unwrap().len(), 2);
+        assert_eq!(config["created"], "1970-01-01T00:00:00Z");
+        // The same inputs, the same config and tag; another program, another tag.
+        assert_eq!(
+            bytes,
+            image_config(&base, "sha256:bb", "/usr/local/bin/app", &env).unwrap()
+        );
+        assert_ne!(
+            image_tag("sha256:1", "sha256:2"),
+            image_tag("sha256:1", "sha256:3")
+        );
+    }
+
+    #[test]
+    fn a_repository_with_a_tag_is_refused() {
+        let err = ImageSpec::new("ghcr.io/acme/app:v1")
+            .references()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("`ghcr.io/acme/app:v1`: expected REGISTRY/NAME without a tag")
+        );
+        assert!(parse_env("A").is_err());
+        assert_eq!(parse_env("A=b=c").unwrap(), ("A".into(), "b=c".into()));
+    }
+}

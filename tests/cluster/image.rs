@@ -1,0 +1,579 @@
+//! `image` and `--image auto`: the program laid onto a base image and pushed over the
+//! OCI distribution API, against Debian's docker-registry (the CNCF distribution
+//! server) on 127.0.0.1 that `.ci/test` starts. skopeo inspects and copies what was
+//! pushed, umoci unpacks it, and the program inside runs a task as a stock pod would.
+//! The tests' base images are made here with umoci from the host's C library, never
+//! pulled from the internet.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use flytekit::data::FileAccess;
+use flytekit::idl::core as pb;
+
+use crate::stock_pod::{NodePaths, lit, output, pod_env, put_inputs, succeeded, task_template};
+use crate::support;
+
+fn registry() -> String {
+    std::env::var("FLYTE_TEST_REGISTRY").unwrap_or_else(|_| {
+        panic!("FLYTE_TEST_REGISTRY is not set: run the tests with `bash .ci/test`, which starts an OCI registry")
+    })
+}
+
+fn tool(program: &str, args: &[&str]) -> Output {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e} (`bash .ci/setup` installs it)"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The shared libraries `binary` loads, and its loader, as `ldd` lists them.
+fn host_libraries(binary: &Path) -> Vec<PathBuf> {
+    let out = tool("ldd", &[binary.to_str().unwrap()]);
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .filter(|w| w.starts_with('/'))
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// What a base image has beside an empty root.
+#[derive(Clone, Copy, PartialEq)]
+enum Has {
+    Nothing,
+    Libraries,
+    LibrariesAndCertificates,
+}
+
+/// A base image pushed as `base/NAME:1`: a root filesystem with the libraries the
+/// examples load at their paths (Debian's merged /usr: `/lib` and `/lib64` are
+/// symlinks) and the host's CA certificates, or less.
+fn base_image(name: &str, has: Has) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = format!("{}:base", dir.path().join("layout").display());
+    let bundle = dir.path().join("bundle");
+    tool("umoci", &["init", "--layout", &layout[..layout.len() - 5]]);
+    tool("umoci", &["new", "--image", &layout]);
+    tool(
+        "umoci",
+        &[
+            "unpack",
+            "--rootless",
+            "--image",
+            &layout,
+            bundle.to_str().unwrap(),
+        ],
+    );
+    let root = bundle.join("rootfs");
+    for folder in ["usr/lib", "usr/lib64", "tmp", "etc"] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+    }
+    std::os::unix::fs::symlink("usr/lib", root.join("lib")).unwrap();
+    std::os::unix::fs::symlink("usr/lib64", root.join("lib64")).unwrap();
+    if has == Has::LibrariesAndCertificates {
+        std::fs::create_dir_all(root.join("etc/ssl/certs")).unwrap();
+        let bundle = "etc/ssl/certs/ca-certificates.crt";
+        std::fs::copy(Path::new("/").join(bundle), root.join(bundle)).unwrap();
+    }
+    if has != Has::Nothing {
+        for library in host_libraries(&support::example_binary("dynamic_fanout")) {
+            // The real file, at its path under /usr (the host's /lib is /usr/lib).
+            let real = std::fs::canonicalize(&library).unwrap();
+            let at = root.join(real.strip_prefix("/").unwrap());
+            std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+            std::fs::copy(&real, &at).unwrap();
+            let path = library.strip_prefix("/").unwrap();
+            if !root.join(path).exists() {
+                std::os::unix::fs::symlink(&real, root.join(path)).unwrap();
+            }
+        }
+    }
+    tool(
+        "umoci",
+        &["repack", "--image", &layout, bundle.to_str().unwrap()],
+    );
+    tool(
+        "umoci",
+        &[
+            "config",
+            "--image",
+            &layout,
+            "--os",
+            "linux",
+            "--architecture",
+            "amd64",
+        ],
+    );
+    let reference = format!("{}/base/{name}:1", registry());
+    tool(
+        "skopeo",
+        &[
+            "copy",
+            "--dest-tls-verify=false",
+            &format!("oci:{layout}"),
+            &format!("docker://{reference}"),
+        ],
+    );
+    reference
+}
+
+/// The base with the examples' C library, made once.
+fn base() -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| base_image("cc", Has::LibrariesAndCertificates))
+}
+
+/// `example image ...` against the test registry.
+fn image(example: &str, args: &[&str]) -> Output {
+    Command::new(support::example_binary(example))
+        .arg("image")
+        .args(["--insecure-registry", &registry()])
+        .args(args)
+        .env_remove("FLYTE_IMAGE_REPO")
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `skopeo inspect` of a pushed image: `--raw` for the manifest, `--config`.
+fn inspect(reference: &str, what: &str) -> serde_json::Value {
+    let out = tool(
+        "skopeo",
+        &[
+            "inspect",
+            what,
+            "--tls-verify=false",
+            &format!("docker://{reference}"),
+        ],
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn an_image_is_pushed_once_its_layers_reused_and_a_new_program_gets_a_new_tag() {
+    let repo = format!("{}/demo/once", registry());
+    let args = ["--base", base(), "--repo", &repo, "--env", "RUST_LOG=debug"];
+    let first = image("dynamic_fanout", &[&args[..], &["--push"]].concat());
+    succeeded(&first);
+    let reference = String::from_utf8(first.stdout.clone())
+        .unwrap()
+        .trim()
+        .to_string();
+    let tag = reference
+        .strip_prefix(&format!("{repo}:rs-"))
+        .expect(&reference);
+    assert!(
+        tag.len() == 16 && tag.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{reference}"
+    );
+    // The program and the config are uploaded; the base's layer is mounted from its
+    // repository on the same registry.
+    assert!(
+        stderr(&first).starts_with(&format!("pushed {reference}: uploaded 2 blob(s) (")),
+        "{}",
+        stderr(&first)
+    );
+    assert!(stderr(&first).ends_with("reused 1 layer(s) the registry had\n"));
+
+    let manifest = inspect(&reference, "--raw");
+    let base_manifest = inspect(base(), "--raw");
+    let layers = manifest["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 2, "the base's layer and the program's");
+    assert_eq!(layers[0], base_manifest["layers"][0]);
+    assert_eq!(
+        manifest["mediaType"],
+        "application/vnd.oci.image.manifest.v1+json"
+    );
+    let config = inspect(&reference, "--config");
+    // No entrypoint: the tasks' arguments start with the program's path.
+    assert!(
+        config["config"]
+            .get("Entrypoint")
+            .is_none_or(|e| e.is_null()),
+        "{config}"
+    );
+    assert_eq!(
+        config["config"]["Cmd"],
+        serde_json::json!(["/usr/local/bin/dynamic_fanout"])
+    );
+    assert_eq!(
+        config["config"]["Env"],
+        serde_json::json!(["RUST_LOG=debug"])
+    );
+    assert_eq!(
+        (&config["os"], &config["architecture"]),
+        (&"linux".into(), &"amd64".into())
+    );
+    assert_eq!(config["rootfs"]["diff_ids"].as_array().unwrap().len(), 2);
+
+    // Again: the same tag, nothing uploaded.
+    let again = image("dynamic_fanout", &[&args[..], &["--push"]].concat());
+    succeeded(&again);
+    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), reference);
+    assert_eq!(
+        stderr(&again),
+        format!("{reference} is up to date (the same base and program): nothing uploaded\n")
+    );
+
+    // Another program: a new tag; only it and its config are uploaded.
+    let other = support::example_binary("custom_task_plugin");
+    let changed = image(
+        "dynamic_fanout",
+        &[&args[..], &["--push", "--binary", other.to_str().unwrap()]].concat(),
+    );
+    succeeded(&changed);
+    let new_reference = String::from_utf8_lossy(&changed.stdout).trim().to_string();
+    assert_ne!(new_reference, reference);
+    assert!(
+        stderr(&changed).contains(": uploaded 2 blob(s)"),
+        "{}",
+        stderr(&changed)
+    );
+    let config = inspect(&new_reference, "--config");
+    assert_eq!(
+        config["config"]["Cmd"],
+        serde_json::json!(["/usr/local/bin/custom_task_plugin"])
+    );
+
+    // Without --push: checked, not pushed.
+    let dry = image(
+        "custom_task_plugin",
+        &[
+            "--base",
+            base(),
+            "--repo",
+            &format!("{}/demo/dry", registry()),
+        ],
+    );
+    succeeded(&dry);
+    assert!(
+        stderr(&dry).ends_with("is not in the registry: pass --push to push it\n"),
+        "{}",
+        stderr(&dry)
+    );
+    assert_unknown_repository("demo/dry");
+}
+
+/// The registry has no repository of that name: nothing was pushed to it.
+fn assert_unknown_repository(name: &str) {
+    let out = Command::new("skopeo")
+        .args(["list-tags", "--tls-verify=false"])
+        .arg(format!("docker://{}/{name}", registry()))
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "{name} was pushed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// A root filesystem of `reference`, copied and unpacked as a runtime would.
+fn unpack(reference: &str, dir: &Path) -> PathBuf {
+    let layout = format!("{}:img", dir.join("layout").display());
+    tool(
+        "skopeo",
+        &[
+            "copy",
+            "--src-tls-verify=false",
+            &format!("docker://{reference}"),
+            &format!("oci:{layout}"),
+        ],
+    );
+    let bundle = dir.join("bundle");
+    tool(
+        "umoci",
+        &[
+            "unpack",
+            "--rootless",
+            "--image",
+            &layout,
+            bundle.to_str().unwrap(),
+        ],
+    );
+    bundle.join("rootfs")
+}
+
+/// The template's container started in `root` as a pod starts it: the template's
+/// first argument (the program's path in the image) run inside the image's root, with
+/// only the pod's environment.
+async fn run_in_image(root: &Path, template: &pb::TaskTemplate, paths: &NodePaths) -> Output {
+    let container = template.container.as_ref().unwrap();
+    let args = paths.fill(&container.args);
+    let name = &template.id.as_ref().unwrap().name;
+    // As root: chroot; otherwise a user namespace where this user is root.
+    let mut cmd = if unsafe_is_root() {
+        let mut cmd = tokio::process::Command::new("chroot");
+        cmd.arg(root);
+        cmd
+    } else {
+        let mut cmd = tokio::process::Command::new("unshare");
+        cmd.args(["--map-root-user", "--root"]).arg(root);
+        cmd
+    };
+    cmd.args(&args)
+        .env_clear()
+        .envs(pod_env(name, container, Path::new("/root")))
+        .kill_on_drop(true);
+    tokio::time::timeout(std::time::Duration::from_secs(60), cmd.output())
+        .await
+        .expect("the pod finishes within a minute")
+        .unwrap()
+}
+
+fn unsafe_is_root() -> bool {
+    String::from_utf8_lossy(&tool("id", &["-u"]).stdout).trim() == "0"
+}
+
+#[tokio::test]
+async fn package_with_image_auto_pushes_the_image_its_tasks_then_run_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = format!("{}/demo/auto", registry());
+    let tgz = dir.path().join("package.tgz");
+    let out = Command::new(support::example_binary("dynamic_fanout"))
+        .args(["package", "--image", &format!("auto:{}", base())])
+        .args(["--image", &format!("gpu=auto:{}", base())])
+        .args(["--insecure-registry", &registry()])
+        .args([
+            "--version",
+            "v1",
+            "--project",
+            "flytesnacks",
+            "--domain",
+            "development",
+        ])
+        .arg("-o")
+        .arg(&tgz)
+        .env("FLYTE_IMAGE_REPO", &repo)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let said = stderr(&out);
+    // The first `auto` pushed it (or found it), the second found it.
+    let reference = said
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("pushed ")
+                .and_then(|l| l.split_once(": uploaded"))
+                .map(|(r, _)| r)
+                .or_else(|| {
+                    l.strip_suffix(" is up to date (the same base and program): nothing uploaded")
+                })
+        })
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_string();
+    assert!(reference.starts_with(&format!("{repo}:rs-")), "{said}");
+
+    let files = read_package(&tgz);
+    let template = task_template(&files, "dynamic_fanout.partition");
+    assert_eq!(template.container.as_ref().unwrap().image, reference);
+    assert_eq!(
+        template.container.as_ref().unwrap().args[0],
+        "/usr/local/bin/dynamic_fanout"
+    );
+
+    // The image runs the task: inputs and outputs through the S3 server.
+    let root = unpack(&reference, dir.path());
+    let fs = FileAccess::new();
+    let n0 = NodePaths::new("image-n0");
+    put_inputs(&fs, &n0, &[("total", lit(10i64)), ("size", lit(4i64))]).await;
+    succeeded(&run_in_image(&root, &template, &n0).await);
+    assert_eq!(output::<Vec<i64>>(&fs, &n0, "o0").await, vec![0, 4, 8]);
+}
+
+fn read_package(tgz: &Path) -> Vec<(String, Vec<u8>)> {
+    let gz = flate2::read::GzDecoder::new(std::fs::File::open(tgz).unwrap());
+    tar::Archive::new(gz)
+        .entries()
+        .unwrap()
+        .map(|e| {
+            let mut e = e.unwrap();
+            let name = e.path().unwrap().display().to_string();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut bytes).unwrap();
+            (name, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn programs_that_cannot_run_in_the_pods_are_refused_before_any_upload() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |binary: &Path, base: &str, repo: &str| {
+        let out = image(
+            "custom_task_plugin",
+            &[
+                "--base",
+                base,
+                "--repo",
+                &format!("{}/{repo}", registry()),
+                "--push",
+                "--binary",
+                binary.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_unknown_repository(repo);
+        stderr(&out)
+    };
+    let script = dir.path().join("app.sh");
+    std::fs::write(&script, "#!/bin/sh\necho hi\n").unwrap();
+    assert_eq!(
+        refused(&script, base(), "refused/script"),
+        format!(
+            "error: `{}` is a script, not a Linux executable for linux/amd64: build it with `cargo build --release --target x86_64-unknown-linux-gnu` (from macOS or another architecture: `cargo zigbuild` or `cross`) and pass it with `--binary`\n",
+            script.display()
+        )
+    );
+    // The demo built for arm64: its ELF header says AArch64.
+    let mut arm = std::fs::read(support::example_binary("custom_task_plugin")).unwrap();
+    arm[18..20].copy_from_slice(&183u16.to_le_bytes());
+    let arm_path = dir.path().join("app-arm64");
+    std::fs::write(&arm_path, arm).unwrap();
+    assert!(refused(&arm_path, base(), "refused/arm").contains(
+        "is an ELF executable for AArch64 (linux/arm64), not a Linux executable for linux/amd64"
+    ));
+    let macho = dir.path().join("app-macos");
+    std::fs::write(&macho, [0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1]).unwrap();
+    assert!(
+        refused(&macho, base(), "refused/macho").contains("is a Mach-O executable (macOS), not")
+    );
+
+    // A base without the C library: the program's loader is missing.
+    let bare = base_image("bare", Has::Nothing);
+    let demo = support::example_binary("custom_task_plugin");
+    let loader = host_libraries(&demo)
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("ld-linux"))
+        .unwrap();
+    assert_eq!(
+        refused(&demo, &bare, "refused/loader"),
+        format!(
+            "error: `{}` needs the dynamic loader {}, which the base image {bare} does not have: use a base with the C library the program was linked against (such as gcr.io/distroless/cc-debian12), or link statically (`--target x86_64-unknown-linux-musl`)\n",
+            demo.display(),
+            loader.display()
+        )
+    );
+}
+
+#[test]
+fn a_base_without_ca_certificates_is_warned_of() {
+    let base = base_image("no-certificates", Has::Libraries);
+    let out = image(
+        "custom_task_plugin",
+        &[
+            "--base",
+            &base,
+            "--repo",
+            &format!("{}/demo/no-certificates", registry()),
+        ],
+    );
+    succeeded(&out);
+    assert!(
+        stderr(&out).starts_with(&format!("warning: the base image {base} has no CA certificates (/etc/ssl/certs): the program cannot reach an object store from it, even over http")),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn credentials_come_from_the_environment_or_the_docker_config() {
+    let auth_registry =
+        std::env::var("FLYTE_TEST_AUTH_REGISTRY").expect("run through `bash .ci/test`");
+    let repo = format!("{auth_registry}/demo/private");
+    let home = tempfile::tempdir().unwrap();
+    let push = |env: &[(&str, &str)]| {
+        Command::new(support::example_binary("custom_task_plugin"))
+            .args(["image", "--push", "--base", base(), "--repo", &repo])
+            .args([
+                "--insecure-registry",
+                &registry(),
+                "--insecure-registry",
+                &auth_registry,
+            ])
+            .env_remove("FLYTE_REGISTRY_USERNAME")
+            .env_remove("FLYTE_REGISTRY_PASSWORD")
+            .env("DOCKER_CONFIG", home.path())
+            .env("HOME", home.path())
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let denied = push(&[]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        stderr(&denied).contains(&format!("(sign in with `docker login {auth_registry}`, or set FLYTE_REGISTRY_USERNAME and FLYTE_REGISTRY_PASSWORD)")),
+        "{}",
+        stderr(&denied)
+    );
+    let wrong = push(&[
+        ("FLYTE_REGISTRY_USERNAME", "flyte-test"),
+        ("FLYTE_REGISTRY_PASSWORD", "wrong"),
+    ]);
+    assert_eq!(wrong.status.code(), Some(1), "{}", stderr(&wrong));
+
+    // `docker login`'s config: base64 of user:password under the registry's host.
+    use base64::Engine;
+    let auth = base64::engine::general_purpose::STANDARD.encode("flyte-test:flyte-test-secret");
+    let config = serde_json::json!({"auths": {auth_registry.clone(): {"auth": auth}}});
+    std::fs::write(home.path().join("config.json"), config.to_string()).unwrap();
+    let pushed = push(&[]);
+    succeeded(&pushed);
+    // The base's layer came from the other registry: copied, not mounted.
+    assert!(
+        stderr(&pushed).contains("uploaded 3 blob(s)"),
+        "{}",
+        stderr(&pushed)
+    );
+    std::fs::remove_file(home.path().join("config.json")).unwrap();
+    let from_env = push(&[
+        ("FLYTE_REGISTRY_USERNAME", "flyte-test"),
+        ("FLYTE_REGISTRY_PASSWORD", "flyte-test-secret"),
+    ]);
+    succeeded(&from_env);
+    assert!(
+        stderr(&from_env).contains("is up to date"),
+        "{}",
+        stderr(&from_env)
+    );
+}
+
+#[test]
+fn fast_registration_checks_the_binary_before_connecting() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("app");
+    std::fs::write(&script, "#!/bin/sh\n").unwrap();
+    let out = Command::new(support::example_binary("custom_task_plugin"))
+        .args([
+            "register",
+            "--fast",
+            "--image",
+            "ghcr.io/acme/app:1",
+            "--endpoint",
+            "127.0.0.1:9",
+            "--insecure",
+        ])
+        .arg("--binary")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error: `{}` is a script, not a Linux executable for linux/amd64",
+            script.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
