@@ -31,6 +31,14 @@ pub(super) struct ShipArgs {
     /// A registry (`host:port`) spoken to over plain http; repeatable.
     #[arg(long = "insecure-registry", value_name = "HOST:PORT")]
     pub(super) insecure_registries: Vec<String>,
+    /// A Debian package to add to the image, with what it depends on that the base
+    /// lacks (unpacked into a layer; maintainer scripts are not run); repeatable.
+    #[arg(long = "apt", value_name = "PACKAGE")]
+    pub(super) apt: Vec<String>,
+    /// The Debian repository `--apt` packages come from, `"URL SUITE [COMPONENT...]"`
+    /// (default: Debian's archive for the base's release).
+    #[arg(long, value_name = "SOURCE")]
+    pub(super) apt_source: Option<String>,
 }
 
 fn parse_platform(text: &str) -> Result<Platform, String> {
@@ -76,6 +84,12 @@ impl ShipArgs {
         }
         for registry in &self.insecure_registries {
             spec = spec.insecure_registry(registry.clone());
+        }
+        for package in &self.apt {
+            spec = spec.apt(package.clone());
+        }
+        if let Some(source) = &self.apt_source {
+            spec = spec.apt_source(source.parse().map_err(image_error)?);
         }
         Ok(spec)
     }

@@ -61,7 +61,11 @@ pub(super) fn build(mut files: Vec<LayerFile>) -> std::io::Result<Layer> {
         header.set_cksum();
         tar.append_data(&mut header, &file.path, file.bytes.as_slice())?;
     }
-    let tar = tar.into_inner()?;
+    from_tar(tar.into_inner()?)
+}
+
+/// A layer of a tar made elsewhere.
+pub(super) fn from_tar(tar: Vec<u8>) -> std::io::Result<Layer> {
     let diff_id = sha256_digest(&tar);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&tar)?;

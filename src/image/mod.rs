@@ -22,6 +22,7 @@
 //!
 //! The command line's `image` subcommand and `--image auto` call it.
 
+mod apt;
 mod layer;
 mod registry;
 mod rootfs;
@@ -33,6 +34,7 @@ use oci_client::manifest::{
 use oci_client::{Reference, RegistryOperation};
 use sha2::{Digest, Sha256};
 
+pub use apt::AptSource;
 pub use layer::ExtraFile;
 pub use registry::{PASSWORD_ENV, USERNAME_ENV};
 
@@ -62,6 +64,10 @@ pub struct ImageSpec {
     pub files: Vec<ExtraFile>,
     /// Registries (`host:port`) spoken to over plain http.
     pub insecure_registries: Vec<String>,
+    /// Debian packages to install (with their dependencies the base lacks).
+    pub apt: Vec<String>,
+    /// Where they come from (default: Debian's archive for the base's release).
+    pub apt_source: Option<AptSource>,
 }
 
 /// What [`ImageSpec::build`] did.
@@ -163,6 +169,14 @@ pub enum ImageError {
         /// The helper's failure.
         reason: String,
     },
+    /// Debian packages could not be resolved, fetched or unpacked.
+    #[error("--apt {what}: {reason}")]
+    Apt {
+        /// The package, or the repository.
+        what: String,
+        /// Why.
+        reason: String,
+    },
     /// An extra file could not be read, or the layer written.
     #[error("cannot read `{}`", path.display())]
     File {
@@ -185,6 +199,8 @@ impl ImageSpec {
             env: Vec::new(),
             files: Vec::new(),
             insecure_registries: Vec::new(),
+            apt: Vec::new(),
+            apt_source: None,
         }
     }
 
@@ -212,6 +228,20 @@ impl ImageSpec {
         self
     }
 
+    /// Installs a Debian package and what it depends on that the base lacks, from
+    /// [`ImageSpec::apt_source`] or Debian's archive for the base's release, in a layer
+    /// of its own (maintainer scripts are not run).
+    pub fn apt(mut self, package: impl Into<String>) -> Self {
+        self.apt.push(package.into());
+        self
+    }
+
+    /// The Debian repository `apt` packages come from.
+    pub fn apt_source(mut self, source: AptSource) -> Self {
+        self.apt_source = Some(source);
+        self
+    }
+
     /// Speaks plain http to this registry (`host:port`).
     pub fn insecure_registry(mut self, registry: impl Into<String>) -> Self {
         self.insecure_registries.push(registry.into());
@@ -227,10 +257,9 @@ impl ImageSpec {
         let target_auth = registry::credentials(target_repo.registry(), true)?;
         let base = registries.base(&base_ref, &base_auth).await?;
         self.check_base(&base)?;
-        let mut warnings = Vec::new();
-        if let Some(loader) = &program.loader {
-            warnings = check_loader(&registries, &base, program, loader).await?;
-        }
+        let (mut layers, warnings) = self
+            .layers_below_program(&registries, &base, program)
+            .await?;
         let entrypoint = format!("/{}/{}", layer::PROGRAM_DIR, program.name);
         let mut files = vec![layer::LayerFile {
             path: entrypoint.trim_start_matches('/').to_string(),
@@ -240,13 +269,13 @@ impl ImageSpec {
         for extra in &self.files {
             files.extend(extra.read()?);
         }
-        let layer = layer::build(files).map_err(|source| ImageError::File {
+        layers.push(layer::build(files).map_err(|source| ImageError::File {
             path: program.path.clone(),
             source,
-        })?;
-        let config = image_config(&base.config, &layer.diff_id, &entrypoint, &self.env)?;
-        let config_digest = layer::sha256_digest(&config);
-        let tag = image_tag(&base.digest, &config_digest);
+        })?);
+        let diff_ids: Vec<&str> = layers.iter().map(|l| l.diff_id.as_str()).collect();
+        let config = image_config(&base.config, &diff_ids, &entrypoint, &self.env)?;
+        let tag = image_tag(&base.digest, &layer::sha256_digest(&config));
         let target = Reference::with_tag(
             target_repo.registry().to_string(),
             target_repo.repository().to_string(),
@@ -261,11 +290,8 @@ impl ImageSpec {
             reused: 0,
             warnings,
         };
-        if registries
-            .manifest_digest(&target, &target_auth)
-            .await?
-            .is_some()
-        {
+        let there = registries.manifest_digest(&target, &target_auth).await?;
+        if there.is_some() {
             pushed.state = PushState::Unchanged;
             return Ok(pushed);
         }
@@ -275,10 +301,44 @@ impl ImageSpec {
         registries
             .sign_in(&target, &target_auth, RegistryOperation::Push)
             .await?;
-        let manifest = push_blobs(&registries, &base, &target, layer, config, &mut pushed).await?;
+        let manifest = push_blobs(&registries, &base, &target, layers, config, &mut pushed).await?;
         registries.push_manifest(&target, manifest).await?;
         pushed.state = PushState::Pushed;
         Ok(pushed)
+    }
+
+    /// Reads the base's tree when something needs it (a dynamic program's loader,
+    /// `--apt`), and makes the packages' layer; returns it (if any) and warnings.
+    async fn layers_below_program(
+        &self,
+        registries: &Registries,
+        base: &Base,
+        program: &LinuxProgram,
+    ) -> Result<(Vec<layer::Layer>, Vec<String>), ImageError> {
+        if program.loader.is_none() && self.apt.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let tree = read_tree(registries, base).await?;
+        let mut warnings = Vec::new();
+        if let (Some(loader), Some(tree)) = (&program.loader, &tree) {
+            warnings = check_loader(tree, base, program, loader)?;
+        }
+        if self.apt.is_empty() {
+            return Ok((Vec::new(), warnings));
+        }
+        let tree = tree.ok_or_else(|| ImageError::Apt {
+            what: self.apt.join(" "),
+            reason: "the base's layers cannot be read, so what it has installed is unknown"
+                .to_string(),
+        })?;
+        let source = match &self.apt_source {
+            Some(source) => source.clone(),
+            None => apt::AptSource::for_base(&tree, &self.apt.join(" "))?,
+        };
+        let (layer, names) =
+            apt::packages_layer(&source, &self.apt, self.platform.architecture(), &tree).await?;
+        tracing::info!(packages = %names.join(" "), "Debian packages laid onto the base");
+        Ok((vec![layer], warnings))
     }
 
     fn references(&self) -> Result<(Reference, Reference), ImageError> {
@@ -315,15 +375,11 @@ impl ImageSpec {
     }
 }
 
-/// Reads the base's layers and refuses a program whose loader is not there; warns
-/// when there are no CA certificates, without which the program's object-store
-/// client cannot even be made.
-async fn check_loader(
+/// The base's file tree, or `None` (with a warning logged) when a layer cannot be read.
+async fn read_tree(
     registries: &Registries,
     base: &Base,
-    program: &LinuxProgram,
-    loader: &str,
-) -> Result<Vec<String>, ImageError> {
+) -> Result<Option<rootfs::RootFs>, ImageError> {
     let mut fs = rootfs::RootFs::default();
     for layer in &base.manifest.layers {
         let blob = registries.pull_blob(&base.reference, layer).await?;
@@ -331,28 +387,39 @@ async fn check_loader(
             tracing::warn!(
                 base = %base.reference.whole(),
                 layer = %layer.digest,
-                "the base's layers cannot be read ({reason}): the program's loader {loader} is not checked"
+                "the base's layers cannot be read ({reason}): the program's loader is not checked"
             );
-            return Ok(Vec::new());
+            return Ok(None);
         }
     }
-    if fs.has_file(loader) {
-        let mut warnings = Vec::new();
-        if !fs.has_ca_certificates() {
-            warnings.push(format!(
-                "the base image {} has no CA certificates (/etc/ssl/certs): the program cannot reach an object store from it, even over http; use a base with them (such as {DEFAULT_BASE})",
-                base.reference.whole()
-            ));
+    Ok(Some(fs))
+}
+
+/// Refuses a program whose loader is not in the base; warns when there are no CA
+/// certificates, without which the program's object-store client cannot even be made.
+fn check_loader(
+    fs: &rootfs::RootFs,
+    base: &Base,
+    program: &LinuxProgram,
+    loader: &str,
+) -> Result<Vec<String>, ImageError> {
+    if !fs.has_file(loader) {
+        return Err(ProgramError::MissingLoader {
+            path: program.path.clone(),
+            loader: loader.to_string(),
+            base: base.reference.whole(),
+            platform: program.platform,
         }
-        return Ok(warnings);
+        .into());
     }
-    Err(ProgramError::MissingLoader {
-        path: program.path.clone(),
-        loader: loader.to_string(),
-        base: base.reference.whole(),
-        platform: program.platform,
+    let mut warnings = Vec::new();
+    if !fs.has_ca_certificates() {
+        warnings.push(format!(
+            "the base image {} has no CA certificates (/etc/ssl/certs): the program cannot reach an object store from it, even over http; use a base with them (such as {DEFAULT_BASE})",
+            base.reference.whole()
+        ));
     }
-    .into())
+    Ok(warnings)
 }
 
 /// Uploads what the target repository lacks (the base's layers are mounted from
@@ -361,7 +428,7 @@ async fn push_blobs(
     registries: &Registries,
     base: &Base,
     target: &Reference,
-    layer: layer::Layer,
+    layers: Vec<layer::Layer>,
     config: Vec<u8>,
     pushed: &mut Pushed,
 ) -> Result<oci_client::manifest::OciImageManifest, ImageError> {
@@ -388,12 +455,17 @@ async fn push_blobs(
     } else {
         (IMAGE_LAYER_GZIP_MEDIA_TYPE, IMAGE_CONFIG_MEDIA_TYPE)
     };
-    let layer_descriptor = descriptor(layer_type, &layer.digest, layer.gzipped.len());
+    let layer_descriptors: Vec<OciDescriptor> = layers
+        .iter()
+        .map(|l| descriptor(layer_type, &l.digest, l.gzipped.len()))
+        .collect();
     let config_descriptor = descriptor(config_type, &layer::sha256_digest(&config), config.len());
-    for (bytes, digest) in [
-        (layer.gzipped, &layer.digest),
-        (config, &config_descriptor.digest),
-    ] {
+    let blobs = layers
+        .into_iter()
+        .map(|l| (l.gzipped, l.digest))
+        .chain([(config, config_descriptor.digest.clone())]);
+    for (bytes, digest) in blobs {
+        let digest = &digest;
         if registries.has_blob(target, digest).await? {
             pushed.reused += 1;
             continue;
@@ -403,7 +475,7 @@ async fn push_blobs(
         pushed.uploaded += 1;
     }
     let mut manifest = base.manifest.clone();
-    manifest.layers.push(layer_descriptor);
+    manifest.layers.extend(layer_descriptors);
     manifest.config = config_descriptor;
     manifest.annotations = None;
     if manifest.media_type.is_none() {
@@ -439,7 +511,7 @@ fn image_tag(base_digest: &str, config_digest: &str) -> String {
 /// fixed creation time so the same inputs give the same config.
 fn image_config(
     base: &serde_json::Value,
-    diff_id: &str,
+    new_diff_ids: &[&str],
     entrypoint: &str,
     env: &[(String, String)],
 ) -> Result<Vec<u8>, ImageError> {
@@ -460,10 +532,12 @@ fn image_config(
         .get_mut("diff_ids")
         .and_then(Value::as_array_mut)
         .ok_or_else(|| bad("its rootfs has no diff_ids"))?;
-    diff_ids.push(json!(diff_id));
+    diff_ids.extend(new_diff_ids.iter().map(|d| json!(d)));
     if let Some(history) = root.get_mut("history").and_then(Value::as_array_mut) {
-        history
-            .push(json!({"created": EPOCH, "created_by": format!("flytekit image: {entrypoint}")}));
+        let created_by = format!("flytekit image: {entrypoint}");
+        for _ in new_diff_ids {
+            history.push(json!({"created": EPOCH, "created_by": created_by}));
+        }
     }
     let container = root
         .entry("config")
@@ -515,7 +589,7 @@ mod tests {
             "history": [{"created_by": "base"}]
         });
         let env = [("A".to_string(), "2".to_string())];
-        let bytes = image_config(&base, "sha256:bb", "/usr/local/bin/app", &env).unwrap();
+        let bytes = image_config(&base, &["sha256:bb"], "/usr/local/bin/app", &env).unwrap();
         let config: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(config["config"]["Entrypoint"], serde_json::Value::Null);
         assert_eq!(
@@ -532,7 +606,7 @@ mod tests {
         // The same inputs, the same config and tag; another program, another tag.
         assert_eq!(
             bytes,
-            image_config(&base, "sha256:bb", "/usr/local/bin/app", &env).unwrap()
+            image_config(&base, &["sha256:bb"], "/usr/local/bin/app", &env).unwrap()
         );
         assert_ne!(
             image_tag("sha256:1", "sha256:2"),

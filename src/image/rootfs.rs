@@ -18,6 +18,17 @@ enum Node {
 #[derive(Debug, Default)]
 pub(super) struct RootFs {
     nodes: BTreeMap<String, Node>,
+    /// The bytes of the few files read for what they say: the release
+    /// (`os-release`) and the dpkg status, for `--apt`.
+    contents: BTreeMap<String, Vec<u8>>,
+}
+
+/// Whether a file's bytes are kept.
+fn kept(path: &str) -> bool {
+    matches!(
+        path,
+        "etc/os-release" | "usr/lib/os-release" | "var/lib/dpkg/status"
+    ) || path.starts_with("var/lib/dpkg/status.d/")
 }
 
 impl RootFs {
@@ -35,9 +46,10 @@ impl RootFs {
             blob
         };
         let mut added = Vec::new();
+        let mut bytes = Vec::new();
         let mut archive = tar::Archive::new(tar);
         for entry in archive.entries().map_err(|e| format!("not a tar: {e}"))? {
-            let entry = entry.map_err(|e| format!("not a readable tar: {e}"))?;
+            let mut entry = entry.map_err(|e| format!("not a readable tar: {e}"))?;
             let path = clean(&entry.path().map_err(|e| e.to_string())?.to_string_lossy());
             let (parent, name) = path.rsplit_once('/').unwrap_or(("", &path));
             // OCI whiteouts: `.wh..wh..opq` empties its folder of what lower layers
@@ -50,6 +62,7 @@ impl RootFs {
                 let gone = join(parent, gone);
                 self.remove_under(&gone);
                 self.nodes.remove(&gone);
+                self.contents.remove(&gone);
                 continue;
             }
             let node = match entry.header().entry_type() {
@@ -60,10 +73,41 @@ impl RootFs {
                 }
                 _ => Node::File,
             };
+            if node == Node::File && kept(&path) {
+                let mut content = Vec::new();
+                entry
+                    .read_to_end(&mut content)
+                    .map_err(|e| format!("not a readable tar: {e}"))?;
+                bytes.push((path.clone(), content));
+            } else {
+                self.contents.remove(&path);
+            }
             added.push((path, node));
         }
         self.nodes.extend(added);
+        self.contents.extend(bytes);
         Ok(())
+    }
+
+    /// The bytes of a kept file (`/etc/os-release`, the dpkg status), following
+    /// symlinks.
+    pub(super) fn contents(&self, path: &str) -> Option<&[u8]> {
+        let (at, node) = self.resolve(path)?;
+        (node == Node::File)
+            .then(|| self.contents.get(&at).map(Vec::as_slice))
+            .flatten()
+    }
+
+    /// The kept files under a folder (absolute), by path (no leading `/`).
+    pub(super) fn contents_under<'a>(
+        &'a self,
+        folder: &str,
+    ) -> impl Iterator<Item = (&'a str, &'a [u8])> {
+        let prefix = clean(folder);
+        self.contents
+            .iter()
+            .filter(move |(p, _)| p.starts_with(&prefix))
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
     }
 
     fn remove_under(&mut self, folder: &str) {
@@ -73,11 +117,12 @@ impl RootFs {
             format!("{folder}/")
         };
         self.nodes.retain(|p, _| !p.starts_with(&prefix));
+        self.contents.retain(|p, _| !p.starts_with(&prefix));
     }
 
     /// Whether `path` (absolute) leads to a file, following symlinks.
     pub(super) fn has_file(&self, path: &str) -> bool {
-        matches!(self.resolve(path), Some(Node::File))
+        matches!(self.resolve(path), Some((_, Node::File)))
     }
 
     /// Whether the tree has CA certificates where TLS libraries look for them
@@ -96,7 +141,8 @@ impl RootFs {
                 .any(|p| p.starts_with("etc/ssl/certs/") && self.has_file(p))
     }
 
-    fn resolve(&self, path: &str) -> Option<Node> {
+    /// Where `path` leads once symlinks are followed, and what is there.
+    fn resolve(&self, path: &str) -> Option<(String, Node)> {
         let mut pending: Vec<String> = clean(path).split('/').rev().map(String::from).collect();
         let mut at = String::new();
         let mut hops = 0;
@@ -132,11 +178,11 @@ impl RootFs {
                     }
                     pending.extend(clean(target).split('/').rev().map(String::from));
                 }
-                node if pending.is_empty() => return Some(node.clone()),
+                node if pending.is_empty() => return Some((next, node.clone())),
                 _ => at = next,
             }
         }
-        Some(Node::Dir)
+        Some((at, Node::Dir))
     }
 }
 

@@ -83,6 +83,20 @@ fn base_image(name: &str, has: Has) -> String {
         std::fs::copy(Path::new("/").join(bundle), root.join(bundle)).unwrap();
     }
     if has != Has::Nothing {
+        // What distroless's base says of itself: its release, and its packages in
+        // dpkg's status.d.
+        std::fs::create_dir_all(root.join("var/lib/dpkg/status.d")).unwrap();
+        std::fs::write(
+            root.join("usr/lib/os-release"),
+            "ID=debian\nVERSION_CODENAME=bookworm\n",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("../usr/lib/os-release", root.join("etc/os-release")).unwrap();
+        std::fs::write(
+            root.join("var/lib/dpkg/status.d/libc6"),
+            "Package: libc6\nVersion: 2.36-9\nArchitecture: amd64\n",
+        )
+        .unwrap();
         for library in host_libraries(&support::example_binary("dynamic_fanout")) {
             // The real file, at its path under /usr (the host's /lib is /usr/lib).
             let real = std::fs::canonicalize(&library).unwrap();
@@ -535,6 +549,32 @@ fn credentials_come_from_the_environment_or_the_docker_config() {
         "{}",
         stderr(&pushed)
     );
+
+    // A credential helper, as `credHelpers` names it: `docker-credential-NAME get`
+    // answers the registry's credentials on stdout.
+    let helper = home.path().join("docker-credential-flytetest");
+    let script = r#"#!/bin/sh
+read registry
+printf '{"ServerURL": "%s", "Username": "flyte-test", "Secret": "flyte-test-secret"}' "$registry"
+"#;
+    std::fs::write(&helper, script).unwrap();
+    let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    std::fs::set_permissions(&helper, executable).unwrap();
+    let config = serde_json::json!({"credHelpers": {auth_registry.clone(): "flytetest"}});
+    std::fs::write(home.path().join("config.json"), config.to_string()).unwrap();
+    let path = format!(
+        "{}:{}",
+        home.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let helped = push(&[("PATH", &path)]);
+    succeeded(&helped);
+    assert!(
+        stderr(&helped).contains("is up to date"),
+        "{}",
+        stderr(&helped)
+    );
+
     std::fs::remove_file(home.path().join("config.json")).unwrap();
     let from_env = push(&[
         ("FLYTE_REGISTRY_USERNAME", "flyte-test"),
@@ -576,4 +616,186 @@ fn fast_registration_checks_the_binary_before_connecting() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A Debian package made with dpkg-deb: `files` (path, text, mode) and a control file.
+fn deb(dir: &Path, name: &str, depends: &str, files: &[(&str, &str, u32)]) -> PathBuf {
+    let root = dir.join(format!("{name}-src"));
+    std::fs::create_dir_all(root.join("DEBIAN")).unwrap();
+    let control = format!(
+        "Package: {name}\nVersion: 1.0\nArchitecture: amd64\nMaintainer: Flyte <flyte@example.com>\nDescription: test package\n{depends}"
+    );
+    std::fs::write(root.join("DEBIAN/control"), control).unwrap();
+    for (path, text, mode) in files {
+        let at = root.join(path);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::fs::write(&at, text).unwrap();
+        let mode = std::os::unix::fs::PermissionsExt::from_mode(*mode);
+        std::fs::set_permissions(&at, mode).unwrap();
+    }
+    let out = dir.join(format!("{name}.deb"));
+    tool(
+        "dpkg-deb",
+        &[
+            "--root-owner-group",
+            "--build",
+            root.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+    );
+    out
+}
+
+/// A Debian repository of the packages, served over http on 127.0.0.1 until dropped.
+struct AptRepo {
+    server: std::process::Child,
+    url: String,
+}
+
+impl Drop for AptRepo {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+fn apt_repo(dir: &Path, debs: &[PathBuf]) -> AptRepo {
+    use sha2::Digest;
+    let root = dir.join("repo");
+    let index_dir = root.join("dists/bookworm/main/binary-amd64");
+    std::fs::create_dir_all(&index_dir).unwrap();
+    std::fs::create_dir_all(root.join("pool")).unwrap();
+    let mut index = String::new();
+    for deb in debs {
+        let name = deb.file_name().unwrap().to_str().unwrap();
+        let bytes = std::fs::read(deb).unwrap();
+        std::fs::write(root.join("pool").join(name), &bytes).unwrap();
+        let control = tool("dpkg-deb", &["--field", deb.to_str().unwrap()]).stdout;
+        index.push_str(&String::from_utf8(control).unwrap());
+        let sha: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        index.push_str(&format!(
+            "Filename: pool/{name}\nSize: {}\nSHA256: {sha}\n\n",
+            bytes.len()
+        ));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, index.as_bytes()).unwrap();
+    std::fs::write(index_dir.join("Packages.gz"), gz.finish().unwrap()).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let server = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(&root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    AptRepo {
+        server,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+#[test]
+fn debian_packages_are_laid_in_a_layer_with_what_they_depend_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let hello = deb(
+        dir.path(),
+        "flyte-hello",
+        "Depends: flyte-greeting (>= 1.0), libc6 (>= 2.34)\n",
+        &[(
+            "usr/bin/flyte-hello",
+            "#!/bin/sh\ncat /usr/share/greeting.txt\n",
+            0o755,
+        )],
+    );
+    let greeting = deb(
+        dir.path(),
+        "flyte-greeting",
+        "",
+        &[("usr/share/greeting.txt", "hello\n", 0o644)],
+    );
+    let repo = apt_repo(dir.path(), &[hello, greeting]);
+    let source = format!("{} bookworm main", repo.url);
+    let name = format!("{}/demo/apt", registry());
+    let args = [
+        "--base",
+        base(),
+        "--repo",
+        &name,
+        "--apt-source",
+        &source,
+        "--push",
+    ];
+    let out = image(
+        "custom_task_plugin",
+        &[&args[..], &["--apt", "flyte-hello"]].concat(),
+    );
+    succeeded(&out);
+    let reference = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let manifest = inspect(&reference, "--raw");
+    assert_eq!(
+        manifest["layers"].as_array().unwrap().len(),
+        3,
+        "base, packages, program"
+    );
+
+    let root = unpack(&reference, dir.path());
+    let script = std::fs::metadata(root.join("usr/bin/flyte-hello")).unwrap();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&script.permissions()) & 0o777,
+        0o755
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("usr/share/greeting.txt")).unwrap(),
+        "hello\n"
+    );
+    // Recorded as distroless records its packages; libc6 came from the base.
+    let status = std::fs::read_to_string(root.join("var/lib/dpkg/status.d/flyte-hello")).unwrap();
+    assert!(
+        status.starts_with("Package: flyte-hello\nVersion: 1.0\n"),
+        "{status}"
+    );
+    assert!(root.join("var/lib/dpkg/status.d/flyte-greeting").exists());
+    assert!(root.join("usr/local/bin/custom_task_plugin").exists());
+
+    let missing = image(
+        "custom_task_plugin",
+        &[
+            &args[..2],
+            &[
+                "--repo",
+                &format!("{}/refused/apt", registry()),
+                "--apt-source",
+                &source,
+                "--push",
+                "--apt",
+                "flyte-nope",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        stderr(&missing),
+        "error: --apt flyte-nope: no package `flyte-nope` in the index (asked for)\n"
+    );
+    assert_unknown_repository("refused/apt");
 }
