@@ -60,7 +60,7 @@ impl ShipArgs {
     pub(super) fn entrypoint(&self) -> String {
         match self.binary.as_ref().and_then(|p| p.file_name()) {
             Some(name) => format!("/usr/local/bin/{}", name.to_string_lossy()),
-            None => super::package::default_entrypoint(),
+            None => default_entrypoint(),
         }
     }
 
@@ -93,6 +93,15 @@ impl ShipArgs {
         }
         Ok(spec)
     }
+}
+
+/// `/usr/local/bin/` and this program's file name: where the image holds it.
+fn default_entrypoint() -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "app".to_string());
+    format!("/usr/local/bin/{exe}")
 }
 
 /// `image`'s arguments.

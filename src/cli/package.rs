@@ -59,15 +59,6 @@ impl SettingsArgs {
     }
 }
 
-/// `/usr/local/bin/` and this program's file name: where the image holds it.
-pub(super) fn default_entrypoint() -> String {
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "app".to_string());
-    format!("/usr/local/bin/{exe}")
-}
-
 /// The default image and the named ones from `--image` arguments.
 pub(super) fn images(args: &[String]) -> Result<(String, BTreeMap<String, String>), CliError> {
     let mut default = None;
