@@ -22,9 +22,10 @@ pub(super) struct ShipArgs {
     /// uploaded. Needed on a machine that is not Linux.
     #[arg(long, value_name = "PATH")]
     pub(super) binary: Option<PathBuf>,
-    /// The platform of the cluster's pods.
-    #[arg(long, default_value = "linux/amd64", value_parser = parse_platform)]
-    pub(super) platform: Platform,
+    /// The platform of the cluster's pods (default: the program's image's, as
+    /// `App::image` gives it, or linux/amd64).
+    #[arg(long, value_parser = parse_platform)]
+    pub(super) platform: Option<Platform>,
     /// Where images are pushed, `REGISTRY/NAME` (default: $FLYTE_IMAGE_REPO).
     #[arg(long, value_name = "REGISTRY/NAME")]
     pub(super) repo: Option<String>,
@@ -39,6 +40,11 @@ pub(super) struct ShipArgs {
     /// (default: Debian's archive for the base's release).
     #[arg(long, value_name = "SOURCE")]
     pub(super) apt_source: Option<String>,
+    /// The image the program describes in code ([`super::App::image`]), which these
+    /// arguments add to.
+    #[cfg(feature = "image")]
+    #[arg(skip)]
+    pub(super) described: Option<crate::image::ImageSpec>,
 }
 
 fn parse_platform(text: &str) -> Result<Platform, String> {
@@ -49,11 +55,21 @@ fn parse_platform(text: &str) -> Result<Platform, String> {
 impl ShipArgs {
     /// The program to ship, checked for the platform: `--binary`, or this program.
     pub(super) fn program(&self) -> Result<LinuxProgram, CliError> {
+        let platform = self.platform();
         let program = match &self.binary {
-            Some(path) => LinuxProgram::read(path, self.platform),
-            None => LinuxProgram::this_program(self.platform),
+            Some(path) => LinuxProgram::read(path, platform),
+            None => LinuxProgram::this_program(platform),
         };
         program.map_err(|e| CliError::Program(Box::new(e)))
+    }
+
+    /// `--platform`, else the described image's, else linux/amd64.
+    fn platform(&self) -> Platform {
+        #[cfg(feature = "image")]
+        if let (None, Some(described)) = (self.platform, &self.described) {
+            return described.platform;
+        }
+        self.platform.unwrap_or_default()
     }
 
     /// The program's path in the image: `/usr/local/bin/` and its file name.
@@ -64,21 +80,27 @@ impl ShipArgs {
         }
     }
 
-    #[cfg(feature = "image")]
-    fn repository(&self) -> Result<String, CliError> {
-        self.repo
-            .clone()
-            .or_else(|| std::env::var(REPO_ENV).ok().filter(|r| !r.is_empty()))
-            .ok_or_else(|| {
-                CliError::Image(format!(
-                    "where should the image go? give `--repo REGISTRY/NAME` or set {REPO_ENV}"
-                ))
-            })
-    }
-
+    /// The image to build: the described one (or a default one) with these
+    /// arguments over it, on `base` when given.
     #[cfg(feature = "image")]
     fn spec(&self, base: Option<&str>) -> Result<crate::image::ImageSpec, CliError> {
-        let mut spec = crate::image::ImageSpec::new(self.repository()?).platform(self.platform);
+        let mut spec = self
+            .described
+            .clone()
+            .unwrap_or_else(|| crate::image::ImageSpec::new(""));
+        let repository = self
+            .repo
+            .clone()
+            .or_else(|| std::env::var(REPO_ENV).ok().filter(|r| !r.is_empty()));
+        if let Some(repository) = repository {
+            spec.repository = repository;
+        }
+        if spec.repository.is_empty() {
+            return Err(CliError::Image(format!(
+                "where should the image go? give `--repo REGISTRY/NAME` or set {REPO_ENV}"
+            )));
+        }
+        spec.platform = self.platform();
         if let Some(base) = base {
             spec = spec.base(base);
         }
@@ -108,7 +130,7 @@ fn default_entrypoint() -> String {
 #[derive(Args)]
 pub(super) struct ImageArgs {
     #[command(flatten)]
-    ship: ShipArgs,
+    pub(super) ship: ShipArgs,
     /// The base image (default: gcr.io/distroless/cc-debian12: glibc, libgcc, CA
     /// certificates, no shell).
     #[arg(long, value_name = "REF")]

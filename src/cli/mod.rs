@@ -317,6 +317,9 @@ enum Command {
 #[derive(Default)]
 pub struct App {
     registry: Registry,
+    /// The program's image, described in code.
+    #[cfg(feature = "image")]
+    image: Option<crate::image::ImageSpec>,
 }
 
 impl App {
@@ -341,6 +344,24 @@ impl App {
     /// struct task in a `LazyLock`.
     pub fn task<S: flytekit_core::task::TaskStatic>(mut self, task: &'static S) -> Self {
         self.registry.task(task);
+        self
+    }
+
+    /// Describes the program's image, as flytekit's `ImageSpec` does: `image` and
+    /// `--image auto` build this one (their flags add to it, `--repo` replaces its
+    /// repository, `auto:BASE` its base).
+    ///
+    /// ```
+    /// use flytekit::image::ImageSpec;
+    ///
+    /// let app = flytekit::cli::App::new().image(
+    ///     ImageSpec::new("ghcr.io/acme/etl").apt("ffmpeg").env("RUST_LOG", "info"),
+    /// );
+    /// # let _ = app;
+    /// ```
+    #[cfg(feature = "image")]
+    pub fn image(mut self, spec: crate::image::ImageSpec) -> Self {
+        self.image = Some(spec);
         self
     }
 
@@ -417,6 +438,7 @@ impl App {
             #[cfg(feature = "remote")]
             Command::Run(mut args) => {
                 if args.remote {
+                    self.describe(&mut args.cluster.ship);
                     args.cluster.resolve_auto(err).await?;
                 }
                 self.run_workflow(args, out, err).await
@@ -430,6 +452,7 @@ impl App {
                 out: folder,
                 json,
             } => {
+                self.describe(&mut settings.ship);
                 settings.resolve_auto(err).await?;
                 let said = self.serialize(settings, &folder, json)?;
                 writeln!(out, "{said}").map_err(console)
@@ -440,21 +463,38 @@ impl App {
                 fast,
                 destination_dir,
             } => {
+                self.describe(&mut settings.ship);
                 settings.resolve_auto(err).await?;
                 let said = self.package(settings, &output, fast.then_some(destination_dir))?;
                 writeln!(out, "{said}").map_err(console)
             }
-            Command::Image(args) => image::image(args, out, err).await,
+            Command::Image(mut args) => {
+                self.describe(&mut args.ship);
+                image::image(args, out, err).await
+            }
             Command::Execute(args) => self.execute(args).await,
             Command::FastExecute(args) => self.fast_execute(args).await,
             #[cfg(feature = "remote")]
             Command::Register(mut args) => {
+                self.describe(&mut args.cluster.ship);
                 args.cluster.resolve_auto(err).await?;
                 self.register(args, out).await
             }
             #[cfg(feature = "remote")]
             Command::Fetch(args) => self.fetch(args, out).await,
         }
+    }
+}
+
+impl App {
+    /// Hands the image described in code to the arguments that build images.
+    fn describe(&self, ship: &mut image::ShipArgs) {
+        #[cfg(feature = "image")]
+        {
+            ship.described = self.image.clone();
+        }
+        #[cfg(not(feature = "image"))]
+        let _ = ship;
     }
 }
 

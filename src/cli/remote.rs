@@ -45,7 +45,7 @@ pub(super) struct ClusterArgs {
     #[arg(long)]
     version: Option<String>,
     #[command(flatten)]
-    ship: super::image::ShipArgs,
+    pub(super) ship: super::image::ShipArgs,
     /// The program's path in the image, when `--image auto` built it.
     #[arg(skip)]
     entrypoint: Option<String>,

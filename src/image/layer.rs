@@ -22,12 +22,29 @@ pub(super) struct LayerFile {
 
 /// A layer ready to push.
 pub(super) struct Layer {
-    /// The gzipped tar.
-    pub(super) gzipped: Vec<u8>,
-    /// `sha256:` of the gzipped tar (the blob's digest).
-    pub(super) digest: String,
+    /// The tar.
+    pub(super) tar: Vec<u8>,
     /// `sha256:` of the tar (the config's `diff_id`).
     pub(super) diff_id: String,
+}
+
+/// A layer as pushed: gzipped (only when pushing: the tag needs the `diff_id` alone).
+pub(super) struct Gzipped {
+    pub(super) bytes: Vec<u8>,
+    /// `sha256:` of the bytes (the blob's digest).
+    pub(super) digest: String,
+}
+
+impl Layer {
+    pub(super) fn gzip(&self) -> std::io::Result<Gzipped> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&self.tar)?;
+        let bytes = gz.finish()?;
+        Ok(Gzipped {
+            digest: sha256_digest(&bytes),
+            bytes,
+        })
+    }
 }
 
 pub(super) fn sha256_digest(bytes: &[u8]) -> String {
@@ -66,14 +83,9 @@ pub(super) fn build(mut files: Vec<LayerFile>) -> std::io::Result<Layer> {
 
 /// A layer of a tar made elsewhere.
 pub(super) fn from_tar(tar: Vec<u8>) -> std::io::Result<Layer> {
-    let diff_id = sha256_digest(&tar);
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(&tar)?;
-    let gzipped = gz.finish()?;
     Ok(Layer {
-        digest: sha256_digest(&gzipped),
-        diff_id,
-        gzipped,
+        diff_id: sha256_digest(&tar),
+        tar,
     })
 }
 
@@ -180,10 +192,11 @@ mod tests {
             }]
         };
         let (a, b) = (build(files()).unwrap(), build(files()).unwrap());
+        let (a, b) = (a.gzip().unwrap(), b.gzip().unwrap());
         assert_eq!(a.digest, b.digest);
-        assert_eq!(a.gzipped, b.gzipped);
+        assert_eq!(a.bytes, b.bytes);
         let mut names = Vec::new();
-        let gz = flate2::read::GzDecoder::new(&a.gzipped[..]);
+        let gz = flate2::read::GzDecoder::new(&a.bytes[..]);
         for entry in tar::Archive::new(gz).entries().unwrap() {
             let entry = entry.unwrap();
             let mode = entry.header().mode().unwrap();

@@ -258,9 +258,15 @@ impl ImageSpec {
         let target_auth = registry::credentials(target_repo.registry(), true)?;
         let base = registries.base(&base_ref, &base_auth).await?;
         self.check_base(&base)?;
-        let (mut layers, warnings) = self
-            .layers_below_program(&registries, &base, program)
-            .await?;
+        // The packages' layer needs the base's tree; the loader check too, but only
+        // for an image not pushed yet (one that is was checked when it was).
+        let mut tree = None;
+        let mut layers = Vec::new();
+        if !self.apt.is_empty() {
+            let read = read_tree(&registries, &base).await?;
+            layers.push(self.apt_layer(read.as_ref()).await?);
+            tree = Some(read);
+        }
         let entrypoint = format!("/{}/{}", layer::PROGRAM_DIR, program.name);
         let mut files = vec![layer::LayerFile {
             path: entrypoint.trim_start_matches('/').to_string(),
@@ -289,12 +295,21 @@ impl ImageSpec {
             uploaded: 0,
             uploaded_bytes: 0,
             reused: 0,
-            warnings,
+            warnings: Vec::new(),
         };
         let there = registries.manifest_digest(&target, &target_auth).await?;
         if there.is_some() {
             pushed.state = PushState::Unchanged;
             return Ok(pushed);
+        }
+        if let Some(loader) = &program.loader {
+            let tree = match tree {
+                Some(tree) => tree,
+                None => read_tree(&registries, &base).await?,
+            };
+            if let Some(tree) = &tree {
+                pushed.warnings = check_loader(tree, &base, program, loader)?;
+            }
         }
         if !push {
             return Ok(pushed);
@@ -308,25 +323,8 @@ impl ImageSpec {
         Ok(pushed)
     }
 
-    /// Reads the base's tree when something needs it (a dynamic program's loader,
-    /// `--apt`), and makes the packages' layer; returns it (if any) and warnings.
-    async fn layers_below_program(
-        &self,
-        registries: &Registries,
-        base: &Base,
-        program: &LinuxProgram,
-    ) -> Result<(Vec<layer::Layer>, Vec<String>), ImageError> {
-        if program.loader.is_none() && self.apt.is_empty() {
-            return Ok((Vec::new(), Vec::new()));
-        }
-        let tree = read_tree(registries, base).await?;
-        let mut warnings = Vec::new();
-        if let (Some(loader), Some(tree)) = (&program.loader, &tree) {
-            warnings = check_loader(tree, base, program, loader)?;
-        }
-        if self.apt.is_empty() {
-            return Ok((Vec::new(), warnings));
-        }
+    /// The layer of the `--apt` packages, resolved against the base's tree.
+    async fn apt_layer(&self, tree: Option<&rootfs::RootFs>) -> Result<layer::Layer, ImageError> {
         let tree = tree.ok_or_else(|| ImageError::Apt {
             what: self.apt.join(" "),
             reason: "the base's layers cannot be read, so what it has installed is unknown"
@@ -334,12 +332,12 @@ impl ImageSpec {
         })?;
         let source = match &self.apt_source {
             Some(source) => source.clone(),
-            None => apt::AptSource::for_base(&tree, &self.apt.join(" "))?,
+            None => apt::AptSource::for_base(tree, &self.apt.join(" "))?,
         };
         let (layer, names) =
-            apt::packages_layer(&source, &self.apt, self.platform.architecture(), &tree).await?;
+            apt::packages_layer(&source, &self.apt, self.platform.architecture(), tree).await?;
         tracing::info!(packages = %names.join(" "), "Debian packages laid onto the base");
-        Ok((vec![layer], warnings))
+        Ok(layer)
     }
 
     fn references(&self) -> Result<(Reference, Reference), ImageError> {
@@ -456,14 +454,22 @@ async fn push_blobs(
     } else {
         (IMAGE_LAYER_GZIP_MEDIA_TYPE, IMAGE_CONFIG_MEDIA_TYPE)
     };
+    let layers = layers
+        .iter()
+        .map(layer::Layer::gzip)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|source| ImageError::File {
+            path: "<the new layers>".into(),
+            source,
+        })?;
     let layer_descriptors: Vec<OciDescriptor> = layers
         .iter()
-        .map(|l| descriptor(layer_type, &l.digest, l.gzipped.len()))
+        .map(|l| descriptor(layer_type, &l.digest, l.bytes.len()))
         .collect();
     let config_descriptor = descriptor(config_type, &layer::sha256_digest(&config), config.len());
     let blobs = layers
         .into_iter()
-        .map(|l| (l.gzipped, l.digest))
+        .map(|l| (l.bytes, l.digest))
         .chain([(config, config_descriptor.digest.clone())]);
     for (bytes, digest) in blobs {
         let digest = &digest;

@@ -799,3 +799,38 @@ fn debian_packages_are_laid_in_a_layer_with_what_they_depend_on() {
     );
     assert_unknown_repository("refused/apt");
 }
+
+#[tokio::test]
+async fn an_image_described_in_code_is_what_image_builds_with_the_flags_added() {
+    let described = flytekit::image::ImageSpec::new(format!("{}/demo/described", registry()))
+        .base(base())
+        .env("FROM_CODE", "1");
+    let binary = support::example_binary("custom_task_plugin");
+    let args = [
+        "app",
+        "image",
+        "--push",
+        "--env",
+        "FROM_FLAG=2",
+        "--insecure-registry",
+        &registry(),
+        "--binary",
+        binary.to_str().unwrap(),
+    ];
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    flytekit::cli::App::new()
+        .image(described)
+        .run_to(args, &mut out, &mut err)
+        .await
+        .unwrap();
+    let reference = String::from_utf8(out).unwrap().trim().to_string();
+    assert!(
+        reference.starts_with(&format!("{}/demo/described:rs-", registry())),
+        "{reference}"
+    );
+    let config = inspect(&reference, "--config");
+    assert_eq!(
+        config["config"]["Env"],
+        serde_json::json!(["FROM_CODE=1", "FROM_FLAG=2"])
+    );
+}
