@@ -842,6 +842,54 @@ async fn register_fast_uploads_this_build_and_starts_tasks_through_fast_execute(
     assert_eq!(creates, 4, "both tasks sent again, and taken as identical");
 }
 
+#[tokio::test]
+async fn register_fast_with_binary_ships_that_build_and_names_it_in_the_image() {
+    let admin = Admin::start();
+    let endpoint = format!("127.0.0.1:{}", admin.port);
+    // A Linux build made elsewhere: here the demo's.
+    let binary = support::example_binary("custom_task_plugin");
+    let args = [
+        "app",
+        "register",
+        "--fast",
+        "--version",
+        "f2",
+        "--endpoint",
+        &endpoint,
+        "--insecure",
+        "--image",
+        "ghcr.io/acme/app:1",
+        "--binary",
+        binary.to_str().unwrap(),
+    ];
+    flytekit::cli::App::new()
+        .workflow(&echo_wf {})
+        .run_to(args, &mut std::io::sink(), &mut std::io::sink())
+        .await
+        .unwrap();
+    let requests = admin.requests();
+    let template = &requests
+        .iter()
+        .find(|r| r["method"] == "CreateTask" && r["request"]["id"]["name"] == "remote.echo")
+        .expect("CreateTask for remote.echo")["request"]["spec"]["template"];
+    let args: Vec<&str> = template["container"]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    // The image holds the bootstrap under the build's name; the build is that file.
+    assert_eq!(args[0], "/usr/local/bin/custom_task_plugin");
+    let bytes = std::fs::read(&binary).unwrap();
+    assert_eq!(args[7], sha256_hex(&bytes));
+    let uploaded = flytekit::data::FileAccess::shared()
+        .get(args[3])
+        .await
+        .unwrap();
+    assert!(uploaded == bytes, "the uploaded build is not --binary's");
+    assert!(args[3].ends_with("/custom_task_plugin"), "{args:?}");
+}
+
 fn args_of_cluster(endpoint: &str) -> [&str; 7] {
     [
         "--version",
