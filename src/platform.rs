@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use object::elf;
-use object::read::elf::{FileHeader, ProgramHeader};
+use object::read::elf::{Dyn, FileHeader, ProgramHeader};
 
 /// The platform of a cluster's pods, as OCI names it (`linux/amd64`, `linux/arm64`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -247,13 +247,26 @@ fn elf_loader(bytes: &[u8], platform: Platform) -> Result<Option<String>, String
     if segments.is_empty() {
         return Err("an ELF file with no program headers (a library, not a program)".to_string());
     }
+    let damaged = |e: object::read::Error| format!("a damaged ELF file ({e})");
+    let mut pie = false;
     for segment in segments {
-        if let Some(interp) = segment
-            .interpreter(endian, bytes)
-            .map_err(|e| format!("a damaged ELF file ({e})"))?
-        {
+        if let Some(interp) = segment.interpreter(endian, bytes).map_err(damaged)? {
             return Ok(Some(String::from_utf8_lossy(interp).into_owned()));
         }
+        for entry in segment
+            .dynamic(endian, bytes)
+            .map_err(damaged)?
+            .unwrap_or(&[])
+        {
+            if entry.d_tag(endian) == elf::DT_FLAGS_1 {
+                pie |= entry.d_val(endian) & elf::DF_1_PIE.0 != 0;
+            }
+        }
+    }
+    // Without a loader, a position-independent file is a static-pie program only when
+    // it says so; otherwise it is a shared library.
+    if kind == elf::ET_DYN && !pie {
+        return Err("a shared library, not a program".to_string());
     }
     Ok(None)
 }
@@ -335,7 +348,9 @@ mod tests {
         let p = LinuxProgram::check(Path::new("x/app"), bytes, Platform::LinuxArm64).unwrap();
         assert_eq!(p.loader.as_deref(), Some(loader));
         assert_eq!(p.name, "app");
-        let p = LinuxProgram::check(Path::new("s"), elf(62, None), Platform::LinuxAmd64).unwrap();
+        let mut static_exe = elf(62, None);
+        static_exe[16] = 2; // ET_EXEC
+        let p = LinuxProgram::check(Path::new("s"), static_exe, Platform::LinuxAmd64).unwrap();
         assert_eq!(p.loader, None, "a static program needs no loader");
     }
 
@@ -363,6 +378,8 @@ mod tests {
         let mut object_file = elf(62, None);
         object_file[16] = 1;
         assert!(check(object_file).contains("an ELF object file"));
+        // ET_DYN with neither a loader nor the PIE flag: a library.
+        assert!(check(elf(62, None)).contains("is a shared library, not a program"));
         let mut elf32 = elf(62, None);
         elf32[4] = elf::ELFCLASS32.0;
         assert!(check(elf32).contains("a 32-bit ELF file"));

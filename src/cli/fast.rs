@@ -55,6 +55,7 @@ pub(super) struct ThisBuild {
 impl ThisBuild {
     /// `path` (this program when `None`), read as it is: for a derived version,
     /// which any build may have.
+    #[cfg(feature = "remote")]
     pub(super) fn read(path: Option<&Path>) -> Result<Self, CliError> {
         let exe = match path {
             Some(path) => path.to_path_buf(),

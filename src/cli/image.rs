@@ -11,6 +11,7 @@ use super::CliError;
 use crate::platform::{LinuxProgram, Platform};
 
 /// The environment variable `--repo` defaults to.
+#[cfg(feature = "image")]
 pub(super) const REPO_ENV: &str = "FLYTE_IMAGE_REPO";
 
 /// What is shipped and where its image goes: `image`'s, and `package`, `register`
@@ -36,10 +37,11 @@ pub(super) struct ShipArgs {
     /// lacks (unpacked into a layer; maintainer scripts are not run); repeatable.
     #[arg(long = "apt", value_name = "PACKAGE")]
     pub(super) apt: Vec<String>,
-    /// The Debian repository `--apt` packages come from, `"URL SUITE [COMPONENT...]"`
-    /// (default: Debian's archive for the base's release).
-    #[arg(long, value_name = "SOURCE")]
-    pub(super) apt_source: Option<String>,
+    /// A Debian repository `--apt` packages come from, `"URL SUITE [COMPONENT...]"`;
+    /// repeatable, the first that has a package gives it (default: Debian's archive for
+    /// the base's release, over https).
+    #[arg(long = "apt-source", value_name = "SOURCE")]
+    pub(super) apt_sources: Vec<String>,
     /// The image the program describes in code ([`super::App::image`]), which these
     /// arguments add to.
     #[cfg(feature = "image")]
@@ -88,12 +90,12 @@ impl ShipArgs {
             .described
             .clone()
             .unwrap_or_else(|| crate::image::ImageSpec::new(""));
-        let repository = self
-            .repo
-            .clone()
-            .or_else(|| std::env::var(REPO_ENV).ok().filter(|r| !r.is_empty()));
-        if let Some(repository) = repository {
-            spec.repository = repository;
+        // `--repo`, else the described image's, else the environment's.
+        if let Some(repository) = &self.repo {
+            spec.repository = repository.clone();
+        }
+        if spec.repository.is_empty() {
+            spec.repository = std::env::var(REPO_ENV).unwrap_or_default();
         }
         if spec.repository.is_empty() {
             return Err(CliError::Image(format!(
@@ -110,7 +112,7 @@ impl ShipArgs {
         for package in &self.apt {
             spec = spec.apt(package.clone());
         }
-        if let Some(source) = &self.apt_source {
+        for source in &self.apt_sources {
             spec = spec.apt_source(source.parse().map_err(image_error)?);
         }
         Ok(spec)

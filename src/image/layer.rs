@@ -55,24 +55,12 @@ pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The layer holding `files`, with their parent folders (mode 0755).
+/// The layer holding `files`. It has no folder entries: a runtime makes a missing
+/// folder when it unpacks a file, and an entry for a folder the base has would replace
+/// it (the base's `/tmp` is 1777, its `/lib` may be a symlink).
 pub(super) fn build(mut files: Vec<LayerFile>) -> std::io::Result<Layer> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut folders = std::collections::BTreeSet::new();
-    for file in &files {
-        let mut parent = Path::new(&file.path).parent();
-        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
-            folders.insert(p.to_string_lossy().into_owned());
-            parent = p.parent();
-        }
-    }
     let mut tar = tar::Builder::new(Vec::new());
-    for folder in folders {
-        let mut header = header(0o755, 0);
-        header.set_entry_type(tar::EntryType::Directory);
-        header.set_cksum();
-        tar.append_data(&mut header, format!("{folder}/"), std::io::empty())?;
-    }
     for file in &files {
         let mut header = header(file.mode, file.bytes.len() as u64);
         header.set_cksum();
@@ -202,15 +190,7 @@ mod tests {
             let mode = entry.header().mode().unwrap();
             names.push(format!("{} {mode:o}", entry.path().unwrap().display()));
         }
-        assert_eq!(
-            names,
-            [
-                "usr/ 755",
-                "usr/local/ 755",
-                "usr/local/bin/ 755",
-                "usr/local/bin/app 755"
-            ]
-        );
+        assert_eq!(names, ["usr/local/bin/app 755"]);
     }
 
     #[test]

@@ -67,8 +67,9 @@ pub struct ImageSpec {
     pub insecure_registries: Vec<String>,
     /// Debian packages to install (with their dependencies the base lacks).
     pub apt: Vec<String>,
-    /// Where they come from (default: Debian's archive for the base's release).
-    pub apt_source: Option<AptSource>,
+    /// Where they come from, the first that has a package giving it (default:
+    /// Debian's archive for the base's release: its security suite, updates, release).
+    pub apt_sources: Vec<AptSource>,
 }
 
 /// What [`ImageSpec::build`] did.
@@ -201,7 +202,7 @@ impl ImageSpec {
             files: Vec::new(),
             insecure_registries: Vec::new(),
             apt: Vec::new(),
-            apt_source: None,
+            apt_sources: Vec::new(),
         }
     }
 
@@ -237,9 +238,10 @@ impl ImageSpec {
         self
     }
 
-    /// The Debian repository `apt` packages come from.
+    /// A Debian repository `apt` packages come from (repeatable; the first that has
+    /// a package gives it).
     pub fn apt_source(mut self, source: AptSource) -> Self {
-        self.apt_source = Some(source);
+        self.apt_sources.push(source);
         self
     }
 
@@ -254,8 +256,13 @@ impl ImageSpec {
     pub async fn build(&self, program: &LinuxProgram, push: bool) -> Result<Pushed, ImageError> {
         let (base_ref, target_repo) = self.references()?;
         let registries = Registries::new(&self.insecure_registries, self.platform);
-        let base_auth = registry::credentials(base_ref.registry(), false)?;
         let target_auth = registry::credentials(target_repo.registry(), true)?;
+        // One registry, one set of credentials: the client keeps one per registry.
+        let base_auth = if base_ref.resolve_registry() == target_repo.resolve_registry() {
+            target_auth.clone()
+        } else {
+            registry::credentials(base_ref.registry(), false)?
+        };
         let base = registries.base(&base_ref, &base_auth).await?;
         self.check_base(&base)?;
         // The packages' layer needs the base's tree; the loader check too, but only
@@ -297,6 +304,13 @@ impl ImageSpec {
             reused: 0,
             warnings: Vec::new(),
         };
+        if push {
+            // Signed in for pushing first: bad credentials are said now, and the
+            // lookups below go out with them.
+            registries
+                .sign_in(&target, &target_auth, RegistryOperation::Push)
+                .await?;
+        }
         let there = registries.manifest_digest(&target, &target_auth).await?;
         if there.is_some() {
             pushed.state = PushState::Unchanged;
@@ -314,9 +328,6 @@ impl ImageSpec {
         if !push {
             return Ok(pushed);
         }
-        registries
-            .sign_in(&target, &target_auth, RegistryOperation::Push)
-            .await?;
         let manifest = push_blobs(&registries, &base, &target, layers, config, &mut pushed).await?;
         registries.push_manifest(&target, manifest).await?;
         pushed.state = PushState::Pushed;
@@ -330,12 +341,12 @@ impl ImageSpec {
             reason: "the base's layers cannot be read, so what it has installed is unknown"
                 .to_string(),
         })?;
-        let source = match &self.apt_source {
-            Some(source) => source.clone(),
-            None => apt::AptSource::for_base(tree, &self.apt.join(" "))?,
+        let sources = match &self.apt_sources[..] {
+            [] => apt::AptSource::for_base(tree, &self.apt.join(" "))?,
+            given => given.to_vec(),
         };
         let (layer, names) =
-            apt::packages_layer(&source, &self.apt, self.platform.architecture(), tree).await?;
+            apt::packages_layer(&sources, &self.apt, self.platform.architecture(), tree).await?;
         tracing::info!(packages = %names.join(" "), "Debian packages laid onto the base");
         Ok(layer)
     }
@@ -382,7 +393,7 @@ async fn read_tree(
     let mut fs = rootfs::RootFs::default();
     for layer in &base.manifest.layers {
         let blob = registries.pull_blob(&base.reference, layer).await?;
-        if let Err(reason) = fs.apply(&blob) {
+        if let Err(reason) = fs.apply(blob.open()?) {
             tracing::warn!(
                 base = %base.reference.whole(),
                 layer = %layer.digest,
@@ -440,9 +451,8 @@ async fn push_blobs(
             pushed.reused += 1;
             continue;
         }
-        let bytes = registries.pull_blob(&base.reference, descriptor).await?;
-        pushed.uploaded_bytes += bytes.len() as u64;
-        registries.push_blob(target, bytes, digest).await?;
+        let blob = registries.pull_blob(&base.reference, descriptor).await?;
+        pushed.uploaded_bytes += registries.push_download(target, &blob, digest).await?;
         pushed.uploaded += 1;
     }
     let docker = base.manifest.media_type.as_deref() == Some(IMAGE_MANIFEST_MEDIA_TYPE);

@@ -93,18 +93,52 @@ impl Registries {
         })
     }
 
-    /// The blob's bytes.
+    /// The blob, downloaded into a temporary file (a base's layer may be gigabytes:
+    /// a CUDA image's), its digest checked.
     pub(super) async fn pull_blob(
         &self,
         reference: &Reference,
         layer: &OciDescriptor,
-    ) -> Result<Vec<u8>, ImageError> {
-        let mut bytes = Vec::new();
+    ) -> Result<Download, ImageError> {
+        let download = Download::new();
+        let io = |source| ImageError::File {
+            path: download.path.clone(),
+            source,
+        };
+        let file = tokio::fs::File::create(&download.path).await.map_err(io)?;
+        let mut file = tokio::io::BufWriter::new(file);
         self.client
-            .pull_blob(reference, layer, &mut bytes)
+            .pull_blob(reference, layer, &mut file)
             .await
             .map_err(|e| registry_error(reference, "download a layer of", e))?;
-        Ok(bytes)
+        tokio::io::AsyncWriteExt::flush(&mut file)
+            .await
+            .map_err(io)?;
+        Ok(download)
+    }
+
+    /// Uploads a downloaded blob, as it streams.
+    pub(super) async fn push_download(
+        &self,
+        reference: &Reference,
+        download: &Download,
+        digest: &str,
+    ) -> Result<u64, ImageError> {
+        let io = |source| ImageError::File {
+            path: download.path.clone(),
+            source,
+        };
+        let file = tokio::fs::File::open(&download.path).await.map_err(io)?;
+        let size = file.metadata().await.map_err(io)?.len();
+        let stream = futures::TryStreamExt::map_err(
+            tokio_util::io::ReaderStream::new(file),
+            OciDistributionError::IoError,
+        );
+        self.client
+            .push_blob_stream(reference, stream, digest, Some(size))
+            .await
+            .map_err(|e| registry_error(reference, "upload a layer to", e))?;
+        Ok(size)
     }
 
     pub(super) async fn has_blob(
@@ -112,10 +146,12 @@ impl Registries {
         reference: &Reference,
         digest: &str,
     ) -> Result<bool, ImageError> {
-        self.client
-            .blob_exists(reference, digest)
-            .await
-            .map_err(|e| registry_error(reference, "look for a layer in", e))
+        match self.client.blob_exists(reference, digest).await {
+            Ok(there) => Ok(there),
+            // Some registries (Docker Hub) answer a repository not made yet with 401.
+            Err(e) if is_denied(&e) => Ok(false),
+            Err(e) => Err(registry_error(reference, "look for a layer in", e)),
+        }
     }
 
     pub(super) async fn push_blob(
@@ -158,6 +194,9 @@ impl Registries {
                 Ok(None)
             }
             Err(OciDistributionError::ServerError { code: 404, .. }) => Ok(None),
+            // Docker Hub answers a repository not made yet with 401; the push that
+            // follows says whether the credentials are good.
+            Err(e) if is_denied(&e) => Ok(None),
             Err(e) => Err(registry_error(reference, "look up", e)),
         }
     }
@@ -172,6 +211,36 @@ impl Registries {
             .push_manifest(reference, &OciManifest::Image(manifest))
             .await
             .map_err(|e| registry_error(reference, "push the manifest to", e))
+    }
+}
+
+/// A blob in a temporary file, removed when dropped.
+pub(super) struct Download {
+    pub(super) path: std::path::PathBuf,
+}
+
+impl Download {
+    fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("flytekit-image-{}-{n}.blob", std::process::id());
+        Download {
+            path: std::env::temp_dir().join(name),
+        }
+    }
+
+    /// The file, to read.
+    pub(super) fn open(&self) -> Result<std::fs::File, ImageError> {
+        std::fs::File::open(&self.path).map_err(|source| ImageError::File {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}
+
+impl Drop for Download {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
@@ -199,7 +268,16 @@ pub(super) fn credentials(registry: &str, pushed_to: bool) -> Result<RegistryAut
             Ok(DockerCredential::UsernamePassword(user, password)) => {
                 return Ok(RegistryAuth::Basic(user, password));
             }
-            Ok(DockerCredential::IdentityToken(token)) => return Ok(RegistryAuth::Bearer(token)),
+            // An OAuth refresh token for the registry's token service, which this
+            // client cannot exchange.
+            Ok(DockerCredential::IdentityToken(_)) => {
+                return Err(ImageError::Credentials {
+                    registry: registry.to_string(),
+                    reason: format!(
+                        "the docker config holds an identity token, which is not read here: set {USERNAME_ENV} and {PASSWORD_ENV}"
+                    ),
+                });
+            }
             Err(E::ConfigNotFound | E::NoCredentialConfigured | E::ConfigReadError) => {}
             // What credential helpers answer for a registry they hold nothing for.
             Err(E::HelperFailure { stdout, .. }) if stdout.contains("credentials not found") => {}
@@ -214,16 +292,26 @@ pub(super) fn credentials(registry: &str, pushed_to: bool) -> Result<RegistryAut
     Ok(RegistryAuth::Anonymous)
 }
 
-/// A failed registry call, with a hint when it was refused for credentials.
-fn registry_error(reference: &Reference, action: &str, e: OciDistributionError) -> ImageError {
+/// Whether the registry refused a call for its credentials.
+fn is_denied(e: &OciDistributionError) -> bool {
     let text = e.to_string();
-    let denied = matches!(
+    matches!(
         e,
         OciDistributionError::AuthenticationFailure(_)
             | OciDistributionError::UnauthorizedError { .. }
+            | OciDistributionError::ServerError {
+                code: 401 | 403,
+                ..
+            }
     ) || text.contains("401")
         || text.contains("UNAUTHORIZED")
-        || text.contains("DENIED");
+        || text.contains("DENIED")
+}
+
+/// A failed registry call, with a hint when it was refused for credentials.
+fn registry_error(reference: &Reference, action: &str, e: OciDistributionError) -> ImageError {
+    let text = e.to_string();
+    let denied = is_denied(&e);
     let hint = if denied {
         format!(
             " (sign in with `docker login {}`, or set {USERNAME_ENV} and {PASSWORD_ENV})",

@@ -3,7 +3,7 @@
 //! loader must be there, or every pod fails with "no such file or directory".
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{BufRead, Read};
 
 /// What a path of the tree is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,18 +32,20 @@ fn kept(path: &str) -> bool {
 }
 
 impl RootFs {
-    /// Applies one layer: its tar (gzipped or not); zstd is not read.
-    pub(super) fn apply(&mut self, blob: &[u8]) -> Result<(), String> {
-        let mut plain = Vec::new();
-        let tar: &[u8] = if blob.starts_with(&[0x1f, 0x8b]) {
-            flate2::read::GzDecoder::new(blob)
-                .read_to_end(&mut plain)
-                .map_err(|e| format!("it is not a readable gzip: {e}"))?;
-            &plain
-        } else if blob.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+    /// Applies one layer, read as it streams: its tar, gzipped or not (zstd is not
+    /// read).
+    pub(super) fn apply(&mut self, blob: impl Read) -> Result<(), String> {
+        let mut blob = std::io::BufReader::new(blob);
+        let magic = blob
+            .fill_buf()
+            .map_err(|e| format!("cannot read it: {e}"))?
+            .to_vec();
+        let tar: Box<dyn Read + '_> = if magic.starts_with(&[0x1f, 0x8b]) {
+            Box::new(flate2::bufread::GzDecoder::new(blob))
+        } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
             return Err("it is zstd-compressed, which this check does not read".to_string());
         } else {
-            blob
+            Box::new(blob)
         };
         let mut added = Vec::new();
         let mut bytes = Vec::new();
@@ -143,9 +145,28 @@ impl RootFs {
 
     /// Where `path` leads once symlinks are followed, and what is there.
     fn resolve(&self, path: &str) -> Option<(String, Node)> {
+        match self.walk(path) {
+            (at, Some(node)) => Some((at, node)),
+            (_, None) => None,
+        }
+    }
+
+    /// The path `path` names once the tree's symlinks are followed (the parts the
+    /// tree lacks kept as written), and what is there, if anything.
+    pub(super) fn canonical(&self, path: &str) -> String {
+        self.walk(path).0
+    }
+
+    /// Whether `path` is a folder of the tree (symlinks followed).
+    pub(super) fn has_dir(&self, path: &str) -> bool {
+        matches!(self.walk(path).1, Some(Node::Dir))
+    }
+
+    fn walk(&self, path: &str) -> (String, Option<Node>) {
         let mut pending: Vec<String> = clean(path).split('/').rev().map(String::from).collect();
         let mut at = String::new();
         let mut hops = 0;
+        let mut missing = false;
         while let Some(part) = pending.pop() {
             match part.as_str() {
                 "" | "." => continue,
@@ -160,29 +181,30 @@ impl RootFs {
             }
             let next = join(&at, &part);
             // A tar may leave out the folders of its files; they exist all the same.
-            let Some(node) = self.nodes.get(&next) else {
-                if pending.is_empty() {
-                    return None;
-                }
-                at = next;
-                continue;
-            };
+            let node = if missing { None } else { self.nodes.get(&next) };
             match node {
-                Node::Link(target) => {
+                Some(Node::Link(target)) if hops < 40 => {
                     hops += 1;
-                    if hops > 40 {
-                        return None;
-                    }
                     if target.starts_with('/') {
                         at.clear();
                     }
                     pending.extend(clean(target).split('/').rev().map(String::from));
                 }
-                node if pending.is_empty() => return Some((next, node.clone())),
-                _ => at = next,
+                Some(Node::Link(_)) => return (next, None),
+                Some(node) if pending.is_empty() => return (next, Some(node.clone())),
+                Some(_) => at = next,
+                None if pending.is_empty() => return (next, None),
+                None => {
+                    // Below a missing part, nothing is known: keep the rest as written.
+                    missing = !self
+                        .nodes
+                        .keys()
+                        .any(|p| p.starts_with(&format!("{next}/")));
+                    at = next;
+                }
             }
         }
-        Some((at, Node::Dir))
+        (at, Some(Node::Dir))
     }
 }
 
@@ -233,7 +255,7 @@ mod tests {
     #[test]
     fn the_loader_is_found_through_debians_merged_usr_symlinks() {
         let mut fs = RootFs::default();
-        fs.apply(&layer(&[
+        fs.apply(&*layer(&[
             ("lib", Some("usr/lib")),
             ("lib64", Some("usr/lib64")),
             ("usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", None),
@@ -248,7 +270,7 @@ mod tests {
         assert!(!fs.has_file("/lib64"), "a folder is not a file");
 
         // A later layer's whiteout removes it.
-        fs.apply(&layer(&[(
+        fs.apply(&*layer(&[(
             "usr/lib/x86_64-linux-gnu/.wh.ld-linux-x86-64.so.2",
             None,
         )]))
@@ -259,14 +281,14 @@ mod tests {
     #[test]
     fn an_opaque_folder_hides_what_lower_layers_put_in_it() {
         let mut fs = RootFs::default();
-        fs.apply(&layer(&[("opt/a", None), ("opt/b", None)]))
+        fs.apply(&*layer(&[("opt/a", None), ("opt/b", None)]))
             .unwrap();
-        fs.apply(&layer(&[("opt/.wh..wh..opq", None), ("opt/b", None)]))
+        fs.apply(&*layer(&[("opt/.wh..wh..opq", None), ("opt/b", None)]))
             .unwrap();
         assert!(!fs.has_file("/opt/a"));
         assert!(fs.has_file("/opt/b"));
         // A symlink loop is not a file.
-        fs.apply(&layer(&[("x", Some("y")), ("y", Some("x"))]))
+        fs.apply(&*layer(&[("x", Some("y")), ("y", Some("x"))]))
             .unwrap();
         assert!(!fs.has_file("/x"));
     }

@@ -75,6 +75,8 @@ fn base_image(name: &str, has: Has) -> String {
     for folder in ["usr/lib", "usr/lib64", "tmp", "etc"] {
         std::fs::create_dir_all(root.join(folder)).unwrap();
     }
+    let sticky = std::os::unix::fs::PermissionsExt::from_mode(0o1777);
+    std::fs::set_permissions(root.join("tmp"), sticky).unwrap();
     std::os::unix::fs::symlink("usr/lib", root.join("lib")).unwrap();
     std::os::unix::fs::symlink("usr/lib64", root.join("lib64")).unwrap();
     if has == Has::LibrariesAndCertificates {
@@ -683,7 +685,18 @@ fn apt_repo(dir: &Path, debs: &[PathBuf]) -> AptRepo {
     }
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut gz, index.as_bytes()).unwrap();
-    std::fs::write(index_dir.join("Packages.gz"), gz.finish().unwrap()).unwrap();
+    let packages = gz.finish().unwrap();
+    // The suite's Release file, which the index is checked against.
+    let sha: String = sha2::Sha256::digest(&packages)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let release = format!(
+        "Origin: flyte-test\nSuite: bookworm\nSHA256:\n {sha} {} main/binary-amd64/Packages.gz\n",
+        packages.len()
+    );
+    std::fs::write(root.join("dists/bookworm/Release"), release).unwrap();
+    std::fs::write(index_dir.join("Packages.gz"), packages).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
@@ -722,7 +735,7 @@ fn debian_packages_are_laid_in_a_layer_with_what_they_depend_on() {
         "Depends: flyte-greeting (>= 1.0), libc6 (>= 2.34)\n",
         &[(
             "usr/bin/flyte-hello",
-            "#!/bin/sh\ncat /usr/share/greeting.txt\n",
+            "#!/bin/sh\ncat /lib/flyte/greeting.txt\n",
             0o755,
         )],
     );
@@ -730,7 +743,8 @@ fn debian_packages_are_laid_in_a_layer_with_what_they_depend_on() {
         dir.path(),
         "flyte-greeting",
         "",
-        &[("usr/share/greeting.txt", "hello\n", 0o644)],
+        // Under /lib, which is /usr/lib on the base (merged /usr).
+        &[("lib/flyte/greeting.txt", "hello\n", 0o644)],
     );
     let repo = apt_repo(dir.path(), &[hello, greeting]);
     let source = format!("{} bookworm main", repo.url);
@@ -744,9 +758,12 @@ fn debian_packages_are_laid_in_a_layer_with_what_they_depend_on() {
         &source,
         "--push",
     ];
+    let note = dir.path().join("note.txt");
+    std::fs::write(&note, "extra").unwrap();
+    let file = format!("{}:/tmp/flyte/note.txt", note.display());
     let out = image(
         "custom_task_plugin",
-        &[&args[..], &["--apt", "flyte-hello"]].concat(),
+        &[&args[..], &["--apt", "flyte-hello", "--file", &file]].concat(),
     );
     succeeded(&out);
     let reference = String::from_utf8_lossy(&out.stdout).trim().to_string();
@@ -763,9 +780,27 @@ fn debian_packages_are_laid_in_a_layer_with_what_they_depend_on() {
         std::os::unix::fs::PermissionsExt::mode(&script.permissions()) & 0o777,
         0o755
     );
+    // The package's `./lib/` did not replace the base's `/lib` symlink: its file
+    // went through it.
+    assert!(
+        std::fs::symlink_metadata(root.join("lib"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(
-        std::fs::read_to_string(root.join("usr/share/greeting.txt")).unwrap(),
+        std::fs::read_to_string(root.join("usr/lib/flyte/greeting.txt")).unwrap(),
         "hello\n"
+    );
+    // `--file` under /tmp kept the base's /tmp as it was.
+    assert_eq!(
+        std::fs::read_to_string(root.join("tmp/flyte/note.txt")).unwrap(),
+        "extra"
+    );
+    let tmp = std::fs::metadata(root.join("tmp")).unwrap();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&tmp.permissions()) & 0o7777,
+        0o1777
     );
     // Recorded as distroless records its packages; libc6 came from the base.
     let status = std::fs::read_to_string(root.join("var/lib/dpkg/status.d/flyte-hello")).unwrap();
