@@ -175,8 +175,8 @@ fn inspect(reference: &str, what: &str) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-#[test]
-fn an_image_is_pushed_once_its_layers_reused_and_a_new_program_gets_a_new_tag() {
+#[tokio::test]
+async fn an_image_is_pushed_once_its_layers_reused_and_a_new_program_gets_a_new_tag() {
     let repo = format!("{}/demo/once", registry());
     let args = ["--base", base(), "--repo", &repo, "--env", "RUST_LOG=debug"];
     let first = image("dynamic_fanout", &[&args[..], &["--push"]].concat());
@@ -278,6 +278,37 @@ fn an_image_is_pushed_once_its_layers_reused_and_a_new_program_gets_a_new_tag() 
         stderr(&dry)
     );
     assert_unknown_repository("demo/dry");
+
+    // The demo's image runs the demo's `print_file` as a pod would.
+    let dir = tempfile::tempdir().unwrap();
+    let tgz = dir.path().join("package.tgz");
+    let out = Command::new(&other)
+        .args(["package", "--image", &new_reference, "--version", "v1"])
+        .args(["--project", "flytesnacks", "--domain", "development", "-o"])
+        .arg(&tgz)
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let template = task_template(&read_package(&tgz), "custom_task_plugin.print_file");
+    let root = unpack(&new_reference, dir.path());
+    let fs = FileAccess::new();
+    let n0 = NodePaths::new("image-demo-n0");
+    put_inputs(
+        &fs,
+        &n0,
+        &[("path", lit("s3://bucket/landed.csv".to_string()))],
+    )
+    .await;
+    let ran = run_in_image(&root, &template, &n0).await;
+    succeeded(&ran);
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        "s3://bucket/landed.csv\n"
+    );
+    assert_eq!(
+        output::<String>(&fs, &n0, "o0").await,
+        "s3://bucket/landed.csv"
+    );
 }
 
 /// The registry has no repository of that name: nothing was pushed to it.
