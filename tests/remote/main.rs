@@ -890,6 +890,66 @@ async fn register_fast_with_binary_ships_that_build_and_names_it_in_the_image() 
     assert!(args[3].ends_with("/custom_task_plugin"), "{args:?}");
 }
 
+#[tokio::test]
+async fn run_remote_with_image_auto_pushes_the_image_the_tasks_name() {
+    let admin = Admin::start();
+    let endpoint = format!("127.0.0.1:{}", admin.port);
+    let registry = support::oci::registry();
+    let repo = format!("{registry}/remote/auto");
+    // The image holds the demo's build (this test binary is no program a pod runs).
+    let binary = support::example_binary("custom_task_plugin");
+    let image = format!("auto:{}", support::oci::base());
+    let args = [
+        "app",
+        "run",
+        "echo_wf",
+        "--path",
+        "x",
+        "--remote",
+        "--wait",
+        "--poll",
+        "10ms",
+        "--version",
+        "auto1",
+        "--endpoint",
+        &endpoint,
+        "--insecure",
+        "--image",
+        &image,
+        "--repo",
+        &repo,
+        "--insecure-registry",
+        &registry,
+        "--binary",
+        binary.to_str().unwrap(),
+    ];
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    flytekit::cli::App::new()
+        .workflow(&echo_wf {})
+        .run_to(args, &mut out, &mut err)
+        .await
+        .unwrap();
+    let said = String::from_utf8(err).unwrap();
+    let pushed = said
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("pushed ")?
+                .split_once(": uploaded")
+                .map(|(r, _)| r)
+        })
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_string();
+    assert!(pushed.starts_with(&format!("{repo}:rs-")), "{pushed}");
+    let requests = admin.requests();
+    let container = &requests
+        .iter()
+        .find(|r| r["method"] == "CreateTask" && r["request"]["id"]["name"] == "remote.echo")
+        .expect("CreateTask for remote.echo")["request"]["spec"]["template"]["container"];
+    assert_eq!(container["image"], pushed.as_str());
+    assert_eq!(container["args"][0], "/usr/local/bin/custom_task_plugin");
+    assert!(String::from_utf8(out).unwrap().ends_with("o0 = \"x\"\n"));
+}
+
 fn args_of_cluster(endpoint: &str) -> [&str; 7] {
     [
         "--version",

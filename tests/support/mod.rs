@@ -4,6 +4,8 @@
 #![allow(dead_code)] // Each test binary uses part of it.
 #![allow(unreachable_pub)] // A module of each test crate, not a library.
 
+pub mod oci;
+
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
