@@ -53,6 +53,14 @@ struct Rich {
     nested: Point,
 }
 
+/// flytekit's `Union[float, str, Point]`: an enum whose variants carry a value.
+#[derive(Clone, Debug, PartialEq, FlyteType)]
+enum Reading {
+    Celsius(f64),
+    Label(String),
+    At(Point),
+}
+
 /// A struct with a bytes field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
 struct WithBytes {
@@ -121,6 +129,10 @@ echo_tasks! {
     csv_file: FlyteFile<flytekit::types::Csv>,
     directory: FlyteDirectory,
     dict_any: serde_json::Value,
+    union_float: Reading,
+    union_str: Reading,
+    union_point: Reading,
+    opt_union: Option<Reading>,
 }
 
 /// `bytes` is read and pickled again by us (an echo would pass the file on).

@@ -20,8 +20,8 @@ pub use crate::task::{
 };
 pub use crate::types::{
     BlobRef, FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs,
-    Primitive, SerdeStruct, Value, enum_from_literal, struct_codec, struct_from_literal,
-    struct_schema, struct_to_literal, struct_type,
+    Primitive, SerdeStruct, Value, enum_from_literal, same_union_tag, struct_codec,
+    struct_from_literal, struct_schema, struct_to_literal, struct_type, union_from_literal,
 };
 pub use crate::workflow::attr::AttrGet;
 pub use crate::workflow::branch::BranchOutput;

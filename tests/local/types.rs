@@ -273,3 +273,103 @@ proptest! {
         prop_assert_eq!(FlyteDirectory::from_literal(&d.to_literal()).unwrap(), d);
     }
 }
+
+/// An enum whose variants carry a value: a Flyte union of the values' types.
+#[derive(Clone, Debug, PartialEq, FlyteType)]
+enum Reading {
+    Celsius(f64),
+    Label(String),
+    At(Point),
+}
+
+#[task]
+fn describe(r: Reading) -> String {
+    match r {
+        Reading::Celsius(c) => format!("{c} C"),
+        Reading::Label(l) => l,
+        Reading::At(p) => format!("at {}", p.x),
+    }
+}
+
+#[task]
+fn warmer(r: Reading) -> Reading {
+    match r {
+        Reading::Celsius(c) => Reading::Celsius(c + 1.0),
+        other => other,
+    }
+}
+
+#[workflow]
+fn read_twice(r: Reading) -> String {
+    describe(warmer(r))
+}
+
+#[tokio::test]
+async fn an_enum_with_data_is_a_union_locally_and_from_the_command_line() {
+    let ty = <Reading as FlyteType>::literal_type();
+    let LiteralType::Union(variants) = &ty else {
+        panic!("{ty}");
+    };
+    let tags: Vec<String> = variants.iter().map(LiteralType::union_tag).collect();
+    assert_eq!(tags, ["float", "str", "Object-Dataclass-Transformer"]);
+    assert_eq!(
+        read_twice::run(Reading::Celsius(20.5)).await.unwrap(),
+        "21.5 C"
+    );
+    assert_eq!(
+        read_twice::run(Reading::Label("fog".into())).await.unwrap(),
+        "fog"
+    );
+    let point = Point {
+        x: 7,
+        y: 0.0,
+        label: None,
+        tags: vec![],
+    };
+    assert_eq!(
+        read_twice::run(Reading::At(point.clone())).await.unwrap(),
+        "at 7"
+    );
+    // Each variant round-trips through its literal, tagged with its variant's type.
+    for r in [
+        Reading::Celsius(1.5),
+        Reading::Label("x".into()),
+        Reading::At(point),
+    ] {
+        let literal = r.to_literal();
+        assert!(matches!(literal, Literal::Union { .. }), "{literal:?}");
+        assert_eq!(Reading::from_literal(&literal).unwrap(), r);
+    }
+    // `run --input`: the first variant that reads the text (JSON for a struct).
+    let app = || flytekit::cli::App::new().workflow(&read_twice {});
+    for (input, printed) in [
+        ("3", "o0 = \"4 C\"\n"),
+        ("sunny", "o0 = \"sunny\"\n"),
+        (
+            r#"{"x": 2, "y": 1.0, "label": null, "tags": []}"#,
+            "o0 = \"at 2\"\n",
+        ),
+    ] {
+        let mut out = Vec::new();
+        let args = ["app", "run", "read_twice", "--r", input];
+        app()
+            .run_to(args, &mut out, &mut std::io::sink())
+            .await
+            .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), printed, "{input}");
+    }
+    // An optional union is one flat union with none, as Python's Optional[Union[..]].
+    let LiteralType::Union(flat) = <Option<Reading>>::literal_type() else {
+        panic!()
+    };
+    assert_eq!(flat.len(), 4);
+    let some = Some(Reading::Label("y".into()));
+    assert_eq!(
+        <Option<Reading>>::from_literal(&some.to_literal()).unwrap(),
+        some
+    );
+    assert_eq!(
+        <Option<Reading>>::from_literal(&None::<Reading>.to_literal()).unwrap(),
+        None
+    );
+}

@@ -132,6 +132,11 @@ CASES = {
     "csv_file": (CsvFile, "a_csv_file"),
     "directory": (FlyteDirectory, "a_directory"),
     "dict_any": (dict, {"a": 1, "b": [1.5, "x", True], "c": {"d": None}}),
+    # An enum whose variants carry a value, as a Python union.
+    "union_float": (typing.Union[float, str, Point], 21.5),
+    "union_str": (typing.Union[float, str, Point], "cloudy"),
+    "union_point": (typing.Union[float, str, Point], POINT),
+    "opt_union": (typing.Optional[typing.Union[float, str, Point]], "x"),
     # flytekit pickles `bytes` into a file; our PickledBytes reads and writes that.
     "bytes": (bytes, b"\x00\xffsome bytes"),
     "df": (pd.DataFrame, FRAME),

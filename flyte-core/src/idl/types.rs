@@ -6,38 +6,6 @@ use super::core as pb;
 use super::errors::{IdlError, idl_err, json_struct};
 use crate::types::{BlobDimensionality, BlobType, DatasetType, LiteralType, SimpleType};
 
-/// The tag flytekit gives a union variant: the name of the transformer that handles
-/// the variant's type (`int`, `str`, `none`, `Typed List`, `FlyteFilePath`, ...), so our
-/// unions match its own and Flyte's type checker accepts a Python `Optional[...]`
-/// wired to ours.
-fn union_tag(t: &LiteralType) -> String {
-    match t {
-        LiteralType::Simple(s) => match s {
-            SimpleType::None => "none",
-            SimpleType::Integer => "int",
-            SimpleType::Float => "float",
-            SimpleType::String => "str",
-            SimpleType::Boolean => "bool",
-            SimpleType::Datetime => "datetime",
-            SimpleType::Duration => "timedelta",
-            SimpleType::Binary => "bytes",
-            SimpleType::Error => "FlyteError",
-        }
-        .to_string(),
-        LiteralType::Collection(_) => "Typed List".to_string(),
-        LiteralType::Map(_) => "Typed Dict".to_string(),
-        LiteralType::Enum(_) => "DefaultEnumTransformer".to_string(),
-        LiteralType::Struct(s) if s.is_untyped() => "Typed Dict".to_string(),
-        LiteralType::Struct(_) => "Object-Dataclass-Transformer".to_string(),
-        LiteralType::Blob(b) => match b.dimensionality {
-            BlobDimensionality::Single => "FlyteFilePath".to_string(),
-            BlobDimensionality::Multipart => "FlyteDirectory".to_string(),
-        },
-        LiteralType::StructuredDataset(_) => "StructuredDataset Transformer".to_string(),
-        other => other.to_string(),
-    }
-}
-
 fn simple(s: SimpleType) -> pb::SimpleType {
     match s {
         SimpleType::None => pb::SimpleType::None,
@@ -133,7 +101,7 @@ pub(super) fn union_variant(t: &LiteralType) -> pb::LiteralType {
     // flytekit replaces the variant's structure with the tag alone (a struct's field
     // types are dropped), so a variant is compared by its tag.
     v.structure = Some(pb::TypeStructure {
-        tag: union_tag(t),
+        tag: t.union_tag(),
         dataclass_type: Default::default(),
     });
     v

@@ -370,6 +370,7 @@ fn check_columns<C: Columns>(schema: &arrow_schema::Schema) -> Result<(), Datafr
 }
 
 impl<C: Columns> FlyteType for StructuredDataset<C> {
+    const UNION_TAG: Option<&'static str> = Some("StructuredDataset Transformer");
     const HAS_BLOBS: bool = true;
     fn literal_type() -> LiteralType {
         LiteralType::StructuredDataset(DatasetType {

@@ -225,6 +225,7 @@ impl FlyteDirectory {
 }
 
 impl<F: FileFormat> FlyteType for FlyteFile<F> {
+    const UNION_TAG: Option<&'static str> = Some("FlyteFilePath");
     const HAS_BLOBS: bool = true;
     fn literal_type() -> LiteralType {
         LiteralType::Blob(BlobType {
@@ -262,6 +263,7 @@ impl<F: FileFormat> FlyteType for FlyteFile<F> {
 }
 
 impl FlyteType for FlyteDirectory {
+    const UNION_TAG: Option<&'static str> = Some("FlyteDirectory");
     const HAS_BLOBS: bool = true;
     fn literal_type() -> LiteralType {
         LiteralType::Blob(BlobType {

@@ -59,6 +59,8 @@ pub use structs::{
     FieldInfo, MSGPACK_TAG, SerdeStruct, StructCodec, enum_from_literal, struct_codec,
     struct_from_literal, struct_schema, struct_to_literal, struct_type,
 };
+#[doc(hidden)]
+pub use structs::{ReadVariant, same_union_tag, union_from_literal};
 pub use text::{TextError, literal_from_json, literal_from_text};
 
 /// The scalar kinds of Flyte's `SimpleType`.
@@ -163,6 +165,38 @@ pub struct DatasetType {
 }
 
 impl LiteralType {
+    /// The tag flytekit gives this type as a union variant: the name of the
+    /// transformer that handles it (`int`, `str`, `none`, `Typed List`,
+    /// `FlyteFilePath`, ...), so our unions match flytekit's own and Flyte's type
+    /// checker accepts a Python `Optional[...]` or `Union[...]` wired to ours.
+    pub fn union_tag(&self) -> String {
+        match self {
+            LiteralType::Simple(s) => match s {
+                SimpleType::None => "none",
+                SimpleType::Integer => "int",
+                SimpleType::Float => "float",
+                SimpleType::String => "str",
+                SimpleType::Boolean => "bool",
+                SimpleType::Datetime => "datetime",
+                SimpleType::Duration => "timedelta",
+                SimpleType::Binary => "bytes",
+                SimpleType::Error => "FlyteError",
+            }
+            .to_string(),
+            LiteralType::Collection(_) => "Typed List".to_string(),
+            LiteralType::Map(_) => "Typed Dict".to_string(),
+            LiteralType::Enum(_) => "DefaultEnumTransformer".to_string(),
+            LiteralType::Struct(s) if s.is_untyped() => "Typed Dict".to_string(),
+            LiteralType::Struct(_) => "Object-Dataclass-Transformer".to_string(),
+            LiteralType::Blob(b) => match b.dimensionality {
+                BlobDimensionality::Single => "FlyteFilePath".to_string(),
+                BlobDimensionality::Multipart => "FlyteDirectory".to_string(),
+            },
+            LiteralType::StructuredDataset(_) => "StructuredDataset Transformer".to_string(),
+            other => other.to_string(),
+        }
+    }
+
     /// A JSON schema for values of this type as `serde` writes them.
     pub fn json_schema(&self) -> serde_json::Value {
         use serde_json::json;
@@ -438,6 +472,12 @@ pub trait FlyteType: Clone + Send + Sync + 'static {
     /// Whether values of this type can hold files or directories; when false, task
     /// outputs of this type are not searched for local files to upload.
     const HAS_BLOBS: bool = false;
+    /// The tag flytekit gives this type as a union variant
+    /// ([`LiteralType::union_tag`]), known while compiling: a derived union enum
+    /// refuses two variants with one tag, which flytekit could not tell apart. `None`
+    /// when not known (no check).
+    #[doc(hidden)]
+    const UNION_TAG: Option<&'static str> = None;
     /// Hands each file and directory inside the value to `f`.
     fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
         let _ = f;

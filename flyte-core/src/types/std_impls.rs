@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use super::{BlobRef, FlyteType, Literal, LiteralMismatch, LiteralType, Primitive, SimpleType};
 
 macro_rules! primitive {
-    ($rust:ty, $simple:ident, $variant:ident) => {
+    ($rust:ty, $simple:ident, $variant:ident, $tag:literal) => {
         impl FlyteType for $rust {
+            const UNION_TAG: Option<&'static str> = Some($tag);
             fn literal_type() -> LiteralType {
                 LiteralType::Simple(SimpleType::$simple)
             }
@@ -26,16 +27,17 @@ macro_rules! primitive {
     };
 }
 
-primitive!(i64, Integer, Integer);
-primitive!(f64, Float, Float);
-primitive!(String, String, String);
-primitive!(bool, Boolean, Boolean);
-primitive!(Duration, Duration, Duration);
-primitive!(SystemTime, Datetime, Datetime);
+primitive!(i64, Integer, Integer, "int");
+primitive!(f64, Float, Float, "float");
+primitive!(String, String, String, "str");
+primitive!(bool, Boolean, Boolean, "bool");
+primitive!(Duration, Duration, Duration, "timedelta");
+primitive!(SystemTime, Datetime, Datetime, "datetime");
 
 /// chrono's UTC time is the datetime type for structs: serde writes it as an RFC 3339
 /// string, the form Flyte's schema and UI expect. `SystemTime` works for plain inputs.
 impl FlyteType for DateTime<Utc> {
+    const UNION_TAG: Option<&'static str> = Some("datetime");
     fn literal_type() -> LiteralType {
         LiteralType::Simple(SimpleType::Datetime)
     }
@@ -102,6 +104,7 @@ impl FlyteType for serde_json::Value {
 }
 
 impl<T: FlyteType> FlyteType for Vec<T> {
+    const UNION_TAG: Option<&'static str> = Some("Typed List");
     fn literal_type() -> LiteralType {
         LiteralType::Collection(Box::new(T::literal_type()))
     }
@@ -152,6 +155,7 @@ fn map_from_literal<T: FlyteType, M: FlyteType + FromIterator<(String, T)>>(
 macro_rules! string_map {
     ($map:ident) => {
         impl<T: FlyteType> FlyteType for $map<String, T> {
+            const UNION_TAG: Option<&'static str> = Some("Typed Dict");
             fn literal_type() -> LiteralType {
                 LiteralType::Map(Box::new(T::literal_type()))
             }
@@ -181,19 +185,29 @@ macro_rules! string_map {
 string_map!(BTreeMap);
 string_map!(HashMap);
 
-/// `Option<T>` is a union of `T` and none, as flytekit maps `Optional[T]`.
+/// `Option<T>` is a union of `T` and none, as flytekit maps `Optional[T]`; when `T`
+/// is a union itself (a derived union enum), none joins its variants, as Python
+/// flattens `Optional[Union[A, B]]` into `Union[A, B, None]`.
 impl<T: FlyteType> FlyteType for Option<T> {
     fn literal_type() -> LiteralType {
-        LiteralType::Union(vec![
-            T::literal_type(),
-            LiteralType::Simple(SimpleType::None),
-        ])
+        let none = LiteralType::Simple(SimpleType::None);
+        match T::literal_type() {
+            LiteralType::Union(mut variants) => {
+                if !variants.contains(&none) {
+                    variants.push(none);
+                }
+                LiteralType::Union(variants)
+            }
+            t => LiteralType::Union(vec![t, none]),
+        }
     }
     fn to_literal(&self) -> Literal {
-        match self {
-            Some(v) => Literal::Union {
-                value: Box::new(v.to_literal()),
-                variant: T::literal_type(),
+        match self.as_ref().map(|v| (v.to_literal(), T::literal_type())) {
+            // A union's value is already tagged with its variant.
+            Some((value @ Literal::Union { .. }, LiteralType::Union(_))) => value,
+            Some((value, variant)) => Literal::Union {
+                value: Box::new(value),
+                variant,
             },
             None => Literal::Union {
                 value: Box::new(Literal::None),
@@ -207,12 +221,15 @@ impl<T: FlyteType> FlyteType for Option<T> {
             Literal::Union { value, .. } => value,
             other => other,
         };
-        match inner {
-            Literal::None => Ok(None),
-            value => T::from_literal(value)
-                .map(Some)
-                .map_err(|e| LiteralMismatch::new::<Self>(literal).because(e.to_string())),
-        }
+        let flat = matches!(T::literal_type(), LiteralType::Union(_));
+        let read = match inner {
+            Literal::None => return Ok(None),
+            // A flattened union's value is read with its tag.
+            _ if flat => T::from_literal(literal),
+            value => T::from_literal(value),
+        };
+        read.map(Some)
+            .map_err(|e| LiteralMismatch::new::<Self>(literal).because(e.to_string()))
     }
     fn json_schema() -> serde_json::Value {
         serde_json::json!({ "anyOf": [T::json_schema(), { "type": "null" }] })

@@ -140,6 +140,60 @@ pub fn struct_from_literal<T: FlyteType + DeserializeOwned>(
     }
 }
 
+/// Reads one variant's value into the union enum.
+#[doc(hidden)]
+pub type ReadVariant<T> = fn(&Literal) -> Result<T, LiteralMismatch>;
+
+/// Reads a value of a derived union enum: the variant whose Flyte type has the stored
+/// variant's tag (as flytekit reads a union), else the first variant that reads the
+/// value (a bare value, as `run --input` or an untagged writer gives it).
+pub fn union_from_literal<T: FlyteType>(
+    literal: &Literal,
+    variants: &[(LiteralType, ReadVariant<T>)],
+) -> Result<T, LiteralMismatch> {
+    let (value, stored) = match literal {
+        Literal::Union { value, variant } => (&**value, Some(variant.union_tag())),
+        other => (other, None),
+    };
+    if let Some(tag) = stored {
+        for (ty, read) in variants {
+            if ty.union_tag() == tag
+                && let Ok(v) = read(value)
+            {
+                return Ok(v);
+            }
+        }
+    }
+    let mut reasons = Vec::new();
+    for (ty, read) in variants {
+        match read(value) {
+            Ok(v) => return Ok(v),
+            Err(e) => reasons.push(format!("as {ty}: {e}")),
+        }
+    }
+    Err(LiteralMismatch::new::<T>(literal).because(reasons.join("; ")))
+}
+
+/// Whether two union tags known while compiling are the same (a `const fn`: the
+/// derive's check of a union enum's variants runs while compiling).
+pub const fn same_union_tag(a: Option<&str>, b: Option<&str>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Reads an enum value: the variant's name as a string.
 pub fn enum_from_literal<T: FlyteType>(
     literal: &Literal,

@@ -395,7 +395,13 @@ fn union_of(
     read: impl Fn(&LiteralType) -> Result<Literal, TextError>,
 ) -> Result<Literal, TextError> {
     let mut reasons = Vec::new();
-    for variant in variants {
+    // A string reads any text, so it is tried last, as pyflyte orders a union's types.
+    let string = LiteralType::Simple(SimpleType::String);
+    let ordered = variants
+        .iter()
+        .filter(|v| **v != string)
+        .chain(variants.iter().filter(|v| **v == string));
+    for variant in ordered {
         if *variant == LiteralType::Simple(SimpleType::None) {
             continue;
         }

@@ -1,5 +1,6 @@
 //! `#[derive(FlyteType)]`: a user struct becomes a Flyte struct type (fields and a JSON
-//! schema; values through serde as msgpack), a unit-variant enum a Flyte enum.
+//! schema; values through serde as msgpack), a unit-variant enum a Flyte enum, an enum
+//! whose variants each carry one value a Flyte union.
 //!
 //! The derive reads the type (`model`), rejects what the schema cannot follow, and
 //! emits an impl of `FlyteType` over `flytekit::__private_0_1` helpers.
@@ -12,6 +13,7 @@ use syn::{Data, DeriveInput, Fields, Path};
 use crate::internals::diag::Ctxt;
 
 pub(crate) mod columns;
+mod union;
 
 pub(crate) fn derive(input: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(input) {
@@ -45,15 +47,14 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
         },
         Data::Enum(e) => {
             for v in &e.variants {
-                if !matches!(v.fields, Fields::Unit) {
-                    cx.error_spanned_by(
-                        &v.fields,
-                        "a Flyte enum is a set of names: `FlyteType` needs variants without fields",
-                    );
-                }
                 check_serde_attrs(&cx, &v.attrs, &[]);
             }
-            Some(expand_enum(&input, e, &krate))
+            if e.variants.iter().all(|v| matches!(v.fields, Fields::Unit)) {
+                Some(expand_enum(&input, e, &krate))
+            } else {
+                union::check(&cx, e);
+                Some(union::expand(&input, e, &krate))
+            }
         }
         Data::Union(u) => {
             cx.error_spanned_by(u.union_token, "`FlyteType` cannot be derived for a union");
@@ -194,6 +195,8 @@ fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -
                     (#p::struct_codec::<Self>().from_literal)(literal)
                 }
                 const HAS_BLOBS: bool = false #(|| <#field_types as #p::FlyteType>::HAS_BLOBS)*;
+                const UNION_TAG: ::core::option::Option<&'static str> =
+                    ::core::option::Option::Some("Object-Dataclass-Transformer");
                 fn visit_blobs<'a>(&'a mut self, f: &mut dyn ::core::ops::FnMut(#p::BlobRef<'a>)) {
                     #(#p::FlyteType::visit_blobs(&mut self.#field_idents, f);)*
                 }
@@ -262,6 +265,8 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, krate: &Path) -> TokenStr
             fn from_literal(literal: &#p::Literal) -> ::core::result::Result<Self, #p::LiteralMismatch> {
                 #p::enum_from_literal(literal, &[#((#names, Self::#variants)),*])
             }
+            const UNION_TAG: ::core::option::Option<&'static str> =
+                ::core::option::Option::Some("DefaultEnumTransformer");
         }
     }
 }

@@ -58,6 +58,16 @@ mod shapes {
         Started,
         Failed { code: i64 },
     }
+
+    // A union's variants: one value each, of types no two variants share.
+    #[derive(Clone, FlyteType)]
+    enum Reading {
+        Missing,
+        Celsius(f64),
+        Pair(i64, i64),
+        Label(String),
+        Name(String),
+    }
 }
 
 fn main() {}
