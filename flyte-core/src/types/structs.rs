@@ -147,6 +147,7 @@ pub type ReadVariant<T> = fn(&Literal) -> Result<T, LiteralMismatch>;
 /// Reads a value of a derived union enum: the variant whose Flyte type has the stored
 /// variant's tag (as flytekit reads a union), else the first variant that reads the
 /// value (a bare value, as `run --input` or an untagged writer gives it).
+#[doc(hidden)]
 pub fn union_from_literal<T: FlyteType>(
     literal: &Literal,
     variants: &[(LiteralType, ReadVariant<T>)],
@@ -176,6 +177,7 @@ pub fn union_from_literal<T: FlyteType>(
 
 /// Whether two union tags known while compiling are the same (a `const fn`: the
 /// derive's check of a union enum's variants runs while compiling).
+#[doc(hidden)]
 pub const fn same_union_tag(a: Option<&str>, b: Option<&str>) -> bool {
     let (Some(a), Some(b)) = (a, b) else {
         return false;
