@@ -61,6 +61,13 @@ enum Reading {
     At(Point),
 }
 
+/// flytekit's `Dated` dataclass: a `datetime.date` field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
+struct Dated {
+    day: chrono::NaiveDate,
+    note: String,
+}
+
 /// A struct with a bytes field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FlyteType)]
 struct WithBytes {
@@ -133,6 +140,9 @@ echo_tasks! {
     union_str: Reading,
     union_point: Reading,
     opt_union: Option<Reading>,
+    date: chrono::NaiveDate,
+    opt_date: Option<chrono::NaiveDate>,
+    dated: Dated,
 }
 
 /// `bytes` is read and pickled again by us (an echo would pass the file on).

@@ -373,3 +373,57 @@ async fn an_enum_with_data_is_a_union_locally_and_from_the_command_line() {
         None
     );
 }
+
+#[task]
+fn next_day(d: chrono::NaiveDate) -> chrono::NaiveDate {
+    d.succ_opt().unwrap()
+}
+
+#[workflow]
+fn tomorrow(d: chrono::NaiveDate) -> chrono::NaiveDate {
+    next_day(d)
+}
+
+#[tokio::test]
+async fn dates_are_flytekits_and_read_from_the_command_line() {
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 2, 28).unwrap();
+    assert_eq!(
+        tomorrow::run(day).await.unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+    );
+    // Flyte's datetime at midnight UTC, in a union tagged `date`.
+    let ty = <chrono::NaiveDate as FlyteType>::literal_type();
+    assert_eq!(ty, LiteralType::Simple(SimpleType::Date));
+    assert_eq!(ty.union_tag(), "date");
+    let Literal::Primitive(Primitive::Datetime(t)) = day.to_literal() else {
+        panic!()
+    };
+    assert_eq!(
+        DateTime::<Utc>::from(t).to_rfc3339(),
+        "2024-02-28T00:00:00+00:00"
+    );
+    let mut out = Vec::new();
+    let app = flytekit::cli::App::new().workflow(&tomorrow {});
+    app.run_to(
+        ["app", "run", "tomorrow", "--d", "2023-12-31"],
+        &mut out,
+        &mut std::io::sink(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "o0 = 2024-01-01T00:00:00Z\n"
+    );
+    let err = flytekit::cli::App::new()
+        .workflow(&tomorrow {})
+        .run(["app", "run", "tomorrow", "--d", "31/12/2023"])
+        .await
+        .unwrap_err();
+    let chain = flytekit::task::ErrorChain::new(&err).to_string();
+    assert!(chain.contains("write it as 2024-05-01"), "{chain}");
+    // A naive date and time is taken as UTC.
+    let naive = day.and_hms_opt(6, 30, 0).unwrap();
+    let back = chrono::NaiveDateTime::from_literal(&naive.to_literal()).unwrap();
+    assert_eq!(back, naive);
+}

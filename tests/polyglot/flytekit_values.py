@@ -64,6 +64,12 @@ class Rich:
     nested: Point
 
 
+@dataclasses.dataclass
+class Dated:
+    day: datetime.date
+    note: str
+
+
 UTC = datetime.timezone.utc
 AbCols = typing.Annotated[StructuredDataset, kwtypes(a=int, b=str)]
 FRAME = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "zé"]})
@@ -137,6 +143,9 @@ CASES = {
     "union_str": (typing.Union[float, str, Point], "cloudy"),
     "union_point": (typing.Union[float, str, Point], POINT),
     "opt_union": (typing.Optional[typing.Union[float, str, Point]], "x"),
+    "date": (datetime.date, datetime.date(2024, 2, 29)),
+    "opt_date": (typing.Optional[datetime.date], datetime.date(1999, 12, 31)),
+    "dated": (Dated, Dated(day=datetime.date(2024, 1, 2), note="n")),
     # flytekit pickles `bytes` into a file; our PickledBytes reads and writes that.
     "bytes": (bytes, b"\x00\xffsome bytes"),
     "df": (pd.DataFrame, FRAME),

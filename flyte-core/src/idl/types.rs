@@ -13,7 +13,7 @@ fn simple(s: SimpleType) -> pb::SimpleType {
         SimpleType::Float => pb::SimpleType::Float,
         SimpleType::String => pb::SimpleType::String,
         SimpleType::Boolean => pb::SimpleType::Boolean,
-        SimpleType::Datetime => pb::SimpleType::Datetime,
+        SimpleType::Datetime | SimpleType::Date => pb::SimpleType::Datetime,
         SimpleType::Duration => pb::SimpleType::Duration,
         SimpleType::Binary => pb::SimpleType::Binary,
         SimpleType::Error => pb::SimpleType::Error,
@@ -107,6 +107,18 @@ pub(super) fn union_variant(t: &LiteralType) -> pb::LiteralType {
     v
 }
 
+/// A union variant: its type, a `date` told from a datetime by flytekit's tag.
+pub(super) fn union_variant_from_idl(v: &pb::LiteralType) -> Result<LiteralType, IdlError> {
+    match literal_type_from_idl(v)? {
+        LiteralType::Simple(SimpleType::Datetime)
+            if v.structure.as_ref().is_some_and(|s| s.tag == "date") =>
+        {
+            Ok(LiteralType::Simple(SimpleType::Date))
+        }
+        other => Ok(other),
+    }
+}
+
 pub(super) fn dataset_type(d: &DatasetType) -> pb::StructuredDatasetType {
     pb::StructuredDatasetType {
         columns: d
@@ -189,7 +201,7 @@ pub fn literal_type_from_idl(t: &pb::LiteralType) -> Result<LiteralType, IdlErro
         Some(Type::UnionType(u)) => Ok(LiteralType::Union(
             u.variants
                 .iter()
-                .map(literal_type_from_idl)
+                .map(union_variant_from_idl)
                 .collect::<Result<_, _>>()?,
         )),
         Some(Type::EnumType(e)) => Ok(LiteralType::Enum(e.values.clone())),

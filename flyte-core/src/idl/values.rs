@@ -210,7 +210,7 @@ fn scalar_from_idl(s: &pb::Scalar) -> Result<Literal, IdlError> {
                 .ok_or_else(|| idl_err("a union", "it has no type"))?;
             Ok(Literal::Union {
                 value: Box::new(literal_from_idl(value)?),
-                variant: literal_type_from_idl(variant)?,
+                variant: super::types::union_variant_from_idl(variant)?,
             })
         }
         None => Err(idl_err(

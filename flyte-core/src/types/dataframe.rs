@@ -350,7 +350,7 @@ fn check_columns<C: Columns>(schema: &arrow_schema::Schema) -> Result<(), Datafr
                 matches!(field.data_type(), D::Utf8 | D::LargeUtf8 | D::Utf8View)
             }
             LiteralType::Simple(SimpleType::Boolean) => field.data_type() == &D::Boolean,
-            LiteralType::Simple(SimpleType::Datetime) => {
+            LiteralType::Simple(SimpleType::Datetime | SimpleType::Date) => {
                 matches!(field.data_type(), D::Timestamp(..) | D::Date32 | D::Date64)
             }
             LiteralType::Simple(SimpleType::Duration) => {

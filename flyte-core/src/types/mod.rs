@@ -79,6 +79,9 @@ pub enum SimpleType {
     Boolean,
     /// A point in time (UTC).
     Datetime,
+    /// A calendar date, as flytekit's `datetime.date`: on the wire Flyte's `DATETIME`
+    /// at midnight UTC, in a union tagged `date`.
+    Date,
     /// A span of time.
     Duration,
     /// Raw bytes.
@@ -178,6 +181,7 @@ impl LiteralType {
                 SimpleType::String => "str",
                 SimpleType::Boolean => "bool",
                 SimpleType::Datetime => "datetime",
+                SimpleType::Date => "date",
                 SimpleType::Duration => "timedelta",
                 SimpleType::Binary => "bytes",
                 SimpleType::Error => "FlyteError",
@@ -208,6 +212,7 @@ impl LiteralType {
                 SimpleType::String => json!({ "type": "string" }),
                 SimpleType::Boolean => json!({ "type": "boolean" }),
                 SimpleType::Datetime => json!({ "type": "string", "format": "date-time" }),
+                SimpleType::Date => json!({ "type": "string", "format": "date" }),
                 // As flytekit's dataclass schemas: a struct field holds float seconds
                 // and msgpack bytes (see `msgpack_fields`).
                 SimpleType::Duration => json!({ "type": "number", "format": "time-delta" }),
@@ -257,6 +262,7 @@ impl fmt::Display for LiteralType {
                     SimpleType::String => "string",
                     SimpleType::Boolean => "boolean",
                     SimpleType::Datetime => "datetime",
+                    SimpleType::Date => "date",
                     SimpleType::Duration => "duration",
                     SimpleType::Binary => "binary",
                     SimpleType::Error => "error",

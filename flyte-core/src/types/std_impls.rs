@@ -56,6 +56,46 @@ impl FlyteType for DateTime<Utc> {
     }
 }
 
+/// A calendar date is flytekit's `datetime.date`: Flyte's datetime at midnight UTC,
+/// read back as the UTC date (`2024-05-01` in structs, as mashumaro writes it).
+impl FlyteType for chrono::NaiveDate {
+    const UNION_TAG: Option<&'static str> = Some("date");
+    fn literal_type() -> LiteralType {
+        LiteralType::Simple(SimpleType::Date)
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Primitive(Primitive::Datetime(super::datetime::midnight_utc(*self)))
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        match literal {
+            Literal::Primitive(Primitive::Datetime(t)) => super::datetime::to_chrono(*t)
+                .map(|t| t.date_naive())
+                .ok_or_else(|| {
+                    LiteralMismatch::new::<Self>(literal)
+                        .because("it is outside the years chrono's NaiveDate can hold")
+                }),
+            other => Err(LiteralMismatch::new::<Self>(other)),
+        }
+    }
+}
+
+/// A date and time without a zone is taken as UTC, as flytekit writes a naive
+/// `datetime.datetime`.
+impl FlyteType for chrono::NaiveDateTime {
+    const UNION_TAG: Option<&'static str> = Some("datetime");
+    fn literal_type() -> LiteralType {
+        LiteralType::Simple(SimpleType::Datetime)
+    }
+    fn to_literal(&self) -> Literal {
+        Literal::Primitive(Primitive::Datetime(self.and_utc().into()))
+    }
+    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
+        DateTime::<Utc>::from_literal(literal)
+            .map(|t| t.naive_utc())
+            .map_err(|e| LiteralMismatch::new::<Self>(literal).because(e.to_string()))
+    }
+}
+
 /// Bytes are Flyte's binary type, not a collection of integers.
 impl FlyteType for Vec<u8> {
     fn literal_type() -> LiteralType {

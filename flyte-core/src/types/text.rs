@@ -204,7 +204,11 @@ fn simple_from_json(
         // Strings, datetimes, durations and binary as text read as they would on
         // the command line.
         (
-            SimpleType::String | SimpleType::Datetime | SimpleType::Duration | SimpleType::Binary,
+            SimpleType::String
+            | SimpleType::Datetime
+            | SimpleType::Date
+            | SimpleType::Duration
+            | SimpleType::Binary,
             J::String(text),
         ) => simple_from_text(ty, s, text),
         _ => Err(mismatch("wrong kind of JSON value")),
@@ -320,6 +324,10 @@ fn simple_from_text(ty: &LiteralType, s: SimpleType, text: &str) -> Result<Liter
         SimpleType::Datetime => datetime(trimmed)
             .map_err(|reason| err(ty, text, reason))
             .and_then(|t| prim(Primitive::Datetime(t))),
+        // A date is midnight UTC, as flytekit writes a `datetime.date`.
+        SimpleType::Date => chrono::NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+            .map_err(|e| err(ty, text, format!("{e} (write it as 2024-05-01)")))
+            .and_then(|d| prim(Primitive::Datetime(super::datetime::midnight_utc(d)))),
         SimpleType::Duration => humantime::parse_duration(trimmed)
             .map_err(|e| err(ty, text, format!("{e} (write it as \"1h 30m\", \"500ms\")")))
             .and_then(|d| prim(Primitive::Duration(d))),

@@ -406,7 +406,7 @@ fn simple_tag(s: SimpleType) -> Option<u32> {
         SimpleType::Float => 2,
         SimpleType::String => 3,
         SimpleType::Boolean => 4,
-        SimpleType::Datetime => 5,
+        SimpleType::Datetime | SimpleType::Date => 5,
         SimpleType::Duration => 6,
         _ => return None,
     })
