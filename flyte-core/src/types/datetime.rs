@@ -61,6 +61,12 @@ pub(crate) fn display(t: SystemTime) -> String {
     }
 }
 
+/// A date as Flyte carries it: midnight UTC, as flytekit writes a `datetime.date`
+/// (`datetime.combine(date, time.min)`).
+pub(crate) fn midnight_utc(date: chrono::NaiveDate) -> SystemTime {
+    date.and_time(chrono::NaiveTime::MIN).and_utc().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,10 +99,4 @@ mod tests {
         }
         assert_eq!(from_unix(0, 1_000_000_000), None);
     }
-}
-
-/// A date as Flyte carries it: midnight UTC, as flytekit writes a `datetime.date`
-/// (`datetime.combine(date, time.min)`).
-pub(crate) fn midnight_utc(date: chrono::NaiveDate) -> SystemTime {
-    date.and_time(chrono::NaiveTime::MIN).and_utc().into()
 }
