@@ -134,7 +134,7 @@ pub fn init_logging() {
 /// | `outputs(..)` | Names the outputs, instead of `o0`, `o1`, ... | `outputs(total, count)` |
 /// | `retries` | How often a failed attempt is tried again | `retries = 3` |
 /// | `timeout` | Per-attempt timeout, humantime, checked while compiling (`"1H"` is an error saying what is accepted) | `timeout = "20m"` |
-/// | `cache` | Keeps outputs in the cache (needs `cache_version`); alone means `true` | `cache`, `cache = true` |
+/// | `cache` | Keeps outputs in the cache (needs `cache_version`); alone means `true`; `auto` derives the version from the function's signature and body (comments and layout left out), with an optional salt | `cache`, `cache = true`, `cache = auto`, `cache = auto("2")` |
 /// | `cache_version` | The cache version; bump it to drop cached results | `cache_version = "1"` |
 /// | `cache_serialize` | Equal concurrent calls run once, the others wait for the result | `cache_serialize = true` |
 /// | `cache_ignore_input_vars` | Inputs left out of the cache key (needs `cache`) | `cache_ignore_input_vars = ["log_level"]` |

@@ -618,3 +618,51 @@ async fn a_node_can_leave_an_input_out_of_its_key() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[task(cache = auto)]
+fn auto_a(x: i64) -> i64 {
+    x * 3
+}
+
+// The same code as `auto_a`, laid out otherwise and with comments.
+#[task(cache = auto)]
+fn auto_b(x: i64) -> i64 {
+    // Three times.
+    x * 3
+}
+
+#[task(cache = auto)]
+fn auto_c(x: i64) -> i64 {
+    x * 4
+}
+
+#[task(cache = auto("2"))]
+fn auto_salted(x: i64) -> i64 {
+    x * 3
+}
+
+#[workflow]
+fn tripled(x: i64) -> i64 {
+    auto_a(x)
+}
+
+#[test]
+fn cache_auto_derives_the_version_from_the_code_alone() {
+    let version = |m: &TaskMetadata| m.node.cache_version.clone().unwrap();
+    let (a, b) = (version(auto_a {}.metadata()), version(auto_b {}.metadata()));
+    assert!(a.starts_with("auto-") && a.len() == 21, "{a}");
+    assert_eq!(a, b, "formatting and comments do not change it");
+    assert_ne!(a, version(auto_c {}.metadata()), "an edit of the body does");
+    assert_ne!(a, version(auto_salted {}.metadata()), "a salt does");
+    assert_eq!(auto_a {}.metadata().node.cache, Some(true));
+}
+
+#[tokio::test]
+async fn a_cache_auto_task_is_a_cache_hit_on_the_second_run() {
+    let dir = cache_dir("auto");
+    let (opts, _) = options(&dir);
+    assert_eq!(tripled::run_with(&opts, (5,)).await.unwrap(), 15);
+    let (opts, summary) = options(&dir);
+    assert_eq!(tripled::run_with(&opts, (5,)).await.unwrap(), 15);
+    assert_eq!(summary.count(NodeStatus::Cached), 1);
+}

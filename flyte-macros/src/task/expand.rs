@@ -217,6 +217,9 @@ fn run_knobs(k: &super::model::Knobs, meta: &mut TokenStream) {
     if k.cache {
         meta.extend(quote!(.cache(true)));
     }
+    if let Some(version) = &k.auto_version {
+        meta.extend(quote!(.cache_version(#version)));
+    }
 }
 
 /// The settings as a `TaskMetadata` builder chain; `None` when none is set.

@@ -15,6 +15,8 @@ pub(crate) struct Knobs {
     pub(crate) plain: Vec<super::plain::Plain>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) cache: bool,
+    /// `cache = auto`: the version derived from the code.
+    pub(crate) auto_version: Option<String>,
     /// `requests(..)`, and the requests of `resources(..)`.
     pub(crate) requests: super::resources::Amounts,
     /// `limits(..)`, and the limits of `resources(..)`.
@@ -110,14 +112,27 @@ impl<'a> TaskModel<'a> {
         if let Some(lit) = &args.timeout {
             knobs.timeout = parse_duration(cx, lit, "timeout");
         }
-        if let Some((key, lit)) = &args.cache {
-            knobs.cache = lit.value;
-            if lit.value && !has_version {
-                cx.error_spanned_by(
-                    key,
-                    "`cache` needs a `cache_version`, such as `cache = true, cache_version = \"1\"`; bump it to invalidate cached results",
-                );
+        match &args.cache {
+            Some((_, super::parse::CacheArg::Auto { key, salt })) => {
+                knobs.cache = true;
+                if has_version {
+                    cx.error_spanned_by(
+                        key,
+                        "`cache = auto` derives the version from the task's code: leave out `cache_version` (or write `cache = true` with it)",
+                    );
+                }
+                knobs.auto_version = Some(auto_version(item, salt.as_ref()));
             }
+            Some((key, flag)) => {
+                knobs.cache = flag.on();
+                if flag.on() && !has_version {
+                    cx.error_spanned_by(
+                        key,
+                        "`cache` needs a `cache_version`, such as `cache = true, cache_version = \"1\"`, or `cache = auto` for a version derived from the task's code; bump it to invalidate cached results",
+                    );
+                }
+            }
+            None => {}
         }
         knobs.cache_ignore = cache_ignore(cx, &sig, &args);
         knobs.run_in_pod = args.run_in_pod.map(|k| k.span);
@@ -146,10 +161,33 @@ impl<'a> TaskModel<'a> {
     }
 }
 
+/// `cache = auto`'s version: `auto-` and 16 hex digits of a hash of the function's
+/// signature (its name left out: a task's cache is its own already) and body, as
+/// tokens, so formatting and comments do not change it and any edit of the code
+/// does; and of the salt. What the body calls is not seen.
+fn auto_version(item: &ItemFn, salt: Option<&LitStr>) -> String {
+    use quote::ToTokens;
+    let mut sig = item.sig.clone();
+    sig.ident = syn::Ident::new("__task", sig.ident.span());
+    let mut text = sig.to_token_stream().to_string();
+    text.push('\n');
+    text.push_str(&item.block.to_token_stream().to_string());
+    if let Some(salt) = salt {
+        text.push('\n');
+        text.push_str(&salt.value());
+    }
+    // FNV-1a: stable across builds and Rust versions (std's hashers are not); a
+    // version label, not a security boundary.
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("auto-{hash:016x}")
+}
+
 /// `cache_ignore_input_vars = [..]`: only with `cache`, and each name an input.
 fn cache_ignore(cx: &Ctxt, sig: &Signature<'_>, args: &TaskArgs) -> Vec<LitStr> {
     let names = args.cache_ignore.clone().unwrap_or_default();
-    let cached = args.cache.as_ref().is_some_and(|(_, b)| b.value);
+    let cached = args.cache.as_ref().is_some_and(|(_, c)| c.on());
     if let Some(first) = names.first()
         && !cached
     {

@@ -31,6 +31,46 @@ mod kw {
     syn::custom_keyword!(annotations);
     syn::custom_keyword!(cache_ignore_input_vars);
     syn::custom_keyword!(run_in_pod);
+    syn::custom_keyword!(auto);
+}
+
+/// `cache`'s value: `true`/`false`, or `auto` (a version derived from the code), with
+/// an optional salt: `auto("2")`.
+pub(crate) enum CacheArg {
+    Flag(LitBool),
+    Auto { key: kw::auto, salt: Option<LitStr> },
+}
+
+impl CacheArg {
+    pub(crate) fn on(&self) -> bool {
+        match self {
+            CacheArg::Flag(b) => b.value,
+            CacheArg::Auto { .. } => true,
+        }
+    }
+}
+
+impl Parse for CacheArg {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(kw::auto) {
+            let key: kw::auto = input.parse()?;
+            let salt = if input.peek(syn::token::Paren) {
+                let inner;
+                syn::parenthesized!(inner in input);
+                Some(inner.parse()?)
+            } else {
+                None
+            };
+            return Ok(CacheArg::Auto { key, salt });
+        }
+        match input.parse::<LitBool>() {
+            Ok(b) => Ok(CacheArg::Flag(b)),
+            Err(e) => Err(syn::Error::new(
+                e.span(),
+                "expected `true`, `false` or `auto` (a version derived from the task's code)",
+            )),
+        }
+    }
 }
 
 /// `accelerator = "nvidia-tesla-a100"`, or `accelerator("nvidia-tesla-a100", partition =
@@ -213,7 +253,7 @@ pub(crate) struct TaskArgs {
     pub(crate) plain: Vec<super::plain::Plain>,
     pub(crate) timeout: Option<LitStr>,
     /// `cache` alone means `cache = true`; the key is kept for spans.
-    pub(crate) cache: Option<(kw::cache, LitBool)>,
+    pub(crate) cache: Option<(kw::cache, CacheArg)>,
     pub(crate) config: Option<Expr>,
     pub(crate) requests: Option<ResourceArgs>,
     pub(crate) limits: Option<ResourceArgs>,
@@ -257,9 +297,10 @@ impl Parse for TaskArgs {
             } else if look.peek(kw::cache) {
                 let key: kw::cache = input.parse()?;
                 let v = if input.peek(Token![=]) {
-                    value(input)?
+                    input.parse::<Token![=]>()?;
+                    input.parse()?
                 } else {
-                    LitBool::new(true, key.span)
+                    CacheArg::Flag(LitBool::new(true, key.span))
                 };
                 set(&mut args.cache, key, (key, v))?;
             } else if look.peek(kw::run_in_pod) {

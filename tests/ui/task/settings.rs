@@ -232,4 +232,20 @@ mod primitive_name {
     }
 }
 
+mod bad_cache_auto {
+    use flytekit::prelude::*;
+
+    // `auto` derives the version: a version given as well is a mistake.
+    #[task(cache = auto, cache_version = "1")]
+    fn twice(x: i64) -> i64 {
+        x
+    }
+
+    // `cache` takes true, false or auto.
+    #[task(cache = maybe)]
+    fn unsure(x: i64) -> i64 {
+        x
+    }
+}
+
 fn main() {}
