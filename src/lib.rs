@@ -154,6 +154,7 @@ pub fn init_logging() {
 /// | `labels(..)` | Pod labels (Kubernetes keys and values, checked) | `labels(team = "ml")` |
 /// | `annotations(..)` | Pod annotations | `annotations("acme.io/owner" = "ml-platform")` |
 /// | `config` | A [`TaskConfig`](task::TaskConfig) value: the task gets that plugin's task type, `custom` config and per-attempt hook | `config = Spark { executors: 4 }` |
+/// | `settings` | Settings shared by a group of tasks (a [`#[task_settings]`](macro@task_settings) function) under the task's own | `settings = etl` |
 /// | `crate` | The path of the `flytekit` crate, when it is renamed or re-exported | `crate = ::flytekit` |
 /// | `run_in_pod` | `#[dynamic]` only: runs the graph inside the dynamic task's pod | `#[dynamic(run_in_pod)]` |
 ///
@@ -285,6 +286,7 @@ pub use flytekit_macros::task;
 /// | `on_failure` | A task run when the workflow fails (Flyte's failure node `fn0`): each of its inputs is a workflow input of the same name and type, or `err: Option<`[`FlyteError`](types::FlyteError)`>` | `on_failure = cleanup` |
 /// | `labels(..)` | Labels on the executions of the default launch plan | `labels(team = "ml")` |
 /// | `annotations(..)` | Annotations on those executions | `annotations("acme.io/owner" = "ml-platform")` |
+/// | `settings` | Settings shared by a group of tasks (a [`#[task_settings]`](macro@task_settings) function) under the task's own | `settings = etl` |
 /// | `crate` | The path of the `flytekit` crate, when it is renamed or re-exported | `crate = ::flytekit` |
 ///
 /// and on a parameter:
@@ -506,6 +508,40 @@ pub use flytekit_macros::graph;
 /// ```
 pub use flytekit_macros::dynamic;
 
+/// Settings shared by a group of tasks, as flytekit's `Environment` and Flyte 2's
+/// `TaskEnvironment`: written once with `#[task]`'s keys (checked as strictly), put
+/// under each task's own with `#[task(settings = NAME)]`. The function becomes one
+/// returning the settings ([`TaskMetadata::under`](task::TaskMetadata::under) says
+/// how they combine); a task's IDL is what it would be with the settings written on
+/// it. `name`, `outputs`, `config`, `cache_ignore_input_vars` and `run_in_pod` belong
+/// to one task and are refused here.
+///
+/// ```
+/// use flytekit::prelude::*;
+///
+/// /// The ETL tasks' pods: their image, resources, retries and logging.
+/// #[task_settings(
+///     image = "etl",
+///     requests(cpu = "1", mem = "2Gi"),
+///     retries = 3,
+///     environment(RUST_LOG = "info"),
+///     cache_version = "2"
+/// )]
+/// fn etl() {}
+///
+/// #[task(settings = etl, retries = 5, cache)]
+/// fn extract(day: String) -> String {
+///     day
+/// }
+///
+/// let m = extract {}.metadata();
+/// assert_eq!(m.node.retries, Some(5)); // its own
+/// assert_eq!(m.node.image.as_deref(), Some("etl")); // shared
+/// assert_eq!(m.node.cache_version.as_deref(), Some("2"));
+/// assert_eq!(etl().env, [("RUST_LOG".to_string(), "info".to_string())]);
+/// ```
+pub use flytekit_macros::task_settings;
+
 /// Declares a task registered on Flyte by another project, often a Python one
 /// (flytekit's `@reference_task`): its identifier and its typed signature, with no
 /// body. Workflows call it like any task; Flyte runs the registered task (the node
@@ -628,7 +664,8 @@ pub mod prelude {
     #[cfg(feature = "dataframe")]
     pub use flytekit_macros::Columns;
     pub use flytekit_macros::{
-        FlyteType, dynamic, graph, reference_launch_plan, reference_task, task, workflow,
+        FlyteType, dynamic, graph, reference_launch_plan, reference_task, task, task_settings,
+        workflow,
     };
 }
 

@@ -15,6 +15,12 @@ pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     task::task(args.into(), item.into()).into()
 }
 
+/// Settings shared by a group of tasks. See the `flytekit` crate's documentation.
+#[proc_macro_attribute]
+pub fn task_settings(args: TokenStream, item: TokenStream) -> TokenStream {
+    task::task_settings(args.into(), item.into()).into()
+}
+
 /// Turns a function into a dynamic task. See the `flytekit` crate's documentation.
 #[proc_macro_attribute]
 pub fn dynamic(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -989,3 +989,59 @@ async fn a_map_over_a_launch_plan_is_written_as_flytekit_writes_it_and_runs_loca
             .any(|p| p.name == "prod.sub_lp")
     );
 }
+
+/// The ETL group's settings, written once.
+#[flytekit::task_settings(
+    image = "ghcr.io/acme/etl:3",
+    requests(cpu = "1", mem = "2Gi"),
+    limits(mem = "4Gi"),
+    retries = 3,
+    timeout = "10m",
+    environment(RUST_LOG = "info", REGION = "eu"),
+    secret(group = "db", key = "password", env_var = "DB_PASSWORD"),
+    labels(team = "data"),
+    cache_version = "2",
+    interruptible
+)]
+fn etl_settings() {}
+
+#[task(settings = etl_settings, retries = 5, environment(REGION = "us"), cache)]
+fn shared_extract(day: String) -> String {
+    day
+}
+
+// The same settings written on the task: the IDL must be the same.
+#[task(
+    image = "ghcr.io/acme/etl:3",
+    requests(cpu = "1", mem = "2Gi"),
+    limits(mem = "4Gi"),
+    retries = 5,
+    timeout = "10m",
+    environment(RUST_LOG = "info", REGION = "us"),
+    secret(group = "db", key = "password", env_var = "DB_PASSWORD"),
+    labels(team = "data"),
+    cache = true,
+    cache_version = "2",
+    interruptible
+)]
+fn written_extract(day: String) -> String {
+    day
+}
+
+#[test]
+fn shared_settings_give_the_idl_of_the_same_settings_written_on_the_task() {
+    let settings = seed_settings();
+    let mut shared = idl::task_template(&shared_extract {}, &settings);
+    let mut written = idl::task_template(&written_extract {}, &settings);
+    // Only the names differ (in the id and the container's `task-name` argument).
+    for t in [&mut shared, &mut written] {
+        t.id.as_mut().unwrap().name.clear();
+        t.container.as_mut().unwrap().args.pop();
+    }
+    assert_eq!(shared, written);
+    assert_eq!(
+        shared_extract {}.metadata().node.retries,
+        Some(5),
+        "the task's own setting wins"
+    );
+}

@@ -174,6 +174,53 @@ impl TaskMetadata {
         })
     }
 
+    /// `own` settings over `shared` ones (`#[task(settings = etl)]`, flytekit's
+    /// `Environment`): each setting the task gives wins; environment variables,
+    /// labels and annotations are the shared ones with the task's added (a name given
+    /// twice takes the task's value); secrets are both lists; `enable_deck` is on if
+    /// either turns it on.
+    ///
+    /// ```
+    /// use flytekit::task::TaskMetadata;
+    ///
+    /// let shared = TaskMetadata::default().retries(3).env("REGION", "eu").image("etl");
+    /// let own = TaskMetadata::default().retries(5).env("MODE", "fast");
+    /// let m = TaskMetadata::under(own, shared);
+    /// assert_eq!(m.node.retries, Some(5));
+    /// assert_eq!(m.node.image.as_deref(), Some("etl"));
+    /// assert_eq!(m.env, [("REGION".into(), "eu".into()), ("MODE".into(), "fast".into())]);
+    /// ```
+    pub fn under(own: TaskMetadata, shared: TaskMetadata) -> TaskMetadata {
+        fn merged(
+            shared: Vec<(String, String)>,
+            own: Vec<(String, String)>,
+        ) -> Vec<(String, String)> {
+            let mut out: Vec<(String, String)> = shared
+                .into_iter()
+                .filter(|(k, _)| !own.iter().any(|(o, _)| o == k))
+                .collect();
+            out.extend(own);
+            out
+        }
+        let mut errors = shared.errors;
+        errors.extend(own.errors);
+        let mut secrets = shared.secrets;
+        secrets.extend(own.secrets);
+        TaskMetadata {
+            node: shared.node.overlaid(&own.node),
+            enable_deck: own.enable_deck || shared.enable_deck,
+            deprecated: own.deprecated.or(shared.deprecated),
+            env: merged(shared.env, own.env),
+            pod_template_name: own.pod_template_name.or(shared.pod_template_name),
+            secrets,
+            labels: merged(shared.labels, own.labels),
+            annotations: merged(shared.annotations, own.annotations),
+            reference: own.reference.or(shared.reference),
+            dynamic: own.dynamic.or(shared.dynamic),
+            errors,
+        }
+    }
+
     /// The first problem with these settings, if any.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if let Some(e) = self.errors.first() {

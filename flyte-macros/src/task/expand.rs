@@ -156,10 +156,16 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
             }}
         }
     };
-    let meta = match metadata(m, p) {
+    let meta = match (metadata(m, p), &m.settings) {
         // No settings: a plain static, no lazy initializer of its own.
-        None => quote!(static METADATA: #p::TaskMetadata = #p::TaskMetadata::DEFAULT;),
-        Some(meta) => {
+        (None, None) => quote!(static METADATA: #p::TaskMetadata = #p::TaskMetadata::DEFAULT;),
+        (own, shared) => {
+            let own = own.unwrap_or_else(|| quote!(#p::TaskMetadata::DEFAULT));
+            // The task's own settings over the shared ones.
+            let meta = match shared {
+                Some(path) => quote!(#p::TaskMetadata::under(#own, #path())),
+                None => own,
+            };
             quote!(static METADATA: #p::LazyLock<#p::TaskMetadata> = #p::LazyLock::new(|| #meta);)
         }
     };
@@ -223,7 +229,7 @@ fn run_knobs(k: &super::model::Knobs, meta: &mut TokenStream) {
 }
 
 /// The settings as a `TaskMetadata` builder chain; `None` when none is set.
-fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
+pub(super) fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream> {
     let k = &m.knobs;
     let mut meta = TokenStream::new();
     run_knobs(k, &mut meta);

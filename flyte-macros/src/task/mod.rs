@@ -41,6 +41,80 @@ pub(crate) fn dynamic(args: TokenStream, item: TokenStream) -> TokenStream {
     })
 }
 
+/// `#[task_settings(..)] fn etl() {}`: settings shared by a group of tasks, written
+/// with `#[task]`'s keys and checked as strictly; the function becomes one returning
+/// them, which `#[task(settings = etl)]` puts under a task's own.
+pub(crate) fn task_settings(args: TokenStream, item: TokenStream) -> TokenStream {
+    let func: syn::ItemFn = match syn::parse2(item.clone()) {
+        Ok(func) => func,
+        Err(e) => return e.to_compile_error(),
+    };
+    let (mut args, args_error) = match syn::parse2::<parse::TaskArgs>(args) {
+        Ok(args) => (args, None),
+        Err(e) => (parse::TaskArgs::default(), Some(e)),
+    };
+    let (sig_cx, cx) = (Ctxt::new(), Ctxt::new());
+    refuse_task_keys(&cx, &args);
+    // Reported once, above: the model would find them wrong again.
+    args.common.outputs = None;
+    args.cache_ignore = None;
+    if !func.sig.inputs.is_empty()
+        || !matches!(func.sig.output, syn::ReturnType::Default)
+        || !func.block.stmts.is_empty()
+    {
+        cx.error_spanned_by(
+            &func.sig,
+            "write shared settings on an empty function without parameters, `fn etl() {}`: it becomes one returning them",
+        );
+    }
+    let model = model::TaskModel::build(&sig_cx, &cx, &func, args);
+    let krate = &model.krate;
+    let p = quote::quote!(#krate::__private_0_1);
+    let meta =
+        expand::metadata(&model, &p).unwrap_or_else(|| quote::quote!(#p::TaskMetadata::DEFAULT));
+    let (attrs, vis, ident) = (&func.attrs, &func.vis, &func.sig.ident);
+    let mut out = quote::quote! {
+        #(#attrs)*
+        #vis fn #ident() -> #p::TaskMetadata {
+            #meta
+        }
+    };
+    let errors = [args_error, sig_cx.check().err(), cx.check().err()];
+    for e in errors.into_iter().flatten() {
+        out.extend(e.to_compile_error());
+    }
+    out
+}
+
+/// The keys that belong to one task, not to settings shared by several.
+fn refuse_task_keys(cx: &Ctxt, args: &parse::TaskArgs) {
+    let why = "belongs to one task: give it on the task's `#[task(..)]`";
+    if let Some(name) = &args.common.name {
+        cx.error_spanned_by(name, format!("`name` {why}"));
+    }
+    if let Some(outputs) = &args.common.outputs {
+        cx.error_spanned_by(outputs.key, format!("`outputs` {why}"));
+    }
+    if let Some(config) = &args.config {
+        cx.error_spanned_by(config, format!("`config` {why}"));
+    }
+    if let Some(names) = args.cache_ignore.as_ref().and_then(|n| n.first()) {
+        cx.error_spanned_by(
+            names,
+            format!("`cache_ignore_input_vars` names inputs, so it {why}"),
+        );
+    }
+    if let Some(key) = &args.run_in_pod {
+        cx.error_spanned_by(key, format!("`run_in_pod` {why}"));
+    }
+    if let Some(path) = &args.settings {
+        cx.error_spanned_by(
+            path,
+            "shared settings do not build on other shared settings: write them out",
+        );
+    }
+}
+
 /// `run_in_pod` is for `#[dynamic]` only.
 fn check_run_in_pod(cx: &Ctxt, model: &model::TaskModel<'_>) {
     if let Some(span) = model.knobs.run_in_pod

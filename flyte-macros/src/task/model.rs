@@ -57,6 +57,8 @@ pub(crate) struct TaskModel<'a> {
     pub(crate) krate: Path,
     /// For `#[reference_task]` and `#[reference_launch_plan]`: the `Reference`.
     pub(crate) reference: Option<proc_macro2::TokenStream>,
+    /// `settings = path`: shared settings under the task's own.
+    pub(crate) settings: Option<Path>,
 }
 
 /// `#[default(..)]` belongs on workflow inputs: a task's interface has no defaults
@@ -125,7 +127,9 @@ impl<'a> TaskModel<'a> {
             }
             Some((key, flag)) => {
                 knobs.cache = flag.on();
-                if flag.on() && !has_version {
+                // Shared settings may give the version; the merged settings are
+                // checked when the task is validated.
+                if flag.on() && !has_version && args.settings.is_none() {
                     cx.error_spanned_by(
                         key,
                         "`cache` needs a `cache_version`, such as `cache = true, cache_version = \"1\"`, or `cache = auto` for a version derived from the task's code; bump it to invalidate cached results",
@@ -157,6 +161,7 @@ impl<'a> TaskModel<'a> {
                 .krate
                 .unwrap_or_else(|| syn::parse_quote!(::flytekit)),
             reference: None,
+            settings: args.settings,
         }
     }
 }
@@ -187,7 +192,7 @@ fn auto_version(item: &ItemFn, salt: Option<&LitStr>) -> String {
 /// `cache_ignore_input_vars = [..]`: only with `cache`, and each name an input.
 fn cache_ignore(cx: &Ctxt, sig: &Signature<'_>, args: &TaskArgs) -> Vec<LitStr> {
     let names = args.cache_ignore.clone().unwrap_or_default();
-    let cached = args.cache.as_ref().is_some_and(|(_, c)| c.on());
+    let cached = args.cache.as_ref().is_some_and(|(_, c)| c.on()) || args.settings.is_some();
     if let Some(first) = names.first()
         && !cached
     {

@@ -32,6 +32,7 @@ mod kw {
     syn::custom_keyword!(cache_ignore_input_vars);
     syn::custom_keyword!(run_in_pod);
     syn::custom_keyword!(auto);
+    syn::custom_keyword!(settings);
 }
 
 /// `cache`'s value: `true`/`false`, or `auto` (a version derived from the code), with
@@ -272,6 +273,9 @@ pub(crate) struct TaskArgs {
     pub(crate) cache_ignore: Option<Vec<LitStr>>,
     /// `run_in_pod` (dynamic tasks only): the key, for its span.
     pub(crate) run_in_pod: Option<kw::run_in_pod>,
+    /// `settings = path`: a `#[task_settings]` function whose settings the task's own
+    /// override.
+    pub(crate) settings: Option<syn::Path>,
 }
 
 impl Parse for TaskArgs {
@@ -306,6 +310,10 @@ impl Parse for TaskArgs {
             } else if look.peek(kw::run_in_pod) {
                 let key: kw::run_in_pod = input.parse()?;
                 set(&mut args.run_in_pod, key, key)?;
+            } else if look.peek(kw::settings) {
+                let key: kw::settings = input.parse()?;
+                input.parse::<Token![=]>()?;
+                set(&mut args.settings, key, input.parse()?)?;
             } else if look.peek(kw::config) {
                 let key: kw::config = input.parse()?;
                 set(&mut args.config, key, value(input)?)?;

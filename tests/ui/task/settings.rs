@@ -248,4 +248,23 @@ mod bad_cache_auto {
     }
 }
 
+mod bad_task_settings {
+    use flytekit::prelude::*;
+
+    // Shared settings are checked as a task's are, and refuse what belongs to one task.
+    #[task_settings(name = "etl", timeout = "1H", outputs(total))]
+    fn etl() {}
+
+    #[task_settings(retries = 2)]
+    fn with_body(x: i64) -> i64 {
+        x
+    }
+
+    // A task names shared settings by a path.
+    #[task(settings = "etl")]
+    fn quoted(x: i64) -> i64 {
+        x
+    }
+}
+
 fn main() {}
