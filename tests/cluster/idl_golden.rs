@@ -80,10 +80,19 @@ fn golden_types_are_written_as_flytekit_writes_them() {
     emit("td", Duration::from_secs(90));
     emit("e", Color::green);
     emit("fd", FlyteDirectory::new("s3://bucket/dir"));
+    emit("u", IntOrStr::I(7));
     emit(
         "nested",
         vec![HashMap::from([("k".to_string(), vec![1.0f64, 2.0])])],
     );
+}
+
+/// flytekit's `Union[int, str]`.
+#[derive(Clone, Debug, PartialEq, FlyteType)]
+enum IntOrStr {
+    I(i64),
+    #[allow(dead_code)]
+    S(String),
 }
 
 // ---- the seed tutorial's tasks as TaskTemplates -------------------------------------
