@@ -24,7 +24,7 @@ fn upsert(pairs: &mut Vec<(String, String)>, name: String, value: String) {
 ///
 /// ```
 /// # extern crate flytekit_core as flytekit;
-/// use flytekit::task::TaskMetadata;
+/// use flytekit_core::task::TaskMetadata;
 /// let m = TaskMetadata::default().retries(10).timeout("20m").env("MODE", "fast");
 /// assert_eq!(m.node.retries, Some(10));
 /// assert_eq!(m.node.timeout, Some(std::time::Duration::from_secs(1200)));
@@ -181,7 +181,7 @@ impl TaskMetadata {
     /// either turns it on.
     ///
     /// ```
-    /// use flytekit::task::TaskMetadata;
+    /// use flytekit_core::task::TaskMetadata;
     ///
     /// let shared = TaskMetadata::default().retries(3).env("REGION", "eu").image("etl");
     /// let own = TaskMetadata::default().retries(5).env("MODE", "fast");
