@@ -603,9 +603,14 @@ pub use flytekit_macros::reference_launch_plan;
 ///   so integers stay integers and floats keep their bits. Every field must be a Flyte
 ///   type; `Option` fields (and `#[serde(default)]` ones) are not required.
 /// - An enum whose variants have no fields becomes a Flyte enum of the variant names.
+/// - An enum whose variants each carry one value (`Celsius(f64)`, `Label(String)`)
+///   becomes a Flyte union of the values' types, as flytekit's `Union[float, str]`:
+///   each value travels with its variant's union tag. Two variants of one Flyte type
+///   (flytekit could not tell them apart) fail the build.
 ///
-/// Generic types, tuple structs, enum variants with fields, and serde attributes that
-/// change the serialized shape (`rename`, `flatten`, `skip`, ...) are compile errors.
+/// Generic types, tuple structs, unit variants beside variants with values, variants
+/// with named fields or several values, and serde attributes that change the
+/// serialized shape (`rename`, `flatten`, `skip`, ...) are compile errors.
 /// `#[flyte(crate = path)]` renames the `flytekit` dependency.
 ///
 /// ```
@@ -625,9 +630,18 @@ pub use flytekit_macros::reference_launch_plan;
 ///     Green,
 /// }
 ///
+/// #[derive(Clone, Debug, PartialEq, FlyteType)]
+/// enum Reading {
+///     Celsius(f64),
+///     Label(String),
+/// }
+///
 /// let p = Point { x: 1, y: 2.5, label: None };
 /// assert_eq!(Point::from_literal(&p.to_literal()).unwrap(), p);
 /// assert_eq!(Color::literal_type().to_string(), "enum{Red, Green}");
+/// let r = Reading::Label("fog".into());
+/// assert_eq!(Reading::from_literal(&r.to_literal()).unwrap(), r);
+/// assert_eq!(Reading::literal_type().to_string(), "union<float, string>");
 /// ```
 pub use flytekit_macros::FlyteType;
 

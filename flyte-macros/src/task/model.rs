@@ -114,30 +114,7 @@ impl<'a> TaskModel<'a> {
         if let Some(lit) = &args.timeout {
             knobs.timeout = parse_duration(cx, lit, "timeout");
         }
-        match &args.cache {
-            Some((_, super::parse::CacheArg::Auto { key, salt })) => {
-                knobs.cache = true;
-                if has_version {
-                    cx.error_spanned_by(
-                        key,
-                        "`cache = auto` derives the version from the task's code: leave out `cache_version` (or write `cache = true` with it)",
-                    );
-                }
-                knobs.auto_version = Some(auto_version(item, salt.as_ref()));
-            }
-            Some((key, flag)) => {
-                knobs.cache = flag.on();
-                // Shared settings may give the version; the merged settings are
-                // checked when the task is validated.
-                if flag.on() && !has_version && args.settings.is_none() {
-                    cx.error_spanned_by(
-                        key,
-                        "`cache` needs a `cache_version`, such as `cache = true, cache_version = \"1\"`, or `cache = auto` for a version derived from the task's code; bump it to invalidate cached results",
-                    );
-                }
-            }
-            None => {}
-        }
+        cache_knobs(cx, item, &args, has_version, &mut knobs);
         knobs.cache_ignore = cache_ignore(cx, &sig, &args);
         knobs.run_in_pod = args.run_in_pod.map(|k| k.span);
         knobs.plain = std::mem::take(&mut args.plain);
@@ -163,6 +140,35 @@ impl<'a> TaskModel<'a> {
             reference: None,
             settings: args.settings,
         }
+    }
+}
+
+/// `cache`: a flag that needs a version (unless shared settings may give it), or
+/// `auto`, which derives one and refuses a version given beside it.
+fn cache_knobs(cx: &Ctxt, item: &ItemFn, args: &TaskArgs, has_version: bool, knobs: &mut Knobs) {
+    match &args.cache {
+        Some((_, super::parse::CacheArg::Auto { key, salt })) => {
+            knobs.cache = true;
+            if has_version {
+                cx.error_spanned_by(
+                    key,
+                    "`cache = auto` derives the version from the task's code: leave out `cache_version` (or write `cache = true` with it)",
+                );
+            }
+            knobs.auto_version = Some(auto_version(item, salt.as_ref()));
+        }
+        Some((key, flag)) => {
+            knobs.cache = flag.on();
+            // Shared settings may give the version; the merged settings are
+            // checked when the task is validated.
+            if flag.on() && !has_version && args.settings.is_none() {
+                cx.error_spanned_by(
+                    key,
+                    "`cache` needs a `cache_version`, such as `cache = true, cache_version = \"1\"`, or `cache = auto` for a version derived from the task's code; bump it to invalidate cached results",
+                );
+            }
+        }
+        None => {}
     }
 }
 
