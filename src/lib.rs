@@ -286,7 +286,6 @@ pub use flytekit_macros::task;
 /// | `on_failure` | A task run when the workflow fails (Flyte's failure node `fn0`): each of its inputs is a workflow input of the same name and type, or `err: Option<`[`FlyteError`](types::FlyteError)`>` | `on_failure = cleanup` |
 /// | `labels(..)` | Labels on the executions of the default launch plan | `labels(team = "ml")` |
 /// | `annotations(..)` | Annotations on those executions | `annotations("acme.io/owner" = "ml-platform")` |
-/// | `settings` | Settings shared by a group of tasks (a [`#[task_settings]`](macro@task_settings) function) under the task's own | `settings = etl` |
 /// | `crate` | The path of the `flytekit` crate, when it is renamed or re-exported | `crate = ::flytekit` |
 ///
 /// and on a parameter:
@@ -513,8 +512,8 @@ pub use flytekit_macros::dynamic;
 /// under each task's own with `#[task(settings = NAME)]`. The function becomes one
 /// returning the settings ([`TaskMetadata::under`](task::TaskMetadata::under) says
 /// how they combine); a task's IDL is what it would be with the settings written on
-/// it. `name`, `outputs`, `config`, `cache_ignore_input_vars` and `run_in_pod` belong
-/// to one task and are refused here.
+/// it. `name`, `outputs`, `config`, `cache_ignore_input_vars`, `run_in_pod` and
+/// `cache = auto` belong to one task and are refused here.
 ///
 /// ```
 /// use flytekit::prelude::*;

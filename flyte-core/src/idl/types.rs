@@ -108,7 +108,7 @@ pub(super) fn union_variant(t: &LiteralType) -> pb::LiteralType {
 }
 
 /// A union variant: its type, a `date` told from a datetime by flytekit's tag.
-pub(super) fn union_variant_from_idl(v: &pb::LiteralType) -> Result<LiteralType, IdlError> {
+pub(crate) fn union_variant_from_idl(v: &pb::LiteralType) -> Result<LiteralType, IdlError> {
     match literal_type_from_idl(v)? {
         LiteralType::Simple(SimpleType::Datetime)
             if v.structure.as_ref().is_some_and(|s| s.tag == "date") =>

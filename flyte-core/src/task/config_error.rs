@@ -22,6 +22,15 @@ pub enum ConfigError {
     /// `cache = true` without a `cache_version`.
     #[error("`cache` is set without a `cache_version`; caching needs a version")]
     CacheWithoutVersion,
+    /// Inputs left out of a cache key, without a cache (shared settings that turn
+    /// the cache on were expected, and do not).
+    #[error(
+        "the input `{name}` is left out of the cache key, but the task has no cache: turn it on with `cache` (and a `cache_version`)"
+    )]
+    IgnoredInputWithoutCache {
+        /// The first such input.
+        name: String,
+    },
     /// A resource amount that is not a Kubernetes quantity.
     #[error(
         "invalid quantity `{value}` for `{kind}({name})`: expected a number and an optional suffix, such as \"500m\", \"2\", \"2Gi\" or \"10G\""

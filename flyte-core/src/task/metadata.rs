@@ -177,8 +177,8 @@ impl TaskMetadata {
     /// `own` settings over `shared` ones (`#[task(settings = etl)]`, flytekit's
     /// `Environment`): each setting the task gives wins; environment variables,
     /// labels and annotations are the shared ones with the task's added (a name given
-    /// twice takes the task's value); secrets are both lists; `enable_deck` is on if
-    /// either turns it on.
+    /// twice takes the task's value); secrets are both lists, a secret in both once;
+    /// `enable_deck` is on if either turns it on (a task cannot turn it off).
     ///
     /// ```
     /// use flytekit_core::task::TaskMetadata;
@@ -204,7 +204,11 @@ impl TaskMetadata {
         }
         let mut errors = shared.errors;
         errors.extend(own.errors);
-        let mut secrets = shared.secrets;
+        let mut secrets: Vec<Secret> = shared
+            .secrets
+            .into_iter()
+            .filter(|s| !own.secrets.contains(s))
+            .collect();
         secrets.extend(own.secrets);
         TaskMetadata {
             node: shared.node.overlaid(&own.node),
@@ -235,6 +239,13 @@ impl TaskMetadata {
         }
         if self.node.caches() && self.node.cache_version.is_none() {
             return Err(ConfigError::CacheWithoutVersion);
+        }
+        if !self.node.caches()
+            && let Some(name) = self.node.ignored_inputs().first()
+        {
+            return Err(ConfigError::IgnoredInputWithoutCache {
+                name: name.to_string(),
+            });
         }
         Ok(())
     }

@@ -192,6 +192,7 @@ impl LiteralType {
             LiteralType::Enum(_) => "DefaultEnumTransformer".to_string(),
             LiteralType::Struct(s) if s.is_untyped() => "Typed Dict".to_string(),
             LiteralType::Struct(_) => "Object-Dataclass-Transformer".to_string(),
+            LiteralType::Blob(b) if b.format == PICKLE_FORMAT => "FlytePickle".to_string(),
             LiteralType::Blob(b) => match b.dimensionality {
                 BlobDimensionality::Single => "FlyteFilePath".to_string(),
                 BlobDimensionality::Multipart => "FlyteDirectory".to_string(),
@@ -484,6 +485,15 @@ pub trait FlyteType: Clone + Send + Sync + 'static {
     /// when not known (no check).
     #[doc(hidden)]
     const UNION_TAG: Option<&'static str> = None;
+    /// Whether this type is a Flyte union (`Option<T>`, a derived union enum): a union
+    /// enum refuses one as a variant, which Python would flatten.
+    #[doc(hidden)]
+    const IS_UNION: bool = false;
+    /// Whether a derived union enum is in this type (itself, or in an `Option`, a list
+    /// or a map): a struct refuses one as a field, since serde would write it tagged
+    /// with the variant's name where flytekit writes the bare value.
+    #[doc(hidden)]
+    const HOLDS_UNION_ENUM: bool = false;
     /// Hands each file and directory inside the value to `f`.
     fn visit_blobs<'a>(&'a mut self, f: &mut dyn FnMut(BlobRef<'a>)) {
         let _ = f;

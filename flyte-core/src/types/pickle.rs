@@ -68,6 +68,7 @@ impl PickledBytes {
 }
 
 impl FlyteType for PickledBytes {
+    const UNION_TAG: Option<&'static str> = Some("FlytePickle");
     const HAS_BLOBS: bool = true;
     fn literal_type() -> LiteralType {
         LiteralType::Blob(BlobType {

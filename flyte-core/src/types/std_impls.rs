@@ -79,23 +79,6 @@ impl FlyteType for chrono::NaiveDate {
     }
 }
 
-/// A date and time without a zone is taken as UTC, as flytekit writes a naive
-/// `datetime.datetime`.
-impl FlyteType for chrono::NaiveDateTime {
-    const UNION_TAG: Option<&'static str> = Some("datetime");
-    fn literal_type() -> LiteralType {
-        LiteralType::Simple(SimpleType::Datetime)
-    }
-    fn to_literal(&self) -> Literal {
-        Literal::Primitive(Primitive::Datetime(self.and_utc().into()))
-    }
-    fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
-        DateTime::<Utc>::from_literal(literal)
-            .map(|t| t.naive_utc())
-            .map_err(|e| LiteralMismatch::new::<Self>(literal).because(e.to_string()))
-    }
-}
-
 /// Bytes are Flyte's binary type, not a collection of integers.
 impl FlyteType for Vec<u8> {
     fn literal_type() -> LiteralType {
@@ -144,7 +127,7 @@ impl FlyteType for serde_json::Value {
 }
 
 impl<T: FlyteType> FlyteType for Vec<T> {
-    const UNION_TAG: Option<&'static str> = Some("Typed List");
+    const HOLDS_UNION_ENUM: bool = T::HOLDS_UNION_ENUM;
     fn literal_type() -> LiteralType {
         LiteralType::Collection(Box::new(T::literal_type()))
     }
@@ -195,7 +178,7 @@ fn map_from_literal<T: FlyteType, M: FlyteType + FromIterator<(String, T)>>(
 macro_rules! string_map {
     ($map:ident) => {
         impl<T: FlyteType> FlyteType for $map<String, T> {
-            const UNION_TAG: Option<&'static str> = Some("Typed Dict");
+            const HOLDS_UNION_ENUM: bool = T::HOLDS_UNION_ENUM;
             fn literal_type() -> LiteralType {
                 LiteralType::Map(Box::new(T::literal_type()))
             }
@@ -227,8 +210,11 @@ string_map!(HashMap);
 
 /// `Option<T>` is a union of `T` and none, as flytekit maps `Optional[T]`; when `T`
 /// is a union itself (a derived union enum), none joins its variants, as Python
-/// flattens `Optional[Union[A, B]]` into `Union[A, B, None]`.
+/// flattens `Optional[Union[A, B]]` into `Union[A, B, None]`. So, as in Python,
+/// `Option<Option<T>>` is `Option<T>`: `Some(None)` reads back as `None`.
 impl<T: FlyteType> FlyteType for Option<T> {
+    const IS_UNION: bool = true;
+    const HOLDS_UNION_ENUM: bool = T::HOLDS_UNION_ENUM;
     fn literal_type() -> LiteralType {
         let none = LiteralType::Simple(SimpleType::None);
         match T::literal_type() {

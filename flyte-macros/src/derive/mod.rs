@@ -171,8 +171,23 @@ fn expand_struct(input: &DeriveInput, fields: &syn::FieldsNamed, krate: &Path) -
         .collect();
     let field_types: Vec<_> = fields.named.iter().map(|f| &f.ty).collect();
     let promise_fields = promise_fields(input, fields, &p);
+    let union_checks = fields.named.iter().map(|f| {
+        let ty = &f.ty;
+        let message = format!(
+            "`#[derive(FlyteType)]`: field `{}` holds a union enum, which serde would write tagged with its variant's name where flytekit writes the bare value; not yet supported in a struct",
+            f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default()
+        );
+        quote_spanned! {ty.span()=>
+            if <#ty as #p::FlyteType>::HOLDS_UNION_ENUM {
+                ::core::panic!(#message);
+            }
+        }
+    });
     quote! {
         #promise_fields
+        const _: () = {
+            #(#union_checks)*
+        };
         const _: () = {
             fn __flyte_fields() -> ::std::vec::Vec<#p::FieldInfo> {
                 ::std::vec![#(#infos),*]

@@ -89,6 +89,8 @@ pub(super) fn expand(input: &DeriveInput, e: &syn::DataEnum, krate: &Path) -> To
                 )),*])
             }
             const HAS_BLOBS: bool = false #(|| <#types as #p::FlyteType>::HAS_BLOBS)*;
+            const IS_UNION: bool = true;
+            const HOLDS_UNION_ENUM: bool = true;
             fn visit_blobs<'a>(&'a mut self, f: &mut dyn ::core::ops::FnMut(#p::BlobRef<'a>)) {
                 match self {
                     #(Self::#variants(value) => #p::FlyteType::visit_blobs(value, f),)*
@@ -103,6 +105,18 @@ pub(super) fn expand(input: &DeriveInput, e: &syn::DataEnum, krate: &Path) -> To
 /// naming them.
 fn distinct_tags(variants: &[&syn::Ident], types: &[&syn::Type], p: &TokenStream) -> TokenStream {
     let mut checks = Vec::new();
+    // A union in a union: Python flattens it, so flytekit would not read it nested.
+    for (v, ty) in variants.iter().zip(types) {
+        let message = format!(
+            "`#[derive(FlyteType)]`: variant `{v}` holds a union (an `Option` or a union enum); Python flattens a union in a union, so give its variants (or the inner type and an `Option` of the whole enum) instead"
+        );
+        let span = ty.span();
+        checks.push(quote_spanned! {span=>
+            if <#ty as #p::FlyteType>::IS_UNION {
+                ::core::panic!(#message);
+            }
+        });
+    }
     for i in 0..types.len() {
         for j in i + 1..types.len() {
             let (a, b) = (types[i], types[j]);

@@ -220,8 +220,9 @@ fn run_knobs(k: &super::model::Knobs, meta: &mut TokenStream) {
         let (secs, nanos) = (t.as_secs(), t.subsec_nanos());
         meta.extend(quote!(.timeout(::core::time::Duration::new(#secs, #nanos))));
     }
-    if k.cache {
-        meta.extend(quote!(.cache(true)));
+    if k.cache_written {
+        let cache = k.cache;
+        meta.extend(quote!(.cache(#cache)));
     }
     if let Some(version) = &k.auto_version {
         meta.extend(quote!(.cache_version(#version)));

@@ -107,6 +107,12 @@ fn refuse_task_keys(cx: &Ctxt, args: &parse::TaskArgs) {
     if let Some(key) = &args.run_in_pod {
         cx.error_spanned_by(key, format!("`run_in_pod` {why}"));
     }
+    if let Some((key, parse::CacheArg::Auto { .. })) = &args.cache {
+        cx.error_spanned_by(
+            key,
+            "`cache = auto` derives a version from one task's code: give it on the task's `#[task(..)]` (shared settings may give `cache_version`)",
+        );
+    }
     if let Some(path) = &args.settings {
         cx.error_spanned_by(
             path,

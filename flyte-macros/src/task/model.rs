@@ -17,6 +17,9 @@ pub(crate) struct Knobs {
     pub(crate) cache: bool,
     /// `cache = auto`: the version derived from the code.
     pub(crate) auto_version: Option<String>,
+    /// Whether `cache` was written (its value is then set, `false` too, over shared
+    /// settings).
+    pub(crate) cache_written: bool,
     /// `requests(..)`, and the requests of `resources(..)`.
     pub(crate) requests: super::resources::Amounts,
     /// `limits(..)`, and the limits of `resources(..)`.
@@ -146,6 +149,7 @@ impl<'a> TaskModel<'a> {
 /// `cache`: a flag that needs a version (unless shared settings may give it), or
 /// `auto`, which derives one and refuses a version given beside it.
 fn cache_knobs(cx: &Ctxt, item: &ItemFn, args: &TaskArgs, has_version: bool, knobs: &mut Knobs) {
+    knobs.cache_written = args.cache.is_some();
     match &args.cache {
         Some((_, super::parse::CacheArg::Auto { key, salt })) => {
             knobs.cache = true;

@@ -21,4 +21,33 @@ enum Reading {
     Imperial(Fahrenheit),
 }
 
+
+mod nested {
+    use flytekit::prelude::*;
+
+    // A union in a union: Python flattens it.
+    #[derive(Clone, FlyteType)]
+    enum Maybe {
+        Count(i64),
+        Note(Option<String>),
+    }
+}
+
+mod in_a_struct {
+    use flytekit::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Serialize, Deserialize, FlyteType)]
+    enum Temp {
+        C(f64),
+        Label(String),
+    }
+
+    // serde would write the field tagged with the variant's name.
+    #[derive(Clone, Serialize, Deserialize, FlyteType)]
+    struct Station {
+        reading: Option<Temp>,
+    }
+}
+
 fn main() {}

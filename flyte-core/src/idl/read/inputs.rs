@@ -425,7 +425,7 @@ fn union(buf: &[u8], depth: usize) -> Result<Literal, Problem> {
     let variant = variant.ok_or_else(|| Problem::mismatch("the union has no type".into()))?;
     let variant =
         pb::LiteralType::decode(variant).map_err(|e| Problem::malformed(e.to_string()))?;
-    let variant = crate::idl::literal_type_from_idl(&variant)
+    let variant = crate::idl::types::union_variant_from_idl(&variant)
         .map_err(|e| Problem::mismatch(e.to_string()))?;
     let value = value.ok_or_else(|| Problem::mismatch("the union has no value".into()))?;
     let value = literal(value, Some(&variant), depth + 1)
