@@ -79,6 +79,8 @@ pub use flytekit_core::remote;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
+mod digest;
 #[cfg(feature = "image")]
 pub mod image;
 mod logging;

@@ -7,10 +7,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::digest::sha256_hex;
 use clap::Args;
 use flytekit_core::idl::FastSettings;
 use flytekit_core::idl::dynamic_job::{SETTINGS_ENV, settings_env_value, settings_from_env_value};
-use sha2::{Digest, Sha256};
 
 use super::{App, CliError};
 
@@ -30,16 +30,6 @@ pub(super) struct FastExecuteArgs {
     /// The command the build runs: `execute ...`.
     #[arg(last = true, required = true)]
     command: Vec<String>,
-}
-
-/// Bytes in lowercase hex.
-pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// SHA-256 in lowercase hex.
-pub(super) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// This program's binary, read once: what fast registration ships (and the derived

@@ -11,8 +11,9 @@ use flytekit_core::remote::{Registered, Remote, RemoteConfig, WorkflowExecutionI
 use flytekit_core::types::Literal;
 use sha2::{Digest, Sha256};
 
-use super::fast::{ThisBuild, hex};
+use super::fast::ThisBuild;
 use super::{App, CliError};
+use crate::digest::hex;
 
 /// Where flyteadmin is, and the project and domain asked about.
 #[derive(Args, Default)]

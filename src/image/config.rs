@@ -5,7 +5,6 @@
 use sha2::{Digest, Sha256};
 
 use super::ImageError;
-use super::layer;
 
 /// `rs-` and 16 hex digits of a SHA-256 of the base's digest and the new config's
 /// (which holds the program layer's digest, the environment and the command).
@@ -14,7 +13,7 @@ pub(super) fn image_tag(base_digest: &str, config_digest: &str) -> String {
     digest.update(base_digest.as_bytes());
     digest.update(b"\n");
     digest.update(config_digest.as_bytes());
-    format!("rs-{}", layer::hex(&digest.finalize()[..8]))
+    format!("rs-{}", crate::digest::hex(&digest.finalize()[..8]))
 }
 
 /// The base's config with the program's layer on top: no `Entrypoint` (the tasks'

@@ -5,8 +5,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::ImageError;
 
 /// Where the program goes in the image; the tasks' container arguments start with
@@ -47,12 +45,9 @@ impl Layer {
     }
 }
 
+/// `sha256:` and the hex digest, as OCI names blobs.
 pub(super) fn sha256_digest(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex(&Sha256::digest(bytes)))
-}
-
-pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    format!("sha256:{}", crate::digest::sha256_hex(bytes))
 }
 
 /// The layer holding `files`. It has no folder entries: a runtime makes a missing

@@ -4,10 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::Read;
 
-use sha2::{Digest, Sha256};
-
 use super::source::AptSource;
-use crate::image::layer;
 
 /// One package of the index: its fields, in order.
 #[derive(Debug, Clone)]
@@ -109,7 +106,7 @@ async fn packages_file(
             continue;
         };
         if let Some(release) = &release {
-            let digest = layer::hex(&Sha256::digest(&bytes));
+            let digest = crate::digest::sha256_hex(&bytes);
             match release_sha256(release, &path) {
                 Some(expected) if expected.eq_ignore_ascii_case(&digest) => {}
                 Some(expected) => {

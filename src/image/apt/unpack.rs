@@ -3,10 +3,7 @@
 use std::collections::BTreeSet;
 use std::io::Read;
 
-use sha2::{Digest, Sha256};
-
 use super::index::{Stanza, decompress, fetch};
-use crate::image::layer;
 use crate::image::rootfs::RootFs;
 
 /// A package's `.deb`, checked against the index's SHA-256 (an index without one is
@@ -26,7 +23,7 @@ pub(super) async fn download(
     let deb = fetch(client, &url)
         .await?
         .ok_or_else(|| format!("{url} is not there"))?;
-    let digest = layer::hex(&Sha256::digest(&deb));
+    let digest = crate::digest::sha256_hex(&deb);
     if !expected.eq_ignore_ascii_case(&digest) {
         return Err(format!(
             "{url} has SHA-256 {digest}, not the index's {expected}"
