@@ -47,6 +47,9 @@ pub(super) struct ShipArgs {
     #[cfg(feature = "image")]
     #[arg(skip)]
     pub(super) described: Option<crate::image::ImageSpec>,
+    /// The program, once read and checked.
+    #[arg(skip)]
+    checked: std::sync::OnceLock<LinuxProgram>,
 }
 
 fn parse_platform(text: &str) -> Result<Platform, String> {
@@ -56,13 +59,18 @@ fn parse_platform(text: &str) -> Result<Platform, String> {
 
 impl ShipArgs {
     /// The program to ship, checked for the platform: `--binary`, or this program.
-    pub(super) fn program(&self) -> Result<LinuxProgram, CliError> {
+    /// Read once: `--image auto` and `--fast` ship the same bytes.
+    pub(super) fn program(&self) -> Result<&LinuxProgram, CliError> {
+        if let Some(program) = self.checked.get() {
+            return Ok(program);
+        }
         let platform = self.platform();
         let program = match &self.binary {
             Some(path) => LinuxProgram::read(path, platform),
             None => LinuxProgram::this_program(platform),
         };
-        program.map_err(|e| CliError::Program(Box::new(e)))
+        let program = program.map_err(|e| CliError::Program(Box::new(e)))?;
+        Ok(self.checked.get_or_init(|| program))
     }
 
     /// `--platform`, else the described image's, else linux/amd64.
@@ -166,7 +174,7 @@ pub(super) async fn image(
     for file in &args.files {
         spec = spec.file(file.parse().map_err(image_error)?);
     }
-    let pushed = spec.build(&program, args.push).await.map_err(image_error)?;
+    let pushed = spec.build(program, args.push).await.map_err(image_error)?;
     say(&pushed, err)?;
     writeln!(out, "{}", pushed.reference).map_err(super::console)
 }
@@ -210,17 +218,17 @@ fn auto_base(reference: &str) -> Option<Option<&str>> {
 
 /// Builds and pushes the images `--image` asks for with `auto` (`auto`, `auto:BASE`,
 /// `NAME=auto:BASE`), replacing each by the pushed reference; says what was done on
-/// `err`. Returns the program's path in the images when any was built.
+/// `err`. The program lands at [`ShipArgs::entrypoint`] in each.
 pub(super) async fn resolve_auto(
     images: &mut [String],
     ship: &ShipArgs,
     err: &mut dyn Write,
-) -> Result<Option<String>, CliError> {
+) -> Result<(), CliError> {
     let wanted: Vec<usize> = (0..images.len())
         .filter(|&i| auto_base(split_image(&images[i]).1).is_some())
         .collect();
     if wanted.is_empty() {
-        return Ok(None);
+        return Ok(());
     }
     #[cfg(not(feature = "image"))]
     {
@@ -230,20 +238,18 @@ pub(super) async fn resolve_auto(
     #[cfg(feature = "image")]
     {
         let program = ship.program()?;
-        let mut entrypoint = None;
         for i in wanted {
             let (name, reference) = split_image(&images[i]);
             let base = auto_base(reference).flatten();
             let pushed = ship
                 .spec(base)?
-                .build(&program, true)
+                .build(program, true)
                 .await
                 .map_err(image_error)?;
             say(&pushed, err)?;
             images[i] = format!("{name}={}", pushed.reference);
-            entrypoint = Some(pushed.entrypoint);
         }
-        Ok(entrypoint)
+        Ok(())
     }
 }
 

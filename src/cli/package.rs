@@ -34,14 +34,9 @@ pub(super) struct SettingsArgs {
 }
 
 impl SettingsArgs {
-    /// Builds and pushes the images `--image` asks for with `auto`, and takes the
-    /// program's path in them as the entrypoint unless one is given.
+    /// Builds and pushes the images `--image` asks for with `auto`.
     pub(super) async fn resolve_auto(&mut self, err: &mut dyn Write) -> Result<(), CliError> {
-        let built = super::image::resolve_auto(&mut self.image, &self.ship, err).await?;
-        if self.entrypoint.is_none() {
-            self.entrypoint = built;
-        }
-        Ok(())
+        super::image::resolve_auto(&mut self.image, &self.ship, err).await
     }
 
     fn settings(self) -> Result<SerializationSettings, CliError> {
@@ -148,7 +143,7 @@ impl App {
     ) -> Result<String, CliError> {
         let program = fast
             .is_some()
-            .then(|| settings.ship.program())
+            .then(|| settings.ship.program().cloned())
             .transpose()?;
         let mut settings = settings.settings()?;
         self.check_tasks(&settings)?;

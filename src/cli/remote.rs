@@ -47,9 +47,6 @@ pub(super) struct ClusterArgs {
     version: Option<String>,
     #[command(flatten)]
     pub(super) ship: super::image::ShipArgs,
-    /// The program's path in the image, when `--image auto` built it.
-    #[arg(skip)]
-    entrypoint: Option<String>,
 }
 
 impl ConnectArgs {
@@ -76,8 +73,7 @@ impl ConnectArgs {
 impl ClusterArgs {
     /// Builds and pushes the images `--image` asks for with `auto`.
     pub(super) async fn resolve_auto(&mut self, err: &mut dyn Write) -> Result<(), CliError> {
-        self.entrypoint = super::image::resolve_auto(&mut self.images, &self.ship, err).await?;
-        Ok(())
+        super::image::resolve_auto(&mut self.images, &self.ship, err).await
     }
 
     /// The settings to register with; the version derived when not given.
@@ -98,7 +94,7 @@ impl ClusterArgs {
             version: String::new(),
             image,
             images,
-            entrypoint: (self.entrypoint.clone()).unwrap_or_else(|| self.ship.entrypoint()),
+            entrypoint: self.ship.entrypoint(),
             fast: None,
         };
         settings.version = match (&self.version, build) {
@@ -120,7 +116,7 @@ impl ClusterArgs {
         // A fast registration ships the program, so it is checked for the pods first;
         // a derived version only needs its bytes.
         let build = match fast {
-            Some(_) => Some(ThisBuild::checked(self.ship.program()?)),
+            Some(_) => Some(ThisBuild::checked(self.ship.program()?.clone())),
             None if self.version.is_none() => Some(ThisBuild::read(self.ship.binary.as_deref())?),
             None => None,
         };

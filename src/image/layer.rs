@@ -12,10 +12,12 @@ use super::ImageError;
 pub(super) const PROGRAM_DIR: &str = "usr/local/bin";
 
 /// A file of the layer: its path in the image (no leading `/`), mode and bytes.
-pub(super) struct LayerFile {
+pub(super) struct LayerFile<'a> {
     pub(super) path: String,
     pub(super) mode: u32,
-    pub(super) bytes: Vec<u8>,
+    /// Borrowed for the program (tens of MB, laid into every image built), owned for
+    /// files read from disk.
+    pub(super) bytes: std::borrow::Cow<'a, [u8]>,
 }
 
 /// A layer ready to push.
@@ -53,13 +55,13 @@ pub(super) fn sha256_digest(bytes: &[u8]) -> String {
 /// The layer holding `files`. It has no folder entries: a runtime makes a missing
 /// folder when it unpacks a file, and an entry for a folder the base has would replace
 /// it (the base's `/tmp` is 1777, its `/lib` may be a symlink).
-pub(super) fn build(mut files: Vec<LayerFile>) -> std::io::Result<Layer> {
+pub(super) fn build(mut files: Vec<LayerFile<'_>>) -> std::io::Result<Layer> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut tar = tar::Builder::new(Vec::new());
     for file in &files {
         let mut header = header(file.mode, file.bytes.len() as u64);
         header.set_cksum();
-        tar.append_data(&mut header, &file.path, file.bytes.as_slice())?;
+        tar.append_data(&mut header, &file.path, &file.bytes[..])?;
     }
     from_tar(tar.into_inner()?)
 }
@@ -120,7 +122,7 @@ impl std::str::FromStr for ExtraFile {
 impl ExtraFile {
     /// The files it adds: the file, or every file under the folder (modes kept:
     /// executable or not).
-    pub(super) fn read(&self) -> Result<Vec<LayerFile>, ImageError> {
+    pub(super) fn read(&self) -> Result<Vec<LayerFile<'static>>, ImageError> {
         let mut out = Vec::new();
         let dest = self.dest.trim_start_matches('/').trim_end_matches('/');
         read_into(&self.source, dest, &mut out).map_err(|source| ImageError::File {
@@ -131,7 +133,7 @@ impl ExtraFile {
     }
 }
 
-fn read_into(source: &Path, dest: &str, out: &mut Vec<LayerFile>) -> std::io::Result<()> {
+fn read_into(source: &Path, dest: &str, out: &mut Vec<LayerFile<'static>>) -> std::io::Result<()> {
     let meta = std::fs::metadata(source)?;
     if meta.is_dir() {
         let mut entries: Vec<_> = std::fs::read_dir(source)?.collect::<Result<_, _>>()?;
@@ -145,7 +147,7 @@ fn read_into(source: &Path, dest: &str, out: &mut Vec<LayerFile>) -> std::io::Re
     out.push(LayerFile {
         path: dest.to_string(),
         mode: if executable(&meta) { 0o755 } else { 0o644 },
-        bytes: std::fs::read(source)?,
+        bytes: std::fs::read(source)?.into(),
     });
     Ok(())
 }
@@ -171,7 +173,7 @@ mod tests {
             vec![LayerFile {
                 path: "usr/local/bin/app".into(),
                 mode: 0o755,
-                bytes: b"\x7fELF".to_vec(),
+                bytes: b"\x7fELF"[..].into(),
             }]
         };
         let (a, b) = (build(files()).unwrap(), build(files()).unwrap());

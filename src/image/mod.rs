@@ -278,7 +278,7 @@ impl ImageSpec {
         let mut files = vec![layer::LayerFile {
             path: entrypoint.trim_start_matches('/').to_string(),
             mode: 0o755,
-            bytes: program.bytes.clone(),
+            bytes: program.bytes[..].into(),
         }];
         for extra in &self.files {
             files.extend(extra.read()?);

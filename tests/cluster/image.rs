@@ -11,9 +11,11 @@ use std::process::{Command, Output};
 use flytekit::data::FileAccess;
 use flytekit::idl::core as pb;
 
-use crate::stock_pod::{NodePaths, lit, output, pod_env, put_inputs, succeeded, task_template};
+use crate::stock_pod::{
+    NodePaths, lit, output, pod_env, put_inputs, read_package, succeeded, task_template,
+};
 use crate::support;
-use crate::support::oci::{Has, base, base_image, host_libraries, registry, tool};
+use crate::support::oci::{Has, base, base_image, host_libraries, registry, tool, unpack_layout};
 
 /// `example image ...` against the test registry.
 fn image(example: &str, args: &[&str]) -> Output {
@@ -206,18 +208,7 @@ fn unpack(reference: &str, dir: &Path) -> PathBuf {
             &format!("oci:{layout}"),
         ],
     );
-    let bundle = dir.join("bundle");
-    tool(
-        "umoci",
-        &[
-            "unpack",
-            "--rootless",
-            "--image",
-            &layout,
-            bundle.to_str().unwrap(),
-        ],
-    );
-    bundle.join("rootfs")
+    unpack_layout(&layout, &dir.join("bundle"))
 }
 
 /// The template's container started in `root` as a pod starts it: the template's
@@ -305,21 +296,6 @@ async fn package_with_image_auto_pushes_the_image_its_tasks_then_run_from() {
     put_inputs(&fs, &n0, &[("total", lit(10i64)), ("size", lit(4i64))]).await;
     succeeded(&run_in_image(&root, &template, &n0).await);
     assert_eq!(output::<Vec<i64>>(&fs, &n0, "o0").await, vec![0, 4, 8]);
-}
-
-fn read_package(tgz: &Path) -> Vec<(String, Vec<u8>)> {
-    let gz = flate2::read::GzDecoder::new(std::fs::File::open(tgz).unwrap());
-    tar::Archive::new(gz)
-        .entries()
-        .unwrap()
-        .map(|e| {
-            let mut e = e.unwrap();
-            let name = e.path().unwrap().display().to_string();
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut e, &mut bytes).unwrap();
-            (name, bytes)
-        })
-        .collect()
 }
 
 #[test]

@@ -155,13 +155,13 @@ fn package(example: &str, extra: &[&str], dir: &Path) -> Vec<(String, Vec<u8>)> 
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut plain = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::GzDecoder::new(&std::fs::read(&tgz).unwrap()[..]),
-        &mut plain,
-    )
-    .unwrap();
-    tar::Archive::new(&plain[..])
+    read_package(&tgz)
+}
+
+/// The files of a package's tarball, by name.
+pub(crate) fn read_package(tgz: &Path) -> Vec<(String, Vec<u8>)> {
+    let gz = flate2::read::GzDecoder::new(std::fs::File::open(tgz).unwrap());
+    tar::Archive::new(gz)
         .entries()
         .unwrap()
         .map(|e| {

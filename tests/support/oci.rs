@@ -43,26 +43,33 @@ pub enum Has {
     LibrariesAndCertificates,
 }
 
-/// A base image pushed as `base/NAME:1`: a root filesystem with the libraries the
-/// examples load at their paths (Debian's merged /usr: `/lib` and `/lib64` are
-/// symlinks) and the host's CA certificates, or less.
-pub fn base_image(name: &str, has: Has) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let layout = format!("{}:base", dir.path().join("layout").display());
-    let bundle = dir.path().join("bundle");
-    tool("umoci", &["init", "--layout", &layout[..layout.len() - 5]]);
-    tool("umoci", &["new", "--image", &layout]);
+/// `umoci unpack` of an OCI layout's image (`FOLDER:TAG`) into `bundle`, rootless;
+/// returns the root filesystem.
+pub fn unpack_layout(layout: &str, bundle: &Path) -> PathBuf {
     tool(
         "umoci",
         &[
             "unpack",
             "--rootless",
             "--image",
-            &layout,
+            layout,
             bundle.to_str().unwrap(),
         ],
     );
-    let root = bundle.join("rootfs");
+    bundle.join("rootfs")
+}
+
+/// A base image pushed as `base/NAME:1`: a root filesystem with the libraries the
+/// examples load at their paths (Debian's merged /usr: `/lib` and `/lib64` are
+/// symlinks) and the host's CA certificates, or less.
+pub fn base_image(name: &str, has: Has) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("layout").display().to_string();
+    let layout = format!("{folder}:base");
+    let bundle = dir.path().join("bundle");
+    tool("umoci", &["init", "--layout", &folder]);
+    tool("umoci", &["new", "--image", &layout]);
+    let root = unpack_layout(&layout, &bundle);
     for folder in ["usr/lib", "usr/lib64", "tmp", "etc"] {
         std::fs::create_dir_all(root.join(folder)).unwrap();
     }
