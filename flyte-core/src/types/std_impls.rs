@@ -218,7 +218,8 @@ impl<T: FlyteType> FlyteType for Option<T> {
     fn literal_type() -> LiteralType {
         let none = LiteralType::Simple(SimpleType::None);
         match T::literal_type() {
-            LiteralType::Union(mut variants) => {
+            // Flattened as the value is (see `to_literal`).
+            LiteralType::Union(mut variants) if T::IS_UNION => {
                 if !variants.contains(&none) {
                     variants.push(none);
                 }
@@ -228,12 +229,12 @@ impl<T: FlyteType> FlyteType for Option<T> {
         }
     }
     fn to_literal(&self) -> Literal {
-        match self.as_ref().map(|v| (v.to_literal(), T::literal_type())) {
+        match self {
             // A union's value is already tagged with its variant.
-            Some((value @ Literal::Union { .. }, LiteralType::Union(_))) => value,
-            Some((value, variant)) => Literal::Union {
-                value: Box::new(value),
-                variant,
+            Some(v) if T::IS_UNION => v.to_literal(),
+            Some(v) => Literal::Union {
+                value: Box::new(v.to_literal()),
+                variant: T::literal_type(),
             },
             None => Literal::Union {
                 value: Box::new(Literal::None),
@@ -247,11 +248,10 @@ impl<T: FlyteType> FlyteType for Option<T> {
             Literal::Union { value, .. } => value,
             other => other,
         };
-        let flat = matches!(T::literal_type(), LiteralType::Union(_));
         let read = match inner {
             Literal::None => return Ok(None),
             // A flattened union's value is read with its tag.
-            _ if flat => T::from_literal(literal),
+            _ if T::IS_UNION => T::from_literal(literal),
             value => T::from_literal(value),
         };
         read.map(Some)
