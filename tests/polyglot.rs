@@ -143,6 +143,22 @@ echo_tasks! {
     date: chrono::NaiveDate,
     opt_date: Option<chrono::NaiveDate>,
     dated: Dated,
+    hashed_file: FlyteFile,
+    hashed_dir: FlyteDirectory,
+    hashed_sd: StructuredDataset<AbCols>,
+}
+
+/// A file handed on as a new value (without the hash it came with), hashed again
+/// from its bytes as the task finishes.
+#[task(hash_outputs)]
+fn rehashed_file(x: FlyteFile) -> FlyteFile {
+    FlyteFile::new(x.uri())
+}
+
+/// A directory handed on as a new value, hashed again.
+#[task(hash_outputs)]
+fn rehashed_dir(x: FlyteDirectory) -> FlyteDirectory {
+    FlyteDirectory::new(x.uri())
 }
 
 /// `bytes` is read and pickled again by us (an echo would pass the file on).
@@ -196,6 +212,16 @@ fn all_cases() -> Vec<(
         "sd",
         &reframed_typed {},
         <StructuredDataset<AbCols>>::literal_type(),
+    ));
+    all.push((
+        "rehashed_file",
+        &rehashed_file {},
+        <FlyteFile>::literal_type(),
+    ));
+    all.push((
+        "rehashed_dir",
+        &rehashed_dir {},
+        FlyteDirectory::literal_type(),
     ));
     all
 }

@@ -131,6 +131,15 @@ pub const fn assert_quantity(value: &str) {
     }
 }
 
+/// Compile-time check that a `#[task(hash_outputs)]` task returns something to hash.
+pub const fn assert_hashable_outputs<O: crate::types::Outputs>() {
+    if !O::HAS_BLOBS {
+        panic!(
+            "`hash_outputs` hashes the files, directories and dataframes a task returns, and this task returns none"
+        );
+    }
+}
+
 /// Compile-time check that a `config = ...` value is a task config.
 pub fn assert_task_config<C: TaskConfig>(c: C) -> Box<dyn TaskConfig> {
     Box::new(c)

@@ -1,8 +1,9 @@
 //! The local output cache behind `#[task(cache = true, cache_version = "1")]`.
 //!
 //! An entry is keyed by the task's name, its cache version, its interface and a
-//! stable hash of its input values (their Flyte IDL encoding, which is deterministic);
-//! changing any of them misses. Entries are files under the cache folder
+//! stable hash of its input values (their Flyte IDL encoding, which is deterministic,
+//! with a value that carries a content hash standing for itself by that hash, as in
+//! Flyte's catalog); changing any of them misses. Entries are files under the cache folder
 //! (`$FLYTE_CACHE_DIR`, else `flyte-rs` under the user's cache directory), written to
 //! a temporary file and renamed into place, so a crash mid-write leaves no partial
 //! entry; each carries a checksum, so a damaged entry is a miss with a warning, never
@@ -16,7 +17,7 @@ use std::sync::{Arc, LazyLock, Mutex, Weak};
 use prost::Message;
 use sha2::{Digest, Sha256};
 
-use crate::idl::{literal, literal_from_idl};
+use crate::idl::{hash_placed, literal, literal_from_idl};
 use crate::interface::Interface;
 use crate::types::Literal;
 
@@ -164,7 +165,8 @@ impl Cache {
         }
         for (var, input) in interface.inputs.iter().zip(inputs) {
             if !ignored.contains(&var.name) {
-                field(&literal(input).encode_to_vec());
+                // A value with a content hash is keyed by it, as Flyte's catalog keys.
+                field(&hash_placed(&literal(input)).encode_to_vec());
             }
         }
         let digest: [u8; 32] = h.finalize().into();

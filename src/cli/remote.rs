@@ -304,7 +304,7 @@ async fn upload_local_files(
             }
             return Ok(());
         }
-        Literal::Blob { uri, ty } => (uri, ty),
+        Literal::Blob { uri, ty, .. } => (uri, ty),
         _ => return Ok(()),
     };
     let local = match uri.strip_prefix("file://") {

@@ -403,7 +403,7 @@ async fn check_files(
             Literal::Union { value, .. } => value,
             other => other,
         };
-        let Literal::Blob { uri, ty } = literal else {
+        let Literal::Blob { uri, ty, .. } = literal else {
             continue;
         };
         let found = match ty.dimensionality {

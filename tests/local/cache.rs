@@ -666,3 +666,159 @@ async fn a_cache_auto_task_is_a_cache_hit_on_the_second_run() {
     assert_eq!(tripled::run_with(&opts, (5,)).await.unwrap(), 15);
     assert_eq!(summary.count(NodeStatus::Cached), 1);
 }
+
+// Content-hashed files: a cached task keys on the bytes of a hashed file, not on
+// where it was put.
+
+static SIZES: AtomicU32 = AtomicU32::new(0);
+
+/// Writes `text` to a new file of its own (so every run's file is at a new path).
+fn fresh_file(text: &str) -> FlyteFile {
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "flyte-hash-src-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("report.txt"), text).unwrap();
+    FlyteFile::new(dir.join("report.txt").to_str().unwrap())
+}
+
+#[task(hash_outputs)]
+async fn hashed_report(text: String) -> FlyteFile {
+    fresh_file(&text)
+}
+
+#[task]
+async fn plain_report(text: String) -> FlyteFile {
+    fresh_file(&text)
+}
+
+#[task]
+async fn one_hashed_report(text: String) -> (FlyteFile, FlyteFile) {
+    (fresh_file(&text).with_content_hash(), fresh_file(&text))
+}
+
+#[task(cache = true, cache_version = "1")]
+async fn size_of(f: FlyteFile) -> i64 {
+    SIZES.fetch_add(1, Ordering::SeqCst);
+    f.read().await.unwrap().len() as i64
+}
+
+#[workflow]
+fn hashed_size(text: String) -> i64 {
+    size_of(hashed_report(text))
+}
+
+#[workflow]
+fn plain_size(text: String) -> i64 {
+    size_of(plain_report(text))
+}
+
+#[workflow]
+fn second_of_two_size(text: String) -> i64 {
+    let (_hashed, plain) = one_hashed_report(text);
+    size_of(plain)
+}
+
+#[workflow]
+fn just_hashed(text: String) -> FlyteFile {
+    hashed_report(text)
+}
+
+#[workflow]
+fn both_reports(text: String) -> (FlyteFile, FlyteFile) {
+    one_hashed_report(text)
+}
+
+/// Options whose files go under a raw-output prefix of their own.
+fn at_prefix(dir: &std::path::Path, prefix: &str) -> (RunOptions, Arc<RunSummary>) {
+    let (opts, summary) = options(dir);
+    let raw = std::env::temp_dir().join(format!("flyte-hash-raw-{}-{prefix}", std::process::id()));
+    (opts.raw_output_prefix(raw.to_str().unwrap()), summary)
+}
+
+#[tokio::test]
+async fn a_hashed_file_is_a_cache_hit_at_another_location_and_a_miss_with_other_bytes() {
+    let dir = cache_dir("content-hash");
+    let sizes = || SIZES.load(Ordering::SeqCst);
+    let (opts, _) = at_prefix(&dir, "a");
+    let before = sizes();
+    assert_eq!(
+        hashed_size::run_with(&opts, ("twelve bytes".into(),))
+            .await
+            .unwrap(),
+        12
+    );
+    assert_eq!(sizes(), before + 1);
+
+    // The same bytes, written and uploaded somewhere else: a hit.
+    let (opts, summary) = at_prefix(&dir, "b");
+    assert_eq!(
+        hashed_size::run_with(&opts, ("twelve bytes".into(),))
+            .await
+            .unwrap(),
+        12
+    );
+    assert_eq!(sizes(), before + 1, "not run again");
+    assert_eq!(summary.count(NodeStatus::Cached), 1, "{summary}");
+
+    // Other bytes: a miss.
+    let (opts, summary) = at_prefix(&dir, "c");
+    assert_eq!(
+        hashed_size::run_with(&opts, ("eleven byte".into(),))
+            .await
+            .unwrap(),
+        11
+    );
+    assert_eq!(sizes(), before + 2);
+    assert_eq!(summary.count(NodeStatus::Cached), 0);
+
+    // Without a hash the key is the location, new each run: a miss every time.
+    for prefix in ["d", "e"] {
+        let (opts, summary) = at_prefix(&dir, prefix);
+        assert_eq!(
+            plain_size::run_with(&opts, ("twelve bytes".into(),))
+                .await
+                .unwrap(),
+            12
+        );
+        assert_eq!(summary.count(NodeStatus::Cached), 0, "{summary}");
+    }
+    assert_eq!(sizes(), before + 4);
+
+    // One value asked for a hash; the other output is keyed by location.
+    for prefix in ["f", "g"] {
+        let (opts, summary) = at_prefix(&dir, prefix);
+        assert_eq!(
+            second_of_two_size::run_with(&opts, ("twelve bytes".into(),))
+                .await
+                .unwrap(),
+            12
+        );
+        assert_eq!(summary.count(NodeStatus::Cached), 0, "{summary}");
+    }
+}
+
+#[tokio::test]
+async fn the_hash_is_the_sha256_of_the_bytes_and_kept_through_the_cache() {
+    let (opts, _) = options(&cache_dir("hash-value"));
+    let out = just_hashed::run_with(&opts, ("twelve bytes".into(),))
+        .await
+        .unwrap();
+    // `printf 'twelve bytes' | sha256sum`
+    let expected = "d4ce2c527afe674c7a086bd74e256019e3d5dcdb31eeb6eaadef5ada8c4383b9";
+    assert_eq!(out.hash(), Some(expected));
+    let computed = FlyteFile::new(out.uri()).hashed().await.unwrap();
+    assert_eq!(computed.hash(), Some(expected));
+    let (first, second) = both_reports::run_with(&opts, ("x".into(),)).await.unwrap();
+    assert!(first.hash().is_some());
+    assert_eq!(second.hash(), None);
+    // A hash of one's own is kept as given.
+    assert_eq!(fresh_file("y").with_hash("v1").hash(), Some("v1"));
+    assert_eq!(
+        fresh_file("y").with_hash("v1").with_content_hash().hash(),
+        Some("v1")
+    );
+}

@@ -11,7 +11,9 @@ for the same Python type.
     python flytekit_values.py check ROOT   # ROOT/CASE/out/outputs.pb o0 == value;
                                            # ROOT/CASE/offloaded/out/outputs.pb too,
                                            # offloaded with flytekit's hash; and
-                                           # ROOT/CASE/type.pb (our type) == flytekit's
+                                           # ROOT/CASE/type.pb (our type) == flytekit's;
+                                           # an output whose type has a HashMethod
+                                           # carries the hash flytekit computes
 
 `check` prints {"values": {case: problem}, "types": {case: difference}} as JSON.
 """
@@ -19,6 +21,7 @@ for the same Python type.
 import dataclasses
 import datetime
 import enum
+import hashlib
 import json
 import pathlib
 import sys
@@ -26,7 +29,7 @@ import typing
 
 import pandas as pd
 from flyteidl.core import literals_pb2, types_pb2
-from flytekit import StructuredDataset, kwtypes
+from flytekit import HashMethod, StructuredDataset, kwtypes
 from flytekit.core.context_manager import FlyteContextManager
 from flytekit.core.type_engine import TypeEngine
 from flytekit.models.literals import LiteralMap
@@ -99,6 +102,29 @@ def a_directory() -> FlyteDirectory:
     return FlyteDirectory(str(FILES / "dir"))
 POINT = Point(x=3, y=2.5, label="p", tags=["a", "b"])
 
+
+# The HashMethods our content hashes equal (flyte-core/src/types/content_hash.rs): a
+# file's is `sha256sum`'s; a directory's is that of its `sha256sum` listing.
+def sha256_file(f: FlyteFile) -> str:
+    return hashlib.sha256(pathlib.Path(f.path).read_bytes()).hexdigest()
+
+
+def sha256_dir(d: FlyteDirectory) -> str:
+    root = pathlib.Path(d.path)
+    files = sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.relative_to(root).as_posix().encode())
+    listing = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(root).as_posix()}\n" for p in files)
+    return hashlib.sha256(listing.encode()).hexdigest()
+
+
+HashedFile = typing.Annotated[FlyteFile, HashMethod(sha256_file)]
+HashedDir = typing.Annotated[FlyteDirectory, HashMethod(sha256_dir)]
+# A hash of a frame's values, as flytekit's docs hash a pandas frame.
+HashedSd = typing.Annotated[
+    StructuredDataset,
+    kwtypes(a=int, b=str),
+    HashMethod(lambda sd: str(pd.util.hash_pandas_object(sd.dataframe).sum())),
+]
+
 CASES = {
     "int": (int, -42),
     "float": (float, 2.5),
@@ -146,11 +172,26 @@ CASES = {
     "date": (datetime.date, datetime.date(2024, 2, 29)),
     "opt_date": (typing.Optional[datetime.date], datetime.date(1999, 12, 31)),
     "dated": (Dated, Dated(day=datetime.date(2024, 1, 2), note="n")),
+    # Hashed by flytekit (a HashMethod): the hash crosses with the value.
+    "hashed_file": (HashedFile, "a_file"),
+    "hashed_dir": (HashedDir, "a_directory"),
+    "hashed_sd": (HashedSd, StructuredDataset(dataframe=FRAME)),
     # flytekit pickles `bytes` into a file; our PickledBytes reads and writes that.
     "bytes": (bytes, b"\x00\xffsome bytes"),
     "df": (pd.DataFrame, FRAME),
     "sd": (AbCols, StructuredDataset(dataframe=FRAME)),
+    # Written without a hash; our task hashes the content (`hash_outputs`), and the
+    # hash must be the one flytekit's HashMethod gives.
+    "rehashed_file": (HashedFile, "a_file"),
+    "rehashed_dir": (HashedDir, "a_directory"),
 }
+REHASHED = {"rehashed_file", "rehashed_dir"}
+
+
+def expected_hash(case) -> typing.Optional[str]:
+    """The hash flytekit gives the case's value (its type's HashMethod), if any."""
+    ty = CASES[case][0]
+    return TypeEngine.calculate_hash(value_of(case), ty)
 
 
 def value_of(case):
@@ -182,6 +223,8 @@ def same(a, b):
 
 def write(root: pathlib.Path, case: str) -> None:
     ty, value = CASES[case][0], value_of(case)
+    if case in REHASHED:
+        ty = typing.get_args(ty)[0]
     ctx = FlyteContextManager.current_context()
     lit = TypeEngine.to_literal(ctx, value, ty, TypeEngine.to_literal_type(ty))
     (root / case).mkdir(parents=True, exist_ok=True)
@@ -195,7 +238,8 @@ def write(root: pathlib.Path, case: str) -> None:
         offloaded_metadata=literals_pb2.LiteralOffloadedMetadata(
             uri=str(side), size_bytes=lit_pb.ByteSize(), inferred_type=TypeEngine.to_literal_type(ty).to_flyte_idl()
         ),
-        hash=compute_hash_string(lit_pb),
+        # As flytekit's entrypoint offloads: a literal's own hash, else its pbhash.
+        hash=lit_pb.hash or compute_hash_string(lit_pb),
     )
     (side.parent / "inputs.pb").write_bytes(literals_pb2.LiteralMap(literals={"x": offloaded}).SerializeToString())
 
@@ -220,12 +264,17 @@ def read_from(out: pathlib.Path, case: str, offloaded: bool) -> typing.Optional[
                 return "the offloaded output is not offloaded"
             side = literals_pb2.Literal()
             side.ParseFromString(pathlib.Path(meta.uri).read_bytes())
-            if pb.literals["o0"].hash != compute_hash_string(side):
-                return f"our hash {pb.literals['o0'].hash} is not flytekit's {compute_hash_string(side)}"
+            want = side.hash or compute_hash_string(side)
+            if pb.literals["o0"].hash != want:
+                return f"our hash {pb.literals['o0'].hash} is not flytekit's {want}"
+            if (theirs := expected_hash(case)) is not None and side.hash != theirs:
+                return f"the offloaded value's hash {side.hash!r} is not flytekit's {theirs!r}"
             if meta.size_bytes != side.ByteSize():
                 return f"size_bytes {meta.size_bytes}, the literal has {side.ByteSize()}"
             if meta.inferred_type != TypeEngine.to_literal_type(ty).to_flyte_idl() and case not in TYPE_DIFFERS:
                 return f"inferred_type {meta.inferred_type} is not flytekit's type"
+        elif (theirs := expected_hash(case)) is not None and pb.literals["o0"].hash != theirs:
+            return f"our hash {pb.literals['o0'].hash!r} is not flytekit's {theirs!r}"
         got = TypeEngine.to_python_value(ctx, LiteralMap.from_flyte_idl(pb).literals["o0"], ty)
     except Exception as e:  # noqa: BLE001 - any failure to read is the finding
         return f"flytekit cannot read it ({how}): {e}"

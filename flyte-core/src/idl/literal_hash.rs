@@ -25,6 +25,38 @@ pub fn literal_hash(literal: &pb::Literal) -> String {
     base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
 }
 
+/// `literal` as cache keys see it: a literal with a hash (a file's content hash, a
+/// flytekit `HashMethod`'s result) stands for itself by its hash alone, inside lists
+/// and maps too; other values are kept. Flyte's catalog (`hashify` in flyteplugins)
+/// and flytekit's local cache (`_recursive_hash_placement`) do the same, and neither
+/// looks inside a union, so an `Option<FlyteFile>` is keyed by its location.
+pub fn hash_placed(literal: &pb::Literal) -> pb::Literal {
+    use pb::literal::Value as V;
+    if !literal.hash.is_empty() {
+        return pb::Literal {
+            value: None,
+            hash: literal.hash.clone(),
+        };
+    }
+    let value = match &literal.value {
+        Some(V::Collection(c)) => Some(V::Collection(pb::LiteralCollection {
+            literals: c.literals.iter().map(hash_placed).collect(),
+        })),
+        Some(V::Map(m)) => Some(V::Map(pb::LiteralMap {
+            literals: m
+                .literals
+                .iter()
+                .map(|(k, v)| (k.clone(), hash_placed(v)))
+                .collect(),
+        })),
+        _ => return literal.clone(),
+    };
+    pb::Literal {
+        value,
+        hash: String::new(),
+    }
+}
+
 /// A JSON value as Python's `json` module writes it.
 enum Json {
     Null,

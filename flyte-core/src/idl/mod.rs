@@ -33,7 +33,7 @@ pub(crate) use read::offloaded;
 pub use schema::{admin, admin_service, core, json};
 
 pub use entities::{task_spec, workflow_closure, workflow_spec, workflow_template};
-pub use literal_hash::literal_hash;
+pub use literal_hash::{hash_placed, literal_hash};
 #[cfg(feature = "remote")]
 pub(crate) use read::offloaded_uris;
 pub(crate) use settings::identifier;

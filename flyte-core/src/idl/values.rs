@@ -55,6 +55,11 @@ fn scalar(v: pb::scalar::Value) -> pb::Literal {
     }
 }
 
+fn hashed(mut l: pb::Literal, hash: &Option<String>) -> pb::Literal {
+    l.hash = hash.clone().unwrap_or_default();
+    l
+}
+
 /// A value as Flyte IDL.
 pub fn literal(l: &Literal) -> pb::Literal {
     use pb::primitive::Value as P;
@@ -102,20 +107,24 @@ pub fn literal(l: &Literal) -> pb::Literal {
             value: Some(Box::new(literal(value))),
             r#type: Some(union_variant(variant)),
         }))),
-        Literal::Blob { uri, ty } => scalar(S::Blob(pb::Blob {
-            metadata: Some(pb::BlobMetadata {
-                r#type: Some(blob_type(ty)),
-            }),
-            uri: uri.clone(),
-        })),
-        Literal::StructuredDataset { uri, ty } => {
+        Literal::Blob { uri, ty, hash } => hashed(
+            scalar(S::Blob(pb::Blob {
+                metadata: Some(pb::BlobMetadata {
+                    r#type: Some(blob_type(ty)),
+                }),
+                uri: uri.clone(),
+            })),
+            hash,
+        ),
+        Literal::StructuredDataset { uri, ty, hash } => hashed(
             scalar(S::StructuredDataset(Box::new(pb::StructuredDataset {
                 uri: uri.clone(),
                 metadata: Some(pb::StructuredDatasetMetadata {
                     structured_dataset_type: Some(dataset_type(ty)),
                 }),
-            })))
-        }
+            }))),
+            hash,
+        ),
     }
 }
 
@@ -141,13 +150,15 @@ pub fn literal_from_idl(l: &pb::Literal) -> Result<Literal, IdlError> {
                 o.uri
             ),
         )),
-        Some(pb::literal::Value::Scalar(s)) => scalar_from_idl(s),
+        Some(pb::literal::Value::Scalar(s)) => scalar_from_idl(s, &l.hash),
         None => Err(idl_err("a literal", "it is empty")),
     }
 }
 
-/// A scalar value read back from Flyte IDL.
-fn scalar_from_idl(s: &pb::Scalar) -> Result<Literal, IdlError> {
+/// A scalar value read back from Flyte IDL, with its literal's `hash`, which files,
+/// directories and dataframes keep.
+pub(crate) fn scalar_from_idl(s: &pb::Scalar, hash: &str) -> Result<Literal, IdlError> {
+    let hash = (!hash.is_empty()).then(|| hash.to_string());
     use pb::primitive::Value as P;
     use pb::scalar::Value as S;
     match &s.value {
@@ -186,6 +197,7 @@ fn scalar_from_idl(s: &pb::Scalar) -> Result<Literal, IdlError> {
                 .map(dataset_type_from_idl)
                 .transpose()?
                 .unwrap_or_default(),
+            hash,
         }),
         Some(S::Blob(b)) => Ok(Literal::Blob {
             uri: b.uri.clone(),
@@ -198,6 +210,7 @@ fn scalar_from_idl(s: &pb::Scalar) -> Result<Literal, IdlError> {
                     format: String::new(),
                     dimensionality: BlobDimensionality::Single,
                 }),
+            hash,
         }),
         Some(S::Union(u)) => {
             let value = u

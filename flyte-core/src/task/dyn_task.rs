@@ -75,7 +75,8 @@ impl<T: Task> DynTask for T {
         } else {
             None
         };
-        finish(self.execute(ctx, input), offload_ctx)
+        let hash_all = Task::metadata(self).hash_outputs.unwrap_or(false);
+        finish(self.execute(ctx, input), offload_ctx, hash_all)
     }
 }
 
@@ -107,6 +108,7 @@ pub(crate) fn check_ignored_inputs(
 fn finish<O, F>(
     attempt: F,
     offload_ctx: Option<ExecutionContext>,
+    hash_all: bool,
 ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>>
 where
     O: Outputs,
@@ -118,7 +120,7 @@ where
             // Boxed: an upload's state is kilobytes, and held inline it would make
             // every attempt's future as large (a large allocation per node, which
             // glibc pays for by consolidating its free lists), files or not.
-            Box::pin(super::offload::offload(&ctx, &mut outputs))
+            Box::pin(super::offload::offload(&ctx, &mut outputs, hash_all))
                 .await
                 .map_err(TaskError::failed)?;
         }

@@ -56,6 +56,9 @@ pub struct TaskMetadata {
     pub reference: Option<Reference>,
     /// How the task runs on a cluster, if it is dynamic.
     pub dynamic: Option<DynamicMode>,
+    /// Whether each file, directory and dataframe the task returns gets a content
+    /// hash (`#[task(hash_outputs)]`); unset is off.
+    pub hash_outputs: Option<bool>,
     errors: Vec<ConfigError>,
 }
 
@@ -83,6 +86,7 @@ impl TaskMetadata {
         annotations: Vec::new(),
         reference: None,
         dynamic: None,
+        hash_outputs: None,
         errors: Vec::new(),
     };
 
@@ -105,6 +109,20 @@ impl TaskMetadata {
     /// shows decks in its report either way.
     pub fn enable_deck(mut self, enable: bool) -> Self {
         self.enable_deck = enable;
+        self
+    }
+
+    /// Gives each file, directory and dataframe the task returns a content hash
+    /// (Flyte's `Literal.hash`, as flytekit's `HashMethod` writes it), computed from
+    /// its bytes when the task finishes, unless the value has one already. A cached
+    /// task downstream then keys on the bytes, locally and in Flyte's catalog: the
+    /// same bytes at another location are a hit. Off by default, as in flytekit:
+    /// hashing reads every byte (a second read of a file uploaded from this
+    /// machine, a download of one the task left in an object store), and an output
+    /// without a hash is what flytekit writes for the same Python task. One value
+    /// asks for it with `with_content_hash()`.
+    pub fn hash_outputs(mut self, on: bool) -> Self {
+        self.hash_outputs = Some(on);
         self
     }
 
@@ -221,6 +239,7 @@ impl TaskMetadata {
             annotations: merged(shared.annotations, own.annotations),
             reference: own.reference.or(shared.reference),
             dynamic: own.dynamic.or(shared.dynamic),
+            hash_outputs: own.hash_outputs.or(shared.hash_outputs),
             errors,
         }
     }

@@ -17,7 +17,9 @@ use futures::stream::{BoxStream, StreamExt};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use super::{BlobDimensionality, BlobRef, DatasetType, FlyteType, Literal, LiteralMismatch};
+use super::{
+    BlobDimensionality, BlobRef, ContentHash, DatasetType, FlyteType, Literal, LiteralMismatch,
+};
 use super::{LiteralType, SimpleType};
 use crate::data::{DataError, FileAccess};
 
@@ -123,6 +125,7 @@ pub enum DataframeError {
 pub struct StructuredDataset<C: Columns = AnyColumns> {
     uri: String,
     format: String,
+    hash: ContentHash,
     _columns: PhantomData<fn() -> C>,
 }
 
@@ -131,6 +134,7 @@ impl<C: Columns> Clone for StructuredDataset<C> {
         StructuredDataset {
             uri: self.uri.clone(),
             format: self.format.clone(),
+            hash: self.hash.clone(),
             _columns: PhantomData,
         }
     }
@@ -141,13 +145,14 @@ impl<C: Columns> std::fmt::Debug for StructuredDataset<C> {
         f.debug_struct("StructuredDataset")
             .field("uri", &self.uri)
             .field("format", &self.format)
+            .field("hash", &self.hash)
             .finish()
     }
 }
 
 impl<C: Columns> PartialEq for StructuredDataset<C> {
     fn eq(&self, other: &Self) -> bool {
-        self.uri == other.uri && self.format == other.format
+        self.uri == other.uri && self.format == other.format && self.hash == other.hash
     }
 }
 
@@ -165,6 +170,7 @@ impl StructuredDataset {
         StructuredDataset {
             uri: uri.into(),
             format: PARQUET.to_string(),
+            hash: ContentHash::None,
             _columns: PhantomData,
         }
     }
@@ -215,6 +221,7 @@ impl<C: Columns> StructuredDataset<C> {
         Ok(StructuredDataset {
             uri: dir.display().to_string(),
             format: PARQUET.to_string(),
+            hash: ContentHash::None,
             _columns: PhantomData,
         })
     }
@@ -224,11 +231,35 @@ impl<C: Columns> StructuredDataset<C> {
         &self.uri
     }
 
+    /// Asks for the dataframe's content hash (of its stored files' names and bytes;
+    /// see [`ContentHash`]) to be computed when the task returning it finishes, so a
+    /// cached task it is handed to keys on its content, as flytekit's
+    /// `Annotated[pd.DataFrame, HashMethod(..)]` does.
+    pub fn with_content_hash(mut self) -> Self {
+        if self.hash == ContentHash::None {
+            self.hash = ContentHash::Wanted;
+        }
+        self
+    }
+
+    /// Gives the dataframe a hash of your own, used in cache keys in place of its
+    /// location.
+    pub fn with_hash(mut self, hash: impl Into<String>) -> Self {
+        self.hash = ContentHash::Known(hash.into());
+        self
+    }
+
+    /// Its content hash, when known.
+    pub fn hash(&self) -> Option<&str> {
+        self.hash.known()
+    }
+
     /// The same dataframe with the columns `D` declares.
     pub fn columns<D: Columns>(self) -> StructuredDataset<D> {
         StructuredDataset {
             uri: self.uri,
             format: self.format,
+            hash: self.hash,
             _columns: PhantomData,
         }
     }
@@ -385,13 +416,15 @@ impl<C: Columns> FlyteType for StructuredDataset<C> {
                 columns: C::columns(),
                 format: self.format.clone(),
             },
+            hash: self.hash.known().map(str::to_string),
         }
     }
     fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
         match literal {
-            Literal::StructuredDataset { uri, ty } => Ok(StructuredDataset {
+            Literal::StructuredDataset { uri, ty, hash } => Ok(StructuredDataset {
                 uri: uri.clone(),
                 format: ty.format.clone(),
+                hash: ContentHash::from_literal(hash),
                 _columns: PhantomData,
             }),
             other => Err(LiteralMismatch::new::<Self>(other)),
@@ -402,6 +435,7 @@ impl<C: Columns> FlyteType for StructuredDataset<C> {
         f(BlobRef {
             uri: &mut self.uri,
             dimensionality: BlobDimensionality::Multipart,
+            hash: &mut self.hash,
         })
     }
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures::TryStreamExt;
 
+use super::content_hash::ContentHash;
 use super::file_format::{AnyFormat, FileFormat};
 use super::{BlobDimensionality, BlobType, FlyteType, Literal, LiteralMismatch, LiteralType};
 use crate::data::{DataError, FileAccess};
@@ -24,6 +25,9 @@ pub struct BlobRef<'a> {
     pub uri: &'a mut String,
     /// File or directory.
     pub dimensionality: BlobDimensionality,
+    /// Its content hash; a wanted one is computed when the task returning the value
+    /// finishes.
+    pub hash: &'a mut ContentHash,
 }
 
 fn access() -> Arc<FileAccess> {
@@ -59,6 +63,9 @@ pub(crate) fn is_local(uri: &str) -> bool {
 #[serde(bound = "")]
 pub struct FlyteFile<F: FileFormat = AnyFormat> {
     uri: String,
+    /// Not in a struct field's form: flytekit's dataclass fields carry no hash.
+    #[serde(skip)]
+    hash: ContentHash,
     #[serde(skip)]
     _format: PhantomData<F>,
 }
@@ -69,6 +76,7 @@ impl FlyteFile {
     pub fn new(location: impl Into<String>) -> Self {
         FlyteFile {
             uri: location.into(),
+            hash: ContentHash::None,
             _format: PhantomData,
         }
     }
@@ -87,6 +95,7 @@ impl<F: FileFormat> FlyteFile<F> {
     pub fn format<G: FileFormat>(self) -> FlyteFile<G> {
         FlyteFile {
             uri: self.uri,
+            hash: self.hash,
             _format: PhantomData,
         }
     }
@@ -104,6 +113,41 @@ impl<F: FileFormat> FlyteFile<F> {
     /// Whether it is on this machine's disk (a plain path or a `file://` URL).
     pub fn is_local(&self) -> bool {
         is_local(&self.uri)
+    }
+
+    /// Asks for the file's content hash (the SHA-256 of its bytes) to be computed
+    /// when the task returning it finishes, so a cached task it is handed to keys on
+    /// its bytes, not on where it was put (flytekit's `HashMethod`;
+    /// `#[task(hash_outputs)]` asks it for every output). A hash already known is
+    /// kept.
+    pub fn with_content_hash(mut self) -> Self {
+        if self.hash == ContentHash::None {
+            self.hash = ContentHash::Wanted;
+        }
+        self
+    }
+
+    /// Gives the file a hash of your own (any text that changes when what matters
+    /// in it changes, as a flytekit `HashMethod` returns), used in cache keys in
+    /// place of its location.
+    pub fn with_hash(mut self, hash: impl Into<String>) -> Self {
+        self.hash = ContentHash::Known(hash.into());
+        self
+    }
+
+    /// Computes the content hash now (reading the whole file), for a value that is
+    /// not a task's output, such as a workflow's input given in code.
+    pub async fn hashed(mut self) -> Result<Self, DataError> {
+        if self.hash.known().is_none() {
+            let hash = super::content_hash::hash_file(&access(), &self.uri).await?;
+            self.hash = ContentHash::Known(hash);
+        }
+        Ok(self)
+    }
+
+    /// Its content hash, when known (computed, given, or read with the value).
+    pub fn hash(&self) -> Option<&str> {
+        self.hash.known()
     }
 
     /// Reads the whole file, through the running task's object-store access.
@@ -170,6 +214,9 @@ impl<F: FileFormat> FlyteFile<F> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FlyteDirectory {
     uri: String,
+    /// Not in a struct field's form: flytekit's dataclass fields carry no hash.
+    #[serde(skip)]
+    hash: ContentHash,
 }
 
 impl FlyteDirectory {
@@ -177,6 +224,7 @@ impl FlyteDirectory {
     pub fn new(location: impl Into<String>) -> Self {
         FlyteDirectory {
             uri: location.into(),
+            hash: ContentHash::None,
         }
     }
 
@@ -188,6 +236,37 @@ impl FlyteDirectory {
     /// Whether it is on this machine's disk.
     pub fn is_local(&self) -> bool {
         is_local(&self.uri)
+    }
+
+    /// Asks for the directory's content hash (of its files' names and bytes; see
+    /// [`ContentHash`]) to be computed when the task returning it finishes, as
+    /// [`FlyteFile::with_content_hash`] does for a file.
+    pub fn with_content_hash(mut self) -> Self {
+        if self.hash == ContentHash::None {
+            self.hash = ContentHash::Wanted;
+        }
+        self
+    }
+
+    /// Gives the directory a hash of your own, used in cache keys in place of its
+    /// location.
+    pub fn with_hash(mut self, hash: impl Into<String>) -> Self {
+        self.hash = ContentHash::Known(hash.into());
+        self
+    }
+
+    /// Computes the content hash now (reading every file).
+    pub async fn hashed(mut self) -> Result<Self, DataError> {
+        if self.hash.known().is_none() {
+            let hash = super::content_hash::hash_directory(&access(), &self.uri).await?;
+            self.hash = ContentHash::Known(hash);
+        }
+        Ok(self)
+    }
+
+    /// Its content hash, when known.
+    pub fn hash(&self) -> Option<&str> {
+        self.hash.known()
     }
 
     /// The files in the directory and below it, sorted by location.
@@ -240,16 +319,21 @@ impl<F: FileFormat> FlyteType for FlyteFile<F> {
                 format: F::FORMAT.to_string(),
                 dimensionality: BlobDimensionality::Single,
             },
+            hash: self.hash.known().map(str::to_string),
         }
     }
     fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
         match literal {
             // A file of no stated format fits any, as Flyte's type checker has it.
-            Literal::Blob { uri, ty }
+            Literal::Blob { uri, ty, hash }
                 if ty.dimensionality == BlobDimensionality::Single
                     && (ty.format.is_empty() || F::FORMAT.is_empty() || ty.format == F::FORMAT) =>
             {
-                Ok(FlyteFile::new(uri.clone()).format())
+                Ok(FlyteFile {
+                    uri: uri.clone(),
+                    hash: ContentHash::from_literal(hash),
+                    _format: PhantomData,
+                })
             }
             other => Err(LiteralMismatch::new::<Self>(other)),
         }
@@ -258,6 +342,7 @@ impl<F: FileFormat> FlyteType for FlyteFile<F> {
         f(BlobRef {
             uri: &mut self.uri,
             dimensionality: BlobDimensionality::Single,
+            hash: &mut self.hash,
         })
     }
 }
@@ -278,12 +363,18 @@ impl FlyteType for FlyteDirectory {
                 format: String::new(),
                 dimensionality: BlobDimensionality::Multipart,
             },
+            hash: self.hash.known().map(str::to_string),
         }
     }
     fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
         match literal {
-            Literal::Blob { uri, ty } if ty.dimensionality == BlobDimensionality::Multipart => {
-                Ok(FlyteDirectory { uri: uri.clone() })
+            Literal::Blob { uri, ty, hash }
+                if ty.dimensionality == BlobDimensionality::Multipart =>
+            {
+                Ok(FlyteDirectory {
+                    uri: uri.clone(),
+                    hash: ContentHash::from_literal(hash),
+                })
             }
             other => Err(LiteralMismatch::new::<Self>(other)),
         }
@@ -292,6 +383,7 @@ impl FlyteType for FlyteDirectory {
         f(BlobRef {
             uri: &mut self.uri,
             dimensionality: BlobDimensionality::Multipart,
+            hash: &mut self.hash,
         })
     }
 }

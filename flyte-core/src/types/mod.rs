@@ -21,6 +21,7 @@
 //! bump.
 
 mod codec;
+mod content_hash;
 #[cfg(feature = "dataframe")]
 mod dataframe;
 mod datetime;
@@ -43,6 +44,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 pub use codec::Codec;
+pub use content_hash::ContentHash;
+pub(crate) use content_hash::{hash_directory, hash_file};
 #[cfg(feature = "dataframe")]
 pub use dataframe::{AnyColumns, Columns, DataframeError, PARQUET, StructuredDataset};
 pub(crate) use datetime::{from_unix, to_unix};
@@ -347,6 +350,9 @@ pub enum Literal {
         uri: String,
         /// File or directory, and format.
         ty: BlobType,
+        /// Its content hash (Flyte's `Literal.hash`), which cache keys use in place of
+        /// the location; see [`ContentHash`].
+        hash: Option<String>,
     },
     /// A dataframe, by the URI of the folder holding it.
     StructuredDataset {
@@ -354,6 +360,8 @@ pub enum Literal {
         uri: String,
         /// Its columns and storage format.
         ty: DatasetType,
+        /// Its content hash (Flyte's `Literal.hash`); see [`ContentHash`].
+        hash: Option<String>,
     },
 }
 

@@ -83,16 +83,21 @@ impl FlyteType for PickledBytes {
                 format: PICKLE_FORMAT.to_string(),
                 dimensionality: BlobDimensionality::Single,
             },
+            hash: self.file.hash().map(str::to_string),
         }
     }
     fn from_literal(literal: &Literal) -> Result<Self, LiteralMismatch> {
         match literal {
-            Literal::Blob { uri, ty }
+            Literal::Blob { uri, ty, hash }
                 if ty.dimensionality == BlobDimensionality::Single
                     && ty.format == PICKLE_FORMAT =>
             {
+                let file = FlyteFile::new(uri.clone());
                 Ok(PickledBytes {
-                    file: FlyteFile::new(uri.clone()),
+                    file: match hash {
+                        Some(h) => file.with_hash(h.clone()),
+                        None => file,
+                    },
                 })
             }
             other => Err(LiteralMismatch::new::<Self>(other)),

@@ -63,6 +63,7 @@ pub fn literal_from_text(ty: &LiteralType, text: &str) -> Result<Literal, TextEr
             Ok(Literal::Blob {
                 uri: text.trim().to_string(),
                 ty: b.clone(),
+                hash: None,
             })
         }
         LiteralType::StructuredDataset(d) => {
@@ -152,6 +153,7 @@ pub fn literal_from_json(ty: &LiteralType, v: &serde_json::Value) -> Result<Lite
                 Some(uri) if !uri.is_empty() => Ok(Literal::Blob {
                     uri: uri.to_string(),
                     ty: b.clone(),
+                    hash: None,
                 }),
                 _ => Err(mismatch(match b.dimensionality {
                     BlobDimensionality::Single => "a file is its path or URL",
@@ -223,6 +225,7 @@ fn dataset(uri: &str, d: &super::DatasetType) -> Literal {
             columns: d.columns.clone(),
             format: "parquet".to_string(),
         },
+        hash: None,
     }
 }
 

@@ -52,6 +52,7 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
     let public = &attrs.public;
     let type_checks = shared::type_checks(p, &m.sig);
     let quantity_checks = quantity_checks(m, p);
+    let hash_check = hash_outputs_check(m, p);
     let task_impl = task_impl(m, &n);
     let config_fn = config_fn(m, &n);
     let dynamic_graph = dynamic_graph_impl(m, &n);
@@ -87,6 +88,8 @@ fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
         #type_checks
 
         #quantity_checks
+
+        #hash_check
 
         #task_impl
 
@@ -314,6 +317,35 @@ fn cluster_metadata(k: &super::model::Knobs, p: &TokenStream, meta: &mut TokenSt
     }
 }
 
+/// `hash_outputs` on a task that returns no file, directory or dataframe is a
+/// compile error at the key (checked by the output type's `HAS_BLOBS`).
+fn hash_outputs_check(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
+    let on =
+        m.knobs.plain.iter().find(|s| {
+            s.is("hash_outputs") && s.value.as_ref().is_ok_and(|v| v.to_string() == "true")
+        });
+    let Some(setting) = on else {
+        return quote!();
+    };
+    let span = setting.key.span();
+    let out = m.sig.output_type();
+    let p = respan(p, span);
+    quote_spanned!(span=> const _: () = #p::assert_hashable_outputs::<#out>();)
+}
+
+/// `tokens` with every token at `span`: rustc reports a const-evaluated call's
+/// error at its path.
+fn respan(tokens: &TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(span);
+            t
+        })
+        .collect()
+}
+
 /// Each resource amount checked while compiling, the error spanned at its literal.
 fn quantity_checks(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
     let k = &m.knobs;
@@ -326,14 +358,7 @@ fn quantity_checks(m: &TaskModel<'_>, p: &TokenStream) -> TokenStream {
         .chain(shm)
         .map(|lit| {
             // Every token at the literal, the path too: rustc reports the call's span.
-            let p: TokenStream = p
-                .clone()
-                .into_iter()
-                .map(|mut t| {
-                    t.set_span(lit.span());
-                    t
-                })
-                .collect();
+            let p = respan(p, lit.span());
             quote_spanned!(lit.span()=> #p::assert_quantity(#lit);)
         })
         .collect::<Vec<_>>();

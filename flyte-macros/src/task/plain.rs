@@ -30,6 +30,7 @@ pub(crate) const PLAIN: &[(&str, Kind)] = &[
     ("cache_serialize", Kind::Flag),
     ("interruptible", Kind::Flag),
     ("enable_deck", Kind::Flag),
+    ("hash_outputs", Kind::Flag),
     ("deprecated", Kind::Str),
     ("pod_template", Kind::Expr),
 ];

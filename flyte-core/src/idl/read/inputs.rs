@@ -7,13 +7,12 @@
 //! with each value's expected type in hand: a value of the wrong kind is rejected
 //! before it is copied, with a message quoting it within a small bound, and a list
 //! stops at its first bad item. Values that fit are decoded with the generated
-//! messages and converted as everywhere else ([`literal_from_idl`]).
+//! messages and converted as everywhere else ([`literal_from_idl`](crate::idl::literal_from_idl)).
 
 use prost::Message;
 
 use super::wire::{Field, fields};
 use crate::idl::core as pb;
-use crate::idl::literal_from_idl;
 use crate::interface::Interface;
 use crate::types::{Literal, LiteralType, SimpleType};
 
@@ -176,6 +175,7 @@ mod tag {
     pub(super) const SCALAR: u32 = 1;
     pub(super) const COLLECTION: u32 = 2;
     pub(super) const MAP: u32 = 3;
+    pub(super) const HASH: u32 = 4;
     pub(super) const OFFLOADED: u32 = 8;
 
     pub(super) const PRIMITIVE: u32 = 1;
@@ -286,11 +286,14 @@ fn literal(buf: &[u8], ty: Option<&LiteralType>, depth: usize) -> Result<Literal
         Shape::Scalar(bytes) => {
             let scalar =
                 pb::Scalar::decode(bytes).map_err(|e| Problem::malformed(e.to_string()))?;
-            let literal = pb::Literal {
-                value: Some(pb::literal::Value::Scalar(Box::new(scalar))),
-                hash: String::new(),
+            // A file's content hash (flytekit's `HashMethod`) is kept with it.
+            let hash = match last_of(buf, &[tag::HASH])? {
+                Some((_, h)) => std::str::from_utf8(h)
+                    .map_err(|_| Problem::malformed("the literal's hash is not UTF-8"))?,
+                None => "",
             };
-            literal_from_idl(&literal).map_err(|e| Problem::mismatch(e.to_string()))
+            crate::idl::values::scalar_from_idl(&scalar, hash)
+                .map_err(|e| Problem::mismatch(e.to_string()))
         }
     }
 }
