@@ -571,6 +571,47 @@ pub use flytekit_macros::task_settings;
 /// ```
 pub use flytekit_macros::reference_task;
 
+/// Declares a task that runs an image's command instead of a Rust body, with typed
+/// inputs and outputs (flytekit's `ContainerTask`): for the step that is a CLI tool
+/// or a vendor's container. Workflows call it like any task.
+///
+/// On a cluster it is Flyte's `raw-container` task: Flyte fills `{{.inputs.NAME}}`
+/// in `command` and `arguments`, its copilot writes each input as a file under
+/// `input_data_dir` (plus every input in `inputs.json`, or `inputs.pb` with
+/// `metadata_format = "proto"`) and reads each output from the file of its name under
+/// `output_data_dir`. A local run does the same with podman or docker when one
+/// answers, else runs the command as a process here when it exists (the two
+/// folders in its arguments swapped for temporary ones), and logs which;
+/// `$FLYTE_CONTAINER_RUNTIME` (`podman`, `docker`, `process`) picks one. Every
+/// `#[task]` setting applies (retries, timeout, cache, resources, environment,
+/// secrets, pod template); `image` is required. `download` and `upload`
+/// (`"eager"`, `"stream"`, `"on_exit"`, `"none"`) set Flyte's `IOStrategy`.
+///
+/// ```
+/// use flytekit::prelude::*;
+///
+/// #[container_task(
+///     image = "docker.io/library/busybox:1.36",
+///     command = ["sh", "-c", "echo $(({{.inputs.a}} * {{.inputs.b}})) > /var/outputs/area"],
+///     input_data_dir = "/var/inputs",
+///     output_data_dir = "/var/outputs",
+///     outputs(area),
+/// )]
+/// fn area(a: i64, b: i64) -> i64;
+///
+/// #[workflow]
+/// fn rectangle(a: i64, b: i64) -> i64 {
+///     area(a, b)
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// # // SAFETY: the doc test's only thread.
+/// # unsafe { std::env::set_var("FLYTE_CONTAINER_RUNTIME", "process") };
+/// assert_eq!(rectangle::run(3, 4).await.unwrap(), 12);
+/// # }
+/// ```
+pub use flytekit_macros::container_task;
+
 /// Declares a launch plan registered on Flyte by another project (flytekit's
 /// `@reference_launch_plan`): its identifier and typed signature, with no body.
 /// Calling it in a workflow starts a child execution of it on the cluster (a
@@ -679,8 +720,8 @@ pub mod prelude {
     #[cfg(feature = "dataframe")]
     pub use flytekit_macros::Columns;
     pub use flytekit_macros::{
-        FlyteType, dynamic, graph, reference_launch_plan, reference_task, task, task_settings,
-        workflow,
+        FlyteType, container_task, dynamic, graph, reference_launch_plan, reference_task, task,
+        task_settings, workflow,
     };
 }
 

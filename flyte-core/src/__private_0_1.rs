@@ -15,8 +15,9 @@ pub use crate::registry::CompiledTask;
 pub use crate::execution::{ExecutionContext, RunError, RunOptions, run_workflow};
 pub use crate::interface::Interface;
 pub use crate::task::{
-    Accelerator, BoxError, DynamicMode, Reference, Resources, Secret, SecretMount, SharedMemory,
-    Task, TaskConfig, TaskError, TaskMetadata,
+    Accelerator, BoxError, ContainerSpec, DownloadMode, DynamicMode, IoStrategy, MetadataFormat,
+    Reference, Resources, Secret, SecretMount, SharedMemory, Task, TaskConfig, TaskError,
+    TaskMetadata, UploadMode,
 };
 pub use crate::types::{
     BlobRef, FieldInfo, FlyteType, Inputs, Literal, LiteralMismatch, LiteralType, Outputs,
@@ -130,6 +131,10 @@ pub const fn assert_quantity(value: &str) {
         );
     }
 }
+
+/// Compile-time check that a container task's output is one a container can leave
+/// in a file; generated at the output type's span.
+pub fn assert_container_output<T: crate::task::ContainerOutput>() {}
 
 /// Compile-time check that a `#[task(hash_outputs)]` task returns something to hash.
 pub const fn assert_hashable_outputs<O: crate::types::Outputs>() {

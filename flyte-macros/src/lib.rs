@@ -33,6 +33,13 @@ pub fn reference_task(args: TokenStream, item: TokenStream) -> TokenStream {
     task::reference(task::ReferenceKind::Task, args.into(), item.into()).into()
 }
 
+/// Declares a task that runs an image's command. See the `flytekit` crate's
+/// documentation.
+#[proc_macro_attribute]
+pub fn container_task(args: TokenStream, item: TokenStream) -> TokenStream {
+    task::container_task(args.into(), item.into()).into()
+}
+
 /// Declares a launch plan registered elsewhere. See the `flytekit` crate's documentation.
 #[proc_macro_attribute]
 pub fn reference_launch_plan(args: TokenStream, item: TokenStream) -> TokenStream {

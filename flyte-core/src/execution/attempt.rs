@@ -393,7 +393,10 @@ impl Attempt<'_> {
                         TaskError::permanent(crate::task::ReferenceNotMocked(reference.clone()));
                     Box::pin(async move { Err(error) }) as futures::future::BoxFuture<'static, _>
                 }
-                None => self.task.start(ctx, inputs),
+                None => match &self.task.metadata().container {
+                    Some(spec) => super::container::start(ctx, self.task, spec, inputs),
+                    None => self.task.start(ctx, inputs),
+                },
             },
         };
         let timeout = self.meta().node.timeout;

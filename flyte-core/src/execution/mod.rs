@@ -2,6 +2,7 @@
 //! with retries, timeouts and panic isolation per attempt.
 
 mod attempt;
+pub(crate) mod container;
 mod dispatch;
 pub(crate) mod executor;
 mod failure;
@@ -20,6 +21,9 @@ use std::sync::Arc;
 
 use crate::cache::{Cache, CacheMode};
 pub use crate::task::{Checkpoint, ClusterIdentity, ExecutionContext, OffloadSettings};
+pub use container::{
+    ContainerError, ContainerRuntime, OutputError, RUNTIME_ENV as CONTAINER_RUNTIME_ENV,
+};
 pub use executor::{run_workflow, run_workflow_literals};
 pub(crate) use observe::Observers;
 pub use observe::{

@@ -35,6 +35,7 @@ pub(crate) fn k8s_pod(template: &PodTemplate, container: &pb::Container) -> pb::
             annotations: pairs(&template.annotations),
         }),
         pod_spec: json_struct(&spec),
+        data_config: container.data_config.clone(),
         primary_container_name: String::new(),
     }
 }

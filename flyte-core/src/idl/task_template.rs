@@ -66,16 +66,26 @@ pub fn task_template(
     template
 }
 
-/// The container that runs `task` through our entrypoint.
+/// The container that runs `task`: through our entrypoint, or a container task's
+/// own command with the copilot's data config, as flytekit writes a `ContainerTask`.
 pub(super) fn container(
     task: &dyn crate::workflow::DynTask,
     settings: &SerializationSettings,
 ) -> pb::Container {
     let meta = task.metadata();
+    let (command, args, data_config) = match &meta.container {
+        Some(spec) => (
+            spec.command.clone(),
+            spec.arguments.clone(),
+            Some(data_loading_config(spec)),
+        ),
+        None => (Vec::new(), execute_args(settings, task.name()), None),
+    };
     pb::Container {
         image: image(meta.node.image.as_deref(), settings),
-        command: Vec::new(),
-        args: execute_args(settings, task.name()),
+        command,
+        args,
+        data_config,
         resources: Some(resources(&meta.node, ResourceOrder::Container)),
         env: meta
             .env
@@ -86,6 +96,33 @@ pub(super) fn container(
             })
             .chain(dynamic_settings(meta, settings))
             .collect(),
+    }
+}
+
+/// How Flyte's copilot loads a container task's data.
+fn data_loading_config(spec: &crate::task::ContainerSpec) -> pb::DataLoadingConfig {
+    use crate::task::{DownloadMode, MetadataFormat, UploadMode};
+    pb::DataLoadingConfig {
+        enabled: true,
+        input_path: spec.input_data_dir.clone().unwrap_or_default(),
+        output_path: spec.output_data_dir.clone().unwrap_or_default(),
+        format: match spec.metadata_format {
+            MetadataFormat::Json => pb::LiteralMapFormat::Json,
+            MetadataFormat::Yaml => pb::LiteralMapFormat::Yaml,
+            MetadataFormat::Proto => pb::LiteralMapFormat::Proto,
+        } as i32,
+        io_strategy: spec.io_strategy.map(|s| pb::IoStrategy {
+            download_mode: match s.download {
+                DownloadMode::Eager => pb::DownloadMode::DownloadEager,
+                DownloadMode::Stream => pb::DownloadMode::DownloadStream,
+                DownloadMode::None => pb::DownloadMode::DoNotDownload,
+            } as i32,
+            upload_mode: match s.upload {
+                UploadMode::OnExit => pb::UploadMode::UploadOnExit,
+                UploadMode::Eager => pb::UploadMode::UploadEager,
+                UploadMode::None => pb::UploadMode::DoNotUpload,
+            } as i32,
+        }),
     }
 }
 

@@ -2,6 +2,7 @@
 //! environment, image, ...).
 
 use super::config_error::ConfigError;
+use super::container::ContainerSpec;
 use super::node_settings::{NodeSettings, node_setters};
 use super::reference::Reference;
 use super::secrets::Secret;
@@ -59,6 +60,9 @@ pub struct TaskMetadata {
     /// Whether each file, directory and dataframe the task returns gets a content
     /// hash (`#[task(hash_outputs)]`); unset is off.
     pub hash_outputs: Option<bool>,
+    /// What the task runs instead of a body, if it is a container task
+    /// (`#[container_task]`, flytekit's `ContainerTask`).
+    pub container: Option<ContainerSpec>,
     errors: Vec<ConfigError>,
 }
 
@@ -87,6 +91,7 @@ impl TaskMetadata {
         reference: None,
         dynamic: None,
         hash_outputs: None,
+        container: None,
         errors: Vec::new(),
     };
 
@@ -177,6 +182,14 @@ impl TaskMetadata {
         self
     }
 
+    /// Makes the task a container task: Flyte runs `spec`'s command in the task's
+    /// image (Flyte's `raw-container` type), and a local run runs it with podman,
+    /// docker or as a local process (`#[container_task]` sets it).
+    pub fn container(mut self, spec: ContainerSpec) -> Self {
+        self.container = Some(spec);
+        self
+    }
+
     /// Marks the task as dynamic (`#[dynamic]` sets it), and how it runs on a cluster.
     pub fn dynamic(mut self, mode: DynamicMode) -> Self {
         self.dynamic = Some(mode);
@@ -240,6 +253,7 @@ impl TaskMetadata {
             reference: own.reference.or(shared.reference),
             dynamic: own.dynamic.or(shared.dynamic),
             hash_outputs: own.hash_outputs.or(shared.hash_outputs),
+            container: own.container.or(shared.container),
             errors,
         }
     }

@@ -9,6 +9,7 @@ use crate::interface::Interface;
 
 mod chain;
 mod config_error;
+pub(crate) mod container;
 pub(crate) mod context;
 pub(crate) mod deck;
 mod dyn_task;
@@ -25,6 +26,9 @@ use crate::types::{Inputs, Outputs};
 pub use chain::ErrorChain;
 pub(crate) use chain::panic_message;
 pub use config_error::{ConfigError, IntoDuration};
+pub use container::{
+    ContainerOutput, ContainerSpec, DownloadMode, IoStrategy, MetadataFormat, UploadMode,
+};
 pub use context::{Checkpoint, ClusterIdentity, ExecutionContext, OffloadSettings};
 pub use deck::{Deck, DeckWriter, deck_page, escape_html};
 pub use dyn_task::DynTask;

@@ -30,7 +30,7 @@ pub(crate) fn task(m: &TaskModel<'_>) -> TokenStream {
 /// Whether the function stays callable as written: not when its body builds a graph
 /// (dynamic) or Flyte runs it (reference).
 fn direct(m: &TaskModel<'_>) -> bool {
-    m.dynamic_body.is_none() && m.reference.is_none()
+    m.dynamic_body.is_none() && m.reference.is_none() && m.container.is_none()
 }
 
 fn items(m: &TaskModel<'_>, attrs: &Attrs<'_>) -> TokenStream {
@@ -181,6 +181,10 @@ fn task_impl(m: &TaskModel<'_>, n: &Names) -> TokenStream {
             quote!(self.__flyte_config().task_type()),
             quote!(self.__flyte_config().custom()),
         ),
+        None if m.container.is_some() => (
+            quote!("raw-container"),
+            quote!(::core::option::Option::None),
+        ),
         None => (quote!("rust-task"), quote!(::core::option::Option::None)),
     };
     let execute = execute_fn(m, n);
@@ -273,6 +277,9 @@ pub(super) fn metadata(m: &TaskModel<'_>, p: &TokenStream) -> Option<TokenStream
         Some(Some(size)) => meta.extend(quote!(.shared_memory(#p::SharedMemory::limit(#size)))),
         Some(None) => meta.extend(quote!(.shared_memory(#p::SharedMemory::new()))),
         None => {}
+    }
+    if let Some(c) = &m.container {
+        meta.extend(quote!(.container(#c)));
     }
     if let Some(r) = &m.reference {
         meta.extend(quote!(.reference(#r)));

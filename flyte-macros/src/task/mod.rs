@@ -1,5 +1,6 @@
 //! `#[task]`: parse -> model (which validates) -> expand.
 
+mod container;
 mod expand;
 mod model;
 mod parse;
@@ -12,6 +13,7 @@ use proc_macro2::TokenStream;
 
 use crate::internals::diag::Ctxt;
 
+pub(crate) use container::container_task;
 pub(crate) use reference::{Kind as ReferenceKind, reference};
 
 pub(crate) fn task(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -60,6 +60,8 @@ pub(crate) struct TaskModel<'a> {
     pub(crate) krate: Path,
     /// For `#[reference_task]` and `#[reference_launch_plan]`: the `Reference`.
     pub(crate) reference: Option<proc_macro2::TokenStream>,
+    /// For `#[container_task]`: the `ContainerSpec`.
+    pub(crate) container: Option<proc_macro2::TokenStream>,
     /// `settings = path`: shared settings under the task's own.
     pub(crate) settings: Option<Path>,
 }
@@ -141,6 +143,7 @@ impl<'a> TaskModel<'a> {
                 .krate
                 .unwrap_or_else(|| syn::parse_quote!(::flytekit)),
             reference: None,
+            container: None,
             settings: args.settings,
         }
     }

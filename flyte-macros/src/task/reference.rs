@@ -125,12 +125,17 @@ fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> syn::Result<Token
 
 /// The declaration `fn f(x: i64) -> f64;` as a function whose body is never run
 /// (the runtime stops a reference before it: Flyte runs it, or a mock does).
-fn bodiless(attribute: &str, item: TokenStream) -> syn::Result<syn::ItemFn> {
+pub(super) fn bodiless(attribute: &str, item: TokenStream) -> syn::Result<syn::ItemFn> {
     if let Ok(with_body) = syn::parse2::<syn::ItemFn>(item.clone()) {
         return Err(syn::Error::new_spanned(
             &with_body.block,
             format!(
-                "a `#[{attribute}]` has no body: Flyte runs the registered entity; end the signature with `;`"
+                "a `#[{attribute}]` has no body: {}; end the signature with `;`",
+                if attribute == "container_task" {
+                    "Flyte runs its command in its image"
+                } else {
+                    "Flyte runs the registered entity"
+                }
             ),
         ));
     }
@@ -140,7 +145,7 @@ fn bodiless(attribute: &str, item: TokenStream) -> syn::Result<syn::ItemFn> {
         #(#attrs)*
         #[allow(unused_variables)]
         #vis #sig {
-            ::core::unreachable!("a reference is run by Flyte or by a mock, never by its body")
+            ::core::unreachable!("run by Flyte or by a mock, never by its body")
         }
     })
 }

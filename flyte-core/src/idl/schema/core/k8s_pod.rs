@@ -10,6 +10,9 @@ pub struct K8sPod {
     #[prost(message, optional, tag = "2")]
     #[serde(serialize_with = "crate::idl::schema::json::optional_struct")]
     pub pod_spec: Option<prost_types::Struct>,
+    /// How the copilot loads a raw container's data (container tasks).
+    #[prost(message, optional, tag = "3")]
+    pub data_config: Option<super::DataLoadingConfig>,
     /// The container that runs the task (set on node overrides; a task's own pod
     /// template says it in `TaskTemplate.config`, as flytekit does).
     #[prost(string, tag = "4")]

@@ -4,6 +4,7 @@
 //! Every message is re-exported here, as `flyteidl.core` has one namespace.
 
 mod bindings;
+mod data_loading;
 mod dynamic_job;
 mod errors;
 mod gates;
@@ -16,6 +17,7 @@ mod workflow;
 
 pub use super::security::{Identity, Secret, SecretMountType, SecurityContext};
 pub use bindings::*;
+pub use data_loading::*;
 pub use dynamic_job::*;
 pub use errors::*;
 pub use gates::*;

@@ -179,6 +179,9 @@ pub struct Container {
     /// Environment.
     #[prost(message, repeated, tag = "5")]
     pub env: Vec<KeyValuePair>,
+    /// How the copilot loads a raw container's data (container tasks).
+    #[prost(message, optional, tag = "9")]
+    pub data_config: Option<super::DataLoadingConfig>,
 }
 
 /// `flyteidl.core.TaskTemplate`.

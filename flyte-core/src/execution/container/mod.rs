@@ -1,0 +1,448 @@
+//! Running a container task ([`ContainerSpec`]) locally: with podman or docker when
+//! one answers, or as a process of this machine when its command exists here, with
+//! the data laid out as Flyte's copilot lays it out.
+
+mod files;
+mod render;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::OnceLock;
+
+use futures::future::BoxFuture;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::task::ContainerSpec;
+use crate::task::{ExecutionContext, TaskError};
+use crate::types::{Literal, Value};
+use crate::workflow::DynTask;
+pub use files::OutputError;
+use files::{metadata_name, read_outputs, write_inputs};
+use render::{Fill, fill};
+
+/// The variable that picks how container tasks run locally: `podman`, `docker` or
+/// `process`. Unset, the first of podman and docker whose engine answers is used,
+/// else a process when the command exists on this machine.
+pub const RUNTIME_ENV: &str = "FLYTE_CONTAINER_RUNTIME";
+
+/// How a container task runs locally.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContainerRuntime {
+    /// A container engine's command line (`podman` or `docker`).
+    Engine(String),
+    /// The command as a process of this machine, the container's data folders
+    /// swapped for temporary ones in its arguments.
+    Process,
+}
+
+impl std::fmt::Display for ContainerRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ContainerRuntime::Engine(e) => f.write_str(e),
+            ContainerRuntime::Process => f.write_str("a local process"),
+        }
+    }
+}
+
+/// Why a container task could not run or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ContainerError {
+    /// No way to run it here.
+    #[error(
+        "container task `{task}` cannot run here: no container engine answers (podman or docker, tried with `info`), and its command `{program}` is not on this machine; start one, install the program, or mock the task (RunOptions::mock)"
+    )]
+    NoRuntime {
+        /// The task.
+        task: String,
+        /// The command's program.
+        program: String,
+    },
+    /// `$FLYTE_CONTAINER_RUNTIME` names no runtime.
+    #[error("{RUNTIME_ENV}={value:?}: expected podman, docker or process")]
+    BadRuntime {
+        /// What it said.
+        value: String,
+    },
+    /// The spec does not fit the task.
+    #[error("container task `{task}`: {problem}")]
+    Spec {
+        /// The task.
+        task: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The command could not be started.
+    #[error("container task `{task}` could not start `{program}` ({runtime}): {source}")]
+    Start {
+        /// The task.
+        task: String,
+        /// What was started.
+        program: String,
+        /// How.
+        runtime: ContainerRuntime,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The command exited with an error.
+    #[error("container task `{task}` exited with {status} ({runtime}){}", tail_text(.stderr))]
+    Exited {
+        /// The task.
+        task: String,
+        /// How it ended.
+        status: String,
+        /// How it ran.
+        runtime: ContainerRuntime,
+        /// The last lines it wrote to stderr.
+        stderr: String,
+    },
+    /// An input could not be laid out, or an output read.
+    #[error("container task `{task}`: {source}")]
+    Data {
+        /// The task.
+        task: String,
+        /// What went wrong.
+        #[source]
+        source: Box<OutputError>,
+    },
+}
+
+fn tail_text(stderr: &str) -> String {
+    if stderr.trim().is_empty() {
+        String::new()
+    } else {
+        format!(": {}", stderr.trim_end())
+    }
+}
+
+/// Whether `engine info` succeeds (the engine's daemon or service answers), asked
+/// once per process.
+fn engine_answers(engine: &'static str) -> bool {
+    static ANSWERS: OnceLock<Vec<(&'static str, bool)>> = OnceLock::new();
+    let found = ANSWERS.get_or_init(|| {
+        ["podman", "docker"]
+            .into_iter()
+            .map(|e| {
+                let ok = std::process::Command::new(e)
+                    .arg("info")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success());
+                (e, ok)
+            })
+            .collect()
+    });
+    found.iter().any(|(e, ok)| *e == engine && *ok)
+}
+
+/// Where `program` is on this machine: a path as given, or found on `PATH`.
+fn find_program(program: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        let p = PathBuf::from(program);
+        return p.is_file().then_some(p);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+/// How to run `spec` here.
+fn runtime(task: &str, spec: &ContainerSpec) -> Result<ContainerRuntime, ContainerError> {
+    match std::env::var(RUNTIME_ENV).ok().filter(|v| !v.is_empty()) {
+        Some(v) if v == "podman" || v == "docker" => return Ok(ContainerRuntime::Engine(v)),
+        Some(v) if v == "process" => return Ok(ContainerRuntime::Process),
+        Some(value) => return Err(ContainerError::BadRuntime { value }),
+        None => {}
+    }
+    if let Some(engine) = ["podman", "docker"].into_iter().find(|e| engine_answers(e)) {
+        return Ok(ContainerRuntime::Engine(engine.to_string()));
+    }
+    let program = spec.command.first().cloned().unwrap_or_default();
+    match find_program(&program) {
+        Some(_) => Ok(ContainerRuntime::Process),
+        None => Err(ContainerError::NoRuntime {
+            task: task.to_string(),
+            program,
+        }),
+    }
+}
+
+/// Starts one attempt of the container task `task` on `inputs`.
+pub(crate) fn start(
+    ctx: ExecutionContext,
+    task: &'static dyn DynTask,
+    spec: &'static ContainerSpec,
+    inputs: &[Value],
+) -> BoxFuture<'static, Result<Vec<Value>, TaskError>> {
+    let literals = task.codec().inputs_to_literals(inputs);
+    Box::pin(crate::task::context::scope(ctx.clone(), async move {
+        let outputs = attempt(&ctx, task, spec, &literals)
+            .await
+            .map_err(|e| match e {
+                // A spec that cannot work, or no way to run: retrying cannot help.
+                ContainerError::Spec { .. }
+                | ContainerError::NoRuntime { .. }
+                | ContainerError::BadRuntime { .. } => TaskError::permanent(e),
+                other => TaskError::failed(other),
+            })?;
+        let interface = task.interface();
+        let names = interface.output_names();
+        task.codec()
+            .outputs_from_literals(&names, &outputs)
+            .map_err(TaskError::permanent)
+    }))
+}
+
+/// A folder of this attempt's own under the system's temporary directory.
+fn scratch(ctx: &ExecutionContext) -> PathBuf {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    std::env::temp_dir().join(format!(
+        "flyte-container-{}-{}-{}-a{}",
+        std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        ctx.node_path().replace('/', "_"),
+        ctx.attempt()
+    ))
+}
+
+async fn attempt(
+    ctx: &ExecutionContext,
+    task: &dyn DynTask,
+    spec: &ContainerSpec,
+    inputs: &[Literal],
+) -> Result<Vec<Literal>, ContainerError> {
+    let name = task.name().to_string();
+    let interface = task.interface();
+    if let Some(problem) = spec.problem(&interface) {
+        return Err(ContainerError::Spec {
+            task: name,
+            problem,
+        });
+    }
+    let runtime = runtime(&name, spec)?;
+    let root = scratch(ctx);
+    let (in_dir, out_dir) = (root.join("inputs"), root.join("outputs"));
+    let result = async {
+        let data = |source: OutputError| ContainerError::Data {
+            task: name.clone(),
+            source: Box::new(source),
+        };
+        let in_container = spec.input_data_dir.clone().unwrap_or_default();
+        let out_container = spec.output_data_dir.clone().unwrap_or_default();
+        // Paths the command sees: the container's own, or the scratch folders.
+        let (in_seen, out_seen) = match runtime {
+            ContainerRuntime::Engine(_) => (in_container.clone(), out_container.clone()),
+            ContainerRuntime::Process => (display(&in_dir), display(&out_dir)),
+        };
+        let written = write_inputs(&in_dir, &interface, inputs, spec.metadata_format, &in_seen)
+            .await
+            .map_err(|e| data(e.into()))?;
+        std::fs::create_dir_all(&out_dir).map_err(|e| data(io_error(&out_dir, e)))?;
+        let names = interface.input_names();
+        let pairs: Vec<(&str, &Literal)> = names.iter().copied().zip(&written).collect();
+        let input_file = format!("{in_seen}/{}", metadata_name(spec.metadata_format));
+        let raw = format!(
+            "{}/{}/a{}",
+            ctx.raw_output_prefix().trim_end_matches('/'),
+            ctx.node_path(),
+            ctx.attempt()
+        );
+        let f = Fill {
+            inputs: &pairs,
+            input_file: &input_file,
+            input_prefix: &in_seen,
+            output_prefix: &out_seen,
+            raw_output_prefix: &raw,
+        };
+        let argv: Vec<String> = spec
+            .argv()
+            .map(|arg| {
+                let filled = fill(arg, &f);
+                match runtime {
+                    ContainerRuntime::Engine(_) => filled,
+                    ContainerRuntime::Process => swap_dirs(&filled, spec, &in_seen, &out_seen),
+                }
+            })
+            .collect();
+        let image = task.metadata().node.image.clone().unwrap_or_default();
+        tracing::info!(
+            task = %name,
+            runtime = %runtime,
+            image = %image,
+            "running container task `{name}` with {runtime}: {}",
+            argv.join(" ")
+        );
+        let mut command = match &runtime {
+            ContainerRuntime::Engine(engine) => {
+                engine_command(engine, spec, &image, &in_dir, &out_dir, task, &argv)
+            }
+            ContainerRuntime::Process => {
+                let mut c = tokio::process::Command::new(&argv[0]);
+                c.args(&argv[1..]).current_dir(&root);
+                c.envs(task.metadata().env.iter().map(|(k, v)| (k, v)));
+                c
+            }
+        };
+        run_logged(&name, &runtime, &mut command).await?;
+        read_outputs(
+            ctx.file_access(),
+            &out_dir,
+            &out_container,
+            &interface,
+            &raw,
+        )
+        .await
+        .map_err(data)
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&root);
+    result
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> OutputError {
+    OutputError::Data(crate::data::DataError::InvalidLocation {
+        location: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// An argument with the container's data folders swapped for the scratch ones
+/// wherever they appear as a path (a process cannot see `/var/inputs`): at the
+/// start, or inside a shell script (`sh -c "... > /var/outputs/area"`).
+fn swap_dirs(arg: &str, spec: &ContainerSpec, in_seen: &str, out_seen: &str) -> String {
+    let mut out = arg.to_string();
+    for (dir, seen) in [
+        (spec.input_data_dir.as_deref(), in_seen),
+        (spec.output_data_dir.as_deref(), out_seen),
+    ] {
+        let Some(dir) = dir
+            .map(|d| d.trim_end_matches('/'))
+            .filter(|d| !d.is_empty())
+        else {
+            continue;
+        };
+        out = replace_path(&out, dir, seen);
+    }
+    out
+}
+
+/// `text` with `dir` replaced by `with` where it stands as a whole path part: not
+/// inside a longer name (`/var/inputs2`, `x/var/inputs`).
+fn replace_path(text: &str, dir: &str, with: &str) -> String {
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || "_-.".contains(c));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(found) = text[at..].find(dir) {
+        let start = at + found;
+        let end = start + dir.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        out.push_str(&text[at..start]);
+        if part(before) || before == Some('/') || part(after) {
+            out.push_str(dir);
+        } else {
+            out.push_str(with);
+        }
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// `engine run --rm` with the data folders mounted where the spec says, the task's
+/// environment, the image and the command.
+fn engine_command(
+    engine: &str,
+    spec: &ContainerSpec,
+    image: &str,
+    in_dir: &Path,
+    out_dir: &Path,
+    task: &dyn DynTask,
+    argv: &[String],
+) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new(engine);
+    c.args(["run", "--rm"]);
+    if let Some(dir) = spec.input_data_dir.as_deref().filter(|d| !d.is_empty()) {
+        c.arg("-v").arg(format!("{}:{dir}", in_dir.display()));
+    }
+    if let Some(dir) = spec.output_data_dir.as_deref().filter(|d| !d.is_empty()) {
+        c.arg("-v").arg(format!("{}:{dir}", out_dir.display()));
+    }
+    for (k, v) in &task.metadata().env {
+        c.arg("-e").arg(format!("{k}={v}"));
+    }
+    c.arg(image).args(argv);
+    c
+}
+
+/// Runs `command`, its output lines logged as they come, the last stderr lines kept
+/// for the error.
+async fn run_logged(
+    task: &str,
+    runtime: &ContainerRuntime,
+    command: &mut tokio::process::Command,
+) -> Result<(), ContainerError> {
+    let program = format!("{:?}", command.as_std().get_program());
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|source| ContainerError::Start {
+            task: task.to_string(),
+            program,
+            runtime: runtime.clone(),
+            source,
+        })?;
+    let stdout = child.stdout.take().map(BufReader::new);
+    let stderr = child.stderr.take().map(BufReader::new);
+    let out = async {
+        if let Some(mut r) = stdout {
+            let mut line = String::new();
+            while r.read_line(&mut line).await.is_ok_and(|n| n > 0) {
+                tracing::info!(task, "[container] {}", line.trim_end());
+                line.clear();
+            }
+        }
+    };
+    let err = async {
+        let mut tail: std::collections::VecDeque<String> = Default::default();
+        if let Some(mut r) = stderr {
+            let mut line = String::new();
+            while r.read_line(&mut line).await.is_ok_and(|n| n > 0) {
+                tracing::info!(task, "[container] {}", line.trim_end());
+                if tail.len() == 20 {
+                    tail.pop_front();
+                }
+                tail.push_back(line.trim_end().to_string());
+                line.clear();
+            }
+        }
+        tail.into_iter().collect::<Vec<_>>().join("\n")
+    };
+    let ((), stderr, status) = tokio::join!(out, err, child.wait());
+    let status = status.map_err(|source| ContainerError::Start {
+        task: task.to_string(),
+        program: String::new(),
+        runtime: runtime.clone(),
+        source,
+    })?;
+    if status.success() {
+        return Ok(());
+    }
+    Err(ContainerError::Exited {
+        task: task.to_string(),
+        status: match status.code() {
+            Some(code) => format!("status {code}"),
+            None => "a signal".to_string(),
+        },
+        runtime: runtime.clone(),
+        stderr,
+    })
+}
