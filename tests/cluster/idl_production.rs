@@ -1045,3 +1045,39 @@ fn shared_settings_give_the_idl_of_the_same_settings_written_on_the_task() {
         "the task's own setting wins"
     );
 }
+
+/// flytekit's `ContainerTask(name="ellipse-area", input_data_dir="/var/inputs",
+/// output_data_dir="/var/outputs", inputs=kwtypes(a=float, b=float, notes=FlyteFile),
+/// outputs=kwtypes(area=float, metadata=str), image=..., command=[...],
+/// arguments=[...], metadata_format=PROTO, requests=Resources(cpu="1", mem="1Gi"),
+/// environment={"MODE": "fast"})`.
+#[container_task(
+    name = "ellipse-area",
+    image = "ghcr.io/flyteorg/rawcontainers-shell:v2",
+    command = ["./calculate-ellipse-area.sh", "{{.inputs.a}}", "{{.inputs.b}}", "/var/outputs"],
+    arguments = ["--notes", "/var/inputs/notes"],
+    input_data_dir = "/var/inputs",
+    output_data_dir = "/var/outputs",
+    metadata_format = "proto",
+    requests(cpu = "1", mem = "1Gi"),
+    environment(MODE = "fast"),
+    outputs(area, metadata),
+)]
+fn t_container(a: f64, b: f64, notes: FlyteFile) -> (f64, String);
+
+#[test]
+fn a_container_task_is_written_for_comparison_with_flytekits() {
+    let template = idl::task_template(&t_container {}, &seed_settings());
+    let golden = std::fs::read(support::production_golden("task_container.pb")).unwrap();
+    let theirs = pb::TaskTemplate::decode(golden.as_slice()).unwrap();
+    // All but the SDK's runtime: the container, data config, interface and type.
+    assert_eq!(template.container, theirs.container);
+    assert_eq!(template.interface, theirs.interface);
+    assert_eq!(template.r#type, theirs.r#type);
+    assert_eq!(template.id, theirs.id);
+    std::fs::write(
+        out_dir().join("task_container.pb"),
+        template.encode_to_vec(),
+    )
+    .unwrap();
+}

@@ -17,6 +17,7 @@ from kubernetes.client import V1PodSpec, V1Toleration
 from typing_extensions import Annotated
 
 from flytekit import (
+    ContainerTask,
     Cache,
     ConcurrencyLimitBehavior,
     ConcurrencyPolicy,
@@ -133,6 +134,22 @@ def t_pod_template(x: int) -> int:
 @task(pod_template_name="gpu-nodes")
 def t_pod_template_name(x: int) -> int:
     return x
+
+
+# A step that is not Python: an image's command, with the copilot loading its data.
+t_container = ContainerTask(
+    name="ellipse-area",
+    input_data_dir="/var/inputs",
+    output_data_dir="/var/outputs",
+    inputs=kwtypes(a=float, b=float, notes=FlyteFile),
+    outputs=kwtypes(area=float, metadata=str),
+    image="ghcr.io/flyteorg/rawcontainers-shell:v2",
+    command=["./calculate-ellipse-area.sh", "{{.inputs.a}}", "{{.inputs.b}}", "/var/outputs"],
+    arguments=["--notes", "/var/inputs/notes"],
+    metadata_format=ContainerTask.MetadataFormat.PROTO,
+    requests=Resources(cpu="1", mem="1Gi"),
+    environment={"MODE": "fast"},
+)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -315,6 +315,12 @@ def main() -> int:
         ours = f"{name}.pb"
         allowed = lambda w: w != "container.image" and production_task_allowed(w)  # noqa: E731
         checks.append((ours, out / ours, tasks_pb2.TaskTemplate, golden, allowed))
+    # A container task (flytekit's ContainerTask): not run through our entrypoint, so
+    # its name, image, command, arguments and data config are the settings and must
+    # match; only the SDK that wrote it differs.
+    checks.append(("task_container.pb", out / "task_container.pb", tasks_pb2.TaskTemplate,
+                   load("production/task_container.json"),
+                   lambda w: w in ("metadata.runtime.version", "metadata.runtime.flavor")))
     # Launch plans: only the workflow's name (a Rust module path) may differ.
     for name in (
         "lp_cron",

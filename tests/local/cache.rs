@@ -334,11 +334,11 @@ static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
 /// Everything logged in this test binary so far. The subscriber is global (installed
 /// once): a per-test one would race other tests over tracing's per-callsite caches.
-fn captured_logs() -> String {
+pub(super) fn captured_logs() -> String {
     String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
 }
 
-fn install_subscriber() {
+pub(super) fn install_subscriber() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         tracing_subscriber::fmt()

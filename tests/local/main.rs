@@ -8,6 +8,7 @@ mod attr_access;
 mod branching;
 mod cache;
 mod composition;
+mod container;
 mod dynamic;
 mod executor;
 mod file_names;

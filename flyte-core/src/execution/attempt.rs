@@ -348,6 +348,40 @@ impl Attempt<'_> {
         }
     }
 
+    /// Starts what an attempt runs: the task's mock, its body, or its container;
+    /// a reference without a mock fails, as only Flyte can run it.
+    fn start(
+        &self,
+        ctx: ExecutionContext,
+        inputs: &[Value],
+    ) -> futures::future::BoxFuture<'static, Result<Vec<Value>, TaskError>> {
+        let mocks = &self.node.shared.mocks.0;
+        let mock = (!mocks.is_empty())
+            .then(|| mocks.get(self.task.name()))
+            .flatten();
+        if let Some(mock) = mock {
+            // The mock runs as the body would: in the attempt's context.
+            let mock = mock.clone();
+            let inputs = inputs.to_vec();
+            return Box::pin(crate::task::context::scope(
+                ctx,
+                async move { mock(&inputs) },
+            ));
+        }
+        let meta = self.task.metadata();
+        if let Some(reference) = &meta.reference {
+            let error = TaskError::permanent(crate::task::ReferenceNotMocked(reference.clone()));
+            return Box::pin(async move { Err(error) });
+        }
+        match &meta.container {
+            Some(spec) => {
+                let runtime = self.node.shared.container_runtime.clone();
+                super::container::start(ctx, self.task, spec, runtime, inputs)
+            }
+            None => self.task.start(ctx, inputs),
+        }
+    }
+
     /// One attempt: the task's body (or its mock) in the attempt's context, under
     /// `catch_unwind` and the task's timeout.
     async fn once(
@@ -374,31 +408,7 @@ impl Attempt<'_> {
         }));
         // Kept to read what the attempt left in it: the secrets it read, its decks.
         let kept = ctx.clone();
-        let mocks = &self.node.shared.mocks.0;
-        let mock = (!mocks.is_empty()).then(|| mocks.get(task_name)).flatten();
-        let started = match mock {
-            Some(mock) => {
-                // The mock runs as the body would: in the attempt's context.
-                let mock = mock.clone();
-                let inputs = inputs.to_vec();
-                Box::pin(crate::task::context::scope(
-                    ctx,
-                    async move { mock(&inputs) },
-                )) as futures::future::BoxFuture<'static, _>
-            }
-            None => match &self.task.metadata().reference {
-                // Only Flyte can run the registered entity.
-                Some(reference) => {
-                    let error =
-                        TaskError::permanent(crate::task::ReferenceNotMocked(reference.clone()));
-                    Box::pin(async move { Err(error) }) as futures::future::BoxFuture<'static, _>
-                }
-                None => match &self.task.metadata().container {
-                    Some(spec) => super::container::start(ctx, self.task, spec, inputs),
-                    None => self.task.start(ctx, inputs),
-                },
-            },
-        };
+        let started = self.start(ctx, inputs);
         let timeout = self.meta().node.timeout;
         // A plain-fn task with no timeout that is the only node able to run may run on
         // this thread: nothing else in the workflow is waiting, and it saves two thread

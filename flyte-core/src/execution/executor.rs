@@ -135,6 +135,7 @@ async fn run_spec_unobserved(
         mocks: options.mocks.clone(),
         signals: options.signals.clone(),
         inline_sync: !options.cancellable,
+        container_runtime: options.container_runtime.clone(),
     });
     let span = tracing::info_span!(
         "workflow",

@@ -86,6 +86,9 @@ pub struct RunOptions {
     /// Whether plain-`fn` task bodies always run on tokio's blocking pool (see
     /// [`RunOptions::cancellable`]).
     pub cancellable: bool,
+    /// How container tasks run; chosen per task when not set (see
+    /// [`ContainerRuntime`]).
+    pub container_runtime: Option<ContainerRuntime>,
     pub(crate) observers: Observers,
     pub(crate) mocks: Mocks,
     pub(crate) secrets: crate::task::secrets::LocalSecrets,
@@ -184,6 +187,13 @@ impl RunOptions {
     /// Runs cached tasks again and replaces their stored outputs.
     pub fn overwrite_cache(mut self) -> Self {
         self.cache_mode = Some(CacheMode::Overwrite);
+        self
+    }
+
+    /// Runs container tasks this way (podman, docker, or as local processes) instead
+    /// of choosing: over `$FLYTE_CONTAINER_RUNTIME` and the engines found.
+    pub fn container_runtime(mut self, runtime: ContainerRuntime) -> Self {
+        self.container_runtime = Some(runtime);
         self
     }
 
@@ -300,6 +310,8 @@ pub(crate) struct RunShared {
     pub(crate) inline_sync: bool,
     /// Values for gates.
     pub(crate) signals: gates::Signals,
+    /// How container tasks run, when the run says.
+    pub(crate) container_runtime: Option<ContainerRuntime>,
 }
 
 impl RunShared {
@@ -312,6 +324,7 @@ impl RunShared {
             mocks: Default::default(),
             inline_sync: true,
             signals: Default::default(),
+            container_runtime: None,
         }
     }
 

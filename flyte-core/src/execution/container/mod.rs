@@ -147,8 +147,16 @@ fn find_program(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// How to run `spec` here.
-fn runtime(task: &str, spec: &ContainerSpec) -> Result<ContainerRuntime, ContainerError> {
+/// How to run `spec` here: as the run says, else as `$FLYTE_CONTAINER_RUNTIME` says,
+/// else the first engine that answers, else a process.
+fn runtime(
+    task: &str,
+    spec: &ContainerSpec,
+    chosen: Option<ContainerRuntime>,
+) -> Result<ContainerRuntime, ContainerError> {
+    if let Some(runtime) = chosen {
+        return Ok(runtime);
+    }
     match std::env::var(RUNTIME_ENV).ok().filter(|v| !v.is_empty()) {
         Some(v) if v == "podman" || v == "docker" => return Ok(ContainerRuntime::Engine(v)),
         Some(v) if v == "process" => return Ok(ContainerRuntime::Process),
@@ -173,11 +181,12 @@ pub(crate) fn start(
     ctx: ExecutionContext,
     task: &'static dyn DynTask,
     spec: &'static ContainerSpec,
+    chosen: Option<ContainerRuntime>,
     inputs: &[Value],
 ) -> BoxFuture<'static, Result<Vec<Value>, TaskError>> {
     let literals = task.codec().inputs_to_literals(inputs);
     Box::pin(crate::task::context::scope(ctx.clone(), async move {
-        let outputs = attempt(&ctx, task, spec, &literals)
+        let outputs = attempt(&ctx, task, spec, chosen, &literals)
             .await
             .map_err(|e| match e {
                 // A spec that cannot work, or no way to run: retrying cannot help.
@@ -210,6 +219,7 @@ async fn attempt(
     ctx: &ExecutionContext,
     task: &dyn DynTask,
     spec: &ContainerSpec,
+    chosen: Option<ContainerRuntime>,
     inputs: &[Literal],
 ) -> Result<Vec<Literal>, ContainerError> {
     let name = task.name().to_string();
@@ -220,7 +230,7 @@ async fn attempt(
             problem,
         });
     }
-    let runtime = runtime(&name, spec)?;
+    let runtime = runtime(&name, spec, chosen)?;
     let root = scratch(ctx);
     let (in_dir, out_dir) = (root.join("inputs"), root.join("outputs"));
     let result = async {
@@ -265,25 +275,7 @@ async fn attempt(
                 }
             })
             .collect();
-        let image = task.metadata().node.image.clone().unwrap_or_default();
-        tracing::info!(
-            task = %name,
-            runtime = %runtime,
-            image = %image,
-            "running container task `{name}` with {runtime}: {}",
-            argv.join(" ")
-        );
-        let mut command = match &runtime {
-            ContainerRuntime::Engine(engine) => {
-                engine_command(engine, spec, &image, &in_dir, &out_dir, task, &argv)
-            }
-            ContainerRuntime::Process => {
-                let mut c = tokio::process::Command::new(&argv[0]);
-                c.args(&argv[1..]).current_dir(&root);
-                c.envs(task.metadata().env.iter().map(|(k, v)| (k, v)));
-                c
-            }
-        };
+        let mut command = command(&runtime, spec, task, &root, &argv);
         run_logged(&name, &runtime, &mut command).await?;
         read_outputs(
             ctx.file_access(),
@@ -354,6 +346,43 @@ fn replace_path(text: &str, dir: &str, with: &str) -> String {
     out
 }
 
+/// What runs the filled-in `argv`: the engine with the image, or the program as a
+/// process in `root`; logged, so a run says how each container task ran.
+fn command(
+    runtime: &ContainerRuntime,
+    spec: &ContainerSpec,
+    task: &dyn DynTask,
+    root: &Path,
+    argv: &[String],
+) -> tokio::process::Command {
+    let name = task.name();
+    let image = task.metadata().node.image.clone().unwrap_or_default();
+    tracing::info!(
+        task = %name,
+        runtime = %runtime,
+        image = %image,
+        "running container task `{name}` with {runtime}: {}",
+        argv.join(" ")
+    );
+    match runtime {
+        ContainerRuntime::Engine(engine) => engine_command(
+            engine,
+            spec,
+            &image,
+            &root.join("inputs"),
+            &root.join("outputs"),
+            task,
+            argv,
+        ),
+        ContainerRuntime::Process => {
+            let mut c = tokio::process::Command::new(&argv[0]);
+            c.args(&argv[1..]).current_dir(root);
+            c.envs(task.metadata().env.iter().map(|(k, v)| (k, v)));
+            c
+        }
+    }
+}
+
 /// `engine run --rm` with the data folders mounted where the spec says, the task's
 /// environment, the image and the command.
 fn engine_command(
@@ -387,7 +416,11 @@ async fn run_logged(
     runtime: &ContainerRuntime,
     command: &mut tokio::process::Command,
 ) -> Result<(), ContainerError> {
-    let program = format!("{:?}", command.as_std().get_program());
+    let program = command
+        .as_std()
+        .get_program()
+        .to_string_lossy()
+        .into_owned();
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
