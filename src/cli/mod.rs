@@ -35,10 +35,14 @@
 //! [`App::main`] also sets up `tracing` output to stderr (filtered by `RUST_LOG`,
 //! `info` by default) unless the program installed a subscriber already.
 
+#[cfg(feature = "remote")]
+mod debug;
 mod execute;
 mod fast;
 mod image;
 mod inspect;
+#[cfg(feature = "remote")]
+mod operate;
 mod outputs;
 mod package;
 #[cfg(feature = "remote")]
@@ -146,6 +150,10 @@ pub enum CliError {
     /// The run failed; the node table was printed.
     #[error(transparent)]
     Run(Box<RunError>),
+    /// `debug` cannot run the node asked for.
+    #[cfg(feature = "remote")]
+    #[error("debug: {0}")]
+    Debug(String),
     /// The run was stopped by Ctrl-C or SIGTERM; running tasks were cancelled and the
     /// table of the nodes that had ended was printed. The process exits with
     /// [`StopSignal::exit_code`] (130 or 143).
@@ -283,6 +291,9 @@ enum Command {
     /// An execution's phase, and its outputs or error once it ended.
     #[cfg(feature = "remote")]
     Fetch(remote::FetchArgs),
+    #[cfg(feature = "remote")]
+    #[command(flatten)]
+    Operate(operate::OperateCommand),
 }
 
 /// A program's Flyte entities and the command line over them: `run`, `list`,
@@ -482,6 +493,8 @@ impl App {
             }
             #[cfg(feature = "remote")]
             Command::Fetch(args) => self.fetch(args, out).await,
+            #[cfg(feature = "remote")]
+            Command::Operate(command) => self.operate(command, out, err).await,
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::digest::hex;
 
 /// Where flyteadmin is, and the project and domain asked about.
 #[derive(Args, Default)]
-pub(super) struct ConnectArgs {
+pub(crate) struct ConnectArgs {
     /// flyteadmin's address, `host:port` (default: $FLYTE_PLATFORM_URL).
     #[arg(long)]
     endpoint: Option<String>,
@@ -50,9 +50,29 @@ pub(super) struct ClusterArgs {
 }
 
 impl ConnectArgs {
+    /// The project asked about.
+    pub(super) fn project(&self) -> &str {
+        &self.project
+    }
+
+    /// The domain asked about.
+    pub(super) fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// The execution `name` in this project and domain.
+    pub(super) fn execution(&self, name: &str) -> WorkflowExecutionIdentifier {
+        WorkflowExecutionIdentifier {
+            project: self.project.clone(),
+            domain: self.domain.clone(),
+            name: name.to_string(),
+            org: String::new(),
+        }
+    }
+
     /// The config file and environment (as flytectl and pyflyte read them), with
     /// `--endpoint` and `--insecure` over them.
-    fn config(&self) -> Result<RemoteConfig, CliError> {
+    pub(super) fn config(&self) -> Result<RemoteConfig, CliError> {
         let loaded = RemoteConfig::load();
         let config = match (&self.endpoint, loaded) {
             (Some(endpoint), Ok(mut config)) => {
@@ -184,6 +204,12 @@ pub(super) struct RegisterArgs {
 pub(super) struct FetchArgs {
     /// The execution's name.
     execution: String,
+    /// Also each node's phase, attempts, duration, error and log links.
+    #[arg(long)]
+    nodes: bool,
+    /// One node's inputs and outputs instead (its id, as `--nodes` lists it).
+    #[arg(long, conflicts_with = "nodes")]
+    node: Option<String>,
     #[command(flatten)]
     connect: ConnectArgs,
 }
@@ -257,14 +283,15 @@ impl App {
     /// `fetch`: an execution's phase, and its outputs or error.
     pub(super) async fn fetch(&self, args: FetchArgs, out: &mut dyn Write) -> Result<(), CliError> {
         let remote = Remote::connect(args.connect.config()?).await?;
-        let id = WorkflowExecutionIdentifier {
-            project: args.connect.project.clone(),
-            domain: args.connect.domain.clone(),
-            name: args.execution.clone(),
-            org: String::new(),
-        };
+        let id = args.connect.execution(&args.execution);
+        if let Some(node) = &args.node {
+            return self.print_node_data(&remote, &id, node, out).await;
+        }
         let phase = remote.phase(&id).await?;
         writeln!(out, "execution {}: {phase}", id.name).map_err(super::console)?;
+        if args.nodes {
+            self.print_nodes(&remote, &id, out).await?;
+        }
         if !phase.is_terminal() {
             return Ok(());
         }

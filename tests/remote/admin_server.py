@@ -6,7 +6,9 @@ register and run: CreateTask/CreateWorkflow/CreateLaunchPlan (ALREADY_EXISTS for
 identical entity, INVALID_ARGUMENT for a different one under the same id),
 UpdateLaunchPlan, CreateExecution (NOT_FOUND for an unknown launch plan),
 GetExecution (QUEUED, then RUNNING, then SUCCEEDED or FAILED, one step per poll),
-GetExecutionData (the outputs as a literal map) and TerminateExecution.
+GetExecutionData (the outputs as a literal map) and TerminateExecution; and, in
+admin_operate.py, ListExecutions, the node and task executions, a node's data,
+RelaunchExecution, RecoverExecution, ListLaunchPlans and the SignalService.
 
 The outputs of an execution are made up: each workflow output takes the value of
 the first workflow input of the same type. An execution with a string input that
@@ -41,8 +43,10 @@ import grpc
 from flyteidl.admin import execution_pb2, launch_plan_pb2, task_pb2, workflow_pb2
 from flyteidl.core import execution_pb2 as core_execution
 from flyteidl.core import compiler_pb2, identifier_pb2, interface_pb2
-from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc, dataproxy_pb2, dataproxy_pb2_grpc
+from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc, dataproxy_pb2, dataproxy_pb2_grpc, signal_pb2_grpc
 from google.protobuf.json_format import MessageToDict
+
+from admin_operate import Operate, Signals
 
 PHASES = [
     core_execution.WorkflowExecution.QUEUED,
@@ -264,7 +268,7 @@ class AuthMetadata(auth_pb2_grpc.AuthMetadataServiceServicer):
         )
 
 
-class Admin(admin_pb2_grpc.AdminServiceServicer):
+class Admin(Operate, admin_pb2_grpc.AdminServiceServicer):
     def __init__(self, record, auth=False, unavailable=0, large_outputs=None):
         self.large_outputs = large_outputs
         self.lock = threading.Lock()
@@ -276,6 +280,9 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
         self.plans = {}
         self.plan_states = {}
         self.executions = {}
+
+    def _s3(self):
+        return s3_client()
 
     def _check(self, context):
         if not self.auth:
@@ -368,8 +375,9 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
         self.plan_states[key(request.id)] = request.state
         return launch_plan_pb2.LaunchPlanUpdateResponse()
 
-    def CreateExecution(self, request, context):
-        self._log("CreateExecution", request, context)
+    def CreateExecution(self, request, context, record=True):
+        if record:
+            self._log("CreateExecution", request, context)
         plan = self.plans.get(key(request.spec.launch_plan))
         if plan is None:
             context.abort(grpc.StatusCode.NOT_FOUND, "missing entity of type LAUNCH_PLAN")
@@ -380,7 +388,8 @@ class Admin(admin_pb2_grpc.AdminServiceServicer):
         with self.lock:
             if key(ident) in self.executions:
                 context.abort(grpc.StatusCode.ALREADY_EXISTS, f"execution {name} already exists")
-            self.executions[key(ident)] = {"request": request, "plan": plan[0], "polls": 0}
+            seq = len(self.executions)
+            self.executions[key(ident)] = {"request": request, "plan": plan[0], "polls": 0, "name": name, "seq": seq}
         return execution_pb2.ExecutionCreateResponse(id=ident)
 
     def _outputs(self, plan, inputs):
@@ -500,6 +509,7 @@ def main():
     admin = Admin(sys.argv[1], auth is not None, unavailable, large)
     admin_pb2_grpc.add_AdminServiceServicer_to_server(admin, server)
     dataproxy_pb2_grpc.add_DataProxyServiceServicer_to_server(DataProxy(admin), server)
+    signal_pb2_grpc.add_SignalServiceServicer_to_server(Signals(admin), server)
     if auth:
         client_id, secret = auth.split(":", 1)
         token_url = token_server(client_id, secret, sys.argv[1], expires_in)

@@ -5,6 +5,7 @@
 //! terminating, uploads, fast registration. The server parses every request with
 //! flyteidl and records it. Signing in is in `tests/remote/remote_auth.rs`.
 
+mod operate;
 mod remote_auth;
 #[path = "../support/mod.rs"]
 mod support;

@@ -30,7 +30,7 @@ mod values;
 
 pub use read::inputs;
 pub(crate) use read::offloaded;
-pub use schema::{admin, admin_service, core, json};
+pub use schema::{admin, admin_nodes, admin_service, core, json};
 
 pub use entities::{task_spec, workflow_closure, workflow_spec, workflow_template};
 pub use literal_hash::{hash_placed, literal_hash};

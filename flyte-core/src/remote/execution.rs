@@ -36,8 +36,33 @@ pub enum Phase {
     Aborting,
 }
 
+impl std::str::FromStr for Phase {
+    type Err = String;
+
+    /// A phase by its name as flyteadmin writes it (`FAILED`, `running`).
+    fn from_str(s: &str) -> Result<Phase, String> {
+        let all = [
+            Phase::Queued,
+            Phase::Running,
+            Phase::Succeeding,
+            Phase::Succeeded,
+            Phase::Failing,
+            Phase::Failed,
+            Phase::Aborted,
+            Phase::TimedOut,
+            Phase::Aborting,
+        ];
+        all.into_iter()
+            .find(|p| p.to_string().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                let names: Vec<String> = all.iter().map(|p| p.to_string()).collect();
+                format!("`{s}` is not a phase: one of {}", names.join(", "))
+            })
+    }
+}
+
 impl Phase {
-    fn of(code: i32) -> Phase {
+    pub(crate) fn of(code: i32) -> Phase {
         match code {
             1 => Phase::Queued,
             2 => Phase::Running,
@@ -78,6 +103,89 @@ impl std::fmt::Display for Phase {
     }
 }
 
+/// The options of one execution, as pyflyte's `run --remote` takes them: each
+/// overrides the launch plan's for this execution only.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LaunchOptions {
+    /// The execution's name (empty: flyteadmin makes one up).
+    pub name: String,
+    /// Kubernetes labels of its pods.
+    pub labels: Vec<(String, String)>,
+    /// Kubernetes annotations of its pods.
+    pub annotations: Vec<(String, String)>,
+    /// Environment variables of its tasks.
+    pub envs: Vec<(String, String)>,
+    /// The Kubernetes service account it runs as.
+    pub service_account: Option<String>,
+    /// Where its tasks write their data.
+    pub raw_output_data_prefix: Option<String>,
+    /// Run cached tasks again and replace what is stored.
+    pub overwrite_cache: bool,
+    /// How many nodes run at once.
+    pub max_parallelism: Option<u32>,
+    /// The cluster pool it runs in.
+    pub cluster_pool: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+impl LaunchOptions {
+    fn spec(&self, plan: &Identifier) -> api::ExecutionSpec {
+        use crate::idl::admin::{Annotations, Labels, RawOutputDataConfig};
+        api::ExecutionSpec {
+            launch_plan: Some(plan.clone()),
+            metadata: Some(api::ExecutionMetadata {
+                mode: 0,
+                principal: "flyte-rs".to_string(),
+                nesting: 0,
+            }),
+            notifications: Some(api::Empty {}),
+            labels: Some(Labels {
+                values: self.labels.iter().cloned().collect(),
+            }),
+            annotations: Some(Annotations {
+                values: self.annotations.iter().cloned().collect(),
+            }),
+            auth_role: Some(api::Empty {}),
+            security_context: self.service_account.as_ref().map(|sa| {
+                crate::idl::core::SecurityContext {
+                    run_as: Some(crate::idl::core::Identity {
+                        iam_role: String::new(),
+                        k8s_service_account: sa.clone(),
+                    }),
+                    ..Default::default()
+                }
+            }),
+            max_parallelism: self
+                .max_parallelism
+                .map_or(0, |n| i32::try_from(n).unwrap_or(i32::MAX)),
+            raw_output_data_config: self.raw_output_data_prefix.as_ref().map(|p| {
+                RawOutputDataConfig {
+                    output_location_prefix: p.clone(),
+                }
+            }),
+            cluster_assignment: self
+                .cluster_pool
+                .as_ref()
+                .map(|pool| api::ClusterAssignment {
+                    cluster_pool_name: pool.clone(),
+                }),
+            overwrite_cache: self.overwrite_cache,
+            envs: (!self.envs.is_empty()).then(|| api::Envs {
+                values: self
+                    .envs
+                    .iter()
+                    .map(|(key, value)| crate::idl::core::KeyValuePair {
+                        key: key.clone(),
+                        value: value.clone(),
+                    })
+                    .collect(),
+            }),
+            tags: self.tags.clone(),
+        }
+    }
+}
+
 impl Remote {
     /// Starts an execution of a registered launch plan with `inputs` (in the plan's
     /// project and domain; `name` empty for one flyteadmin makes up).
@@ -87,22 +195,26 @@ impl Remote {
         inputs: LiteralMap,
         name: &str,
     ) -> Result<WorkflowExecutionIdentifier, RemoteError> {
+        let options = LaunchOptions {
+            name: name.to_string(),
+            ..LaunchOptions::default()
+        };
+        self.launch_with(plan, inputs, &options).await
+    }
+
+    /// [`Remote::launch`] with the execution's options (its name, labels, service
+    /// account, ...), sent as pyflyte sends them.
+    pub async fn launch_with(
+        &self,
+        plan: &Identifier,
+        inputs: LiteralMap,
+        options: &LaunchOptions,
+    ) -> Result<WorkflowExecutionIdentifier, RemoteError> {
         let request = api::ExecutionCreateRequest {
             project: plan.project.clone(),
             domain: plan.domain.clone(),
-            name: name.to_string(),
-            spec: Some(api::ExecutionSpec {
-                launch_plan: Some(plan.clone()),
-                metadata: Some(api::ExecutionMetadata {
-                    mode: 0,
-                    principal: "flyte-rs".to_string(),
-                    nesting: 0,
-                }),
-                notifications: Some(api::Empty {}),
-                labels: Some(api::Empty {}),
-                annotations: Some(api::Empty {}),
-                auth_role: Some(api::Empty {}),
-            }),
+            name: options.name.clone(),
+            spec: Some(options.spec(plan)),
             inputs: Some(inputs),
         };
         let response: api::ExecutionCreateResponse = self
@@ -210,7 +322,7 @@ impl Remote {
                 bytes
             }
             (_, Some(blob)) if !blob.url.is_empty() => self
-                .fetch(&blob.url)
+                .fetch_url(&blob.url)
                 .await
                 .map_err(|e| unreadable(format!("cannot read them at `{}`: {e}", blob.url)))?,
             _ => return Ok(LiteralMap::default()),
@@ -222,7 +334,7 @@ impl Remote {
     }
 
     /// The bytes at a URL flyteadmin gave: signed (`https://`), or the store's own.
-    async fn fetch(&self, url: &str) -> Result<Bytes, String> {
+    pub(crate) async fn fetch_url(&self, url: &str) -> Result<Bytes, String> {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             let got = FileAccess::shared().get(url).await;
             return got.map_err(|e| crate::task::ErrorChain::new(&e).to_string());

@@ -32,13 +32,17 @@ use tonic::transport::{Channel, Endpoint};
 mod auth;
 mod config;
 mod execution;
+mod nodes;
 mod oauth;
+mod operate;
 mod pkce;
 mod typed;
 mod upload;
 
 pub use config::{Auth, RemoteConfig};
-pub use execution::Phase;
+pub use execution::{LaunchOptions, Phase};
+pub use nodes::{AttemptRun, NodeExecutionIdentifier, NodeRun};
+pub use operate::{ExecutionQuery, ExecutionSummary, SignalState};
 pub use typed::Execution;
 
 use crate::idl::SerializationSettings;
@@ -149,6 +153,12 @@ pub enum RemoteError {
         phase: Phase,
         /// Why, as flyteadmin says.
         cause: String,
+    },
+    /// What was asked for is not on the cluster.
+    #[error("no {what} on the cluster")]
+    NotFound {
+        /// What was looked for.
+        what: String,
     },
     /// The wait's deadline passed first.
     #[error("execution `{}` is still {phase} after {}", .execution.name, crate::types::human_duration(*.waited))]

@@ -41,7 +41,11 @@ pub(crate) fn fed_by_workflow_inputs(vars: &[crate::interface::Variable]) -> Vec
 /// kept for the life of the program.
 pub fn task_workflow(task: &'static dyn DynTask) -> &'static dyn DynWorkflow {
     let mut leaked = LEAKED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(found) = leaked.iter().find(|w| std::ptr::addr_eq(w.task, task)) {
+    // The same task: by address and vtable, as `#[task]` values are zero-sized and
+    // two of them may share an address (a vtable duplicated across codegen units only
+    // costs another wrapper).
+    let same = |w: &&&TaskWorkflow| std::ptr::eq(w.task, task) && w.task.name() == task.name();
+    if let Some(found) = leaked.iter().find(same) {
         return *found;
     }
     let interface = task.interface();

@@ -328,7 +328,7 @@ mod tests {
             err.starts_with("expected one of: `name`, `outputs`, `crate`, `timeout`"),
             "{err}"
         );
-        assert!(err.ends_with("`retries`, `cache_version`, `cache_serialize`, `interruptible`, `enable_deck`, `deprecated`, `pod_template`"), "{err}");
+        assert!(err.ends_with("`retries`, `cache_version`, `cache_serialize`, `interruptible`, `enable_deck`, `hash_outputs`, `deprecated`, `pod_template`"), "{err}");
         let err = build(quote::quote!(retries = -1), f()).err().unwrap();
         assert_eq!(err, "`retries` takes a whole number such as `retries = 3`");
         let err = build(quote::quote!(retries = 1, retries = 2), f())

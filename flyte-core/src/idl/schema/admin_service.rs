@@ -4,7 +4,7 @@
 //! package's servicer parse each one).
 
 use super::admin::{LaunchPlanSpec, TaskSpec, WorkflowSpec};
-use super::core::{Identifier, LiteralMap};
+use super::core::{Identifier, LiteralMap, SecurityContext};
 
 /// `flyteidl.admin.TaskCreateRequest`.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -85,9 +85,9 @@ pub struct ExecutionMetadata {
     pub nesting: u32,
 }
 
-/// `flyteidl.admin.ExecutionSpec`: what to run. flytekit's FlyteRemote sends the
-/// notifications, labels, annotations and auth role present and empty (the launch
-/// plan's apply); so do we.
+/// `flyteidl.admin.ExecutionSpec`: what to run, and the execution's options.
+/// flytekit's FlyteRemote sends the notifications, labels, annotations and auth role
+/// present and empty (the launch plan's apply); so do we.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct ExecutionSpec {
     /// The launch plan.
@@ -99,15 +99,52 @@ pub struct ExecutionSpec {
     /// `notifications` (`NotificationList`, in the `notification_overrides` oneof).
     #[prost(message, optional, tag = "5")]
     pub notifications: Option<Empty>,
-    /// `labels` (`Labels`).
+    /// Kubernetes labels of the execution's pods.
     #[prost(message, optional, tag = "7")]
-    pub labels: Option<Empty>,
-    /// `annotations` (`Annotations`).
+    pub labels: Option<super::admin::Labels>,
+    /// Kubernetes annotations of the execution's pods.
     #[prost(message, optional, tag = "8")]
-    pub annotations: Option<Empty>,
+    pub annotations: Option<super::admin::Annotations>,
+    /// Who it runs as (a Kubernetes service account).
+    #[prost(message, optional, tag = "10")]
+    pub security_context: Option<SecurityContext>,
     /// `auth_role` (`AuthRole`).
     #[prost(message, optional, tag = "16")]
     pub auth_role: Option<Empty>,
+    /// How many nodes run at once (0: the platform's default).
+    #[prost(int32, tag = "18")]
+    pub max_parallelism: i32,
+    /// Where its tasks write their data.
+    #[prost(message, optional, tag = "19")]
+    pub raw_output_data_config: Option<super::admin::RawOutputDataConfig>,
+    /// The cluster pool it runs in.
+    #[prost(message, optional, tag = "20")]
+    pub cluster_assignment: Option<ClusterAssignment>,
+    /// Run cached tasks again and replace what is stored.
+    #[prost(bool, tag = "22")]
+    pub overwrite_cache: bool,
+    /// Environment variables of its tasks.
+    #[prost(message, optional, tag = "23")]
+    pub envs: Option<Envs>,
+    /// Tags.
+    #[prost(string, repeated, tag = "24")]
+    pub tags: Vec<String>,
+}
+
+/// `flyteidl.admin.Envs`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Envs {
+    /// The variables, in order.
+    #[prost(message, repeated, tag = "1")]
+    pub values: Vec<super::core::KeyValuePair>,
+}
+
+/// `flyteidl.admin.ClusterAssignment`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ClusterAssignment {
+    /// The pool's name.
+    #[prost(string, tag = "3")]
+    pub cluster_pool_name: String,
 }
 
 /// `flyteidl.admin.ExecutionCreateRequest`.
@@ -176,6 +213,18 @@ pub struct ExecutionClosure {
     /// `flyteidl.core.WorkflowExecution.Phase`.
     #[prost(int32, tag = "4")]
     pub phase: i32,
+    /// When it started running.
+    #[prost(message, optional, tag = "5")]
+    pub started_at: Option<prost_types::Timestamp>,
+    /// How long it ran.
+    #[prost(message, optional, tag = "6")]
+    pub duration: Option<prost_types::Duration>,
+    /// When it was created.
+    #[prost(message, optional, tag = "7")]
+    pub created_at: Option<prost_types::Timestamp>,
+    /// The workflow it runs.
+    #[prost(message, optional, tag = "11")]
+    pub workflow_id: Option<Identifier>,
 }
 
 /// `flyteidl.admin.Execution`.
@@ -184,6 +233,9 @@ pub struct Execution {
     /// Its identifier.
     #[prost(message, optional, tag = "1")]
     pub id: Option<WorkflowExecutionIdentifier>,
+    /// What it runs.
+    #[prost(message, optional, tag = "2")]
+    pub spec: Option<ExecutionSpec>,
     /// Its state.
     #[prost(message, optional, tag = "3")]
     pub closure: Option<ExecutionClosure>,

@@ -4,6 +4,7 @@
 //! (`idl`'s other modules), which builds these messages and reads them.
 
 pub mod admin;
+pub mod admin_nodes;
 mod admin_schedule;
 pub mod admin_service;
 pub mod core;
