@@ -179,6 +179,72 @@ fn derived_version(
     Ok(format!("rs-{}", hex(&digest.finalize()[..8])))
 }
 
+/// The options of one execution, as pyflyte's `run --remote` takes them.
+#[derive(Args, Default)]
+pub(super) struct LaunchArgs {
+    /// The execution's name (default: one flyteadmin makes up).
+    #[arg(long, requires = "remote")]
+    name: Option<String>,
+    /// A Kubernetes label of the execution's pods, `KEY=VALUE` (repeat for more).
+    #[arg(long = "labels", value_name = "KEY=VALUE", requires = "remote")]
+    labels: Vec<String>,
+    /// A Kubernetes annotation of its pods, `KEY=VALUE` (repeat for more).
+    #[arg(long = "annotations", value_name = "KEY=VALUE", requires = "remote")]
+    annotations: Vec<String>,
+    /// An environment variable of its tasks, `NAME=VALUE` (repeat for more).
+    #[arg(long = "env", value_name = "NAME=VALUE", requires = "remote")]
+    envs: Vec<String>,
+    /// The Kubernetes service account it runs as.
+    #[arg(long, requires = "remote")]
+    service_account: Option<String>,
+    /// Where its tasks write their data (`s3://bucket/raw`).
+    #[arg(long, requires = "remote")]
+    raw_output_data_prefix: Option<String>,
+    /// How many nodes run at once.
+    #[arg(long, requires = "remote")]
+    max_parallelism: Option<u32>,
+    /// The cluster pool it runs in.
+    #[arg(long, requires = "remote")]
+    cluster_pool: Option<String>,
+    /// A tag (repeat for more).
+    #[arg(long = "tags", value_name = "TAG", requires = "remote")]
+    tags: Vec<String>,
+}
+
+impl LaunchArgs {
+    /// The options to launch with; `overwrite_cache` is `run`'s own flag.
+    pub(super) fn options(
+        &self,
+        overwrite_cache: bool,
+    ) -> Result<flytekit_core::remote::LaunchOptions, CliError> {
+        let pairs = |flag: &str, given: &[String]| -> Result<Vec<(String, String)>, CliError> {
+            given
+                .iter()
+                .map(|p| match p.split_once('=') {
+                    Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+                    _ => Err(CliError::Input {
+                        input: format!("--{flag}"),
+                        reason: format!("`{p}` is not `KEY=VALUE`"),
+                        source: None,
+                    }),
+                })
+                .collect()
+        };
+        Ok(flytekit_core::remote::LaunchOptions {
+            name: self.name.clone().unwrap_or_default(),
+            labels: pairs("labels", &self.labels)?,
+            annotations: pairs("annotations", &self.annotations)?,
+            envs: pairs("env", &self.envs)?,
+            service_account: self.service_account.clone(),
+            raw_output_data_prefix: self.raw_output_data_prefix.clone(),
+            overwrite_cache,
+            max_parallelism: self.max_parallelism,
+            cluster_pool: self.cluster_pool.clone(),
+            tags: self.tags.clone(),
+        })
+    }
+}
+
 /// `register`'s arguments.
 #[derive(Args)]
 pub(super) struct RegisterArgs {
@@ -227,6 +293,8 @@ pub(super) struct RemoteRun<'a> {
     pub(super) output: super::outputs::OutputFormat,
     /// Ship this build (`--fast`), as `register --fast`.
     pub(super) fast: bool,
+    /// The execution's options.
+    pub(super) options: flytekit_core::remote::LaunchOptions,
 }
 
 impl App {
@@ -269,7 +337,7 @@ impl App {
         }
         let inputs = flytekit_core::idl::literal_map(given.iter().map(|(n, l)| (n.as_str(), l)));
         let id = remote
-            .launch(&settings.launch_plan_id(&run.plan), inputs, "")
+            .launch_with(&settings.launch_plan_id(&run.plan), inputs, &run.options)
             .await?;
         writeln!(out, "execution {}: {}", id.name, remote.console_url(&id))
             .map_err(super::console)?;

@@ -70,6 +70,9 @@ pub(super) struct RunArgs {
     #[cfg(feature = "remote")]
     #[command(flatten)]
     pub(super) cluster: super::remote::ClusterArgs,
+    #[cfg(feature = "remote")]
+    #[command(flatten)]
+    launch: super::remote::LaunchArgs,
 }
 
 /// The command line's settings for a run, and a launch plan's where it says nothing:
@@ -289,7 +292,7 @@ impl App {
         #[cfg(feature = "remote")]
         if args.remote {
             return self
-                .run_remote(self.remote_run(&args, spec, &literals), out)
+                .run_remote(self.remote_run(&args, spec, &literals)?, out)
                 .await;
         }
         check_files(spec, &literals).await?;
@@ -356,7 +359,7 @@ impl App {
         args: &'a RunArgs,
         spec: &'static flytekit_core::workflow::WorkflowSpec,
         literals: &[Literal],
-    ) -> super::remote::RemoteRun<'a> {
+    ) -> Result<super::remote::RemoteRun<'a>, CliError> {
         let plan = self.registry.find_launch_plan(&args.workflow);
         let fixed = plan.map(|p| &p.fixed);
         let inputs = spec
@@ -367,7 +370,7 @@ impl App {
             .filter(|(var, _)| !fixed.is_some_and(|f| f.contains_key(&var.name)))
             .map(|(var, l)| (var.name.clone(), l.clone()))
             .collect();
-        super::remote::RemoteRun {
+        Ok(super::remote::RemoteRun {
             cluster: &args.cluster,
             wait: args.wait.then_some(args.poll),
             plan: plan.map_or_else(|| spec.name.clone(), |p| p.name.clone()),
@@ -375,7 +378,8 @@ impl App {
             spec,
             output: args.output,
             fast: args.fast,
-        }
+            options: args.launch.options(args.overwrite_cache)?,
+        })
     }
 }
 

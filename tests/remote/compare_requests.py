@@ -1,7 +1,8 @@
 """Compares the requests two clients sent the stand-in flyteadmin, field by field:
 flytekit's FlyteRemote (the reference) and ours. Usage: compare_requests.py
-FLYTEKIT.jsonl OURS.jsonl. Prints one line per difference not listed below; none
-means the requests agree.
+FLYTEKIT.jsonl OURS.jsonl [METHOD ...]. Prints one line per difference not listed
+below; none means the requests agree. The methods compared (the first request of
+each) are registering and launching unless given.
 """
 import json
 import re
@@ -45,7 +46,8 @@ def main():
     theirs = [json.loads(line) for line in open(sys.argv[1])]
     ours = [json.loads(line) for line in open(sys.argv[2])]
     out = []
-    for method in ("CreateTask", "CreateWorkflow", "CreateLaunchPlan", "CreateExecution"):
+    methods = sys.argv[3:] or ("CreateTask", "CreateWorkflow", "CreateLaunchPlan", "CreateExecution")
+    for method in methods:
         a, b = first(theirs, method), first(ours, method)
         if a is None or b is None:
             out.append(f"{method}: flytekit {'sent' if a else 'did not send'} it, ours {'did' if b else 'did not'}")

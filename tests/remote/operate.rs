@@ -387,3 +387,103 @@ async fn gates_are_listed_and_answered_by_their_type_and_launch_plans_turned_off
     );
     assert_eq!(updates[1]["request"]["state"], "ACTIVE");
 }
+
+#[tokio::test]
+async fn execution_options_listing_signals_and_terminate_send_flytekits_requests() {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+    // flytekit's FlyteRemote launches the Python twin of `echo_wf` with every option,
+    // lists, asks for signals and terminates...
+    let theirs = Admin::start();
+    let python = std::env::var_os("FLYTEKIT_PYTHON")
+        .map(PathBuf::from)
+        .unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/remote");
+    let out = Command::new(&python)
+        .arg(dir.join("flytekit_remote.py"))
+        .arg(theirs.port.to_string())
+        .arg("operate")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // ... and so does our command line, with pyflyte's flags.
+    let ours = Admin::start();
+    let endpoint = format!("127.0.0.1:{}", ours.port);
+    let connect = ["--endpoint", endpoint.as_str(), "--insecure"];
+    let echo = || App::new().workflow(&super::echo_wf {});
+    let (out, result) = cli(
+        echo,
+        &[
+            &[
+                "run",
+                "remote.echo_wf",
+                "--path",
+                "s3://b/x.csv",
+                "--remote",
+                "--image",
+                "ghcr.io/acme/app:1",
+                "--version",
+                "v1",
+                "--name",
+                "nightly-1",
+                "--labels",
+                "team=ml",
+                "--annotations",
+                "acme.io/owner=data",
+                "--raw-output-data-prefix",
+                "s3://b/raw",
+                "--service-account",
+                "etl",
+                "--max-parallelism",
+                "4",
+                "--overwrite-cache",
+                "--env",
+                "MODE=fast",
+                "--tags",
+                "nightly",
+                "--cluster-pool",
+                "gpu",
+            ][..],
+            &connect,
+        ]
+        .concat(),
+    )
+    .await;
+    result.unwrap();
+    assert!(out.starts_with("execution nightly-1: "), "{out}");
+    for args in [
+        &["executions", "--limit", "10"][..],
+        &["signals", "nightly-1"],
+        &["terminate", "nightly-1", "--cause", "wrong data"],
+    ] {
+        let (_, result) = cli(echo, &[args, &connect[..]].concat()).await;
+        result.unwrap();
+    }
+    let compared = Command::new(&python)
+        .arg(dir.join("compare_requests.py"))
+        .arg(&theirs.record)
+        .arg(&ours.record)
+        .args([
+            "CreateExecution",
+            "ListExecutions",
+            "ListSignals",
+            "TerminateExecution",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        compared.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compared.stderr)
+    );
+    let differences = String::from_utf8(compared.stdout).unwrap();
+    assert_eq!(
+        differences.trim(),
+        "",
+        "differences from flytekit's requests:\n{differences}"
+    );
+}

@@ -5,7 +5,7 @@
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use super::{Remote, RemoteError, WorkflowExecutionIdentifier};
+use super::{LaunchOptions, Remote, RemoteError, WorkflowExecutionIdentifier};
 use crate::idl::{SerializationSettings, literal_from_idl, literal_map};
 use crate::launch_plan::RunInputs;
 use crate::types::{Inputs, Outputs};
@@ -41,12 +41,25 @@ impl Remote {
         workflow: &W,
         inputs: W::Input,
     ) -> Result<Execution<W::Output>, RemoteError> {
+        self.launch_workflow_with(settings, workflow, inputs, &LaunchOptions::default())
+            .await
+    }
+
+    /// [`Remote::launch_workflow`] with the execution's options (name, labels,
+    /// service account, ...).
+    pub async fn launch_workflow_with<W: Workflow>(
+        &self,
+        settings: &SerializationSettings,
+        workflow: &W,
+        inputs: W::Input,
+        options: &LaunchOptions,
+    ) -> Result<Execution<W::Output>, RemoteError> {
         let spec = workflow.spec();
         let literals = W::Input::literals_of(&inputs.into_values());
         let names = spec.interface.input_names();
         let map = literal_map(names.into_iter().zip(&literals));
         let id = self
-            .launch(&settings.launch_plan_id(&spec.name), map, "")
+            .launch_with(&settings.launch_plan_id(&spec.name), map, options)
             .await?;
         Ok(Execution {
             id,
@@ -64,13 +77,24 @@ impl Remote {
         settings: &SerializationSettings,
         run: RunInputs<'_, O, S>,
     ) -> Result<Execution<O>, RemoteError> {
+        self.launch_plan_with(settings, run, &LaunchOptions::default())
+            .await
+    }
+
+    /// [`Remote::launch_plan`] with the execution's options.
+    pub async fn launch_plan_with<O: Outputs, S>(
+        &self,
+        settings: &SerializationSettings,
+        run: RunInputs<'_, O, S>,
+        options: &LaunchOptions,
+    ) -> Result<Execution<O>, RemoteError> {
         let given = run
             .given()
             .map_err(|e| RemoteError::PlanInputs(Box::new(e)))?;
         let plan = run.plan();
         let map = literal_map(given.iter().map(|(n, l)| (n.as_str(), l)));
         let id = self
-            .launch(&settings.launch_plan_id(plan.name()), map, "")
+            .launch_with(&settings.launch_plan_id(plan.name()), map, options)
             .await?;
         Ok(Execution {
             id,
