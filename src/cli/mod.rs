@@ -235,7 +235,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a workflow (or a launch plan) locally.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List the tasks, workflows and launch plans.
     List,
     /// Print a workflow's call graph.
@@ -452,10 +452,10 @@ impl App {
                     self.describe(&mut args.cluster.ship);
                     args.cluster.resolve_auto(err).await?;
                 }
-                self.run_workflow(args, out, err).await
+                self.run_workflow(*args, out, err).await
             }
             #[cfg(not(feature = "remote"))]
-            Command::Run(args) => self.run_workflow(args, out, err).await,
+            Command::Run(args) => self.run_workflow(*args, out, err).await,
             Command::List => write!(out, "{}", self.listing()).map_err(console),
             Command::Graph { workflow, format } => self.graph(&workflow, format, out),
             Command::Serialize {
