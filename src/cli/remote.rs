@@ -30,6 +30,10 @@ pub(crate) struct ConnectArgs {
     /// Flyte domain.
     #[arg(long, default_value = "development")]
     domain: String,
+    /// Forget the sign-in tokens kept in the system's keyring for this endpoint
+    /// first, and sign in again.
+    #[arg(long)]
+    logout: bool,
 }
 
 /// Where flyteadmin is, and what to register there.
@@ -86,6 +90,9 @@ impl ConnectArgs {
             (None, Ok(config)) => config,
         };
         let insecure = config.insecure || self.insecure;
+        if self.logout {
+            config.logout();
+        }
         Ok(config.insecure(insecure))
     }
 }

@@ -28,6 +28,12 @@ impl Admin {
 
     /// With the server's extra arguments (`--auth ID:SECRET`, `--unavailable N`).
     pub fn start_with(extra: &[&str]) -> Admin {
+        // Sign-in tokens go to the keyring crate's in-memory store, never to the
+        // keyring of the machine running the tests.
+        static MOCK_KEYRING: std::sync::Once = std::sync::Once::new();
+        MOCK_KEYRING.call_once(|| {
+            keyring::set_default_credential_builder(keyring::mock::default_credential_builder())
+        });
         let python = std::env::var_os("FLYTEKIT_PYTHON").map(PathBuf::from).unwrap_or_else(|| {
             panic!("FLYTEKIT_PYTHON is not set: run the tests with `bash .ci/test`, which installs flytekit 1.16.31 (with grpcio and flyteidl)")
         });

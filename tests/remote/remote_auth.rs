@@ -146,6 +146,7 @@ async fn device_flow_prints_a_page_and_code_and_signs_in_once_approved() {
             "ghcr.io/acme/app:1",
         ])
         .env("FLYTECTL_CONFIG", &config)
+        .env("FLYTE_KEYRING", "off")
         .env_remove("FLYTE_PLATFORM_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -206,6 +207,7 @@ async fn register_as_user(
             "ghcr.io/acme/app:1",
         ])
         .env("FLYTECTL_CONFIG", config)
+        .env("FLYTE_KEYRING", "off")
         .env("BROWSER", browser)
         .env_remove("FLYTE_PLATFORM_URL")
         .kill_on_drop(true)
@@ -324,6 +326,43 @@ async fn a_device_flow_token_is_renewed_with_its_refresh_token() {
         .unwrap();
     assert_eq!(token["request"]["scope"], "all");
     assert_eq!(token["request"]["audience"], "flyte");
+}
+
+#[tokio::test]
+async fn a_signed_in_users_token_is_kept_between_runs_and_logout_forgets_it() {
+    let admin = Admin::start_with(&["--auth", "flyte-rs:s3cret"]);
+    approve(&format!(
+        "{}/device?user_code=WDJB-MJHT",
+        admin.oauth.as_ref().unwrap()
+    ))
+    .await;
+    let config = admin.config().auth(Auth::DeviceFlow {
+        scopes: vec![],
+        audience: None,
+    });
+    let device = "urn:ietf:params:oauth:grant-type:device_code";
+    let list = |remote: Remote| async move {
+        let query = flytekit::remote::ExecutionQuery::default();
+        remote
+            .executions("flytesnacks", "development", &query)
+            .await
+            .unwrap();
+    };
+    // A first run signs in; a second one, with a new client, takes the kept token.
+    list(Remote::connect(config.clone()).await.unwrap()).await;
+    assert_eq!(grants(&admin), [device]);
+    list(Remote::connect(config.clone()).await.unwrap()).await;
+    assert_eq!(grants(&admin), [device], "no new sign-in");
+    let calls = admin
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] == "ListExecutions")
+        .count();
+    assert_eq!(calls, 2);
+    // After `--logout` the next run signs in again.
+    config.logout();
+    list(Remote::connect(config.clone()).await.unwrap()).await;
+    assert_eq!(grants(&admin), [device, device]);
 }
 
 #[tokio::test]

@@ -86,8 +86,33 @@ impl super::Remote {
             .and_then(|t| t.renew_at)
             .is_some_and(|at| tokio::time::Instant::now() >= at);
         if token.is_none() || stale {
-            let refresh = token.take().and_then(|t| t.refresh);
-            *token = Some(self.fetch_token(refresh).await?);
+            let mut refresh = token.take().and_then(|t| t.refresh);
+            let user = self.config.auth.signs_in_a_user();
+            if user && refresh.is_none() && !stale {
+                // A token kept from an earlier run, or its refresh token.
+                let kept = super::keyring::load(&self.config.endpoint);
+                if let Some(value) = kept.access {
+                    *token = Some(Token {
+                        header: self.token_header().await?,
+                        value,
+                        renew_at: None,
+                        refresh: kept.refresh,
+                    });
+                    return Ok(token
+                        .as_ref()
+                        .map(|t| (t.header.clone(), format!("Bearer {}", t.value))));
+                }
+                refresh = kept.refresh;
+            }
+            let fresh = self.fetch_token(refresh).await?;
+            if user {
+                super::keyring::save(
+                    &self.config.endpoint,
+                    &fresh.value,
+                    fresh.refresh.as_deref(),
+                );
+            }
+            *token = Some(fresh);
         }
         Ok(token
             .as_ref()
@@ -97,7 +122,26 @@ impl super::Remote {
     /// Forgets the token (flyteadmin said UNAUTHENTICATED), so the next call gets
     /// a new one.
     pub(super) async fn forget_token(&self) {
-        *self.credentials.token.lock().await = None;
+        let mut token = self.credentials.token.lock().await;
+        if self.config.auth.signs_in_a_user() {
+            // The refused token is not kept; its refresh token gets a new one.
+            super::keyring::forget_access(&self.config.endpoint);
+            let refresh = token.take().and_then(|t| t.refresh);
+            if let Some(refresh) = refresh {
+                super::keyring::save_refresh(&self.config.endpoint, &refresh);
+            }
+        }
+        *token = None;
+    }
+
+    /// The metadata key the token goes in, as flyteadmin's public client config names
+    /// it.
+    async fn token_header(&self) -> Result<String, RemoteError> {
+        let client = self.public_client().await?;
+        Ok(match client.authorization_metadata_key.as_str() {
+            "" => "authorization".to_string(),
+            key => key.to_ascii_lowercase(),
+        })
     }
 
     /// One of `AuthMetadataService`'s answers.
@@ -130,10 +174,7 @@ impl super::Remote {
 
     async fn fetch_token(&self, refresh: Option<String>) -> Result<Token, RemoteError> {
         let client = self.public_client().await?;
-        let header = match client.authorization_metadata_key.as_str() {
-            "" => "authorization".to_string(),
-            key => key.to_ascii_lowercase(),
-        };
+        let header = self.token_header().await?;
         let issued = match &self.config.auth {
             Auth::None => unreachable!("flyte bug: no token is fetched without sign-in"),
             Auth::ExternalCommand(command) => Issued {

@@ -48,6 +48,14 @@ pub enum Auth {
     },
 }
 
+impl Auth {
+    /// Whether a person signs in (device flow, browser): those tokens are kept in
+    /// the system's keyring between runs.
+    pub(crate) fn signs_in_a_user(&self) -> bool {
+        matches!(self, Auth::DeviceFlow { .. } | Auth::Pkce { .. })
+    }
+}
+
 /// Where flyteadmin is and how to reach it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -64,6 +72,12 @@ pub struct RemoteConfig {
 }
 
 impl RemoteConfig {
+    /// Forgets the sign-in tokens kept in the system's keyring for this endpoint
+    /// (`--logout`): the next call signs in again.
+    pub fn logout(&self) {
+        super::keyring::forget(&self.endpoint);
+    }
+
     /// flyteadmin at `endpoint`, over TLS, without sign-in.
     pub fn new(endpoint: impl Into<String>) -> Self {
         RemoteConfig {

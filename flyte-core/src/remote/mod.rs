@@ -32,6 +32,7 @@ use tonic::transport::{Channel, Endpoint};
 mod auth;
 mod config;
 mod execution;
+mod keyring;
 mod nodes;
 mod oauth;
 mod operate;
