@@ -577,9 +577,9 @@ pub use flytekit_macros::reference_task;
 ///
 /// On a cluster it is Flyte's `raw-container` task: Flyte fills `{{.inputs.NAME}}`
 /// in `command` and `arguments`, its copilot writes each input as a file under
-/// `input_data_dir` (plus every input in `inputs.json`, or `inputs.pb` with
-/// `metadata_format = "proto"`) and reads each output from the file of its name under
-/// `output_data_dir`. A local run does the same with podman or docker when one
+/// `input_data_dir` (default `/var/flyte/inputs`; every input also in `inputs.pb`,
+/// and `inputs.json` or `.yaml` by `metadata_format`) and reads each output from the
+/// file of its name under `output_data_dir` (default `/var/flyte/outputs`). A local run does the same with podman or docker when one
 /// answers, else runs the command as a process here when it exists (the two
 /// folders in its arguments swapped for temporary ones), and logs which;
 /// `$FLYTE_CONTAINER_RUNTIME` (`podman`, `docker`, `process`) picks one. Every

@@ -220,3 +220,51 @@ fn the_template_is_flytekits_raw_container() {
         )
     );
 }
+
+/// A list input is a folder of one file per item; an output may carry an extension;
+/// the metadata is in `inputs.pb` and `inputs.json`.
+#[container_task(
+    image = "docker.io/library/busybox:1.36",
+    command = [
+        "sh",
+        "-c",
+        "cat /var/flyte/inputs/words/0 /var/flyte/inputs/words/1 > /var/flyte/outputs/joined.txt; \
+         ls /var/flyte/inputs | tr '\\n' ' ' > /var/flyte/outputs/listing",
+    ],
+    outputs(joined, listing),
+)]
+fn joined(words: Vec<String>) -> (String, String);
+
+#[workflow]
+fn join_words(words: Vec<String>) -> (String, String) {
+    joined(words)
+}
+
+#[container_task(
+    image = "docker.io/library/busybox:1.36",
+    command = ["sh", "-c", "echo 'quota exceeded' > /var/flyte/outputs/_ERROR"],
+)]
+fn reports_error(x: i64) -> i64;
+
+#[workflow]
+fn reported(x: i64) -> i64 {
+    reports_error(x)
+}
+
+#[tokio::test]
+async fn lists_lay_out_as_folders_and_an_error_file_fails_the_task() {
+    let (joined, listing) = join_words::run_with(&process(), (vec!["ab".into(), "cd".into()],))
+        .await
+        .unwrap();
+    assert_eq!(
+        joined, "abcd",
+        "the copilot's default folders, an extension found"
+    );
+    assert_eq!(listing, "inputs.json inputs.pb words");
+    let err = reported::run_with(&process(), (1,)).await.unwrap_err();
+    let text = ErrorChain::new(&err).to_string();
+    assert!(
+        text.contains("the container failed: quota exceeded"),
+        "{text}"
+    );
+}

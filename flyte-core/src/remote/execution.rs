@@ -237,7 +237,7 @@ impl Remote {
         ))
     }
 
-    async fn get(
+    pub(crate) async fn get(
         &self,
         execution: &WorkflowExecutionIdentifier,
     ) -> Result<api::Execution, RemoteError> {

@@ -233,6 +233,48 @@ impl Remote {
         Ok((inputs, outputs))
     }
 
+    /// The task node `node_id` of `execution`'s workflow runs, as its spec says, and
+    /// whether it runs it per item of lists (a map task's array node); `None` for a
+    /// node that runs no task or is not in the workflow's own nodes.
+    pub async fn node_task(
+        &self,
+        execution: &WorkflowExecutionIdentifier,
+        node_id: &str,
+    ) -> Result<Option<(Identifier, bool)>, RemoteError> {
+        use crate::idl::core::node::Target;
+        let workflow_id = self
+            .get(execution)
+            .await?
+            .closure
+            .unwrap_or_default()
+            .workflow_id;
+        let request = api::ObjectGetRequest { id: workflow_id };
+        let workflow: api::Workflow =
+            self.call("GetWorkflow", request)
+                .await
+                .map_err(call_failed(
+                    "GetWorkflow",
+                    format!("of `{}`", execution.name),
+                ))?;
+        let template = workflow
+            .closure
+            .and_then(|c| c.compiled_workflow)
+            .and_then(|c| c.primary)
+            .and_then(|p| p.template)
+            .unwrap_or_default();
+        let Some(node) = template.nodes.into_iter().find(|n| n.id == node_id) else {
+            return Ok(None);
+        };
+        Ok(match node.target {
+            Some(Target::TaskNode(t)) => t.reference_id.map(|id| (id, false)),
+            Some(Target::ArrayNode(array)) => match array.node.and_then(|n| n.target) {
+                Some(Target::TaskNode(t)) => t.reference_id.map(|id| (id, true)),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
     /// The literal map at `uri` (an `inputs.pb` or `outputs.pb` where Flyte keeps
     /// it), offloaded literals in it read from their objects.
     pub async fn read_literal_map(&self, uri: &str) -> Result<LiteralMap, RemoteError> {

@@ -34,10 +34,12 @@ pub struct ContainerSpec {
     /// Arguments after the command (flytekit's `arguments`), placeholders too.
     pub arguments: Vec<String>,
     /// Where the inputs are written as files in the container (flytekit's
-    /// `input_data_dir`); `None` writes none.
+    /// `input_data_dir`); `None` leaves Flyte's copilot its default,
+    /// `/var/flyte/inputs`.
     pub input_data_dir: Option<String>,
     /// Where the container leaves one file per output, named like the output
-    /// (flytekit's `output_data_dir`); needed when the task has outputs.
+    /// (flytekit's `output_data_dir`); `None` leaves Flyte's copilot its default,
+    /// `/var/flyte/outputs`.
     pub output_data_dir: Option<String>,
     /// The form of the inputs' metadata file beside the input files.
     pub metadata_format: MetadataFormat,
@@ -135,6 +137,24 @@ impl ContainerSpec {
         self
     }
 
+    /// The folder the inputs are written to, as Flyte's copilot picks it: the one
+    /// given, else `/var/flyte/inputs`.
+    pub fn input_dir(&self) -> &str {
+        self.input_data_dir
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .unwrap_or("/var/flyte/inputs")
+    }
+
+    /// The folder the outputs are read from: the one given, else
+    /// `/var/flyte/outputs`.
+    pub fn output_dir(&self) -> &str {
+        self.output_data_dir
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .unwrap_or("/var/flyte/outputs")
+    }
+
     /// The command and its arguments, in the order they run.
     pub fn argv(&self) -> impl Iterator<Item = &str> {
         self.command
@@ -144,14 +164,11 @@ impl ContainerSpec {
     }
 
     /// The first problem with this spec for a task with `interface`, if any: an
-    /// empty command, outputs without an output folder, a placeholder naming no
-    /// input, or an output the copilot cannot read from a file.
+    /// empty command, a placeholder naming no input, or an output the copilot cannot
+    /// read from a file.
     pub fn problem(&self, interface: &crate::interface::Interface) -> Option<String> {
         if self.command.is_empty() {
             return Some("its command is empty".to_string());
-        }
-        if !interface.outputs.is_empty() && self.output_data_dir.is_none() {
-            return Some("it has outputs but no `output_data_dir` to read them from".to_string());
         }
         for arg in self.argv() {
             for name in placeholders(arg) {

@@ -196,12 +196,6 @@ fn spec(cx: &Ctxt, own: ContainerArgs, model: &mut super::model::TaskModel<'_>) 
         }
     }
     let outputs = model.sig.output_types();
-    if !outputs.is_empty() && own.output_data_dir.is_none() {
-        cx.error_spanned_by(
-            model.ident,
-            "this container task has outputs: say where the container leaves them with `output_data_dir = \"/var/outputs\"` (one file per output, named like it)",
-        );
-    }
     let mut spec = quote!(#p::ContainerSpec::new([#(#command),*]));
     if !own.arguments.is_empty() {
         let args = &own.arguments;

@@ -10,9 +10,9 @@ fn no_image(x: i64);
 #[container_task(image = "busybox", command = ["echo", "{{.inputs.y}}"])]
 fn wrong_input(x: i64);
 
-// Outputs with nowhere to read them from.
+// Outputs without an output folder are read from the copilot's default one.
 #[container_task(image = "busybox", command = ["true"])]
-fn no_output_dir(x: i64) -> i64;
+fn default_output_dir(x: i64) -> i64;
 
 // An output a file cannot hold.
 #[container_task(image = "busybox", command = ["true"], output_data_dir = "/var/outputs")]

@@ -23,9 +23,11 @@ pub(super) fn metadata_name(format: MetadataFormat) -> &'static str {
     }
 }
 
-/// Writes the inputs under `dir`: a text file per scalar, the file or folder of each
-/// blob (downloaded), and the metadata file with every input, blobs pointing at
-/// their local copies as the copilot rewrites them. Returns the inputs as written.
+/// Writes the inputs under `dir` as the copilot does (`flytecopilot/data/download.go`):
+/// a text file per scalar, the file or folder of each blob (downloaded), a folder per
+/// list (`0`, `1`, ...) or map (by key), then `inputs.pb` with every input, blobs
+/// pointing at their copies (and `inputs.json` or `inputs.yaml` beside it when the
+/// format says). Returns the inputs as written.
 pub(super) async fn write_inputs(
     dir: &Path,
     interface: &Interface,
@@ -33,44 +35,88 @@ pub(super) async fn write_inputs(
     format: MetadataFormat,
     container_dir: &str,
 ) -> Result<Vec<Literal>, DataError> {
-    let io = |e: std::io::Error| DataError::InvalidLocation {
-        location: dir.display().to_string(),
-        reason: e.to_string(),
-    };
-    tokio::fs::create_dir_all(dir).await.map_err(io)?;
+    tokio::fs::create_dir_all(dir).await.map_err(io(dir))?;
     let mut written = Vec::with_capacity(inputs.len());
     for (var, literal) in interface.inputs.iter().zip(inputs) {
-        let path = dir.join(&var.name);
         let mut literal = literal.clone();
-        if let Literal::Blob { uri, ty, .. } = &mut literal {
+        let seen = format!("{}/{}", container_dir.trim_end_matches('/'), var.name);
+        Box::pin(lay_out(&mut literal, &dir.join(&var.name), &seen)).await?;
+        written.push(literal);
+    }
+    let map = crate::idl::literal_map(interface.input_names().into_iter().zip(&written));
+    let write = |name: &str, bytes: Vec<u8>| {
+        let path = dir.join(name);
+        async move { tokio::fs::write(&path, bytes).await.map_err(io(&path)) }
+    };
+    write(metadata_name(MetadataFormat::Proto), map.encode_to_vec()).await?;
+    if format != MetadataFormat::Proto {
+        // JSON is YAML too: the YAML file holds the same text.
+        write(
+            metadata_name(format),
+            crate::idl::json::to_json(&map).into_bytes(),
+        )
+        .await?;
+    }
+    Ok(written)
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> DataError + '_ {
+    move |e| DataError::InvalidLocation {
+        location: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// One value at `path`; a blob's location becomes `seen`, where the command finds it.
+async fn lay_out(literal: &mut Literal, path: &Path, seen: &str) -> Result<(), DataError> {
+    match literal {
+        Literal::Blob { uri, ty, .. } => {
             match ty.dimensionality {
                 BlobDimensionality::Single => {
                     crate::types::FlyteFile::new(uri.clone())
-                        .download(&path)
+                        .download(path)
                         .await?
                 }
                 BlobDimensionality::Multipart => {
                     crate::types::FlyteDirectory::new(uri.clone())
-                        .download(&path)
+                        .download(path)
                         .await?
                 }
             }
-            *uri = format!("{}/{}", container_dir.trim_end_matches('/'), var.name);
-        } else if let Some(text) = file_text(&literal) {
-            tokio::fs::write(&path, text).await.map_err(io)?;
+            *uri = seen.to_string();
         }
-        written.push(literal);
+        Literal::Union { value, .. } => Box::pin(lay_out(value, path, seen)).await?,
+        Literal::Collection(items) => {
+            tokio::fs::create_dir_all(path).await.map_err(io(path))?;
+            for (i, item) in items.iter_mut().enumerate() {
+                let at = format!("{seen}/{i}");
+                Box::pin(lay_out(item, &path.join(i.to_string()), &at)).await?;
+            }
+        }
+        Literal::Map(entries) => {
+            tokio::fs::create_dir_all(path).await.map_err(io(path))?;
+            for (key, value) in entries.iter_mut() {
+                let at = format!("{seen}/{key}");
+                Box::pin(lay_out(value, &path.join(key), &at)).await?;
+            }
+        }
+        other => {
+            let bytes = file_bytes(other);
+            tokio::fs::write(path, bytes).await.map_err(io(path))?;
+        }
     }
-    let map = crate::idl::literal_map(interface.input_names().into_iter().zip(&written));
-    let bytes = match format {
-        MetadataFormat::Proto => map.encode_to_vec(),
-        // JSON is YAML too: the YAML file holds the same text.
-        MetadataFormat::Json | MetadataFormat::Yaml => crate::idl::json::to_json(&map).into_bytes(),
-    };
-    tokio::fs::write(dir.join(metadata_name(format)), bytes)
-        .await
-        .map_err(io)?;
-    Ok(written)
+    Ok(())
+}
+
+/// A scalar's file: its text, a binary value's bytes, an error's message, `null`.
+fn file_bytes(literal: &Literal) -> Vec<u8> {
+    match literal {
+        Literal::Binary { value, .. } => value.clone(),
+        Literal::Error { message, .. } => message.clone().into_bytes(),
+        other => file_text(other)
+            .unwrap_or_else(|| "null".to_string())
+            .into_bytes(),
+    }
 }
 
 /// Why an output could not be read.
@@ -96,14 +142,50 @@ pub enum OutputError {
         /// Why it does not read.
         reason: String,
     },
+    /// The container left an `_ERROR` file: what it says is the task's error.
+    #[error("the container failed: {0}")]
+    Reported(String),
+    /// A scalar output's file is over the copilot's limit.
+    #[error(
+        "output `{name}`'s file holds {size} bytes; a number, string or date is read from at most 1024"
+    )]
+    TooLarge {
+        /// The output.
+        name: String,
+        /// Its size.
+        size: u64,
+    },
     /// Uploading a file or folder failed.
     #[error(transparent)]
     Data(#[from] DataError),
 }
 
-/// Reads the outputs the container left in `dir` (`container_dir` inside it):
-/// scalars from their text as the copilot parses them (surrounding whitespace
-/// ignored, so `echo 3 > out` reads as 3; a string kept as written), files and
+/// Where an output's file is: `dir/name`, else the one `dir/name.*` (the copilot
+/// takes a file with any extension when there is exactly one).
+fn output_path(dir: &Path, name: &str) -> Option<std::path::PathBuf> {
+    let exact = dir.join(name);
+    if exact.exists() {
+        return Some(exact);
+    }
+    let prefix = format!("{name}.");
+    let mut found = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix))
+        });
+    match (found.next(), found.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
+/// Reads the outputs the container left in `dir` (`container_dir` inside it) as the
+/// copilot does (`flytecopilot/data/upload.go`): an `_ERROR` file fails the task with
+/// its text; scalars from their text with surrounding spaces, tabs and newlines
+/// trimmed (so `echo 3 > out` reads as 3, and a string loses its newline), files and
 /// folders uploaded under `raw_prefix`.
 pub(super) async fn read_outputs(
     fa: &FileAccess,
@@ -112,9 +194,12 @@ pub(super) async fn read_outputs(
     interface: &Interface,
     raw_prefix: &str,
 ) -> Result<Vec<Literal>, OutputError> {
+    if let Ok(text) = std::fs::read_to_string(dir.join("_ERROR")) {
+        return Err(OutputError::Reported(text.trim_end().to_string()));
+    }
     let mut out = Vec::with_capacity(interface.outputs.len());
     for (i, var) in interface.outputs.iter().enumerate() {
-        let path = dir.join(&var.name);
+        let path = output_path(dir, &var.name).unwrap_or_else(|| dir.join(&var.name));
         let missing = || OutputError::Missing {
             name: var.name.clone(),
             path: format!("{}/{}", container_dir.trim_end_matches('/'), var.name),
@@ -162,9 +247,9 @@ pub(super) async fn read_outputs(
 
 /// A scalar from an output file's text.
 fn parse_scalar(ty: SimpleType, text: &str) -> Result<Literal, String> {
-    let trimmed = text.trim();
+    let trimmed = text.trim_matches([' ', '\n', '\t']);
     let p = match ty {
-        SimpleType::String => Primitive::String(text.to_string()),
+        SimpleType::String => Primitive::String(trimmed.to_string()),
         SimpleType::Integer => Primitive::Integer(trimmed.parse().map_err(|e| format!("{e}"))?),
         SimpleType::Float => Primitive::Float(trimmed.parse().map_err(|e| format!("{e}"))?),
         SimpleType::Boolean => Primitive::Boolean(match trimmed {

@@ -238,8 +238,8 @@ async fn attempt(
             task: name.clone(),
             source: Box::new(source),
         };
-        let in_container = spec.input_data_dir.clone().unwrap_or_default();
-        let out_container = spec.output_data_dir.clone().unwrap_or_default();
+        let in_container = spec.input_dir().to_string();
+        let out_container = spec.output_dir().to_string();
         // Paths the command sees: the container's own, or the scratch folders.
         let (in_seen, out_seen) = match runtime {
             ContainerRuntime::Engine(_) => (in_container.clone(), out_container.clone()),
@@ -308,17 +308,8 @@ fn io_error(path: &Path, e: std::io::Error) -> OutputError {
 /// start, or inside a shell script (`sh -c "... > /var/outputs/area"`).
 fn swap_dirs(arg: &str, spec: &ContainerSpec, in_seen: &str, out_seen: &str) -> String {
     let mut out = arg.to_string();
-    for (dir, seen) in [
-        (spec.input_data_dir.as_deref(), in_seen),
-        (spec.output_data_dir.as_deref(), out_seen),
-    ] {
-        let Some(dir) = dir
-            .map(|d| d.trim_end_matches('/'))
-            .filter(|d| !d.is_empty())
-        else {
-            continue;
-        };
-        out = replace_path(&out, dir, seen);
+    for (dir, seen) in [(spec.input_dir(), in_seen), (spec.output_dir(), out_seen)] {
+        out = replace_path(&out, dir.trim_end_matches('/'), seen);
     }
     out
 }
@@ -396,12 +387,10 @@ fn engine_command(
 ) -> tokio::process::Command {
     let mut c = tokio::process::Command::new(engine);
     c.args(["run", "--rm"]);
-    if let Some(dir) = spec.input_data_dir.as_deref().filter(|d| !d.is_empty()) {
-        c.arg("-v").arg(format!("{}:{dir}", in_dir.display()));
-    }
-    if let Some(dir) = spec.output_data_dir.as_deref().filter(|d| !d.is_empty()) {
-        c.arg("-v").arg(format!("{}:{dir}", out_dir.display()));
-    }
+    c.arg("-v")
+        .arg(format!("{}:{}", in_dir.display(), spec.input_dir()));
+    c.arg("-v")
+        .arg(format!("{}:{}", out_dir.display(), spec.output_dir()));
     for (k, v) in &task.metadata().env {
         c.arg("-e").arg(format!("{k}={v}"));
     }

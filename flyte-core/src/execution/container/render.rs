@@ -102,7 +102,7 @@ pub(super) fn file_text(literal: &Literal) -> Option<String> {
 }
 
 /// Go's `%v` of a `float64`: the shortest digits that read back, with an exponent
-/// below 1e-4 or from 1e21 on (`1e+21`, `1e-05`).
+/// below 1e-4 or from 1e6 on (`1e+06`, `1e-05`).
 pub(super) fn go_float_v(v: f64) -> String {
     if v.is_nan() {
         return "NaN".to_string();
@@ -113,7 +113,8 @@ pub(super) fn go_float_v(v: f64) -> String {
     let sci = format!("{v:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if v != 0.0 && !(-4..21).contains(&exp) {
+    // strconv's shortest `g`: an exponent from 1e6 up (`1e+06`) and below 1e-4.
+    if v != 0.0 && !(-4..6).contains(&exp) {
         let sign = if exp < 0 { '-' } else { '+' };
         format!("{mantissa}e{sign}{:02}", exp.abs())
     } else {
@@ -162,14 +163,22 @@ fn fraction(value: u128, size: u128) -> String {
     format!("{whole}.{}", digits.trim_end_matches('0'))
 }
 
-/// protobuf's timestamp text (`ptypes.TimestampString`): RFC 3339 in UTC with 0, 3,
-/// 6 or 9 fraction digits.
+/// `ptypes.TimestampString`: RFC 3339 in UTC with the fraction's trailing zeros
+/// left out (Go's `RFC3339Nano`).
 pub(super) fn go_timestamp(t: SystemTime) -> String {
-    let (seconds, nanos) = crate::types::to_unix(t);
-    crate::idl::json::text::timestamp_text(&prost_types::Timestamp {
-        seconds,
-        nanos: nanos as i32,
-    })
+    let t = chrono::DateTime::<chrono::Utc>::from(t);
+    let text = t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+    match text.split_once('.') {
+        Some((whole, fraction)) => {
+            let digits = fraction.trim_end_matches('Z').trim_end_matches('0');
+            if digits.is_empty() {
+                format!("{whole}Z")
+            } else {
+                format!("{whole}.{digits}Z")
+            }
+        }
+        None => text,
+    }
 }
 
 #[cfg(test)]
@@ -180,8 +189,9 @@ mod tests {
     fn floats_durations_and_placeholders_read_as_go_writes_them() {
         assert_eq!(go_float_v(2.5), "2.5");
         assert_eq!(go_float_v(3.0), "3");
-        assert_eq!(go_float_v(1e21), "1e+21");
-        assert_eq!(go_float_v(1e20), "100000000000000000000");
+        assert_eq!(go_float_v(1e6), "1e+06");
+        assert_eq!(go_float_v(123456.0), "123456");
+        assert_eq!(go_float_v(1073741824.0), "1.073741824e+09");
         assert_eq!(go_float_v(0.00001), "1e-05");
         assert_eq!(go_float_v(0.0001), "0.0001");
         assert_eq!(go_duration(Duration::from_secs(90)), "1m30s");
@@ -189,6 +199,9 @@ mod tests {
         assert_eq!(go_duration(Duration::from_millis(1500)), "1.5s");
         assert_eq!(go_duration(Duration::from_millis(500)), "500ms");
         assert_eq!(go_duration(Duration::ZERO), "0s");
+        let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_500);
+        assert_eq!(go_timestamp(t), "2023-11-14T22:13:20.5Z");
+        assert_eq!(go_timestamp(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
         let (a, b) = (
             Literal::Primitive(Primitive::Float(2.5)),
             Literal::Primitive(Primitive::String("x y".into())),

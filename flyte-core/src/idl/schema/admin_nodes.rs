@@ -390,3 +390,50 @@ pub struct LaunchPlanId {
     #[prost(message, optional, tag = "1")]
     pub id: Option<Identifier>,
 }
+
+/// `flyteidl.admin.ObjectGetRequest` (`GetWorkflow`, `GetTask`, ...).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ObjectGetRequest {
+    /// The entity.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<Identifier>,
+}
+
+/// `flyteidl.admin.Workflow` with its compiled closure only.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Workflow {
+    /// Its identifier.
+    #[prost(message, optional, tag = "1")]
+    pub id: Option<Identifier>,
+    /// What flyteadmin compiled.
+    #[prost(message, optional, tag = "2")]
+    pub closure: Option<WorkflowClosure>,
+}
+
+/// `flyteidl.admin.WorkflowClosure` (the compiled workflow only).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct WorkflowClosure {
+    /// The compiled workflow.
+    #[prost(message, optional, tag = "1")]
+    pub compiled_workflow: Option<CompiledWorkflowClosure>,
+}
+
+/// `flyteidl.core.CompiledWorkflowClosure` (the primary workflow and the
+/// subworkflows).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct CompiledWorkflowClosure {
+    /// The workflow itself.
+    #[prost(message, optional, tag = "1")]
+    pub primary: Option<CompiledWorkflow>,
+    /// Its subworkflows.
+    #[prost(message, repeated, tag = "2")]
+    pub sub_workflows: Vec<CompiledWorkflow>,
+}
+
+/// `flyteidl.core.CompiledWorkflow` (the template only).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct CompiledWorkflow {
+    /// The template.
+    #[prost(message, optional, tag = "1")]
+    pub template: Option<super::core::WorkflowTemplate>,
+}
