@@ -9,7 +9,7 @@ use std::io::Write;
 use clap::Args;
 use flytekit_core::execution::RunOptions;
 use flytekit_core::idl::core::LiteralMap;
-use flytekit_core::remote::{AttemptRun, NodeRun, Remote};
+use flytekit_core::remote::{NodeRun, Remote};
 use flytekit_core::workflow::DynTask;
 
 use super::remote::ConnectArgs;
@@ -26,6 +26,10 @@ pub(super) struct DebugArgs {
     /// The attempt whose inputs to use (1 for the first; default: the last).
     #[arg(long)]
     attempt: Option<u32>,
+    /// For a map task's node: the item to run (0 for the first), on that item of
+    /// each list the node was given.
+    #[arg(long)]
+    item: Option<u32>,
     /// Stop before the task's body: print this process's id and wait for Enter, so a
     /// debugger can attach and set breakpoints first.
     #[arg(long = "break")]
@@ -72,27 +76,30 @@ impl App {
                 ids.join(", ")
             )));
         };
-        let (attempt, task) = self.attempt_and_task(node, args.attempt)?;
+        let target = self
+            .debug_target(&remote, &id, node, args.attempt, args.item)
+            .await?;
+        let task = target.task;
         let task_name = task.name().to_string();
-        let inputs = read_inputs(&remote, &id, node, attempt).await?;
+        let inputs = read_inputs(&remote, &id, node, target.input_uri).await?;
         let workflow = flytekit_core::workflow::task_workflow(task);
         let spec = workflow.spec();
-        let mut literals = Vec::new();
-        for var in &spec.interface.inputs {
-            let literal = inputs.literals.get(&var.name).ok_or_else(|| {
+        let bytes = prost::Message::encode_to_vec(&inputs);
+        let literals = flytekit_core::idl::inputs::read_inputs(&bytes, &spec.interface, args.item)
+            .map_err(|e| {
+                let why = match e {
+                    flytekit_core::idl::inputs::InputsError::Malformed(m)
+                    | flytekit_core::idl::inputs::InputsError::Mismatch(m) => m,
+                };
                 CliError::Debug(format!(
-                    "the inputs of node `{}` have no `{}`: they are not task `{task_name}`'s",
-                    node.id, var.name
+                    "the inputs of node `{}` are not task `{task_name}`'s: {why}",
+                    node.id
                 ))
             })?;
-            literals.push(flytekit_core::idl::literal_from_idl(literal)?);
-        }
         writeln!(
             err,
-            "running task {task_name} here on the inputs of {}/{} attempt {}",
-            id.name,
-            node.id,
-            attempt.retry + 1
+            "running task {task_name} here on the inputs of {}/{}{}",
+            id.name, node.id, target.which
         )
         .map_err(console)?;
         for (var, literal) in spec.interface.inputs.iter().zip(&literals) {
@@ -117,45 +124,85 @@ impl App {
             .map_err(console)
     }
 
-    /// The attempt of `node` to debug (`--attempt`, else the last) and the task it
-    /// ran, which this program must have.
-    fn attempt_and_task<'n>(
+    /// What to run for `node`: the task of the attempt asked for (`--attempt`, else
+    /// the last) or, for a node with no attempts (a map task's array node, a node
+    /// that has not run), the task the workflow's spec gives it. A map task's node
+    /// needs `--item`; the task must be in this program.
+    async fn debug_target<'n>(
         &self,
+        remote: &Remote,
+        id: &flytekit_core::remote::WorkflowExecutionIdentifier,
         node: &'n NodeRun,
-        wanted: Option<u32>,
-    ) -> Result<(&'n AttemptRun, &'static dyn DynTask), CliError> {
-        let attempt = match wanted {
-            Some(n) => node
-                .attempts
-                .iter()
-                .find(|a| a.retry + 1 == n)
-                .ok_or_else(|| {
-                    CliError::Debug(format!(
+        attempt: Option<u32>,
+        item: Option<u32>,
+    ) -> Result<Target<'n>, CliError> {
+        let fail = |m: String| Err(CliError::Debug(m));
+        let chosen = match attempt {
+            Some(n) => match node.attempts.iter().find(|a| a.retry + 1 == n) {
+                Some(a) => Some(a),
+                None => {
+                    return fail(format!(
                         "node `{}` has {} attempt(s); there is no attempt {n}",
                         node.id,
                         node.attempts.len()
-                    ))
-                })?,
-            None => node.attempts.last().ok_or_else(|| {
-                CliError::Debug(format!(
-                    "node `{}` ran no task (a branch, gate or workflow node): debug one of its children",
+                    ));
+                }
+            },
+            None => node.attempts.last(),
+        };
+        let (task_id, mapped) = match chosen.and_then(|a| a.task.clone()) {
+            Some(task) => (task, false),
+            None => match remote.node_task(id, &node.id).await? {
+                Some(found) => found,
+                None => {
+                    return fail(format!(
+                        "node `{}` runs no task (a branch, gate or workflow node): debug one of its children",
+                        node.id
+                    ));
+                }
+            },
+        };
+        match (mapped, item) {
+            (true, None) => {
+                return fail(format!(
+                    "node `{}` maps task `{}` over lists: say which item with --item N (0 for the first)",
+                    node.id, task_id.name
+                ));
+            }
+            (false, Some(_)) => {
+                return fail(format!(
+                    "node `{}` is not a map task's node: --item is for those",
                     node.id
-                ))
-            })?,
+                ));
+            }
+            _ => {}
+        }
+        let Some(task) = self.registry.find_task_named(&task_id.name) else {
+            return fail(format!(
+                "node `{}` ran task `{}`, which this program does not have (a task of another program or version?)",
+                node.id, task_id.name
+            ));
         };
-        let task_name = attempt
-            .task
-            .as_ref()
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
-        let Some(task) = self.registry.find_task_named(&task_name) else {
-            return Err(CliError::Debug(format!(
-                "node `{}` ran task `{task_name}`, which this program does not have (a task of another program or version?)",
-                node.id
-            )));
+        let which = match (chosen, item) {
+            (_, Some(i)) => format!(" item {i}"),
+            (Some(a), None) => format!(" attempt {}", a.retry + 1),
+            (None, None) => String::new(),
         };
-        Ok((attempt, task))
+        Ok(Target {
+            task,
+            input_uri: chosen.map(|a| a.input_uri.as_str()).unwrap_or_default(),
+            which,
+        })
     }
+}
+
+/// What `debug` runs.
+struct Target<'n> {
+    task: &'static dyn DynTask,
+    /// The attempt's inputs, when it names them.
+    input_uri: &'n str,
+    /// Which attempt or item, for the message.
+    which: String,
 }
 
 /// The inputs the attempt had: its `inputs.pb` where Flyte keeps it (offloaded
@@ -164,9 +211,9 @@ async fn read_inputs(
     remote: &Remote,
     id: &flytekit_core::remote::WorkflowExecutionIdentifier,
     node: &NodeRun,
-    attempt: &flytekit_core::remote::AttemptRun,
+    attempt_uri: &str,
 ) -> Result<LiteralMap, CliError> {
-    let uri = [&attempt.input_uri, &node.input_uri]
+    let uri = [attempt_uri, node.input_uri.as_str()]
         .into_iter()
         .find(|u| !u.is_empty());
     if let Some(uri) = uri {

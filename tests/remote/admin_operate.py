@@ -66,7 +66,7 @@ class Operate:
             for node in workflow[0].template.nodes:
                 inputs = node_inputs(node, found["request"].inputs)
                 uri = ""
-                if bucket and node.HasField("task_node"):
+                if bucket and (node.HasField("task_node") or node.HasField("array_node")):
                     path = f"metadata/{name}/{node.id}/data/inputs.pb"
                     self._s3().put_object(Bucket=bucket, Key=path, Body=inputs.SerializeToString())
                     uri = f"s3://{bucket}/{path}"
@@ -160,7 +160,7 @@ class Operate:
             closure.duration.FromMilliseconds(1500)
             listed.append(node_execution_pb2.NodeExecution(
                 id=ident, input_uri=record["uri"], closure=closure,
-                metadata=node_execution_pb2.NodeExecutionMetaData(spec_node_id=node.id),
+                metadata=node_execution_pb2.NodeExecutionMetaData(spec_node_id=node.id, is_array=node.HasField("array_node")),
             ))
         return node_execution_pb2.NodeExecutionList(node_executions=listed)
 

@@ -35,6 +35,11 @@ fn guarded_fixed_wf(path: String) -> String {
     guarded_fixed(path)
 }
 
+#[workflow(name = "remote.mapped_wf")]
+fn mapped_wf(paths: Vec<String>) -> Vec<String> {
+    map_task(guarded).over(paths)
+}
+
 #[task]
 fn ship(x: i64, ok: bool) -> i64 {
     if ok { x } else { -1 }
@@ -55,7 +60,10 @@ async fn cli(app: fn() -> App, args: &[&str]) -> (String, Result<(), CliError>) 
 }
 
 fn app() -> App {
-    App::new().workflow(&guarded_wf {}).workflow(&gated {})
+    App::new()
+        .workflow(&guarded_wf {})
+        .workflow(&gated {})
+        .workflow(&mapped_wf {})
 }
 
 /// The execution name `run --remote` printed.
@@ -263,6 +271,48 @@ async fn executions_are_listed_inspected_relaunched_recovered_and_debugged_here(
     ] {
         assert!(kinds.contains(&call), "{call} in {kinds:?}");
     }
+}
+
+#[tokio::test]
+async fn a_map_tasks_item_is_debugged_on_its_item_of_the_lists() {
+    let admin = Admin::start();
+    let endpoint = format!("127.0.0.1:{}", admin.port);
+    let connect = ["--endpoint", endpoint.as_str(), "--insecure"];
+    let cluster = [&connect[..], &["--image", "ghcr.io/acme/app:1"]].concat();
+    let (out, result) = cli(
+        app,
+        &[
+            &[
+                "run",
+                "remote.mapped_wf",
+                "--paths",
+                r#"["gs://b/a", "fail://b/c"]"#,
+                "--remote",
+            ][..],
+            &cluster,
+        ]
+        .concat(),
+    )
+    .await;
+    result.unwrap();
+    let name = launched(&out);
+    let debug = |extra: &'static [&'static str]| {
+        [&["debug", name.as_str(), "n0"][..], extra, &connect].concat()
+    };
+    let (_, result) = cli(app, &debug(&[])).await;
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "debug: node `n0` maps task `remote.guarded` over lists: say which item with --item N (0 for the first)"
+    );
+    let (out, result) = cli(app, &debug(&["--item", "0"])).await;
+    result.unwrap();
+    assert_eq!(out, "o0 = \"read gs://b/a\"\n");
+    let (_, result) = cli(app, &debug(&["--item", "1"])).await;
+    let text = ErrorChain::new(&result.unwrap_err()).to_string();
+    assert!(text.contains("cannot read fail://b/c"), "{text}");
+    let (_, result) = cli(app, &debug(&["--item", "2"])).await;
+    let text = result.unwrap_err().to_string();
+    assert!(text.contains("it has 2 items, no item 2"), "{text}");
 }
 
 #[tokio::test]
