@@ -344,6 +344,29 @@ impl App {
         print_node_tree(&nodes, 0, out).map_err(console)
     }
 
+    /// `fetch --report FILE`: the run report of a remote execution.
+    pub(super) async fn remote_report(
+        &self,
+        remote: &Remote,
+        id: &WorkflowExecutionIdentifier,
+        file: &std::path::Path,
+        out: &mut dyn Write,
+    ) -> Result<(), CliError> {
+        let found = remote.executions_workflow(id).await?;
+        let Some(workflow) = self.registry.find_workflow(&found) else {
+            return Err(CliError::Input {
+                input: "--report".to_string(),
+                reason: format!(
+                    "execution {} runs workflow `{found}`, which this program does not have: the report draws its graph from it",
+                    id.name
+                ),
+                source: None,
+            });
+        };
+        let written = remote.write_report(id, workflow.spec(), file).await?;
+        writeln!(out, "report: {}", written.display()).map_err(console)
+    }
+
     /// `fetch --node ID`: one node's inputs and outputs, as `run` prints values.
     pub(super) async fn print_node_data(
         &self,

@@ -283,6 +283,11 @@ pub(super) struct FetchArgs {
     /// One node's inputs and outputs instead (its id, as `--nodes` lists it).
     #[arg(long, conflicts_with = "nodes")]
     node: Option<String>,
+    /// Also write the execution's run report, the page `run --report` writes, to
+    /// this HTML file (the workflow must be in this program: the page draws its
+    /// graph).
+    #[arg(long, value_name = "FILE")]
+    report: Option<std::path::PathBuf>,
     #[command(flatten)]
     connect: ConnectArgs,
 }
@@ -366,6 +371,9 @@ impl App {
         writeln!(out, "execution {}: {phase}", id.name).map_err(super::console)?;
         if args.nodes {
             self.print_nodes(&remote, &id, out).await?;
+        }
+        if let Some(file) = &args.report {
+            self.remote_report(&remote, &id, file, out).await?;
         }
         if !phase.is_terminal() {
             return Ok(());

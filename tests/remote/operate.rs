@@ -193,6 +193,26 @@ async fn executions_are_listed_inspected_relaunched_recovered_and_debugged_here(
         "inputs:\n  path = \"gs://b/ok\"\noutputs:\n  o0 = \"gs://b/ok\"\n"
     );
 
+    // The run report a local run writes, for the remote execution.
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let page_arg = page.to_str().unwrap();
+    let (out, result) = cli(
+        app,
+        &[
+            &["fetch", failed.as_str(), "--report", page_arg][..],
+            &connect,
+        ]
+        .concat(),
+    )
+    .await;
+    assert!(result.is_err(), "the execution failed");
+    assert!(out.contains(&format!("report: {page_arg}")), "{out}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    for needle in [failed.as_str(), "remote.guarded_wf/n0", "fail://b/disk"] {
+        assert!(html.contains(needle), "{needle} in the report");
+    }
+
     // The failure reproduced here on its inputs as they are in S3, then gone with the
     // fixed build.
     let (out, result) = cli(

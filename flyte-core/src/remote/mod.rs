@@ -37,6 +37,7 @@ mod nodes;
 mod oauth;
 mod operate;
 mod pkce;
+mod report;
 mod typed;
 mod upload;
 

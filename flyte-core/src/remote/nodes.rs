@@ -45,6 +45,8 @@ pub struct AttemptRun {
     pub task: Option<Identifier>,
     /// Its phase.
     pub phase: &'static str,
+    /// When it started.
+    pub started_at: Option<SystemTime>,
     /// How long it ran.
     pub duration: Option<Duration>,
     /// Its error message, when it failed.
@@ -196,6 +198,7 @@ impl Remote {
                     retry: id.retry_attempt,
                     task: id.task_id,
                     phase: task_phase(closure.phase),
+                    started_at: time(&closure.started_at),
                     duration: span(&closure.duration),
                     error: closure.error.map(|e| e.message),
                     logs: closure.logs.into_iter().map(|l| (l.name, l.uri)).collect(),
