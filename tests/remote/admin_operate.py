@@ -56,23 +56,38 @@ class Operate:
     """Mixed into the stand-in's Admin servicer."""
 
     def _nodes(self, name, found):
-        """The execution's node records, made once."""
+        """The execution's node records, made once: the workflow's nodes, and under a
+        subworkflow node its own nodes, named `<parent>-0-<child>` as flyteadmin names
+        a child of a parent's first attempt."""
         if "nodes" in found:
             return found["nodes"]
         workflow = self.workflows.get(key(found["plan"].workflow_id))
         nodes = []
         if workflow is not None:
-            bucket = os.environ.get("FLYTE_TEST_S3_BUCKET")
-            for node in workflow[0].template.nodes:
-                inputs = node_inputs(node, found["request"].inputs)
-                uri = ""
-                if bucket and (node.HasField("task_node") or node.HasField("array_node")):
-                    path = f"metadata/{name}/{node.id}/data/inputs.pb"
-                    self._s3().put_object(Bucket=bucket, Key=path, Body=inputs.SerializeToString())
-                    uri = f"s3://{bucket}/{path}"
-                nodes.append({"node": node, "inputs": inputs, "uri": uri, "failure": failure_of(inputs)})
+            subs = {key(t.id): t for t in workflow[0].sub_workflows}
+            self._add_nodes(name, workflow[0].template.nodes, found["request"].inputs, "", subs, nodes)
         found["nodes"] = nodes
         return nodes
+
+    def _add_nodes(self, name, template_nodes, inputs, parent, subs, nodes):
+        bucket = os.environ.get("FLYTE_TEST_S3_BUCKET")
+        for node in template_nodes:
+            node_id = f"{parent}-0-{node.id}" if parent else node.id
+            given = node_inputs(node, inputs)
+            uri = ""
+            if bucket and (node.HasField("task_node") or node.HasField("array_node")):
+                path = f"metadata/{name}/{node_id}/data/inputs.pb"
+                self._s3().put_object(Bucket=bucket, Key=path, Body=given.SerializeToString())
+                uri = f"s3://{bucket}/{path}"
+            sub = None
+            if node.HasField("workflow_node") and node.workflow_node.HasField("sub_workflow_ref"):
+                sub = subs.get(key(node.workflow_node.sub_workflow_ref))
+            nodes.append({
+                "id": node_id, "node": node, "inputs": given, "uri": uri,
+                "failure": failure_of(given), "parent": parent, "is_parent": sub is not None,
+            })
+            if sub is not None:
+                self._add_nodes(name, sub.nodes, given, node_id, subs, nodes)
 
     def _found(self, ident, context):
         found = self.executions.get(key(ident))
@@ -142,12 +157,12 @@ class Operate:
     def ListNodeExecutions(self, request, context):
         self._log("ListNodeExecutions", request, context)
         found = self._found(request.workflow_execution_id, context)
-        if request.unique_parent_id:
-            return node_execution_pb2.NodeExecutionList()
         listed = []
         for record in self._nodes(request.workflow_execution_id.name, found):
+            if record["parent"] != request.unique_parent_id:
+                continue
             node = record["node"]
-            ident = identifier_pb2.NodeExecutionIdentifier(node_id=node.id, execution_id=request.workflow_execution_id)
+            ident = identifier_pb2.NodeExecutionIdentifier(node_id=record["id"], execution_id=request.workflow_execution_id)
             closure = node_execution_pb2.NodeExecutionClosure()
             if record["failure"]:
                 closure.phase = core_execution.NodeExecution.FAILED
@@ -160,14 +175,16 @@ class Operate:
             closure.duration.FromMilliseconds(1500)
             listed.append(node_execution_pb2.NodeExecution(
                 id=ident, input_uri=record["uri"], closure=closure,
-                metadata=node_execution_pb2.NodeExecutionMetaData(spec_node_id=node.id, is_array=node.HasField("array_node")),
+                metadata=node_execution_pb2.NodeExecutionMetaData(
+                    spec_node_id=node.id, is_array=node.HasField("array_node"), is_parent_node=record["is_parent"]
+                ),
             ))
         return node_execution_pb2.NodeExecutionList(node_executions=listed)
 
     def _record(self, node_id, context):
         execution = self._found(node_id.execution_id, context)
         for record in self._nodes(node_id.execution_id.name, execution):
-            if record["node"].id == node_id.node_id:
+            if record["id"] == node_id.node_id:
                 return record
         context.abort(grpc.StatusCode.NOT_FOUND, f"missing node execution {node_id.node_id}")
 
@@ -191,7 +208,7 @@ class Operate:
                 closure.phase = core_execution.TaskExecution.SUCCEEDED
             closure.duration.FromMilliseconds(700)
             closure.logs.append(core_execution.TaskLog(
-                name="Kubernetes Logs", uri=f"https://logs.example/{request.node_execution_id.execution_id.name}/{node.id}/{retry}"
+                name="Kubernetes Logs", uri=f"https://logs.example/{request.node_execution_id.execution_id.name}/{record['id']}/{retry}"
             ))
             listed.append(task_execution_pb2.TaskExecution(id=ident, input_uri=record["uri"], closure=closure))
         return task_execution_pb2.TaskExecutionList(task_executions=listed)

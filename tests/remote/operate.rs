@@ -35,6 +35,11 @@ fn guarded_fixed_wf(path: String) -> String {
     guarded_fixed(path)
 }
 
+#[workflow(name = "remote.outer_wf")]
+fn outer_wf(path: String) -> String {
+    guarded_wf(path)
+}
+
 #[workflow(name = "remote.mapped_wf")]
 fn mapped_wf(paths: Vec<String>) -> Vec<String> {
     map_task(guarded).over(paths)
@@ -64,6 +69,7 @@ fn app() -> App {
         .workflow(&guarded_wf {})
         .workflow(&gated {})
         .workflow(&mapped_wf {})
+        .workflow(&outer_wf {})
 }
 
 /// The execution name `run --remote` printed.
@@ -333,6 +339,65 @@ async fn a_map_tasks_item_is_debugged_on_its_item_of_the_lists() {
     let (_, result) = cli(app, &debug(&["--item", "2"])).await;
     let text = result.unwrap_err().to_string();
     assert!(text.contains("it has 2 items, no item 2"), "{text}");
+}
+
+#[tokio::test]
+async fn a_subworkflows_nodes_are_listed_under_it_and_debugged_by_their_id() {
+    let admin = Admin::start();
+    let endpoint = format!("127.0.0.1:{}", admin.port);
+    let connect = ["--endpoint", endpoint.as_str(), "--insecure"];
+    let cluster = [&connect[..], &["--image", "ghcr.io/acme/app:1"]].concat();
+    let (out, result) = cli(
+        app,
+        &[
+            &[
+                "run",
+                "remote.outer_wf",
+                "--path",
+                "fail://b/deep",
+                "--remote",
+            ][..],
+            &cluster,
+        ]
+        .concat(),
+    )
+    .await;
+    result.unwrap();
+    let name = launched(&out);
+    let (out, _) = cli(
+        app,
+        &[&["fetch", name.as_str(), "--nodes"][..], &connect].concat(),
+    )
+    .await;
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[1].starts_with("n0  FAILED  1.5s  0 attempt(s)"),
+        "{out}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("  n0-0-n0  FAILED  1.5s  2 attempt(s)  remote.guarded")),
+        "the child indented under its parent: {out}"
+    );
+    let (_, result) = cli(
+        app,
+        &[&["debug", name.as_str(), "n0-0-n0"][..], &connect].concat(),
+    )
+    .await;
+    let text = ErrorChain::new(&result.unwrap_err()).to_string();
+    assert!(text.contains("cannot read fail://b/deep"), "{text}");
+    let (_, result) = cli(
+        app,
+        &[&["debug", name.as_str(), "n0"][..], &connect].concat(),
+    )
+    .await;
+    assert!(
+        result
+            .unwrap_err()
+            .to_string()
+            .contains("runs no task (a branch, gate or workflow node)"),
+    );
 }
 
 #[tokio::test]
