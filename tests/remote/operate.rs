@@ -72,6 +72,41 @@ fn app() -> App {
         .workflow(&outer_wf {})
 }
 
+/// A stand-in flyteadmin and the flags that reach it.
+struct Cluster {
+    _admin: Admin,
+    endpoint: String,
+}
+
+impl Cluster {
+    fn start() -> Cluster {
+        let admin = Admin::start();
+        let endpoint = format!("127.0.0.1:{}", admin.port);
+        Cluster {
+            _admin: admin,
+            endpoint,
+        }
+    }
+
+    /// `--endpoint` and `--insecure`.
+    fn connect(&self) -> [&str; 3] {
+        ["--endpoint", self.endpoint.as_str(), "--insecure"]
+    }
+
+    /// `run ARGS --remote` without waiting: the execution's name.
+    async fn launch(&self, args: &[&str]) -> String {
+        let image = ["--remote", "--image", "ghcr.io/acme/app:1"];
+        let (out, result) = cli(app, &[&["run"][..], args, &image, &self.connect()].concat()).await;
+        result.unwrap();
+        launched(&out)
+    }
+
+    /// `app ARGS` against this flyteadmin.
+    async fn cli(&self, args: &[&str]) -> (String, Result<(), CliError>) {
+        cli(app, &[args, &self.connect()[..]].concat()).await
+    }
+}
+
 /// The execution name `run --remote` printed.
 fn launched(out: &str) -> String {
     out.strip_prefix("execution ")
@@ -301,102 +336,53 @@ async fn executions_are_listed_inspected_relaunched_recovered_and_debugged_here(
 
 #[tokio::test]
 async fn a_map_tasks_item_is_debugged_on_its_item_of_the_lists() {
-    let admin = Admin::start();
-    let endpoint = format!("127.0.0.1:{}", admin.port);
-    let connect = ["--endpoint", endpoint.as_str(), "--insecure"];
-    let cluster = [&connect[..], &["--image", "ghcr.io/acme/app:1"]].concat();
-    let (out, result) = cli(
-        app,
-        &[
-            &[
-                "run",
-                "remote.mapped_wf",
-                "--paths",
-                r#"["gs://b/a", "fail://b/c"]"#,
-                "--remote",
-            ][..],
-            &cluster,
-        ]
-        .concat(),
-    )
-    .await;
-    result.unwrap();
-    let name = launched(&out);
-    let debug = |extra: &'static [&'static str]| {
-        [&["debug", name.as_str(), "n0"][..], extra, &connect].concat()
-    };
-    let (_, result) = cli(app, &debug(&[])).await;
+    let cluster = Cluster::start();
+    let paths = r#"["gs://b/a", "fail://b/c"]"#;
+    let name = cluster
+        .launch(&["remote.mapped_wf", "--paths", paths])
+        .await;
+    let debug = |extra: &[&'static str]| [&["debug", name.as_str(), "n0"][..], extra].concat();
+    let (_, result) = cluster.cli(&debug(&[])).await;
     assert_eq!(
         result.unwrap_err().to_string(),
         "debug: node `n0` maps task `remote.guarded` over lists: say which item with --item N (0 for the first)"
     );
-    let (out, result) = cli(app, &debug(&["--item", "0"])).await;
+    let (out, result) = cluster.cli(&debug(&["--item", "0"])).await;
     result.unwrap();
     assert_eq!(out, "o0 = \"read gs://b/a\"\n");
-    let (_, result) = cli(app, &debug(&["--item", "1"])).await;
+    let (_, result) = cluster.cli(&debug(&["--item", "1"])).await;
     let text = ErrorChain::new(&result.unwrap_err()).to_string();
     assert!(text.contains("cannot read fail://b/c"), "{text}");
-    let (_, result) = cli(app, &debug(&["--item", "2"])).await;
+    let (_, result) = cluster.cli(&debug(&["--item", "2"])).await;
     let text = result.unwrap_err().to_string();
     assert!(text.contains("it has 2 items, no item 2"), "{text}");
 }
 
 #[tokio::test]
 async fn a_subworkflows_nodes_are_listed_under_it_and_debugged_by_their_id() {
-    let admin = Admin::start();
-    let endpoint = format!("127.0.0.1:{}", admin.port);
-    let connect = ["--endpoint", endpoint.as_str(), "--insecure"];
-    let cluster = [&connect[..], &["--image", "ghcr.io/acme/app:1"]].concat();
-    let (out, result) = cli(
-        app,
-        &[
-            &[
-                "run",
-                "remote.outer_wf",
-                "--path",
-                "fail://b/deep",
-                "--remote",
-            ][..],
-            &cluster,
-        ]
-        .concat(),
-    )
-    .await;
-    result.unwrap();
-    let name = launched(&out);
-    let (out, _) = cli(
-        app,
-        &[&["fetch", name.as_str(), "--nodes"][..], &connect].concat(),
-    )
-    .await;
+    let cluster = Cluster::start();
+    let name = cluster
+        .launch(&["remote.outer_wf", "--path", "fail://b/deep"])
+        .await;
+    let (out, _) = cluster.cli(&["fetch", name.as_str(), "--nodes"]).await;
     let lines: Vec<&str> = out.lines().collect();
     assert!(
         lines[1].starts_with("n0  FAILED  1.5s  0 attempt(s)"),
         "{out}"
     );
+    let child = "  n0-0-n0  FAILED  1.5s  2 attempt(s)  remote.guarded";
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("  n0-0-n0  FAILED  1.5s  2 attempt(s)  remote.guarded")),
+        lines.iter().any(|l| l.starts_with(child)),
         "the child indented under its parent: {out}"
     );
-    let (_, result) = cli(
-        app,
-        &[&["debug", name.as_str(), "n0-0-n0"][..], &connect].concat(),
-    )
-    .await;
+    let (_, result) = cluster.cli(&["debug", name.as_str(), "n0-0-n0"]).await;
     let text = ErrorChain::new(&result.unwrap_err()).to_string();
     assert!(text.contains("cannot read fail://b/deep"), "{text}");
-    let (_, result) = cli(
-        app,
-        &[&["debug", name.as_str(), "n0"][..], &connect].concat(),
-    )
-    .await;
+    let (_, result) = cluster.cli(&["debug", name.as_str(), "n0"]).await;
+    let text = result.unwrap_err().to_string();
     assert!(
-        result
-            .unwrap_err()
-            .to_string()
-            .contains("runs no task (a branch, gate or workflow node)"),
+        text.contains("runs no task (a branch, gate or workflow node)"),
+        "{text}"
     );
 }
 
