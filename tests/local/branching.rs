@@ -287,3 +287,72 @@ async fn an_order_that_closes_a_circle_is_an_error_naming_the_nodes() {
         "{err}"
     );
 }
+
+// Conditions on union values: an `Option` against `None` (Flyte compares a none
+// operand), and an enum whose variants carry values against one of them.
+
+#[task]
+fn half_if_even(x: i64) -> Option<i64> {
+    (x % 2 == 0).then_some(x / 2)
+}
+
+/// `Union[float, str]` in flytekit.
+#[derive(Clone, Debug, PartialEq, FlyteType)]
+enum Reading {
+    Celsius(f64),
+    Label(String),
+}
+
+#[task]
+fn read_sensor(x: i64) -> Reading {
+    if x > 0 {
+        Reading::Celsius(x as f64)
+    } else {
+        Reading::Label("offline".into())
+    }
+}
+
+#[task]
+fn say(text: String) -> String {
+    text
+}
+
+#[workflow]
+fn parity(x: i64) -> String {
+    let half = half_if_even(x);
+    when(half == None::<i64>)
+        .then(|| say("odd".to_string()))
+        .otherwise(|| say("even".to_string()))
+}
+
+#[workflow]
+fn sensor_state(x: i64) -> String {
+    let reading = read_sensor(x);
+    when(reading == Reading::Label("offline".into()))
+        .then(|| say("down".to_string()))
+        .otherwise(|| say("up".to_string()))
+}
+
+#[tokio::test]
+async fn union_values_are_compared_in_conditions() {
+    assert_eq!(parity::run(3).await.unwrap(), "odd");
+    assert_eq!(parity::run(4).await.unwrap(), "even");
+    assert_eq!(sensor_state::run(-1).await.unwrap(), "down");
+    assert_eq!(sensor_state::run(5).await.unwrap(), "up");
+    // Flyte's branch compares the node's value with a scalar operand: none, or the
+    // union value with its variant's tag.
+    let settings = flytekit::idl::SerializationSettings::default();
+    let json = |w: &dyn flytekit::workflow::DynWorkflow| {
+        let template = flytekit::idl::workflow_template(w.spec(), &settings).unwrap();
+        flytekit::idl::to_json(&template)
+    };
+    let parity_json = json(&parity {});
+    assert!(parity_json.contains("\"rightValue\": {\n"), "{parity_json}");
+    assert!(parity_json.contains("\"noneType\": {}"), "{parity_json}");
+    let sensor_json = json(&sensor_state {});
+    assert!(
+        sensor_json.contains("\"stringValue\": \"offline\""),
+        "{sensor_json}"
+    );
+    assert!(sensor_json.contains("\"tag\": \"str\""), "{sensor_json}");
+}
