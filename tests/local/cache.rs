@@ -722,6 +722,16 @@ fn second_of_two_size(text: String) -> i64 {
     size_of(plain)
 }
 
+#[task(cache = true, cache_version = "1", hash_outputs)]
+async fn cached_report(text: String) -> FlyteFile {
+    fresh_file(&text)
+}
+
+#[workflow]
+fn cached_hashed(text: String) -> FlyteFile {
+    cached_report(text)
+}
+
 #[workflow]
 fn just_hashed(text: String) -> FlyteFile {
     hashed_report(text)
@@ -815,6 +825,19 @@ async fn the_hash_is_the_sha256_of_the_bytes_and_kept_through_the_cache() {
     let (first, second) = both_reports::run_with(&opts, ("x".into(),)).await.unwrap();
     assert!(first.hash().is_some());
     assert_eq!(second.hash(), None);
+    // A cached output keeps its hash on a hit.
+    let dir = cache_dir("hash-kept");
+    let (opts, _) = options(&dir);
+    let first = cached_hashed::run_with(&opts, ("twelve bytes".into(),))
+        .await
+        .unwrap();
+    let (opts, summary) = options(&dir);
+    let again = cached_hashed::run_with(&opts, ("twelve bytes".into(),))
+        .await
+        .unwrap();
+    assert_eq!(summary.count(NodeStatus::Cached), 1);
+    assert_eq!(again.hash(), Some(expected));
+    assert_eq!(again.uri(), first.uri());
     // A hash of one's own is kept as given.
     assert_eq!(fresh_file("y").with_hash("v1").hash(), Some("v1"));
     assert_eq!(

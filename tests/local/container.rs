@@ -268,3 +268,48 @@ async fn lists_lay_out_as_folders_and_an_error_file_fails_the_task() {
         "{text}"
     );
 }
+
+#[container_task(
+    image = "docker.io/library/busybox:1.36",
+    command = ["sh", "-c", "cat /var/flyte/inputs/inputs.json > /var/flyte/outputs/o0"],
+)]
+fn show_inputs(counts: std::collections::BTreeMap<String, i64>) -> String;
+
+#[workflow]
+fn shown(counts: std::collections::BTreeMap<String, i64>) -> String {
+    show_inputs(counts)
+}
+
+#[container_task(
+    image = "docker.io/library/busybox:1.36",
+    command = ["sh", "-c", "ln -s /etc/hostname /var/flyte/outputs/o0"],
+)]
+fn linked(x: i64) -> String;
+
+#[workflow]
+fn links(x: i64) -> String {
+    linked(x)
+}
+
+#[tokio::test]
+async fn inputs_json_holds_plain_values_and_nothing_leaves_the_scratch_folders() {
+    let counts = |k: &str| std::collections::BTreeMap::from([(k.to_string(), 2i64)]);
+    // The values by name, as the copilot writes `inputs.json`.
+    let json = shown::run_with(&process(), (counts("apples"),))
+        .await
+        .unwrap();
+    assert_eq!(json, r#"{"counts":{"apples":2}}"#);
+    // A map key is a file name in the input folder, never a path out of it.
+    let err = shown::run_with(&process(), (counts("../escaped"),))
+        .await
+        .unwrap_err();
+    let text = ErrorChain::new(&err).to_string();
+    assert!(text.contains("must be one plain name"), "{text}");
+    // A link the container leaves is not followed.
+    let err = links::run_with(&process(), (1,)).await.unwrap_err();
+    let text = ErrorChain::new(&err).to_string();
+    assert!(
+        text.contains("symbolic link, which is not followed"),
+        "{text}"
+    );
+}

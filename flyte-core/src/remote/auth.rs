@@ -104,7 +104,12 @@ impl super::Remote {
                 }
                 refresh = kept.refresh;
             }
-            let fresh = self.fetch_token(refresh).await?;
+            let kept_refresh = refresh.clone();
+            let mut fresh = self.fetch_token(refresh).await?;
+            // A refresh answer may carry no new refresh token: the old one still works.
+            if fresh.refresh.is_none() {
+                fresh.refresh = kept_refresh;
+            }
             if user {
                 super::keyring::save(
                     &self.config.endpoint,

@@ -48,16 +48,18 @@ pub struct ContainerSpec {
     pub io_strategy: Option<IoStrategy>,
 }
 
-/// The form of the file holding all inputs (`inputs.json`, `inputs.yaml`,
-/// `inputs.pb`), as flytekit's `ContainerTask.MetadataFormat`.
+/// The form of the file holding all inputs, as flytekit's
+/// `ContainerTask.MetadataFormat`: the copilot always writes `inputs.pb` (the literal
+/// map), and with JSON or YAML also the values by name in `inputs.json` or
+/// `inputs.yaml`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MetadataFormat {
-    /// Protobuf's JSON form of the inputs' literal map (the default, as in flytekit).
+    /// `inputs.json` too (the default, as in flytekit).
     #[default]
     Json,
-    /// The same in YAML.
+    /// `inputs.yaml` too.
     Yaml,
-    /// The literal map's protobuf bytes.
+    /// `inputs.pb` only.
     Proto,
 }
 

@@ -70,9 +70,26 @@ pub(crate) async fn hash_file(fa: &FileAccess, location: &str) -> Result<String,
 }
 
 /// The content hash of the directory at `location`: of its files' names and hashes.
-/// An empty directory hashes as an empty listing.
+/// A folder on this machine that exists and is empty hashes as an empty listing; a
+/// single object where a folder was expected (a dataframe stored as one file) hashes
+/// as that file; nothing there at all is an error, never a hash two missing folders
+/// would share.
 pub(crate) async fn hash_directory(fa: &FileAccess, location: &str) -> Result<String, DataError> {
     let listing = fa.list_objects(location).await?;
+    if listing.objects.is_empty() {
+        if fa.exists(location).await.unwrap_or(false) {
+            return hash_file(fa, location).await;
+        }
+        let local = crate::types::files::is_local(location)
+            && crate::types::files::local_path(location).is_dir();
+        if !local {
+            return Err(DataError::InvalidLocation {
+                location: location.to_string(),
+                reason: "nothing is there to hash (no files under it, and no file at it)"
+                    .to_string(),
+            });
+        }
+    }
     let base = location.trim_end_matches('/');
     let mut manifest = Sha256::new();
     for object in &listing.objects {
@@ -121,6 +138,25 @@ mod tests {
                 .await
                 .unwrap(),
             hex(&Sha256::digest(listing))
+        );
+        // A folder that is not there has no hash; a file where a folder was
+        // expected (a dataframe in one file) hashes as the file.
+        let missing = root.join("nowhere");
+        assert!(
+            hash_directory(&fa, missing.to_str().unwrap())
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            hash_directory(&fa, file.to_str().unwrap()).await.unwrap(),
+            "27dd8ed44a83ff94d557f9fd0412ed5a8cbca69ea04922d88c01184a07300a5a"
+        );
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        assert_eq!(
+            hash_directory(&fa, root.join("empty").to_str().unwrap())
+                .await
+                .unwrap(),
+            hex(&Sha256::digest(b""))
         );
         std::fs::remove_dir_all(&root).unwrap();
     }

@@ -177,6 +177,12 @@ fn spec(cx: &Ctxt, own: ContainerArgs, model: &mut super::model::TaskModel<'_>) 
     if command.is_empty() {
         cx.error_spanned_by(&command_key, "`command` needs at least the program to run");
     }
+    if let Some(hash) = model.knobs.plain.iter().find(|s| s.is("hash_outputs")) {
+        cx.error_spanned_by(
+            &hash.key,
+            "`hash_outputs` is for Rust tasks: Flyte's copilot writes a container task's outputs without a content hash",
+        );
+    }
     let inputs: Vec<String> = model.sig.params.iter().map(|p| p.flyte_name()).collect();
     for lit in command.iter().chain(&own.arguments) {
         for name in placeholders(&lit.value()) {

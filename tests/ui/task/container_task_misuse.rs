@@ -28,6 +28,10 @@ fn with_body(x: i64) {
 #[container_task(image = "busybox", command = ["true"], metadata_format = "xml")]
 fn bad_format(x: i64);
 
+// A content hash the copilot would never write.
+#[container_task(image = "busybox", command = ["true"], hash_outputs)]
+fn hashed(x: i64) -> FlyteFile;
+
 // A command that is not a list.
 #[container_task(image = "busybox", command = "true")]
 fn not_a_list(x: i64);

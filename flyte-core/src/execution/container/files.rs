@@ -26,8 +26,8 @@ pub(super) fn metadata_name(format: MetadataFormat) -> &'static str {
 /// Writes the inputs under `dir` as the copilot does (`flytecopilot/data/download.go`):
 /// a text file per scalar, the file or folder of each blob (downloaded), a folder per
 /// list (`0`, `1`, ...) or map (by key), then `inputs.pb` with every input, blobs
-/// pointing at their copies (and `inputs.json` or `inputs.yaml` beside it when the
-/// format says). Returns the inputs as written.
+/// pointing at their copies, and beside it `inputs.json` or `inputs.yaml` when the
+/// format says: the values by name, as the copilot writes them. Returns the inputs as written.
 pub(super) async fn write_inputs(
     dir: &Path,
     interface: &Interface,
@@ -50,12 +50,16 @@ pub(super) async fn write_inputs(
     };
     write(metadata_name(MetadataFormat::Proto), map.encode_to_vec()).await?;
     if format != MetadataFormat::Proto {
-        // JSON is YAML too: the YAML file holds the same text.
-        write(
-            metadata_name(format),
-            crate::idl::json::to_json(&map).into_bytes(),
-        )
-        .await?;
+        // The copilot writes the values themselves by name (`{"n": 21, "f":
+        // "/var/inputs/f"}`), not the literal map; JSON is YAML too.
+        let plain: serde_json::Map<String, serde_json::Value> = interface
+            .input_names()
+            .into_iter()
+            .zip(&written)
+            .map(|(n, l)| (n.to_string(), l.to_json()))
+            .collect();
+        let text = serde_json::Value::Object(plain).to_string();
+        write(metadata_name(format), text.into_bytes()).await?;
     }
     Ok(written)
 }
@@ -96,6 +100,18 @@ async fn lay_out(literal: &mut Literal, path: &Path, seen: &str) -> Result<(), D
         Literal::Map(entries) => {
             tokio::fs::create_dir_all(path).await.map_err(io(path))?;
             for (key, value) in entries.iter_mut() {
+                // A key names a file in the folder: never a path out of it.
+                let plain = !key.is_empty()
+                    && key != "."
+                    && key != ".."
+                    && !key.contains(['/', '\\', '\0']);
+                if !plain {
+                    return Err(DataError::InvalidLocation {
+                        location: format!("{seen}/{key}"),
+                        reason: "a map key laid out as a file name must be one plain name"
+                            .to_string(),
+                    });
+                }
                 let at = format!("{seen}/{key}");
                 Box::pin(lay_out(value, &path.join(key), &at)).await?;
             }
@@ -204,6 +220,16 @@ pub(super) async fn read_outputs(
             name: var.name.clone(),
             path: format!("{}/{}", container_dir.trim_end_matches('/'), var.name),
         };
+        // What the container left is read only as what it is: a link could point
+        // anywhere on this machine.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(OutputError::Unreadable {
+                name: var.name.clone(),
+                ty: var.ty.to_string(),
+                text: String::new(),
+                reason: "the container left a symbolic link, which is not followed".to_string(),
+            });
+        }
         let literal = match &var.ty {
             LiteralType::Blob(ty) => {
                 let is_dir = path.is_dir();
@@ -228,6 +254,13 @@ pub(super) async fn read_outputs(
                 }
             }
             LiteralType::Simple(simple) => {
+                let size = std::fs::metadata(&path).map_err(|_| missing())?.len();
+                if size > 1024 {
+                    return Err(OutputError::TooLarge {
+                        name: var.name.clone(),
+                        size,
+                    });
+                }
                 let text = tokio::fs::read_to_string(&path)
                     .await
                     .map_err(|_| missing())?;

@@ -122,18 +122,36 @@ fn engine_answers(engine: &'static str) -> bool {
     let found = ANSWERS.get_or_init(|| {
         ["podman", "docker"]
             .into_iter()
-            .map(|e| {
-                let ok = std::process::Command::new(e)
-                    .arg("info")
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success());
-                (e, ok)
-            })
+            .map(|e| (e, answers_within(e, std::time::Duration::from_secs(5))))
             .collect()
     });
     found.iter().any(|(e, ok)| *e == engine && *ok)
+}
+
+/// Whether `engine info` succeeds within `limit` (a hung daemon is no engine).
+fn answers_within(engine: &str, limit: std::time::Duration) -> bool {
+    let Ok(mut child) = std::process::Command::new(engine)
+        .arg("info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return false;
+    };
+    let started = std::time::Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return status.success(),
+            Ok(None) if started.elapsed() < limit => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return false;
+            }
+        }
+    }
 }
 
 /// Where `program` is on this machine: a path as given, or found on `PATH`.
@@ -203,16 +221,53 @@ pub(crate) fn start(
     }))
 }
 
-/// A folder of this attempt's own under the system's temporary directory.
-fn scratch(ctx: &ExecutionContext) -> PathBuf {
-    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    std::env::temp_dir().join(format!(
-        "flyte-container-{}-{}-{}-a{}",
-        std::process::id(),
-        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        ctx.node_path().replace('/', "_"),
-        ctx.attempt()
-    ))
+/// A folder of this attempt's own under the system's temporary directory, made
+/// fresh (never one already there) and readable by this user only; removed, and the
+/// attempt's container stopped, when dropped: also when the attempt is cancelled or
+/// times out.
+struct Scratch {
+    root: PathBuf,
+    /// The engine and the name its container was given.
+    container: Option<(String, String)>,
+}
+
+impl Scratch {
+    fn new(ctx: &ExecutionContext) -> std::io::Result<Scratch> {
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let root = std::env::temp_dir().join(format!(
+            "flyte-container-{}-{}-{nanos:08x}-{}-a{}",
+            std::process::id(),
+            SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ctx.node_path().replace('/', "_"),
+            ctx.attempt()
+        ));
+        std::fs::create_dir(&root)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(Scratch {
+            root,
+            container: None,
+        })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some((engine, name)) = &self.container {
+            let _ = std::process::Command::new(engine)
+                .args(["rm", "-f", name])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
 }
 
 async fn attempt(
@@ -231,8 +286,23 @@ async fn attempt(
         });
     }
     let runtime = runtime(&name, spec, chosen)?;
-    let root = scratch(ctx);
+    let image = task.metadata().node.image.clone().unwrap_or_default();
+    if matches!(runtime, ContainerRuntime::Engine(_)) && image.trim().is_empty() {
+        return Err(ContainerError::Spec {
+            task: name,
+            problem: "it names no image for the container engine to run".to_string(),
+        });
+    }
+    let mut scratch = Scratch::new(ctx).map_err(|e| ContainerError::Data {
+        task: name.clone(),
+        source: Box::new(io_error(&std::env::temp_dir(), e)),
+    })?;
+    let root = scratch.root.clone();
     let (in_dir, out_dir) = (root.join("inputs"), root.join("outputs"));
+    if let ContainerRuntime::Engine(engine) = &runtime {
+        let container = root.file_name().map(|n| n.to_string_lossy().into_owned());
+        scratch.container = container.map(|c| (engine.clone(), c));
+    }
     let result = async {
         let data = |source: OutputError| ContainerError::Data {
             task: name.clone(),
@@ -245,13 +315,18 @@ async fn attempt(
             ContainerRuntime::Engine(_) => (in_container.clone(), out_container.clone()),
             ContainerRuntime::Process => (display(&in_dir), display(&out_dir)),
         };
-        let written = write_inputs(&in_dir, &interface, inputs, spec.metadata_format, &in_seen)
+        write_inputs(&in_dir, &interface, inputs, spec.metadata_format, &in_seen)
             .await
             .map_err(|e| data(e.into()))?;
         std::fs::create_dir_all(&out_dir).map_err(|e| data(io_error(&out_dir, e)))?;
+        // Placeholders take the values as given, a file its URI, as propeller fills
+        // them; the files laid out are for the command to read.
         let names = interface.input_names();
-        let pairs: Vec<(&str, &Literal)> = names.iter().copied().zip(&written).collect();
-        let input_file = format!("{in_seen}/{}", metadata_name(spec.metadata_format));
+        let pairs: Vec<(&str, &Literal)> = names.iter().copied().zip(inputs).collect();
+        let input_file = format!(
+            "{in_seen}/{}",
+            metadata_name(crate::task::MetadataFormat::Proto)
+        );
         let raw = format!(
             "{}/{}/a{}",
             ctx.raw_output_prefix().trim_end_matches('/'),
@@ -288,7 +363,7 @@ async fn attempt(
         .map_err(data)
     }
     .await;
-    let _ = std::fs::remove_dir_all(&root);
+    drop(scratch);
     result
 }
 
@@ -366,7 +441,15 @@ fn command(
             argv,
         ),
         ContainerRuntime::Process => {
-            let mut c = tokio::process::Command::new(&argv[0]);
+            // A relative path (`./tool`) names a program here, not in the scratch folder
+            // the process starts in.
+            let program = match std::path::Path::new(&argv[0]) {
+                p if argv[0].contains('/') && p.is_relative() => {
+                    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+                }
+                p => p.to_path_buf(),
+            };
+            let mut c = tokio::process::Command::new(program);
             c.args(&argv[1..]).current_dir(root);
             c.envs(task.metadata().env.iter().map(|(k, v)| (k, v)));
             c
@@ -387,6 +470,10 @@ fn engine_command(
 ) -> tokio::process::Command {
     let mut c = tokio::process::Command::new(engine);
     c.args(["run", "--rm"]);
+    // Named after the scratch folder, so a cancelled attempt can stop it by name.
+    if let Some(name) = in_dir.parent().and_then(|r| r.file_name()) {
+        c.arg("--name").arg(name);
+    }
     c.arg("-v")
         .arg(format!("{}:{}", in_dir.display(), spec.input_dir()));
     c.arg("-v")
