@@ -270,16 +270,15 @@ impl Drop for Scratch {
     }
 }
 
-async fn attempt(
+/// Checks the spec, picks the runtime and makes the attempt's scratch folder.
+fn prepare(
     ctx: &ExecutionContext,
     task: &dyn DynTask,
     spec: &ContainerSpec,
     chosen: Option<ContainerRuntime>,
-    inputs: &[Literal],
-) -> Result<Vec<Literal>, ContainerError> {
+) -> Result<(ContainerRuntime, Scratch), ContainerError> {
     let name = task.name().to_string();
-    let interface = task.interface();
-    if let Some(problem) = spec.problem(&interface) {
+    if let Some(problem) = spec.problem(&task.interface()) {
         return Err(ContainerError::Spec {
             task: name,
             problem,
@@ -297,74 +296,108 @@ async fn attempt(
         task: name.clone(),
         source: Box::new(io_error(&std::env::temp_dir(), e)),
     })?;
-    let root = scratch.root.clone();
-    let (in_dir, out_dir) = (root.join("inputs"), root.join("outputs"));
     if let ContainerRuntime::Engine(engine) = &runtime {
-        let container = root.file_name().map(|n| n.to_string_lossy().into_owned());
+        let container = scratch
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
         scratch.container = container.map(|c| (engine.clone(), c));
     }
-    let result = async {
-        let data = |source: OutputError| ContainerError::Data {
-            task: name.clone(),
-            source: Box::new(source),
-        };
-        let in_container = spec.input_dir().to_string();
-        let out_container = spec.output_dir().to_string();
-        // Paths the command sees: the container's own, or the scratch folders.
-        let (in_seen, out_seen) = match runtime {
-            ContainerRuntime::Engine(_) => (in_container.clone(), out_container.clone()),
-            ContainerRuntime::Process => (display(&in_dir), display(&out_dir)),
-        };
-        write_inputs(&in_dir, &interface, inputs, spec.metadata_format, &in_seen)
-            .await
-            .map_err(|e| data(e.into()))?;
-        std::fs::create_dir_all(&out_dir).map_err(|e| data(io_error(&out_dir, e)))?;
-        // Placeholders take the values as given, a file its URI, as propeller fills
-        // them; the files laid out are for the command to read.
-        let names = interface.input_names();
-        let pairs: Vec<(&str, &Literal)> = names.iter().copied().zip(inputs).collect();
-        let input_file = format!(
-            "{in_seen}/{}",
-            metadata_name(crate::task::MetadataFormat::Proto)
-        );
-        let raw = format!(
-            "{}/{}/a{}",
-            ctx.raw_output_prefix().trim_end_matches('/'),
-            ctx.node_path(),
-            ctx.attempt()
-        );
-        let f = Fill {
-            inputs: &pairs,
-            input_file: &input_file,
-            input_prefix: &in_seen,
-            output_prefix: &out_seen,
-            raw_output_prefix: &raw,
-        };
-        let argv: Vec<String> = spec
-            .argv()
-            .map(|arg| {
-                let filled = fill(arg, &f);
-                match runtime {
-                    ContainerRuntime::Engine(_) => filled,
-                    ContainerRuntime::Process => swap_dirs(&filled, spec, &in_seen, &out_seen),
-                }
-            })
-            .collect();
-        let mut command = command(&runtime, spec, task, &root, &argv);
-        run_logged(&name, &runtime, &mut command).await?;
-        read_outputs(
-            ctx.file_access(),
-            &out_dir,
-            &out_container,
-            &interface,
-            &raw,
-        )
+    Ok((runtime, scratch))
+}
+
+/// Where one attempt's data is, as this machine and as the command see it.
+struct Places<'a> {
+    in_seen: &'a str,
+    out_seen: &'a str,
+    raw: &'a str,
+}
+
+/// The command line with its placeholders filled (the values as given, a file its
+/// URI, as propeller fills them) and, for a process, the data folders swapped.
+fn command_line(
+    spec: &ContainerSpec,
+    runtime: &ContainerRuntime,
+    interface: &crate::interface::Interface,
+    inputs: &[Literal],
+    at: &Places<'_>,
+) -> Vec<String> {
+    let names = interface.input_names();
+    let pairs: Vec<(&str, &Literal)> = names.iter().copied().zip(inputs).collect();
+    let proto = metadata_name(crate::task::MetadataFormat::Proto);
+    let input_file = format!("{}/{proto}", at.in_seen);
+    let f = Fill {
+        inputs: &pairs,
+        input_file: &input_file,
+        input_prefix: at.in_seen,
+        output_prefix: at.out_seen,
+        raw_output_prefix: at.raw,
+    };
+    spec.argv()
+        .map(|arg| {
+            let filled = fill(arg, &f);
+            match runtime {
+                ContainerRuntime::Engine(_) => filled,
+                ContainerRuntime::Process => swap_dirs(&filled, spec, at.in_seen, at.out_seen),
+            }
+        })
+        .collect()
+}
+
+async fn attempt(
+    ctx: &ExecutionContext,
+    task: &dyn DynTask,
+    spec: &ContainerSpec,
+    chosen: Option<ContainerRuntime>,
+    inputs: &[Literal],
+) -> Result<Vec<Literal>, ContainerError> {
+    let name = task.name().to_string();
+    let interface = task.interface();
+    let (runtime, scratch) = prepare(ctx, task, spec, chosen)?;
+    let root = scratch.root.clone();
+    let (in_dir, out_dir) = (root.join("inputs"), root.join("outputs"));
+    let data = |source: OutputError| ContainerError::Data {
+        task: name.clone(),
+        source: Box::new(source),
+    };
+    // Paths the command sees: the container's own, or the scratch folders.
+    let (in_seen, out_seen) = match runtime {
+        ContainerRuntime::Engine(_) => {
+            (spec.input_dir().to_string(), spec.output_dir().to_string())
+        }
+        ContainerRuntime::Process => (display(&in_dir), display(&out_dir)),
+    };
+    write_inputs(&in_dir, &interface, inputs, spec.metadata_format, &in_seen)
         .await
-        .map_err(data)
-    }
-    .await;
+        .map_err(|e| data(e.into()))?;
+    std::fs::create_dir_all(&out_dir).map_err(|e| data(io_error(&out_dir, e)))?;
+    let raw = format!(
+        "{}/{}/a{}",
+        ctx.raw_output_prefix().trim_end_matches('/'),
+        ctx.node_path(),
+        ctx.attempt()
+    );
+    let at = Places {
+        in_seen: &in_seen,
+        out_seen: &out_seen,
+        raw: &raw,
+    };
+    let argv = command_line(spec, &runtime, &interface, inputs, &at);
+    let mut command = command(&runtime, spec, task, &root, &argv);
+    run_logged(&name, &runtime, &mut command).await?;
+    let outputs = read_outputs(
+        ctx.file_access(),
+        &out_dir,
+        spec.output_dir(),
+        &interface,
+        &raw,
+    )
+    .await
+    .map_err(data);
+    // Removed (and the container stopped) here, or when a cancelled attempt's future
+    // is dropped.
     drop(scratch);
-    result
+    outputs
 }
 
 fn display(p: &Path) -> String {
