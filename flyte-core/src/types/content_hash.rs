@@ -80,8 +80,11 @@ pub(crate) async fn hash_directory(fa: &FileAccess, location: &str) -> Result<St
         if fa.exists(location).await.unwrap_or(false) {
             return hash_file(fa, location).await;
         }
-        let local = crate::types::files::is_local(location)
-            && crate::types::files::local_path(location).is_dir();
+        let local = crate::data::to_url(location)
+            .ok()
+            .filter(|u| u.scheme() == "file")
+            .and_then(|u| u.to_file_path().ok())
+            .is_some_and(|p| p.is_dir());
         if !local {
             return Err(DataError::InvalidLocation {
                 location: location.to_string(),
