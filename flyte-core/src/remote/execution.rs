@@ -312,10 +312,23 @@ impl Remote {
             execution: execution.clone(),
             reason,
         };
-        let bytes = match (data.full_outputs, data.outputs) {
+        self.literal_map_from(data.full_outputs, data.outputs, unreadable)
+            .await
+    }
+
+    /// A literal map flyteadmin hands over inline, or at a URL when it is too large
+    /// (empty when neither), with its offloaded literals read from their objects;
+    /// `unreadable` says what could not be read.
+    pub(crate) async fn literal_map_from(
+        &self,
+        inline: Option<LiteralMap>,
+        at: Option<api::UrlBlob>,
+        unreadable: impl Fn(String) -> RemoteError,
+    ) -> Result<LiteralMap, RemoteError> {
+        let bytes = match (inline, at) {
             (Some(map), _) if !map.literals.is_empty() => {
                 let bytes = Bytes::from(map.encode_to_vec());
-                let offloaded = crate::idl::offloaded_uris(&bytes).map_err(unreadable)?;
+                let offloaded = crate::idl::offloaded_uris(&bytes).map_err(&unreadable)?;
                 if offloaded.is_empty() {
                     return Ok(map);
                 }

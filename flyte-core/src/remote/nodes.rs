@@ -4,12 +4,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
-use prost::Message;
-
 use super::operate::{span, time};
 use super::{Remote, RemoteError, WorkflowExecutionIdentifier, call_failed};
-use crate::data::FileAccess;
 use crate::idl::admin_nodes as api;
 use crate::idl::core::{Identifier, LiteralMap};
 
@@ -281,18 +277,14 @@ impl Remote {
     /// The literal map at `uri` (an `inputs.pb` or `outputs.pb` where Flyte keeps
     /// it), offloaded literals in it read from their objects.
     pub async fn read_literal_map(&self, uri: &str) -> Result<LiteralMap, RemoteError> {
-        let files = FileAccess::shared();
+        let at = crate::idl::admin_service::UrlBlob {
+            url: uri.to_string(),
+            bytes: 0,
+        };
         let unreadable = |reason: String| RemoteError::NotFound {
             what: format!("readable literal map at `{uri}` ({reason})"),
         };
-        let bytes = files
-            .get(uri)
-            .await
-            .map_err(|e| unreadable(crate::task::ErrorChain::new(&e).to_string()))?;
-        let whole = crate::idl::offloaded::inline_all(bytes, &files)
-            .await
-            .map_err(|e| unreadable(crate::task::ErrorChain::new(&e).to_string()))?;
-        LiteralMap::decode(whole).map_err(|e| unreadable(format!("not a LiteralMap: {e}")))
+        self.literal_map_from(None, Some(at), unreadable).await
     }
 
     async fn whole(
@@ -304,17 +296,6 @@ impl Remote {
         let unreadable = |reason: String| RemoteError::NotFound {
             what: format!("readable data of node `{node}` ({reason})"),
         };
-        let bytes = match (inline, at) {
-            (Some(map), _) if !map.literals.is_empty() => Bytes::from(map.encode_to_vec()),
-            (_, Some(blob)) if !blob.url.is_empty() => self
-                .fetch_url(&blob.url)
-                .await
-                .map_err(|e| unreadable(format!("cannot read `{}`: {e}", blob.url)))?,
-            _ => return Ok(LiteralMap::default()),
-        };
-        let whole = crate::idl::offloaded::inline_all(bytes, &FileAccess::shared())
-            .await
-            .map_err(|e| unreadable(crate::task::ErrorChain::new(&e).to_string()))?;
-        LiteralMap::decode(whole).map_err(|e| unreadable(format!("not a LiteralMap: {e}")))
+        self.literal_map_from(inline, at, unreadable).await
     }
 }
