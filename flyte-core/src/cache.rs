@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::idl::{hash_placed, literal, literal_from_idl};
 use crate::interface::Interface;
-use crate::types::Literal;
+use crate::types::{Literal, hex};
 
 /// The variable that moves the cache folder.
 pub const CACHE_DIR_ENV: &str = "FLYTE_CACHE_DIR";
@@ -348,10 +348,6 @@ fn process_alive(pid: u32) -> bool {
     }
     let proc = Path::new("/proc");
     !proc.is_dir() || proc.join(pid.to_string()).exists()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A task name as a folder name: characters other than letters, digits, `.`, `-`

@@ -36,6 +36,15 @@ impl ContentHash {
         }
     }
 
+    /// This state after a value asked for its content hash: wanted, unless one is
+    /// known already.
+    pub(crate) fn wanted(self) -> Self {
+        match self {
+            ContentHash::None => ContentHash::Wanted,
+            other => other,
+        }
+    }
+
     /// A hash read with a literal (`None` when it has none).
     pub(crate) fn from_literal(hash: &Option<String>) -> Self {
         match hash {
@@ -45,7 +54,8 @@ impl ContentHash {
     }
 }
 
-fn hex(digest: &[u8]) -> String {
+/// Bytes as lowercase hex (a digest's usual text).
+pub(crate) fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

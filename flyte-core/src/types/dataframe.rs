@@ -236,9 +236,7 @@ impl<C: Columns> StructuredDataset<C> {
     /// cached task it is handed to keys on its content, as flytekit's
     /// `Annotated[pd.DataFrame, HashMethod(..)]` does.
     pub fn with_content_hash(mut self) -> Self {
-        if self.hash == ContentHash::None {
-            self.hash = ContentHash::Wanted;
-        }
+        self.hash = self.hash.wanted();
         self
     }
 

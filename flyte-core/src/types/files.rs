@@ -121,9 +121,7 @@ impl<F: FileFormat> FlyteFile<F> {
     /// `#[task(hash_outputs)]` asks it for every output). A hash already known is
     /// kept.
     pub fn with_content_hash(mut self) -> Self {
-        if self.hash == ContentHash::None {
-            self.hash = ContentHash::Wanted;
-        }
+        self.hash = self.hash.wanted();
         self
     }
 
@@ -242,9 +240,7 @@ impl FlyteDirectory {
     /// [`ContentHash`]) to be computed when the task returning it finishes, as
     /// [`FlyteFile::with_content_hash`] does for a file.
     pub fn with_content_hash(mut self) -> Self {
-        if self.hash == ContentHash::None {
-            self.hash = ContentHash::Wanted;
-        }
+        self.hash = self.hash.wanted();
         self
     }
 

@@ -45,7 +45,7 @@ use std::time::{Duration, SystemTime};
 
 pub use codec::Codec;
 pub use content_hash::ContentHash;
-pub(crate) use content_hash::{hash_directory, hash_file};
+pub(crate) use content_hash::{hash_directory, hash_file, hex};
 #[cfg(feature = "dataframe")]
 pub use dataframe::{AnyColumns, Columns, DataframeError, PARQUET, StructuredDataset};
 pub(crate) use datetime::{from_unix, to_unix};
