@@ -102,3 +102,43 @@ pub fn settings(version: &str) -> SerializationSettings {
         fast: None,
     }
 }
+
+/// Runs a Python script of `tests/remote` with flytekit's interpreter and `args`;
+/// panics with its stderr when it fails, else returns its stdout.
+fn run_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let python = std::env::var_os("FLYTEKIT_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            panic!("FLYTEKIT_PYTHON is not set: run the tests with `bash .ci/test`")
+        });
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/remote");
+    let out = Command::new(python)
+        .arg(dir.join(script))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// flytekit's FlyteRemote doing `tests/remote/flytekit_remote.py`'s calls (with
+/// `mode`, e.g. `operate`) against `admin`.
+pub fn flytekit_remote(admin: &Admin, mode: Option<&str>) {
+    let port = admin.port.to_string();
+    let mut args = vec![std::ffi::OsStr::new(&port)];
+    args.extend(mode.map(std::ffi::OsStr::new));
+    run_script("flytekit_remote.py", &args);
+}
+
+/// The differences between the first request of each of `methods` (registering and
+/// launching when empty) that flytekit sent `theirs` and ours sent `ours`, as
+/// `compare_requests.py` prints them: empty when they agree.
+pub fn request_differences(theirs: &Admin, ours: &Admin, methods: &[&str]) -> String {
+    let mut args = vec![theirs.record.as_os_str(), ours.record.as_os_str()];
+    args.extend(methods.iter().map(std::ffi::OsStr::new));
+    run_script("compare_requests.py", &args)
+}

@@ -10,7 +10,7 @@ mod remote_auth;
 #[path = "../support/mod.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use flytekit::idl::SerializationSettings;
@@ -488,20 +488,7 @@ async fn a_wait_goes_on_through_a_dropped_connection() {
 async fn our_requests_are_the_ones_flytekits_flyteremote_sends() {
     // flytekit registers and launches the Python twin of `echo_wf`...
     let theirs = Admin::start();
-    let python = std::env::var_os("FLYTEKIT_PYTHON")
-        .map(PathBuf::from)
-        .unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/remote");
-    let out = Command::new(&python)
-        .arg(dir.join("flytekit_remote.py"))
-        .arg(theirs.port.to_string())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    admin::flytekit_remote(&theirs, None);
     // ... and we register and launch `echo_wf`.
     let ours = Admin::start();
     let remote = Remote::connect(ours.config()).await.unwrap();
@@ -513,18 +500,7 @@ async fn our_requests_are_the_ones_flytekits_flyteremote_sends() {
         .await
         .unwrap();
 
-    let compared = Command::new(&python)
-        .arg(dir.join("compare_requests.py"))
-        .arg(&theirs.record)
-        .arg(&ours.record)
-        .output()
-        .unwrap();
-    assert!(
-        compared.status.success(),
-        "{}",
-        String::from_utf8_lossy(&compared.stderr)
-    );
-    let differences = String::from_utf8(compared.stdout).unwrap();
+    let differences = admin::request_differences(&theirs, &ours, &[]);
     assert_eq!(
         differences.trim(),
         "",

@@ -511,26 +511,10 @@ async fn gates_are_listed_and_answered_by_their_type_and_launch_plans_turned_off
 
 #[tokio::test]
 async fn execution_options_listing_signals_and_terminate_send_flytekits_requests() {
-    use std::path::{Path, PathBuf};
-    use std::process::Command;
     // flytekit's FlyteRemote launches the Python twin of `echo_wf` with every option,
     // lists, asks for signals and terminates...
     let theirs = Admin::start();
-    let python = std::env::var_os("FLYTEKIT_PYTHON")
-        .map(PathBuf::from)
-        .unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/remote");
-    let out = Command::new(&python)
-        .arg(dir.join("flytekit_remote.py"))
-        .arg(theirs.port.to_string())
-        .arg("operate")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    super::admin::flytekit_remote(&theirs, Some("operate"));
     // ... and so does our command line, with pyflyte's flags.
     let ours = Admin::start();
     let endpoint = format!("127.0.0.1:{}", ours.port);
@@ -584,24 +568,13 @@ async fn execution_options_listing_signals_and_terminate_send_flytekits_requests
         let (_, result) = cli(echo, &[args, &connect[..]].concat()).await;
         result.unwrap();
     }
-    let compared = Command::new(&python)
-        .arg(dir.join("compare_requests.py"))
-        .arg(&theirs.record)
-        .arg(&ours.record)
-        .args([
-            "CreateExecution",
-            "ListExecutions",
-            "ListSignals",
-            "TerminateExecution",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        compared.status.success(),
-        "{}",
-        String::from_utf8_lossy(&compared.stderr)
-    );
-    let differences = String::from_utf8(compared.stdout).unwrap();
+    let methods = [
+        "CreateExecution",
+        "ListExecutions",
+        "ListSignals",
+        "TerminateExecution",
+    ];
+    let differences = super::admin::request_differences(&theirs, &ours, &methods);
     assert_eq!(
         differences.trim(),
         "",
