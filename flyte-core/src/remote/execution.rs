@@ -7,7 +7,6 @@ use bytes::Bytes;
 use prost::Message;
 
 use super::{Remote, RemoteError, WorkflowExecutionIdentifier, api, call_failed};
-use crate::data::FileAccess;
 use crate::idl::core::{Identifier, LiteralMap};
 
 /// An execution's phase (`flyteidl.core.WorkflowExecution.Phase`).
@@ -340,7 +339,7 @@ impl Remote {
                 .map_err(|e| unreadable(format!("cannot read them at `{}`: {e}", blob.url)))?,
             _ => return Ok(LiteralMap::default()),
         };
-        let whole = crate::idl::offloaded::inline_all(bytes, &FileAccess::shared())
+        let whole = crate::idl::offloaded::inline_all(bytes, &self.files)
             .await
             .map_err(|e| unreadable(crate::task::ErrorChain::new(&e).to_string()))?;
         LiteralMap::decode(whole).map_err(|e| unreadable(format!("not a LiteralMap: {e}")))
@@ -349,7 +348,7 @@ impl Remote {
     /// The bytes at a URL flyteadmin gave: signed (`https://`), or the store's own.
     pub(crate) async fn fetch_url(&self, url: &str) -> Result<Bytes, String> {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
-            let got = FileAccess::shared().get(url).await;
+            let got = self.files.get(url).await;
             return got.map_err(|e| crate::task::ErrorChain::new(&e).to_string());
         }
         let response = self.http.get(url).send().await.map_err(|e| e.to_string())?;

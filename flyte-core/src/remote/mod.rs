@@ -245,6 +245,10 @@ pub struct Remote {
     http: reqwest::Client,
     config: RemoteConfig,
     credentials: Arc<auth::Credentials>,
+    /// The object stores outputs and inputs are read from: this client's own, so
+    /// their connections live on the runtime that uses the client (a store shared
+    /// by the process keeps connections of whichever runtime made them first).
+    files: Arc<crate::data::FileAccess>,
 }
 
 const SERVICE: &str = "/flyteidl.service.AdminService/";
@@ -303,6 +307,7 @@ impl Remote {
             http,
             config,
             credentials: Arc::default(),
+            files: Arc::default(),
         };
         // Sign in now, so wrong credentials fail at once rather than at the first call.
         remote.authorization().await?;
